@@ -1,0 +1,19 @@
+// What activities need from the process that hosts them; the worker wires the real ones, tests their own.
+import type { Logger } from 'pino';
+import type { ProviderCatalog } from '../providers/catalog';
+import type { Store } from '../store/store';
+
+export interface ActivitySettings {
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  webhookTimeoutMs: number;
+  /** A sync activity hands control back to its workflow after this long, so histories and restarts stay cheap. */
+  maxSliceMs: number;
+}
+
+export interface ActivityDependencies {
+  store: Store;
+  catalog: ProviderCatalog;
+  logger: Logger;
+  settings: ActivitySettings;
+}

@@ -1,0 +1,150 @@
+// Activities that run one sync of one model: begin, read and store pages slice by slice, then finish or fail.
+import { Context } from '@temporalio/activity';
+import type {
+  BeginSyncRunInput,
+  FailSyncRunInput,
+  FinishSyncRunInput,
+  SyncRunSummary,
+  SyncSliceInput,
+  SyncSliceResult,
+} from '../contracts/activity-messages';
+import { encodeCursor } from '../contracts/change-cursor';
+import { createProviderHttpClient } from '../sync/http-client';
+import { ProviderError } from '../sync/provider-error';
+import type { InvalidRecordSample } from '../store/sync-runs';
+import type { ActivityDependencies } from './dependencies';
+import { toActivityFailure } from './failures';
+
+export function createSyncRunActivities({ store, catalog, logger, settings }: ActivityDependencies) {
+  return {
+    async beginSyncRun(input: BeginSyncRunInput): Promise<void> {
+      const connection = await store.connections.get(input.connectionId);
+      // Everything written before this run is complete (one writer per feed), so it may all be read.
+      const feedSeqAtStart = await store.records.feeds.publishAll(input.connectionId, input.model);
+      await store.runs.begin({
+        runId: input.runId,
+        connectionId: input.connectionId,
+        integration: connection.integration,
+        provider: connection.provider,
+        model: input.model,
+        mode: input.mode,
+        startCursor: input.mode === 'full' ? null : (connection.syncs[input.model]?.cursor ?? null),
+        feedSeqAtStart,
+      });
+      await store.connections.setLastRun(input.connectionId, input.model, input.runId);
+    },
+
+    /**
+     * Reads pages from the run's durable checkpoint on, storing each page before checkpointing it, so a crash
+     * anywhere repeats at most one page, and repeating a page changes nothing.
+     */
+    async syncModelSlice({ runId }: SyncSliceInput): Promise<SyncSliceResult> {
+      const context = Context.current();
+      const run = await store.runs.require(runId);
+      const provider = catalog.get(run.provider);
+      const sync = catalog.sync(run.provider, run.model);
+      const { generation, credentials } = await store.connections.readCredentials(run.connectionId);
+      const log = logger.child({ connectionId: run.connectionId, model: run.model, runId, attempt: context.info.attempt });
+      await store.runs.recordAttempt(runId);
+
+      let requests = 0;
+      const baseUrl = credentials.instanceUrl ?? provider.api.baseUrl;
+      if (!baseUrl || !credentials.accessToken) {
+        throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
+      }
+      const http = createProviderHttpClient({
+        baseUrl,
+        accessToken: credentials.accessToken,
+        errorRules: provider.api.errorRules,
+        timeoutMs: provider.api.requestTimeoutMs,
+        signal: context.cancellationSignal,
+        onResponse: () => {
+          requests++;
+        },
+      });
+
+      const sliceStartedAt = Date.now();
+      const result: SyncSliceResult = { done: false, pages: 0, recordsRead: 0 };
+      try {
+        for await (const page of sync.fetchPages({ mode: run.mode, checkpoint: run.checkpoint, http, pageSize: provider.api.pageSize })) {
+          const upserts: { externalId: string; data: Record<string, unknown> }[] = [];
+          const invalid: InvalidRecordSample[] = [];
+          for (const raw of page.records) {
+            const parsed = sync.schema.safeParse(raw);
+            if (parsed.success) {
+              upserts.push({ externalId: sync.idOf(parsed.data), data: parsed.data });
+            } else {
+              const id = (raw as { Id?: unknown; id?: unknown })?.Id ?? (raw as { id?: unknown })?.id;
+              invalid.push({
+                externalId: typeof id === 'string' ? id : null,
+                problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`),
+              });
+            }
+          }
+          const outcome = await store.records.applyPage({
+            connectionId: run.connectionId,
+            model: run.model,
+            runId,
+            markSeen: run.mode === 'full',
+            upserts,
+            deletedIds: page.deletedIds,
+            ignoredFields: sync.ignoredFields ?? [],
+          });
+          await store.runs.recordPage(runId, {
+            checkpoint: page.checkpoint,
+            recordsRead: page.records.length + page.deletedIds.length,
+            providerRequests: requests,
+            invalid,
+          });
+          requests = 0;
+          result.pages++;
+          result.recordsRead += page.records.length + page.deletedIds.length;
+          context.heartbeat({ pages: result.pages });
+          log.debug({ page: result.pages, ...outcome }, 'page stored');
+          if (Date.now() - sliceStartedAt >= settings.maxSliceMs) return result;
+        }
+        result.done = true;
+        return result;
+      } catch (error) {
+        await store.runs.addProviderRequests(runId, requests);
+        log.warn({ err: (error as Error).message }, 'sync slice stopped');
+        throw toActivityFailure(error, generation);
+      }
+    },
+
+    async finishSyncRun({ runId, nextRunAt }: FinishSyncRunInput): Promise<SyncRunSummary> {
+      const run = await store.runs.require(runId);
+      if (run.status === 'running') {
+        if (run.mode === 'full') await store.records.markUnseenAsDeleted(run.connectionId, run.model, runId);
+        const outcome = await store.records.countRunOutcome(runId);
+        const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
+        await store.runs.succeed(runId, outcome, feedSeqAtEnd);
+      }
+      const finished = await store.runs.require(runId);
+      // Committed after the run is marked succeeded; repeating both on a retry is harmless.
+      await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId);
+      await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
+      const outcome = finished.outcome ?? { added: 0, updated: 0, deleted: 0 };
+      return {
+        runId,
+        connectionId: run.connectionId,
+        integration: run.integration,
+        model: run.model,
+        mode: run.mode,
+        ...outcome,
+        startedAt: finished.startedAt.toISOString(),
+        finishedAt: (finished.finishedAt ?? new Date()).toISOString(),
+        fromCursor: encodeCursor(finished.feedSeqAtStart),
+        toCursor: encodeCursor(finished.feedSeqAtEnd ?? finished.feedSeqAtStart),
+      };
+    },
+
+    async failSyncRun({ runId, code, message, nextRunAt }: FailSyncRunInput): Promise<void> {
+      const run = await store.runs.require(runId);
+      await store.runs.fail(runId, { code, message });
+      await store.records.feeds.publishAll(run.connectionId, run.model);
+      await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
+      logger.warn({ connectionId: run.connectionId, model: run.model, runId, code, message }, 'sync run failed');
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state.
+import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import type { ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
+import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
+import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
+import { connectionWorkflow, syncRequestedSignal } from '../workflows';
+
+export class ConnectionWorkflows {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    readonly settings: WorkflowSettings,
+  ) {}
+
+  /** Idempotent: starting a connection whose workflow already runs leaves that one alone. */
+  async start(input: Omit<ConnectionWorkflowInput, 'settings'>): Promise<void> {
+    await this.client.workflow.start(connectionWorkflow, {
+      workflowId: connectionWorkflowId(input.connectionId),
+      taskQueue: this.taskQueue,
+      args: [{ ...input, settings: this.settings }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `Sync ${input.provider} connection ${input.connectionId}`,
+      staticDetails: `Integration **${input.integration}**; models: ${Object.keys(input.models).join(', ')}`,
+      typedSearchAttributes: [
+        { key: ConnectionIdAttribute, value: input.connectionId },
+        { key: IntegrationAttribute, value: input.integration },
+        { key: ProviderAttribute, value: input.provider },
+        { key: StatusAttribute, value: input.status },
+      ],
+    });
+  }
+
+  async requestSync(connectionId: string, request: SyncRequest): Promise<void> {
+    await this.client.workflow.getHandle(connectionWorkflowId(connectionId)).signal(syncRequestedSignal, request);
+  }
+
+  async terminate(connectionId: string, reason: string): Promise<void> {
+    await this.client.workflow.getHandle(connectionWorkflowId(connectionId)).terminate(reason);
+  }
+}

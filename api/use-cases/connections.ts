@@ -1,0 +1,172 @@
+// The connection stories: create one and start its workflow, describe it, ask it to sync now.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { SyncMode } from '../../contracts/activity-messages';
+import type { ModelState } from '../../contracts/connection-workflow-messages';
+import { AppError } from '../../errors/app-error';
+import type { ProviderCatalog } from '../../providers/catalog';
+import type { Connection, ConnectionCredentials } from '../../store/connections';
+import type { Store } from '../../store/store';
+import type { SyncRun } from '../../store/sync-runs';
+import { parseDuration } from '../../sync/duration';
+import type { ConnectionWorkflows } from '../connection-workflows';
+
+export interface CreateConnectionInput {
+  connectionId: string;
+  integration: string;
+  credentials: { refreshToken: string; accessToken?: string; instanceUrl?: string };
+  syncs?: Record<string, { frequency: string }>;
+}
+
+export class ConnectionUseCases {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: ProviderCatalog,
+    private readonly workflows: ConnectionWorkflows,
+  ) {}
+
+  async create(input: CreateConnectionInput): Promise<ConnectionView> {
+    const integration = await this.store.integrations.find(input.integration);
+    if (!integration) throw AppError.invalid('body.integration', `integration "${input.integration}" does not exist`);
+    const provider = this.catalog.get(integration.provider);
+
+    const syncs: Record<string, { frequency: string; frequencyMs: number }> = {};
+    const requested = input.syncs ?? Object.fromEntries(provider.syncs.map((s) => [s.model, { frequency: s.defaultFrequency }]));
+    for (const [model, { frequency }] of Object.entries(requested)) {
+      if (!provider.syncs.some((s) => s.model === model)) {
+        throw AppError.invalid(`body.syncs.${model}`, `${provider.displayName} has no model "${model}"`);
+      }
+      syncs[model] = { frequency, frequencyMs: parseDuration(frequency) as number };
+    }
+    if (Object.keys(syncs).length === 0) throw AppError.invalid('body.syncs', 'enable at least one model');
+
+    const credentials: ConnectionCredentials = {
+      refreshToken: input.credentials.refreshToken,
+      accessToken: input.credentials.accessToken ?? null,
+      instanceUrl: input.credentials.instanceUrl ?? null,
+    };
+    const connection = await this.store.connections.create({
+      connectionId: input.connectionId,
+      integration: integration.key,
+      provider: provider.key,
+      credentials,
+      syncs,
+    });
+    const now = Date.now();
+    const models: Record<string, ModelState> = {};
+    for (const [model, schedule] of Object.entries(syncs)) {
+      models[model] = { frequencyMs: schedule.frequencyMs, nextRunAt: now, activeRun: null, requestedMode: null };
+    }
+    try {
+      await this.workflows.start({
+        connectionId: connection.connectionId,
+        integration: integration.key,
+        provider: provider.key,
+        models,
+        credentials: { generation: connection.credentialState.generation, refreshAt: null },
+        status: 'active',
+        statusReason: null,
+      });
+    } catch (error) {
+      // Without its workflow a connection would never sync: undo, so the client can simply retry.
+      await this.store.connections.delete(connection.connectionId);
+      throw new AppError('unavailable', `could not start the connection's workflow: ${(error as Error).message}`);
+    }
+    return this.describe(connection.connectionId);
+  }
+
+  async describe(connectionId: string): Promise<ConnectionView> {
+    const connection = await this.store.connections.get(connectionId);
+    const lastRuns = await this.store.runs.latestPerModel(connectionId, Object.keys(connection.syncs));
+    return toConnectionView(connection, lastRuns);
+  }
+
+  async list(filter: { integration?: string; status?: Connection['status'] }, limit: number): Promise<ConnectionView[]> {
+    const connections = await this.store.connections.list(filter, limit);
+    return Promise.all(
+      connections.map(async (c) => toConnectionView(c, await this.store.runs.latestPerModel(c.connectionId, Object.keys(c.syncs)))),
+    );
+  }
+
+  async requestSync(connectionId: string, request: { models?: string[]; mode: SyncMode }): Promise<{ models: string[]; mode: SyncMode }> {
+    const connection = await this.store.connections.get(connectionId);
+    const models = request.models ?? Object.keys(connection.syncs);
+    for (const model of models) {
+      if (!connection.syncs[model]) throw AppError.invalid('body.models', `connection "${connectionId}" does not sync "${model}"`);
+    }
+    try {
+      await this.workflows.requestSync(connectionId, { models, mode: request.mode });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) {
+        throw new AppError('conflict', `connection "${connectionId}" has no running workflow`);
+      }
+      throw error;
+    }
+    return { models, mode: request.mode };
+  }
+}
+
+export interface RunView {
+  runId: string;
+  mode: SyncMode;
+  status: SyncRun['status'];
+  startedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  pages: number;
+  recordsRead: number;
+  invalidRecords: number;
+  providerRequests: number;
+  attempts: number;
+  added: number | null;
+  updated: number | null;
+  deleted: number | null;
+  error: SyncRun['error'];
+}
+
+export type ConnectionView = ReturnType<typeof toConnectionView>;
+
+export function toRunView(run: SyncRun): RunView {
+  return {
+    runId: run.runId,
+    mode: run.mode,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+    pages: run.pages,
+    recordsRead: run.recordsRead,
+    invalidRecords: run.invalidRecords,
+    providerRequests: run.providerRequests,
+    attempts: run.attempts,
+    added: run.outcome?.added ?? null,
+    updated: run.outcome?.updated ?? null,
+    deleted: run.outcome?.deleted ?? null,
+    error: run.error,
+  };
+}
+
+function toConnectionView(connection: Connection, lastRuns: Record<string, SyncRun | null>) {
+  const credentials = connection.credentialState;
+  return {
+    connectionId: connection.connectionId,
+    integration: connection.integration,
+    provider: connection.provider,
+    status: connection.status,
+    statusReason: connection.statusReason,
+    statusUntil: connection.statusUntil,
+    createdAt: connection.createdAt,
+    credentials: {
+      state: connection.status === 'auth_error' ? 'invalid' : credentials.expiresAt && credentials.expiresAt.getTime() < Date.now() ? 'expired' : 'valid',
+      expiresAt: credentials.expiresAt,
+      refreshedAt: credentials.refreshedAt,
+      refreshCount: credentials.refreshCount,
+      lastError: credentials.lastError,
+    },
+    syncs: Object.fromEntries(
+      Object.entries(connection.syncs).map(([model, schedule]) => {
+        const run = lastRuns[model];
+        return [model, { frequency: schedule.frequency, nextRunAt: schedule.nextRunAt, lastRun: run ? toRunView(run) : null }];
+      }),
+    ),
+  };
+}

@@ -1,0 +1,69 @@
+// The inputs and outputs of activities: plain JSON with ids, cursors and counts, never records or secrets.
+
+export type SyncMode = 'incremental' | 'full';
+
+export interface BeginSyncRunInput {
+  connectionId: string;
+  model: string;
+  mode: SyncMode;
+  runId: string;
+}
+
+export interface SyncSliceInput {
+  runId: string;
+}
+
+export interface SyncSliceResult {
+  done: boolean;
+  pages: number;
+  recordsRead: number;
+}
+
+export interface FinishSyncRunInput {
+  runId: string;
+  nextRunAt: number | null;
+}
+
+export interface FailSyncRunInput {
+  runId: string;
+  code: string;
+  message: string;
+  nextRunAt: number | null;
+}
+
+export interface SyncRunSummary {
+  runId: string;
+  connectionId: string;
+  integration: string;
+  model: string;
+  mode: SyncMode;
+  added: number;
+  updated: number;
+  deleted: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Feed positions: reading the changes feed from `fromCursor` up to `toCursor` yields exactly this run's changes. */
+  fromCursor: string;
+  toCursor: string;
+}
+
+export interface RefreshCredentialsInput {
+  connectionId: string;
+  /** The generation the caller saw; if newer credentials are already stored, no refresh is made. */
+  basedOnGeneration: number;
+}
+
+export interface CredentialsState {
+  generation: number;
+  /** Epoch ms, or null when the provider would not say. */
+  expiresAt: number | null;
+  /** Epoch ms at which to refresh proactively (expiry minus the provider's margin), or null. */
+  refreshAt: number | null;
+}
+
+export interface ConnectionStatusInput {
+  connectionId: string;
+  status: 'active' | 'auth_error' | 'rate_limited';
+  reason: string | null;
+  until: number | null;
+}

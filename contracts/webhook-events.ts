@@ -1,0 +1,31 @@
+// The webhook events Tributary sends to the product; what the app receives, exactly.
+
+export interface SyncWebhookEvent {
+  /** Unique per event and stable across redeliveries: the app's idempotency key. */
+  id: string;
+  type: 'sync';
+  connectionId: string;
+  integration: string;
+  model: string;
+  mode: 'incremental' | 'full';
+  added: number;
+  updated: number;
+  deleted: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Where to fetch exactly these changes: GET /records?connectionId=…&model=…&cursor=<cursor> until nextCursor reaches endCursor. */
+  changes: { cursor: string; endCursor: string; path: string };
+}
+
+export interface AuthWebhookEvent {
+  id: string;
+  type: 'auth';
+  connectionId: string;
+  integration: string;
+  operation: 'creation' | 'refresh' | 'reauthorization';
+  success: boolean;
+  error: string | null;
+  at: string;
+}
+
+export type WebhookEvent = SyncWebhookEvent | AuthWebhookEvent;

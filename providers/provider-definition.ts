@@ -1,0 +1,39 @@
+// The shape of a provider catalog entry: everything provider-specific the engine needs, as data, plus its syncs.
+import type { ProviderErrorRules } from '../sync/error-rules';
+import type { SyncDefinition } from '../sync/sync-definition';
+
+export type TokenLifetime =
+  /** The token response says how long the access token lives (`expires_in`, seconds). */
+  | { source: 'expires_in' }
+  /**
+   * The token response does not say (Salesforce): ask the introspection endpoint, relative to the token URL's
+   * origin, and fall back to the customer's usual session lifetime if it cannot tell.
+   */
+  | { source: 'introspection'; introspectionPath: string; fallbackSeconds: number };
+
+export interface ProviderOAuth {
+  authorizationUrl: string;
+  tokenUrl: string;
+  defaultScopes: string[];
+  /** How long before expiry a token is refreshed proactively. */
+  refreshMarginSeconds: number;
+  tokenLifetime: TokenLifetime;
+  /** Token-response field with the per-customer API host (Salesforce's `instance_url`); absent: `api.baseUrl`. */
+  instanceUrlField?: string;
+}
+
+export interface ProviderApi {
+  /** Fixed API host for providers without a per-customer instance URL. */
+  baseUrl?: string;
+  errorRules: ProviderErrorRules;
+  pageSize: number;
+  requestTimeoutMs: number;
+}
+
+export interface ProviderDefinition {
+  key: string;
+  displayName: string;
+  oauth: ProviderOAuth;
+  api: ProviderApi;
+  syncs: SyncDefinition[];
+}

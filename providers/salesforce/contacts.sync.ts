@@ -1,0 +1,31 @@
+// Salesforce Contacts: people at the customer's accounts.
+import { z } from 'zod';
+import { soqlSync } from './soql-sync';
+
+const nullableText = z.string().nullable();
+
+export const contactSchema = z.looseObject({
+  Id: z.string().regex(/^003[A-Za-z0-9]{15}$/, 'must be an 18-character Contact Id'),
+  AccountId: z.string().regex(/^001[A-Za-z0-9]{15}$/).nullable(),
+  FirstName: nullableText,
+  LastName: z.string().min(1),
+  Email: nullableText,
+  Phone: nullableText,
+  Title: nullableText,
+  CreatedDate: z.string(),
+  LastModifiedDate: z.string(),
+  SystemModstamp: z.string(),
+});
+
+export const contactsSync = soqlSync({
+  model: 'contacts',
+  object: 'Contact',
+  description: 'Salesforce Contacts',
+  schema: contactSchema,
+  defaultFrequency: '5m',
+  fields: [
+    'AccountId', 'Salutation', 'FirstName', 'LastName', 'Title', 'Email', 'Phone', 'MobilePhone', 'Department',
+    'LeadSource', 'MailingStreet', 'MailingCity', 'MailingState', 'MailingPostalCode', 'MailingCountry', 'Birthdate',
+    'CreatedDate', 'LastModifiedDate',
+  ],
+});

@@ -1,0 +1,191 @@
+// Stores connections: one customer account of one integration, its sealed credentials, schedule and incremental cursors.
+import { MongoServerError, type Db } from 'mongodb';
+import { AppError } from '../errors/app-error';
+import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
+import type { Checkpoint } from '../sync/checkpoint';
+import { COLLECTIONS } from './database';
+
+export type ConnectionStatus = 'active' | 'auth_error' | 'rate_limited';
+
+/** The secret part of a connection; lives only sealed in MongoDB and in activity memory. */
+export interface ConnectionCredentials {
+  accessToken: string | null;
+  refreshToken: string;
+  instanceUrl: string | null;
+}
+
+export interface ModelSchedule {
+  frequency: string;
+  frequencyMs: number;
+  /** Where the next incremental run starts: the last checkpoint of the last successful run. */
+  cursor: Checkpoint | null;
+  nextRunAt: Date | null;
+  lastRunId: string | null;
+}
+
+export interface CredentialState {
+  /** Bumped on every stored refresh; lets the workflow tell a stale 401 from a fresh one. */
+  generation: number;
+  expiresAt: Date | null;
+  refreshedAt: Date | null;
+  refreshCount: number;
+  lastError: string | null;
+}
+
+export interface ConnectionDocument {
+  _id: string;
+  integration: string;
+  provider: string;
+  status: ConnectionStatus;
+  statusReason: string | null;
+  statusUntil: Date | null;
+  credentials: SealedSecret;
+  credentialState: CredentialState;
+  syncs: Record<string, ModelSchedule>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type Connection = Omit<ConnectionDocument, '_id' | 'credentials'> & { connectionId: string };
+
+export interface NewConnection {
+  connectionId: string;
+  integration: string;
+  provider: string;
+  credentials: ConnectionCredentials;
+  syncs: Record<string, { frequency: string; frequencyMs: number }>;
+}
+
+const sealContext = (connectionId: string) => `connection:${connectionId}`;
+
+export class ConnectionRepository {
+  private readonly collection;
+
+  constructor(db: Db, private readonly cipher: CredentialCipher) {
+    this.collection = db.collection<ConnectionDocument>(COLLECTIONS.connections);
+  }
+
+  async create(input: NewConnection): Promise<Connection> {
+    const now = new Date();
+    const syncs: Record<string, ModelSchedule> = {};
+    for (const [model, schedule] of Object.entries(input.syncs)) {
+      syncs[model] = { ...schedule, cursor: null, nextRunAt: now, lastRunId: null };
+    }
+    const doc: ConnectionDocument = {
+      _id: input.connectionId,
+      integration: input.integration,
+      provider: input.provider,
+      status: 'active',
+      statusReason: null,
+      statusUntil: null,
+      credentials: this.cipher.seal(input.credentials, sealContext(input.connectionId)),
+      credentialState: { generation: 1, expiresAt: null, refreshedAt: null, refreshCount: 0, lastError: null },
+      syncs,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.collection.insertOne(doc);
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) {
+        throw new AppError('conflict', `connection "${input.connectionId}" already exists`);
+      }
+      throw error;
+    }
+    return toConnection(doc);
+  }
+
+  async find(connectionId: string): Promise<Connection | null> {
+    const doc = await this.collection.findOne({ _id: connectionId }, { projection: { credentials: 0 } });
+    return doc ? toConnection(doc as ConnectionDocument) : null;
+  }
+
+  async get(connectionId: string): Promise<Connection> {
+    const found = await this.find(connectionId);
+    if (!found) throw AppError.notFound('connection', connectionId);
+    return found;
+  }
+
+  async list(filter: { integration?: string; status?: ConnectionStatus }, limit: number): Promise<Connection[]> {
+    const query: Record<string, string> = {};
+    if (filter.integration) query.integration = filter.integration;
+    if (filter.status) query.status = filter.status;
+    const docs = await this.collection.find(query, { projection: { credentials: 0 } }).sort({ _id: 1 }).limit(limit).toArray();
+    return docs.map((d) => toConnection(d as ConnectionDocument));
+  }
+
+  async delete(connectionId: string): Promise<boolean> {
+    return (await this.collection.deleteOne({ _id: connectionId })).deletedCount === 1;
+  }
+
+  async readCredentials(connectionId: string): Promise<{ generation: number; credentials: ConnectionCredentials }> {
+    const doc = await this.collection.findOne({ _id: connectionId }, { projection: { credentials: 1, credentialState: 1 } });
+    if (!doc) throw AppError.notFound('connection', connectionId);
+    return {
+      generation: doc.credentialState.generation,
+      credentials: this.cipher.open<ConnectionCredentials>(doc.credentials, sealContext(connectionId)),
+    };
+  }
+
+  /**
+   * Stores refreshed credentials only if nobody stored newer ones since `basedOnGeneration` was read
+   * (compare-and-set), and returns the new generation.
+   */
+  async storeRefreshedCredentials(
+    connectionId: string,
+    basedOnGeneration: number,
+    credentials: ConnectionCredentials,
+    expiresAt: Date | null,
+  ): Promise<number> {
+    const now = new Date();
+    const result = await this.collection.findOneAndUpdate(
+      { _id: connectionId, 'credentialState.generation': basedOnGeneration },
+      {
+        $set: {
+          credentials: this.cipher.seal(credentials, sealContext(connectionId)),
+          'credentialState.expiresAt': expiresAt,
+          'credentialState.refreshedAt': now,
+          'credentialState.lastError': null,
+          updatedAt: now,
+        },
+        $inc: { 'credentialState.generation': 1, 'credentialState.refreshCount': 1 },
+      },
+      { returnDocument: 'after', projection: { credentialState: 1 } },
+    );
+    if (!result) {
+      throw new AppError('conflict', `credentials of connection "${connectionId}" changed while refreshing`);
+    }
+    return result.credentialState.generation;
+  }
+
+  async setStatus(connectionId: string, status: ConnectionStatus, reason: string | null, until: Date | null = null): Promise<void> {
+    await this.collection.updateOne(
+      { _id: connectionId },
+      { $set: { status, statusReason: reason, statusUntil: until, updatedAt: new Date() } },
+    );
+  }
+
+  async recordCredentialError(connectionId: string, message: string): Promise<void> {
+    await this.collection.updateOne({ _id: connectionId }, { $set: { 'credentialState.lastError': message, updatedAt: new Date() } });
+  }
+
+  async commitCursor(connectionId: string, model: string, cursor: Checkpoint | null, runId: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: connectionId },
+      { $set: { [`syncs.${model}.cursor`]: cursor, [`syncs.${model}.lastRunId`]: runId, updatedAt: new Date() } },
+    );
+  }
+
+  async setNextRunAt(connectionId: string, model: string, nextRunAt: Date | null): Promise<void> {
+    await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.nextRunAt`]: nextRunAt } });
+  }
+
+  async setLastRun(connectionId: string, model: string, runId: string): Promise<void> {
+    await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.lastRunId`]: runId } });
+  }
+}
+
+function toConnection(doc: ConnectionDocument): Connection {
+  const { _id, credentials: _sealed, ...rest } = doc;
+  return { connectionId: _id, ...rest };
+}

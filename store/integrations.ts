@@ -1,0 +1,108 @@
+// Stores integrations: a provider plus the product team's OAuth app registered with it (client secret sealed).
+import { MongoServerError, type Db } from 'mongodb';
+import { AppError } from '../errors/app-error';
+import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
+import { COLLECTIONS } from './database';
+
+export interface IntegrationDocument {
+  _id: string;
+  provider: string;
+  clientId: string;
+  clientSecret: SealedSecret;
+  scopes: string[];
+  authorizationUrl: string;
+  tokenUrl: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What an integration looks like outside the store: never the secret. */
+export interface Integration {
+  key: string;
+  provider: string;
+  clientId: string;
+  scopes: string[];
+  authorizationUrl: string;
+  tokenUrl: string;
+  createdAt: Date;
+}
+
+export interface NewIntegration {
+  key: string;
+  provider: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  authorizationUrl: string;
+  tokenUrl: string;
+}
+
+export class IntegrationRepository {
+  private readonly collection;
+
+  constructor(db: Db, private readonly cipher: CredentialCipher) {
+    this.collection = db.collection<IntegrationDocument>(COLLECTIONS.integrations);
+  }
+
+  async create(input: NewIntegration): Promise<Integration> {
+    const now = new Date();
+    const doc: IntegrationDocument = {
+      _id: input.key,
+      provider: input.provider,
+      clientId: input.clientId,
+      clientSecret: this.cipher.seal(input.clientSecret, `integration:${input.key}`),
+      scopes: input.scopes,
+      authorizationUrl: input.authorizationUrl,
+      tokenUrl: input.tokenUrl,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.collection.insertOne(doc);
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) {
+        throw new AppError('conflict', `integration "${input.key}" already exists`);
+      }
+      throw error;
+    }
+    return toIntegration(doc);
+  }
+
+  async find(key: string): Promise<Integration | null> {
+    const doc = await this.collection.findOne({ _id: key });
+    return doc ? toIntegration(doc) : null;
+  }
+
+  async get(key: string): Promise<Integration> {
+    const found = await this.find(key);
+    if (!found) throw AppError.notFound('integration', key);
+    return found;
+  }
+
+  async list(): Promise<Integration[]> {
+    return (await this.collection.find({}).sort({ _id: 1 }).toArray()).map(toIntegration);
+  }
+
+  /** For the token client only: the OAuth app's credentials in clear. */
+  async getClientCredentials(key: string): Promise<{ clientId: string; clientSecret: string; tokenUrl: string }> {
+    const doc = await this.collection.findOne({ _id: key });
+    if (!doc) throw AppError.notFound('integration', key);
+    return {
+      clientId: doc.clientId,
+      clientSecret: this.cipher.open<string>(doc.clientSecret, `integration:${key}`),
+      tokenUrl: doc.tokenUrl,
+    };
+  }
+}
+
+function toIntegration(doc: IntegrationDocument): Integration {
+  return {
+    key: doc._id,
+    provider: doc.provider,
+    clientId: doc.clientId,
+    scopes: doc.scopes,
+    authorizationUrl: doc.authorizationUrl,
+    tokenUrl: doc.tokenUrl,
+    createdAt: doc.createdAt,
+  };
+}

@@ -1,0 +1,26 @@
+// Bundles the repositories over one database, so processes wire the store once and pass it down.
+import type { Db } from 'mongodb';
+import type { CredentialCipher } from '../security/credential-cipher';
+import { ConnectionRepository } from './connections';
+import { IntegrationRepository } from './integrations';
+import { RecordRepository } from './records';
+import { SyncRunRepository } from './sync-runs';
+import { WebhookDeliveryRepository } from './webhook-deliveries';
+
+export interface Store {
+  integrations: IntegrationRepository;
+  connections: ConnectionRepository;
+  records: RecordRepository;
+  runs: SyncRunRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
+}
+
+export function createStore(db: Db, cipher: CredentialCipher): Store {
+  return {
+    integrations: new IntegrationRepository(db, cipher),
+    connections: new ConnectionRepository(db, cipher),
+    records: new RecordRepository(db),
+    runs: new SyncRunRepository(db),
+    webhookDeliveries: new WebhookDeliveryRepository(db),
+  };
+}

@@ -1,0 +1,74 @@
+// The authenticated HTTP client a sync gets: base URL, bearer token, timeouts and provider error classification built in.
+import { classifyErrorResponse, type ProviderErrorRules } from './error-rules';
+import { ProviderError } from './provider-error';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+}
+
+export interface ProviderHttpClient {
+  get<T = unknown>(pathOrUrl: string, options?: RequestOptions): Promise<T>;
+  post<T = unknown>(pathOrUrl: string, body: unknown, options?: RequestOptions): Promise<T>;
+}
+
+export interface ResponseInfo {
+  status: number;
+  headers: Headers;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  accessToken: string;
+  errorRules: ProviderErrorRules;
+  timeoutMs: number;
+  /** Aborts in-flight requests, e.g. when Temporal cancels the activity. */
+  signal?: AbortSignal;
+  /** Sees every answer, e.g. to read quota headers. */
+  onResponse?: (info: ResponseInfo) => void;
+}
+
+export function createProviderHttpClient(options: HttpClientOptions): ProviderHttpClient {
+  async function send<T>(method: 'GET' | 'POST', pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<T> {
+    const url = new URL(pathOrUrl, options.baseUrl);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const signals = [AbortSignal.timeout(options.timeoutMs)];
+    if (options.signal) signals.push(options.signal);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.accessToken}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...request.headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.any(signals),
+      });
+      text = await response.text();
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      // Network errors, resets and timeouts: the request may be fine, the path to the provider was not.
+      throw new ProviderError('transient', `${method} ${url.pathname} failed: ${(error as Error).message}`);
+    }
+    options.onResponse?.({ status: response.status, headers: response.headers });
+    if (!response.ok) throw classifyErrorResponse(options.errorRules, response.status, response.headers, text);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ProviderError('transient', `${method} ${url.pathname} returned a truncated or invalid JSON body`, {
+        status: response.status,
+      });
+    }
+  }
+
+  return {
+    get: (pathOrUrl, request) => send('GET', pathOrUrl, undefined, request),
+    post: (pathOrUrl, body, request) => send('POST', pathOrUrl, body, request),
+  };
+}

@@ -1,0 +1,44 @@
+// The public API for writing a sync: what a model looks like, how often it runs, and how to fetch its pages.
+import type { z } from 'zod';
+import type { Checkpoint } from './checkpoint';
+import type { ProviderHttpClient } from './http-client';
+
+export type SyncMode = 'incremental' | 'full';
+
+/** One page of what the provider returned. Records are raw: the engine validates them against the model's schema. */
+export interface SyncPage {
+  records: unknown[];
+  /** Ids the provider reports as deleted (tombstones, archived rows, recycle-bin entries). */
+  deletedIds: string[];
+  /** Where to resume if everything after this page is lost. Saved only after the page is stored. */
+  checkpoint: Checkpoint | null;
+}
+
+export interface SyncContext {
+  mode: SyncMode;
+  /** `null` on a first sync or a full resync; otherwise the checkpoint of the last stored page. */
+  checkpoint: Checkpoint | null;
+  /** Authenticated client for the connection's provider: base URL, token and error handling are done. */
+  http: ProviderHttpClient;
+  /** Preferred records per page; providers may return fewer. */
+  pageSize: number;
+}
+
+export interface SyncDefinition<Schema extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>> {
+  /** The model's name in Tributary's API and storage, e.g. `contacts`. */
+  model: string;
+  description: string;
+  schema: Schema;
+  idOf(record: z.infer<Schema>): string;
+  /** How often the model syncs unless the connection says otherwise (`30s`, `5m`, `1h`). */
+  defaultFrequency: string;
+  /** Fields that change without the record meaningfully changing; they do not make a record "updated". */
+  ignoredFields?: readonly string[];
+  /** Yields pages in a stable order so that a checkpoint after any page is a correct resume point. */
+  fetchPages(context: SyncContext): AsyncIterable<SyncPage>;
+}
+
+/** Identity function that gives a sync file full type inference on its schema. */
+export function defineSync<Schema extends z.ZodType<Record<string, unknown>>>(definition: SyncDefinition<Schema>): SyncDefinition<Schema> {
+  return definition;
+}

@@ -1,0 +1,201 @@
+// Brings up Tributary for one test file on the real services from global setup: its own database, task queue,
+// sandbox Salesforce, webhook receiver, in-process API and (optionally) an in-process worker.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { ConnectionWorkflows } from '../../api/connection-workflows';
+import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
+import { providerCatalog } from '../../providers/catalog';
+import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandbox/salesforce/server';
+import { CredentialCipher } from '../../security/credential-cipher';
+import { ensureIndexes, openDatabase, type Database } from '../../store/database';
+import { createStore, type Store } from '../../store/store';
+import { createTributaryWorker } from '../../worker/create-worker';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
+
+export interface TestStackOptions {
+  name: string;
+  sandbox?: SalesforceSandboxOptions;
+  /** `false` when the test runs the worker as a separate process (to kill it). */
+  inProcessWorker?: boolean;
+  maxSliceMs?: number;
+  workflow?: Partial<WorkflowSettings>;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface TestStack {
+  sandbox: SalesforceSandbox;
+  store: Store;
+  database: Database;
+  temporal: Client;
+  receiver: WebhookReceiver;
+  taskQueue: string;
+  apiUrl: string;
+  secretKey: string;
+  /** Environment for a worker process equivalent to the in-process one. */
+  workerEnv: Record<string, string>;
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** Registers the sandbox as a Salesforce integration (once) and connects a fresh grant. */
+  connectSalesforce(connectionId: string, syncs?: Record<string, { frequency: string }>): Promise<ApiResponse>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
+  const temporalAddress = requiredEnv('TEMPORAL_ADDRESS');
+  const mongoUri = requiredEnv('MONGODB_URI');
+  if (!runtimeInstalled) {
+    // Keep the SDK quiet in test output unless something is wrong.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const suffix = randomUUID().slice(0, 8);
+  const dbName = `t_${options.name.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${suffix}`;
+  const taskQueue = `test-${options.name}-${suffix}`;
+  const secretKey = randomBytes(24).toString('hex');
+  const webhookSecret = randomBytes(16).toString('hex');
+  const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
+  const maxSliceMs = options.maxSliceMs ?? 60_000;
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+  const sandbox = await startSalesforceSandbox({ tokenLatencyMs: 50, ...options.sandbox });
+  const receiver = await startWebhookReceiver(webhookSecret);
+  const database = await openDatabase(mongoUri, dbName);
+  await ensureIndexes(database.db);
+  const cipher = new CredentialCipher([{ id: 'k1', key: Buffer.from(encryptionKeys.slice(3), 'base64') }]);
+  const store = createStore(database.db, cipher);
+  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const temporal = new Client({ connection: clientConnection });
+  const workflows = new ConnectionWorkflows(temporal, taskQueue, {
+    heartbeatTimeoutMs: 10_000,
+    sliceTimeoutMs: maxSliceMs + 120_000,
+    refreshRetryForMs: 30_000,
+    webhookRetryForMs: 3_600_000,
+    continueAsNewAfterEvents: 10_000,
+    ...options.workflow,
+  });
+  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const workerEnv: Record<string, string> = {
+    TEMPORAL_ADDRESS: temporalAddress,
+    MONGODB_URI: mongoUri,
+    MONGODB_DB: dbName,
+    TRIBUTARY_TASK_QUEUE: taskQueue,
+    TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
+    TRIBUTARY_WEBHOOK_URL: receiver.url,
+    TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+    TRIBUTARY_MAX_SLICE_SECONDS: String(Math.max(1, Math.round(maxSliceMs / 1000))),
+    ...(process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ? { TRIBUTARY_WORKFLOW_BUNDLE: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE } : {}),
+  };
+
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let workerConnection: NativeConnection | null = null;
+  let integrationCreated = false;
+
+  const stack: TestStack = {
+    sandbox,
+    store,
+    database,
+    temporal,
+    receiver,
+    taskQueue,
+    apiUrl,
+    secretKey,
+    workerEnv,
+    async api(method, path, body, headers = {}) {
+      const response = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async connectSalesforce(connectionId, syncs) {
+      if (!integrationCreated) {
+        const created = await stack.api('POST', '/integrations', {
+          key: 'salesforce-sandbox',
+          provider: 'salesforce',
+          clientId: 'sandbox-client-id',
+          clientSecret: 'sandbox-client-secret',
+          authorizationUrl: `${sandbox.url}/services/oauth2/authorize`,
+          tokenUrl: `${sandbox.url}/services/oauth2/token`,
+        });
+        if (created.status !== 201) throw new Error(`integration: ${JSON.stringify(created.body)}`);
+        integrationCreated = true;
+      }
+      const grant = sandbox.issueGrant();
+      return stack.api('POST', '/connections', {
+        connectionId,
+        integration: 'salesforce-sandbox',
+        credentials: { refreshToken: grant.refreshToken, accessToken: grant.accessToken, instanceUrl: grant.instanceUrl },
+        ...(syncs ? { syncs } : {}),
+      });
+    },
+    async startWorker() {
+      workerConnection = await NativeConnection.connect({ address: temporalAddress });
+      worker = await createTributaryWorker({
+        connection: workerConnection,
+        namespace: 'default',
+        taskQueue,
+        workflowBundlePath: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
+        dependencies: {
+          store,
+          catalog: providerCatalog,
+          logger,
+          settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs },
+        },
+      });
+      workerRun = worker.run();
+    },
+    async stopWorker() {
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+        await workerConnection?.close();
+        worker = null;
+      }
+    },
+    async close() {
+      await terminateWorkflows(temporal, taskQueue);
+      await stack.stopWorker();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await clientConnection.close();
+      await database.db.dropDatabase().catch(() => undefined);
+      await database.close();
+      await receiver.close();
+      await sandbox.close();
+    },
+  };
+  if (options.inProcessWorker !== false) await stack.startWorker();
+  return stack;
+}
+
+/** Connection workflows never end by themselves; end this file's ones so the shared server stays quiet. */
+async function terminateWorkflows(temporal: Client, taskQueue: string): Promise<void> {
+  for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await temporal.workflow.getHandle(execution.workflowId).terminate('test finished').catch(() => undefined);
+  }
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: integration tests run under jest's global setup (npm test)`);
+  return value;
+}

@@ -1,0 +1,25 @@
+// The worker's configuration, parsed once from the environment; a bad value stops the worker with a clear message.
+import { z } from 'zod';
+import { databaseSettings, encryptionSettings, parseSettings, temporalSettings } from '../config/shared-settings';
+
+const workerSettings = {
+  ...temporalSettings,
+  ...databaseSettings,
+  ...encryptionSettings,
+  TRIBUTARY_WEBHOOK_URL: z.url().optional(),
+  TRIBUTARY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(10),
+  TRIBUTARY_MAX_SLICE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** A pre-built workflow bundle (tests, containers); without it the worker bundles at start. */
+  TRIBUTARY_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+};
+
+export type WorkerConfig = ReturnType<typeof parseWorkerConfig>;
+
+export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = parseSettings(workerSettings, env);
+  if (config.TRIBUTARY_WEBHOOK_URL && !config.TRIBUTARY_WEBHOOK_SECRET) {
+    throw new Error('Invalid configuration:\n  TRIBUTARY_WEBHOOK_SECRET: is required when TRIBUTARY_WEBHOOK_URL is set (webhooks are always signed)');
+  }
+  return config;
+}

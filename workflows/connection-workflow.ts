@@ -1,0 +1,282 @@
+// One long-running workflow per connection: it owns the schedule and the credentials, runs syncs and announces changes.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities';
+import type { SyncMode, SyncRunSummary } from '../contracts/activity-messages';
+import type {
+  ConnectionWorkflowInput,
+  ConnectionWorkflowStatus,
+  ReauthorizedNotice,
+  SyncRequest,
+} from '../contracts/connection-workflow-messages';
+import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../contracts/failure-types';
+import { StatusAttribute } from '../contracts/search-attributes';
+import type { AuthWebhookEvent, SyncWebhookEvent } from '../contracts/webhook-events';
+import { webhookDeliveryWorkflow } from './webhook-delivery-workflow';
+
+export const syncRequestedSignal = defineSignal<[SyncRequest]>('syncRequested');
+export const reauthorizedSignal = defineSignal<[ReauthorizedNotice]>('reauthorized');
+export const connectionStateQuery = defineQuery<ConnectionWorkflowInput>('connectionState');
+
+/** A sync that hits 401 this many times in a row, each time with fresh credentials, is failed instead of looping. */
+const MAX_AUTH_RETRIES_PER_RUN = 5;
+
+export async function connectionWorkflow(input: ConnectionWorkflowInput): Promise<void> {
+  const state: ConnectionWorkflowInput = input;
+  const { settings } = state;
+
+  const bookkeeping = proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    // The database may be down for a while; bookkeeping waits for it rather than failing a run.
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+  const syncing = proxyActivities<Activities>({
+    startToCloseTimeout: settings.sliceTimeoutMs,
+    heartbeatTimeout: settings.heartbeatTimeoutMs,
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '1 minute',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes: [FailureType.credentialsExpired, FailureType.rateLimited, FailureType.providerRejected, FailureType.gone],
+    },
+  });
+  const refreshing = proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: settings.refreshRetryForMs,
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.invalidGrant] },
+  });
+
+  const running = new Map<string, Promise<void>>();
+  let refreshInFlight: Promise<boolean> | null = null;
+  let draining = false;
+  let wake = false;
+
+  setHandler(syncRequestedSignal, (request) => {
+    for (const model of request.models ?? Object.keys(state.models)) {
+      const schedule = state.models[model];
+      if (!schedule) continue;
+      schedule.requestedMode = schedule.requestedMode === 'full' ? 'full' : request.mode;
+    }
+    wake = true;
+  });
+  setHandler(reauthorizedSignal, (notice) => {
+    state.credentials = { generation: Math.max(state.credentials.generation, notice.generation), refreshAt: null };
+    if (state.status === 'auth_error') setStatus('active', null);
+    wake = true;
+  });
+  setHandler(connectionStateQuery, () => state);
+
+  function setStatus(status: ConnectionWorkflowStatus, reason: string | null): void {
+    state.status = status;
+    state.statusReason = reason;
+    upsertSearchAttributes([{ key: StatusAttribute, value: status }]);
+  }
+
+  /**
+   * The only way credentials are refreshed. Every caller that saw `seenGeneration` shares one refresh,
+   * and a caller whose 401 came from an older token than the current one just retries: refreshes never overlap.
+   */
+  async function ensureFreshCredentials(seenGeneration: number): Promise<boolean> {
+    if (state.credentials.generation > seenGeneration) return true;
+    if (state.status === 'auth_error') return false;
+    refreshInFlight ??= refreshCredentials().finally(() => {
+      refreshInFlight = null;
+    });
+    return refreshInFlight;
+  }
+
+  async function refreshCredentials(): Promise<boolean> {
+    try {
+      const refreshed = await refreshing.refreshCredentials({
+        connectionId: state.connectionId,
+        basedOnGeneration: state.credentials.generation,
+      });
+      state.credentials = { generation: refreshed.generation, refreshAt: refreshed.refreshAt };
+      return true;
+    } catch (error) {
+      const message = failureOf(error)?.message ?? 'credential refresh failed';
+      setStatus('auth_error', message);
+      await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: 'auth_error', reason: message, until: null });
+      await announce(authEvent(message));
+      log.warn('connection parked in auth_error', { connectionId: state.connectionId });
+      return false;
+    }
+  }
+
+  async function runModel(model: string, mode: SyncMode, resumeRunId: string | null): Promise<void> {
+    const schedule = state.models[model];
+    const runId = resumeRunId ?? `${state.connectionId}:${model}:${uuid4()}`;
+    const startedAt = Date.now();
+    schedule.activeRun = { runId, mode };
+    if (!resumeRunId) await bookkeeping.beginSyncRun({ connectionId: state.connectionId, model, mode, runId });
+
+    const nextRunAt = () => Math.max(startedAt + schedule.frequencyMs, Date.now());
+    let authRetries = 0;
+    for (;;) {
+      if (draining) return; // resumed from its checkpoint after continue-as-new
+      try {
+        const slice = await syncing.syncModelSlice({ runId });
+        if (slice.pages > 0) authRetries = 0;
+        if (slice.done) break;
+      } catch (error) {
+        const failure = failureOf(error);
+        if (failure?.type === FailureType.credentialsExpired && authRetries < MAX_AUTH_RETRIES_PER_RUN) {
+          authRetries++;
+          const details = failure.details?.[0] as CredentialsExpiredDetails | undefined;
+          if (await ensureFreshCredentials(details?.generation ?? state.credentials.generation)) continue;
+        } else if (failure?.type === FailureType.rateLimited) {
+          const details = failure.details?.[0] as RateLimitedDetails;
+          await waitForRateLimit(details);
+          continue;
+        }
+        schedule.activeRun = null;
+        schedule.nextRunAt = nextRunAt();
+        await bookkeeping.failSyncRun({
+          runId,
+          code: failure?.type ?? 'SyncFailed',
+          message: failure?.message ?? String(error),
+          nextRunAt: schedule.nextRunAt,
+        });
+        return;
+      }
+    }
+    schedule.activeRun = null;
+    schedule.nextRunAt = nextRunAt();
+    const summary = await bookkeeping.finishSyncRun({ runId, nextRunAt: schedule.nextRunAt });
+    if (summary.added + summary.updated + summary.deleted > 0) await announce(syncEvent(summary));
+  }
+
+  async function waitForRateLimit(details: RateLimitedDetails): Promise<void> {
+    const until = Date.now() + details.waitMs;
+    setStatus('rate_limited', details.reason);
+    await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: 'rate_limited', reason: details.reason, until });
+    // A timer, not a sleeping activity: no worker slot is held while the provider's window refills.
+    await sleep(details.waitMs);
+    if (state.status === 'rate_limited') {
+      setStatus('active', null);
+      await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: 'active', reason: null, until: null });
+    }
+  }
+
+  /** Webhooks are delivered by their own workflow, so retries for hours never hold this one back. */
+  async function announce(event: SyncWebhookEvent | AuthWebhookEvent): Promise<void> {
+    try {
+      await startChild(webhookDeliveryWorkflow, {
+        workflowId: `webhook:${event.id}`,
+        args: [event, { retryForMs: settings.webhookRetryForMs }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (error) {
+      // Already started by this workflow before a replay or continue-as-new: the event is on its way.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+
+  function syncEvent(summary: SyncRunSummary): SyncWebhookEvent {
+    const query = `connectionId=${encodeURIComponent(summary.connectionId)}&model=${summary.model}&cursor=${summary.fromCursor}`;
+    return {
+      id: summary.runId,
+      type: 'sync',
+      connectionId: summary.connectionId,
+      integration: summary.integration,
+      model: summary.model,
+      mode: summary.mode,
+      added: summary.added,
+      updated: summary.updated,
+      deleted: summary.deleted,
+      startedAt: summary.startedAt,
+      finishedAt: summary.finishedAt,
+      changes: { cursor: summary.fromCursor, endCursor: summary.toCursor, path: `/records?${query}` },
+    };
+  }
+
+  function authEvent(error: string): AuthWebhookEvent {
+    return {
+      id: `auth:${state.connectionId}:${uuid4()}`,
+      type: 'auth',
+      connectionId: state.connectionId,
+      integration: state.integration,
+      operation: 'refresh',
+      success: false,
+      error,
+      at: new Date().toISOString(),
+    };
+  }
+
+  function launch(model: string, mode: SyncMode, resumeRunId: string | null): void {
+    state.models[model].requestedMode = null;
+    const run = runModel(model, mode, resumeRunId).finally(() => {
+      running.delete(model);
+      wake = true;
+    });
+    running.set(model, run);
+  }
+
+  function launchProactiveRefresh(): void {
+    state.credentials.refreshAt = null;
+    void ensureFreshCredentials(state.credentials.generation).finally(() => {
+      wake = true;
+    });
+  }
+
+  const historyIsLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= settings.continueAsNewAfterEvents;
+
+  // Runs that were in flight when the previous run continued as new pick up from their checkpoints.
+  for (const [model, schedule] of Object.entries(state.models)) {
+    if (schedule.activeRun) launch(model, schedule.activeRun.mode, schedule.activeRun.runId);
+  }
+
+  for (;;) {
+    if (historyIsLong()) {
+      draining = true;
+      await condition(() => running.size === 0 && refreshInFlight === null);
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof connectionWorkflow>(state);
+    }
+
+    const now = Date.now();
+    if (state.status !== 'auth_error') {
+      if (state.credentials.refreshAt !== null && now >= state.credentials.refreshAt && refreshInFlight === null) {
+        launchProactiveRefresh();
+      }
+      for (const [model, schedule] of Object.entries(state.models)) {
+        if (running.has(model)) continue;
+        if (schedule.requestedMode) launch(model, schedule.requestedMode, null);
+        else if (now >= schedule.nextRunAt) launch(model, 'incremental', null);
+      }
+    }
+
+    const dueTimes = Object.entries(state.models)
+      .filter(([model]) => !running.has(model))
+      .map(([, schedule]) => schedule.nextRunAt);
+    if (state.credentials.refreshAt !== null) dueTimes.push(state.credentials.refreshAt);
+    const sleepMs = state.status === 'auth_error' || dueTimes.length === 0 ? undefined : Math.max(1, Math.min(...dueTimes) - Date.now());
+    wake = false;
+    if (sleepMs === undefined) await condition(() => wake);
+    else await condition(() => wake, sleepMs);
+  }
+}
+
+function failureOf(error: unknown): ApplicationFailure | undefined {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause;
+  if (error instanceof ApplicationFailure) return error;
+  return undefined;
+}

@@ -1,0 +1,3 @@
+// Every workflow the worker registers; bundled for the Temporal sandbox, so only deterministic code below.
+export { connectionWorkflow, syncRequestedSignal, reauthorizedSignal, connectionStateQuery } from './connection-workflow';
+export { webhookDeliveryWorkflow } from './webhook-delivery-workflow';
