@@ -26,7 +26,11 @@ export interface TestStackOptions {
   workflow?: Partial<WorkflowSettings>;
 }
 
-export interface ApiResponse<T = any> {
+// Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResponseJson = any;
+
+export interface ApiResponse<T = ResponseJson> {
   status: number;
   body: T;
 }
@@ -42,7 +46,7 @@ export interface TestStack {
   secretKey: string;
   /** Environment for a worker process equivalent to the in-process one. */
   workerEnv: Record<string, string>;
-  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  api<T = ResponseJson>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
   /** Registers the sandbox as a Salesforce integration (once) and connects a fresh grant. */
   connectSalesforce(connectionId: string, syncs?: Record<string, { frequency: string }>): Promise<ApiResponse>;
   startWorker(): Promise<void>;

@@ -1,0 +1,126 @@
+// The REST data API under /services/data: bearer sessions, the daily allowance, query/queryAll/queryMore and limits.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { SandboxContext } from './context';
+import { apiError, invalidLocator, invalidSession } from './errors';
+import { canonicalObject } from './fields';
+import { toId18 } from './ids';
+import type { QueryCursor } from './query-locators';
+import { executeSoql, parseSoql, projectRecord } from './soql';
+
+const API_VERSION = /^v\d{2,3}\.\d$/;
+const LOCATOR = /^(01g[A-Za-z0-9]{15})-(\d+)$/;
+const DEFAULT_BATCH_SIZE = 2000;
+
+const notFound = () => apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+
+/** `Sforce-Query-Options: batchSize=N`, clamped to 200..2000 as Salesforce does; anything unreadable means the default. */
+export function batchSizeOf(header: string | undefined): number | undefined {
+  const match = header ? /batchSize\s*=\s*(\d+)/i.exec(header) : null;
+  if (!match) return undefined;
+  return Math.min(2000, Math.max(200, Number(match[1])));
+}
+
+export function bearerToken(req: Request): string | null {
+  const header = req.get('authorization') ?? '';
+  const match = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+function sessionOf(res: Response): { id: string; grantId: string } {
+  return res.locals.session as { id: string; grantId: string };
+}
+
+export function dataRoutes(context: SandboxContext): Router {
+  const router = Router();
+  const { sessions, usage, org, locators } = context;
+
+  router.use((req, res, next) => {
+    const accessToken = bearerToken(req);
+    const session = accessToken ? sessions.authenticate(accessToken) : null;
+    if (!session) return next(invalidSession());
+    res.locals.session = session;
+    if (!usage.consume()) return next(apiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
+    res.set('Sforce-Limit-Info', usage.header());
+    next();
+  });
+
+  router.param('version', (_req: Request, _res: Response, next: NextFunction, version: string) => {
+    next(API_VERSION.test(version) ? undefined : notFound());
+  });
+
+  const firstPage = (includeDeleted: boolean) => (req: Request, res: Response) => {
+    const soql = typeof req.query.q === 'string' ? req.query.q : '';
+    const query = parseSoql(soql);
+    const rows = executeSoql(org, query, { includeDeleted });
+    const batchSize = batchSizeOf(req.get('sforce-query-options')) ?? DEFAULT_BATCH_SIZE;
+    const session = sessionOf(res);
+    const version = req.params.version as string;
+    if (rows.length <= batchSize) {
+      res.json({ totalSize: rows.length, done: true, records: rows.map((row) => projectRecord(row, query.object, query.fields, version)) });
+      return;
+    }
+    const cursor = locators.open({
+      object: query.object,
+      fields: query.fields,
+      rows,
+      batchSize,
+      sessionId: session.id,
+      grantId: session.grantId,
+      expiresAt: Date.now() + context.options.queryLocatorTtlMs,
+    });
+    res.json(page(cursor, 0, batchSize, version));
+  };
+
+  const nextPage = (req: Request, res: Response) => {
+    const match = LOCATOR.exec(req.params.locator as string);
+    if (!match) throw invalidLocator();
+    const cursor = locators.fetch(match[1], (sessionId) => sessions.isSessionLive(sessionId));
+    const offset = Number(match[2]);
+    if (offset <= 0 || offset >= cursor.rows.length) throw invalidLocator();
+    const batchSize = batchSizeOf(req.get('sforce-query-options')) ?? cursor.batchSize;
+    const body = page(cursor, offset, batchSize, req.params.version as string);
+    if (body.done) locators.release(cursor.id);
+    res.json(body);
+  };
+
+  router.get('/:version/query', firstPage(false));
+  router.get('/:version/queryAll', firstPage(true));
+  router.get('/:version/query/:locator', nextPage);
+  router.get('/:version/queryAll/:locator', nextPage);
+
+  router.get('/:version/limits', (_req, res) => {
+    const { used, limit } = usage.current();
+    res.json({
+      DailyApiRequests: { Max: limit, Remaining: Math.max(0, limit - used) },
+      DailyBulkApiBatches: { Max: 15000, Remaining: 15000 },
+      DataStorageMB: { Max: 1024, Remaining: 1024 },
+    });
+  });
+
+  router.get('/:version/sobjects/:object/:id', (req, res) => {
+    const object = canonicalObject(req.params.object as string);
+    if (!object) throw notFound();
+    const record = org.get(object, toId18(req.params.id as string));
+    if (!record || record.IsDeleted) throw notFound();
+    const { Id, ...rest } = record;
+    res.json({ attributes: { type: object, url: `/services/data/${req.params.version as string}/sobjects/${object}/${Id}` }, Id, ...rest });
+  });
+
+  router.use(() => {
+    throw notFound();
+  });
+  return router;
+}
+
+function page(cursor: QueryCursor, offset: number, batchSize: number, version: string) {
+  const end = Math.min(cursor.rows.length, offset + batchSize);
+  const records = new Array<Record<string, unknown>>(end - offset);
+  for (let i = offset; i < end; i++) records[i - offset] = projectRecord(cursor.rows[i], cursor.object, cursor.fields, version);
+  const done = end >= cursor.rows.length;
+  return {
+    totalSize: cursor.rows.length,
+    done,
+    ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${cursor.id}-${end}` }),
+    records,
+  };
+}

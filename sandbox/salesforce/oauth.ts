@@ -1,0 +1,233 @@
+// The OAuth 2.0 server: authorize (consent page + PKCE codes), token, introspect, revoke, and the identity URL.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import type { SandboxContext } from './context';
+import { apiError, invalidSession, oauthError } from './errors';
+import type { Grant, Session } from './sessions';
+import { bearerToken } from './data-routes';
+
+const CODE_LIFETIME_MS = 15 * 60 * 1000;
+/** What the connected app grants when the request names no scope. */
+const DEFAULT_SCOPE = 'api refresh_token';
+
+interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  state: string | undefined;
+  scope: string;
+  codeChallenge: string | undefined;
+}
+
+interface AuthorizationCode extends AuthorizationRequest {
+  expiresAt: number;
+}
+
+const randomText = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function redirectWith(redirectUri: string, params: Record<string, string | undefined>): string {
+  const url = new URL(redirectUri);
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+export function oauthRoutes(context: SandboxContext): Router {
+  const router = Router();
+  const codes = new Map<string, AuthorizationCode>();
+  /** Consent pages waiting for a click; the form carries only this ticket so its fields cannot be tampered with. */
+  const pendingConsents = new Map<string, AuthorizationRequest & { expiresAt: number }>();
+
+  function issueCode(request: AuthorizationRequest): string {
+    const code = `aPrx${randomText(48)}`;
+    codes.set(code, { ...request, expiresAt: Date.now() + CODE_LIFETIME_MS });
+    return code;
+  }
+
+  function tokenBody(grant: Grant, session: Session, refreshToken: string | null) {
+    const id = context.identityUrl();
+    const issuedAt = String(session.issuedAt);
+    return {
+      access_token: session.accessToken,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+      signature: createHmac('sha256', context.options.clientSecret).update(id + issuedAt).digest('base64'),
+      scope: grant.scope,
+      instance_url: context.url(),
+      id,
+      token_type: 'Bearer',
+      issued_at: issuedAt,
+    };
+  }
+
+  /** Client credentials from HTTP Basic or the body; a failed Basic attempt is a 401, a failed body one a 400. */
+  function authenticateClient(req: Request): string {
+    const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+    let clientId: string | undefined;
+    let clientSecret: string | undefined;
+    if (basic) {
+      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      clientId = decodeURIComponent(decoded.slice(0, colon < 0 ? decoded.length : colon));
+      clientSecret = colon < 0 ? undefined : decodeURIComponent(decoded.slice(colon + 1));
+    } else {
+      clientId = text(req.body?.client_id);
+      clientSecret = text(req.body?.client_secret);
+    }
+    const status = basic ? 401 : 400;
+    const challenge = basic ? { 'WWW-Authenticate': 'Basic realm="salesforce"' } : undefined;
+    if (!clientId || !sameText(clientId, context.options.clientId)) throw oauthError(status, 'invalid_client_id', 'client identifier invalid', challenge);
+    if (!clientSecret || !sameText(clientSecret, context.options.clientSecret)) throw oauthError(status, 'invalid_client', 'invalid client credentials', challenge);
+    return clientId;
+  }
+
+  router.get('/authorize', (req, res) => {
+    const clientId = text(req.query.client_id);
+    const redirectUri = text(req.query.redirect_uri);
+    if (!clientId || clientId !== context.options.clientId) throw oauthError(400, 'invalid_client_id', 'client identifier invalid');
+    if (!redirectUri || !/^https?:\/\//i.test(redirectUri) || !URL.canParse(redirectUri)) throw oauthError(400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
+    const state = text(req.query.state);
+    if (req.query.response_type !== 'code') {
+      return res.redirect(302, redirectWith(redirectUri, { error: 'unsupported_response_type', error_description: 'response type not supported', state }));
+    }
+    const codeChallenge = text(req.query.code_challenge);
+    const method = text(req.query.code_challenge_method) ?? 'S256';
+    if (codeChallenge && (method !== 'S256' || !/^[A-Za-z0-9_-]{43,128}$/.test(codeChallenge))) {
+      return res.redirect(302, redirectWith(redirectUri, { error: 'invalid_request', error_description: 'invalid code challenge', state }));
+    }
+    const request: AuthorizationRequest = { clientId, redirectUri, state, scope: text(req.query.scope) ?? DEFAULT_SCOPE, codeChallenge };
+    if (context.options.autoConsent) return res.redirect(302, redirectWith(redirectUri, { code: issueCode(request), state }));
+    const ticket = randomText(24);
+    pendingConsents.set(ticket, { ...request, expiresAt: Date.now() + CODE_LIFETIME_MS });
+    res.type('html').send(consentPage(ticket, request.scope));
+  });
+
+  router.post('/authorize', (req, res) => {
+    const ticket = text(req.body?.ticket);
+    const pending = ticket ? pendingConsents.get(ticket) : undefined;
+    if (!ticket || !pending || Date.now() >= pending.expiresAt) throw oauthError(400, 'invalid_request', 'consent expired or unknown: start the authorization again');
+    pendingConsents.delete(ticket);
+    const { expiresAt: _expiresAt, ...request } = pending;
+    if (req.body?.decision === 'allow') return res.redirect(302, redirectWith(request.redirectUri, { code: issueCode(request), state: request.state }));
+    res.redirect(302, redirectWith(request.redirectUri, { error: 'access_denied', error_description: 'end-user denied authorization', state: request.state }));
+  });
+
+  router.post('/token', async (req, res) => {
+    const grantType = text(req.body?.grant_type);
+    if (grantType !== 'authorization_code' && grantType !== 'refresh_token') throw oauthError(400, 'unsupported_grant_type', 'grant type not supported');
+    const clientId = authenticateClient(req);
+    if (grantType === 'authorization_code') {
+      await context.delays.wait(context.options.tokenLatencyMs);
+      const code = text(req.body.code);
+      const issued = code ? codes.get(code) : undefined;
+      if (!code || !issued) throw oauthError(400, 'invalid_grant', 'authentication failure');
+      codes.delete(code);
+      if (Date.now() >= issued.expiresAt) throw oauthError(400, 'invalid_grant', 'expired authorization code');
+      if (issued.clientId !== clientId) throw oauthError(400, 'invalid_grant', 'authentication failure');
+      if (text(req.body.redirect_uri) !== issued.redirectUri) throw oauthError(400, 'invalid_grant', 'redirect_uri must match configuration');
+      if (issued.codeChallenge) {
+        const verifier = text(req.body.code_verifier);
+        const expected = verifier ? createHash('sha256').update(verifier).digest('base64url') : '';
+        if (!sameText(expected, issued.codeChallenge)) throw oauthError(400, 'invalid_grant', 'invalid code verifier');
+      }
+      const { grant, session } = context.sessions.createGrant(clientId, issued.scope, context.options.sessionLifetimeMs);
+      res.json(tokenBody(grant, session, grant.refreshToken));
+      return;
+    }
+
+    const refreshToken = text(req.body.refresh_token) ?? '';
+    const finished = context.stats.refreshStarted(context.sessions.grantIdOfRefreshToken(refreshToken) ?? 'unknown');
+    try {
+      // The wait sits before the check so overlapping refreshes really overlap, as they would against Salesforce.
+      await context.delays.wait(context.options.tokenLatencyMs);
+      const outcome = context.sessions.refresh(refreshToken, clientId, context.options.rotateRefreshTokens, context.options.sessionLifetimeMs);
+      if (!outcome.ok) throw oauthError(400, 'invalid_grant', 'expired access/refresh token');
+      finished(true);
+      res.json(tokenBody(outcome.grant, outcome.session, outcome.refreshToken));
+    } catch (error) {
+      finished(false);
+      throw error;
+    }
+  });
+
+  router.post('/introspect', (req, res) => {
+    authenticateClient(req);
+    const found = context.sessions.lookup(text(req.body?.token) ?? '');
+    if (found?.kind === 'access' && context.sessions.isLive(found.session)) {
+      const iat = Math.floor(found.session.issuedAt / 1000);
+      res.json({
+        active: true,
+        scope: found.grant.scope,
+        client_id: found.grant.clientId,
+        username: context.org.username,
+        sub: context.identityUrl(),
+        token_type: 'access_token',
+        exp: Math.floor(found.session.expiresAt / 1000),
+        iat,
+        nbf: iat,
+      });
+      return;
+    }
+    if (found?.kind === 'refresh' && found.usable) {
+      res.json({ active: true, scope: found.grant.scope, client_id: found.grant.clientId, username: context.org.username, sub: context.identityUrl(), token_type: 'refresh_token' });
+      return;
+    }
+    res.json({ active: false });
+  });
+
+  router.post('/revoke', (req, res) => {
+    const tokenText = text(req.body?.token) ?? text(req.query.token);
+    if (!tokenText || !context.sessions.revoke(tokenText)) throw oauthError(400, 'invalid_token', 'invalid token');
+    res.status(200).end();
+  });
+
+  return router;
+}
+
+/** GET {url}/id/{orgId}/{userId}: who the token belongs to. */
+export function identityRoutes(context: SandboxContext): Router {
+  const router = Router();
+  router.get('/:orgId/:userId', (req: Request, res: Response) => {
+    const accessToken = bearerToken(req);
+    if (!accessToken || !context.sessions.authenticate(accessToken)) throw invalidSession();
+    if (req.params.orgId !== context.org.orgId || req.params.userId !== context.org.userId) throw apiError(404, 'NOT_FOUND', 'Bad_Id');
+    res.json({
+      id: context.identityUrl(),
+      user_id: context.org.userId,
+      organization_id: context.org.orgId,
+      username: context.org.username,
+      display_name: 'Integration User',
+      email: 'integration.user@sandbox.example.com',
+      active: true,
+      user_type: 'STANDARD',
+    });
+  });
+  return router;
+}
+
+function consentPage(ticket: string, scope: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Allow Access? | Salesforce Sandbox</title></head>
+<body style="font-family: sans-serif; max-width: 32rem; margin: 4rem auto">
+<h1>Allow Access?</h1>
+<p>The app is asking to access your Salesforce data with the scope <code>${escapeHtml(scope)}</code>.</p>
+<form method="post" action="/services/oauth2/authorize">
+<input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>
+</body>
+</html>`;
+}

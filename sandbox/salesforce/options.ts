@@ -1,0 +1,63 @@
+// The sandbox's knobs and their Salesforce-like defaults; one schema checks them from code, HTTP and the CLI alike.
+import { z } from 'zod';
+
+export interface SalesforceSandboxOptions {
+  port?: number;
+  host?: string;
+  /** The registered connected app. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Default 2 h; access tokens die after this. */
+  sessionLifetimeMs?: number;
+  /** Default 0: a delay inside the token endpoint so overlapping refreshes are observable. */
+  tokenLatencyMs?: number;
+  /** Default 15 min; an expired locator answers 400 INVALID_QUERY_LOCATOR. */
+  queryLocatorTtlMs?: number;
+  rotateRefreshTokens?: boolean;
+  /** Default 100000; counted per org per UTC day over /services/data calls. */
+  dailyApiLimit?: number;
+  /** Default false: authorize shows a consent page; true: it redirects with a code at once. */
+  autoConsent?: boolean;
+  /** PRNG seed for generated data. */
+  seed?: number;
+}
+
+export type ResolvedOptions = Required<SalesforceSandboxOptions>;
+
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  clientId: 'sandbox-client-id',
+  clientSecret: 'sandbox-client-secret',
+  sessionLifetimeMs: 2 * 60 * 60 * 1000,
+  tokenLatencyMs: 0,
+  queryLocatorTtlMs: 15 * 60 * 1000,
+  rotateRefreshTokens: false,
+  dailyApiLimit: 100_000,
+  autoConsent: false,
+  seed: 1,
+};
+
+const milliseconds = z.number().int().nonnegative();
+
+export const optionsSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().min(1).optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  sessionLifetimeMs: z.number().int().positive().optional(),
+  tokenLatencyMs: milliseconds.optional(),
+  queryLocatorTtlMs: z.number().int().positive().optional(),
+  rotateRefreshTokens: z.boolean().optional(),
+  dailyApiLimit: z.number().int().nonnegative().optional(),
+  autoConsent: z.boolean().optional(),
+  seed: z.number().int().optional(),
+});
+
+/** zod problems as `{field, message}`, the shape every 400 from the control API carries. */
+export function fieldProblems(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(body)',
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,203 @@
+// Starts one fake Salesforce org over HTTP (login host and instance_url at once) and returns the handle tests drive it with.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ApiUsage } from './api-usage';
+import type { SandboxContext } from './context';
+import { controlRoutes } from './control-routes';
+import { dataRoutes } from './data-routes';
+import { SandboxHttpError, controlError } from './errors';
+import { Faults, type FaultControls, type RequestArea } from './faults';
+import type { SalesforceObject, SalesforceRecord } from './fields';
+import { identityRoutes, oauthRoutes } from './oauth';
+import { DEFAULT_OPTIONS, fieldProblems, optionsSchema, type ResolvedOptions, type SalesforceSandboxOptions } from './options';
+import { Org } from './org';
+import { QueryLocators } from './query-locators';
+import { SessionStore, scopeGrantsRefresh } from './sessions';
+import { StatsRecorder, type SandboxStats } from './stats';
+import { Delays } from './timers';
+
+export type { SalesforceObject, SalesforceRecord } from './fields';
+export type { SalesforceSandboxOptions } from './options';
+export type { SandboxStats } from './stats';
+export type { FaultControls } from './faults';
+
+export interface SalesforceSandbox {
+  /** e.g. http://127.0.0.1:40123 (no trailing slash). */
+  url: string;
+  close(): Promise<void>;
+  setOptions(partial: Partial<SalesforceSandboxOptions>): void;
+  /** Returns the new ids; many records share one SystemModstamp. */
+  seed(object: SalesforceObject, count: number, opts?: { tieGroupSize?: number }): string[];
+  create(object: SalesforceObject, fields: Record<string, unknown>): SalesforceRecord;
+  /** Bumps LastModifiedDate and SystemModstamp. */
+  update(object: SalesforceObject, id: string, fields: Record<string, unknown>): SalesforceRecord;
+  /** An automated change: bumps SystemModstamp only. */
+  touch(object: SalesforceObject, id: string): SalesforceRecord;
+  /** IsDeleted = true; the row stays visible to queryAll (recycle bin). */
+  delete(object: SalesforceObject, id: string): void;
+  /** Hard-deletes recycled rows, as Salesforce does after 15 days. */
+  purgeRecycleBin(): void;
+  /** The truth, sorted by Id, without `attributes`. */
+  records(object: SalesforceObject, opts?: { includeDeleted?: boolean }): SalesforceRecord[];
+  /** As if a user completed OAuth. `refreshToken` is '' when the scope grants none. */
+  issueGrant(opts?: { scope?: string }): { accessToken: string; refreshToken: string; instanceUrl: string; grantId: string };
+  /** Every access token now answers 401. */
+  expireSessions(): void;
+  /** Refresh then answers invalid_grant. */
+  revokeGrant(grantIdOrRefreshToken: string): void;
+  stats(): SandboxStats;
+  /** Clears request counts, refresh history and the day's API usage. */
+  resetStats(): void;
+  faults: FaultControls;
+}
+
+function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const problems = fieldProblems(parsed.error);
+    throw new Error(`invalid sandbox options: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  }
+  const defined = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_OPTIONS, ...defined };
+}
+
+/** Tells requests apart once, for the stats and the fault middleware. */
+function classify(req: Request): { area: RequestArea; kind: string } {
+  const path = req.path;
+  if (path.startsWith('/services/data/')) {
+    const match = /^\/services\/data\/[^/]+\/(query|queryAll)(\/[^/]+)?\/?$/.exec(path);
+    if (match) return { area: 'data', kind: match[2] ? 'queryMore' : match[1] };
+    return { area: 'data', kind: /^\/services\/data\/[^/]+\/limits\/?$/.test(path) ? 'limits' : 'other' };
+  }
+  if (path === '/services/oauth2/token') {
+    const grantType: unknown = req.body?.grant_type;
+    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
+  }
+  if (path === '/services/oauth2/authorize') return { area: 'other', kind: 'authorize' };
+  if (path === '/services/oauth2/introspect') return { area: 'other', kind: 'introspect' };
+  if (path === '/services/oauth2/revoke') return { area: 'other', kind: 'revoke' };
+  return { area: 'other', kind: 'other' };
+}
+
+export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
+  const resolved = resolveOptions(options);
+  const org = new Org(resolved.seed);
+  const sessions = new SessionStore(org.orgId);
+  const locators = new QueryLocators(org.pod);
+  const delays = new Delays();
+  const stats = new StatsRecorder();
+  const usage = new ApiUsage(() => resolved.dailyApiLimit);
+  const faults = new Faults(delays, () => locators.expireAll());
+  let url = '';
+  const context: SandboxContext = {
+    options: resolved,
+    org,
+    sessions,
+    locators,
+    faults,
+    stats,
+    usage,
+    delays,
+    url: () => url,
+    identityUrl: () => `${url}/id/${org.orgId}/${org.userId}`,
+  };
+
+  const sandbox: SalesforceSandbox = {
+    url: '',
+    close: async () => undefined,
+    setOptions(partial) {
+      const parsed = optionsSchema.safeParse(partial);
+      if (!parsed.success) throw controlError(400, 'invalid options', fieldProblems(parsed.error));
+      for (const [key, value] of Object.entries(parsed.data)) {
+        // Where the server listens is fixed once it runs.
+        if (value === undefined || key === 'port' || key === 'host') continue;
+        (resolved as unknown as Record<string, unknown>)[key] = value;
+      }
+      if (parsed.data.seed !== undefined) org.reseed(parsed.data.seed);
+    },
+    seed: (object, count, opts) => org.seed(object, count, opts),
+    create: (object, fields) => org.create(object, fields),
+    update: (object, id, fields) => org.update(object, id, fields),
+    touch: (object, id) => org.touch(object, id),
+    delete: (object, id) => org.delete(object, id),
+    purgeRecycleBin: () => org.purgeRecycleBin(),
+    records: (object, opts) => org.records(object, opts),
+    issueGrant(opts = {}) {
+      const scope = opts.scope ?? 'api refresh_token';
+      const { grant, session } = sessions.createGrant(resolved.clientId, scope, resolved.sessionLifetimeMs);
+      return {
+        accessToken: session.accessToken,
+        refreshToken: scopeGrantsRefresh(scope) ? (grant.refreshToken ?? '') : '',
+        instanceUrl: url,
+        grantId: grant.id,
+      };
+    },
+    expireSessions: () => sessions.expireAllSessions(),
+    revokeGrant(grantIdOrRefreshToken) {
+      if (!sessions.revoke(grantIdOrRefreshToken)) throw controlError(404, 'no grant with that id or refresh token', [{ field: 'grantIdOrRefreshToken', message: 'unknown' }]);
+    },
+    stats: () => stats.snapshot(usage.current()),
+    resetStats() {
+      stats.reset();
+      usage.reset();
+    },
+    faults,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use('/__sandbox', controlRoutes(sandbox));
+  app.use('/services/oauth2', express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use((req, res, next) => {
+    const { area, kind } = classify(req);
+    res.locals.area = area;
+    res.locals.kind = kind;
+    stats.count(kind);
+    // Every data answer reports the day's usage, including the ones a fault or a bad session cuts short.
+    if (area === 'data') res.set('Sforce-Limit-Info', usage.header());
+    next();
+  });
+  app.use(faults.middleware());
+  app.use('/services/oauth2', oauthRoutes(context));
+  app.use('/services/data', dataRoutes(context));
+  app.use('/id', identityRoutes(context));
+  app.use(() => {
+    throw new SandboxHttpError(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }], 'not found');
+  });
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (error instanceof SandboxHttpError) {
+      res.status(error.status).set(error.headers).json(error.body);
+      return;
+    }
+    const parseFailure = error as { type?: string; status?: number };
+    if (parseFailure.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'request body is not valid JSON', fields: [{ field: '(body)', message: 'invalid JSON' }] });
+      return;
+    }
+    if (typeof parseFailure.status === 'number' && parseFailure.status >= 400 && parseFailure.status < 500) {
+      res.status(parseFailure.status).json({ error: String((error as Error).message ?? 'bad request'), fields: [] });
+      return;
+    }
+    // Anything else is a sandbox bug; answer as Salesforce does for its own.
+    res.status(500).json([{ message: 'An unexpected error occurred.', errorCode: 'UNKNOWN_EXCEPTION' }]);
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  url = `http://${host}:${address.port}`;
+  sandbox.url = url;
+  sandbox.close = async () => {
+    delays.cancelAll();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  };
+  return sandbox;
+}
