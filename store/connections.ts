@@ -150,7 +150,8 @@ export class ConnectionRepository {
         },
         $inc: { 'credentialState.generation': 1, 'credentialState.refreshCount': 1 },
       },
-      { returnDocument: 'after', projection: { credentialState: 1 } },
+      // No projection: FerretDB 1.24 does not implement findAndModify's `fields`, and the document is small.
+      { returnDocument: 'after' },
     );
     if (!result) {
       throw new AppError('conflict', `credentials of connection "${connectionId}" changed while refreshing`);

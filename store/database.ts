@@ -23,22 +23,21 @@ export async function openDatabase(uri: string, dbName: string): Promise<Databas
   return { client, db, close: () => client.close() };
 }
 
-/** Idempotent; run by the worker and the API at start so either can come up first. */
+const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string }[] = [
+  // The changes feed reads a connection's model in change order.
+  { collection: COLLECTIONS.records, key: { connectionId: 1, model: 1, changeSeq: 1 }, name: 'feed_order' },
+  // Counting a run's outcome and finding records a full resync did not see.
+  { collection: COLLECTIONS.records, key: { lastChangeRunId: 1, lastAction: 1 }, name: 'run_outcome' },
+  { collection: COLLECTIONS.records, key: { connectionId: 1, model: 1, seenByRun: 1 }, name: 'full_resync_seen' },
+  { collection: COLLECTIONS.syncRuns, key: { connectionId: 1, model: 1, startedAt: -1 }, name: 'runs_by_connection' },
+  { collection: COLLECTIONS.connections, key: { integration: 1, status: 1 }, name: 'connections_by_integration' },
+  { collection: COLLECTIONS.webhookDeliveries, key: { eventId: 1, attemptedAt: 1 }, name: 'deliveries_by_event' },
+];
+
+/**
+ * Idempotent; run by the worker and the API at start so either can come up first. One index per command:
+ * FerretDB 1.24 drops the connection when a multi-index createIndexes names indexes that already exist.
+ */
 export async function ensureIndexes(db: Db): Promise<void> {
-  await db.collection(COLLECTIONS.records).createIndexes([
-    // The changes feed reads a connection's model in change order.
-    { key: { connectionId: 1, model: 1, changeSeq: 1 }, name: 'feed_order' },
-    // Counting a run's outcome and finding records a full resync did not see.
-    { key: { lastChangeRunId: 1, lastAction: 1 }, name: 'run_outcome' },
-    { key: { connectionId: 1, model: 1, seenByRun: 1 }, name: 'full_resync_seen' },
-  ]);
-  await db.collection(COLLECTIONS.syncRuns).createIndexes([
-    { key: { connectionId: 1, model: 1, startedAt: -1 }, name: 'runs_by_connection' },
-  ]);
-  await db.collection(COLLECTIONS.connections).createIndexes([
-    { key: { integration: 1, status: 1 }, name: 'connections_by_integration' },
-  ]);
-  await db.collection(COLLECTIONS.webhookDeliveries).createIndexes([
-    { key: { eventId: 1, attemptedAt: 1 }, name: 'deliveries_by_event' },
-  ]);
+  for (const { collection, key, name } of INDEXES) await db.collection(collection).createIndex(key, { name });
 }

@@ -1,5 +1,5 @@
 // Stores synced records, one document per (connection, model, external id), and serves them in change order.
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { ChangeFeedRepository } from './change-feeds';
 import { contentHash } from './content-hash';
 import { COLLECTIONS } from './database';
@@ -41,6 +41,8 @@ export interface PageOutcome {
   unchanged: number;
 }
 
+const DUPLICATE_KEY = 11000;
+
 export const recordKey = (connectionId: string, model: string, externalId: string) =>
   `${connectionId}:${model}:${externalId}`;
 
@@ -56,76 +58,107 @@ export class RecordRepository {
   /**
    * Writes one page idempotently: applying the same page twice (a retry after a crash) changes nothing the
    * second time, because unchanged content is recognised by its hash and a deleted record stays deleted.
+   *
+   * Insert first, look up only what already exists: an initial sync (most of the volume) then costs one bulk
+   * insert per page and no reads. This matters beyond speed on FerretDB, where an `_id` lookup is a scan.
    */
   async applyPage(page: PageToApply): Promise<PageOutcome> {
     const { connectionId, model, runId } = page;
     const keyOf = (externalId: string) => recordKey(connectionId, model, externalId);
     // The last occurrence wins when a page repeats an id (Salesforce can return a row twice across a lookback).
-    const upserts = new Map(page.upserts.map((u) => [u.externalId, u]));
-    const deletes = new Set(page.deletedIds.filter((id) => !upserts.has(id)));
-    const keys = [...upserts.keys(), ...deletes].map(keyOf);
+    const upserts = [...new Map(page.upserts.map((u) => [u.externalId, u])).values()];
+    const upsertIds = new Set(upserts.map((u) => u.externalId));
+    const deletes = [...new Set(page.deletedIds.filter((id) => !upsertIds.has(id)))];
+    const outcome: PageOutcome = { added: 0, updated: 0, deleted: 0, unchanged: 0 };
+    if (upserts.length === 0 && deletes.length === 0) return outcome;
+
+    const now = new Date();
+    // One sequence number per record in the page; numbers left unused by unchanged records are harmless gaps.
+    const firstSeq = await this.feeds.reserve(connectionId, model, upserts.length + deletes.length);
+    const changeFields = (action: RecordAction, seq: number) => ({
+      lastAction: action,
+      lastModifiedAt: now,
+      changeSeq: seq,
+      lastChangeRunId: runId,
+      ...(page.markSeen ? { seenByRun: runId } : {}),
+    });
+
+    const candidates = upserts.map(({ externalId, data }, index) => ({
+      _id: keyOf(externalId),
+      connectionId,
+      model,
+      externalId,
+      data,
+      hash: contentHash(data, page.ignoredFields),
+      firstSeenAt: now,
+      deletedAt: null,
+      ...changeFields('added', firstSeq + index),
+    }));
+    const alreadyStored = await this.insertNew(candidates);
+    outcome.added = candidates.length - alreadyStored.size;
+
+    const existingKeys = [...alreadyStored, ...deletes.map(keyOf)];
     const existing = new Map<string, { hash: string; lastAction: RecordAction }>();
-    if (keys.length > 0) {
-      const found = this.collection.find({ _id: { $in: keys } }, { projection: { hash: 1, lastAction: 1 } });
+    if (existingKeys.length > 0) {
+      const found = this.collection.find({ _id: { $in: existingKeys } }, { projection: { hash: 1, lastAction: 1 } });
       for await (const doc of found) existing.set(doc._id, doc);
     }
 
-    const now = new Date();
-    const outcome: PageOutcome = { added: 0, updated: 0, deleted: 0, unchanged: 0 };
-    type Change = { key: string; action: RecordAction; update: Partial<RecordDocument> };
-    const changes: Change[] = [];
+    const operations: AnyBulkWriteOperation<RecordDocument>[] = [];
     const seenOnly: string[] = [];
-
-    for (const { externalId, data } of upserts.values()) {
-      const key = keyOf(externalId);
-      const hash = contentHash(data, page.ignoredFields);
-      const before = existing.get(key);
-      if (before && before.lastAction !== 'deleted' && before.hash === hash) {
+    for (const candidate of candidates) {
+      if (!alreadyStored.has(candidate._id)) continue;
+      const before = existing.get(candidate._id);
+      const wasLive = before !== undefined && before.lastAction !== 'deleted';
+      if (wasLive && before.hash === candidate.hash) {
         outcome.unchanged++;
-        seenOnly.push(key);
+        seenOnly.push(candidate._id);
         continue;
       }
-      const action: RecordAction = before && before.lastAction !== 'deleted' ? 'updated' : 'added';
-      changes.push({ key, action, update: { data, hash, deletedAt: null, externalId } });
-    }
-    for (const externalId of deletes) {
-      const key = keyOf(externalId);
-      const before = existing.get(key);
-      // A delete of something never stored, or already deleted, is not news to the app.
-      if (!before || before.lastAction === 'deleted') continue;
-      changes.push({ key, action: 'deleted', update: { deletedAt: now } });
-    }
-
-    const operations: AnyBulkWriteOperation<RecordDocument>[] = [];
-    let lastSeq = 0;
-    if (changes.length > 0) {
-      const firstSeq = await this.feeds.reserve(connectionId, model, changes.length);
-      lastSeq = firstSeq + changes.length - 1;
-      changes.forEach((change, index) => {
-        outcome[change.action]++;
-        const set: Partial<RecordDocument> = {
-          ...change.update,
-          lastAction: change.action,
-          lastModifiedAt: now,
-          changeSeq: firstSeq + index,
-          lastChangeRunId: runId,
-        };
-        if (page.markSeen) set.seenByRun = runId;
-        operations.push({
-          updateOne: {
-            filter: { _id: change.key },
-            update: { $set: set, $setOnInsert: { connectionId, model, firstSeenAt: now } },
-            upsert: true,
-          },
-        });
+      const action: RecordAction = wasLive ? 'updated' : 'added';
+      outcome[action]++;
+      operations.push({
+        updateOne: {
+          filter: { _id: candidate._id },
+          update: { $set: { data: candidate.data, hash: candidate.hash, deletedAt: null, ...changeFields(action, candidate.changeSeq) } },
+        },
       });
     }
+    deletes.forEach((externalId, index) => {
+      const before = existing.get(keyOf(externalId));
+      // A delete of something never stored, or already deleted, is not news to the app.
+      if (!before || before.lastAction === 'deleted') return;
+      outcome.deleted++;
+      const seq = firstSeq + upserts.length + index;
+      operations.push({
+        updateOne: { filter: { _id: keyOf(externalId) }, update: { $set: { deletedAt: now, ...changeFields('deleted', seq) } } },
+      });
+    });
     if (page.markSeen && seenOnly.length > 0) {
       operations.push({ updateMany: { filter: { _id: { $in: seenOnly } }, update: { $set: { seenByRun: runId } } } });
     }
     if (operations.length > 0) await this.collection.bulkWrite(operations, { ordered: false });
-    if (lastSeq > 0) await this.feeds.markVisible(connectionId, model, lastSeq);
+    if (outcome.added + outcome.updated + outcome.deleted > 0) {
+      await this.feeds.markVisible(connectionId, model, firstSeq + upserts.length + deletes.length - 1);
+    }
     return outcome;
+  }
+
+  /** Inserts the documents whose `_id` is new and returns the ids that were already stored. */
+  private async insertNew(documents: RecordDocument[]): Promise<Set<string>> {
+    const duplicates = new Set<string>();
+    if (documents.length === 0) return duplicates;
+    try {
+      await this.collection.insertMany(documents, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      for (const writeError of writeErrors) {
+        if (writeError.code !== DUPLICATE_KEY) throw error;
+        duplicates.add(documents[writeError.index]._id);
+      }
+    }
+    return duplicates;
   }
 
   /**

@@ -38,7 +38,7 @@ describe('Salesforce sync, end to end', () => {
   it('first sync stores every record exactly and announces them as added, with a signed webhook', async () => {
     const created = await stack.connectSalesforce('acme', { contacts: { frequency: '1h' }, accounts: { frequency: '1h' } });
     expect(created.status).toBe(201);
-    expect(JSON.stringify(created.body)).not.toMatch(/refresh|accessToken|sandbox-client-secret/i);
+    expect(JSON.stringify(created.body)).not.toMatch(/refreshToken|accessToken|sandbox-client-secret/i);
 
     await stack.receiver.waitFor(() => syncEvents('contacts').length === 1 && syncEvents('accounts').length === 1, 120_000);
     expect(syncEvents('contacts')[0]).toMatchObject({ connectionId: 'acme', integration: 'salesforce-sandbox', mode: 'incremental', added: 5000, updated: 0, deleted: 0 });
