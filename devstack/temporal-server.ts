@@ -22,6 +22,8 @@ export interface TemporalOptions {
   port?: number;
   uiPort?: number;
   headless?: boolean;
+  /** Also create this namespace at start (the "default" namespace always exists); it gets the search attributes too. */
+  namespace?: string;
   logFile?: string;
 }
 
@@ -43,6 +45,11 @@ export async function startTemporal(options: TemporalOptions = {}): Promise<Temp
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
+  const namespaces = ['default'];
+  if (options.namespace && options.namespace !== 'default') {
+    namespaces.push(options.namespace);
+    args.push('--namespace', options.namespace);
+  }
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
   const child = spawnLogged(binary, args, { logFile: options.logFile });
   try {
@@ -58,7 +65,7 @@ export async function startTemporal(options: TemporalOptions = {}): Promise<Temp
       },
       { timeoutMs: 60_000, what: 'Temporal dev server', child },
     );
-    await ensureSearchAttributes(binary, address);
+    for (const namespace of namespaces) await ensureSearchAttributes(binary, address, namespace);
   } catch (error) {
     await stopProcess(child);
     throw error;
@@ -67,11 +74,12 @@ export async function startTemporal(options: TemporalOptions = {}): Promise<Temp
 }
 
 /** The start flag is ignored for a database file that already exists; create whatever is missing. */
-async function ensureSearchAttributes(binary: string, address: string): Promise<void> {
-  const { stdout } = await run(binary, ['operator', 'search-attribute', 'list', '--address', address, '--output', 'json']);
-  const existing = stdout;
+async function ensureSearchAttributes(binary: string, address: string, namespace: string): Promise<void> {
+  const cli = (args: string[]) => run(binary, [...args, '--address', address, '--namespace', namespace]);
+  const { stdout } = await cli(['operator', 'search-attribute', 'list', '--output', 'json']);
+  const existing = Object.keys((JSON.parse(stdout) as { customAttributes?: Record<string, string> }).customAttributes ?? {});
   for (const name of SEARCH_ATTRIBUTE_NAMES) {
-    if (existing.includes(`"${name}"`)) continue;
-    await run(binary, ['operator', 'search-attribute', 'create', '--address', address, '--name', name, '--type', 'Keyword']);
+    if (existing.includes(name)) continue;
+    await cli(['operator', 'search-attribute', 'create', '--name', name, '--type', 'Keyword']);
   }
 }
