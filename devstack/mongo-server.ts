@@ -1,14 +1,19 @@
-// Provides a MongoDB wire-protocol server: MONGODB_URI if set, else a local mongod, else FerretDB on SQLite.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// Provides a MongoDB wire-protocol server: MONGODB_URI if set, else a local mongod, else FerretDB on a private
+// PostgreSQL cluster, else FerretDB on SQLite.
+import { execFile, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { ensureFerretdbBinary, findOnPath } from './binaries';
-import { freePort, spawnLogged, stopProcess, waitUntil } from './processes';
+import { freePort, signalGroup, spawnLogged, stopProcess, waitUntil } from './processes';
+
+const run = promisify(execFile);
 
 export interface MongoServer {
   uri: string;
-  kind: 'external' | 'mongod' | 'ferretdb';
+  kind: 'external' | 'mongod' | 'ferretdb-postgresql' | 'ferretdb-sqlite';
   stop(): Promise<void>;
 }
 
@@ -19,46 +24,70 @@ export interface MongoOptions {
   logFile?: string;
 }
 
+const BACKEND_ENV = 'TRIBUTARY_FERRETDB_BACKEND';
+const POSTGRES_TOOLS = ['postgres', 'initdb', 'pg_isready', 'psql'];
+// postgres refuses to run as root; this is the account distribution packages create for it.
+const POSTGRES_OS_USER = 'postgres';
+const POSTGRES_ROLE = 'tributary';
+const POSTGRES_DATABASE = 'ferretdb';
+
 export async function resolveMongo(options: MongoOptions = {}): Promise<MongoServer> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, kind: 'external', stop: async () => undefined };
 
+  const forced = forcedBackend();
   const temporary = options.dataDir ? null : mkdtempSync(join(tmpdir(), 'tributary-mongo-'));
   const dataDir = resolve(options.dataDir ?? (temporary as string));
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const uri = `mongodb://127.0.0.1:${port}/`;
 
-  const mongod = findOnPath('mongod');
-  let kind: MongoServer['kind'];
-  let child;
-  if (mongod) {
-    kind = 'mongod';
-    child = spawnLogged(mongod, ['--dbpath', dataDir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], { logFile: options.logFile });
-  } else {
-    kind = 'ferretdb';
-    const stateDir = join(dataDir, 'state');
-    const sqliteDir = join(dataDir, 'sqlite');
-    mkdirSync(stateDir, { recursive: true });
-    mkdirSync(sqliteDir, { recursive: true });
-    child = spawnLogged(
-      await ensureFerretdbBinary(),
-      [
-        '--handler=sqlite',
-        `--sqlite-url=file:${sqliteDir}/`,
-        `--listen-addr=127.0.0.1:${port}`,
-        '--telemetry=disable', // FerretDB reports usage to its vendor by default
-        '--debug-addr=-',
-        `--state-dir=${stateDir}`,
-        '--log-level=warn',
-      ],
-      { logFile: options.logFile },
-    );
-  }
+  // Stopped last-started first: FerretDB before the PostgreSQL it talks to.
+  const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
-    await stopProcess(child);
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne();
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   };
+
   try {
+    // Forcing a FerretDB backend means FerretDB, even where a mongod is installed.
+    const mongod = forced ? null : findOnPath('mongod');
+    let kind: MongoServer['kind'];
+    let child: ChildProcess;
+    if (mongod) {
+      kind = 'mongod';
+      child = spawnLogged(mongod, ['--dbpath', dataDir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], { logFile: options.logFile });
+      stoppers.push(() => stopProcess(child));
+    } else {
+      const stateDir = join(dataDir, 'state');
+      mkdirSync(stateDir, { recursive: true });
+      const postgres = forced === 'sqlite' ? null : await preparePostgres(dataDir, { temporary: temporary !== null, forced: forced === 'postgresql' });
+      let backendArgs: string[];
+      if (postgres) {
+        kind = 'ferretdb-postgresql';
+        const pg = await startPostgres(postgres, options.logFile);
+        stoppers.push(pg.stop);
+        backendArgs = ['--handler=postgresql', `--postgresql-url=postgres://${POSTGRES_ROLE}@127.0.0.1:${pg.port}/${POSTGRES_DATABASE}`];
+      } else {
+        kind = 'ferretdb-sqlite';
+        const sqliteDir = join(dataDir, 'sqlite');
+        mkdirSync(sqliteDir, { recursive: true });
+        backendArgs = ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`];
+      }
+      const ferretdb = spawnLogged(
+        await ensureFerretdbBinary(),
+        [
+          ...backendArgs,
+          `--listen-addr=127.0.0.1:${port}`,
+          '--telemetry=disable', // FerretDB reports usage to its vendor by default
+          '--debug-addr=-',
+          `--state-dir=${stateDir}`,
+          '--log-level=warn',
+        ],
+        { logFile: options.logFile },
+      );
+      child = ferretdb;
+      stoppers.push(() => stopProcess(ferretdb));
+    }
     await waitUntil(
       async () => {
         const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1000 });
@@ -71,9 +100,188 @@ export async function resolveMongo(options: MongoOptions = {}): Promise<MongoSer
       },
       { timeoutMs: 60_000, what: `${kind} on port ${port}`, child },
     );
+    return { uri, kind, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-  return { uri, kind, stop };
+}
+
+function forcedBackend(): 'sqlite' | 'postgresql' | null {
+  const value = process.env[BACKEND_ENV];
+  if (!value) return null;
+  if (value === 'sqlite' || value === 'postgresql') return value;
+  throw new Error(`${BACKEND_ENV}=${value} is not understood; use sqlite or postgresql`);
+}
+
+/** The directory holding the PostgreSQL server and client tools, or null when this machine has none. */
+export function findPostgresBinDir(): string | null {
+  const candidates: string[] = [];
+  const onPath = findOnPath('postgres');
+  // PATH often holds symlinks to a versioned directory that also has the client tools (pg_isready, psql).
+  if (onPath) candidates.push(dirname(realpathSync(onPath)), dirname(onPath));
+  const packaged = '/usr/lib/postgresql';
+  if (existsSync(packaged)) {
+    const versions = readdirSync(packaged).filter((name) => /^\d+(\.\d+)?$/.test(name));
+    versions.sort((a, b) => Number(b) - Number(a));
+    candidates.push(...versions.map((version) => join(packaged, version, 'bin')));
+  }
+  return candidates.find((dir) => POSTGRES_TOOLS.every((tool) => existsSync(join(dir, tool)))) ?? null;
+}
+
+interface PostgresPlan {
+  binDir: string;
+  /** OS user to run the server as (via runuser), when we are root. */
+  runAs: string | null;
+  clusterDir: string;
+  socketDir: string;
+  temporary: boolean;
+}
+
+/** Null means use SQLite; the reason is printed unless PostgreSQL is simply not installed. */
+async function preparePostgres(dataDir: string, { temporary, forced }: { temporary: boolean; forced: boolean }): Promise<PostgresPlan | null> {
+  const unavailable = (reason: string, quiet = false): null => {
+    if (forced) throw new Error(`${BACKEND_ENV}=postgresql, but ${reason}`);
+    if (!quiet) say(`FerretDB uses SQLite (slow, one writer at a time) because ${reason}`);
+    return null;
+  };
+  const binDir = findPostgresBinDir();
+  if (!binDir) return unavailable(`no PostgreSQL server was found (${POSTGRES_TOOLS.join(', ')} on PATH or in /usr/lib/postgresql/*/bin)`, true);
+
+  const clusterDir = join(dataDir, 'postgres');
+  const socketDir = join(dataDir, 'postgres-socket');
+  const runAs = process.getuid?.() === 0 ? POSTGRES_OS_USER : null;
+  if (runAs) {
+    if (!findOnPath('runuser')) return unavailable('we run as root, postgres refuses root, and there is no runuser to switch users with');
+    if (!(await succeeds('id', ['-u', runAs]))) return unavailable(`we run as root, postgres refuses root, and there is no "${runAs}" user to run it as`);
+    // mkdtemp makes 0700 folders; the server's user only needs to pass through to its own subfolders.
+    if (temporary) chmodSync(dataDir, 0o711);
+    if (!(await succeeds('runuser', ['-u', runAs, '--', 'test', '-x', dataDir]))) {
+      return unavailable(`the "${runAs}" user cannot reach ${dataDir} (a parent folder lacks o+x)`);
+    }
+  }
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    const sqliteDir = join(dataDir, 'sqlite');
+    if (existsSync(sqliteDir) && readdirSync(sqliteDir).length > 0) {
+      say(`starting a new PostgreSQL-backed database; earlier SQLite data stays in ${sqliteDir} (${BACKEND_ENV}=sqlite uses it)`);
+    }
+  }
+  return { binDir, runAs, clusterDir, socketDir, temporary };
+}
+
+async function startPostgres(plan: PostgresPlan, logFile: string | undefined): Promise<{ port: number; stop: () => Promise<void> }> {
+  const { binDir, runAs, clusterDir, socketDir } = plan;
+  const asServerUser = (tool: string, args: string[]): [string, string[]] => {
+    const command = join(binDir, tool);
+    return runAs ? ['runuser', ['-u', runAs, '--', command, ...args]] : [command, args];
+  };
+  const giveToServerUser = async (...dirs: string[]) => {
+    if (runAs) await runTool('chown', ['-R', runAs, ...dirs]);
+  };
+
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    // initdb into a side folder and rename it into place, so a run killed mid-initdb never leaves a half cluster
+    // that later starts look like a real one.
+    const building = `${clusterDir}.initdb`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building, { mode: 0o700 });
+    await giveToServerUser(building);
+    // C locale: the machine's locale may be missing or not UTF-8, which makes initdb fail; FerretDB does its own sorting.
+    await runTool(...asServerUser('initdb', ['-D', building, '-A', 'trust', '-U', POSTGRES_ROLE, '--no-sync', '-E', 'UTF8', '--locale=C']), { cwd: dirname(clusterDir) });
+    renameSync(building, clusterDir);
+  }
+  refuseIfAlreadyRunning(clusterDir);
+  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  await giveToServerUser(clusterDir, socketDir);
+
+  const port = await freePort();
+  // Unix socket paths are limited to ~107 bytes; everything here connects over TCP, so go without one if it does not fit.
+  const socketArg = `${socketDir}/.s.PGSQL.${port}`.length < 100 ? socketDir : '';
+  const args = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', socketArg, '-c', 'max_connections=300'];
+  // A temporary cluster is thrown away on stop, so durability only costs time.
+  if (plan.temporary) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const child = spawnLogged(...asServerUser('postgres', args), { logFile, cwd: dirname(clusterDir) });
+  const stop = () => stopPostgres(child);
+
+  try {
+    const client = ['-h', '127.0.0.1', '-p', String(port), '-U', POSTGRES_ROLE, '-d', 'postgres'];
+    await waitUntil(() => succeeds(join(binDir, 'pg_isready'), [...client, '-q']), { timeoutMs: 60_000, what: `PostgreSQL on port ${port}`, child });
+    const psql = (sql: string) => runTool(join(binDir, 'psql'), ['-X', '-q', '-tA', ...client, '-c', sql]);
+    // Ask first: a failed CREATE would put an ERROR line in the log on every restart.
+    if ((await psql(`SELECT 1 FROM pg_database WHERE datname = '${POSTGRES_DATABASE}'`)).trim() !== '1') {
+      await psql(`CREATE DATABASE ${POSTGRES_DATABASE}`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, stop };
+}
+
+/** postgres itself would only say so in its log; a running one here means another stack uses this dataDir, or one was orphaned. */
+function refuseIfAlreadyRunning(clusterDir: string): void {
+  const pid = postmasterPid(clusterDir);
+  if (pid === null || !isAlive(pid)) return; // a stale file from a killed run: postgres replaces it
+  let commandLine: string;
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // no /proc to tell a live postgres from a reused pid: let postgres decide
+  }
+  if (!commandLine.includes(clusterDir)) return;
+  throw new Error(`PostgreSQL (pid ${pid}) from another run still serves ${clusterDir}; if nothing else uses it, stop it with: kill -INT ${pid}`);
+}
+
+async function stopPostgres(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  // SIGINT is PostgreSQL's fast shutdown (SIGTERM, what stopProcess sends, waits for clients to leave). As root the
+  // group leader is runuser: it ignores SIGINT and exits only once the server has shut down.
+  signalGroup(child, 'SIGINT');
+  const stopped = await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]);
+  if (!stopped) await stopProcess(child, 5000);
+}
+
+function postmasterPid(clusterDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function runTool(command: string, args: string[], options: { cwd?: string } = {}): Promise<string> {
+  try {
+    return (await run(command, args, { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024 })).stdout;
+  } catch (error) {
+    const stderr = ((error as { stderr?: string }).stderr ?? '').trim();
+    throw new Error(`${[command, ...args].join(' ')} failed: ${stderr.slice(-2000) || String(error)}`);
+  }
+}
+
+async function succeeds(command: string, args: string[]): Promise<boolean> {
+  try {
+    await run(command, args);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms).unref());
+}
+
+function say(message: string): void {
+  process.stderr.write(`[devstack] ${message}\n`);
 }
