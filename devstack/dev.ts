@@ -1,0 +1,330 @@
+// `npm run dev`: the whole product on this machine in one command: Temporal (with UI), a Mongo-wire database,
+// the sandbox Salesforce, the worker, the API and a webhook receiver; Ctrl-C stops all of it.
+import { Connection } from '@temporalio/client';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, relative, resolve } from 'node:path';
+import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
+import { startDevWebhookReceiver, type DevWebhookReceiver } from './webhook-receiver';
+import { resolveMongo, type MongoServer } from './mongo-server';
+import { signalGroup, spawnLogged, stopProcess, waitUntil } from './processes';
+import { resolveTemporal, type TemporalServer } from './temporal-server';
+
+const ROOT = resolve(__dirname, '..');
+const DATA_DIR = join(ROOT, '.data');
+const LOG_DIR = join(DATA_DIR, 'logs');
+const SECRETS_FILE = join(DATA_DIR, 'dev-secrets.json');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+const PORTS = { api: 3000, sandbox: 4010, webhooks: 4020, temporal: 7233, temporalUi: 8233, mongo: 27027 };
+const API_URL = `http://127.0.0.1:${PORTS.api}`;
+const SANDBOX_URL = `http://127.0.0.1:${PORTS.sandbox}`;
+const NAMESPACE = 'default';
+// The worker reads the same variable with the same default; dev only needs it to see the worker poll.
+const TASK_QUEUE = process.env.TRIBUTARY_TASK_QUEUE ?? 'tributary';
+
+const ENTRY_FILES = [
+  { path: 'sandbox/main.ts', what: 'the sandbox Salesforce' },
+  { path: 'worker/main.ts', what: 'the worker' },
+  { path: 'api/main.ts', what: 'the API' },
+];
+const LOG_TAIL_LINES = 25;
+
+interface RunningChild {
+  name: string;
+  process: ChildProcess;
+  logFile: string;
+  recentLines: string[];
+  stopRequested: boolean;
+  /** Resolves once the process exited and its output was read to the end. */
+  closed: Promise<void>;
+}
+
+interface Service {
+  name: string;
+  stop(): Promise<void>;
+}
+
+class DevStack {
+  private readonly services: Service[] = [];
+  private readonly children: RunningChild[] = [];
+  private readonly pendingServices: Promise<unknown>[] = [];
+  private stopping: Promise<void> | null = null;
+
+  get isStopping(): boolean {
+    return this.stopping !== null;
+  }
+
+  async start(): Promise<void> {
+    checkEntryFiles();
+    await checkPortsFree();
+
+    const { secrets, created } = loadOrCreateDevSecrets(SECRETS_FILE);
+    say(created ? `generated dev secrets in ${relative(ROOT, SECRETS_FILE)} (kept for later runs)` : `using dev secrets from ${relative(ROOT, SECRETS_FILE)}`);
+
+    say('starting Temporal and the database (on a new machine they are first built with Go: a few minutes, once)');
+    const [temporal, mongo] = await this.startServices();
+    if (this.isStopping) return;
+    say(`Temporal at ${temporal.address}${temporal.uiUrl ? `, UI ${temporal.uiUrl}` : ' (external)'}; database: ${mongo.kind} at ${redactUri(mongo.uri)}`);
+
+    const receiver = await startDevWebhookReceiver({
+      port: PORTS.webhooks,
+      secret: secrets.TRIBUTARY_WEBHOOK_SECRET,
+      print: (line) => process.stdout.write(`${'[webhook]'.padEnd(9)} ${line.replace(/^webhook /, '')}\n`),
+    });
+    this.services.unshift({ name: 'webhook receiver', stop: () => receiver.close() });
+
+    const sandbox = this.spawnChild('sandbox', 'sandbox/main.ts', {
+      SANDBOX_PORT: String(PORTS.sandbox),
+      SANDBOX_SEED_CONTACTS: '200',
+      SANDBOX_SEED_ACCOUNTS: '50',
+      SANDBOX_AUTO_CONSENT: 'true',
+    });
+    if (!sandbox) return;
+    await waitUntil(() => answers(`${SANDBOX_URL}/__sandbox/stats`), { timeoutMs: 60_000, what: 'sandbox Salesforce', child: sandbox.process });
+
+    const productEnv = productEnvironment(temporal, mongo, secrets, receiver);
+    const workerStartedAt = Date.now();
+    const worker = this.spawnChild('worker', 'worker/main.ts', productEnv);
+    const api = this.spawnChild('api', 'api/main.ts', { ...productEnv, PORT: String(PORTS.api) });
+    if (!worker || !api) return;
+    await Promise.all([
+      waitUntil(() => answers(`${API_URL}/healthz`), { timeoutMs: 90_000, what: 'API', child: api.process }),
+      // The worker bundles the workflow code before it polls; a poller on the task queue means it is really ready.
+      waitUntil(() => workerIsPolling(temporal.address, workerStartedAt), { timeoutMs: 180_000, what: 'worker', child: worker.process }),
+    ]);
+    if (this.isStopping) return;
+    printReadyBox(temporal, receiver, secrets);
+  }
+
+  /** Idempotent: the first reason wins and decides the exit code. */
+  shutdown(exitCode: number, reason: string): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      say(`${reason}; stopping everything`);
+      for (const child of this.children) child.stopRequested = true;
+      await Promise.all(
+        this.children.map(async (child) => {
+          await stopProcess(child.process);
+          // The group may outlive its leader (tsx runs node as a child); make sure nothing of it is left.
+          signalGroup(child.process, 'SIGKILL');
+          await withTimeout(child.closed, 5000);
+        }),
+      );
+      // A service still starting (e.g. Temporal waiting for readiness) can only be stopped once it is up.
+      await Promise.allSettled(this.pendingServices);
+      for (const service of this.services) {
+        await service.stop().catch((error: unknown) => say(`${service.name} did not stop cleanly: ${errorText(error)}`));
+      }
+      say('stopped');
+      process.exit(exitCode);
+    })();
+    return this.stopping;
+  }
+
+  private async startServices(): Promise<[TemporalServer, MongoServer]> {
+    const temporal = this.register('Temporal', resolveTemporal({
+      dbFile: join(DATA_DIR, 'temporal', 'dev.db'),
+      port: PORTS.temporal,
+      uiPort: PORTS.temporalUi,
+      logFile: join(LOG_DIR, 'temporal.log'),
+    }));
+    const mongo = this.register('database', resolveMongo({ dataDir: join(DATA_DIR, 'mongo'), port: PORTS.mongo, logFile: join(LOG_DIR, 'mongo.log') }));
+    // Settle both before failing, so the one that did start is registered and gets stopped.
+    const [t, m] = await Promise.allSettled([temporal, mongo]);
+    if (t.status === 'rejected') throw new Error(`Temporal did not start: ${errorText(t.reason)} (log: ${relative(ROOT, join(LOG_DIR, 'temporal.log'))})`);
+    if (m.status === 'rejected') throw new Error(`the database did not start: ${errorText(m.reason)} (log: ${relative(ROOT, join(LOG_DIR, 'mongo.log'))})`);
+    return [t.value, m.value];
+  }
+
+  private register<T extends { stop(): Promise<void> }>(name: string, starting: Promise<T>): Promise<T> {
+    const registered = starting.then((server) => {
+      this.services.push({ name, stop: () => server.stop() });
+      return server;
+    });
+    this.pendingServices.push(registered);
+    return registered;
+  }
+
+  private spawnChild(name: string, entry: string, env: Record<string, string>): RunningChild | null {
+    if (this.isStopping) return null;
+    const logFile = join(LOG_DIR, `${name}.log`);
+    const child = spawnLogged(TSX, [entry], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      logFile,
+      consolePrefix: `[${name}]`.padEnd(9),
+    });
+    const running: RunningChild = { name, process: child, logFile, recentLines: [], stopRequested: false, closed: Promise.resolve() };
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on('data', (chunk: Buffer) => {
+        running.recentLines.push(...chunk.toString().split('\n').filter(Boolean));
+        running.recentLines.splice(0, Math.max(0, running.recentLines.length - LOG_TAIL_LINES));
+      });
+    }
+    let diedUnasked = false;
+    child.once('exit', () => {
+      diedUnasked = !running.stopRequested;
+    });
+    // 'close' comes after the last output was read, so the report shows the process's final words.
+    running.closed = new Promise<void>((resolveClosed) => {
+      child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+        if (diedUnasked) {
+          reportDeath(running, code, signal);
+          void this.shutdown(1, `${name} died`);
+        }
+        resolveClosed();
+      });
+    });
+    this.children.push(running);
+    return running;
+  }
+}
+
+function productEnvironment(temporal: TemporalServer, mongo: MongoServer, secrets: DevSecrets, receiver: DevWebhookReceiver): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    MONGODB_URI: mongo.uri,
+    MONGODB_DB: 'tributary',
+    TRIBUTARY_SECRET_KEY: secrets.TRIBUTARY_SECRET_KEY,
+    TRIBUTARY_ENCRYPTION_KEYS: secrets.TRIBUTARY_ENCRYPTION_KEYS,
+    TRIBUTARY_WEBHOOK_URL: receiver.url,
+    TRIBUTARY_WEBHOOK_SECRET: secrets.TRIBUTARY_WEBHOOK_SECRET,
+    TRIBUTARY_PUBLIC_URL: API_URL,
+  };
+}
+
+function checkEntryFiles(): void {
+  const missing = ENTRY_FILES.filter((entry) => !existsSync(join(ROOT, entry.path)));
+  if (missing.length > 0) {
+    throw new Error(`missing ${missing.map((entry) => `${entry.path} (${entry.what})`).join(', ')}`);
+  }
+  if (!existsSync(TSX)) throw new Error(`${relative(ROOT, TSX)} is missing; run npm ci first`);
+}
+
+/** A clear message now beats a child dying later with EADDRINUSE buried in its log. */
+async function checkPortsFree(): Promise<void> {
+  const wanted: [string, number][] = [
+    ['API', PORTS.api],
+    ['sandbox Salesforce', PORTS.sandbox],
+    ['webhook receiver', PORTS.webhooks],
+  ];
+  if (!process.env.TEMPORAL_ADDRESS) wanted.push(['Temporal', PORTS.temporal], ['Temporal UI', PORTS.temporalUi]);
+  if (!process.env.MONGODB_URI) wanted.push(['database', PORTS.mongo]);
+  const busy: string[] = [];
+  for (const [what, port] of wanted) {
+    if (!(await portIsFree(port))) busy.push(`${port} (${what})`);
+  }
+  if (busy.length > 0) {
+    throw new Error(`already in use: port ${busy.join(', ')}. Is another \`npm run dev\` running? (lsof -i :${busy[0].split(' ')[0]} shows who)`);
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once('error', () => resolvePort(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+  });
+}
+
+async function answers(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await response.body?.cancel();
+  return response.ok;
+}
+
+async function workerIsPolling(address: string, since: number): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: 2000 });
+  try {
+    const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: TASK_QUEUE } });
+    // Pollers of an earlier run linger in the server's memory for a while; only count ones seen since our worker started.
+    return pollers.some((poller) => Number(poller.lastAccessTime?.seconds?.toString() ?? 0) * 1000 >= since - 1000);
+  } finally {
+    await connection.close();
+  }
+}
+
+function reportDeath(child: RunningChild, code: number | null, signal: NodeJS.Signals | null): void {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  const rule = '!'.repeat(72);
+  const lines = [
+    rule,
+    `!! ${child.name.toUpperCase()} STOPPED UNEXPECTEDLY: it ${how}`,
+    `!! last lines of ${relative(ROOT, child.logFile)}:`,
+    ...(child.recentLines.length > 0 ? child.recentLines.map((line) => `!!   ${line}`) : ['!!   (no output)']),
+    rule,
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function printReadyBox(temporal: TemporalServer, receiver: DevWebhookReceiver, secrets: DevSecrets): void {
+  const key = secrets.TRIBUTARY_SECRET_KEY;
+  const lines = [
+    'Tributary is running. Ctrl-C stops everything.',
+    '',
+    `API                 ${API_URL}`,
+    `Temporal UI         ${temporal.uiUrl ?? `(external Temporal at ${temporal.address})`}`,
+    `Sandbox Salesforce  ${SANDBOX_URL}  (stats: /__sandbox/stats)`,
+    `Webhook receiver    ${receiver.url}  (GET: last 100)`,
+    '',
+    `Secret key          ${key}`,
+    `                    stored in ${relative(ROOT, SECRETS_FILE)} (owner-only)`,
+    `Logs                ${relative(ROOT, LOG_DIR)}/<service>.log`,
+  ];
+  const width = Math.max(...lines.map((line) => line.length));
+  const box = [`┌${'─'.repeat(width + 2)}┐`, ...lines.map((line) => `│ ${line.padEnd(width)} │`), `└${'─'.repeat(width + 2)}┘`];
+  // Outside the box, so the command can be copied without the borders.
+  const firstCall = [
+    'Try it: register the sandbox Salesforce as an integration, then list integrations.',
+    '',
+    `  curl -s -X POST ${API_URL}/integrations \\`,
+    `    -H 'Authorization: Bearer ${key}' \\`,
+    "    -H 'Content-Type: application/json' \\",
+    `    -d '{"key": "salesforce-sandbox", "provider": "salesforce",`,
+    '         "clientId": "sandbox-client-id", "clientSecret": "sandbox-client-secret",',
+    `         "authorizationUrl": "${SANDBOX_URL}/services/oauth2/authorize",`,
+    `         "tokenUrl": "${SANDBOX_URL}/services/oauth2/token"}'`,
+    '',
+    `  curl -s ${API_URL}/integrations -H 'Authorization: Bearer ${key}'`,
+  ];
+  process.stdout.write(`\n${box.join('\n')}\n\n${firstCall.join('\n')}\n\n`);
+}
+
+function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolveTimeout) => (timer = setTimeout(resolveTimeout, ms)))]);
+  clearTimeout(timer);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function say(message: string): void {
+  process.stdout.write(`[dev]     ${message}\n`);
+}
+
+function main(): void {
+  const stack = new DevStack();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stack.isStopping) say(`already stopping (each process gets 10 s before it is killed)`);
+      else void stack.shutdown(0, `received ${signal}`);
+    });
+  }
+  // The children run in their own process groups and would outlive a crash of this process: stop them first.
+  process.on('uncaughtException', (error) => void stack.shutdown(1, `unexpected error: ${error.stack ?? error.message}`));
+  process.on('unhandledRejection', (error) => void stack.shutdown(1, `unexpected error: ${errorText(error)}`));
+  stack.start().catch((error: unknown) => {
+    void stack.shutdown(1, `could not start: ${errorText(error)}`);
+  });
+}
+
+main();
