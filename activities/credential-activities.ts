@@ -5,7 +5,7 @@ import { FailureType } from '../contracts/failure-types';
 import { refreshAccessToken, TokenError } from '../oauth/token-client';
 import type { ActivityDependencies } from './dependencies';
 
-export function createCredentialActivities({ store, catalog, logger }: ActivityDependencies) {
+export function createCredentialActivities({ store, catalog, logger, metrics }: ActivityDependencies) {
   return {
     async refreshCredentials({ connectionId, basedOnGeneration }: RefreshCredentialsInput): Promise<CredentialsState> {
       const connection = await store.connections.get(connectionId);
@@ -23,7 +23,7 @@ export function createCredentialActivities({ store, catalog, logger }: ActivityD
         return { generation, ...state(connection.credentialState.expiresAt) };
       }
       const client = await store.integrations.getClientCredentials(connection.integration);
-      const log = logger.child({ connectionId, integration: connection.integration });
+      const log = logger.child({ connectionId, integration: connection.integration, provider: connection.provider });
       try {
         const tokens = await refreshAccessToken(provider.oauth, client, credentials.refreshToken);
         const newGeneration = await store.connections.storeRefreshedCredentials(
@@ -37,10 +37,12 @@ export function createCredentialActivities({ store, catalog, logger }: ActivityD
           },
           tokens.expiresAt,
         );
+        metrics.tokenRefreshed(connection.provider, 'succeeded');
         log.info({ generation: newGeneration, expiresAt: tokens.expiresAt }, 'credentials refreshed');
         return { generation: newGeneration, ...state(tokens.expiresAt) };
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
+        metrics.tokenRefreshed(connection.provider, error.kind);
         await store.connections.recordCredentialError(connectionId, error.message);
         log.warn({ kind: error.kind, err: error.message }, 'credential refresh failed');
         if (error.kind === 'transient') throw ApplicationFailure.create({ type: FailureType.providerUnavailable, message: error.message });

@@ -1,5 +1,6 @@
 // What activities need from the process that hosts them; the worker wires the real ones, tests their own.
 import type { Logger } from 'pino';
+import type { WorkerMetrics } from '../observability/metrics';
 import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
 
@@ -15,5 +16,7 @@ export interface ActivityDependencies {
   store: Store;
   catalog: ProviderCatalog;
   logger: Logger;
+  /** The process's metrics; tests pass their own and read it back. */
+  metrics: WorkerMetrics;
   settings: ActivitySettings;
 }

@@ -1,5 +1,6 @@
 // Activities that run one sync of one model: begin, read and store pages slice by slice, then finish or fail.
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type {
   BeginSyncRunInput,
   FailSyncRunInput,
@@ -9,13 +10,17 @@ import type {
   SyncSliceResult,
 } from '../contracts/activity-messages';
 import { encodeCursor } from '../contracts/change-cursor';
+import { FailureType, type RateLimitedDetails } from '../contracts/failure-types';
 import { createProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
-import type { InvalidRecordSample } from '../store/sync-runs';
+import type { InvalidRecordSample, SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
 import { toActivityFailure } from './failures';
 
-export function createSyncRunActivities({ store, catalog, logger, settings }: ActivityDependencies) {
+export function createSyncRunActivities({ store, catalog, logger, metrics, settings }: ActivityDependencies) {
+  const runLogger = (run: Pick<SyncRunDocument, 'connectionId' | 'model'>, runId: string) =>
+    logger.child({ connectionId: run.connectionId, model: run.model, runId });
+
   return {
     async beginSyncRun(input: BeginSyncRunInput): Promise<void> {
       const connection = await store.connections.get(input.connectionId);
@@ -32,6 +37,7 @@ export function createSyncRunActivities({ store, catalog, logger, settings }: Ac
         feedSeqAtStart,
       });
       await store.connections.setLastRun(input.connectionId, input.model, input.runId);
+      runLogger(input, input.runId).info({ mode: input.mode, provider: connection.provider }, 'sync run started');
     },
 
     /**
@@ -44,7 +50,8 @@ export function createSyncRunActivities({ store, catalog, logger, settings }: Ac
       const provider = catalog.get(run.provider);
       const sync = catalog.sync(run.provider, run.model);
       const { generation, credentials } = await store.connections.readCredentials(run.connectionId);
-      const log = logger.child({ connectionId: run.connectionId, model: run.model, runId, attempt: context.info.attempt });
+      const log = runLogger(run, runId).child({ attempt: context.info.attempt });
+      const labels = { provider: run.provider, model: run.model };
       await store.runs.recordAttempt(runId);
 
       let requests = 0;
@@ -58,9 +65,11 @@ export function createSyncRunActivities({ store, catalog, logger, settings }: Ac
         errorRules: provider.api.errorRules,
         timeoutMs: provider.api.requestTimeoutMs,
         signal: context.cancellationSignal,
-        onResponse: () => {
+        onResponse: ({ status }) => {
           requests++;
+          metrics.providerAnswered(run.provider, status);
         },
+        onNoResponse: () => metrics.providerAnswered(run.provider, null),
       });
 
       const sliceStartedAt = Date.now();
@@ -90,6 +99,7 @@ export function createSyncRunActivities({ store, catalog, logger, settings }: Ac
             deletedIds: page.deletedIds,
             ignoredFields: sync.ignoredFields ?? [],
           });
+          metrics.recordsStored(labels, outcome);
           await store.runs.recordPage(runId, {
             checkpoint: page.checkpoint,
             recordsRead: page.records.length + page.deletedIds.length,
@@ -108,17 +118,29 @@ export function createSyncRunActivities({ store, catalog, logger, settings }: Ac
       } catch (error) {
         await store.runs.addProviderRequests(runId, requests);
         log.warn({ err: (error as Error).message }, 'sync slice stopped');
-        throw toActivityFailure(error, generation);
+        const failure = toActivityFailure(error, generation);
+        if (failure instanceof ApplicationFailure && failure.type === FailureType.rateLimited) {
+          // Counted here because the wait itself is a workflow timer, and workflow code cannot touch metrics.
+          metrics.rateLimited(run.provider, (failure.details?.[0] as RateLimitedDetails).waitMs);
+        }
+        throw failure;
       }
     },
 
     async finishSyncRun({ runId, nextRunAt }: FinishSyncRunInput): Promise<SyncRunSummary> {
       const run = await store.runs.require(runId);
+      const log = runLogger(run, runId);
       if (run.status === 'running') {
-        if (run.mode === 'full') await store.records.markUnseenAsDeleted(run.connectionId, run.model, runId);
+        if (run.mode === 'full') {
+          const unseen = await store.records.markUnseenAsDeleted(run.connectionId, run.model, runId);
+          metrics.recordsStored({ provider: run.provider, model: run.model }, { deleted: unseen });
+        }
         const outcome = await store.records.countRunOutcome(runId);
         const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
-        await store.runs.succeed(runId, outcome, feedSeqAtEnd);
+        const succeeded = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
+        const durationMs = (succeeded.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
+        metrics.syncRunEnded({ provider: run.provider, model: run.model, mode: run.mode }, 'succeeded', durationMs);
+        log.info({ mode: run.mode, ...outcome, durationMs }, 'sync run succeeded');
       }
       const finished = await store.runs.require(runId);
       // Committed after the run is marked succeeded; repeating both on a retry is harmless.
@@ -144,7 +166,12 @@ export function createSyncRunActivities({ store, catalog, logger, settings }: Ac
       await store.runs.fail(runId, { code, message });
       await store.records.feeds.publishAll(run.connectionId, run.model);
       await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
-      logger.warn({ connectionId: run.connectionId, model: run.model, runId, code, message }, 'sync run failed');
+      // A retry of this activity finds the run already failed; the run ended once, so it is measured once.
+      if (run.status === 'running') {
+        const durationMs = Date.now() - run.startedAt.getTime();
+        metrics.syncRunEnded({ provider: run.provider, model: run.model, mode: run.mode }, 'failed', durationMs);
+      }
+      runLogger(run, runId).warn({ code, message }, 'sync run failed');
     },
   };
 }

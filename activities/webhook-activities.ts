@@ -10,13 +10,20 @@ export interface DeliveryResult {
   status: number | null;
 }
 
-export function createWebhookActivities({ store, logger, settings }: ActivityDependencies) {
+export function createWebhookActivities({ store, logger, metrics, settings }: ActivityDependencies) {
   return {
     async deliverWebhook(event: WebhookEvent): Promise<DeliveryResult> {
       if (!settings.webhookUrl || !settings.webhookSecret) return { delivered: false, status: null };
       const body = JSON.stringify(event);
       const timestamp = Math.floor(Date.now() / 1000);
       const attempt = Context.current().info.attempt;
+      const log = logger.child({
+        eventId: event.id,
+        type: event.type,
+        connectionId: event.connectionId,
+        ...(event.type === 'sync' ? { model: event.model, runId: event.id } : {}),
+        attempt,
+      });
       let status: number | null = null;
       let error: string | null = null;
       try {
@@ -46,11 +53,13 @@ export function createWebhookActivities({ store, logger, settings }: ActivityDep
         error,
         attemptedAt: new Date(),
       });
+      metrics.webhookAttempted(event.type, !error, status);
       if (error) {
-        logger.warn({ eventId: event.id, connectionId: event.connectionId, attempt, status }, 'webhook delivery failed');
+        log.warn({ status, err: error }, 'webhook delivery failed');
         // Every failure is retried, 4xx and 429 included: a receiver's bad minute must not lose an event.
         throw ApplicationFailure.create({ type: 'WebhookDeliveryFailed', message: error });
       }
+      log.debug({ status }, 'webhook delivered');
       return { delivered: true, status };
     },
   };

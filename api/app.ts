@@ -11,6 +11,7 @@ import { requireSecretKey } from './require-secret-key';
 import { connectionRoutes } from './routes/connections';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
+import { openApiRoutes } from './routes/openapi';
 import { recordRoutes } from './routes/records';
 import { ConnectionUseCases } from './use-cases/connections';
 
@@ -30,6 +31,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple'); // no nested objects from query strings: ?a[$ne]=1 stays a plain string
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps.db, deps.temporal));
+  app.use(openApiRoutes());
   app.use(requireSecretKey(deps.secretKey));
   app.use(integrationRoutes(deps.store, deps.catalog));
   app.use(connectionRoutes(new ConnectionUseCases(deps.store, deps.catalog, deps.workflows), deps.store));

@@ -1,56 +1,96 @@
-// The request schemas of the HTTP API: strict zod objects, the one source of truth for validation.
+// The HTTP API's request and response schemas: the one source of truth for validation, the typed client and the
+// OpenAPI document. Schemas with a `.meta({ id })` become named components of the document.
 import { z } from 'zod';
+import type { AppErrorCode } from '../errors/app-error';
 import { parseDuration } from '../sync/duration';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------------------------------------------
 
 export const identifier = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be 1-128 letters, digits, "_", "-" or ".", starting with a letter or digit');
 
+const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a model name');
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-export const createIntegrationBody = z.strictObject({
-  key: identifier,
-  provider: z.string().min(1),
-  clientId: z.string().min(1).max(512),
-  clientSecret: z.string().min(1).max(512),
-  scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
-  authorizationUrl: httpUrl.optional(),
-  tokenUrl: httpUrl.optional(),
+// The query string carries numbers as text; `<number>` types what a typed caller passes, the coercion parses the text.
+const queryLimit = (max: number, fallback: number) => z.coerce.number<number>().int().min(1).max(max).default(fallback);
+
+/** On the wire an ISO 8601 string; in typed code on either side a Date, so routes hand over store values as they are. */
+export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  decode: (iso) => new Date(iso),
+  encode: (date) => date.toISOString(),
 });
+
+export const connectionStatus = z.enum(['active', 'auth_error', 'rate_limited']);
+export const syncMode = z.enum(['incremental', 'full']);
+export const recordAction = z.enum(['added', 'updated', 'deleted']);
+
+/** Secrets go in and never come back out: writeOnly says so to generated clients and documentation. */
+const secret = (max: number, description: string) => z.string().min(1).max(max).meta({ writeOnly: true, description });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------------------------
+
+export const createIntegrationBody = z
+  .strictObject({
+    key: identifier,
+    provider: z.string().min(1),
+    clientId: z.string().min(1).max(512),
+    clientSecret: secret(512, "The OAuth app's client secret; stored encrypted, never returned."),
+    scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
+    authorizationUrl: httpUrl.optional().meta({ description: "Overrides the provider's default, e.g. for Salesforce sandboxes or My Domain hosts." }),
+    tokenUrl: httpUrl.optional().meta({ description: "Overrides the provider's default token endpoint." }),
+  })
+  .meta({ id: 'CreateIntegrationRequest' });
 
 const frequency = z
   .string()
-  .refine((value) => (parseDuration(value) ?? 0) >= 1000, 'must be a duration of at least 1s, like "30s", "5m", "1h" or "1d"');
+  .refine((value) => (parseDuration(value) ?? 0) >= 1000, 'must be a duration of at least 1s, like "30s", "5m", "1h" or "1d"')
+  .meta({ description: 'How often the model syncs: a duration of at least 1s, like "30s", "5m", "1h" or "1d".' });
 
-export const createConnectionBody = z.strictObject({
-  connectionId: identifier,
-  integration: identifier,
-  credentials: z.strictObject({
-    refreshToken: z.string().min(1).max(4096),
-    accessToken: z.string().min(1).max(4096).optional(),
-    instanceUrl: httpUrl.optional(),
-  }),
-  syncs: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a model name'), z.strictObject({ frequency })).optional(),
-});
+export const createConnectionBody = z
+  .strictObject({
+    connectionId: identifier,
+    integration: identifier,
+    credentials: z.strictObject({
+      refreshToken: secret(4096, 'Stored encrypted, never returned.'),
+      accessToken: secret(4096, 'Stored encrypted, never returned.').optional(),
+      instanceUrl: httpUrl.optional(),
+    }),
+    syncs: z
+      .record(modelName, z.strictObject({ frequency }))
+      .optional()
+      .meta({ description: "Models to sync and how often; every model of the provider at its default frequency when absent." }),
+  })
+  .meta({ id: 'CreateConnectionRequest' });
 
 export const connectionIdParams = z.strictObject({ connectionId: identifier });
 
+export const integrationKeyParams = z.strictObject({ key: identifier });
+
 export const listConnectionsQuery = z.strictObject({
   integration: identifier.optional(),
-  status: z.enum(['active', 'auth_error', 'rate_limited']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  status: connectionStatus.optional(),
+  limit: queryLimit(500, 100),
 });
 
-export const syncRequestBody = z.strictObject({
-  models: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a model name')).min(1).optional(),
-  mode: z.enum(['incremental', 'full']).default('incremental'),
-});
+export const syncRequestBody = z
+  .strictObject({
+    models: z.array(modelName).min(1).optional().meta({ description: "Every model of the connection when absent." }),
+    mode: syncMode.default('incremental').meta({ description: 'A full sync re-reads everything and marks records it no longer sees as deleted.' }),
+  })
+  .meta({ id: 'SyncRequest' });
 
 export const recordsQuery = z.strictObject({
   connectionId: identifier,
-  model: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a model name'),
-  cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  model: modelName,
+  cursor: z.string().max(64).optional().meta({ description: 'A nextCursor or record cursor from an earlier page or webhook; the start of the feed when absent.' }),
+  limit: queryLimit(1000, 100),
   filter: z
     .string()
     .regex(/^(added|updated|deleted)(,(added|updated|deleted))*$/, 'must be a comma-separated list of added, updated, deleted')
@@ -59,7 +99,160 @@ export const recordsQuery = z.strictObject({
 });
 
 export const runsQuery = z.strictObject({
-  model: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a model name').optional(),
-  before: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  model: modelName.optional(),
+  before: z.iso.datetime({ offset: true }).optional().meta({ description: "The previous page's nextBefore." }),
+  limit: queryLimit(100, 20),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses. Plain (not strict) objects: encoding a response drops any field not listed here, so a field added to a
+// store type never reaches clients unless it is added (and documented) here first.
+// ---------------------------------------------------------------------------------------------------------------
+
+const count = z.number().int().nonnegative();
+
+export const integration = z
+  .object({
+    key: z.string(),
+    provider: z.string(),
+    clientId: z.string(),
+    scopes: z.array(z.string()),
+    authorizationUrl: z.string(),
+    tokenUrl: z.string(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'Integration', description: 'A provider app registered once to connect many customer accounts; without its client secret.' });
+
+export const integrationList = z.object({ integrations: z.array(integration) }).meta({ id: 'IntegrationList' });
+
+export const syncRun = z
+  .object({
+    runId: z.string(),
+    mode: syncMode,
+    status: z.enum(['running', 'succeeded', 'failed']),
+    startedAt: timestamp,
+    finishedAt: timestamp.nullable(),
+    durationMs: count.nullable(),
+    pages: count,
+    recordsRead: count,
+    invalidRecords: count,
+    providerRequests: count,
+    attempts: count,
+    added: count.nullable(),
+    updated: count.nullable(),
+    deleted: count.nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })
+  .meta({ id: 'SyncRun' });
+
+export const syncRunList = z
+  .object({
+    runs: z.array(syncRun),
+    nextBefore: z.iso.datetime({ offset: true }).nullable().meta({ description: 'Pass as `before` for the next (older) page; null on the last page.' }),
+  })
+  .meta({ id: 'SyncRunList' });
+
+export const credentialState = z.enum(['valid', 'expired', 'invalid']);
+
+export const connection = z
+  .object({
+    connectionId: z.string(),
+    integration: z.string(),
+    provider: z.string(),
+    status: connectionStatus,
+    statusReason: z.string().nullable(),
+    statusUntil: timestamp.nullable(),
+    createdAt: timestamp,
+    credentials: z.object({
+      state: credentialState,
+      expiresAt: timestamp.nullable(),
+      refreshedAt: timestamp.nullable(),
+      refreshCount: count,
+      lastError: z.string().nullable(),
+    }),
+    syncs: z.record(z.string(), z.object({ frequency: z.string(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() })),
+  })
+  .meta({ id: 'Connection', description: "A customer account of an integration: its status, credential state and each model's schedule and last run." });
+
+export const connectionList = z.object({ connections: z.array(connection) }).meta({ id: 'ConnectionList' });
+
+export const syncAccepted = z
+  .object({ accepted: z.literal(true), models: z.array(z.string()), mode: syncMode })
+  .meta({ id: 'SyncAccepted', description: "The connection's workflow took the request; the runs follow." });
+
+export const webhookDelivery = z
+  .object({
+    eventId: z.string(),
+    type: z.string(),
+    connectionId: z.string(),
+    attempt: z.number().int().positive(),
+    status: z.number().int().nullable().meta({ description: "The receiver's HTTP status; null when it could not be reached." }),
+    error: z.string().nullable(),
+    attemptedAt: timestamp,
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const webhookDeliveryList = z.object({ deliveries: z.array(webhookDelivery) }).meta({ id: 'WebhookDeliveryList' });
+
+export const changedRecord = z
+  .object({
+    id: z.string().meta({ description: "The provider's id of the record." }),
+    action: recordAction,
+    data: z.record(z.string(), z.unknown()).meta({ description: 'The last known fields; a deleted record keeps them.' }),
+    firstSeenAt: timestamp,
+    lastModifiedAt: timestamp,
+    deletedAt: timestamp.nullable(),
+    cursor: z.string().meta({ description: 'Resume after this record.' }),
+  })
+  .meta({ id: 'ChangedRecord' });
+
+export const recordsPage = z
+  .object({
+    records: z.array(changedRecord),
+    nextCursor: z.string().meta({ description: 'Where the next page starts; keep it to resume later.' }),
+    hasMore: z.boolean().meta({ description: 'False once everything visible now has been read.' }),
+  })
+  .meta({ id: 'RecordsPage', description: 'A page of the changes feed, in change order.' });
+
+export const health = z.object({ ok: z.literal(true) }).meta({ id: 'Health' });
+
+export const readiness = z
+  .object({ ok: z.boolean(), database: z.boolean(), temporal: z.boolean() })
+  .meta({ id: 'Readiness', description: 'ok is true only when the database and Temporal both answer.' });
+
+export const prometheusText = z.string();
+
+export const openApiDocumentBody = z
+  .looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'OpenApiDocument' });
+
+// Listing every code as a key makes the compiler reject an AppErrorCode this schema does not know.
+const ERROR_CODES: Record<AppErrorCode, true> = {
+  validation_failed: true,
+  unauthorized: true,
+  not_found: true,
+  conflict: true,
+  unavailable: true,
+  internal: true,
+};
+
+const fieldProblem = z.object({
+  field: z.string().meta({ description: 'Where the problem is: "body.credentials.refreshToken", "query.limit", "params.connectionId".' }),
+  message: z.string(),
+});
+
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_CODES) as [AppErrorCode, ...AppErrorCode[]]),
+      message: z.string(),
+      fields: z.array(fieldProblem).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const validationErrorBody = z
+  .object({
+    error: z.object({ code: z.literal('validation_failed'), message: z.string(), fields: z.array(fieldProblem).min(1) }),
+  })
+  .meta({ id: 'ValidationError', description: 'Names each bad field.' });

@@ -34,6 +34,19 @@ export async function resolveTemporal(options: TemporalOptions = {}): Promise<Te
 }
 
 export async function startTemporal(options: TemporalOptions = {}): Promise<TemporalServer> {
+  // A port picked by freePort() is only free when it was picked: another process can take it before Temporal
+  // binds it. Try fresh ports a few times when we chose them; a port the caller chose gets exactly one try.
+  const attempts = options.port === undefined && options.uiPort === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTemporalOnce(options);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
+async function startTemporalOnce(options: TemporalOptions): Promise<TemporalServer> {
   const binary = await ensureTemporalBinary();
   const port = options.port ?? (await freePort());
   const uiPort = options.uiPort ?? (await freePort());

@@ -26,6 +26,8 @@ export interface HttpClientOptions {
   signal?: AbortSignal;
   /** Sees every answer, e.g. to read quota headers. */
   onResponse?: (info: ResponseInfo) => void;
+  /** Sees every request that got no answer at all (reset, timeout); not called when `signal` cancelled it. */
+  onNoResponse?: (error: Error) => void;
 }
 
 export function createProviderHttpClient(options: HttpClientOptions): ProviderHttpClient {
@@ -53,6 +55,7 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
       text = await response.text();
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      options.onNoResponse?.(error as Error);
       // Network errors, resets and timeouts: the request may be fine, the path to the provider was not.
       throw new ProviderError('transient', `${method} ${url.pathname} failed: ${(error as Error).message}`);
     }

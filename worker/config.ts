@@ -12,7 +12,19 @@ const workerSettings = {
   TRIBUTARY_MAX_SLICE_SECONDS: z.coerce.number().int().positive().default(300),
   /** A pre-built workflow bundle (tests, containers); without it the worker bundles at start. */
   TRIBUTARY_WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /**
+   * The status server (/healthz, /readyz, /metrics). Off when unset, because several workers may share a host;
+   * 0 picks a free port and logs it.
+   */
+  TRIBUTARY_WORKER_STATUS_PORT: port(0).optional(),
+  TRIBUTARY_WORKER_STATUS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The Temporal SDK's own Prometheus exporter (task slots, poll latency, schedule-to-start), on the status host. */
+  TRIBUTARY_WORKER_SDK_METRICS_PORT: port(1).optional(),
 };
+
+function port(min: number) {
+  return z.coerce.number().int().min(min).max(65535);
+}
 
 export type WorkerConfig = ReturnType<typeof parseWorkerConfig>;
 
@@ -20,6 +32,9 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = parseSettings(workerSettings, env);
   if (config.TRIBUTARY_WEBHOOK_URL && !config.TRIBUTARY_WEBHOOK_SECRET) {
     throw new Error('Invalid configuration:\n  TRIBUTARY_WEBHOOK_SECRET: is required when TRIBUTARY_WEBHOOK_URL is set (webhooks are always signed)');
+  }
+  if (config.TRIBUTARY_WORKER_SDK_METRICS_PORT !== undefined && config.TRIBUTARY_WORKER_SDK_METRICS_PORT === config.TRIBUTARY_WORKER_STATUS_PORT) {
+    throw new Error('Invalid configuration:\n  TRIBUTARY_WORKER_SDK_METRICS_PORT: must differ from TRIBUTARY_WORKER_STATUS_PORT');
   }
   return config;
 }

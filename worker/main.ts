@@ -1,26 +1,26 @@
-// The worker process: runs connection workflows and their activities until SIGINT/SIGTERM.
+// The worker process: runs connection workflows and their activities until SIGINT/SIGTERM, with an optional status server.
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { providerCatalog } from '../providers/catalog';
 import { createLogger } from '../observability/logger';
+import { WorkerMetrics } from '../observability/metrics';
 import { CredentialCipher } from '../security/credential-cipher';
 import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
-import { parseWorkerConfig } from './config';
+import { parseWorkerConfig, type WorkerConfig } from './config';
 import { createTributaryWorker } from './create-worker';
+import { startStatusServer } from './status-server';
 
 async function main(): Promise<void> {
   const logger = createLogger('worker');
   const config = parseWorkerConfig();
-  const sdkLogger = logger.child({ component: 'temporal-sdk' });
-  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
-    TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error',
-  };
-  Runtime.install({ logger: new DefaultLogger('INFO', (entry) => sdkLogger[levels[entry.level]](entry.meta ?? {}, entry.message)) });
+  installRuntime(config, logger);
 
   const database = await openDatabase(config.MONGODB_URI, config.MONGODB_DB);
   await ensureIndexes(database.db);
   const store = createStore(database.db, new CredentialCipher(config.TRIBUTARY_ENCRYPTION_KEYS));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const metrics = new WorkerMetrics();
   const worker = await createTributaryWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       store,
       catalog: providerCatalog,
       logger,
+      metrics,
       settings: {
         webhookUrl: config.TRIBUTARY_WEBHOOK_URL ?? null,
         webhookSecret: config.TRIBUTARY_WEBHOOK_SECRET ?? null,
@@ -38,14 +39,47 @@ async function main(): Promise<void> {
       },
     },
   });
-  logger.info({ taskQueue: config.TRIBUTARY_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
+  // Started before the worker runs, so probes see "up, not ready yet" rather than nothing during start-up.
+  const status =
+    config.TRIBUTARY_WORKER_STATUS_PORT === undefined
+      ? null
+      : await startStatusServer({
+          host: config.TRIBUTARY_WORKER_STATUS_HOST,
+          port: config.TRIBUTARY_WORKER_STATUS_PORT,
+          registry: metrics.registry,
+          readiness: {
+            worker: async () => {
+              // RUNNING is the only state in which the worker polls its task queue.
+              if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
+            },
+            database: () => database.db.command({ ping: 1 }),
+            temporal: () => connection.workflowService.getSystemInfo({}),
+          },
+        });
+  logger.info({ taskQueue: config.TRIBUTARY_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, status: status?.url ?? null }, 'worker started');
   try {
     await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are handed back
   } finally {
+    await status?.close();
     await connection.close();
     await database.close();
     logger.info('worker stopped');
   }
+}
+
+/** The SDK logs through our logger and, when asked, serves its own Prometheus metrics: it cannot share our registry. */
+function installRuntime(config: WorkerConfig, logger: Logger): void {
+  const sdkLogger = logger.child({ component: 'temporal-sdk' });
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error',
+  };
+  const sdkMetricsPort = config.TRIBUTARY_WORKER_SDK_METRICS_PORT;
+  const host = config.TRIBUTARY_WORKER_STATUS_HOST.includes(':') ? `[${config.TRIBUTARY_WORKER_STATUS_HOST}]` : config.TRIBUTARY_WORKER_STATUS_HOST;
+  Runtime.install({
+    logger: new DefaultLogger('INFO', (entry) => sdkLogger[levels[entry.level]](entry.meta ?? {}, entry.message)),
+    ...(sdkMetricsPort === undefined ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: `${host}:${sdkMetricsPort}` } } } }),
+  });
+  if (sdkMetricsPort !== undefined) logger.info({ url: `http://${host}:${sdkMetricsPort}/metrics` }, 'temporal sdk metrics listening');
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,7 @@ import {
   defineSignal,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   startChild,
@@ -17,7 +18,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type ActivityOptions } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { SyncMode, SyncRunSummary } from '../contracts/activity-messages';
 import type {
@@ -47,7 +48,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     // The database may be down for a while; bookkeeping waits for it rather than failing a run.
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
-  const syncing = proxyActivities<Activities>({
+  const syncOptions: ActivityOptions = {
     startToCloseTimeout: settings.sliceTimeoutMs,
     heartbeatTimeout: settings.heartbeatTimeoutMs,
     retry: {
@@ -56,7 +57,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       maximumAttempts: 10,
       nonRetryableErrorTypes: [FailureType.credentialsExpired, FailureType.rateLimited, FailureType.providerRejected, FailureType.gone],
     },
-  });
+  };
+  const syncing = proxyActivities<Activities>(syncOptions);
   const refreshing = proxyActivities<Activities>({
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: settings.refreshRetryForMs,
@@ -64,6 +66,9 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   });
 
   const running = new Map<string, Promise<void>>();
+  /** What operators read in the UI: progress of the runs in flight and how each model's last run ended. */
+  const progress = new Map<string, { pages: number; records: number; slices: number }>();
+  const lastOutcome = new Map<string, string>();
   let refreshInFlight: Promise<boolean> | null = null;
   let draining = false;
   let wake = false;
@@ -87,6 +92,27 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     state.status = status;
     state.statusReason = reason;
     upsertSearchAttributes([{ key: StatusAttribute, value: status }]);
+    showDetails();
+  }
+
+  /** The workflow's "current details" in the Temporal UI: in words, what this connection is doing and why. */
+  function showDetails(): void {
+    const lines = [`**${state.status}**${state.statusReason ? `: ${state.statusReason}` : ''}`, ''];
+    for (const [model, schedule] of Object.entries(state.models)) {
+      const now = progress.get(model);
+      if (schedule.activeRun && now) {
+        lines.push(`- ${model}: ${schedule.activeRun.mode} sync running, ${now.pages} pages / ${now.records} records so far`);
+      } else if (schedule.activeRun) {
+        lines.push(`- ${model}: ${schedule.activeRun.mode} sync starting`);
+      } else {
+        lines.push(`- ${model}: next run ${schedule.requestedMode ? 'requested now' : `at ${isoTime(schedule.nextRunAt)}`}`);
+      }
+      const outcome = lastOutcome.get(model);
+      if (outcome) lines.push(`  - last run ${outcome}`);
+    }
+    if (refreshInFlight) lines.push('', 'refreshing credentials');
+    else if (state.credentials.refreshAt !== null) lines.push('', `credentials refresh at ${isoTime(state.credentials.refreshAt)}`);
+    setCurrentDetails(lines.join('\n'));
   }
 
   /**
@@ -132,7 +158,16 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     for (;;) {
       if (draining) return; // resumed from its checkpoint after continue-as-new
       try {
-        const slice = await syncing.syncModelSlice({ runId });
+        const sofar = progress.get(model) ?? { pages: 0, records: 0, slices: 0 };
+        progress.set(model, sofar);
+        const slice = await syncing.syncModelSlice.executeWithOptions(
+          { ...syncOptions, summary: `${model}: ${mode} sync, slice ${sofar.slices + 1}, after ${sofar.pages} pages / ${sofar.records} records` },
+          [{ runId }],
+        );
+        sofar.slices++;
+        sofar.pages += slice.pages;
+        sofar.records += slice.recordsRead;
+        showDetails();
         if (slice.pages > 0) authRetries = 0;
         if (slice.done) break;
       } catch (error) {
@@ -148,6 +183,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         }
         schedule.activeRun = null;
         schedule.nextRunAt = nextRunAt();
+        progress.delete(model);
+        lastOutcome.set(model, `failed at ${isoTime(Date.now())}: ${failure?.message ?? 'sync failed'}`);
         await bookkeeping.failSyncRun({
           runId,
           code: failure?.type ?? 'SyncFailed',
@@ -159,7 +196,9 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     }
     schedule.activeRun = null;
     schedule.nextRunAt = nextRunAt();
+    progress.delete(model);
     const summary = await bookkeeping.finishSyncRun({ runId, nextRunAt: schedule.nextRunAt });
+    lastOutcome.set(model, `succeeded at ${summary.finishedAt}: ${summary.added} added, ${summary.updated} updated, ${summary.deleted} deleted`);
     if (summary.added + summary.updated + summary.deleted > 0) await announce(syncEvent(summary));
   }
 
@@ -269,10 +308,15 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       .map(([, schedule]) => schedule.nextRunAt);
     if (state.credentials.refreshAt !== null) dueTimes.push(state.credentials.refreshAt);
     const sleepMs = state.status === 'auth_error' || dueTimes.length === 0 ? undefined : Math.max(1, Math.min(...dueTimes) - Date.now());
+    showDetails();
     wake = false;
     if (sleepMs === undefined) await condition(() => wake);
     else await condition(() => wake, sleepMs);
   }
+}
+
+function isoTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
 }
 
 function failureOf(error: unknown): ApplicationFailure | undefined {

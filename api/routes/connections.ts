@@ -1,52 +1,51 @@
 // /connections: connect a customer account, see its status and run history, ask it to sync now.
 import { Router } from 'express';
+import type { z } from 'zod';
 import type { Store } from '../../store/store';
-import { toRunView, type ConnectionUseCases } from '../use-cases/connections';
-import { connectionIdParams, createConnectionBody, listConnectionsQuery, runsQuery, syncRequestBody } from '../schemas';
-import { parseInput } from '../validation';
+import { implement } from '../openapi';
+import { credentialState, type connection } from '../schemas';
+import { toRunView, type ConnectionUseCases, type ConnectionView } from '../use-cases/connections';
 
 export function connectionRoutes(connections: ConnectionUseCases, store: Store): Router {
   const router = Router();
+  implement(router, {
+    createConnection: async ({ body }) => ({ status: 201, body: documented(await connections.create(body)) }),
 
-  router.post('/connections', async (req, res) => {
-    const body = parseInput(createConnectionBody, req.body, 'body');
-    res.status(201).json(await connections.create(body));
+    listConnections: async ({ query }) => ({
+      status: 200,
+      body: { connections: (await connections.list({ integration: query.integration, status: query.status }, query.limit)).map(documented) },
+    }),
+
+    getConnection: async ({ params }) => ({ status: 200, body: documented(await connections.describe(params.connectionId)) }),
+
+    requestSync: async ({ params, body }) => ({
+      status: 202,
+      body: { accepted: true, ...(await connections.requestSync(params.connectionId, body)) },
+    }),
+
+    listRuns: async ({ params: { connectionId }, query }) => {
+      await store.connections.get(connectionId);
+      const runs = await store.runs.list(connectionId, {
+        model: query.model,
+        before: query.before ? new Date(query.before) : undefined,
+        limit: query.limit,
+      });
+      const last = runs.at(-1);
+      return {
+        status: 200,
+        body: { runs: runs.map(toRunView), nextBefore: runs.length === query.limit && last ? last.startedAt.toISOString() : null },
+      };
+    },
+
+    listWebhookDeliveries: async ({ params: { connectionId } }) => {
+      await store.connections.get(connectionId);
+      return { status: 200, body: { deliveries: await store.webhookDeliveries.forConnection(connectionId, 100) } };
+    },
   });
-
-  router.get('/connections', async (req, res) => {
-    const query = parseInput(listConnectionsQuery, req.query, 'query');
-    res.json({ connections: await connections.list({ integration: query.integration, status: query.status }, query.limit) });
-  });
-
-  router.get('/connections/:connectionId', async (req, res) => {
-    const { connectionId } = parseInput(connectionIdParams, req.params, 'params');
-    res.json(await connections.describe(connectionId));
-  });
-
-  router.post('/connections/:connectionId/sync', async (req, res) => {
-    const { connectionId } = parseInput(connectionIdParams, req.params, 'params');
-    const body = parseInput(syncRequestBody, req.body, 'body');
-    res.status(202).json({ accepted: true, ...(await connections.requestSync(connectionId, body)) });
-  });
-
-  router.get('/connections/:connectionId/runs', async (req, res) => {
-    const { connectionId } = parseInput(connectionIdParams, req.params, 'params');
-    const query = parseInput(runsQuery, req.query, 'query');
-    await store.connections.get(connectionId);
-    const runs = await store.runs.list(connectionId, {
-      model: query.model,
-      before: query.before ? new Date(query.before) : undefined,
-      limit: query.limit,
-    });
-    const last = runs.at(-1);
-    res.json({ runs: runs.map(toRunView), nextBefore: runs.length === query.limit && last ? last.startedAt.toISOString() : null });
-  });
-
-  router.get('/connections/:connectionId/webhook-deliveries', async (req, res) => {
-    const { connectionId } = parseInput(connectionIdParams, req.params, 'params');
-    await store.connections.get(connectionId);
-    res.json({ deliveries: await store.webhookDeliveries.forConnection(connectionId, 100) });
-  });
-
   return router;
+}
+
+/** The use case's view infers credentials.state as a plain string; parsing narrows it to the documented values. */
+function documented(view: ConnectionView): z.output<typeof connection> {
+  return { ...view, credentials: { ...view.credentials, state: credentialState.parse(view.credentials.state) } };
 }

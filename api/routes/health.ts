@@ -1,20 +1,27 @@
-// Liveness and readiness: /healthz says the process is up; /readyz that Temporal and the database answer.
+// Probes and scraping: /healthz says the process is up, /readyz that Temporal and the database answer, /metrics is Prometheus.
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Db } from 'mongodb';
+import type { Registry } from 'prom-client';
+import { createProcessRegistry } from '../../observability/metrics';
+import { checkReadiness } from '../../observability/readiness';
+import { implement } from '../openapi';
 
-export function healthRoutes(db: Db, temporal: Client): Router {
+export function healthRoutes(db: Db, temporal: Client, registry: Registry = createProcessRegistry()): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  router.get('/readyz', async (_req, res) => {
-    const checks = await Promise.all([
-      db.command({ ping: 1 }).then(() => true, () => false),
-      temporal.workflowService.getSystemInfo({}).then(() => true, () => false),
-    ]);
-    const [database, temporalReady] = checks;
-    res.status(database && temporalReady ? 200 : 503).json({ ok: database && temporalReady, database, temporal: temporalReady });
+  implement(router, {
+    health: () => ({ status: 200, body: { ok: true } }),
+
+    readiness: async () => {
+      const readiness = await checkReadiness({
+        database: () => db.command({ ping: 1 }),
+        temporal: () => temporal.workflowService.getSystemInfo({}),
+      });
+      return { status: readiness.ok ? 200 : 503, body: readiness };
+    },
+
+    // In the route table like every route, so the document says it is served, and served without a key.
+    metrics: async () => ({ status: 200, body: await registry.metrics() }),
   });
   return router;
 }

@@ -4,46 +4,47 @@ import { decodeCursor, encodeCursor } from '../../contracts/change-cursor';
 import { AppError } from '../../errors/app-error';
 import type { RecordAction } from '../../store/records';
 import type { Store } from '../../store/store';
-import { recordsQuery } from '../schemas';
-import { parseInput } from '../validation';
+import { implement } from '../openapi';
 
 export function recordRoutes(store: Store): Router {
   const router = Router();
+  implement(router, {
+    listRecords: async ({ query }) => {
+      const connection = await store.connections.get(query.connectionId);
+      if (!connection.syncs[query.model]) {
+        throw AppError.invalid('query.model', `connection "${query.connectionId}" does not sync "${query.model}"`);
+      }
+      const afterSeq = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
+      if (afterSeq === null) throw AppError.invalid('query.cursor', 'is not a cursor issued by this API');
 
-  router.get('/records', async (req, res) => {
-    const query = parseInput(recordsQuery, req.query, 'query');
-    const connection = await store.connections.get(query.connectionId);
-    if (!connection.syncs[query.model]) {
-      throw AppError.invalid('query.model', `connection "${query.connectionId}" does not sync "${query.model}"`);
-    }
-    const afterSeq = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-    if (afterSeq === null) throw AppError.invalid('query.cursor', 'is not a cursor issued by this API');
-
-    const { records, visibleSeq } = await store.records.readChanges({
-      connectionId: query.connectionId,
-      model: query.model,
-      afterSeq,
-      limit: query.limit,
-      actions: query.filter ? (query.filter.split(',') as RecordAction[]) : undefined,
-      modifiedAfter: query.modifiedAfter ? new Date(query.modifiedAfter) : undefined,
-    });
-    const lastSeq = records.at(-1)?.changeSeq;
-    // A page shorter than the limit has read everything visible: resume from the visible end, not the last match.
-    const nextSeq = records.length < query.limit ? Math.max(afterSeq, visibleSeq) : (lastSeq ?? afterSeq);
-    res.json({
-      records: records.map((r) => ({
-        id: r.externalId,
-        action: r.lastAction,
-        data: r.data,
-        firstSeenAt: r.firstSeenAt,
-        lastModifiedAt: r.lastModifiedAt,
-        deletedAt: r.deletedAt,
-        cursor: encodeCursor(r.changeSeq),
-      })),
-      nextCursor: encodeCursor(nextSeq),
-      hasMore: records.length === query.limit,
-    });
+      const { records, visibleSeq } = await store.records.readChanges({
+        connectionId: query.connectionId,
+        model: query.model,
+        afterSeq,
+        limit: query.limit,
+        actions: query.filter ? (query.filter.split(',') as RecordAction[]) : undefined,
+        modifiedAfter: query.modifiedAfter ? new Date(query.modifiedAfter) : undefined,
+      });
+      const lastSeq = records.at(-1)?.changeSeq;
+      // A page shorter than the limit has read everything visible: resume from the visible end, not the last match.
+      const nextSeq = records.length < query.limit ? Math.max(afterSeq, visibleSeq) : (lastSeq ?? afterSeq);
+      return {
+        status: 200,
+        body: {
+          records: records.map((r) => ({
+            id: r.externalId,
+            action: r.lastAction,
+            data: r.data,
+            firstSeenAt: r.firstSeenAt,
+            lastModifiedAt: r.lastModifiedAt,
+            deletedAt: r.deletedAt,
+            cursor: encodeCursor(r.changeSeq),
+          })),
+          nextCursor: encodeCursor(nextSeq),
+          hasMore: records.length === query.limit,
+        },
+      };
+    },
   });
-
   return router;
 }

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { ConnectionWorkflows } from '../../api/connection-workflows';
+import { WorkerMetrics } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
 import { providerCatalog } from '../../providers/catalog';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandbox/salesforce/server';
@@ -23,6 +24,8 @@ export interface TestStackOptions {
   /** `false` when the test runs the worker as a separate process (to kill it). */
   inProcessWorker?: boolean;
   maxSliceMs?: number;
+  /** A Temporal of the test's own (for example one with its UI on); default: the shared one from global setup. */
+  temporalAddress?: string;
   workflow?: Partial<WorkflowSettings>;
 }
 
@@ -41,6 +44,8 @@ export interface TestStack {
   database: Database;
   temporal: Client;
   receiver: WebhookReceiver;
+  /** What the in-process worker counted, across restarts. */
+  workerMetrics: WorkerMetrics;
   taskQueue: string;
   apiUrl: string;
   secretKey: string;
@@ -57,7 +62,7 @@ export interface TestStack {
 let runtimeInstalled = false;
 
 export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
-  const temporalAddress = requiredEnv('TEMPORAL_ADDRESS');
+  const temporalAddress = options.temporalAddress ?? requiredEnv('TEMPORAL_ADDRESS');
   const mongoUri = requiredEnv('MONGODB_URI');
   if (!runtimeInstalled) {
     // Keep the SDK quiet in test output unless something is wrong.
@@ -72,6 +77,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
   const maxSliceMs = options.maxSliceMs ?? 60_000;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const workerMetrics = new WorkerMetrics();
 
   const sandbox = await startSalesforceSandbox({ tokenLatencyMs: 50, ...options.sandbox });
   const receiver = await startWebhookReceiver(webhookSecret);
@@ -118,6 +124,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     database,
     temporal,
     receiver,
+    workerMetrics,
     taskQueue,
     apiUrl,
     secretKey,
@@ -163,6 +170,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
           store,
           catalog: providerCatalog,
           logger,
+          metrics: workerMetrics,
           settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs },
         },
       });

@@ -1,0 +1,30 @@
+// The bench's results as rows of one table: a measure at a size, one value per run, and what limited it.
+
+export const SECTION_TITLES = {
+  1: '1. Initial sync throughput',
+  2: '2. Cost growth per initial sync',
+  3: '3. No-change incremental sync',
+  4: '4. Connections at scale',
+  5: '5. Records API (GET /records, limit 1000)',
+} as const;
+
+export type SectionNumber = keyof typeof SECTION_TITLES;
+
+export interface Row {
+  section: SectionNumber;
+  measure: string;
+  /** e.g. "10000" contacts or "50 conns". */
+  size: string;
+  /** One per run; the table shows median, min and max. */
+  values: number[];
+  decimals: number;
+  limitedBy: string;
+}
+
+export interface SectionResult {
+  rows: Row[];
+  /** Evidence behind the rows (breakdowns, counts), printed under the table. */
+  notes: string[];
+}
+
+export const MB = 1024 * 1024;

@@ -1,0 +1,210 @@
+// Runs the bench on the real services (the ones npm test uses, or TEMPORAL_ADDRESS / MONGODB_URI) and returns its table.
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { freemem, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { resolveMongo, type MongoServer } from '../devstack/mongo-server';
+import { resolveTemporal, type TemporalServer } from '../devstack/temporal-server';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../sandbox/salesforce/server';
+import { benchInitialSyncs } from './initial-sync';
+import { machineCores } from './process-metrics';
+import type { BenchOptions } from './options';
+import { renderReport } from './report';
+import { MB, type Row, type SectionResult } from './rows';
+import { benchScale } from './scale';
+import { startBenchStack, type BenchStack } from './stack';
+
+export interface BenchRun {
+  markdown: string;
+  rows: Row[];
+}
+
+const root = join(__dirname, '..');
+const MAIN_INTEGRATION = 'bench-org';
+const SMALL_INTEGRATION = 'bench-small-org';
+
+export async function runBench(options: BenchOptions, log: (message: string) => void): Promise<BenchRun> {
+  const benchStartedAt = Date.now();
+  const loadBefore = loadavg();
+  const dataDir = join(root, '.data', 'bench');
+  const logDir = join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+
+  const services = await startServices(logDir);
+  const sandboxes: SalesforceSandbox[] = [];
+  let stack: BenchStack | null = null;
+  let cleanedUp: Promise<void> | null = null;
+  // Idempotent: the normal end and an interrupt (see stopRunningBench) may both ask for it.
+  const cleanUp = () =>
+    (cleanedUp ??= (async () => {
+      await stack?.close().catch((error: unknown) => log(`bench stack did not close cleanly: ${String(error)}`));
+      for (const sandbox of sandboxes) await sandbox.close();
+      await Promise.allSettled([services.temporal.stop(), services.mongo.stop()]);
+    })());
+  running.add(cleanUp);
+  try {
+    const { temporal, mongo } = services;
+    log(`Temporal ${temporal.address}, ${mongo.kind} ${mongo.uri}`);
+    refuseHugeSizesOnFerretDb(options, mongo.kind);
+    const workflowBundlePath = process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ?? (await bundleWorkflows(dataDir));
+    stack = await startBenchStack({ temporalAddress: temporal.address, mongoUri: mongo.uri, workflowBundlePath, logDir });
+    const overall = stack.meter.start();
+
+    const org = await startSalesforceSandbox({ seed: 7 });
+    const smallOrg = await startSalesforceSandbox({ seed: 11 });
+    sandboxes.push(org, smallOrg);
+    // Accounts first: generated contacts point at existing accounts, as in a real org.
+    org.seed('Account', options.accounts);
+    smallOrg.seed('Contact', options.scaleRecords);
+    await stack.registerSandbox(MAIN_INTEGRATION, org);
+    await stack.registerSandbox(SMALL_INTEGRATION, smallOrg);
+
+    const results: SectionResult[] = [];
+    if (options.sections.includes('sync') || options.sections.includes('records')) {
+      const synced = await benchInitialSyncs({
+        stack,
+        sandbox: org,
+        integration: MAIN_INTEGRATION,
+        warmupIntegration: SMALL_INTEGRATION,
+        sizes: options.sizes,
+        runs: options.runs,
+        readRecords: options.sections.includes('records'),
+        recordsMaxSize: options.recordsMaxSize,
+        recordsPages: options.recordsPages,
+        log,
+      });
+      if (!options.sections.includes('sync')) synced.rows = synced.rows.filter((row) => row.section === 5);
+      results.push(synced);
+    }
+    if (options.sections.includes('scale')) {
+      results.push(
+        await benchScale({
+          stack,
+          integration: SMALL_INTEGRATION,
+          connections: options.connections,
+          frequency: options.scaleFrequency,
+          cycles: options.scaleCycles,
+          log,
+        }),
+      );
+    }
+    const usage = overall.stop();
+
+    const minutes = ((Date.now() - benchStartedAt) / 60_000).toFixed(1);
+    const scope = [
+      ...(options.sections.some((section) => section !== 'scale')
+        ? [`${options.sizes.join(', ')} contacts (batch size 2000) + ${options.accounts} accounts, ${options.runs} run(s) each`]
+        : []),
+      ...(options.sections.includes('scale')
+        ? [`${options.connections} connections × ${options.scaleRecords} contacts every ${options.scaleFrequency} for ${options.scaleCycles} cycle(s)`]
+        : []),
+    ];
+    const environment = [
+      `${new Date(benchStartedAt).toISOString()}, ${options.mode} preset: ${scope.join('; ')}; took ${minutes} min`,
+      `Machine: ${machineCores} cores, ${(totalmem() / 1024 ** 3).toFixed(0)} GB RAM (${(freemem() / 1024 ** 3).toFixed(0)} GB free at the end), ` +
+        `Node ${process.version}; load average ${loadBefore[0].toFixed(2)} before, ${loadavg()[0].toFixed(2)} after; ` +
+        `other processes used ${usage.otherCores === null ? 'n/a' : usage.otherCores.toFixed(2)} cores on average during the bench`,
+      `Services: Temporal ${temporal.address} (${process.env.TEMPORAL_ADDRESS ? 'given' : 'dev server started by the bench'}), ` +
+        `database ${mongo.kind} ${mongo.uri}; worker = bench/worker-process.ts (worker/main.ts's wiring + a command monitor) in its own process; ` +
+        `API, sandbox orgs and webhook receiver in the bench process; production workflow settings`,
+    ];
+    return {
+      markdown: renderReport({
+        title: 'Tributary bench',
+        environment,
+        rows: results.flatMap((result) => result.rows),
+        notes: results.flatMap((result) => result.notes),
+        limits: limits(mongo.kind, options.accounts, usage.peakRssBytes.bench),
+      }),
+      rows: results.flatMap((result) => result.rows),
+    };
+  } finally {
+    await cleanUp();
+    running.delete(cleanUp);
+  }
+}
+
+const running = new Set<() => Promise<void>>();
+
+/**
+ * For SIGINT/SIGTERM: the services run in their own process groups (so a Ctrl-C in the terminal does not reach them)
+ * and would outlive the bench; stop them and the worker before exiting.
+ */
+export async function stopRunningBench(): Promise<void> {
+  await Promise.allSettled([...running].map((cleanUp) => cleanUp()));
+}
+
+/** Above this, FerretDB 1.24 needs more memory than a laptop has to count one run's outcome (see refuseHugeSizesOnFerretDb). */
+const FERRETDB_MAX_SIZE = 200_000;
+
+/**
+ * Measured at 1,000,000 contacts: the end-of-run outcome count (countDocuments → aggregate) makes FerretDB buffer every
+ * record the run wrote; its RSS passed 22 GB on a 24 GB machine without swap before the run was stopped. Refuse rather
+ * than take a shared machine down.
+ */
+function refuseHugeSizesOnFerretDb(options: BenchOptions, databaseKind: string): void {
+  const largest = Math.max(...options.sizes);
+  const syncs = options.sections.some((section) => section !== 'scale');
+  if (!syncs || !databaseKind.startsWith('ferretdb') || largest <= FERRETDB_MAX_SIZE || options.forceSizes) return;
+  throw new Error(
+    `${largest} contacts on FerretDB would need tens of GB of memory (the outcome count buffers every record in FerretDB); ` +
+      `point MONGODB_URI at a MongoDB server, or pass --force-sizes if this machine has the memory`,
+  );
+}
+
+async function startServices(logDir: string): Promise<{ temporal: TemporalServer; mongo: MongoServer }> {
+  // Settle both before failing, so the one that did start gets stopped.
+  const [temporal, mongo] = await Promise.allSettled([
+    resolveTemporal({ headless: true, logFile: join(logDir, 'temporal.log') }),
+    resolveMongo({ logFile: join(logDir, 'mongo.log') }),
+  ]);
+  if (temporal.status === 'fulfilled' && mongo.status === 'fulfilled') return { temporal: temporal.value, mongo: mongo.value };
+  if (temporal.status === 'fulfilled') await temporal.value.stop();
+  if (mongo.status === 'fulfilled') await mongo.value.stop();
+  throw temporal.status === 'rejected' ? temporal.reason : (mongo as PromiseRejectedResult).reason;
+}
+
+async function bundleWorkflows(dataDir: string): Promise<string> {
+  const noop = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(root, 'workflows', 'index.ts'),
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (message: string) => process.stderr.write(`${message}\n`) },
+  });
+  const path = join(dataDir, 'workflow-bundle.js');
+  // Write then rename: a second bench on this checkout must never load a half-written bundle.
+  writeFileSync(`${path}.${process.pid}.tmp`, code);
+  renameSync(`${path}.${process.pid}.tmp`, path);
+  return path;
+}
+
+function limits(databaseKind: string, accounts: number, benchPeakRss: number | null): string[] {
+  const ferret = databaseKind.startsWith('ferretdb');
+  return [
+    `**Cores busy** (last column) are measured from /proc over the phase: worker (its own process), temporal (the dev ` +
+      `server), database (${ferret ? 'FerretDB plus its PostgreSQL postmaster and backends' : databaseKind}), sandbox/API ` +
+      `(the bench process${benchPeakRss === null ? '' : `, peak ${(benchPeakRss / MB).toFixed(0)} MB`}) and other processes. ` +
+      `The machine has ${machineCores} cores; "CPU-bound" marks phases where nearly all of them were busy.`,
+    `**Initial sync** (1, 2): both paths read the same pages from the sandbox and write one insertMany per page. End to end ` +
+      'adds, per page, zod validation, content hashing, a change-feed reservation (findAndModify), a checkpoint write and a ' +
+      'heartbeat; per run, Temporal round trips, run bookkeeping, the outcome count (three countDocuments over records) and ' +
+      `the webhook's child workflow. The ${accounts} accounts sync in parallel with the contacts and are not counted in records/s.` +
+      (ferret
+        ? ' FerretDB pushes the count filter down but PostgreSQL answers it with a sequential scan, and every document the ' +
+          'run changed is shipped to FerretDB to be counted: see records.aggregate in the evidence.'
+        : ''),
+    `**No-change sync** (3): one queryAll request that returns no rows, so no record is read or written. Its latency is ` +
+      'Temporal round trips (signal, workflow task, three activities) plus bookkeeping queries' +
+      (ferret
+        ? '; the outcome count scans the whole records collection (all connections) in PostgreSQL, so it grows with what is stored.'
+        : '.'),
+    '**At scale** (4): a scheduled run starts when its timer fires, a workflow task schedules beginSyncRun, a worker picks it ' +
+      'up and it records the start; the evidence splits the lag into those parts.',
+    `**Records API** (5): ${
+      ferret
+        ? 'FerretDB 1.24 pushes the equality filters down but not the changeSeq range, the sort or the limit (explain: ' +
+          'sortPushdown false, limitPushdown false, PostgreSQL Seq Scan), so every page ships all records of the model to ' +
+          'FerretDB to be sorted there: page latency grows linearly with the stored records, reading everything quadratically.'
+        : 'served from the feed_order index; page latency should stay flat with size.'
+    }`,
+  ];
+}

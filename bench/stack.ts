@@ -1,0 +1,204 @@
+// Tributary on the real services for the bench: its own database and task queue, the API in this process, the
+// worker as its own process, sandbox Salesforce orgs registered as integrations, and a webhook receiver.
+// Mirrors test/support/test-stack.ts, but with production workflow settings and a worker whose cost can be measured.
+import { Client, Connection } from '@temporalio/client';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import pino from 'pino';
+import { parseApiConfig } from '../api/config';
+import { createApp } from '../api/app';
+import { ConnectionWorkflows } from '../api/connection-workflows';
+import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
+import { providerCatalog } from '../providers/catalog';
+import type { SalesforceSandbox } from '../sandbox/salesforce/server';
+import { CredentialCipher } from '../security/credential-cipher';
+import { COLLECTIONS, ensureIndexes, openDatabase, type Database } from '../store/database';
+import { createStore, type Store } from '../store/store';
+import { Meter } from './meter';
+import { findDatabaseServer, findTemporalServer } from './process-metrics';
+import { startBenchWebhookReceiver, type BenchWebhookReceiver } from './webhook-receiver';
+import { startWorkerProcess, type WorkerHandle } from './worker-handle';
+
+export interface BenchStackOptions {
+  temporalAddress: string;
+  mongoUri: string;
+  workflowBundlePath: string | undefined;
+  logDir: string;
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface BenchStack {
+  database: Database;
+  store: Store;
+  temporal: Client;
+  receiver: BenchWebhookReceiver;
+  meter: Meter;
+  worker(): WorkerHandle;
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
+  /** Registers a sandbox org as an integration named `key`. */
+  registerSandbox(key: string, sandbox: SalesforceSandbox): Promise<void>;
+  /** POST /connections with a fresh grant of the integration's sandbox; throws unless 201. */
+  connect(connectionId: string, integration: string, syncs: Record<string, { frequency: string }>): Promise<void>;
+  /** A fresh worker process: peak memory and warm caches of earlier phases do not carry over. */
+  restartWorker(): Promise<void>;
+  /** Ends the connections' workflows and empties every collection but integrations. */
+  resetData(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** TASK_QUEUE_TYPE_ACTIVITY in temporal.api.enums.v1.TaskQueueType. */
+const ACTIVITY_TASK_QUEUE = 2;
+const DATA_COLLECTIONS = [COLLECTIONS.connections, COLLECTIONS.records, COLLECTIONS.syncRuns, COLLECTIONS.feeds, COLLECTIONS.webhookDeliveries];
+
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const suffix = randomUUID().slice(0, 8);
+  const dbName = `bench_${suffix}`;
+  const taskQueue = `bench-${suffix}`;
+  const secretKey = randomBytes(24).toString('hex');
+  const webhookSecret = randomBytes(16).toString('hex');
+  const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
+
+  // The API's own defaults (heartbeat, slice timeout, retries), exactly as `npm run api` would start workflows.
+  const apiConfig = parseApiConfig({ MONGODB_URI: options.mongoUri, TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys, TRIBUTARY_SECRET_KEY: secretKey });
+  const receiver = await startBenchWebhookReceiver(webhookSecret);
+  const database = await openDatabase(options.mongoUri, dbName);
+  await ensureIndexes(database.db);
+  const store = createStore(database.db, new CredentialCipher(apiConfig.TRIBUTARY_ENCRYPTION_KEYS));
+  const clientConnection = await Connection.connect({ address: options.temporalAddress });
+  const temporal = new Client({ connection: clientConnection });
+  const workflows = new ConnectionWorkflows(temporal, taskQueue, {
+    heartbeatTimeoutMs: apiConfig.TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS * 1000,
+    sliceTimeoutMs: apiConfig.TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS * 1000,
+    refreshRetryForMs: apiConfig.TRIBUTARY_REFRESH_RETRY_SECONDS * 1000,
+    webhookRetryForMs: apiConfig.TRIBUTARY_WEBHOOK_RETRY_HOURS * 3_600_000,
+    continueAsNewAfterEvents: 10_000,
+  });
+  const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
+  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const workerEnv: Record<string, string> = {
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    MONGODB_URI: options.mongoUri,
+    MONGODB_DB: dbName,
+    TRIBUTARY_TASK_QUEUE: taskQueue,
+    TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
+    TRIBUTARY_WEBHOOK_URL: receiver.url,
+    TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+    ...(options.workflowBundlePath ? { TRIBUTARY_WORKFLOW_BUNDLE: options.workflowBundlePath } : {}),
+  };
+  const workerLog = join(options.logDir, 'worker.log');
+  const isPolling = async (pid: number) => {
+    const { pollers } = await temporal.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: ACTIVITY_TASK_QUEUE,
+    });
+    // The SDK's default worker identity is `<pid>@<host>`.
+    return pollers.some((poller) => poller.identity?.startsWith(`${pid}@`));
+  };
+  let worker: WorkerHandle;
+  try {
+    worker = await startWorkerProcess(workerEnv, workerLog, isPolling);
+  } catch (error) {
+    // Nothing else holds these yet; without closing them a failed start would keep the process (or jest) alive.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await clientConnection.close();
+    await database.db.dropDatabase().catch(() => undefined);
+    await database.close();
+    await receiver.close();
+    throw error;
+  }
+
+  const temporalPid = findTemporalServer(options.temporalAddress);
+  const databasePids = findDatabaseServer(options.mongoUri);
+  const meter = new Meter(() => [
+    { name: 'worker', roots: [worker.pid], descendants: false },
+    { name: 'temporal', roots: temporalPid ? [temporalPid] : [], descendants: true },
+    { name: 'database', roots: databasePids, descendants: true },
+    { name: 'bench', roots: [process.pid], descendants: false },
+  ]);
+
+  const sandboxes = new Map<string, SalesforceSandbox>();
+  const connected = new Set<string>();
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  async function endWorkflows(ids: Iterable<string>): Promise<void> {
+    await Promise.all(
+      [...ids].map((id) => temporal.workflow.getHandle(connectionWorkflowId(id)).terminate('bench phase finished').catch(() => undefined)),
+    );
+  }
+
+  return {
+    database,
+    store,
+    temporal,
+    receiver,
+    meter,
+    worker: () => worker,
+    api,
+    async registerSandbox(key, sandbox) {
+      const created = await api('POST', '/integrations', {
+        key,
+        provider: 'salesforce',
+        clientId: 'sandbox-client-id',
+        clientSecret: 'sandbox-client-secret',
+        authorizationUrl: `${sandbox.url}/services/oauth2/authorize`,
+        tokenUrl: `${sandbox.url}/services/oauth2/token`,
+      });
+      if (created.status !== 201) throw new Error(`POST /integrations ${key}: ${created.status} ${JSON.stringify(created.body)}`);
+      sandboxes.set(key, sandbox);
+    },
+    async connect(connectionId, integration, syncs) {
+      const sandbox = sandboxes.get(integration);
+      if (!sandbox) throw new Error(`integration ${integration} is not registered`);
+      const grant = sandbox.issueGrant();
+      connected.add(connectionId);
+      const created = await api('POST', '/connections', {
+        connectionId,
+        integration,
+        credentials: { refreshToken: grant.refreshToken, accessToken: grant.accessToken, instanceUrl: grant.instanceUrl },
+        syncs,
+      });
+      if (created.status !== 201) throw new Error(`POST /connections ${connectionId}: ${created.status} ${JSON.stringify(created.body)}`);
+    },
+    async restartWorker() {
+      await worker.stop();
+      worker = await startWorkerProcess(workerEnv, workerLog, isPolling);
+    },
+    async resetData() {
+      await endWorkflows(connected);
+      connected.clear();
+      for (const name of DATA_COLLECTIONS) await database.db.collection(name).drop().catch(() => undefined);
+      await ensureIndexes(database.db);
+      receiver.arrived.length = 0;
+    },
+    async close() {
+      await endWorkflows(connected);
+      await worker.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await clientConnection.close();
+      await database.db.dropDatabase().catch(() => undefined);
+      await database.close();
+      await receiver.close();
+    },
+  };
+}

@@ -1,0 +1,188 @@
+// A typed client for the Tributary API over global fetch: one method per route of the API's route table, with the
+// same zod schemas, so requests are typed as the API validates them and answers are decoded as the API encodes them.
+import { z } from 'zod';
+import { routes, type OperationId, type RouteContract, type Routes } from '../api/openapi';
+import * as schemas from '../api/schemas';
+
+export type CreateIntegrationRequest = z.input<typeof schemas.createIntegrationBody>;
+export type CreateConnectionRequest = z.input<typeof schemas.createConnectionBody>;
+export type ListConnectionsQuery = z.input<typeof schemas.listConnectionsQuery>;
+export type SyncRequest = z.input<typeof schemas.syncRequestBody>;
+export type RunsQuery = z.input<typeof schemas.runsQuery>;
+export type RecordsQuery = z.input<typeof schemas.recordsQuery>;
+
+export type Integration = z.output<typeof schemas.integration>;
+export type Connection = z.output<typeof schemas.connection>;
+export type SyncRun = z.output<typeof schemas.syncRun>;
+export type WebhookDelivery = z.output<typeof schemas.webhookDelivery>;
+export type ChangedRecord = z.output<typeof schemas.changedRecord>;
+export type RecordsPage = z.output<typeof schemas.recordsPage>;
+export type ErrorBody = z.output<typeof schemas.errorBody>;
+
+/** The decoded body of any status the route documents as an answer (not an error). */
+type Answer<K extends OperationId> = {
+  [S in keyof Routes[K]['responses']]: Routes[K]['responses'][S] extends { body: infer B extends z.ZodType } ? z.output<B> : never;
+}[keyof Routes[K]['responses']];
+
+interface RequestParts {
+  params?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+export interface TributaryClientOptions {
+  /** Where the API is, e.g. `https://tributary.internal` (a path prefix is kept). */
+  baseUrl: string;
+  secretKey: string;
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** A status the route does not document as an answer: the API's error body when it sent one, with its code and fields. */
+export class TributaryApiError extends Error {
+  override readonly name = 'TributaryApiError';
+
+  constructor(
+    readonly operationId: OperationId,
+    readonly status: number,
+    /** Null when the body is not the API's error shape, e.g. a proxy's error page. */
+    readonly body: ErrorBody | null,
+  ) {
+    super(`${operationId}: ${status} ${body ? `${body.error.code}: ${body.error.message}` : 'without an error body from Tributary'}`);
+  }
+
+  get code(): ErrorBody['error']['code'] | undefined {
+    return this.body?.error.code;
+  }
+
+  /** Each bad field of a 400, like `{ field: 'body.credentials.refreshToken', message: 'Required' }`. */
+  get fields(): NonNullable<ErrorBody['error']['fields']> {
+    return this.body?.error.fields ?? [];
+  }
+}
+
+export class TributaryClient {
+  private readonly baseUrl: string;
+  private readonly secretKey: string;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: TributaryClientOptions) {
+    // A trailing slash makes relative resolution keep a path prefix: new URL('records', 'https://h/tributary/').
+    this.baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    this.secretKey = options.secretKey;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  health() {
+    return this.call('health');
+  }
+
+  /** Answers (rather than throws) when not ready: 503 is a documented answer with the same body. */
+  readiness() {
+    return this.call('readiness');
+  }
+
+  openApiDocument() {
+    return this.call('openApiDocument');
+  }
+
+  /** The Prometheus text of the API process. */
+  metrics() {
+    return this.call('metrics');
+  }
+
+  createIntegration(body: CreateIntegrationRequest) {
+    return this.call('createIntegration', { body });
+  }
+
+  listIntegrations() {
+    return this.call('listIntegrations');
+  }
+
+  getIntegration(key: string) {
+    return this.call('getIntegration', { params: { key } });
+  }
+
+  createConnection(body: CreateConnectionRequest) {
+    return this.call('createConnection', { body });
+  }
+
+  listConnections(query: ListConnectionsQuery = {}) {
+    return this.call('listConnections', { query });
+  }
+
+  getConnection(connectionId: string) {
+    return this.call('getConnection', { params: { connectionId } });
+  }
+
+  requestSync(connectionId: string, body: SyncRequest = {}) {
+    return this.call('requestSync', { params: { connectionId }, body });
+  }
+
+  listRuns(connectionId: string, query: RunsQuery = {}) {
+    return this.call('listRuns', { params: { connectionId }, query });
+  }
+
+  listWebhookDeliveries(connectionId: string) {
+    return this.call('listWebhookDeliveries', { params: { connectionId } });
+  }
+
+  listRecords(query: RecordsQuery) {
+    return this.call('listRecords', { query });
+  }
+
+  /** Pages of the changes feed from `query.cursor`, following nextCursor until everything visible now has been read. */
+  async *iterateRecordPages(query: RecordsQuery): AsyncGenerator<RecordsPage> {
+    let cursor = query.cursor;
+    for (;;) {
+      const page = await this.listRecords({ ...query, cursor });
+      yield page;
+      if (!page.hasMore) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  /** Each change from `query.cursor` on; a record's `cursor` is where to resume after it. */
+  async *iterateRecords(query: RecordsQuery): AsyncGenerator<ChangedRecord> {
+    for await (const page of this.iterateRecordPages(query)) yield* page.records;
+  }
+
+  private async call<K extends OperationId>(operationId: K, request: RequestParts = {}): Promise<Answer<K>> {
+    const route: RouteContract = routes[operationId];
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.params?.[name] ?? ''));
+    const url = new URL(path.slice(1), this.baseUrl);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = { accept: Object.values(route.responses)[0]?.mediaType ?? 'application/json' };
+    // The key goes only where it is needed, so the public routes can be called without one.
+    if (route.secured) headers.authorization = `Bearer ${this.secretKey}`;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+
+    const response = await this.fetch(url, {
+      method: route.method.toUpperCase(),
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    });
+    const text = await response.text();
+    const documented = route.responses[response.status];
+    if (!documented) {
+      const error = schemas.errorBody.safeParse(parseJson(text));
+      throw new TributaryApiError(operationId, response.status, error.success ? error.data : null);
+    }
+    const answer = documented.body.safeParse(documented.mediaType ? text : parseJson(text));
+    if (!answer.success) {
+      throw new Error(`${operationId}: the ${response.status} answer does not match the documented schema:\n${z.prettifyError(answer.error)}`);
+    }
+    return answer.data as Answer<K>;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,231 @@
+// The OpenAPI document tells the truth: every route Express serves is in it, and real answers match what it documents.
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import pino from 'pino';
+import { z } from 'zod';
+import { createApp, type AppDependencies } from '../../../api/app';
+import { expressPath, openApiDocument, routes, type OperationId, type RouteContract } from '../../../api/openapi';
+import { errorBody, validationErrorBody } from '../../../api/schemas';
+import { eventually } from '../../support/eventually';
+import { startTestStack, type ApiResponse, type TestStack } from '../../support/test-stack';
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** "GET /connections/:connectionId" for every route the app serves, read from Express' own routing table. */
+function servedRoutes(): string[] {
+  // Only the routing table is read, so the dependencies are never used.
+  const app = createApp({ secretKey: 'unused', logger: pino({ level: 'silent' }) } as unknown as AppDependencies);
+  const walk = (stack: Layer[]): string[] =>
+    stack.flatMap((layer) =>
+      layer.route
+        ? Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${layer.route?.path}`)
+        : walk(layer.handle?.stack ?? []),
+    );
+  return walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+}
+
+type Json = Record<string, unknown>;
+type Operation = { security: unknown[]; parameters: { name: string; in: string; required: boolean }[]; requestBody?: Json; responses: Record<string, Json> };
+
+const document = JSON.parse(JSON.stringify(openApiDocument())) as {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Json>; responses: Record<string, { content: { 'application/json': { schema: { $ref: string } } } }> };
+};
+
+const operationOf = (route: RouteContract) => document.paths[route.path][route.method];
+const allRoutes = Object.entries(routes) as [OperationId, RouteContract][];
+
+// The document's own JSON Schemas, checked by an independent validator: they must accept what the API really sends.
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ $id: 'tributary-openapi', components: { schemas: document.components.schemas } });
+
+type Content = Record<string, { schema: Json & { $ref?: string } }>;
+
+function documentedSchema(operation: Operation, status: number): ValidateFunction {
+  const response = operation.responses[String(status)] as { $ref?: string; content?: Content };
+  const content = (response.$ref ? document.components.responses[response.$ref.split('/').pop() as string].content : response.content) as Content;
+  const [{ schema }] = Object.values(content);
+  return schema.$ref ? (ajv.getSchema(`tributary-openapi${schema.$ref}`) as ValidateFunction) : ajv.compile(schema);
+}
+
+describe('the OpenAPI document', () => {
+  let stack: TestStack;
+  const answered = new Map<OperationId, Set<number>>();
+
+  /** Like stack.api, but reads a body that is not JSON (the metrics) as text. */
+  async function call(method: string, path: string, body?: unknown, { secretKey = stack.secretKey } = {}): Promise<ApiResponse> {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { ...(secretKey ? { authorization: `Bearer ${secretKey}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: response.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text };
+  }
+
+  /** The answer's status is documented for the operation, and its body matches that status' schema exactly. */
+  function expectDocumented(operationId: OperationId, answer: ApiResponse): void {
+    const route: RouteContract = routes[operationId];
+    const operation = operationOf(route);
+    expect([operationId, Object.keys(operation.responses)]).toEqual([operationId, expect.arrayContaining([String(answer.status)])]);
+
+    const schema = route.responses[answer.status]?.body ?? (answer.status === 400 ? validationErrorBody : errorBody);
+    // Decoding then re-encoding gives back the very same JSON: no undocumented field, the documented formats.
+    const decoded = schema.parse(answer.body);
+    expect(JSON.parse(JSON.stringify(z.encode(schema, decoded)))).toEqual(answer.body);
+
+    const validate = documentedSchema(operation, answer.status);
+    expect([operationId, answer.status, validate(answer.body) ? [] : validate.errors]).toEqual([operationId, answer.status, []]);
+
+    answered.set(operationId, (answered.get(operationId) ?? new Set()).add(answer.status));
+  }
+
+  beforeAll(async () => {
+    stack = await startTestStack({ name: 'openapi', inProcessWorker: true });
+    stack.sandbox.seed('Contact', 12);
+    stack.sandbox.seed('Account', 3);
+  });
+  afterAll(() => stack?.close());
+
+  it('lists exactly the routes Express serves', () => {
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${expressPath(path)}`),
+    );
+    expect(servedRoutes().sort()).toEqual(documented.sort());
+  });
+
+  it('is served as OpenAPI 3.1 at /openapi.json without a secret key', async () => {
+    const response = await fetch(`${stack.apiUrl}/openapi.json`);
+    expect(response.status).toBe(200);
+    const served = (await response.json()) as typeof document;
+    expect(served).toEqual(document);
+    expect(served.openapi).toBe('3.1.0');
+  });
+
+  it('documents for each operation its path parameters, request body, security and error answers', () => {
+    for (const [operationId, route] of allRoutes) {
+      const operation = operationOf(route);
+      const placeholders = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const pathParameters = operation.parameters.filter((p) => p.in === 'path');
+      expect([operationId, pathParameters.map((p) => [p.name, p.required])]).toEqual([operationId, placeholders.map((name) => [name, true])]);
+      expect([operationId, operation.requestBody !== undefined]).toEqual([operationId, route.body !== undefined]);
+      expect([operationId, operation.security]).toEqual([operationId, route.secured ? [{ secretKey: [] }] : []]);
+      const statuses = Object.keys(operation.responses);
+      expect([operationId, statuses.includes('401')]).toEqual([operationId, route.secured]);
+      expect([operationId, statuses.includes('400')]).toEqual([operationId, Boolean(route.params || route.query || route.body)]);
+      expect(statuses.some((s) => s.startsWith('2'))).toBe(true);
+    }
+    expect(operationOf(routes.listRecords).parameters.map((p) => [p.name, p.required])).toEqual([
+      ['connectionId', true],
+      ['model', true],
+      ['cursor', false],
+      ['limit', false],
+      ['filter', false],
+      ['modifiedAfter', false],
+    ]);
+  });
+
+  it('holds no examples, and every secret in a request is write-only', () => {
+    const text = JSON.stringify(document);
+    expect(text).not.toContain(stack.secretKey);
+    const secrets: Json[] = [];
+    const visit = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        expect(['example', 'examples']).not.toContain(key);
+        if (key === 'properties') secrets.push(...Object.entries(value as Json).filter(([name]) => /secret$|token$/i.test(name)).map(([, s]) => s as Json));
+        visit(value);
+      }
+    };
+    visit(document);
+    expect(secrets.length).toBe(3); // clientSecret, refreshToken, accessToken
+    for (const secret of secrets) expect(secret).toMatchObject({ writeOnly: true });
+    for (const secret of secrets) expect(secret).not.toHaveProperty('default');
+  });
+
+  it('secured operations answer 401 without the secret key, and public ones answer without it', async () => {
+    for (const [operationId, route] of allRoutes) {
+      const path = route.path.replace(/\{(\w+)\}/g, 'someone');
+      const answer = await call(route.method.toUpperCase(), path, route.method === 'post' ? {} : undefined, { secretKey: '' });
+      if (route.secured) {
+        expect([operationId, answer.status]).toEqual([operationId, 401]);
+      } else {
+        expect([operationId, answer.status]).toEqual([operationId, 200]);
+      }
+      expectDocumented(operationId, answer);
+    }
+  });
+
+  it("every operation's real answers match the documented schemas", async () => {
+    expectDocumented('health', await call('GET', '/healthz'));
+    expectDocumented('readiness', await call('GET', '/readyz'));
+    expectDocumented('openApiDocument', await call('GET', '/openapi.json'));
+    expectDocumented('metrics', await call('GET', '/metrics'));
+
+    const connected = await stack.connectSalesforce('acme');
+    expect(connected.status).toBe(201);
+    expectDocumented('createConnection', connected);
+    expectDocumented(
+      'createIntegration',
+      await call('POST', '/integrations', { key: 'second-app', provider: 'salesforce', clientId: 'id', clientSecret: 'not-a-real-secret' }),
+    );
+    expectDocumented('listIntegrations', await call('GET', '/integrations'));
+    expectDocumented('getIntegration', await call('GET', '/integrations/second-app'));
+    expectDocumented('listConnections', await call('GET', '/connections?integration=salesforce-sandbox&limit=10'));
+
+    // Wait for real history: finished runs with counts, and webhook deliveries with the receiver's status.
+    await eventually(
+      async () => {
+        const status = await call('GET', '/connections/acme');
+        return Object.values(status.body.syncs as Record<string, { lastRun: { status: string } | null }>).every((s) => s.lastRun?.status === 'succeeded');
+      },
+      { what: 'the first run of each model' },
+    );
+    await eventually(async () => (await call('GET', '/connections/acme/webhook-deliveries')).body.deliveries.length >= 2, { what: 'webhook deliveries' });
+
+    const described = await call('GET', '/connections/acme');
+    expect(described.body.syncs.contacts.lastRun.finishedAt).toEqual(expect.any(String));
+    expectDocumented('getConnection', described);
+    expectDocumented('listRuns', await call('GET', '/connections/acme/runs?limit=1'));
+    expectDocumented('listWebhookDeliveries', await call('GET', '/connections/acme/webhook-deliveries'));
+    const page = await call('GET', '/records?connectionId=acme&model=contacts&limit=5');
+    expect(page.body.records).toHaveLength(5);
+    expectDocumented('listRecords', page);
+    expectDocumented('requestSync', await call('POST', '/connections/acme/sync', { models: ['contacts'], mode: 'full' }));
+
+    // The error answers each operation documents, in their documented shapes.
+    expectDocumented('createIntegration', await call('POST', '/integrations', { key: 'second-app', provider: 'salesforce', clientId: 'id', clientSecret: 'x' }));
+    expectDocumented('getIntegration', await call('GET', '/integrations/nobody'));
+    expectDocumented('getConnection', await call('GET', '/connections/nobody'));
+    expectDocumented('listRuns', await call('GET', '/connections/nobody/runs'));
+    expectDocumented('listWebhookDeliveries', await call('GET', '/connections/nobody/webhook-deliveries'));
+    expectDocumented('requestSync', await call('POST', '/connections/nobody/sync'));
+    expectDocumented('listRecords', await call('GET', '/records?connectionId=nobody&model=contacts'));
+    expectDocumented('listConnections', await call('GET', '/connections?limit=0'));
+
+    for (const [operationId, route] of allRoutes) {
+      const success = Object.keys(route.responses).map(Number).filter((status) => status < 300);
+      expect([operationId, [...(answered.get(operationId) ?? [])].filter((status) => status < 300)]).toEqual([operationId, success]);
+    }
+  });
+
+  it('a bad request answers 400 naming each bad field, from body, query and path alike', async () => {
+    const body = await call('POST', '/connections', { connectionId: 'not an id', integration: 'salesforce-sandbox', credentials: {}, extra: 1 });
+    expect(body.status).toBe(400);
+    expectDocumented('createConnection', body);
+    expect(body.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['body', 'body.connectionId', 'body.credentials.refreshToken']);
+
+    const query = await call('GET', '/records?connectionId=acme&model=contacts&limit=5000&filter=born');
+    expectDocumented('listRecords', query);
+    expect(query.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['query.filter', 'query.limit']);
+
+    const params = await call('GET', '/integrations/not%20a%20key');
+    expectDocumented('getIntegration', params);
+    expect(params.body.error.fields).toEqual([{ field: 'params.key', message: expect.any(String) }]);
+  });
+});

@@ -1,0 +1,63 @@
+// The operator's console: the Temporal UI, driven by a real browser, finds a connection's workflow by its search
+// attribute and shows what it is doing. The screenshot it takes is the one in the README.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startTemporal, type TemporalServer } from '../../../devstack/temporal-server';
+import { waitForRunAfter } from '../../support/assertions';
+import { startTestStack, type TestStack } from '../../support/test-stack';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = join(ROOT, '.data', 'test', 'temporal-ui-connection.png');
+// `TRIBUTARY_UPDATE_DOCS=1 npx jest temporal-ui` refreshes the README's copy; normal runs never touch tracked files.
+const DOCS_SCREENSHOT = join(ROOT, 'docs', 'temporal-ui-connection.png');
+
+// CI installs Chromium (.ci/run); elsewhere the test says loudly why it did not run instead of failing on a missing browser.
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}; .ci/run installs it with apt-get`);
+if (!haveChromium) console.warn(`SKIPPED Temporal UI test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const describeWithBrowser = haveChromium ? describe : describe.skip;
+
+describeWithBrowser('Temporal UI as the operator console', () => {
+  let temporal: TemporalServer;
+  let stack: TestStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    temporal = await startTemporal({ logFile: join(ROOT, '.data', 'test', 'logs', 'temporal-ui.log') });
+    stack = await startTestStack({ name: 'temporal-ui', temporalAddress: temporal.address });
+    stack.sandbox.seed('Account', 30);
+    stack.sandbox.seed('Contact', 120);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await temporal?.stop();
+  });
+
+  it('filters workflows by a connection\'s search attribute and shows the one for that connection', async () => {
+    for (const id of ['globex', 'initech']) {
+      expect((await stack.connectSalesforce(id, { contacts: { frequency: '1h' }, accounts: { frequency: '1h' } })).status).toBe(201);
+    }
+    await waitForRunAfter(stack, 'globex', 'contacts', null);
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const query = encodeURIComponent('TributaryConnectionId="globex"');
+    await page.goto(`${temporal.uiUrl}/namespaces/default/workflows?query=${query}`);
+    await page.getByText('connection:globex').first().waitFor({ timeout: 30_000 });
+    // Filtered: the other connection's workflow is not listed.
+    expect(await page.getByText('connection:initech').count()).toBe(0);
+    mkdirSync(join(ROOT, '.data', 'test'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    if (process.env.TRIBUTARY_UPDATE_DOCS === '1') copyFileSync(SCREENSHOT, DOCS_SCREENSHOT);
+
+    // The workflow page says in words what the connection is doing (its "current details").
+    await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent('connection:globex')}`);
+    // The activity summaries in the event history name the model and what the slice is doing.
+    await page.getByText(/contacts: incremental sync, slice 1/).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-details.png') });
+    await page.close();
+  });
+});
