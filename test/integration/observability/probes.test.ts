@@ -1,5 +1,6 @@
 // Liveness, readiness and scraping on both processes: the API's routes, and the worker process's status server and
 // Temporal SDK exporter as `worker/main.ts` starts them.
+import { eventually } from '../../support/eventually';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -127,7 +128,11 @@ describe('probes and scraping', () => {
     const event = stack.receiver.received.find((r) => r.event.type === 'sync')?.event as SyncWebhookEvent;
     expect(event).toMatchObject({ added: CONTACTS });
 
-    const metrics = await (await fetch(`${statusUrl}/metrics`)).text();
+    // The receiver answers before the delivery activity counts it: wait for the count rather than race it.
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${statusUrl}/metrics`)).text();
+      return sampleSum(text, 'tributary_webhook_deliveries_total', { event_type: 'sync', outcome: 'delivered' }) >= 1 ? text : null;
+    }, { timeoutMs: 30_000, what: 'the delivered webhook in the worker metrics' });
     expect(sampleSum(metrics, 'tributary_records_synced_total', { provider: 'salesforce', model: 'contacts', action: 'added' })).toBe(CONTACTS);
     expect(sampleSum(metrics, 'tributary_provider_requests_total', { provider: 'salesforce', status_class: '2xx' })).toBe(1);
     expect(sampleSum(metrics, 'tributary_webhook_deliveries_total', { event_type: 'sync', outcome: 'delivered' })).toBe(1);
