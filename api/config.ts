@@ -14,6 +14,7 @@ const apiSettings = {
   TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(900),
   TRIBUTARY_REFRESH_RETRY_SECONDS: z.coerce.number().int().positive().default(600),
   TRIBUTARY_WEBHOOK_RETRY_HOURS: z.coerce.number().positive().default(24),
+  TRIBUTARY_WORKFLOW_ID_PREFIX: z.string().regex(/^[A-Za-z0-9._:/-]*$/, 'may hold letters, digits and . _ : / - only').default(''),
 };
 
 export type ApiConfig = ReturnType<typeof parseApiConfig>;

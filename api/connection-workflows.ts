@@ -10,12 +10,18 @@ export class ConnectionWorkflows {
     private readonly client: Client,
     private readonly taskQueue: string,
     readonly settings: WorkflowSettings,
+    /** Set when several deployments share one Temporal namespace; see `connectionWorkflowId`. */
+    private readonly workflowIdPrefix = '',
   ) {}
+
+  workflowId(connectionId: string): string {
+    return connectionWorkflowId(connectionId, this.workflowIdPrefix);
+  }
 
   /** Idempotent: starting a connection whose workflow already runs leaves that one alone. */
   async start(input: Omit<ConnectionWorkflowInput, 'settings'>): Promise<void> {
     await this.client.workflow.start(connectionWorkflow, {
-      workflowId: connectionWorkflowId(input.connectionId),
+      workflowId: this.workflowId(input.connectionId),
       taskQueue: this.taskQueue,
       args: [{ ...input, settings: this.settings }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -31,10 +37,10 @@ export class ConnectionWorkflows {
   }
 
   async requestSync(connectionId: string, request: SyncRequest): Promise<void> {
-    await this.client.workflow.getHandle(connectionWorkflowId(connectionId)).signal(syncRequestedSignal, request);
+    await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(syncRequestedSignal, request);
   }
 
   async terminate(connectionId: string, reason: string): Promise<void> {
-    await this.client.workflow.getHandle(connectionWorkflowId(connectionId)).terminate(reason);
+    await this.client.workflow.getHandle(this.workflowId(connectionId)).terminate(reason);
   }
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     refreshRetryForMs: config.TRIBUTARY_REFRESH_RETRY_SECONDS * 1000,
     webhookRetryForMs: config.TRIBUTARY_WEBHOOK_RETRY_HOURS * 3_600_000,
     continueAsNewAfterEvents: 10_000,
-  });
+  }, config.TRIBUTARY_WORKFLOW_ID_PREFIX);
   const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey: config.TRIBUTARY_SECRET_KEY, logger });
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');

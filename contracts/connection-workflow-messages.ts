@@ -1,7 +1,11 @@
 // The connection workflow's input, state and messages: plain JSON, carried through continue-as-new, no secrets.
 import type { SyncMode } from './activity-messages';
 
-export const connectionWorkflowId = (connectionId: string) => `connection:${connectionId}`;
+/**
+ * One workflow per connection, found again by id. The prefix keeps deployments that share a Temporal namespace
+ * (staging and production, or parallel test files) from adopting each other's workflows.
+ */
+export const connectionWorkflowId = (connectionId: string, prefix = '') => `${prefix}connection:${connectionId}`;
 
 export type ConnectionWorkflowStatus = 'active' | 'auth_error' | 'rate_limited';
 

@@ -27,6 +27,8 @@ export interface TestStackOptions {
   /** A Temporal of the test's own (for example one with its UI on); default: the shared one from global setup. */
   temporalAddress?: string;
   workflow?: Partial<WorkflowSettings>;
+  /** Default: one of the stack's own, so parallel test files sharing a Temporal never adopt each other's workflows. */
+  workflowIdPrefix?: string;
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -47,6 +49,8 @@ export interface TestStack {
   /** What the in-process worker counted, across restarts. */
   workerMetrics: WorkerMetrics;
   taskQueue: string;
+  /** The id of a connection's workflow in this stack. */
+  workflowId(connectionId: string): string;
   apiUrl: string;
   secretKey: string;
   /** Environment for a worker process equivalent to the in-process one. */
@@ -94,7 +98,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     webhookRetryForMs: 3_600_000,
     continueAsNewAfterEvents: 10_000,
     ...options.workflow,
-  });
+  }, options.workflowIdPrefix ?? `${suffix}/`);
   const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -126,6 +130,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     receiver,
     workerMetrics,
     taskQueue,
+    workflowId: (connectionId) => workflows.workflowId(connectionId),
     apiUrl,
     secretKey,
     workerEnv,

@@ -26,7 +26,8 @@ describeWithBrowser('Temporal UI as the operator console', () => {
 
   beforeAll(async () => {
     temporal = await startTemporal({ logFile: join(ROOT, '.data', 'test', 'logs', 'temporal-ui.log') });
-    stack = await startTestStack({ name: 'temporal-ui', temporalAddress: temporal.address });
+    // Its own Temporal, so the workflow ids can be the unprefixed ones an operator sees in production.
+    stack = await startTestStack({ name: 'temporal-ui', temporalAddress: temporal.address, workflowIdPrefix: '' });
     stack.sandbox.seed('Account', 30);
     stack.sandbox.seed('Contact', 120);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -46,15 +47,15 @@ describeWithBrowser('Temporal UI as the operator console', () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const query = encodeURIComponent('TributaryConnectionId="globex"');
     await page.goto(`${temporal.uiUrl}/namespaces/default/workflows?query=${query}`);
-    await page.getByText('connection:globex').first().waitFor({ timeout: 30_000 });
+    await page.getByText(stack.workflowId('globex')).first().waitFor({ timeout: 30_000 });
     // Filtered: the other connection's workflow is not listed.
-    expect(await page.getByText('connection:initech').count()).toBe(0);
+    expect(await page.getByText(stack.workflowId('initech')).count()).toBe(0);
     mkdirSync(join(ROOT, '.data', 'test'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     if (process.env.TRIBUTARY_UPDATE_DOCS === '1') copyFileSync(SCREENSHOT, DOCS_SCREENSHOT);
 
     // The workflow page says in words what the connection is doing (its "current details").
-    await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent('connection:globex')}`);
+    await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(stack.workflowId('globex'))}`);
     // The activity summaries in the event history name the model and what the slice is doing.
     await page.getByText(/contacts: incremental sync, slice 1/).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: SCREENSHOT.replace('.png', '-details.png') });
