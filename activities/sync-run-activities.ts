@@ -52,7 +52,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const { generation, credentials } = await store.connections.readCredentials(run.connectionId);
       const log = runLogger(run, runId).child({ attempt: context.info.attempt });
       const labels = { provider: run.provider, model: run.model };
-      await store.runs.recordAttempt(runId);
+      await store.runs.beginSlice(run);
 
       let requests = 0;
       const baseUrl = credentials.instanceUrl ?? provider.api.baseUrl;
@@ -105,15 +105,20 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
             recordsRead: page.records.length + page.deletedIds.length,
             providerRequests: requests,
             invalid,
+            changes: outcome,
           });
           requests = 0;
           result.pages++;
           result.recordsRead += page.records.length + page.deletedIds.length;
           context.heartbeat({ pages: result.pages });
           log.debug({ page: result.pages, ...outcome }, 'page stored');
-          if (Date.now() - sliceStartedAt >= settings.maxSliceMs) return result;
+          if (Date.now() - sliceStartedAt >= settings.maxSliceMs) {
+            await store.runs.endSlice(runId);
+            return result;
+          }
         }
         result.done = true;
+        await store.runs.endSlice(runId);
         return result;
       } catch (error) {
         await store.runs.addProviderRequests(runId, requests);
@@ -131,11 +136,18 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const run = await store.runs.require(runId);
       const log = runLogger(run, runId);
       if (run.status === 'running') {
+        // A repeated finish may have marked deletions already and would count none of them this time.
+        // Runs stored before page-by-page counting have no `recountNeeded` and are recounted too.
+        const exact = run.recountNeeded !== false || Context.current().info.attempt > 1;
+        let unseen = 0;
         if (run.mode === 'full') {
-          const unseen = await store.records.markUnseenAsDeleted(run.connectionId, run.model, runId);
+          unseen = await store.records.markUnseenAsDeleted(run.connectionId, run.model, runId);
           metrics.recordsStored({ provider: run.provider, model: run.model }, { deleted: unseen });
         }
-        const outcome = await store.records.countRunOutcome(runId);
+        // Counting page by page is exact unless a page was applied twice; only then pay for a scan of the run's records.
+        const outcome = exact
+          ? await store.records.countRunOutcome(runId)
+          : { ...run.changes, deleted: run.changes.deleted + unseen };
         const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
         const succeeded = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
         const durationMs = (succeeded.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();

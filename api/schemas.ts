@@ -128,6 +128,7 @@ export const integrationList = z.object({ integrations: z.array(integration) }).
 export const syncRun = z
   .object({
     runId: z.string(),
+    model: z.string(),
     mode: syncMode,
     status: z.enum(['running', 'succeeded', 'failed']),
     startedAt: timestamp,
@@ -138,9 +139,9 @@ export const syncRun = z
     invalidRecords: count,
     providerRequests: count,
     attempts: count,
-    added: count.nullable(),
-    updated: count.nullable(),
-    deleted: count.nullable(),
+    added: count.nullable().meta({ description: 'Records added; while the run is running, those stored so far.' }),
+    updated: count.nullable().meta({ description: 'Records whose content changed; live while running.' }),
+    deleted: count.nullable().meta({ description: 'Records deleted at the provider; live while running.' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
   })
   .meta({ id: 'SyncRun' });

@@ -5,6 +5,7 @@ import { COLLECTIONS } from './database';
 
 export type SyncMode = 'incremental' | 'full';
 export type SyncRunStatus = 'running' | 'succeeded' | 'failed';
+export type RunChanges = { added: number; updated: number; deleted: number };
 
 export interface InvalidRecordSample {
   externalId: string | null;
@@ -33,7 +34,13 @@ export interface SyncRunDocument {
   invalidSamples: InvalidRecordSample[];
   providerRequests: number;
   attempts: number;
-  outcome: { added: number; updated: number; deleted: number } | null;
+  /** Slice attempts that returned normally; fewer than `attempts` means one may have stopped mid-page. */
+  slicesEnded: number;
+  /** Changes counted page by page as they are stored: the run's live progress, and its outcome if no page repeated. */
+  changes: RunChanges;
+  /** Set when an attempt stopped abnormally, so a page may have been applied twice and `changes` undercounts. */
+  recountNeeded: boolean;
+  outcome: RunChanges | null;
   error: { code: string; message: string } | null;
 }
 
@@ -69,6 +76,9 @@ export class SyncRunRepository {
       invalidSamples: [],
       providerRequests: 0,
       attempts: 0,
+      slicesEnded: 0,
+      changes: { added: 0, updated: 0, deleted: 0 },
+      recountNeeded: false,
       outcome: null,
       error: null,
     };
@@ -92,18 +102,36 @@ export class SyncRunRepository {
     return doc ? toSyncRun(doc) : null;
   }
 
-  async recordAttempt(runId: string): Promise<void> {
-    await this.collection.updateOne({ _id: runId }, { $inc: { attempts: 1 } });
+  /**
+   * Counts a slice attempt. If an earlier attempt did not end normally, it may have stored a page without
+   * checkpointing it; that page is applied again, finds its records unchanged and counts nothing, so the
+   * page-by-page `changes` can no longer be trusted as the outcome.
+   */
+  async beginSlice(run: SyncRunDocument): Promise<void> {
+    const interrupted = run.attempts > run.slicesEnded;
+    await this.collection.updateOne({ _id: run._id }, { $inc: { attempts: 1 }, ...(interrupted ? { $set: { recountNeeded: true } } : {}) });
   }
 
-  /** The durable checkpoint: written only after the page's records are stored. */
+  async endSlice(runId: string): Promise<void> {
+    await this.collection.updateOne({ _id: runId }, { $inc: { slicesEnded: 1 } });
+  }
+
+  /** The durable checkpoint: written only after the page's records are stored, with what the page changed. */
   async recordPage(
     runId: string,
-    page: { checkpoint: Checkpoint | null; recordsRead: number; providerRequests: number; invalid: InvalidRecordSample[] },
+    page: { checkpoint: Checkpoint | null; recordsRead: number; providerRequests: number; invalid: InvalidRecordSample[]; changes: RunChanges },
   ): Promise<void> {
     const update: Record<string, unknown> = {
       $set: { checkpoint: page.checkpoint },
-      $inc: { pages: 1, recordsRead: page.recordsRead, providerRequests: page.providerRequests, invalidRecords: page.invalid.length },
+      $inc: {
+        pages: 1,
+        recordsRead: page.recordsRead,
+        providerRequests: page.providerRequests,
+        invalidRecords: page.invalid.length,
+        'changes.added': page.changes.added,
+        'changes.updated': page.changes.updated,
+        'changes.deleted': page.changes.deleted,
+      },
     };
     if (page.invalid.length > 0) {
       update.$push = { invalidSamples: { $each: page.invalid, $slice: MAX_INVALID_SAMPLES } };
@@ -115,7 +143,11 @@ export class SyncRunRepository {
     if (count > 0) await this.collection.updateOne({ _id: runId }, { $inc: { providerRequests: count } });
   }
 
-  async succeed(runId: string, outcome: SyncRunDocument['outcome'], feedSeqAtEnd: number): Promise<SyncRunDocument> {
+  async markRecountNeeded(runId: string): Promise<void> {
+    await this.collection.updateOne({ _id: runId }, { $set: { recountNeeded: true } });
+  }
+
+  async succeed(runId: string, outcome: RunChanges, feedSeqAtEnd: number): Promise<SyncRunDocument> {
     const doc = await this.collection.findOneAndUpdate(
       { _id: runId, status: 'running' },
       { $set: { status: 'succeeded', finishedAt: new Date(), outcome, feedSeqAtEnd } },

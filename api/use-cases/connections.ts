@@ -107,6 +107,7 @@ export class ConnectionUseCases {
 
 export interface RunView {
   runId: string;
+  model: string;
   mode: SyncMode;
   status: SyncRun['status'];
   startedAt: Date;
@@ -128,6 +129,7 @@ export type ConnectionView = ReturnType<typeof toConnectionView>;
 export function toRunView(run: SyncRun): RunView {
   return {
     runId: run.runId,
+    model: run.model,
     mode: run.mode,
     status: run.status,
     startedAt: run.startedAt,
@@ -138,9 +140,10 @@ export function toRunView(run: SyncRun): RunView {
     invalidRecords: run.invalidRecords,
     providerRequests: run.providerRequests,
     attempts: run.attempts,
-    added: run.outcome?.added ?? null,
-    updated: run.outcome?.updated ?? null,
-    deleted: run.outcome?.deleted ?? null,
+    // While running, the changes stored so far; a failed run reports what it changed before failing.
+    added: run.outcome?.added ?? run.changes?.added ?? null,
+    updated: run.outcome?.updated ?? run.changes?.updated ?? null,
+    deleted: run.outcome?.deleted ?? run.changes?.deleted ?? null,
     error: run.error,
   };
 }
