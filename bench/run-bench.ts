@@ -185,18 +185,11 @@ function limits(databaseKind: string, accounts: number, benchPeakRss: number | n
       `(the bench process${benchPeakRss === null ? '' : `, peak ${(benchPeakRss / MB).toFixed(0)} MB`}) and other processes. ` +
       `The machine has ${machineCores} cores; "CPU-bound" marks phases where nearly all of them were busy.`,
     `**Initial sync** (1, 2): both paths read the same pages from the sandbox and write one insertMany per page. End to end ` +
-      'adds, per page, zod validation, content hashing, a change-feed reservation (findAndModify), a checkpoint write and a ' +
-      'heartbeat; per run, Temporal round trips, run bookkeeping, the outcome count (three countDocuments over records) and ' +
-      `the webhook's child workflow. The ${accounts} accounts sync in parallel with the contacts and are not counted in records/s.` +
-      (ferret
-        ? ' FerretDB pushes the count filter down but PostgreSQL answers it with a sequential scan, and every document the ' +
-          'run changed is shipped to FerretDB to be counted: see records.aggregate in the evidence.'
-        : ''),
+      'adds, per page, zod validation, content hashing, a change-feed reservation (findAndModify), a checkpoint write that ' +
+      "also counts the page's changes, and a heartbeat; per run, Temporal round trips, run bookkeeping and the webhook's " +
+      `child workflow. The ${accounts} accounts sync in parallel with the contacts and are not counted in records/s.`,
     `**No-change sync** (3): one queryAll request that returns no rows, so no record is read or written. Its latency is ` +
-      'Temporal round trips (signal, workflow task, three activities) plus bookkeeping queries' +
-      (ferret
-        ? '; the outcome count scans the whole records collection (all connections) in PostgreSQL, so it grows with what is stored.'
-        : '.'),
+      'Temporal round trips (signal, workflow task, three activities) plus bookkeeping queries.',
     '**At scale** (4): a scheduled run starts when its timer fires, a workflow task schedules beginSyncRun, a worker picks it ' +
       'up and it records the start; the evidence splits the lag into those parts.',
     `**Records API** (5): ${

@@ -1,22 +1,20 @@
 // /connections: connect a customer account, see its status and run history, ask it to sync now.
 import { Router } from 'express';
-import type { z } from 'zod';
 import type { Store } from '../../store/store';
 import { implement } from '../openapi';
-import { credentialState, type connection } from '../schemas';
-import { toRunView, type ConnectionUseCases, type ConnectionView } from '../use-cases/connections';
+import { toRunView, type ConnectionUseCases } from '../use-cases/connections';
 
 export function connectionRoutes(connections: ConnectionUseCases, store: Store): Router {
   const router = Router();
   implement(router, {
-    createConnection: async ({ body }) => ({ status: 201, body: documented(await connections.create(body)) }),
+    createConnection: async ({ body }) => ({ status: 201, body: await connections.create(body) }),
 
     listConnections: async ({ query }) => ({
       status: 200,
-      body: { connections: (await connections.list({ integration: query.integration, status: query.status }, query.limit)).map(documented) },
+      body: { connections: (await connections.list({ integration: query.integration, status: query.status }, query.limit)) },
     }),
 
-    getConnection: async ({ params }) => ({ status: 200, body: documented(await connections.describe(params.connectionId)) }),
+    getConnection: async ({ params }) => ({ status: 200, body: await connections.describe(params.connectionId) }),
 
     requestSync: async ({ params, body }) => ({
       status: 202,
@@ -43,9 +41,4 @@ export function connectionRoutes(connections: ConnectionUseCases, store: Store):
     },
   });
   return router;
-}
-
-/** The use case's view infers credentials.state as a plain string; parsing narrows it to the documented values. */
-function documented(view: ConnectionView): z.output<typeof connection> {
-  return { ...view, credentials: { ...view.credentials, state: credentialState.parse(view.credentials.state) } };
 }

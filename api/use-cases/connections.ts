@@ -8,7 +8,11 @@ import type { Connection, ConnectionCredentials } from '../../store/connections'
 import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
+import type { z } from 'zod';
 import type { ConnectionWorkflows } from '../connection-workflows';
+import type { connection as connectionSchema, credentialState, syncRun } from '../schemas';
+
+type CredentialState = z.output<typeof credentialState>;
 
 export interface CreateConnectionInput {
   connectionId: string;
@@ -105,26 +109,10 @@ export class ConnectionUseCases {
   }
 }
 
-export interface RunView {
-  runId: string;
-  model: string;
-  mode: SyncMode;
-  status: SyncRun['status'];
-  startedAt: Date;
-  finishedAt: Date | null;
-  durationMs: number | null;
-  pages: number;
-  recordsRead: number;
-  invalidRecords: number;
-  providerRequests: number;
-  attempts: number;
-  added: number | null;
-  updated: number | null;
-  deleted: number | null;
-  error: SyncRun['error'];
-}
+export type RunView = z.output<typeof syncRun>;
 
-export type ConnectionView = ReturnType<typeof toConnectionView>;
+/** What the API answers for a connection: exactly the documented schema's type. */
+export type ConnectionView = z.output<typeof connectionSchema>;
 
 export function toRunView(run: SyncRun): RunView {
   return {
@@ -148,8 +136,10 @@ export function toRunView(run: SyncRun): RunView {
   };
 }
 
-function toConnectionView(connection: Connection, lastRuns: Record<string, SyncRun | null>) {
+function toConnectionView(connection: Connection, lastRuns: Record<string, SyncRun | null>): ConnectionView {
   const credentials = connection.credentialState;
+  const state: CredentialState =
+    connection.status === 'auth_error' ? 'invalid' : credentials.expiresAt && credentials.expiresAt.getTime() < Date.now() ? 'expired' : 'valid';
   return {
     connectionId: connection.connectionId,
     integration: connection.integration,
@@ -159,7 +149,7 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     statusUntil: connection.statusUntil,
     createdAt: connection.createdAt,
     credentials: {
-      state: connection.status === 'auth_error' ? 'invalid' : credentials.expiresAt && credentials.expiresAt.getTime() < Date.now() ? 'expired' : 'valid',
+      state,
       expiresAt: credentials.expiresAt,
       refreshedAt: credentials.refreshedAt,
       refreshCount: credentials.refreshCount,

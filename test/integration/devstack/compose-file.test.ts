@@ -14,6 +14,7 @@ interface ComposeService {
   environment?: Record<string, string | number | null>;
   ports?: string[];
   depends_on?: Record<string, { condition: string }> | string[];
+  healthcheck?: { test: string | string[] };
 }
 
 const COMPOSE_FILE = join(__dirname, '..', '..', '..', 'docker-compose.yml');
@@ -110,6 +111,16 @@ describe('docker-compose.yml', () => {
     const config = parseApiConfig(resolveEnvironment(services.api.environment ?? {}, operatorSupplied));
     expect(config.HOST).toBe('0.0.0.0');
     expect(publishes(services.api, config.PORT)).toBe(true);
+  });
+
+  it('serves the worker\'s probes and metrics on all interfaces on the ports it publishes, and health-checks it', () => {
+    const config = parseWorkerConfig(resolveEnvironment(services.worker.environment ?? {}, operatorSupplied));
+    expect(config.TRIBUTARY_WORKER_STATUS_HOST).toBe('0.0.0.0');
+    expect(config.TRIBUTARY_WORKER_STATUS_PORT).toEqual(expect.any(Number));
+    expect(publishes(services.worker, config.TRIBUTARY_WORKER_STATUS_PORT as number)).toBe(true);
+    expect(publishes(services.worker, config.TRIBUTARY_WORKER_SDK_METRICS_PORT as number)).toBe(true);
+    const probe = [services.worker.healthcheck?.test ?? []].flat().join(' ');
+    expect(probe).toContain(`:${config.TRIBUTARY_WORKER_STATUS_PORT}/readyz`);
   });
 
   it('gives no secret a default: each one must come from the environment or .env', () => {
