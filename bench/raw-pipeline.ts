@@ -5,7 +5,7 @@ import type { RequestOptions } from '../sync/http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
 import { contentHash } from '../store/content-hash';
 import { COLLECTIONS } from '../store/database';
-import { recordKey, type RecordDocument } from '../store/records';
+import { feedBucketOf, recordKey, type RecordDocument } from '../store/records';
 
 export interface RawPipelineInput {
   db: Db;
@@ -55,6 +55,7 @@ export async function runRawPipeline(input: RawPipelineInput): Promise<RawPipeli
         lastAction: 'added',
         deletedAt: null,
         changeSeq: ++seq,
+        feedBucket: feedBucketOf(seq),
         lastChangeRunId: 'raw',
       });
     }

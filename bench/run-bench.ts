@@ -194,10 +194,10 @@ function limits(databaseKind: string, accounts: number, benchPeakRss: number | n
       'up and it records the start; the evidence splits the lag into those parts.',
     `**Records API** (5): ${
       ferret
-        ? 'FerretDB 1.24 pushes the equality filters down but not the changeSeq range, the sort or the limit (explain: ' +
-          'sortPushdown false, limitPushdown false, PostgreSQL Seq Scan), so every page ships all records of the model to ' +
-          'FerretDB to be sorted there: page latency grows linearly with the stored records, reading everything quadratically.'
-        : 'served from the feed_order index; page latency should stay flat with size.'
+        ? 'each page is one or two equality queries on the feed bucket (1,000 sequence numbers), which FerretDB 1.24 ' +
+          'pushes down to PostgreSQL; PostgreSQL still answers each with a sequential scan of the collection (FerretDB ' +
+          'creates no PostgreSQL index for it), so page latency grows slowly with everything stored.'
+        : 'served from the feed_by_bucket index; page latency should stay flat with size.'
     }`,
   ];
 }

@@ -19,6 +19,8 @@ export interface RecordDocument {
   deletedAt: Date | null;
   /** Position in the (connection, model) changes feed; moves forward on every change. */
   changeSeq: number;
+  /** `feedBucketOf(changeSeq)`: lets the feed be read with equality queries (see `readChanges`). */
+  feedBucket: number;
   lastChangeRunId: string;
   /** Set by a full resync on every record it saw, so the ones it did not see can be marked deleted. */
   seenByRun?: string;
@@ -42,6 +44,16 @@ export interface PageOutcome {
 }
 
 const DUPLICATE_KEY = 11000;
+
+/**
+ * The changes feed is read bucket by bucket, FEED_BUCKET_SIZE sequence numbers each, with an equality filter on the
+ * bucket. FerretDB 1.24 pushes equality filters down to PostgreSQL but not a range, a sort or a limit: a range query
+ * ships every record of the model to FerretDB for each page, a bucket query about one page's worth.
+ */
+export const FEED_BUCKET_SIZE = 1000;
+export const feedBucketOf = (changeSeq: number) => Math.floor(changeSeq / FEED_BUCKET_SIZE);
+/** Bounds one read when a stretch of the feed is empty (sequence numbers reserved by records that did not change). */
+const MAX_BUCKETS_PER_READ = 20;
 
 export const recordKey = (connectionId: string, model: string, externalId: string) =>
   `${connectionId}:${model}:${externalId}`;
@@ -79,6 +91,7 @@ export class RecordRepository {
       lastAction: action,
       lastModifiedAt: now,
       changeSeq: seq,
+      feedBucket: feedBucketOf(seq),
       lastChangeRunId: runId,
       ...(page.markSeen ? { seenByRun: runId } : {}),
     });
@@ -188,6 +201,7 @@ export class RecordRepository {
                 deletedAt: now,
                 lastModifiedAt: now,
                 changeSeq: firstSeq + index,
+                feedBucket: feedBucketOf(firstSeq + index),
                 lastChangeRunId: runId,
               },
             },
@@ -209,7 +223,12 @@ export class RecordRepository {
     return outcome;
   }
 
-  /** Reads the changes feed after `afterSeq`, never past what is known to be completely written. */
+  /**
+   * Reads the changes feed after `afterSeq`, never past what is known to be completely written (`visibleSeq`).
+   * `readThrough` is the sequence number up to which the answer holds every matching change: the last record's when
+   * the page is full, else the end of what was scanned (a read stops after MAX_BUCKETS_PER_READ buckets, so a long
+   * empty stretch costs a few calls rather than one slow one).
+   */
   async readChanges(query: {
     connectionId: string;
     model: string;
@@ -217,17 +236,46 @@ export class RecordRepository {
     limit: number;
     actions?: RecordAction[];
     modifiedAfter?: Date;
-  }): Promise<{ records: RecordDocument[]; visibleSeq: number }> {
+    maxBuckets?: number;
+  }): Promise<{ records: RecordDocument[]; readThrough: number; visibleSeq: number }> {
+    const maxBuckets = query.maxBuckets ?? MAX_BUCKETS_PER_READ;
     const visibleSeq = await this.feeds.visibleSeq(query.connectionId, query.model);
-    const filter: Record<string, unknown> = {
-      connectionId: query.connectionId,
-      model: query.model,
-      changeSeq: { $gt: query.afterSeq, $lte: visibleSeq },
-    };
-    if (query.actions) filter.lastAction = { $in: query.actions };
-    if (query.modifiedAfter) filter.lastModifiedAt = { $gt: query.modifiedAfter };
-    const records = await this.collection.find(filter).sort({ changeSeq: 1 }).limit(query.limit).toArray();
-    return { records, visibleSeq };
+    const records: RecordDocument[] = [];
+    let readThrough = query.afterSeq;
+    const lastBucket = feedBucketOf(visibleSeq);
+    for (let bucket = feedBucketOf(query.afterSeq + 1), scanned = 0; bucket <= lastBucket && scanned < maxBuckets; bucket++, scanned++) {
+      const filter: Record<string, unknown> = {
+        connectionId: query.connectionId,
+        model: query.model,
+        feedBucket: bucket,
+        changeSeq: { $gt: query.afterSeq, $lte: visibleSeq },
+      };
+      if (query.actions) filter.lastAction = { $in: query.actions };
+      if (query.modifiedAfter) filter.lastModifiedAt = { $gt: query.modifiedAfter };
+      const wanted = query.limit - records.length;
+      const found = await this.collection.find(filter).sort({ changeSeq: 1 }).limit(wanted).toArray();
+      records.push(...found);
+      if (records.length === query.limit) return { records, readThrough: found[found.length - 1].changeSeq, visibleSeq };
+      readThrough = Math.min(visibleSeq, (bucket + 1) * FEED_BUCKET_SIZE - 1);
+    }
+    return { records, readThrough: Math.max(readThrough, query.afterSeq), visibleSeq };
+  }
+
+  /** Records stored before the feed had buckets get theirs, so the feed still finds them. Idempotent, cheap when done. */
+  async backfillFeedBuckets(batchSize = 1000): Promise<number> {
+    let updated = 0;
+    for (;;) {
+      const batch = await this.collection
+        .find({ feedBucket: { $exists: false } }, { projection: { _id: 1, changeSeq: 1 } })
+        .limit(batchSize)
+        .toArray();
+      if (batch.length === 0) return updated;
+      await this.collection.bulkWrite(
+        batch.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: { feedBucket: feedBucketOf(doc.changeSeq) } } } })),
+        { ordered: false },
+      );
+      updated += batch.length;
+    }
   }
 
   async countLive(connectionId: string, model: string): Promise<number> {

@@ -17,7 +17,7 @@ export function recordRoutes(store: Store): Router {
       const afterSeq = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
       if (afterSeq === null) throw AppError.invalid('query.cursor', 'is not a cursor issued by this API');
 
-      const { records, visibleSeq } = await store.records.readChanges({
+      const { records, readThrough, visibleSeq } = await store.records.readChanges({
         connectionId: query.connectionId,
         model: query.model,
         afterSeq,
@@ -25,9 +25,8 @@ export function recordRoutes(store: Store): Router {
         actions: query.filter ? (query.filter.split(',') as RecordAction[]) : undefined,
         modifiedAfter: query.modifiedAfter ? new Date(query.modifiedAfter) : undefined,
       });
-      const lastSeq = records.at(-1)?.changeSeq;
-      // A page shorter than the limit has read everything visible: resume from the visible end, not the last match.
-      const nextSeq = records.length < query.limit ? Math.max(afterSeq, visibleSeq) : (lastSeq ?? afterSeq);
+      // Resume after everything this page accounted for, which may be past its last record (filtered or empty stretches).
+      const nextSeq = readThrough;
       return {
         status: 200,
         body: {
@@ -41,7 +40,7 @@ export function recordRoutes(store: Store): Router {
             cursor: encodeCursor(r.changeSeq),
           })),
           nextCursor: encodeCursor(nextSeq),
-          hasMore: records.length === query.limit,
+          hasMore: readThrough < visibleSeq,
         },
       };
     },
