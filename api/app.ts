@@ -8,11 +8,14 @@ import type { Store } from '../store/store';
 import type { ConnectionWorkflows } from './connection-workflows';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { requireSecretKey } from './require-secret-key';
+import { connectSessionRoutes } from './routes/connect-sessions';
 import { connectionRoutes } from './routes/connections';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
+import { oauthRoutes } from './routes/oauth';
 import { openApiRoutes } from './routes/openapi';
 import { recordRoutes } from './routes/records';
+import { ConnectUseCases, DEFAULT_CONNECT_FLOW_TIMING, type ConnectFlowSettings } from './use-cases/connect';
 import { ConnectionUseCases } from './use-cases/connections';
 
 export interface AppDependencies {
@@ -23,6 +26,10 @@ export interface AppDependencies {
   workflows: ConnectionWorkflows;
   secretKey: string;
   logger: Logger;
+  /** Where browsers reach this API (TRIBUTARY_PUBLIC_URL): the connect URLs and the OAuth redirect URI start with it. */
+  publicUrl: string;
+  /** Lifetimes of connect tokens and OAuth states, and the clock they are judged by; tests shorten or move them. */
+  connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl'>>;
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -32,9 +39,21 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps.db, deps.temporal));
   app.use(openApiRoutes());
+  const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows);
+  const connect = new ConnectUseCases(
+    deps.store,
+    deps.catalog,
+    connections,
+    deps.workflows,
+    { ...DEFAULT_CONNECT_FLOW_TIMING, ...deps.connectFlow, publicUrl: deps.publicUrl },
+    deps.logger,
+  );
+  // The browser routes are public: a connect token or a state authorises them, never the secret key.
+  app.use(oauthRoutes(connect, deps.publicUrl, deps.logger));
   app.use(requireSecretKey(deps.secretKey));
   app.use(integrationRoutes(deps.store, deps.catalog));
-  app.use(connectionRoutes(new ConnectionUseCases(deps.store, deps.catalog, deps.workflows), deps.store));
+  app.use(connectSessionRoutes(connect));
+  app.use(connectionRoutes(connections, deps.store));
   app.use(recordRoutes(deps.store));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));

@@ -1,9 +1,9 @@
 // The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state.
-import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
-import { connectionWorkflow, syncRequestedSignal } from '../workflows';
+import { connectionWorkflow, reauthorizedSignal, syncRequestedSignal } from '../workflows';
 
 export class ConnectionWorkflows {
   constructor(
@@ -38,6 +38,20 @@ export class ConnectionWorkflows {
 
   async requestSync(connectionId: string, request: SyncRequest): Promise<void> {
     await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(syncRequestedSignal, request);
+  }
+
+  /**
+   * Tells a running workflow that credentials of `generation` were stored by a re-authorisation (only the number
+   * crosses into Temporal). False when no workflow runs for the connection: the caller starts one.
+   */
+  async reauthorize(connectionId: string, generation: number): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(reauthorizedSignal, { generation });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
   }
 
   async terminate(connectionId: string, reason: string): Promise<void> {

@@ -12,6 +12,10 @@ const STATUS: Record<AppErrorCode, number> = {
   internal: 500,
 };
 
+export function statusOf(code: AppErrorCode): number {
+  return STATUS[code];
+}
+
 export function notFoundHandler(): RequestHandler {
   return (req) => {
     throw new AppError('not_found', `no route for ${req.method} ${req.path}`);

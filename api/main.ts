@@ -15,6 +15,9 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.MONGODB_URI, config.MONGODB_DB);
   await ensureIndexes(database.db);
   const store = createStore(database.db, new CredentialCipher(config.TRIBUTARY_ENCRYPTION_KEYS));
+  // The changes feed is read by bucket; records stored by a version without buckets get theirs before serving.
+  const backfilled = await store.records.backfillFeedBuckets();
+  if (backfilled > 0) logger.info({ records: backfilled }, 'changes feed buckets backfilled');
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const workflows = new ConnectionWorkflows(temporal, config.TRIBUTARY_TASK_QUEUE, {
@@ -24,7 +27,7 @@ async function main(): Promise<void> {
     webhookRetryForMs: config.TRIBUTARY_WEBHOOK_RETRY_HOURS * 3_600_000,
     continueAsNewAfterEvents: 10_000,
   }, config.TRIBUTARY_WORKFLOW_ID_PREFIX);
-  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey: config.TRIBUTARY_SECRET_KEY, logger });
+  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey: config.TRIBUTARY_SECRET_KEY, logger, publicUrl: config.TRIBUTARY_PUBLIC_URL });
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   });

@@ -1,17 +1,28 @@
 // The route table: every API route's contract in one place. Routers serve its entries through `implement`, and the
 // OpenAPI document and the typed client are generated from it, so a route cannot be served without being documented.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { version } from '../package.json';
 import * as schemas from './schemas';
 import { parseInput } from './validation';
 
-interface ResponseContract {
+interface BodyResponseContract {
   description: string;
   body: z.ZodType;
   /** JSON unless said otherwise; any other media type carries a string body as is. */
   mediaType?: string;
 }
+
+/** A redirect (the browser routes of the connect flow): no body, the handler names where the browser goes next. */
+interface RedirectResponseContract {
+  description: string;
+  redirect: true;
+}
+
+type ResponseContract = BodyResponseContract | RedirectResponseContract;
+
+const isRedirect = (response: ResponseContract): response is RedirectResponseContract => 'redirect' in response;
 
 /** The AppError statuses a route can answer with, besides 400 and 401 which are derived (see errorResponses). */
 type ErrorStatus = 404 | 409 | 503;
@@ -39,11 +50,14 @@ function defineRoute<const R extends RouteContract>(route: R): R {
     throw new Error(`${where}: the path has parameters {${placeholders.join(', ')}} but params declares {${declared.join(', ')}}`);
   }
   // JSON bodies are documented by reference, so each needs a component name.
-  for (const schema of [route.body, ...Object.values(route.responses).filter((r) => !r.mediaType).map((r) => r.body)]) {
+  const jsonResponses = Object.values(route.responses).filter((r): r is BodyResponseContract => !isRedirect(r) && !r.mediaType);
+  for (const schema of [route.body, ...jsonResponses.map((r) => r.body)]) {
     if (schema && !componentId(schema)) throw new Error(`${where}: a JSON body schema has no .meta({ id }) to name it in the document`);
   }
   return route;
 }
+
+const HTML = 'text/html; charset=utf-8';
 
 export const routes = {
   health: defineRoute({
@@ -113,6 +127,46 @@ export const routes = {
     responses: { 201: { description: 'Connected; the first sync of each model starts now.', body: schemas.connection } },
     errors: [409, 503],
   }),
+  createConnectSession: defineRoute({
+    method: 'post',
+    path: '/connect-sessions',
+    summary: "Let a customer's browser connect (or re-authorise) an account",
+    secured: true,
+    body: schemas.createConnectSessionBody,
+    responses: { 201: { description: "Created; send the customer's browser to connectUrl.", body: schemas.connectSession } },
+    errors: [409],
+  }),
+  oauthConnect: defineRoute({
+    method: 'get',
+    path: '/oauth/connect/{integration}',
+    summary: "The browser opens the connect URL and is sent on to the provider's consent page",
+    secured: false,
+    params: schemas.connectParams,
+    query: schemas.connectQuery,
+    responses: {
+      302: { description: "To the provider's authorize URL, with the integration's scopes, a single-use state and PKCE (S256).", redirect: true },
+      400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
+    },
+  }),
+  oauthCallback: defineRoute({
+    method: 'get',
+    path: '/oauth/callback',
+    summary: 'The provider sends the browser back; the code is exchanged and the connection created or re-authorised',
+    secured: false,
+    query: schemas.oauthCallbackQuery,
+    responses: {
+      200: { description: 'Connected: a success page.', mediaType: HTML, body: schemas.htmlPage },
+      302: { description: "Connected: to the connect session's redirectUrl with `connectionId` and `status=connected`.", redirect: true },
+      400: {
+        description:
+          'An error page, and nothing changed: the state is missing, unknown, used, expired or from another browser, the provider answered an error (the customer denied access), or it refused the code.',
+        mediaType: HTML,
+        body: schemas.htmlPage,
+      },
+      409: { description: 'An error page: the connection exists under another integration.', mediaType: HTML, body: schemas.htmlPage },
+      503: { description: "An error page: the provider's token endpoint or Temporal did not answer; connecting again is safe.", mediaType: HTML, body: schemas.htmlPage },
+    },
+  }),
   listConnections: defineRoute({
     method: 'get',
     path: '/connections',
@@ -180,13 +234,22 @@ export interface RouteInput<R extends RouteContract> {
   params: Parsed<R, 'params'>;
   query: Parsed<R, 'query'>;
   body: Parsed<R, 'body'>;
+  /** Unvalidated: for the few routes that read one (the connect flow's cookie). */
+  headers: IncomingHttpHeaders;
 }
 
 type ResponseStatus<R extends RouteContract> = keyof R['responses'] & number;
 
-/** What a handler returns: one of the route's documented statuses with the body that status documents. */
+/**
+ * What a handler returns: one of the route's documented statuses with the body (or redirect) that status documents,
+ * and any headers to set besides (the connect flow's cookie).
+ */
 export type RouteReply<R extends RouteContract> = {
-  [S in ResponseStatus<R>]: { status: S; body: z.output<R['responses'][S]['body']> };
+  [S in ResponseStatus<R>]: (R['responses'][S] extends { redirect: true }
+    ? { status: S; location: string }
+    : R['responses'][S] extends { body: infer B extends z.ZodType }
+      ? { status: S; body: z.output<B> }
+      : never) & { headers?: Record<string, string> };
 }[ResponseStatus<R>];
 
 export function expressPath(path: string): string {
@@ -198,8 +261,8 @@ export type RouteHandler<R extends RouteContract> = (input: RouteInput<R>) => Pr
 /** Handlers by operation id: a router passes the ones it serves. (A map, not a generic call, so reply statuses stay literal.) */
 export type RouteHandlers = { [K in OperationId]?: RouteHandler<Routes[K]> };
 
-type AnyReply = { status: number; body: unknown };
-type AnyRouteHandler = (input: { params: unknown; query: unknown; body: unknown }) => Promise<AnyReply> | AnyReply;
+type AnyReply = { status: number; body?: unknown; location?: string; headers?: Record<string, string> };
+type AnyRouteHandler = (input: { params: unknown; query: unknown; body: unknown; headers: IncomingHttpHeaders }) => Promise<AnyReply> | AnyReply;
 
 /**
  * Serves routes of the table: validates what each declares, runs its handler, and encodes the reply with the
@@ -213,8 +276,12 @@ export function implement(router: Router, handlers: RouteHandlers): void {
         params: route.params ? parseInput(route.params, req.params, 'params') : undefined,
         query: route.query ? parseInput(route.query, req.query, 'query') : undefined,
         body: route.body ? parseInput(route.body, req.body, 'body') : undefined,
+        headers: req.headers,
       });
+      if (reply.headers) res.set(reply.headers);
       const response = route.responses[reply.status];
+      // No body: Express' default one repeats the URL, and these URLs carry one-time states and codes.
+      if (isRedirect(response)) return res.status(reply.status).location(reply.location as string).end();
       const body = z.encode(response.body, reply.body);
       if (response.mediaType) res.status(reply.status).type(response.mediaType).send(body);
       else res.status(reply.status).json(body);
@@ -273,18 +340,23 @@ function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query') {
   }));
 }
 
-/** 400 and 401 follow from the contract (it has input; it is secured), so no route can forget them. */
+/**
+ * 400 and 401 follow from the contract (it has input; it is secured), so no route can forget them. A route that
+ * documents a status itself (the browser routes answer errors with HTML pages) keeps its own.
+ */
 function errorResponses(route: RouteContract) {
   const statuses = [
     ...(route.params || route.query || route.body ? [400 as const] : []),
     ...(route.secured ? [401 as const] : []),
     ...(route.errors ?? []),
-  ];
+  ].filter((status) => !(status in route.responses));
   return Object.fromEntries(statuses.map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` }]));
 }
 
 const TAGS = {
   integrations: "A provider's OAuth app, registered once.",
+  'connect-sessions': "Let a customer's browser connect their account, without your secret key.",
+  oauth: "The browser's side of connecting: authorised by a connect token or OAuth state, answers HTML pages and redirects.",
   connections: 'One customer account: its status, runs and webhooks.',
   records: 'The changes feed.',
   service: 'Probes, metrics and this document; no secret key needed.',
@@ -312,7 +384,9 @@ function operation(operationId: string, route: RouteContract) {
       ...Object.fromEntries(
         Object.entries(route.responses).map(([status, response]) => [
           status,
-          { description: response.description, content: content(response.body, response.mediaType) },
+          isRedirect(response)
+            ? { description: response.description, headers: { Location: { required: true, schema: { type: 'string', format: 'uri' } } } }
+            : { description: response.description, content: content(response.body, response.mediaType) },
         ]),
       ),
       ...errorResponses(route),

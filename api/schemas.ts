@@ -69,6 +69,33 @@ export const createConnectionBody = z
   })
   .meta({ id: 'CreateConnectionRequest' });
 
+export const createConnectSessionBody = z
+  .strictObject({
+    integration: identifier,
+    connectionId: identifier.meta({ description: 'The connection to create, or to re-authorise when it exists.' }),
+    redirectUrl: httpUrl
+      .max(2048)
+      .optional()
+      .meta({ description: "Where the browser goes once connected, with `?connectionId=…&status=connected`; Tributary's own page when absent." }),
+  })
+  .meta({ id: 'CreateConnectSessionRequest' });
+
+export const connectParams = z.strictObject({ integration: identifier });
+
+export const connectQuery = z.strictObject({
+  connectionId: identifier,
+  connectToken: z.string().min(1).max(256).meta({ description: 'From POST /connect-sessions; starts one authorization.' }),
+});
+
+// Not strict: providers add parameters of their own to the callback (Salesforce communities add sfdc_community_*).
+// Only these are read; each must be a single string, so `state[$ne]=` style input never reaches the store.
+export const oauthCallbackQuery = z.object({
+  state: z.string().min(1).max(256).optional(),
+  code: z.string().min(1).max(4096).optional(),
+  error: z.string().max(256).optional(),
+  error_description: z.string().max(1024).optional(),
+});
+
 export const connectionIdParams = z.strictObject({ connectionId: identifier });
 
 export const integrationKeyParams = z.strictObject({ key: identifier });
@@ -214,6 +241,16 @@ export const recordsPage = z
     hasMore: z.boolean().meta({ description: 'False once everything visible now has been read.' }),
   })
   .meta({ id: 'RecordsPage', description: 'A page of the changes feed, in change order.' });
+
+export const connectSession = z
+  .object({
+    token: z.string().meta({ readOnly: true, description: 'The connect token, returned only this once: Tributary keeps only its hash.' }),
+    expiresAt: timestamp.meta({ description: 'The connect URL must be opened before then.' }),
+    connectUrl: z.string().meta({ description: "Send the customer's browser here; it carries the token, so treat it as a secret." }),
+  })
+  .meta({ id: 'ConnectSession', description: 'Opening connectUrl starts one browser authorization of one connection.' });
+
+export const htmlPage = z.string().meta({ description: 'A small page for the person in the browser.' });
 
 export const health = z.object({ ok: z.literal(true) }).meta({ id: 'Health' });
 

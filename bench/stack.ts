@@ -3,7 +3,7 @@
 // Mirrors test/support/test-stack.ts, but with production workflow settings and a worker whose cost can be measured.
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -80,11 +80,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     continueAsNewAfterEvents: 10_000,
   });
   const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
-  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
+  // Listen first (port 0), so the app can be told its own URL as its public URL.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger, publicUrl: apiUrl }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: options.temporalAddress,

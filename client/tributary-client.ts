@@ -6,6 +6,7 @@ import * as schemas from '../api/schemas';
 
 export type CreateIntegrationRequest = z.input<typeof schemas.createIntegrationBody>;
 export type CreateConnectionRequest = z.input<typeof schemas.createConnectionBody>;
+export type CreateConnectSessionRequest = z.input<typeof schemas.createConnectSessionBody>;
 export type ListConnectionsQuery = z.input<typeof schemas.listConnectionsQuery>;
 export type SyncRequest = z.input<typeof schemas.syncRequestBody>;
 export type RunsQuery = z.input<typeof schemas.runsQuery>;
@@ -13,6 +14,7 @@ export type RecordsQuery = z.input<typeof schemas.recordsQuery>;
 
 export type Integration = z.output<typeof schemas.integration>;
 export type Connection = z.output<typeof schemas.connection>;
+export type ConnectSession = z.output<typeof schemas.connectSession>;
 export type SyncRun = z.output<typeof schemas.syncRun>;
 export type WebhookDelivery = z.output<typeof schemas.webhookDelivery>;
 export type ChangedRecord = z.output<typeof schemas.changedRecord>;
@@ -107,6 +109,14 @@ export class TributaryClient {
     return this.call('createConnection', { body });
   }
 
+  /**
+   * A connect URL for your customer's browser: it connects the account (or re-authorises an existing connection)
+   * through the provider's consent page. The URL carries a one-time token; do not log it.
+   */
+  createConnectSession(body: CreateConnectSessionRequest) {
+    return this.call('createConnectSession', { body });
+  }
+
   listConnections(query: ListConnectionsQuery = {}) {
     return this.call('listConnections', { query });
   }
@@ -154,7 +164,8 @@ export class TributaryClient {
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
-    const headers: Record<string, string> = { accept: Object.values(route.responses)[0]?.mediaType ?? 'application/json' };
+    const first = Object.values(route.responses)[0];
+    const headers: Record<string, string> = { accept: (first && 'mediaType' in first && first.mediaType) || 'application/json' };
     // The key goes only where it is needed, so the public routes can be called without one.
     if (route.secured) headers.authorization = `Bearer ${this.secretKey}`;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -166,7 +177,8 @@ export class TributaryClient {
     });
     const text = await response.text();
     const documented = route.responses[response.status];
-    if (!documented) {
+    // fetch follows redirects, so a documented redirect never arrives here; only answers with a body do.
+    if (!documented || !('body' in documented)) {
       const error = schemas.errorBody.safeParse(parseJson(text));
       throw new TributaryApiError(operationId, response.status, error.success ? error.data : null);
     }

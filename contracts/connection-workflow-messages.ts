@@ -40,6 +40,12 @@ export interface ConnectionWorkflowInput {
   status: ConnectionWorkflowStatus;
   statusReason: string | null;
   settings: WorkflowSettings;
+  /**
+   * The `auth` webhook this start owes the app: `creation` for a new connection (the default when a workflow starts
+   * fresh), `reauthorization` when a re-connect restarts a workflow that had ended. Null once sent, so a
+   * continue-as-new never repeats it.
+   */
+  announceAuth?: 'creation' | 'reauthorization' | null;
 }
 
 export interface SyncRequest {

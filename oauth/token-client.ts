@@ -25,6 +25,8 @@ export class TokenError extends Error {
   constructor(
     readonly kind: 'invalid_grant' | 'transient' | 'rejected',
     message: string,
+    /** False when no answer arrived (network error, timeout): the provider may still have issued tokens. */
+    readonly answered = true,
   ) {
     super(message);
     this.name = 'TokenError';
@@ -33,8 +35,14 @@ export class TokenError extends Error {
 
 const TOKEN_TIMEOUT_MS = 30_000;
 
+/**
+ * Answers as soon as the token endpoint has: with rotation the answer holds the only usable refresh token, so it
+ * must be stored before anything else can fail. `expiresAt` is only what the answer itself says (`expires_in`);
+ * for providers that need introspection, ask `introspectExpiry` after storing.
+ */
 export async function refreshAccessToken(oauth: ProviderOAuth, client: OAuthClient, refreshToken: string): Promise<TokenSet> {
-  return requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  const { tokens } = await requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  return tokens;
 }
 
 export async function exchangeAuthorizationCode(
@@ -44,10 +52,20 @@ export async function exchangeAuthorizationCode(
 ): Promise<TokenSet> {
   const form: Record<string, string> = { grant_type: 'authorization_code', code: grant.code, redirect_uri: grant.redirectUri };
   if (grant.codeVerifier) form.code_verifier = grant.codeVerifier;
-  return requestTokens(oauth, client, form);
+  const { tokens, json } = await requestTokens(oauth, client, form);
+  return { ...tokens, expiresAt: tokens.expiresAt ?? (await expiryOf(oauth, client, tokens.accessToken, json)) };
 }
 
-async function requestTokens(oauth: ProviderOAuth, client: OAuthClient, form: Record<string, string>): Promise<TokenSet> {
+/** When the answer did not say how long the access token lives: the provider's introspection, or its usual lifetime. */
+export async function introspectExpiry(oauth: ProviderOAuth, client: OAuthClient, accessToken: string): Promise<Date | null> {
+  return expiryOf(oauth, client, accessToken, {});
+}
+
+async function requestTokens(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  form: Record<string, string>,
+): Promise<{ tokens: TokenSet; json: Record<string, unknown> }> {
   const body = new URLSearchParams({ ...form, client_id: client.clientId, client_secret: client.clientSecret });
   const answer = await postForm(client.tokenUrl, body);
   if (answer.status >= 500) throw new TokenError('transient', `token endpoint answered HTTP ${answer.status}`);
@@ -65,18 +83,20 @@ async function requestTokens(oauth: ProviderOAuth, client: OAuthClient, form: Re
     accessToken: json.access_token,
     refreshToken: typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : null,
     instanceUrl: typeof instanceUrl === 'string' ? instanceUrl : null,
-    expiresAt: null,
+    expiresAt: expiresInOf(oauth, json),
   };
-  tokens.expiresAt = await expiryOf(oauth, client, tokens.accessToken, json);
-  return tokens;
+  return { tokens, json };
+}
+
+function expiresInOf(oauth: ProviderOAuth, json: Record<string, unknown>): Date | null {
+  if (oauth.tokenLifetime.source !== 'expires_in') return null;
+  const seconds = Number(json.expires_in);
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
 }
 
 async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: string, json: Record<string, unknown>): Promise<Date | null> {
   const lifetime = oauth.tokenLifetime;
-  if (lifetime.source === 'expires_in') {
-    const seconds = Number(json.expires_in);
-    return Number.isFinite(seconds) && seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
-  }
+  if (lifetime.source === 'expires_in') return expiresInOf(oauth, json);
   const fallback = new Date(Date.now() + lifetime.fallbackSeconds * 1000);
   try {
     const url = new URL(lifetime.introspectionPath, client.tokenUrl);
@@ -107,7 +127,7 @@ async function postForm(url: string, body: URLSearchParams): Promise<{ status: n
     });
     text = await response.text();
   } catch (error) {
-    throw new TokenError('transient', `token endpoint unreachable: ${(error as Error).message}`);
+    throw new TokenError('transient', `token endpoint unreachable: ${(error as Error).message}`, false);
   }
   try {
     return { status: response.status, json: JSON.parse(text) };

@@ -30,6 +30,12 @@ export interface CredentialState {
   refreshedAt: Date | null;
   refreshCount: number;
   lastError: string | null;
+  /**
+   * Set before a refresh request goes out, cleared when its answer is stored or when the provider refused it: if it is
+   * still set when the next refresh starts, an earlier request may have been answered (and, with rotation, spent the
+   * stored refresh token) without the answer ever being stored.
+   */
+  refreshStartedAt?: Date | null;
 }
 
 export interface ConnectionDocument {
@@ -79,7 +85,7 @@ export class ConnectionRepository {
       statusReason: null,
       statusUntil: null,
       credentials: this.cipher.seal(input.credentials, sealContext(input.connectionId)),
-      credentialState: { generation: 1, expiresAt: null, refreshedAt: null, refreshCount: 0, lastError: null },
+      credentialState: { generation: 1, expiresAt: null, refreshedAt: null, refreshCount: 0, lastError: null, refreshStartedAt: null },
       syncs,
       createdAt: now,
       updatedAt: now,
@@ -146,6 +152,7 @@ export class ConnectionRepository {
           'credentialState.expiresAt': expiresAt,
           'credentialState.refreshedAt': now,
           'credentialState.lastError': null,
+          'credentialState.refreshStartedAt': null,
           updatedAt: now,
         },
         $inc: { 'credentialState.generation': 1, 'credentialState.refreshCount': 1 },
@@ -157,6 +164,30 @@ export class ConnectionRepository {
       throw new AppError('conflict', `credentials of connection "${connectionId}" changed while refreshing`);
     }
     return result.credentialState.generation;
+  }
+
+  /** Write-ahead for a refresh; see `CredentialState.refreshStartedAt`. Keeps the earliest unfinished start. */
+  async markRefreshStarted(connectionId: string, generation: number): Promise<void> {
+    await this.collection.updateOne(
+      { _id: connectionId, 'credentialState.generation': generation, 'credentialState.refreshStartedAt': null },
+      { $set: { 'credentialState.refreshStartedAt': new Date() } },
+    );
+  }
+
+  /** The provider answered the refresh with a refusal: nothing was issued, so nothing can have been lost. */
+  async clearRefreshStarted(connectionId: string, generation: number): Promise<void> {
+    await this.collection.updateOne(
+      { _id: connectionId, 'credentialState.generation': generation },
+      { $set: { 'credentialState.refreshStartedAt': null } },
+    );
+  }
+
+  /** For providers whose token answer does not say when it expires: learned after the tokens are safely stored. */
+  async setCredentialExpiry(connectionId: string, generation: number, expiresAt: Date | null): Promise<void> {
+    await this.collection.updateOne(
+      { _id: connectionId, 'credentialState.generation': generation },
+      { $set: { 'credentialState.expiresAt': expiresAt } },
+    );
   }
 
   async setStatus(connectionId: string, status: ConnectionStatus, reason: string | null, until: Date | null = null): Promise<void> {
@@ -183,6 +214,35 @@ export class ConnectionRepository {
 
   async setLastRun(connectionId: string, model: string, runId: string): Promise<void> {
     await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.lastRunId`]: runId } });
+  }
+
+  /**
+   * The customer authorised again (the browser connect flow): new credentials replace the old ones whatever their
+   * generation, and the connection leaves auth_error. Returns the new generation, for the workflow's signal.
+   */
+  async replaceCredentials(connectionId: string, credentials: ConnectionCredentials, expiresAt: Date | null): Promise<number> {
+    const now = new Date();
+    const result = await this.collection.findOneAndUpdate(
+      { _id: connectionId },
+      {
+        $set: {
+          credentials: this.cipher.seal(credentials, sealContext(connectionId)),
+          'credentialState.expiresAt': expiresAt,
+          'credentialState.lastError': null,
+          // A refresh of the old grant may be in flight; it can no longer store (its generation is stale), so no write-ahead.
+          'credentialState.refreshStartedAt': null,
+          status: 'active',
+          statusReason: null,
+          statusUntil: null,
+          updatedAt: now,
+        },
+        $inc: { 'credentialState.generation': 1 },
+      },
+      // No projection: FerretDB 1.24 does not implement findAndModify's `fields`, and the document is small.
+      { returnDocument: 'after' },
+    );
+    if (!result) throw AppError.notFound('connection', connectionId);
+    return result.credentialState.generation;
   }
 }
 

@@ -1,5 +1,5 @@
 // Opens the MongoDB database and creates the indexes every repository relies on.
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
 
 export const COLLECTIONS = {
   integrations: 'integrations',
@@ -8,6 +8,8 @@ export const COLLECTIONS = {
   syncRuns: 'sync_runs',
   feeds: 'change_feeds',
   webhookDeliveries: 'webhook_deliveries',
+  connectSessions: 'connect_sessions',
+  oauthStates: 'oauth_states',
 } as const;
 
 export interface Database {
@@ -23,15 +25,19 @@ export async function openDatabase(uri: string, dbName: string): Promise<Databas
   return { client, db, close: () => client.close() };
 }
 
-const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string }[] = [
+const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string; expireAfterSeconds?: number }[] = [
   // The changes feed reads a connection's model in change order.
-  { collection: COLLECTIONS.records, key: { connectionId: 1, model: 1, changeSeq: 1 }, name: 'feed_order' },
+  { collection: COLLECTIONS.records, key: { connectionId: 1, model: 1, feedBucket: 1, changeSeq: 1 }, name: 'feed_by_bucket' },
   // Counting a run's outcome and finding records a full resync did not see.
   { collection: COLLECTIONS.records, key: { lastChangeRunId: 1, lastAction: 1 }, name: 'run_outcome' },
   { collection: COLLECTIONS.records, key: { connectionId: 1, model: 1, seenByRun: 1 }, name: 'full_resync_seen' },
   { collection: COLLECTIONS.syncRuns, key: { connectionId: 1, model: 1, startedAt: -1 }, name: 'runs_by_connection' },
   { collection: COLLECTIONS.connections, key: { integration: 1, status: 1 }, name: 'connections_by_integration' },
   { collection: COLLECTIONS.webhookDeliveries, key: { eventId: 1, attemptedAt: 1 }, name: 'deliveries_by_event' },
+  // Connect sessions and OAuth states are worthless once expired: MongoDB deletes them (the code checks expiry itself).
+  // FerretDB 1.24 has no TTL indexes; there the repositories delete expired ones whenever they write (see purgeExpired).
+  { collection: COLLECTIONS.connectSessions, key: { expiresAt: 1 }, name: 'connect_sessions_ttl', expireAfterSeconds: 0 },
+  { collection: COLLECTIONS.oauthStates, key: { expiresAt: 1 }, name: 'oauth_states_ttl', expireAfterSeconds: 0 },
 ];
 
 /**
@@ -39,5 +45,16 @@ const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string }
  * FerretDB 1.24 drops the connection when a multi-index createIndexes names indexes that already exist.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  for (const { collection, key, name } of INDEXES) await db.collection(collection).createIndex(key, { name });
+  for (const { collection, key, name, expireAfterSeconds } of INDEXES) {
+    try {
+      await db.collection(collection).createIndex(key, { name, ...(expireAfterSeconds === undefined ? {} : { expireAfterSeconds }) });
+    } catch (error) {
+      if (!(expireAfterSeconds !== undefined && isNotImplemented(error))) throw error;
+    }
+  }
+}
+
+/** FerretDB 1.24 answers `Index option "expireAfterSeconds" is not implemented yet` (NotImplemented, code 238). */
+function isNotImplemented(error: unknown): boolean {
+  return error instanceof MongoServerError && (error.code === 238 || /not implemented/i.test(error.message));
 }

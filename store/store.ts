@@ -1,8 +1,10 @@
 // Bundles the repositories over one database, so processes wire the store once and pass it down.
 import type { Db } from 'mongodb';
 import type { CredentialCipher } from '../security/credential-cipher';
+import { ConnectSessionRepository } from './connect-sessions';
 import { ConnectionRepository } from './connections';
 import { IntegrationRepository } from './integrations';
+import { OAuthStateRepository } from './oauth-states';
 import { RecordRepository } from './records';
 import { SyncRunRepository } from './sync-runs';
 import { WebhookDeliveryRepository } from './webhook-deliveries';
@@ -13,6 +15,8 @@ export interface Store {
   records: RecordRepository;
   runs: SyncRunRepository;
   webhookDeliveries: WebhookDeliveryRepository;
+  connectSessions: ConnectSessionRepository;
+  oauthStates: OAuthStateRepository;
 }
 
 export function createStore(db: Db, cipher: CredentialCipher): Store {
@@ -22,5 +26,7 @@ export function createStore(db: Db, cipher: CredentialCipher): Store {
     records: new RecordRepository(db),
     runs: new SyncRunRepository(db),
     webhookDeliveries: new WebhookDeliveryRepository(db),
+    connectSessions: new ConnectSessionRepository(db),
+    oauthStates: new OAuthStateRepository(db, cipher),
   };
 }

@@ -9,6 +9,7 @@ import {
   defineQuery,
   defineSignal,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -72,6 +73,16 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   let refreshInFlight: Promise<boolean> | null = null;
   let draining = false;
   let wake = false;
+  /** Auth webhooks owed to the app, sent from the main loop (signal handlers do not start child workflows). */
+  const authAnnouncements: AuthWebhookEvent[] = [];
+
+  // A fresh start (not a continue-as-new) tells the app the connection is authorised. Patched: workflows started
+  // before this existed replay without the extra child workflow.
+  if (patched('announce-auth-on-start')) {
+    const owed = state.announceAuth === undefined && !workflowInfo().continuedFromExecutionRunId ? 'creation' : state.announceAuth;
+    state.announceAuth = null;
+    if (owed) authAnnouncements.push(authEvent(owed, null));
+  }
 
   setHandler(syncRequestedSignal, (request) => {
     for (const model of request.models ?? Object.keys(state.models)) {
@@ -83,7 +94,12 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   });
   setHandler(reauthorizedSignal, (notice) => {
     state.credentials = { generation: Math.max(state.credentials.generation, notice.generation), refreshAt: null };
-    if (state.status === 'auth_error') setStatus('active', null);
+    if (state.status === 'auth_error') {
+      setStatus('active', null);
+      // The runs that failed while parked pushed their schedules out; the customer just reconnected, so catch up now.
+      for (const schedule of Object.values(state.models)) schedule.requestedMode ??= 'incremental';
+    }
+    authAnnouncements.push(authEvent('reauthorization', null));
     wake = true;
   });
   setHandler(connectionStateQuery, () => state);
@@ -137,10 +153,11 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       state.credentials = { generation: refreshed.generation, refreshAt: refreshed.refreshAt };
       return true;
     } catch (error) {
-      const message = failureOf(error)?.message ?? 'credential refresh failed';
+      // After retrying for refreshRetryForMs the failure is a timeout; the reason worth showing is the last attempt's.
+      const message = failureOf(error)?.message ?? lastAttemptFailure(error) ?? 'credential refresh failed';
       setStatus('auth_error', message);
       await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: 'auth_error', reason: message, until: null });
-      await announce(authEvent(message));
+      await announce(authEvent('refresh', message));
       log.warn('connection parked in auth_error', { connectionId: state.connectionId });
       return false;
     }
@@ -246,14 +263,15 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     };
   }
 
-  function authEvent(error: string): AuthWebhookEvent {
+  /** `error` null: the operation succeeded. Only failed refreshes are announced; successful ones are routine. */
+  function authEvent(operation: AuthWebhookEvent['operation'], error: string | null): AuthWebhookEvent {
     return {
       id: `auth:${state.connectionId}:${uuid4()}`,
       type: 'auth',
       connectionId: state.connectionId,
       integration: state.integration,
-      operation: 'refresh',
-      success: false,
+      operation,
+      success: error === null,
       error,
       at: new Date().toISOString(),
     };
@@ -284,10 +302,12 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   }
 
   for (;;) {
+    while (authAnnouncements.length > 0) await announce(authAnnouncements.shift() as AuthWebhookEvent);
     if (historyIsLong()) {
       draining = true;
       await condition(() => running.size === 0 && refreshInFlight === null);
       await condition(allHandlersFinished);
+      while (authAnnouncements.length > 0) await announce(authAnnouncements.shift() as AuthWebhookEvent);
       return continueAsNew<typeof connectionWorkflow>(state);
     }
 
@@ -323,4 +343,15 @@ function failureOf(error: unknown): ApplicationFailure | undefined {
   if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause;
   if (error instanceof ApplicationFailure) return error;
   return undefined;
+}
+
+/** The message of the innermost failure in a chain (ActivityFailure → TimeoutFailure → the last attempt's failure). */
+function lastAttemptFailure(error: unknown): string | undefined {
+  let current: unknown = error;
+  let message: string | undefined;
+  while (current instanceof Error) {
+    if (current instanceof ApplicationFailure) message = current.message;
+    current = current.cause;
+  }
+  return message ? `token endpoint kept failing; last attempt: ${message}` : undefined;
 }

@@ -1,13 +1,18 @@
-// Sessions that die every second during long, parallel syncs: the workflow refreshes, one refresh at a time, nothing is lost.
+// Sessions that die every second during long, parallel syncs: the workflow refreshes, one refresh at a time, nothing is
+// lost. With rotation on, each refresh token works once and every refresh ends the open sessions and query cursors: two
+// overlapping refreshes, or one whose new token was not stored, would kill the connection.
 import type { SyncWebhookEvent } from '../../contracts/webhook-events';
 import { storedLiveRecords } from '../support/assertions';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
-describe('credential refresh during syncs', () => {
+describe.each([
+  ['without rotation', false],
+  ['with rotating refresh tokens', true],
+])('credential refresh during syncs, %s', (_name, rotateRefreshTokens) => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ name: 'sf-refresh', sandbox: { sessionLifetimeMs: 1500, tokenLatencyMs: 200 } });
+    stack = await startTestStack({ name: 'sf-refresh', sandbox: { sessionLifetimeMs: 1500, tokenLatencyMs: 200, rotateRefreshTokens } });
     stack.sandbox.seed('Account', 3000);
     stack.sandbox.seed('Contact', 6000);
   });
@@ -19,6 +24,7 @@ describe('credential refresh during syncs', () => {
     stack.sandbox.resetStats();
     const created = await stack.connectSalesforce('expiring', { contacts: { frequency: '1h' }, accounts: { frequency: '1h' } });
     expect(created.status).toBe(201);
+    const initial = await stack.store.connections.readCredentials('expiring');
 
     const events = () => stack.receiver.received.map((r) => r.event as SyncWebhookEvent);
     await stack.receiver.waitFor(() => events().filter((e) => e.type === 'sync').length === 2, 180_000);
@@ -40,5 +46,11 @@ describe('credential refresh during syncs', () => {
     const { refreshCount } = (await stack.api('GET', '/connections/expiring')).body.credentials;
     expect(refreshCount).toBeGreaterThanOrEqual(refreshes.length);
     expect(refreshCount).toBeLessThanOrEqual(stack.sandbox.stats().refreshes.filter((r) => r.ok).length);
+    // No refresh was refused: with rotation, every refresh used the token the previous one issued.
+    expect(stats.refreshes.filter((r) => !r.ok)).toEqual([]);
+    expect(status.body.status).toBe('active');
+    const { credentials } = await stack.store.connections.readCredentials('expiring');
+    if (rotateRefreshTokens) expect(credentials.refreshToken).not.toBe(initial.credentials.refreshToken);
+    else expect(credentials.refreshToken).toBe(initial.credentials.refreshToken); // an answer without one keeps it
   }, 240_000);
 });

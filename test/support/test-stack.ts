@@ -4,9 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import pino from 'pino';
-import { createApp } from '../../api/app';
+import { createApp, type AppDependencies } from '../../api/app';
 import { ConnectionWorkflows } from '../../api/connection-workflows';
 import { WorkerMetrics } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
@@ -29,6 +29,8 @@ export interface TestStackOptions {
   workflow?: Partial<WorkflowSettings>;
   /** Default: one of the stack's own, so parallel test files sharing a Temporal never adopt each other's workflows. */
   workflowIdPrefix?: string;
+  /** Connect token and OAuth state lifetimes, and the clock they are judged by. */
+  connectFlow?: AppDependencies['connectFlow'];
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -99,11 +101,12 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     continueAsNewAfterEvents: 10_000,
     ...options.workflow,
   }, options.workflowIdPrefix ?? `${suffix}/`);
-  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  // Listen first (port 0), so the app can be told its own URL as the public URL browsers and the sandbox redirect to.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const appDependencies = { db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger };
+  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress,

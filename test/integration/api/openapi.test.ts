@@ -17,7 +17,7 @@ interface Layer {
 /** "GET /connections/:connectionId" for every route the app serves, read from Express' own routing table. */
 function servedRoutes(): string[] {
   // Only the routing table is read, so the dependencies are never used.
-  const app = createApp({ secretKey: 'unused', logger: pino({ level: 'silent' }) } as unknown as AppDependencies);
+  const app = createApp({ secretKey: 'unused', publicUrl: 'http://unused', logger: pino({ level: 'silent' }) } as unknown as AppDependencies);
   const walk = (stack: Layer[]): string[] =>
     stack.flatMap((layer) =>
       layer.route
@@ -74,7 +74,8 @@ describe('the OpenAPI document', () => {
     const operation = operationOf(route);
     expect([operationId, Object.keys(operation.responses)]).toEqual([operationId, expect.arrayContaining([String(answer.status)])]);
 
-    const schema = route.responses[answer.status]?.body ?? (answer.status === 400 ? validationErrorBody : errorBody);
+    const response = route.responses[answer.status];
+    const schema = response && 'body' in response ? response.body : answer.status === 400 ? validationErrorBody : errorBody;
     // Decoding then re-encoding gives back the very same JSON: no undocumented field, the documented formats.
     const decoded = schema.parse(answer.body);
     expect(JSON.parse(JSON.stringify(z.encode(schema, decoded)))).toEqual(answer.body);
@@ -118,7 +119,8 @@ describe('the OpenAPI document', () => {
       const statuses = Object.keys(operation.responses);
       expect([operationId, statuses.includes('401')]).toEqual([operationId, route.secured]);
       expect([operationId, statuses.includes('400')]).toEqual([operationId, Boolean(route.params || route.query || route.body)]);
-      expect(statuses.some((s) => s.startsWith('2'))).toBe(true);
+      // A success, or for the browser routes of the connect flow a redirect.
+      expect([operationId, statuses.some((s) => /^[23]/.test(s))]).toEqual([operationId, true]);
     }
     expect(operationOf(routes.listRecords).parameters.map((p) => [p.name, p.required])).toEqual([
       ['connectionId', true],
@@ -130,32 +132,35 @@ describe('the OpenAPI document', () => {
     ]);
   });
 
-  it('holds no examples, and every secret in a request is write-only', () => {
+  it('holds no examples, every secret in a request is write-only, and the one returned (the connect token) read-only', () => {
     const text = JSON.stringify(document);
     expect(text).not.toContain(stack.secretKey);
-    const secrets: Json[] = [];
+    const secrets: [string, Json][] = [];
     const visit = (node: unknown): void => {
       if (!node || typeof node !== 'object') return;
       for (const [key, value] of Object.entries(node)) {
         expect(['example', 'examples']).not.toContain(key);
-        if (key === 'properties') secrets.push(...Object.entries(value as Json).filter(([name]) => /secret$|token$/i.test(name)).map(([, s]) => s as Json));
+        if (key === 'properties') secrets.push(...(Object.entries(value as Json).filter(([name]) => /secret$|token$/i.test(name)) as [string, Json][]));
         visit(value);
       }
     };
     visit(document);
-    expect(secrets.length).toBe(3); // clientSecret, refreshToken, accessToken
-    for (const secret of secrets) expect(secret).toMatchObject({ writeOnly: true });
-    for (const secret of secrets) expect(secret).not.toHaveProperty('default');
+    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'refreshToken', 'token']);
+    for (const [name, secret] of secrets) expect([name, secret]).toEqual([name, expect.objectContaining(name === 'token' ? { readOnly: true } : { writeOnly: true })]);
+    for (const [, secret] of secrets) expect(secret).not.toHaveProperty('default');
+    expect(document.components.schemas.ConnectSession).toMatchObject({ properties: { token: { readOnly: true } } });
   });
 
   it('secured operations answer 401 without the secret key, and public ones answer without it', async () => {
+    // The browser routes of the connect flow need a connect token or a state instead: without, an HTML error page.
+    const browserRoutes: OperationId[] = ['oauthConnect', 'oauthCallback'];
     for (const [operationId, route] of allRoutes) {
       const path = route.path.replace(/\{(\w+)\}/g, 'someone');
       const answer = await call(route.method.toUpperCase(), path, route.method === 'post' ? {} : undefined, { secretKey: '' });
       if (route.secured) {
         expect([operationId, answer.status]).toEqual([operationId, 401]);
       } else {
-        expect([operationId, answer.status]).toEqual([operationId, 200]);
+        expect([operationId, answer.status]).toEqual([operationId, browserRoutes.includes(operationId) ? 400 : 200]);
       }
       expectDocumented(operationId, answer);
     }
@@ -198,6 +203,21 @@ describe('the OpenAPI document', () => {
     expectDocumented('listRecords', page);
     expectDocumented('requestSync', await call('POST', '/connections/acme/sync', { models: ['contacts'], mode: 'full' }));
 
+    // The browser connect flow: a connect session, the redirect to the provider, and the callback's success page.
+    const session = await call('POST', '/connect-sessions', { integration: 'salesforce-sandbox', connectionId: 'browser-connected' });
+    expectDocumented('createConnectSession', session);
+    stack.sandbox.setOptions({ autoConsent: true });
+    const toProvider = await fetch(session.body.connectUrl, { redirect: 'manual' });
+    expect(toProvider.status).toBe(302);
+    expect(operationOf(routes.oauthConnect).responses['302']).toMatchObject({ headers: { Location: { required: true } } });
+    const backFromProvider = await fetch(toProvider.headers.get('location') as string, { redirect: 'manual' });
+    const callback = await fetch(backFromProvider.headers.get('location') as string, {
+      redirect: 'manual',
+      headers: { cookie: (toProvider.headers.get('set-cookie') as string).split(';')[0] },
+    });
+    expect(callback.headers.get('content-type')).toMatch(/^text\/html/);
+    expectDocumented('oauthCallback', { status: callback.status, body: await callback.text() });
+
     // The error answers each operation documents, in their documented shapes.
     expectDocumented('createIntegration', await call('POST', '/integrations', { key: 'second-app', provider: 'salesforce', clientId: 'id', clientSecret: 'x' }));
     expectDocumented('getIntegration', await call('GET', '/integrations/nobody'));
@@ -207,6 +227,9 @@ describe('the OpenAPI document', () => {
     expectDocumented('requestSync', await call('POST', '/connections/nobody/sync'));
     expectDocumented('listRecords', await call('GET', '/records?connectionId=nobody&model=contacts'));
     expectDocumented('listConnections', await call('GET', '/connections?limit=0'));
+    expectDocumented('createConnectSession', await call('POST', '/connect-sessions', { integration: 'second-app', connectionId: 'acme' }));
+    expectDocumented('oauthConnect', await call('GET', '/oauth/connect/salesforce-sandbox?connectionId=acme&connectToken=forged'));
+    expectDocumented('oauthCallback', await call('GET', '/oauth/callback?state=forged&code=forged'));
 
     for (const [operationId, route] of allRoutes) {
       const success = Object.keys(route.responses).map(Number).filter((status) => status < 300);

@@ -63,6 +63,7 @@ describe('probes and scraping', () => {
       }),
       secretKey: randomBytes(24).toString('hex'),
       logger: pino({ level: 'silent' }),
+      publicUrl: 'http://127.0.0.1', // no browser comes here: only the probes are asked
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));

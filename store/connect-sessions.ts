@@ -1,0 +1,51 @@
+// Stores connect sessions: the app's permission (by secret key) for one browser to connect one account, once.
+import type { Db } from 'mongodb';
+import { COLLECTIONS } from './database';
+
+export interface ConnectSessionDocument {
+  /** SHA-256 of the connect token; the token itself is only ever in the app's hands and the browser's URL. */
+  _id: string;
+  integration: string;
+  connectionId: string;
+  /** Where the browser goes after connecting; null: Tributary's own success page. */
+  redirectUrl: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set when a browser opened the connect URL: a connect token starts one authorization only. */
+  usedAt: Date | null;
+}
+
+export type ConnectSession = Omit<ConnectSessionDocument, '_id'> & { id: string };
+
+export class ConnectSessionRepository {
+  private readonly collection;
+
+  constructor(db: Db) {
+    this.collection = db.collection<ConnectSessionDocument>(COLLECTIONS.connectSessions);
+  }
+
+  async create(session: Omit<ConnectSessionDocument, 'usedAt'>): Promise<void> {
+    await this.purgeExpired(session.createdAt);
+    await this.collection.insertOne({ ...session, usedAt: null });
+  }
+
+  /** What the TTL index does on MongoDB, for servers without one (FerretDB); a no-op there otherwise. */
+  private async purgeExpired(now: Date): Promise<void> {
+    await this.collection.deleteMany({ expiresAt: { $lte: now } });
+  }
+
+  /**
+   * Marks the session used and returns it, in one atomic step, only when it is unused, unexpired and for exactly this
+   * integration and connection; otherwise null (without saying which check failed: the browser learns nothing).
+   */
+  async use(tokenHash: string, expected: { integration: string; connectionId: string }, now: Date): Promise<ConnectSession | null> {
+    const doc = await this.collection.findOneAndUpdate(
+      { _id: tokenHash, integration: expected.integration, connectionId: expected.connectionId, usedAt: null, expiresAt: { $gt: now } },
+      { $set: { usedAt: now } },
+      { returnDocument: 'after' },
+    );
+    if (!doc) return null;
+    const { _id, ...rest } = doc;
+    return { id: _id, ...rest };
+  }
+}

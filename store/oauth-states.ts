@@ -1,0 +1,66 @@
+// Stores OAuth `state`s: one per authorization in flight, hashed, single-use, with its sealed PKCE verifier.
+import type { Db } from 'mongodb';
+import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
+import { COLLECTIONS } from './database';
+
+export interface OAuthStateDocument {
+  /** SHA-256 of the `state` sent through the provider. */
+  _id: string;
+  /** The connect session that started this authorization (its id, a hash). */
+  connectSessionId: string;
+  integration: string;
+  connectionId: string;
+  redirectUrl: string | null;
+  codeVerifier: SealedSecret;
+  /** SHA-256 of the nonce in the browser's cookie: the callback must come from the browser that started. */
+  browserBindingHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface OAuthState {
+  connectSessionId: string;
+  integration: string;
+  connectionId: string;
+  redirectUrl: string | null;
+  codeVerifier: string;
+  browserBindingHash: string;
+  expiresAt: Date;
+}
+
+export type NewOAuthState = OAuthState & { stateHash: string; createdAt: Date };
+
+const sealContext = (stateHash: string) => `oauth-state:${stateHash}`;
+
+export class OAuthStateRepository {
+  private readonly collection;
+
+  constructor(db: Db, private readonly cipher: CredentialCipher) {
+    this.collection = db.collection<OAuthStateDocument>(COLLECTIONS.oauthStates);
+  }
+
+  async create(state: NewOAuthState): Promise<void> {
+    // What the TTL index does on MongoDB, for servers without one (FerretDB).
+    await this.collection.deleteMany({ expiresAt: { $lte: state.createdAt } });
+    const { stateHash, codeVerifier, ...rest } = state;
+    await this.collection.insertOne({ _id: stateHash, ...rest, codeVerifier: this.cipher.seal(codeVerifier, sealContext(stateHash)) });
+  }
+
+  /**
+   * Deletes the state and returns what it held, atomically: of two callbacks with the same state only one gets it.
+   * Expired states are returned too (the caller says "expired" rather than "unknown"); either way they are gone.
+   */
+  async consume(stateHash: string): Promise<OAuthState | null> {
+    const doc = await this.collection.findOneAndDelete({ _id: stateHash });
+    if (!doc) return null;
+    return {
+      connectSessionId: doc.connectSessionId,
+      integration: doc.integration,
+      connectionId: doc.connectionId,
+      redirectUrl: doc.redirectUrl,
+      codeVerifier: this.cipher.open<string>(doc.codeVerifier, sealContext(stateHash)),
+      browserBindingHash: doc.browserBindingHash,
+      expiresAt: doc.expiresAt,
+    };
+  }
+}

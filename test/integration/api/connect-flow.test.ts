@@ -1,0 +1,334 @@
+// The browser connect flow against the real stack: connect session → /oauth/connect → the sandbox's authorize →
+// /oauth/callback. The happy path connects and syncs; every way it can go wrong ends on an error page and changes nothing.
+import { randomBytes } from 'node:crypto';
+import { hashOneTimeToken } from '../../../oauth/one-time-token';
+import { COLLECTIONS } from '../../../store/database';
+import { waitForRunAfter } from '../../support/assertions';
+import { eventually } from '../../support/eventually';
+import { startTestStack, type TestStack } from '../../support/test-stack';
+
+const MINUTE = 60_000;
+
+interface Answer {
+  status: number;
+  location: string | null;
+  cookie: string | null;
+  text: string;
+  contentType: string | null;
+}
+
+describe('connecting an account through the browser', () => {
+  let stack: TestStack;
+  /** The connect flow's clock runs this far ahead of the real one: tokens and states expire without waiting. */
+  let clockOffsetMs = 0;
+
+  async function get(url: string, cookie?: string | null): Promise<Answer> {
+    const response = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      // name=value only, as a browser would send it back.
+      cookie: response.headers.get('set-cookie')?.split(';')[0] ?? null,
+      text: await response.text(),
+      contentType: response.headers.get('content-type'),
+    };
+  }
+
+  async function newSession(connectionId: string, extra: Record<string, unknown> = {}) {
+    const session = await stack.api('POST', '/connect-sessions', { integration: 'sf', connectionId, ...extra });
+    expect(session.status).toBe(201);
+    return session.body as { token: string; expiresAt: string; connectUrl: string };
+  }
+
+  /** The browser opens the connect URL and follows the provider's consent (auto-approved): where the callback is. */
+  async function throughConsent(connectUrl: string): Promise<{ toProvider: Answer; callbackUrl: URL; cookie: string }> {
+    const toProvider = await get(connectUrl);
+    expect([toProvider.status, toProvider.text]).toEqual([302, '']);
+    const back = await get(toProvider.location as string);
+    expect(back.status).toBe(302);
+    return { toProvider, callbackUrl: new URL(back.location as string), cookie: toProvider.cookie as string };
+  }
+
+  async function connectThroughBrowser(connectionId: string, extra: Record<string, unknown> = {}): Promise<Answer> {
+    const { callbackUrl, cookie } = await throughConsent((await newSession(connectionId, extra)).connectUrl);
+    return get(callbackUrl.toString(), cookie);
+  }
+
+  async function connectionExists(connectionId: string): Promise<boolean> {
+    return (await stack.api('GET', `/connections/${connectionId}`)).status === 200;
+  }
+
+  function expectErrorPage(answer: Answer, status: number, says: RegExp): void {
+    expect([answer.status, answer.contentType]).toEqual([status, expect.stringMatching(/^text\/html/)]);
+    expect(answer.text).toMatch(says);
+  }
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      name: 'connect-flow',
+      sandbox: { autoConsent: true },
+      connectFlow: { now: () => Date.now() + clockOffsetMs },
+    });
+    stack.sandbox.seed('Contact', 12);
+    stack.sandbox.seed('Account', 3);
+    for (const [key, scopes] of [['sf', undefined], ['sf-custom-scopes', ['api', 'refresh_token', 'id']]] as const) {
+      const created = await stack.api('POST', '/integrations', {
+        key,
+        provider: 'salesforce',
+        clientId: 'sandbox-client-id',
+        clientSecret: 'sandbox-client-secret',
+        authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
+        tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
+        ...(scopes ? { scopes } : {}),
+      });
+      expect(created.status).toBe(201);
+    }
+  });
+  afterEach(() => {
+    clockOffsetMs = 0;
+    stack.sandbox.setOptions({ autoConsent: true });
+  });
+  afterAll(() => stack?.close());
+
+  it('when the customer completes the flow, the connection is created and its first sync lands', async () => {
+    const session = await newSession('acme');
+    expect(new Date(session.expiresAt).getTime() - Date.now()).toBeGreaterThan(14 * MINUTE);
+    const connectUrl = new URL(session.connectUrl);
+    expect(`${connectUrl.origin}${connectUrl.pathname}`).toBe(`${stack.apiUrl}/oauth/connect/sf`);
+    expect(Object.fromEntries(connectUrl.searchParams)).toEqual({ connectionId: 'acme', connectToken: session.token });
+    // Only the token's hash is stored.
+    const stored = await stack.database.db.collection(COLLECTIONS.connectSessions).find({}).toArray();
+    expect(stored.map((s) => s._id)).toEqual([hashOneTimeToken(session.token)]);
+    expect(JSON.stringify(stored)).not.toContain(session.token);
+
+    const { callbackUrl, cookie } = await throughConsent(session.connectUrl);
+    const done = await get(callbackUrl.toString(), cookie);
+    expect([done.status, done.contentType]).toEqual([200, expect.stringMatching(/^text\/html/)]);
+    expect(done.text).toMatch(/Connected/);
+    for (const secret of [session.token, callbackUrl.searchParams.get('code'), callbackUrl.searchParams.get('state')]) {
+      expect(done.text).not.toContain(secret);
+    }
+    // The state is spent and gone.
+    expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({})).toBe(0);
+
+    const run = await waitForRunAfter(stack, 'acme', 'contacts', null);
+    expect([run.status, run.added]).toEqual(['succeeded', 12]);
+    expect((await stack.api('GET', '/connections/acme')).body).toMatchObject({ integration: 'sf', status: 'active', credentials: { state: 'valid' } });
+  });
+
+  it("sends the browser to the provider with the integration's scopes, the callback as redirect_uri, a state and S256 PKCE", async () => {
+    const { toProvider } = await throughConsent((await newSession('scoped')).connectUrl);
+    const authorize = new URL(toProvider.location as string);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${stack.sandbox.url}/services/oauth2/authorize`);
+    const query = Object.fromEntries(authorize.searchParams);
+    expect(query).toEqual({
+      response_type: 'code',
+      client_id: 'sandbox-client-id',
+      redirect_uri: `${stack.apiUrl}/oauth/callback`,
+      scope: 'api refresh_token', // the provider's default scopes
+      state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      code_challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      code_challenge_method: 'S256',
+    });
+    // Stored: the state's hash, and the verifier sealed (never in clear).
+    const [pending] = await stack.database.db.collection(COLLECTIONS.oauthStates).find({ connectionId: 'scoped' }).toArray();
+    expect(pending._id).toBe(hashOneTimeToken(query.state));
+    expect(pending.codeVerifier).toEqual({ keyId: 'k1', iv: expect.any(String), tag: expect.any(String), data: expect.any(String) });
+    // The cookie binding the state to this browser is HttpOnly and scoped to /oauth.
+    const setCookie = (await fetch((await newSession('scoped-cookie')).connectUrl, { redirect: 'manual' })).headers.get('set-cookie');
+    expect(setCookie).toMatch(/; Path=\/oauth; Max-Age=600; HttpOnly; SameSite=Lax$/);
+
+    const custom = await stack.api('POST', '/connect-sessions', { integration: 'sf-custom-scopes', connectionId: 'custom' });
+    const customAuthorize = new URL((await get(custom.body.connectUrl)).location as string);
+    expect(customAuthorize.searchParams.get('scope')).toBe('api refresh_token id');
+  });
+
+  it('the sandbox enforces the PKCE pair: a code exchanged with the verifier of another authorization fails and changes nothing', async () => {
+    const first = await throughConsent((await newSession('pkce')).connectUrl);
+    const second = await throughConsent((await newSession('pkce')).connectUrl);
+    // The first authorization's code with the second one's state (and so its verifier): a stolen-code injection.
+    const injected = new URL(second.callbackUrl);
+    injected.searchParams.set('code', first.callbackUrl.searchParams.get('code') as string);
+    const answer = await get(injected.toString(), second.cookie);
+    expectErrorPage(answer, 400, /refused to finish the sign-in \(invalid_grant: invalid code verifier\)/);
+    expect(await connectionExists('pkce')).toBe(false);
+  });
+
+  it('a replayed state ends on an error page and changes nothing; of two simultaneous callbacks only one connects', async () => {
+    const { callbackUrl, cookie } = await throughConsent((await newSession('replayed')).connectUrl);
+    expect((await get(callbackUrl.toString(), cookie)).status).toBe(200);
+    const before = await stack.store.connections.readCredentials('replayed');
+
+    const replay = await get(callbackUrl.toString(), cookie);
+    expectErrorPage(replay, 400, /unknown or was already completed/);
+    const after = await stack.store.connections.readCredentials('replayed');
+    expect(after).toEqual(before);
+
+    const raced = await throughConsent((await newSession('raced')).connectUrl);
+    const answers = await Promise.all([get(raced.callbackUrl.toString(), raced.cookie), get(raced.callbackUrl.toString(), raced.cookie)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    expect((await stack.store.connections.readCredentials('raced')).generation).toBe(1);
+  });
+
+  it('a forged state, or a real one from another browser, ends on an error page and changes nothing', async () => {
+    const { callbackUrl, cookie } = await throughConsent((await newSession('forged')).connectUrl);
+    const forged = new URL(callbackUrl);
+    forged.searchParams.set('state', randomBytes(32).toString('base64url'));
+    expectErrorPage(await get(forged.toString(), cookie), 400, /unknown or was already completed/);
+
+    // The real state and code, but without the cookie of the browser that started: someone else's browser.
+    const elsewhere = await get(callbackUrl.toString());
+    expectErrorPage(elsewhere, 400, /started in another browser/);
+    expect(await connectionExists('forged')).toBe(false);
+
+    expectErrorPage(await get(`${stack.apiUrl}/oauth/callback?code=abc`), 400, /has no state/);
+  });
+
+  it('an expired state ends on an error page and changes nothing', async () => {
+    const { callbackUrl, cookie } = await throughConsent((await newSession('slow')).connectUrl);
+    clockOffsetMs = 11 * MINUTE;
+    expectErrorPage(await get(callbackUrl.toString(), cookie), 400, /took too long and expired/);
+    expect(await connectionExists('slow')).toBe(false);
+  });
+
+  it('when the customer denies access, the error page says so, nothing changes, and the state is spent', async () => {
+    stack.sandbox.setOptions({ autoConsent: false });
+    const toProvider = await get((await newSession('denied')).connectUrl);
+    const consent = await get(toProvider.location as string);
+    expect(consent.text).toMatch(/Allow Access\?/);
+    const ticket = /name="ticket" value="([^"]+)"/.exec(consent.text)?.[1] as string;
+    const denied = await fetch(`${stack.sandbox.url}/services/oauth2/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ ticket, decision: 'deny' }),
+    });
+    const callbackUrl = new URL(denied.headers.get('location') as string);
+    expect(callbackUrl.searchParams.get('error')).toBe('access_denied');
+
+    const answer = await get(callbackUrl.toString(), toProvider.cookie);
+    expectErrorPage(answer, 400, /Salesforce did not grant access \(access_denied: end-user denied authorization\)/);
+    expect(await connectionExists('denied')).toBe(false);
+    // The provider's error spent the state: it cannot be used with a code afterwards.
+    const retried = new URL(callbackUrl);
+    retried.searchParams.delete('error');
+    retried.searchParams.delete('error_description');
+    retried.searchParams.set('code', 'aPrxanything');
+    expectErrorPage(await get(retried.toString(), toProvider.cookie), 400, /unknown or was already completed/);
+  });
+
+  it('a code the provider refuses, or a missing code, ends on an error page that echoes nothing unescaped', async () => {
+    const refused = await throughConsent((await newSession('refused')).connectUrl);
+    const bogus = new URL(refused.callbackUrl);
+    bogus.searchParams.set('code', 'aPrx-not-a-code');
+    expectErrorPage(await get(bogus.toString(), refused.cookie), 400, /refused to finish the sign-in \(invalid_grant: authentication failure\)/);
+    expect(await connectionExists('refused')).toBe(false);
+
+    const missing = await throughConsent((await newSession('missing-code')).connectUrl);
+    const noCode = new URL(missing.callbackUrl);
+    noCode.searchParams.delete('code');
+    expectErrorPage(await get(noCode.toString(), missing.cookie), 400, /sent no authorization code/);
+
+    const hostile = await throughConsent((await newSession('hostile')).connectUrl);
+    const script = new URL(hostile.callbackUrl);
+    script.searchParams.delete('code');
+    script.searchParams.set('error', '<script>alert(1)</script>');
+    const page = await get(script.toString(), hostile.cookie);
+    expectErrorPage(page, 400, /&#60;script&#62;alert\(1\)&#60;\/script&#62;/);
+    expect(page.text).not.toContain('<script>');
+    expect(await connectionExists('missing-code')).toBe(false);
+    expect(await connectionExists('hostile')).toBe(false);
+  });
+
+  it('a connect token that is missing, wrong, for another connection or integration, expired or used answers 4xx and starts nothing', async () => {
+    const connect = (path: string) => get(`${stack.apiUrl}${path}`);
+    const session = await newSession('tokened');
+    const token = encodeURIComponent(session.token);
+
+    expectErrorPage(await connect('/oauth/connect/sf?connectionId=tokened'), 400, /connectToken/);
+    expectErrorPage(await connect(`/oauth/connect/sf?connectionId=tokened&connectToken=${randomBytes(32).toString('base64url')}`), 400, /cannot be used/);
+    const otherConnection = await connect(`/oauth/connect/sf?connectionId=someone-else&connectToken=${token}`);
+    expectErrorPage(otherConnection, 400, /cannot be used/);
+    expect(otherConnection.text).not.toContain(session.token);
+    expectErrorPage(await connect(`/oauth/connect/sf-custom-scopes?connectionId=tokened&connectToken=${token}`), 400, /cannot be used/);
+
+    // The failed attempts did not spend it: the right one still works, once.
+    expect((await get(session.connectUrl)).status).toBe(302);
+    expectErrorPage(await get(session.connectUrl), 400, /cannot be used/);
+
+    const late = await newSession('tokened');
+    clockOffsetMs = 16 * MINUTE;
+    expectErrorPage(await get(late.connectUrl), 400, /cannot be used/);
+    // Only the one good open left a state behind.
+    expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'tokened' })).toBe(1);
+  });
+
+  it('re-connecting a connection in auth_error replaces its credentials, makes it active, and it syncs again', async () => {
+    expect((await connectThroughBrowser('comeback')).status).toBe(200);
+    const firstRun = await waitForRunAfter(stack, 'comeback', 'contacts', null);
+    const before = await stack.store.connections.readCredentials('comeback');
+
+    // The customer revokes the app at Salesforce; the next sync's refresh fails for good.
+    stack.sandbox.revokeGrant(before.credentials.refreshToken);
+    expect((await stack.api('POST', '/connections/comeback/sync', { models: ['contacts'] })).status).toBe(202);
+    await eventually(async () => (await stack.api('GET', '/connections/comeback')).body.status === 'auth_error', { what: 'auth_error' });
+    const failedRun = await waitForRunAfter(stack, 'comeback', 'contacts', firstRun.runId);
+    expect(failedRun.status).toBe('failed');
+
+    // The app sends the customer through the flow again, back to the app's own page.
+    const done = await connectThroughBrowser('comeback', { redirectUrl: 'https://app.example/settings?tab=salesforce' });
+    expect(done.status).toBe(302);
+    expect(Object.fromEntries(new URL(done.location as string).searchParams)).toEqual({ tab: 'salesforce', connectionId: 'comeback', status: 'connected' });
+
+    const after = await stack.store.connections.readCredentials('comeback');
+    expect(after.generation).toBeGreaterThan(before.generation);
+    expect(after.credentials.refreshToken).not.toBe(before.credentials.refreshToken);
+    expect((await stack.api('GET', '/connections/comeback')).body).toMatchObject({ status: 'active', statusReason: null, credentials: { state: 'valid', lastError: null } });
+    // The workflow heard it too: it takes sync requests again (in auth_error it would not run them).
+    const state = await stack.temporal.workflow.getHandle(stack.workflowId('comeback')).query<{ status: string; credentials: { generation: number } }>('connectionState');
+    expect(state).toMatchObject({ status: 'active', credentials: { generation: after.generation } });
+
+    // Reconnecting wakes it: the model whose run failed while parked syncs at once, without being asked.
+    const again = await waitForRunAfter(stack, 'comeback', 'contacts', failedRun.runId);
+    expect(again.status).toBe('succeeded');
+    // And the app hears about both ends of it.
+    const auth = stack.receiver.received.map((r) => r.event).filter((e) => e.type === 'auth' && e.connectionId === 'comeback');
+    expect(auth.map((e) => e.type === 'auth' && [e.operation, e.success])).toEqual([
+      ['creation', true],
+      ['refresh', false],
+      ['reauthorization', true],
+    ]);
+  });
+
+  it('re-connecting a connection whose workflow has ended starts the workflow again', async () => {
+    expect((await connectThroughBrowser('ended')).status).toBe(200);
+    const firstRun = await waitForRunAfter(stack, 'ended', 'contacts', null);
+    await stack.temporal.workflow.getHandle(stack.workflowId('ended')).terminate('operator ended it');
+
+    expect((await connectThroughBrowser('ended')).status).toBe(200);
+    const description = await stack.temporal.workflow.getHandle(stack.workflowId('ended')).describe();
+    expect(description.status.name).toBe('RUNNING');
+    const again = await waitForRunAfter(stack, 'ended', 'contacts', firstRun.runId);
+    expect(again.status).toBe('succeeded');
+    // The restarted workflow announces a re-authorisation, not a second creation.
+    await stack.receiver.waitFor((received) => received.some((r) => r.event.type === 'auth' && r.event.connectionId === 'ended' && r.event.operation === 'reauthorization'));
+    const auth = stack.receiver.received.map((r) => r.event).filter((e) => e.type === 'auth' && e.connectionId === 'ended');
+    expect(auth.map((e) => e.type === 'auth' && e.operation)).toEqual(['creation', 'reauthorization']);
+  });
+
+  it('rejects query operators and unknown fields with 400, and a connection of another integration with 409', async () => {
+    const operatorBody = await stack.api('POST', '/connect-sessions', { integration: { $ne: null }, connectionId: 'ops' });
+    expect(operatorBody.status).toBe(400);
+    expect(operatorBody.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['body.integration']);
+    expect((await stack.api('POST', '/connect-sessions', { integration: 'sf', connectionId: 'ops', redirectUrl: 'javascript:alert(1)' })).status).toBe(400);
+    expect((await stack.api('POST', '/connect-sessions', { integration: 'nope', connectionId: 'ops' })).status).toBe(400);
+
+    expectErrorPage(await get(`${stack.apiUrl}/oauth/connect/sf?connectionId=ops&connectToken[$ne]=x`), 400, /connectToken/);
+    expectErrorPage(await get(`${stack.apiUrl}/oauth/connect/sf?connectionId[$ne]=x&connectToken=x`), 400, /connectionId/);
+    expectErrorPage(await get(`${stack.apiUrl}/oauth/callback?state[$ne]=x&code=x`), 400, /has no state/);
+    expectErrorPage(await get(`${stack.apiUrl}/oauth/callback?state=a&state=b&code=x`), 400, /state/);
+
+    // "acme" belongs to "sf": another integration cannot take it over.
+    const takeover = await stack.api('POST', '/connect-sessions', { integration: 'sf-custom-scopes', connectionId: 'acme' });
+    expect([takeover.status, takeover.body.error.code]).toEqual([409, 'conflict']);
+  });
+});

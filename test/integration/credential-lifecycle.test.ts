@@ -1,0 +1,147 @@
+// Every way a connection's credentials can die, handled on purpose: a revoked grant parks the connection in auth_error
+// at once (one refresh attempt, no retry storm, an auth webhook, visible in the API and the Temporal UI); a token
+// endpoint that fails for a while is retried, and parked only once it has failed for the configured time.
+import type { AuthWebhookEvent, WebhookEvent } from '../../contracts/webhook-events';
+import { connectionStateQuery } from '../../workflows';
+import { eventually } from '../support/eventually';
+import { waitForRunAfter } from '../support/assertions';
+import { startTestStack, type TestStack } from '../support/test-stack';
+
+const authEvents = (stack: TestStack, connectionId: string) =>
+  stack.receiver.received
+    .map((r) => r.event as WebhookEvent)
+    .filter((e): e is AuthWebhookEvent => e.type === 'auth' && e.connectionId === connectionId);
+
+describe('credential lifecycle', () => {
+  let stack: TestStack;
+  /** Every token any connection here has held, and the client secret: none may reach Temporal. */
+  const secrets = new Set<string>(['sandbox-client-secret']);
+  const rememberTokens = async (connectionId: string) => {
+    const { credentials } = await stack.store.connections.readCredentials(connectionId);
+    for (const token of [credentials.accessToken, credentials.refreshToken]) if (token) secrets.add(token);
+  };
+
+  beforeAll(async () => {
+    // Refreshes give up after 4 s of a failing token endpoint, so the transient case ends quickly.
+    stack = await startTestStack({ name: 'credential-lifecycle', workflow: { refreshRetryForMs: 4000 } });
+    stack.sandbox.seed('Contact', 30);
+  });
+  afterAll(() => stack?.close());
+
+  it('announces a new connection with an auth webhook', async () => {
+    expect((await stack.connectSalesforce('revoked', { contacts: { frequency: '1h' } })).status).toBe(201);
+    await rememberTokens('revoked');
+    await stack.receiver.waitFor(() => authEvents(stack, 'revoked').length === 1);
+    expect(authEvents(stack, 'revoked')[0]).toMatchObject({
+      type: 'auth',
+      connectionId: 'revoked',
+      integration: 'salesforce-sandbox',
+      operation: 'creation',
+      success: true,
+      error: null,
+    });
+    await waitForRunAfter(stack, 'revoked', 'contacts', null);
+  });
+
+  it('parks a connection whose grant was revoked in auth_error after one refresh attempt, and says so everywhere', async () => {
+    const before = await waitForRunAfter(stack, 'revoked', 'contacts', null);
+    const { credentials } = await stack.store.connections.readCredentials('revoked');
+    stack.sandbox.revokeGrant(credentials.refreshToken); // ends its sessions too: the next call answers 401
+    stack.sandbox.resetStats();
+
+    expect((await stack.api('POST', '/connections/revoked/sync', { models: ['contacts'] })).status).toBe(202);
+    const failed = await waitForRunAfter(stack, 'revoked', 'contacts', before.runId);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'CredentialsExpired' } });
+
+    const status = (await stack.api('GET', '/connections/revoked')).body;
+    expect(status).toMatchObject({ status: 'auth_error', credentials: { state: 'invalid' } });
+    expect(status.statusReason).toMatch(/invalid_grant/);
+
+    await stack.receiver.waitFor(() => authEvents(stack, 'revoked').length === 2);
+    const refreshFailure = authEvents(stack, 'revoked')[1];
+    expect(refreshFailure).toMatchObject({ operation: 'refresh', success: false, error: expect.stringMatching(/invalid_grant/) });
+
+    const handle = stack.temporal.workflow.getHandle(stack.workflowId('revoked'));
+    const description = await handle.describe();
+    expect(description.searchAttributes.TributaryStatus).toEqual(['auth_error']);
+    expect(description.status.name).toBe('RUNNING'); // parked, waiting for the customer to reconnect
+
+    // A permanent refusal is not retried: one refresh request, one data request (the 401).
+    expect(stack.sandbox.stats().requests['token.refresh_token']).toBe(1);
+    const requestsWhenParked = stack.sandbox.stats().requests;
+
+    // While parked, asking for a sync is remembered but runs nothing and calls nobody.
+    expect((await stack.api('POST', '/connections/revoked/sync', { models: ['contacts'] })).status).toBe(202);
+    const state = await eventually(async () => {
+      const current = await handle.query(connectionStateQuery);
+      return current.models.contacts.requestedMode === 'incremental' ? current : null;
+    }, { what: 'the parked workflow to take the request' });
+    expect(state.models.contacts.activeRun).toBeNull();
+    expect(stack.sandbox.stats().requests).toEqual(requestsWhenParked);
+  });
+
+  it('retries a token endpoint that fails for a while, and keeps the connection active when it recovers', async () => {
+    expect((await stack.connectSalesforce('flaky-token', { contacts: { frequency: '1h' } })).status).toBe(201);
+    await rememberTokens('flaky-token');
+    const first = await waitForRunAfter(stack, 'flaky-token', 'contacts', null);
+    stack.sandbox.expireSessions();
+    stack.sandbox.faults.tokenEndpointErrors({ count: 2, status: 503 });
+    stack.sandbox.resetStats();
+
+    expect((await stack.api('POST', '/connections/flaky-token/sync', { models: ['contacts'] })).status).toBe(202);
+    const run = await waitForRunAfter(stack, 'flaky-token', 'contacts', first.runId);
+    expect(run.status).toBe('succeeded');
+    expect(stack.sandbox.stats().requests['token.refresh_token']).toBe(3); // two 503s, then the refresh that worked
+    expect((await stack.api('GET', '/connections/flaky-token')).body).toMatchObject({ status: 'active', credentials: { state: 'valid' } });
+    expect(authEvents(stack, 'flaky-token').filter((e) => !e.success)).toEqual([]);
+  });
+
+  it('parks the connection once the token endpoint has failed for longer than the configured time', async () => {
+    expect((await stack.connectSalesforce('dead-token', { contacts: { frequency: '1h' } })).status).toBe(201);
+    await rememberTokens('dead-token');
+    const first = await waitForRunAfter(stack, 'dead-token', 'contacts', null);
+    stack.sandbox.expireSessions();
+    stack.sandbox.faults.tokenEndpointErrors({ count: 1000, status: 503 });
+    stack.sandbox.resetStats();
+    try {
+      expect((await stack.api('POST', '/connections/dead-token/sync', { models: ['contacts'] })).status).toBe(202);
+      const run = await waitForRunAfter(stack, 'dead-token', 'contacts', first.runId);
+      expect(run.status).toBe('failed');
+      const status = (await stack.api('GET', '/connections/dead-token')).body;
+      expect(status.status).toBe('auth_error');
+      expect(status.statusReason).toMatch(/HTTP 503/);
+      await stack.receiver.waitFor(() => authEvents(stack, 'dead-token').some((e) => !e.success));
+      // Backoff, not a hot loop: a handful of attempts in the 4 s the workflow allows.
+      const attempts = stack.sandbox.stats().requests['token.refresh_token'];
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      expect(attempts).toBeLessThanOrEqual(6);
+    } finally {
+      stack.sandbox.faults.clear();
+    }
+  });
+
+  it('lets no token or client secret into any workflow history or search attribute', async () => {
+    for (const connectionId of ['revoked', 'flaky-token', 'dead-token']) await rememberTokens(connectionId);
+    expect(secrets.size).toBeGreaterThanOrEqual(7); // the three connections' tokens, refreshed ones included, and the secret
+
+    let histories = 0;
+    for await (const execution of stack.temporal.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
+      const history = await stack.temporal.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      const text = readable(history);
+      // Payloads were decoded: these words exist only inside the workflows' inputs.
+      expect(text).toContain(execution.workflowId.includes('connection:') ? 'heartbeatTimeoutMs' : 'retryForMs');
+      for (const secret of secrets) expect({ workflowId: execution.workflowId, leaks: text.includes(secret) }).toEqual({ workflowId: execution.workflowId, leaks: false });
+      histories++;
+    }
+    expect(histories).toBeGreaterThanOrEqual(6); // three connection workflows and their webhook deliveries
+  });
+});
+
+/** A history as text with every payload's data decoded (bytes, or base64 in the JSON form), so a token inside one shows. */
+function readable(value: unknown): string {
+  return JSON.stringify(value, (key, item: unknown) => {
+    if (item instanceof Uint8Array) return Buffer.from(item).toString('utf8');
+    if (key === 'data' && typeof item === 'string') return Buffer.from(item, 'base64').toString('utf8');
+    return item;
+  });
+}
