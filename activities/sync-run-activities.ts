@@ -11,8 +11,10 @@ import type {
 } from '../contracts/activity-messages';
 import { encodeCursor } from '../contracts/change-cursor';
 import { FailureType, type RateLimitedDetails } from '../contracts/failure-types';
+import { ProviderConcurrencyLimits } from '../sync/concurrency-limit';
 import { createProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
+import { QuotaGuard } from '../sync/quota-guard';
 import type { InvalidRecordSample, SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
 import { toActivityFailure } from './failures';
@@ -20,6 +22,8 @@ import { toActivityFailure } from './failures';
 export function createSyncRunActivities({ store, catalog, logger, metrics, settings }: ActivityDependencies) {
   const runLogger = (run: Pick<SyncRunDocument, 'connectionId' | 'model'>, runId: string) =>
     logger.child({ connectionId: run.connectionId, model: run.model, runId });
+  /** Shared by every slice this process runs: the limit is per provider per worker, across connections. */
+  const concurrency = new ProviderConcurrencyLimits();
 
   return {
     async beginSyncRun(input: BeginSyncRunInput): Promise<void> {
@@ -59,6 +63,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       if (!baseUrl || !credentials.accessToken) {
         throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
       }
+      const result: SyncSliceResult = { done: false, pages: 0, recordsRead: 0 };
+      const permits = concurrency.for(provider.key, provider.api.maxConcurrentRequests);
       const http = createProviderHttpClient({
         baseUrl,
         accessToken: credentials.accessToken,
@@ -70,10 +76,13 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           metrics.providerAnswered(run.provider, status);
         },
         onNoResponse: () => metrics.providerAnswered(run.provider, null),
+        // A fresh guard each slice: its first request reads the current usage, so a resumed run spends one call to learn.
+        quota: provider.api.quota ? new QuotaGuard(provider.api.quota) : undefined,
+        // Waiting for a permit behind other connections' requests is progress too: keep heartbeating meanwhile.
+        limiter: { acquire: (signal) => heartbeatWhile(permits.acquire(signal), () => context.heartbeat({ pages: result.pages })) },
       });
 
       const sliceStartedAt = Date.now();
-      const result: SyncSliceResult = { done: false, pages: 0, recordsRead: 0 };
       try {
         for await (const page of sync.fetchPages({ mode: run.mode, checkpoint: run.checkpoint, http, pageSize: provider.api.pageSize })) {
           const upserts: { externalId: string; data: Record<string, unknown> }[] = [];
@@ -122,11 +131,16 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         return result;
       } catch (error) {
         await store.runs.addProviderRequests(runId, requests);
+        // A provider error comes from a request, never from between a page's write and its checkpoint: the slice
+        // ended cleanly, so the run's page-by-page count stays exact and needs no recount.
+        if (error instanceof ProviderError) await store.runs.endSlice(runId);
         log.warn({ err: (error as Error).message }, 'sync slice stopped');
         const failure = toActivityFailure(error, generation);
         if (failure instanceof ApplicationFailure && failure.type === FailureType.rateLimited) {
           // Counted here because the wait itself is a workflow timer, and workflow code cannot touch metrics.
-          metrics.rateLimited(run.provider, (failure.details?.[0] as RateLimitedDetails).waitMs);
+          // A backoff wait is chosen by the workflow, not told by the provider: it adds no seconds.
+          const details = failure.details?.[0] as RateLimitedDetails;
+          metrics.rateLimited(run.provider, details.backoff ? 0 : details.waitMs);
         }
         throw failure;
       }
@@ -186,4 +200,16 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       runLogger(run, runId).warn({ code, message }, 'sync run failed');
     },
   };
+}
+
+const HEARTBEAT_WHILE_WAITING_MS = 2000;
+
+/** Heartbeats every few seconds until `waiting` settles (Temporal throttles heartbeats itself). */
+async function heartbeatWhile<T>(waiting: Promise<T>, heartbeat: () => void): Promise<T> {
+  const timer = setInterval(heartbeat, HEARTBEAT_WHILE_WAITING_MS);
+  try {
+    return await waiting;
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -5,7 +5,7 @@ export const FailureType = {
   credentialsExpired: 'CredentialsExpired',
   /** The refresh token is dead (revoked, expired, used twice): the connection needs the customer to re-connect. */
   invalidGrant: 'InvalidGrant',
-  /** The provider asked us to wait. Details: `{ waitMs, reason }`. */
+  /** The provider asked us to wait, or the quota guard did. Details: `{ waitMs, reason, backoff? }`. */
   rateLimited: 'RateLimited',
   /** The provider answered with a permanent error for this request; retrying in this run cannot help. */
   providerRejected: 'ProviderRejected',
@@ -22,6 +22,12 @@ export interface CredentialsExpiredDetails {
 }
 
 export interface RateLimitedDetails {
+  /** How long to wait. With `backoff`, only a fallback: the provider named no wait. */
   waitMs: number;
   reason: string;
+  /**
+   * Present when the provider named no wait: the workflow waits a full-jitter exponential backoff over the run's
+   * consecutive rate-limit waits (it alone knows how many there were). Absent in failures from older workers.
+   */
+  backoff?: { baseMs: number; capMs: number };
 }

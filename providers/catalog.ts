@@ -1,7 +1,8 @@
 // The provider catalog: every provider Tributary can sync, validated loudly when the process loads it.
 import { parseDuration } from '../sync/duration';
+import { assertTimeZone } from '../sync/rate-limit-waits';
 import type { SyncDefinition } from '../sync/sync-definition';
-import type { ProviderDefinition } from './provider-definition';
+import type { ProviderApi, ProviderDefinition } from './provider-definition';
 import { salesforce } from './salesforce/salesforce.provider';
 
 export class ProviderCatalog {
@@ -30,6 +31,16 @@ export class ProviderCatalog {
     return provider;
   }
 
+  /**
+   * A copy of the catalog with one provider's API settings replaced, validated like the original: a deployment's
+   * overrides (quota share, concurrency) and tests that need, say, a one-second request timeout.
+   */
+  withApi(key: string, change: (api: ProviderApi) => Partial<ProviderApi>): ProviderCatalog {
+    return new ProviderCatalog(
+      [...this.byKey.values()].map((provider) => (provider.key === key ? { ...provider, api: { ...provider.api, ...change(provider.api) } } : provider)),
+    );
+  }
+
   sync(providerKey: string, model: string): SyncDefinition {
     const sync = this.get(providerKey).syncs.find((s) => s.model === model);
     if (!sync) throw new Error(`provider "${providerKey}" has no model "${model}"`);
@@ -47,6 +58,26 @@ function validateProvider(provider: ProviderDefinition): void {
   }
   if (!provider.api.baseUrl && !provider.oauth.instanceUrlField) fail('needs api.baseUrl or oauth.instanceUrlField');
   if (provider.api.pageSize < 1) fail('api.pageSize must be positive');
+  if (!(provider.api.requestTimeoutMs > 0)) fail('api.requestTimeoutMs must be positive');
+  if (!Number.isInteger(provider.api.maxConcurrentRequests) || provider.api.maxConcurrentRequests < 1) {
+    fail('api.maxConcurrentRequests must be a positive integer');
+  }
+  const quota = provider.api.quota;
+  if (quota && !(quota.maxShare > 0 && quota.maxShare <= 1)) fail('api.quota.maxShare must be above 0 and at most 1');
+  if (quota && !(quota.waitMs > 0)) fail('api.quota.waitMs must be positive');
+  const backoff = provider.api.errorRules.rateLimitBackoff;
+  if (!(backoff.baseMs > 0 && backoff.capMs >= backoff.baseMs)) fail('api.errorRules.rateLimitBackoff needs 0 < baseMs <= capMs');
+  for (const rule of provider.api.errorRules.rules) {
+    if (rule.wait && rule.kind !== 'rate_limited') fail(`error rule "${rule.reason}" has a wait but is not rate_limited`);
+    if (rule.wait && 'fixedMs' in rule.wait && !(rule.wait.fixedMs > 0)) fail(`error rule "${rule.reason}" needs a positive wait`);
+    if (rule.wait && 'untilNextMidnightIn' in rule.wait) {
+      try {
+        assertTimeZone(rule.wait.untilNextMidnightIn);
+      } catch {
+        fail(`error rule "${rule.reason}" names an unknown time zone "${rule.wait.untilNextMidnightIn}"`);
+      }
+    }
+  }
   const models = new Set<string>();
   for (const sync of provider.syncs) {
     if (!/^[a-z][a-z0-9_]*$/.test(sync.model)) fail(`model "${sync.model}" must be lower-case letters, digits and underscores`);

@@ -1,5 +1,6 @@
 // The shape of a provider catalog entry: everything provider-specific the engine needs, as data, plus its syncs.
 import type { ProviderErrorRules } from '../sync/error-rules';
+import type { QuotaPolicy } from '../sync/quota-guard';
 import type { SyncDefinition } from '../sync/sync-definition';
 
 export type TokenLifetime =
@@ -28,6 +29,13 @@ export interface ProviderApi {
   errorRules: ProviderErrorRules;
   pageSize: number;
   requestTimeoutMs: number;
+  /**
+   * At most this many requests to the provider in flight from one worker process, across all its connections, so
+   * one connection's big sync cannot starve the others (and the provider's concurrency limits are respected).
+   */
+  maxConcurrentRequests: number;
+  /** A daily allowance the provider reports on every answer: syncs pause before spending all of it. */
+  quota?: QuotaPolicy;
 }
 
 export interface ProviderDefinition {

@@ -1,13 +1,28 @@
 // Turns a provider's HTTP answer into a ProviderError, using the provider's own error conventions given as data.
 import { ProviderError, type ProviderErrorKind } from './provider-error';
+import { headerWaitMs, msUntilNextMidnight, type BackoffPolicy } from './rate-limit-waits';
+
+export { retryAfterMs } from './rate-limit-waits';
+
+/**
+ * How long a `rate_limited` answer waits when its headers name no time (headers always win: they are exact).
+ * - `fixedMs`: a known window, e.g. HubSpot's `TEN_SECONDLY_ROLLING`.
+ * - `untilNextMidnightIn`: a daily allowance that resets at midnight in an IANA time zone (HubSpot's `DAILY`).
+ * Without `wait`, the provider's `rateLimitBackoff` applies.
+ */
+export type RateLimitWait = { fixedMs: number } | { untilNextMidnightIn: string };
 
 export interface ProviderErrorRule {
   status?: number;
   /** The provider's machine-readable code, read at `errorCodePath`. */
   code?: string;
+  /** Matches when the provider's message contains this text (Salesforce tells its two request limits apart only so). */
+  messageIncludes?: string;
+  /** Matches a JSON body field other than the code, e.g. HubSpot's 429 `{"policyName": "DAILY"}`. */
+  bodyField?: { path: string[]; equals: string };
   kind: ProviderErrorKind;
-  /** For `rate_limited` answers that carry no header saying how long to wait. */
-  waitMs?: number;
+  /** For `rate_limited` answers whose headers name no wait. */
+  wait?: RateLimitWait;
   reason: string;
 }
 
@@ -17,35 +32,43 @@ export interface ProviderErrorRules {
   errorMessagePath: string[];
   /** Checked in order before the generic HTTP rules. */
   rules: ProviderErrorRule[];
+  /** Headers that say when a limit resets, read after `Retry-After`; default `X-RateLimit-Reset` and its spellings. */
+  rateLimitResetHeaders?: string[];
+  /** Rate-limit answers that name no wait at all back off exponentially, with full jitter, up to a cap. */
+  rateLimitBackoff: BackoffPolicy;
 }
 
-export function classifyErrorResponse(rules: ProviderErrorRules, status: number, headers: Headers, body: string): ProviderError {
+export function classifyErrorResponse(rules: ProviderErrorRules, status: number, headers: Headers, body: string, now = Date.now()): ProviderError {
   const parsed = tryParse(body);
   const providerCode = stringAt(parsed, rules.errorCodePath);
   const providerMessage = stringAt(parsed, rules.errorMessagePath) ?? body.slice(0, 200);
   const describe = (reason: string) => `${reason} (HTTP ${status}${providerCode ? ` ${providerCode}` : ''}: ${providerMessage})`;
+  const rateLimited = (reason: string, wait: RateLimitWait | undefined) => {
+    const waitMs = headerWaitMs(headers, rules.rateLimitResetHeaders, now) ?? ruleWaitMs(wait, now);
+    return new ProviderError('rate_limited', describe(reason), {
+      status,
+      providerCode,
+      ...(waitMs === undefined ? { backoff: rules.rateLimitBackoff } : { waitMs }),
+    });
+  };
 
   for (const rule of rules.rules) {
     if (rule.status !== undefined && rule.status !== status) continue;
     if (rule.code !== undefined && rule.code !== providerCode) continue;
-    const waitMs = rule.kind === 'rate_limited' ? (retryAfterMs(headers) ?? rule.waitMs) : undefined;
-    return new ProviderError(rule.kind, describe(rule.reason), { status, providerCode, waitMs });
+    if (rule.messageIncludes !== undefined && !providerMessage.includes(rule.messageIncludes)) continue;
+    if (rule.bodyField !== undefined && stringAt(parsed, rule.bodyField.path) !== rule.bodyField.equals) continue;
+    if (rule.kind === 'rate_limited') return rateLimited(rule.reason, rule.wait);
+    return new ProviderError(rule.kind, describe(rule.reason), { status, providerCode });
   }
   if (status === 401) return new ProviderError('auth_expired', describe('access token rejected'), { status, providerCode });
-  if (status === 429) {
-    return new ProviderError('rate_limited', describe('rate limited'), { status, providerCode, waitMs: retryAfterMs(headers) });
-  }
+  if (status === 429) return rateLimited('rate limited', undefined);
   if (status === 408 || status >= 500) return new ProviderError('transient', describe('provider unavailable'), { status, providerCode });
   return new ProviderError('permanent', describe('provider rejected the request'), { status, providerCode });
 }
 
-/** `Retry-After` as seconds or an HTTP date. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+function ruleWaitMs(wait: RateLimitWait | undefined, now: number): number | undefined {
+  if (!wait) return undefined;
+  return 'fixedMs' in wait ? wait.fixedMs : msUntilNextMidnight(wait.untilNextMidnightIn, now);
 }
 
 function tryParse(body: string): unknown {

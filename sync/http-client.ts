@@ -1,6 +1,7 @@
 // The authenticated HTTP client a sync gets: base URL, bearer token, timeouts and provider error classification built in.
 import { classifyErrorResponse, type ProviderErrorRules } from './error-rules';
 import { ProviderError } from './provider-error';
+import type { QuotaGuard } from './quota-guard';
 
 export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
@@ -28,6 +29,10 @@ export interface HttpClientOptions {
   onResponse?: (info: ResponseInfo) => void;
   /** Sees every request that got no answer at all (reset, timeout); not called when `signal` cancelled it. */
   onNoResponse?: (error: Error) => void;
+  /** Reads the usage every answer reports and refuses to start a request once too much of the quota is used. */
+  quota?: QuotaGuard;
+  /** A permit per request, held until its body is read (see ConcurrencyLimit); waiting for it is not timed out. */
+  limiter?: { acquire(signal?: AbortSignal): Promise<() => void> };
 }
 
 export function createProviderHttpClient(options: HttpClientOptions): ProviderHttpClient {
@@ -36,6 +41,8 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    options.quota?.assertRoom();
+    const release = options.limiter ? await options.limiter.acquire(options.signal) : () => undefined;
     const signals = [AbortSignal.timeout(options.timeoutMs)];
     if (options.signal) signals.push(options.signal);
     let response: Response;
@@ -57,8 +64,11 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
       if (options.signal?.aborted) throw error;
       options.onNoResponse?.(error as Error);
       // Network errors, resets and timeouts: the request may be fine, the path to the provider was not.
-      throw new ProviderError('transient', `${method} ${url.pathname} failed: ${(error as Error).message}`);
+      throw new ProviderError('transient', `${method} ${url.pathname} failed: ${describeNoResponse(error as Error, options.timeoutMs)}`);
+    } finally {
+      release();
     }
+    options.quota?.observe(response.headers);
     options.onResponse?.({ status: response.status, headers: response.headers });
     if (!response.ok) throw classifyErrorResponse(options.errorRules, response.status, response.headers, text);
     try {
@@ -74,4 +84,11 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
     get: (pathOrUrl, request) => send('GET', pathOrUrl, undefined, request),
     post: (pathOrUrl, body, request) => send('POST', pathOrUrl, body, request),
   };
+}
+
+/** fetch says "This operation was aborted" for a timeout and "fetch failed" for a reset: name the actual cause. */
+function describeNoResponse(error: Error, timeoutMs: number): string {
+  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ? `${error.message} (${cause.code})` : (cause?.message ?? error.message);
 }

@@ -1,18 +1,29 @@
 // What went wrong talking to a provider, classified so the engine knows whether to refresh, wait, retry or stop.
+import type { BackoffPolicy } from './rate-limit-waits';
 
 /**
  * - `auth_expired`: the access token is no longer accepted; refresh and resume.
- * - `rate_limited`: the provider asked us to wait (`waitMs`); resume later without holding a worker slot.
+ * - `rate_limited`: the provider asked us to wait (`waitMs`, or `backoff` when it did not say how long); resume later
+ *   without holding a worker slot.
  * - `transient`: 5xx, timeouts, resets, truncated or invalid JSON, expired query cursors; retry with backoff.
  * - `permanent`: the request itself is wrong; retrying cannot help within this run.
  */
 export type ProviderErrorKind = 'auth_expired' | 'rate_limited' | 'transient' | 'permanent';
 
+export interface ProviderErrorDetails {
+  status?: number;
+  providerCode?: string;
+  /** Exactly how long to wait, from the provider's headers or its catalog entry. */
+  waitMs?: number;
+  /** No wait was named: back off by how many times this run has already waited. */
+  backoff?: BackoffPolicy;
+}
+
 export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly details: { status?: number; providerCode?: string; waitMs?: number } = {},
+    readonly details: ProviderErrorDetails = {},
   ) {
     super(message);
     this.name = 'ProviderError';

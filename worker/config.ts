@@ -20,7 +20,35 @@ const workerSettings = {
   TRIBUTARY_WORKER_STATUS_HOST: z.string().min(1).default('127.0.0.1'),
   /** The Temporal SDK's own Prometheus exporter (task slots, poll latency, schedule-to-start), on the status host. */
   TRIBUTARY_WORKER_SDK_METRICS_PORT: port(1).optional(),
+  /**
+   * `provider=share,…` (e.g. `salesforce=0.5`): how much of a customer's daily API quota syncs may use before they
+   * pause. The catalog says how a provider reports its quota, with a default share; how much of an allowance the
+   * customer shares with its other integrations may take is the operator's call, changed without a release.
+   */
+  TRIBUTARY_PROVIDER_QUOTA_SHARES: perProvider(z.number().gt(0).max(1), 'a share above 0 and at most 1').default({}),
+  /**
+   * `provider=count,…` (e.g. `salesforce=5`): requests in flight per provider from this worker process. The right
+   * number depends on how many workers a deployment runs against the provider's own limits.
+   */
+  TRIBUTARY_PROVIDER_MAX_CONCURRENT_REQUESTS: perProvider(z.number().int().positive(), 'a positive integer').default({}),
 };
+
+/** `key=value[,key=value…]` with a number per provider key. */
+function perProvider(value: z.ZodNumber, what: string) {
+  return z.string().transform((text, ctx) => {
+    const entries: Record<string, number> = {};
+    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [key, raw] = part.split('=').map((p) => p.trim());
+      const parsed = value.safeParse(raw === undefined || raw === '' ? NaN : Number(raw));
+      if (!key || !parsed.success) {
+        ctx.addIssue({ code: 'custom', message: `each entry must be provider=number, the number ${what} (got "${part}")` });
+        return z.NEVER;
+      }
+      entries[key] = parsed.data;
+    }
+    return entries;
+  });
+}
 
 function port(min: number) {
   return z.coerce.number().int().min(min).max(65535);

@@ -9,6 +9,7 @@ import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
 import { parseWorkerConfig, type WorkerConfig } from './config';
 import { createTributaryWorker } from './create-worker';
+import { withOperatorLimits } from './provider-limits';
 import { startStatusServer } from './status-server';
 
 async function main(): Promise<void> {
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     workflowBundlePath: config.TRIBUTARY_WORKFLOW_BUNDLE,
     dependencies: {
       store,
-      catalog: providerCatalog,
+      catalog: withOperatorLimits(providerCatalog, config),
       logger,
       metrics,
       settings: {

@@ -31,6 +31,7 @@ import type {
 import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../contracts/failure-types';
 import { StatusAttribute } from '../contracts/search-attributes';
 import type { AuthWebhookEvent, SyncWebhookEvent } from '../contracts/webhook-events';
+import { fullJitterBackoffMs } from '../sync/rate-limit-waits';
 import { webhookDeliveryWorkflow } from './webhook-delivery-workflow';
 
 export const syncRequestedSignal = defineSignal<[SyncRequest]>('syncRequested');
@@ -172,6 +173,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
 
     const nextRunAt = () => Math.max(startedAt + schedule.frequencyMs, Date.now());
     let authRetries = 0;
+    /** Rate-limit waits since the last slice that ended normally: what a hint-less backoff grows with. */
+    let rateLimitWaits = 0;
     for (;;) {
       if (draining) return; // resumed from its checkpoint after continue-as-new
       try {
@@ -186,6 +189,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         sofar.records += slice.recordsRead;
         showDetails();
         if (slice.pages > 0) authRetries = 0;
+        rateLimitWaits = 0;
         if (slice.done) break;
       } catch (error) {
         const failure = failureOf(error);
@@ -195,7 +199,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
           if (await ensureFreshCredentials(details?.generation ?? state.credentials.generation)) continue;
         } else if (failure?.type === FailureType.rateLimited) {
           const details = failure.details?.[0] as RateLimitedDetails;
-          await waitForRateLimit(details);
+          await waitForRateLimit(details, rateLimitWaits++);
           continue;
         }
         schedule.activeRun = null;
@@ -219,12 +223,18 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     if (summary.added + summary.updated + summary.deleted > 0) await announce(syncEvent(summary));
   }
 
-  async function waitForRateLimit(details: RateLimitedDetails): Promise<void> {
-    const until = Date.now() + details.waitMs;
+  /**
+   * Waits what the provider asked for; when it named no wait, a full-jitter exponential backoff over the run's
+   * consecutive waits. Math.random here is the workflow's seeded one, so a replay draws the same wait; failures
+   * from before backoff existed carry no `backoff` and replay with their fixed wait, so no patch is needed.
+   */
+  async function waitForRateLimit(details: RateLimitedDetails, previousWaits: number): Promise<void> {
+    const waitMs = details.backoff ? fullJitterBackoffMs(details.backoff, previousWaits, Math.random()) : details.waitMs;
+    const until = Date.now() + waitMs;
     setStatus('rate_limited', details.reason);
     await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: 'rate_limited', reason: details.reason, until });
     // A timer, not a sleeping activity: no worker slot is held while the provider's window refills.
-    await sleep(details.waitMs);
+    await sleep(waitMs);
     if (state.status === 'rate_limited') {
       setStatus('active', null);
       await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: 'active', reason: null, until: null });

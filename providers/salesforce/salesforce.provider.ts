@@ -21,15 +21,33 @@ export const salesforce: ProviderDefinition = {
       errorCodePath: ['0', 'errorCode'],
       errorMessagePath: ['0', 'message'],
       rules: [
-        // A daily quota, not a failure: wait for the rolling 24-hour window to free up.
-        { status: 403, code: 'REQUEST_LIMIT_EXCEEDED', kind: 'rate_limited', waitMs: 15 * 60_000, reason: 'API request limit reached' },
+        // One code, two limits, told apart by the message. Too many long-running requests (20 s or more) in flight
+        // at once: they finish within seconds to minutes, so back off.
+        { status: 403, code: 'REQUEST_LIMIT_EXCEEDED', messageIncludes: 'ConcurrentRequests', kind: 'rate_limited', reason: 'concurrent request limit reached' },
+        // The daily quota ("TotalRequests Limit exceeded."), not a failure: the 24-hour window is rolling, so
+        // calls age out of it gradually; try again in a quarter of an hour.
+        { status: 403, code: 'REQUEST_LIMIT_EXCEEDED', kind: 'rate_limited', wait: { fixedMs: 15 * 60_000 }, reason: 'API request limit reached' },
         // The server-side query cursor expired or died with its session: re-query from the checkpoint.
         { status: 400, code: 'INVALID_QUERY_LOCATOR', kind: 'transient', reason: 'query cursor expired' },
         { status: 401, code: 'INVALID_SESSION_ID', kind: 'auth_expired', reason: 'session expired' },
       ],
+      // Core REST documents no 429 and no reset headers; these apply to whatever else answers without a hint.
+      rateLimitBackoff: { baseMs: 5_000, capMs: 10 * 60_000 },
     },
     pageSize: 2000,
     requestTimeoutMs: 120_000,
+    // Per worker process. Salesforce refuses more than 25 long-running requests in flight per org; 10 keeps a worker
+    // well under that with room for the customer's other integrations, and a page takes about a second, so ten
+    // permits still serve many connections' syncs at once.
+    maxConcurrentRequests: 10,
+    quota: {
+      header: 'sforce-limit-info',
+      pattern: /api-usage=(?<used>\d+)\/(?<limit>\d+)/,
+      // The org's allowance is shared with every other integration the customer runs: leave them a fifth.
+      maxShare: 0.8,
+      // The 24-hour window is rolling: wait an hour for old calls to age out, then let one request tell.
+      waitMs: 60 * 60_000,
+    },
   },
   syncs: [contactsSync, accountsSync],
 };

@@ -156,7 +156,12 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     res.locals.kind = kind;
     stats.count(kind);
     // Every data answer reports the day's usage, including the ones a fault or a bad session cuts short.
-    if (area === 'data') res.set('Sforce-Limit-Info', usage.header());
+    if (area === 'data') {
+      res.set('Sforce-Limit-Info', usage.header());
+      const finished = stats.dataRequestStarted();
+      // 'close' fires for answered and abandoned requests alike (a client that timed out and hung up).
+      res.on('close', finished);
+    }
     next();
   });
   app.use(faults.middleware());

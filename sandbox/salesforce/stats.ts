@@ -13,6 +13,8 @@ export interface SandboxStats {
   refreshes: RefreshRecord[];
   /** The highest number of overlapping refresh requests for any one grant. */
   maxConcurrentRefreshesPerGrant: number;
+  /** The highest number of /services/data requests in flight at once (Salesforce limits concurrent requests per org). */
+  maxConcurrentDataRequests: number;
   apiUsage: { used: number; limit: number };
 }
 
@@ -23,9 +25,23 @@ export class StatsRecorder {
   private refreshes: RefreshRecord[] = [];
   private readonly inFlight = new Map<string, number>();
   private maxConcurrent = 0;
+  private dataInFlight = 0;
+  private maxDataInFlight = 0;
 
   count(kind: string): void {
     this.requests[kind] = (this.requests[kind] ?? 0) + 1;
+  }
+
+  /** Call when a data request arrives; call the returned function once it is answered or abandoned. */
+  dataRequestStarted(): () => void {
+    this.dataInFlight++;
+    this.maxDataInFlight = Math.max(this.maxDataInFlight, this.dataInFlight);
+    let finished = false;
+    return () => {
+      if (finished) return;
+      finished = true;
+      this.dataInFlight--;
+    };
   }
 
   /** Call when a refresh request arrives; call the returned function when it is answered. */
@@ -50,6 +66,7 @@ export class StatsRecorder {
       requests: { ...this.requests },
       refreshes: this.refreshes.map((refresh) => ({ ...refresh })),
       maxConcurrentRefreshesPerGrant: this.maxConcurrent,
+      maxConcurrentDataRequests: this.maxDataInFlight,
       apiUsage,
     };
   }
@@ -58,5 +75,7 @@ export class StatsRecorder {
     this.requests = {};
     this.refreshes = [];
     this.maxConcurrent = 0;
+    // Requests in flight during a reset are still in flight; only the peak starts over.
+    this.maxDataInFlight = this.dataInFlight;
   }
 }

@@ -10,7 +10,7 @@ import { createApp, type AppDependencies } from '../../api/app';
 import { ConnectionWorkflows } from '../../api/connection-workflows';
 import { WorkerMetrics } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
-import { providerCatalog } from '../../providers/catalog';
+import { providerCatalog, type ProviderCatalog } from '../../providers/catalog';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandbox/salesforce/server';
 import { CredentialCipher } from '../../security/credential-cipher';
 import { ensureIndexes, openDatabase, type Database } from '../../store/database';
@@ -26,11 +26,15 @@ export interface TestStackOptions {
   maxSliceMs?: number;
   /** A Temporal of the test's own (for example one with its UI on); default: the shared one from global setup. */
   temporalAddress?: string;
+  /** A database server of the caller's own (the chaos suite stops and restarts it); default: the shared one. */
+  mongoUri?: string;
   workflow?: Partial<WorkflowSettings>;
   /** Default: one of the stack's own, so parallel test files sharing a Temporal never adopt each other's workflows. */
   workflowIdPrefix?: string;
   /** Connect token and OAuth state lifetimes, and the clock they are judged by. */
   connectFlow?: AppDependencies['connectFlow'];
+  /** The in-process worker's provider catalog (e.g. Salesforce with a one-second request timeout); default: the real one. */
+  catalog?: ProviderCatalog;
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -69,7 +73,7 @@ let runtimeInstalled = false;
 
 export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
   const temporalAddress = options.temporalAddress ?? requiredEnv('TEMPORAL_ADDRESS');
-  const mongoUri = requiredEnv('MONGODB_URI');
+  const mongoUri = options.mongoUri ?? requiredEnv('MONGODB_URI');
   if (!runtimeInstalled) {
     // Keep the SDK quiet in test output unless something is wrong.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -176,7 +180,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
         workflowBundlePath: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
         dependencies: {
           store,
-          catalog: providerCatalog,
+          catalog: options.catalog ?? providerCatalog,
           logger,
           metrics: workerMetrics,
           settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs },

@@ -1,0 +1,102 @@
+// How long a rate-limited request waits: the provider's own hints (headers, body policies) read exactly, else backoff.
+// Pure code without I/O: the connection workflow computes its backoff waits with it, deterministically.
+
+/** Never wait less than this, whatever a hint says: a reset already passed or a zero jitter must not become a hot loop. */
+export const MIN_RATE_LIMIT_WAIT_MS = 1000;
+
+/** For rate-limit answers that name no wait: exponential backoff with full jitter, up to a cap. */
+export interface BackoffPolicy {
+  /** The ceiling of the first wait; it doubles with every consecutive wait. */
+  baseMs: number;
+  /** No wait is longer than this. */
+  capMs: number;
+}
+
+/**
+ * Full jitter (a uniform draw between 0 and the exponential ceiling), as in "Exponential Backoff And Jitter" (AWS):
+ * clients limited together do not come back together. `previousWaits` counts the consecutive waits before this one;
+ * `random` is a draw in [0, 1) — in workflow code, the workflow's seeded Math.random, so replays wait the same.
+ */
+export function fullJitterBackoffMs(policy: BackoffPolicy, previousWaits: number, random: number): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(previousWaits, 30));
+  return Math.max(MIN_RATE_LIMIT_WAIT_MS, Math.round(ceiling * random));
+}
+
+/** `Retry-After` as delta seconds or an HTTP date (RFC 9110). */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Where providers put "the limit resets at …" when they do not send Retry-After. */
+export const DEFAULT_RATE_LIMIT_RESET_HEADERS = ['x-ratelimit-reset', 'x-rate-limit-reset', 'ratelimit-reset'];
+
+/** Below this a reset value is delta seconds; at or above it, an epoch time (1e9 s as a delta is 31 years). */
+const EPOCH_SECONDS_FROM = 1e9;
+/** At or above this an epoch time is in milliseconds (1e12 epoch seconds is the year 33658). */
+const EPOCH_MILLISECONDS_FROM = 1e12;
+
+/**
+ * `X-RateLimit-Reset`-style headers come in three dialects with nothing in the name to tell them apart: delta seconds
+ * (the IETF RateLimit draft, many REST APIs), epoch seconds (GitHub, Twitter) and epoch milliseconds. The magnitude
+ * decides: no provider asks for a 31-year wait, and no epoch time is before 2001-09-09.
+ */
+export function rateLimitResetMs(headers: Headers, names: readonly string[] = DEFAULT_RATE_LIMIT_RESET_HEADERS, now = Date.now()): number | undefined {
+  for (const name of names) {
+    const value = headers.get(name)?.trim();
+    if (!value || !/^\d+(\.\d+)?$/.test(value)) continue;
+    const number = Number(value);
+    if (number >= EPOCH_MILLISECONDS_FROM) return Math.max(0, Math.ceil(number - now));
+    if (number >= EPOCH_SECONDS_FROM) return Math.max(0, Math.ceil(number * 1000 - now));
+    return Math.ceil(number * 1000);
+  }
+  return undefined;
+}
+
+/** The hint headers in the order they are trusted: the standard one first. */
+export function headerWaitMs(headers: Headers, resetHeaders?: readonly string[], now = Date.now()): number | undefined {
+  return retryAfterMs(headers, now) ?? rateLimitResetMs(headers, resetHeaders, now);
+}
+
+/**
+ * Milliseconds until the next midnight on the wall clock of an IANA time zone (HubSpot's daily limit resets at
+ * midnight in the account's time zone). Daylight-saving days are 23 or 25 hours long; the answer follows the zone.
+ */
+export function msUntilNextMidnight(timeZone: string, now = Date.now()): number {
+  const local = wallClock(timeZone, now);
+  // The next local midnight expressed as if it were UTC, then corrected by the zone's offset at that moment.
+  const nextMidnightAsUtc = Date.UTC(local.year, local.month - 1, local.day + 1);
+  let guess = nextMidnightAsUtc - offsetMs(timeZone, nextMidnightAsUtc);
+  guess = nextMidnightAsUtc - offsetMs(timeZone, guess); // a second pass settles a DST change on the way
+  return Math.max(0, guess - now);
+}
+
+/** Throws a RangeError for a zone the runtime does not know: the catalog calls it at load. */
+export function assertTimeZone(timeZone: string): void {
+  new Intl.DateTimeFormat('en-US', { timeZone });
+}
+
+function wallClock(timeZone: string, at: number) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(at));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute'), second: part('second') };
+}
+
+/** The zone's offset from UTC at an instant, in ms (positive east of Greenwich). */
+function offsetMs(timeZone: string, at: number): number {
+  const local = wallClock(timeZone, at);
+  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
