@@ -28,7 +28,7 @@ const isRedirect = (response: ResponseContract): response is RedirectResponseCon
 type ErrorStatus = 404 | 409 | 503;
 
 export interface RouteContract {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** An OpenAPI path template: `/connections/{connectionId}`. */
   path: string;
   summary: string;
@@ -184,6 +184,15 @@ export const routes = {
     responses: { 200: { description: 'The connection.', body: schemas.connection } },
     errors: [404],
   }),
+  deleteConnection: defineRoute({
+    method: 'delete',
+    path: '/connections/{connectionId}',
+    summary: "Delete a connection: end its workflow and remove its records, changes feeds, runs and webhook deliveries",
+    secured: true,
+    params: schemas.connectionIdParams,
+    responses: { 200: { description: 'Deleted.', body: schemas.connectionDeleted } },
+    errors: [404, 409],
+  }),
   requestSync: defineRoute({
     method: 'post',
     path: '/connections/{connectionId}/sync',
@@ -318,7 +327,7 @@ const ERROR_RESPONSES: Record<400 | 401 | ErrorStatus, { name: string; descripti
   400: { name: 'ValidationFailed', description: 'The request is invalid; `fields` names each bad field.', schema: 'ValidationError' },
   401: { name: 'Unauthorized', description: 'The secret key is missing or wrong.', schema: 'Error' },
   404: { name: 'NotFound', description: 'The integration or connection does not exist.', schema: 'Error' },
-  409: { name: 'Conflict', description: 'It already exists, or the connection has no running workflow.', schema: 'Error' },
+  409: { name: 'Conflict', description: 'It already exists, the connection has no running workflow, or another request is creating or deleting it.', schema: 'Error' },
   503: { name: 'Unavailable', description: 'Temporal did not accept the request; retrying is safe.', schema: 'Error' },
 };
 

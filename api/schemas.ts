@@ -165,7 +165,8 @@ export const syncRun = z
     recordsRead: count,
     invalidRecords: count,
     providerRequests: count,
-    attempts: count,
+    rateLimitWaits: count.meta({ description: "Times the run waited for the provider's rate limit, on a timer that holds no worker." }),
+    attempts: count.meta({ description: 'Sync slice attempts, retries included.' }),
     added: count.nullable().meta({ description: 'Records added; while the run is running, those stored so far.' }),
     updated: count.nullable().meta({ description: 'Records whose content changed; live while running.' }),
     deleted: count.nullable().meta({ description: 'Records deleted at the provider; live while running.' }),
@@ -207,6 +208,10 @@ export const connectionList = z.object({ connections: z.array(connection) }).met
 export const syncAccepted = z
   .object({ accepted: z.literal(true), models: z.array(z.string()), mode: syncMode })
   .meta({ id: 'SyncAccepted', description: "The connection's workflow took the request; the runs follow." });
+
+export const connectionDeleted = z
+  .object({ connectionId: z.string(), deleted: z.literal(true) })
+  .meta({ id: 'ConnectionDeleted', description: 'The workflow is ended and the records, changes feeds, runs and delivery history are removed.' });
 
 export const webhookDelivery = z
   .object({

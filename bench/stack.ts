@@ -11,6 +11,7 @@ import { parseApiConfig } from '../api/config';
 import { createApp } from '../api/app';
 import { ConnectionWorkflows } from '../api/connection-workflows';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
+import { pollsTaskQueue } from '../devstack/worker-process';
 import { providerCatalog } from '../providers/catalog';
 import type { SalesforceSandbox } from '../sandbox/salesforce/server';
 import { CredentialCipher } from '../security/credential-cipher';
@@ -52,8 +53,6 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-/** TASK_QUEUE_TYPE_ACTIVITY in temporal.api.enums.v1.TaskQueueType. */
-const ACTIVITY_TASK_QUEUE = 2;
 const DATA_COLLECTIONS = [COLLECTIONS.connections, COLLECTIONS.records, COLLECTIONS.syncRuns, COLLECTIONS.feeds, COLLECTIONS.webhookDeliveries];
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -97,15 +96,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     ...(options.workflowBundlePath ? { TRIBUTARY_WORKFLOW_BUNDLE: options.workflowBundlePath } : {}),
   };
   const workerLog = join(options.logDir, 'worker.log');
-  const isPolling = async (pid: number) => {
-    const { pollers } = await temporal.workflowService.describeTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: taskQueue },
-      taskQueueType: ACTIVITY_TASK_QUEUE,
-    });
-    // The SDK's default worker identity is `<pid>@<host>`.
-    return pollers.some((poller) => poller.identity?.startsWith(`${pid}@`));
-  };
+  const isPolling = pollsTaskQueue(temporal, taskQueue);
   let worker: WorkerHandle;
   try {
     worker = await startWorkerProcess(workerEnv, workerLog, isPolling);

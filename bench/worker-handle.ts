@@ -1,7 +1,7 @@
 // Starts bench/worker-process.ts as its own process (so its CPU and memory are its own) and reads its probe.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { spawnLogged, stopProcess } from '../devstack/processes';
+import { stopProcess } from '../devstack/processes';
+import { spawnWorkerProcess, waitUntilPolling } from '../devstack/worker-process';
 
 export const PROBE_LINE = 'BENCH_WORKER_PROBE';
 
@@ -20,8 +20,6 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
-const root = join(__dirname, '..');
-
 /**
  * `isPolling(pid)` tells when the worker is ready: its pollers show up on the task queue under its identity (Temporal's
  * default identity starts with the pid), whatever the worker logs.
@@ -32,24 +30,12 @@ export async function startWorkerProcess(
   isPolling: (pid: number) => Promise<boolean>,
   timeoutMs = 120_000,
 ): Promise<WorkerHandle> {
-  // node --import tsx rather than the tsx CLI: the CLI runs node as a child, and we want the pid of the worker itself.
-  const child = spawnLogged(process.execPath, ['--import', 'tsx', join(root, 'bench', 'worker-process.ts')], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    logFile,
-  });
+  const child = spawnWorkerProcess('bench/worker-process.ts', env, logFile);
   const deadline = Date.now() + timeoutMs;
   const port = await waitForProbeLine(child, timeoutMs, logFile);
-  const pid = child.pid as number;
-  while (!(await isPolling(pid).catch(() => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stopProcess(child);
-      throw new Error(`the bench worker did not start polling within ${timeoutMs} ms (log: ${logFile})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitUntilPolling(child, isPolling, { deadline, logFile });
   return {
-    pid,
+    pid: child.pid as number,
     async probe() {
       const response = await fetch(`http://127.0.0.1:${port}/probe`);
       return (await response.json()) as WorkerProbe;

@@ -125,6 +125,11 @@ export class TributaryClient {
     return this.call('getConnection', { params: { connectionId } });
   }
 
+  /** Ends the connection's workflow and removes everything stored for it; a second delete answers 404. */
+  deleteConnection(connectionId: string) {
+    return this.call('deleteConnection', { params: { connectionId } });
+  }
+
   requestSync(connectionId: string, body: SyncRequest = {}) {
     return this.call('requestSync', { params: { connectionId }, body });
   }

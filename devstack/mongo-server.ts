@@ -15,6 +15,12 @@ export interface MongoServer {
   uri: string;
   kind: 'external' | 'mongod' | 'ferretdb-postgresql' | 'ferretdb-sqlite';
   stop(): Promise<void>;
+  /**
+   * Makes the database unreachable and back (the chaos suite): stops the wire-protocol server alone (mongod, or
+   * FerretDB while its PostgreSQL keeps running), then starts it again on the same port and data. Absent for an
+   * external server.
+   */
+  outage?: { begin(): Promise<void>; end(): Promise<void> };
 }
 
 export interface MongoOptions {
@@ -52,11 +58,10 @@ export async function resolveMongo(options: MongoOptions = {}): Promise<MongoSer
     // Forcing a FerretDB backend means FerretDB, even where a mongod is installed.
     const mongod = forced ? null : findOnPath('mongod');
     let kind: MongoServer['kind'];
-    let child: ChildProcess;
+    let serve: () => ChildProcess;
     if (mongod) {
       kind = 'mongod';
-      child = spawnLogged(mongod, ['--dbpath', dataDir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], { logFile: options.logFile });
-      stoppers.push(() => stopProcess(child));
+      serve = () => spawnLogged(mongod, ['--dbpath', dataDir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], { logFile: options.logFile });
     } else {
       const stateDir = join(dataDir, 'state');
       mkdirSync(stateDir, { recursive: true });
@@ -73,34 +78,45 @@ export async function resolveMongo(options: MongoOptions = {}): Promise<MongoSer
         mkdirSync(sqliteDir, { recursive: true });
         backendArgs = ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`];
       }
-      const ferretdb = spawnLogged(
-        await ensureFerretdbBinary(),
-        [
-          ...backendArgs,
-          `--listen-addr=127.0.0.1:${port}`,
-          '--telemetry=disable', // FerretDB reports usage to its vendor by default
-          '--debug-addr=-',
-          `--state-dir=${stateDir}`,
-          '--log-level=warn',
-        ],
-        { logFile: options.logFile },
-      );
-      child = ferretdb;
-      stoppers.push(() => stopProcess(ferretdb));
+      const ferretdbBinary = await ensureFerretdbBinary();
+      serve = () =>
+        spawnLogged(
+          ferretdbBinary,
+          [
+            ...backendArgs,
+            `--listen-addr=127.0.0.1:${port}`,
+            '--telemetry=disable', // FerretDB reports usage to its vendor by default
+            '--debug-addr=-',
+            `--state-dir=${stateDir}`,
+            '--log-level=warn',
+          ],
+          { logFile: options.logFile },
+        );
     }
-    await waitUntil(
-      async () => {
-        const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1000 });
-        try {
-          await client.db('admin').command({ ping: 1 });
-          return true;
-        } finally {
-          await client.close();
-        }
+    let child = serve();
+    stoppers.push(() => stopProcess(child));
+    const ready = () =>
+      waitUntil(
+        async () => {
+          const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1000 });
+          try {
+            await client.db('admin').command({ ping: 1 });
+            return true;
+          } finally {
+            await client.close();
+          }
+        },
+        { timeoutMs: 60_000, what: `${kind} on port ${port}`, child },
+      );
+    await ready();
+    const outage = {
+      begin: () => stopProcess(child),
+      async end() {
+        child = serve();
+        await ready();
       },
-      { timeoutMs: 60_000, what: `${kind} on port ${port}`, child },
-    );
-    return { uri, kind, stop };
+    };
+    return { uri, kind, stop, outage };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,6 @@
 // Runs a Temporal dev server (the `temporal` CLI, UI included) unless TEMPORAL_ADDRESS points at one already.
 import { Connection } from '@temporalio/client';
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,11 @@ export interface TemporalServer {
   address: string;
   uiUrl: string | null;
   stop(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same ports with the same options (the chaos suite). Only a server
+   * with a `dbFile` keeps its workflows across this; an in-memory one comes back empty.
+   */
+  restart(): Promise<void>;
 }
 
 export interface TemporalOptions {
@@ -29,7 +34,12 @@ export interface TemporalOptions {
 
 export async function resolveTemporal(options: TemporalOptions = {}): Promise<TemporalServer> {
   const external = process.env.TEMPORAL_ADDRESS;
-  if (external) return { address: external, uiUrl: null, stop: async () => undefined };
+  if (external) {
+    const restart = async () => {
+      throw new Error(`the Temporal at TEMPORAL_ADDRESS=${external} was not started here; it cannot be restarted`);
+    };
+    return { address: external, uiUrl: null, stop: async () => undefined, restart };
+  }
   return startTemporal(options);
 }
 
@@ -39,14 +49,32 @@ export async function startTemporal(options: TemporalOptions = {}): Promise<Temp
   const attempts = options.port === undefined && options.uiPort === undefined ? 3 : 1;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startTemporalOnce(options);
+      const started = await startTemporalOnce(options);
+      let child = started.child;
+      return {
+        address: started.address,
+        uiUrl: options.headless ? null : `http://127.0.0.1:${started.uiPort}`,
+        stop: () => stopProcess(child),
+        async restart() {
+          await stopProcess(child);
+          // The same ports, so every client keeps its address; the same db file, so workflows survive.
+          child = (await startTemporalOnce({ ...options, port: started.port, uiPort: started.uiPort })).child;
+        },
+      };
     } catch (error) {
       if (attempt >= attempts) throw error;
     }
   }
 }
 
-async function startTemporalOnce(options: TemporalOptions): Promise<TemporalServer> {
+interface StartedTemporal {
+  address: string;
+  port: number;
+  uiPort: number;
+  child: ChildProcess;
+}
+
+async function startTemporalOnce(options: TemporalOptions): Promise<StartedTemporal> {
   const binary = await ensureTemporalBinary();
   const port = options.port ?? (await freePort());
   const uiPort = options.uiPort ?? (await freePort());
@@ -83,7 +111,7 @@ async function startTemporalOnce(options: TemporalOptions): Promise<TemporalServ
     await stopProcess(child);
     throw error;
   }
-  return { address, uiUrl: options.headless ? null : `http://127.0.0.1:${uiPort}`, stop: () => stopProcess(child) };
+  return { address, port, uiPort, child };
 }
 
 /** The start flag is ignored for a database file that already exists; create whatever is missing. */

@@ -48,6 +48,10 @@ export class ChangeFeedRepository {
     return doc.seq;
   }
 
+  async delete(connectionId: string, models: string[]): Promise<void> {
+    await this.collection.deleteMany({ _id: { $in: models.map((model) => feedKey(connectionId, model)) } });
+  }
+
   async visibleSeq(connectionId: string, model: string): Promise<number> {
     const doc = await this.collection.findOne({ _id: feedKey(connectionId, model) });
     return doc?.visibleSeq ?? 0;

@@ -10,6 +10,7 @@ export const COLLECTIONS = {
   webhookDeliveries: 'webhook_deliveries',
   connectSessions: 'connect_sessions',
   oauthStates: 'oauth_states',
+  connectionLocks: 'connection_locks',
 } as const;
 
 export interface Database {

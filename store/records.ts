@@ -278,6 +278,12 @@ export class RecordRepository {
     }
   }
 
+  /** A deleted connection's records and changes feeds. */
+  async deleteForConnection(connectionId: string, models: string[]): Promise<void> {
+    await this.collection.deleteMany({ connectionId });
+    await this.feeds.delete(connectionId, models);
+  }
+
   async countLive(connectionId: string, model: string): Promise<number> {
     return this.collection.countDocuments({ connectionId, model, lastAction: { $ne: 'deleted' } });
   }

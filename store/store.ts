@@ -2,6 +2,7 @@
 import type { Db } from 'mongodb';
 import type { CredentialCipher } from '../security/credential-cipher';
 import { ConnectSessionRepository } from './connect-sessions';
+import { ConnectionLockRepository } from './connection-locks';
 import { ConnectionRepository } from './connections';
 import { IntegrationRepository } from './integrations';
 import { OAuthStateRepository } from './oauth-states';
@@ -12,6 +13,7 @@ import { WebhookDeliveryRepository } from './webhook-deliveries';
 export interface Store {
   integrations: IntegrationRepository;
   connections: ConnectionRepository;
+  connectionLocks: ConnectionLockRepository;
   records: RecordRepository;
   runs: SyncRunRepository;
   webhookDeliveries: WebhookDeliveryRepository;
@@ -23,6 +25,7 @@ export function createStore(db: Db, cipher: CredentialCipher): Store {
   return {
     integrations: new IntegrationRepository(db, cipher),
     connections: new ConnectionRepository(db, cipher),
+    connectionLocks: new ConnectionLockRepository(db),
     records: new RecordRepository(db),
     runs: new SyncRunRepository(db),
     webhookDeliveries: new WebhookDeliveryRepository(db),

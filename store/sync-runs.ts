@@ -33,6 +33,8 @@ export interface SyncRunDocument {
   invalidRecords: number;
   invalidSamples: InvalidRecordSample[];
   providerRequests: number;
+  /** Times the run stopped to wait for the provider's rate limit (each a workflow timer). */
+  rateLimitWaits: number;
   attempts: number;
   /** Slice attempts that returned normally; fewer than `attempts` means one may have stopped mid-page. */
   slicesEnded: number;
@@ -75,6 +77,7 @@ export class SyncRunRepository {
       invalidRecords: 0,
       invalidSamples: [],
       providerRequests: 0,
+      rateLimitWaits: 0,
       attempts: 0,
       slicesEnded: 0,
       changes: { added: 0, updated: 0, deleted: 0 },
@@ -139,6 +142,10 @@ export class SyncRunRepository {
     await this.collection.updateOne({ _id: runId }, update);
   }
 
+  async recordRateLimitWait(runId: string): Promise<void> {
+    await this.collection.updateOne({ _id: runId }, { $inc: { rateLimitWaits: 1 } });
+  }
+
   async addProviderRequests(runId: string, count: number): Promise<void> {
     if (count > 0) await this.collection.updateOne({ _id: runId }, { $inc: { providerRequests: count } });
   }
@@ -161,6 +168,10 @@ export class SyncRunRepository {
       { _id: runId, status: 'running' },
       { $set: { status: 'failed', finishedAt: new Date(), error } },
     );
+  }
+
+  async deleteForConnection(connectionId: string): Promise<void> {
+    await this.collection.deleteMany({ connectionId });
   }
 
   async latestPerModel(connectionId: string, models: string[]): Promise<Record<string, SyncRun | null>> {

@@ -23,6 +23,15 @@ export class WebhookDeliveryRepository {
     await this.collection.insertOne({ ...attempt });
   }
 
+  /** The events delivery was tried for, once each. */
+  async eventIds(connectionIds: string[]): Promise<string[]> {
+    return this.collection.distinct('eventId', { connectionId: { $in: connectionIds } });
+  }
+
+  async deleteForConnection(connectionId: string): Promise<void> {
+    await this.collection.deleteMany({ connectionId });
+  }
+
   async forConnection(connectionId: string, limit: number): Promise<WebhookDeliveryAttempt[]> {
     return this.collection
       .find({ connectionId }, { projection: { _id: 0 } })

@@ -1,4 +1,4 @@
-// /connections: connect a customer account, see its status and run history, ask it to sync now.
+// /connections: connect a customer account, see its status and run history, ask it to sync now, delete it.
 import { Router } from 'express';
 import type { Store } from '../../store/store';
 import { implement } from '../openapi';
@@ -15,6 +15,8 @@ export function connectionRoutes(connections: ConnectionUseCases, store: Store):
     }),
 
     getConnection: async ({ params }) => ({ status: 200, body: await connections.describe(params.connectionId) }),
+
+    deleteConnection: async ({ params }) => ({ status: 200, body: await connections.delete(params.connectionId) }),
 
     requestSync: async ({ params, body }) => ({
       status: 202,

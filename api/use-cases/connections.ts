@@ -1,4 +1,5 @@
-// The connection stories: create one and start its workflow, describe it, ask it to sync now.
+// The connection stories: create one and start its workflow, describe it, ask it to sync now, delete it.
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { SyncMode } from '../../contracts/activity-messages';
 import type { ModelState } from '../../contracts/connection-workflow-messages';
@@ -21,6 +22,11 @@ export interface CreateConnectionInput {
   syncs?: Record<string, { frequency: string }>;
 }
 
+/** A create or delete holds its connection's lock at most this long if its process dies holding it. */
+const LOCK_LEASE_MS = 60_000;
+/** How long a create or delete waits for another one of the same connection to finish before answering 409. */
+const LOCK_WAIT_MS = 20_000;
+
 export class ConnectionUseCases {
   constructor(
     private readonly store: Store,
@@ -28,7 +34,12 @@ export class ConnectionUseCases {
     private readonly workflows: ConnectionWorkflows,
   ) {}
 
+  /** Creates run under the connection's lock, so a delete racing it never leaves a connection without its workflow. */
   async create(input: CreateConnectionInput): Promise<ConnectionView> {
+    return this.exclusively(input.connectionId, () => this.createUnlocked(input));
+  }
+
+  private async createUnlocked(input: CreateConnectionInput): Promise<ConnectionView> {
     const integration = await this.store.integrations.find(input.integration);
     if (!integration) throw AppError.invalid('body.integration', `integration "${input.integration}" does not exist`);
     const provider = this.catalog.get(integration.provider);
@@ -76,6 +87,43 @@ export class ConnectionUseCases {
       throw new AppError('unavailable', `could not start the connection's workflow: ${(error as Error).message}`);
     }
     return this.describe(connection.connectionId);
+  }
+
+  /**
+   * Ends the connection's workflow, then removes its records, changes feeds, runs and delivery history, and the
+   * connection last: a delete that fails half-way leaves the connection there to delete again. Under the
+   * connection's lock, so a racing create either comes before (and is deleted) or after (and starts afresh).
+   */
+  async delete(connectionId: string): Promise<{ connectionId: string; deleted: true }> {
+    return this.exclusively(connectionId, async () => {
+      const connection = await this.store.connections.get(connectionId);
+      try {
+        await this.workflows.terminate(connectionId, 'connection deleted');
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error; // already ended: nothing to stop
+      }
+      await this.store.records.deleteForConnection(connectionId, Object.keys(connection.syncs));
+      await this.store.runs.deleteForConnection(connectionId);
+      await this.store.webhookDeliveries.deleteForConnection(connectionId);
+      await this.store.connections.delete(connectionId);
+      return { connectionId, deleted: true as const };
+    });
+  }
+
+  private async exclusively<T>(connectionId: string, change: () => Promise<T>): Promise<T> {
+    const holder = randomUUID();
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    while (!(await this.store.connectionLocks.acquire(connectionId, holder, LOCK_LEASE_MS))) {
+      if (Date.now() > deadline) {
+        throw new AppError('conflict', `connection "${connectionId}" is being created or deleted by another request; retry`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    }
+    try {
+      return await change();
+    } finally {
+      await this.store.connectionLocks.release(connectionId, holder);
+    }
   }
 
   async describe(connectionId: string): Promise<ConnectionView> {
@@ -127,6 +175,7 @@ export function toRunView(run: SyncRun): RunView {
     recordsRead: run.recordsRead,
     invalidRecords: run.invalidRecords,
     providerRequests: run.providerRequests,
+    rateLimitWaits: run.rateLimitWaits ?? 0,
     attempts: run.attempts,
     // While running, the changes stored so far; a failed run reports what it changed before failing.
     added: run.outcome?.added ?? run.changes?.added ?? null,

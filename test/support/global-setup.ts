@@ -45,7 +45,7 @@ export default async function globalSetup(): Promise<void> {
 }
 
 /** Bundling is the slow part of starting a test worker: do it once and share the file. */
-async function bundleWorkflows(): Promise<void> {
+export async function bundleWorkflows(): Promise<void> {
   if (!existsSync(workflowsEntry)) {
     process.stderr.write(`[test] WARNING: ${workflowsEntry} does not exist; no workflow bundle, workers will bundle on their own\n`);
     return;

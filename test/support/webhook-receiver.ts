@@ -14,8 +14,14 @@ export interface ReceivedWebhook {
 export interface WebhookReceiver {
   url: string;
   received: ReceivedWebhook[];
-  /** Answer this status (e.g. 503) instead of 200 until set back to null. */
-  failWith: number | null;
+  /** Answer this status (e.g. 503) instead of 200, or never answer ('timeout'), until set back to null. */
+  failWith: number | 'timeout' | null;
+  /** Every request that reached the receiver, answered or not. */
+  requests: number;
+  /** Stops listening, so deliveries find the port closed (connection refused), until `acceptConnections`. */
+  refuseConnections(): Promise<void>;
+  /** Listens again on the same port. */
+  acceptConnections(): Promise<void>;
   waitFor(predicate: (received: ReceivedWebhook[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -26,6 +32,20 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     url: '',
     received: [],
     failWith: null,
+    requests: 0,
+    async refuseConnections() {
+      await closeServer();
+    },
+    async acceptConnections() {
+      if (server.listening) return;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    },
     async waitFor(predicate, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(receiver.received)) {
@@ -33,11 +53,18 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeServer(),
+  };
+  const closeServer = async () => {
+    if (!server.listening) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Requests held unanswered ('timeout') would keep close() waiting.
+    server.closeAllConnections();
+    await closed;
   };
   app.post('/webhooks', express.text({ type: '*/*' }), (req, res) => {
+    receiver.requests++;
+    if (receiver.failWith === 'timeout') return; // the sender gives up after its own timeout
     if (receiver.failWith !== null) {
       res.status(receiver.failWith).end();
       return;
@@ -50,6 +77,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+  const { port } = server.address() as AddressInfo;
+  receiver.url = `http://127.0.0.1:${port}/webhooks`;
   return receiver;
 }

@@ -217,6 +217,7 @@ describe('the OpenAPI document', () => {
     });
     expect(callback.headers.get('content-type')).toMatch(/^text\/html/);
     expectDocumented('oauthCallback', { status: callback.status, body: await callback.text() });
+    expectDocumented('deleteConnection', await call('DELETE', '/connections/browser-connected'));
 
     // The error answers each operation documents, in their documented shapes.
     expectDocumented('createIntegration', await call('POST', '/integrations', { key: 'second-app', provider: 'salesforce', clientId: 'id', clientSecret: 'x' }));
@@ -225,6 +226,7 @@ describe('the OpenAPI document', () => {
     expectDocumented('listRuns', await call('GET', '/connections/nobody/runs'));
     expectDocumented('listWebhookDeliveries', await call('GET', '/connections/nobody/webhook-deliveries'));
     expectDocumented('requestSync', await call('POST', '/connections/nobody/sync'));
+    expectDocumented('deleteConnection', await call('DELETE', '/connections/nobody'));
     expectDocumented('listRecords', await call('GET', '/records?connectionId=nobody&model=contacts'));
     expectDocumented('listConnections', await call('GET', '/connections?limit=0'));
     expectDocumented('createConnectSession', await call('POST', '/connect-sessions', { integration: 'second-app', connectionId: 'acme' }));
