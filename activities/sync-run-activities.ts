@@ -84,7 +84,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
 
       const sliceStartedAt = Date.now();
       try {
-        for await (const page of sync.fetchPages({ mode: run.mode, checkpoint: run.checkpoint, http, pageSize: provider.api.pageSize })) {
+        // Only before the run's first stored page is its checkpoint the last run's cursor (see SyncContext.lookbackMs).
+        const lookbackMs = run.mode === 'incremental' && run.pages === 0 ? (provider.api.incrementalLookbackMs ?? 0) : 0;
+        for await (const page of sync.fetchPages({ mode: run.mode, checkpoint: run.checkpoint, http, pageSize: provider.api.pageSize, lookbackMs })) {
           const upserts: { externalId: string; data: Record<string, unknown> }[] = [];
           const invalid: InvalidRecordSample[] = [];
           for (const raw of page.records) {
@@ -121,7 +123,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           result.recordsRead += page.records.length + page.deletedIds.length;
           context.heartbeat({ pages: result.pages });
           log.debug({ page: result.pages, ...outcome }, 'page stored');
-          if (Date.now() - sliceStartedAt >= settings.maxSliceMs) {
+          // Hand back only after a page that moved the run on: a sync's closing empty page must end the run, not
+          // start another slice that reads the same empty page again.
+          const progressed = page.records.length + page.deletedIds.length > 0;
+          if (progressed && Date.now() - sliceStartedAt >= settings.maxSliceMs) {
             await store.runs.endSlice(runId);
             return result;
           }
@@ -141,6 +146,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           // A backoff wait is chosen by the workflow, not told by the provider: it adds no seconds.
           const details = failure.details?.[0] as RateLimitedDetails;
           metrics.rateLimited(run.provider, details.backoff ? 0 : details.waitMs);
+          await store.runs.recordRateLimitWait(runId);
         }
         throw failure;
       }

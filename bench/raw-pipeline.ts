@@ -102,7 +102,7 @@ async function firstRequestOf(sync: SyncDefinition, pageSize: number): Promise<{
       throw new Error('the raw pipeline only reads');
     },
   };
-  for await (const _page of sync.fetchPages({ mode: 'incremental', checkpoint: null, http: stub, pageSize })) break;
+  for await (const _page of sync.fetchPages({ mode: 'incremental', checkpoint: null, http: stub, pageSize, lookbackMs: 0 })) break;
   if (!captured) throw new Error(`sync ${sync.model} made no request`);
   return captured;
 }

@@ -1,5 +1,5 @@
 // Talks to a provider's OAuth token endpoint (code exchange, refresh, introspection), shaped by its catalog entry.
-import type { ProviderOAuth } from '../providers/provider-definition';
+import type { ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
 
 export interface OAuthClient {
   clientId: string;
@@ -34,6 +34,8 @@ export class TokenError extends Error {
 }
 
 const TOKEN_TIMEOUT_MS = 30_000;
+
+const RFC6749_TOKEN_ERRORS: TokenErrorConvention = { codeField: 'error', messageField: 'error_description', invalidGrantCodes: ['invalid_grant'] };
 
 /**
  * Answers as soon as the token endpoint has: with rotation the answer holds the only usable refresh token, so it
@@ -71,9 +73,12 @@ async function requestTokens(
   if (answer.status >= 500) throw new TokenError('transient', `token endpoint answered HTTP ${answer.status}`);
   const json = answer.json as Record<string, unknown> | undefined;
   if (answer.status >= 400 || !json) {
-    const code = typeof json?.error === 'string' ? json.error : `HTTP ${answer.status}`;
-    const description = typeof json?.error_description === 'string' ? `: ${json.error_description}` : '';
-    throw new TokenError(code === 'invalid_grant' ? 'invalid_grant' : 'rejected', `token endpoint refused: ${code}${description}`);
+    const convention = oauth.tokenErrors ?? RFC6749_TOKEN_ERRORS;
+    const code = typeof json?.[convention.codeField] === 'string' ? (json[convention.codeField] as string) : `HTTP ${answer.status}`;
+    const message = json?.[convention.messageField];
+    const description = typeof message === 'string' ? `: ${message}` : '';
+    const dead = convention.invalidGrantCodes.includes(code);
+    throw new TokenError(dead ? 'invalid_grant' : 'rejected', `token endpoint refused: ${code}${description}`);
   }
   if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
     throw new TokenError('transient', 'token endpoint answered without an access_token');

@@ -3,6 +3,7 @@ import { parseDuration } from '../sync/duration';
 import { assertTimeZone } from '../sync/rate-limit-waits';
 import type { SyncDefinition } from '../sync/sync-definition';
 import type { ProviderApi, ProviderDefinition } from './provider-definition';
+import { hubspot } from './hubspot/hubspot.provider';
 import { salesforce } from './salesforce/salesforce.provider';
 
 export class ProviderCatalog {
@@ -87,4 +88,4 @@ function validateProvider(provider: ProviderDefinition): void {
   }
 }
 
-export const providerCatalog = new ProviderCatalog([salesforce]);
+export const providerCatalog = new ProviderCatalog([salesforce, hubspot]);

@@ -21,6 +21,18 @@ export interface ProviderOAuth {
   tokenLifetime: TokenLifetime;
   /** Token-response field with the per-customer API host (Salesforce's `instance_url`); absent: `api.baseUrl`. */
   instanceUrlField?: string;
+  /** How the token endpoint words a refusal; absent: RFC 6749's `{error, error_description}` and `invalid_grant`. */
+  tokenErrors?: TokenErrorConvention;
+}
+
+/**
+ * Where a token endpoint's error body keeps its code and message, and which codes mean the refresh token or code is
+ * dead (the customer must reconnect). HubSpot's v1 endpoint answers `{"status": "BAD_REFRESH_TOKEN", "message": …}`.
+ */
+export interface TokenErrorConvention {
+  codeField: string;
+  messageField: string;
+  invalidGrantCodes: string[];
 }
 
 export interface ProviderApi {
@@ -29,6 +41,11 @@ export interface ProviderApi {
   errorRules: ProviderErrorRules;
   pageSize: number;
   requestTimeoutMs: number;
+  /**
+   * An incremental run starts reading this far before its cursor: a change can become visible after later ones
+   * (a long transaction commits with an earlier timestamp). Records re-read this way are unchanged and not announced.
+   */
+  incrementalLookbackMs?: number;
   /**
    * At most this many requests to the provider in flight from one worker process, across all its connections, so
    * one connection's big sync cannot starve the others (and the provider's concurrency limits are respected).

@@ -22,6 +22,12 @@ export interface SyncContext {
   http: ProviderHttpClient;
   /** Preferred records per page; providers may return fewer. */
   pageSize: number;
+  /**
+   * How far before `checkpoint` to start reading again (the provider's lookback for late-visible changes). Non-zero
+   * only when an incremental run starts from the last run's cursor: inside a run, re-reading could move the
+   * checkpoint backwards. Records re-read this way are recognised as unchanged by their content hash.
+   */
+  lookbackMs: number;
 }
 
 export interface SyncDefinition<Schema extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>> {

@@ -35,6 +35,8 @@ export const salesforce: ProviderDefinition = {
       rateLimitBackoff: { baseMs: 5_000, capMs: 10 * 60_000 },
     },
     pageSize: 2000,
+    // SystemModstamp is taken when a transaction writes, but the row is visible only once it commits.
+    incrementalLookbackMs: 10_000,
     requestTimeoutMs: 120_000,
     // Per worker process. Salesforce refuses more than 25 long-running requests in flight per org; 10 keeps a worker
     // well under that with room for the customer's other integrations, and a page takes about a second, so ten

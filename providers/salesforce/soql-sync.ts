@@ -31,10 +31,10 @@ export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(opti
     defaultFrequency: options.defaultFrequency,
     // SystemModstamp also moves for automated, invisible changes; they are not news to the app.
     ignoredFields: ['SystemModstamp'],
-    async *fetchPages({ mode, checkpoint, http, pageSize }): AsyncIterable<SyncPage> {
+    async *fetchPages({ mode, checkpoint, http, pageSize, lookbackMs }): AsyncIterable<SyncPage> {
       // queryAll also returns recycle-bin rows, which is how an incremental sync sees deletes.
       const endpoint = mode === 'full' ? 'query' : 'queryAll';
-      const soql = buildQuery(options.object, fields, checkpoint);
+      const soql = buildQuery(options.object, fields, checkpoint, lookbackMs);
       let response = await http.get<QueryResponse>(`/services/data/${SALESFORCE_API_VERSION}/${endpoint}`, {
         query: { q: soql },
         headers: { 'Sforce-Query-Options': `batchSize=${pageSize}` },
@@ -57,14 +57,20 @@ export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(opti
   });
 }
 
-/** Resumes strictly after the last (SystemModstamp, Id) read: many rows share one timestamp, so Id breaks ties. */
-export function buildQuery(object: string, fields: readonly string[], checkpoint: Checkpoint | null): string {
+/**
+ * Resumes strictly after the last (SystemModstamp, Id) read: many rows share one timestamp, so Id breaks ties. With a
+ * lookback it starts `lookbackMs` before that timestamp instead, re-reading the window to catch late commits.
+ */
+export function buildQuery(object: string, fields: readonly string[], checkpoint: Checkpoint | null, lookbackMs = 0): string {
   let where = '';
   if (checkpoint) {
     const stamp = toSoqlDateTime(String(checkpoint.systemModstamp));
     const id = String(checkpoint.id);
     if (!/^[A-Za-z0-9]{15,18}$/.test(id)) throw new Error(`checkpoint id "${id}" is not a Salesforce Id`);
-    where = ` WHERE SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > '${id}')`;
+    where =
+      lookbackMs > 0
+        ? ` WHERE SystemModstamp >= ${new Date(Date.parse(stamp) - lookbackMs).toISOString()}`
+        : ` WHERE SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > '${id}')`;
   }
   return `SELECT ${fields.join(', ')} FROM ${object}${where} ORDER BY SystemModstamp ASC, Id ASC`;
 }

@@ -120,11 +120,15 @@ export class Org {
     return { ...record };
   }
 
-  update(object: SalesforceObject, id: string, fields: Record<string, unknown>): SalesforceRecord {
+  /**
+   * `committedLateByMs`: the change was made that long ago in a transaction that commits only now, so it becomes
+   * visible with a SystemModstamp earlier than changes already visible (what a lookback exists for).
+   */
+  update(object: SalesforceObject, id: string, fields: Record<string, unknown>, opts: { committedLateByMs?: number } = {}): SalesforceRecord {
     const table = this.tables[object];
     const previous = this.existing(object, id);
     const values = this.validate(object, fields, 'update');
-    const ms = this.tick(table);
+    const ms = opts.committedLateByMs ? Date.now() - opts.committedLateByMs : this.tick(table);
     const stamp = formatDateTime(ms);
     const record: SalesforceRecord = { ...previous.record, ...values, LastModifiedDate: stamp, SystemModstamp: stamp };
     this.replace(table, previous, { ms, id: previous.id, record, live: true });

@@ -31,7 +31,7 @@ export interface SalesforceSandbox {
   seed(object: SalesforceObject, count: number, opts?: { tieGroupSize?: number }): string[];
   create(object: SalesforceObject, fields: Record<string, unknown>): SalesforceRecord;
   /** Bumps LastModifiedDate and SystemModstamp. */
-  update(object: SalesforceObject, id: string, fields: Record<string, unknown>): SalesforceRecord;
+  update(object: SalesforceObject, id: string, fields: Record<string, unknown>, opts?: { committedLateByMs?: number }): SalesforceRecord;
   /** An automated change: bumps SystemModstamp only. */
   touch(object: SalesforceObject, id: string): SalesforceRecord;
   /** IsDeleted = true; the row stays visible to queryAll (recycle bin). */
@@ -118,7 +118,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     },
     seed: (object, count, opts) => org.seed(object, count, opts),
     create: (object, fields) => org.create(object, fields),
-    update: (object, id, fields) => org.update(object, id, fields),
+    update: (object, id, fields, opts) => org.update(object, id, fields, opts),
     touch: (object, id) => org.touch(object, id),
     delete: (object, id) => org.delete(object, id),
     purgeRecycleBin: () => org.purgeRecycleBin(),

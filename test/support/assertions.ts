@@ -10,7 +10,7 @@ export interface FeedRecord {
   cursor: string;
 }
 
-/** Follows nextCursor from `cursor` until a page comes back short. */
+/** Follows nextCursor from `cursor` until hasMore is false. */
 export async function readWholeFeed(stack: TestStack, connectionId: string, model: string, cursor: string | undefined, limit: number): Promise<FeedRecord[]> {
   const all: FeedRecord[] = [];
   let next = cursor;

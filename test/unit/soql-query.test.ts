@@ -12,6 +12,11 @@ describe('Salesforce incremental query', () => {
     );
   });
 
+  it('with a lookback, starts that far before the last timestamp and re-reads the window inclusively', () => {
+    const query = buildQuery('Contact', ['Id'], { systemModstamp: '2026-01-05T10:00:00.000+0000', id: '003AB00000Xyz12AAA' }, 10_000);
+    expect(query).toBe('SELECT Id FROM Contact WHERE SystemModstamp >= 2026-01-05T09:59:50.000Z ORDER BY SystemModstamp ASC, Id ASC');
+  });
+
   it('refuses a checkpoint id that could inject SOQL', () => {
     expect(() => buildQuery('Contact', ['Id'], { systemModstamp: '2026-01-05T10:00:00.000Z', id: "x' OR Id != '" })).toThrow(/not a Salesforce Id/);
   });

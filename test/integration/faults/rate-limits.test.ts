@@ -54,6 +54,9 @@ describe('rate limits', () => {
     }, { what: 'the run to finish after the storm' });
     expect(run.view).toMatchObject({ status: 'active', statusReason: null, statusUntil: null });
     expect(run.lastRun).toMatchObject({ added: CONTACTS, updated: 0, deleted: 0 });
+    // The run history says it waited, and how often.
+    expect(run.lastRun.rateLimitWaits).toBeGreaterThanOrEqual(1);
+    expect(run.lastRun.rateLimitWaits).toBeLessThanOrEqual(3);
     await expectStoredExactlyOnce(stack, 'stormy', 'contacts', 'Contact');
 
     // One refused request per wait of 3 s over a 5 s storm, then the five pages: no hot loop.

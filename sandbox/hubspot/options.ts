@@ -1,0 +1,55 @@
+// The HubSpot sandbox's knobs and their HubSpot-like defaults, checked by one schema from code and HTTP alike.
+import { z } from 'zod';
+
+export interface HubSpotSandboxOptions {
+  port?: number;
+  host?: string;
+  /** The registered public app. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Default 1800 s, as HubSpot's `expires_in`. */
+  accessTokenLifetimeMs?: number;
+  /** Default 0: a delay inside the token endpoint so overlapping refreshes are observable. */
+  tokenLatencyMs?: number;
+  /**
+   * Requests per rolling 10 seconds per app and account (HubSpot: 110 for public OAuth apps); 0 turns the limit off.
+   * Over it, data calls answer 429 `TEN_SECONDLY_ROLLING`.
+   */
+  tenSecondlyLimit?: number;
+  /** Search requests per second per account (HubSpot: 5); 0 (the default) turns the limit off. Over it: 429 `SECONDLY`. */
+  searchPerSecondLimit?: number;
+  /** Default false: authorize shows a consent page; true: it redirects with a code at once. */
+  autoConsent?: boolean;
+  /** PRNG seed for generated data. */
+  seed?: number;
+}
+
+export type ResolvedOptions = Required<HubSpotSandboxOptions>;
+
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  clientId: 'hubspot-sandbox-client-id',
+  clientSecret: 'hubspot-sandbox-client-secret',
+  accessTokenLifetimeMs: 1800 * 1000,
+  tokenLatencyMs: 0,
+  tenSecondlyLimit: 110,
+  searchPerSecondLimit: 0,
+  autoConsent: false,
+  seed: 1,
+};
+
+const count = z.number().int().nonnegative();
+
+export const optionsSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).optional(),
+  host: z.string().min(1).optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  accessTokenLifetimeMs: z.number().int().positive().optional(),
+  tokenLatencyMs: count.optional(),
+  tenSecondlyLimit: count.optional(),
+  searchPerSecondLimit: count.optional(),
+  autoConsent: z.boolean().optional(),
+  seed: z.number().int().optional(),
+});

@@ -1,0 +1,184 @@
+// Starts one fake HubSpot account over HTTP (app.hubspot.com and api.hubapi.com at once) and returns its handle.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { controlError } from '../salesforce/errors';
+import { fieldProblems } from '../salesforce/options';
+import { Delays } from '../salesforce/timers';
+import type { SandboxContext } from './context';
+import { controlRoutes } from './control-routes';
+import { dataRoutes } from './data-routes';
+import { SandboxHttpError, crmError } from './errors';
+import { Faults, type FaultControls, type RequestArea } from './faults';
+import { oauthRoutes } from './oauth';
+import { DEFAULT_OPTIONS, optionsSchema, type HubSpotSandboxOptions, type ResolvedOptions } from './options';
+import { Portal, type HubSpotRecord } from './portal';
+import type { HubSpotObject } from './properties';
+import { RateLimits } from './rate-limits';
+import { SessionStore } from './sessions';
+import { StatsRecorder, type HubSpotSandboxStats } from './stats';
+
+export type { HubSpotObject } from './properties';
+export type { HubSpotRecord } from './portal';
+export type { HubSpotSandboxOptions } from './options';
+export type { HubSpotSandboxStats } from './stats';
+export type { FaultControls as HubSpotFaultControls } from './faults';
+
+export const DEFAULT_SCOPES = ['oauth', 'crm.objects.contacts.read', 'crm.objects.companies.read'];
+
+export interface HubSpotSandbox {
+  /** e.g. http://127.0.0.1:40123 (no trailing slash): the install page, the token endpoint and the API. */
+  url: string;
+  close(): Promise<void>;
+  setOptions(partial: Partial<HubSpotSandboxOptions>): void;
+  /** Returns the new ids; many records share one modified date. */
+  seed(object: HubSpotObject, count: number, opts?: { tieGroupSize?: number }): string[];
+  create(object: HubSpotObject, properties: Record<string, unknown>): HubSpotRecord;
+  /** Moves the modified date (`lastmodifieddate` / `hs_lastmodifieddate`). */
+  update(object: HubSpotObject, id: string, properties: Record<string, unknown>): HubSpotRecord;
+  /** One import touching many records: `tieGroupSize` of them share each modified date (default: all share one). */
+  updateMany(object: HubSpotObject, ids: readonly string[], properties: Record<string, unknown>, opts?: { tieGroupSize?: number }): HubSpotRecord[];
+  /** A bulk import happening now: new records, `tieGroupSize` of them sharing each modified date (default: all one). */
+  importNow(object: HubSpotObject, count: number, opts?: { tieGroupSize?: number }): string[];
+  /** Into the recycle bin: gone from search and the default list, listed with `archived=true`. */
+  archive(object: HubSpotObject, id: string): void;
+  restore(object: HubSpotObject, id: string): HubSpotRecord;
+  /** Archived records vanish entirely, as HubSpot does after 90 days. */
+  purgeArchived(): void;
+  /** The truth, ascending by id, with every property. */
+  records(object: HubSpotObject, opts?: { includeArchived?: boolean }): HubSpotRecord[];
+  /** As if a user installed the app. */
+  issueGrant(opts?: { scopes?: string[] }): { accessToken: string; refreshToken: string; expiresIn: number; grantId: string };
+  /** Every access token now answers 401 EXPIRED_AUTHENTICATION. */
+  expireSessions(): void;
+  /** The app was uninstalled: refresh answers BAD_REFRESH_TOKEN, access tokens 401. */
+  revokeGrant(grantIdOrToken: string): void;
+  stats(): HubSpotSandboxStats;
+  resetStats(): void;
+  faults: FaultControls;
+}
+
+function resolveOptions(options: HubSpotSandboxOptions): ResolvedOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new Error(`invalid sandbox options: ${fieldProblems(parsed.error).map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  }
+  const defined = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_OPTIONS, ...defined };
+}
+
+function classify(req: Request): { area: RequestArea; kind: string } {
+  const path = req.path;
+  if (path.startsWith('/crm/v3/objects/')) {
+    if (req.method === 'POST' && /^\/crm\/v3\/objects\/[^/]+\/search\/?$/.test(path)) return { area: 'data', kind: 'search' };
+    if (req.method === 'GET' && /^\/crm\/v3\/objects\/[^/]+\/?$/.test(path)) return { area: 'data', kind: 'list' };
+    if (req.method === 'GET') return { area: 'data', kind: 'read' };
+    return { area: 'data', kind: 'other' };
+  }
+  if (path === '/oauth/v1/token') {
+    const grantType: unknown = req.body?.grant_type;
+    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
+  }
+  if (path === '/oauth/authorize') return { area: 'other', kind: 'authorize' };
+  return { area: 'other', kind: 'other' };
+}
+
+export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): Promise<HubSpotSandbox> {
+  const resolved = resolveOptions(options);
+  const portal = new Portal(resolved.seed);
+  const sessions = new SessionStore(portal.portalId);
+  const delays = new Delays();
+  const stats = new StatsRecorder();
+  const faults = new Faults(delays, (reason) => stats.refused(reason));
+  const rateLimits = new RateLimits(() => ({ tenSecondly: resolved.tenSecondlyLimit, searchPerSecond: resolved.searchPerSecondLimit }));
+  let url = '';
+  const context: SandboxContext = { options: resolved, portal, sessions, faults, stats, rateLimits, delays, url: () => url };
+
+  const sandbox: HubSpotSandbox = {
+    url: '',
+    close: async () => undefined,
+    setOptions(partial) {
+      const parsed = optionsSchema.safeParse(partial);
+      if (!parsed.success) throw controlError(400, 'invalid options', fieldProblems(parsed.error));
+      for (const [key, value] of Object.entries(parsed.data)) {
+        if (value === undefined || key === 'port' || key === 'host') continue;
+        (resolved as unknown as Record<string, unknown>)[key] = value;
+      }
+      if (parsed.data.seed !== undefined) portal.reseed(parsed.data.seed);
+    },
+    seed: (object, count, opts) => portal.seed(object, count, opts),
+    create: (object, properties) => portal.create(object, properties),
+    update: (object, id, properties) => portal.update(object, id, properties),
+    updateMany: (object, ids, properties, opts) => portal.updateMany(object, ids, properties, opts),
+    importNow: (object, count, opts) => portal.importNow(object, count, opts),
+    archive: (object, id) => portal.archive(object, id),
+    restore: (object, id) => portal.restore(object, id),
+    purgeArchived: () => portal.purgeArchived(),
+    records: (object, opts) => portal.records(object, opts),
+    issueGrant(opts = {}) {
+      const { grant, access } = sessions.createGrant(resolved.clientId, opts.scopes ?? DEFAULT_SCOPES, resolved.accessTokenLifetimeMs);
+      return { accessToken: access.token, refreshToken: grant.refreshToken, expiresIn: Math.round(resolved.accessTokenLifetimeMs / 1000), grantId: grant.id };
+    },
+    expireSessions: () => sessions.expireAll(),
+    revokeGrant(grantIdOrToken) {
+      if (!sessions.revoke(grantIdOrToken)) throw controlError(404, 'no grant with that id or token', [{ field: 'grantIdOrToken', message: 'unknown' }]);
+    },
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    faults,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use('/__sandbox', controlRoutes(sandbox));
+  app.use('/oauth', express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use('/crm', express.json({ limit: '1mb' }));
+  app.use((req, res, next) => {
+    const { area, kind } = classify(req);
+    res.locals.area = area;
+    res.locals.kind = kind;
+    stats.count(kind);
+    if (area === 'data') res.on('close', stats.dataRequestStarted());
+    next();
+  });
+  // Token faults act before the endpoint; data faults act inside the data routes, after authentication.
+  app.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
+  app.use(oauthRoutes(context));
+  app.use(dataRoutes(context));
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (error instanceof SandboxHttpError) {
+      res.status(error.status).set(error.headers).json(error.body);
+      return;
+    }
+    const failure = error as { type?: string; status?: number; expose?: boolean; message?: string };
+    if (failure.type === 'entity.parse.failed') {
+      const invalid = crmError(400, 'VALIDATION_ERROR', 'Invalid input JSON: the request body is not valid JSON');
+      res.status(invalid.status).json(invalid.body);
+      return;
+    }
+    if (typeof failure.status === 'number' && failure.status >= 400 && failure.status < 500) {
+      res.status(failure.status).type('text').send(String(failure.message ?? 'bad request'));
+      return;
+    }
+    const internal = crmError(500, 'INTERNAL_ERROR', 'internal error');
+    res.status(500).json(internal.body);
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  url = `http://${host}:${address.port}`;
+  sandbox.url = url;
+  sandbox.close = async () => {
+    delays.cancelAll();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  };
+  return sandbox;
+}
