@@ -55,8 +55,8 @@ export const USAGE = `Usage: npm run bench [-- options]
 
   --quick                 the default: 10k contacts, 3 runs, 50 connections for 2 cycles of 1m (a few minutes)
   --full                  10k and 100k contacts, 3 runs, 200 connections for 3 cycles (10-15 minutes)
-  --sizes 10000,100000    contacts per initial sync; above 200000 needs MongoDB (MONGODB_URI): FerretDB runs out of memory
-  --force-sizes           run sizes above 200000 on FerretDB anyway
+  --sizes 10000,100000    contacts per initial sync; above 1000000 on FerretDB needs --force-sizes
+  --force-sizes           run sizes above 1000000 on FerretDB anyway
   --runs 3                repetitions; the table shows median, min and max
   --accounts 100          accounts in the org (the no-change sync is measured per model)
   --connections 50        connections at scale
