@@ -185,6 +185,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         integration: run.integration,
         model: run.model,
         mode: run.mode,
+        status: 'succeeded',
         ...outcome,
         startedAt: finished.startedAt.toISOString(),
         finishedAt: (finished.finishedAt ?? new Date()).toISOString(),
@@ -193,17 +194,38 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       };
     },
 
-    async failSyncRun({ runId, code, message, nextRunAt }: FailSyncRunInput): Promise<void> {
+    /** Ends a run that cannot finish; if it stored changes first, returns their summary so the app is told. */
+    async failSyncRun({ runId, code, message, nextRunAt }: FailSyncRunInput): Promise<SyncRunSummary | null> {
       const run = await store.runs.require(runId);
-      await store.runs.fail(runId, { code, message });
-      await store.records.feeds.publishAll(run.connectionId, run.model);
-      await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
-      // A retry of this activity finds the run already failed; the run ended once, so it is measured once.
+      const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
       if (run.status === 'running') {
+        const outcome =
+          run.recountNeeded !== false || Context.current().info.attempt > 1
+            ? await store.records.countRunOutcome(runId)
+            : run.changes;
+        await store.runs.fail(runId, { code, message }, outcome, feedSeqAtEnd);
+        // A retry of this activity finds the run already failed; the run ended once, so it is measured once.
         const durationMs = Date.now() - run.startedAt.getTime();
         metrics.syncRunEnded({ provider: run.provider, model: run.model, mode: run.mode }, 'failed', durationMs);
       }
+      await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
       runLogger(run, runId).warn({ code, message }, 'sync run failed');
+      const failed = await store.runs.require(runId);
+      const outcome = failed.outcome ?? { added: 0, updated: 0, deleted: 0 };
+      if (outcome.added + outcome.updated + outcome.deleted === 0) return null;
+      return {
+        runId,
+        connectionId: run.connectionId,
+        integration: run.integration,
+        model: run.model,
+        mode: run.mode,
+        status: 'failed',
+        ...outcome,
+        startedAt: failed.startedAt.toISOString(),
+        finishedAt: (failed.finishedAt ?? new Date()).toISOString(),
+        fromCursor: encodeCursor(failed.feedSeqAtStart),
+        toCursor: encodeCursor(failed.feedSeqAtEnd ?? feedSeqAtEnd),
+      };
     },
   };
 }

@@ -37,6 +37,8 @@ export interface SyncRunSummary {
   integration: string;
   model: string;
   mode: SyncMode;
+  /** A failed run is summarised too when it stored changes before failing. */
+  status: 'succeeded' | 'failed';
   added: number;
   updated: number;
   deleted: number;

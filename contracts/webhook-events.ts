@@ -8,6 +8,8 @@ export interface SyncWebhookEvent {
   integration: string;
   model: string;
   mode: 'incremental' | 'full';
+  /** `failed`: the run stopped early, but these changes were stored and are in the feed; the next run continues. */
+  status: 'succeeded' | 'failed';
   added: number;
   updated: number;
   deleted: number;

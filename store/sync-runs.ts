@@ -163,10 +163,11 @@ export class SyncRunRepository {
     return doc ?? this.require(runId);
   }
 
-  async fail(runId: string, error: { code: string; message: string }): Promise<void> {
+  /** What a failed run had stored is still its outcome: the app must hear about those changes too. */
+  async fail(runId: string, error: { code: string; message: string }, outcome: RunChanges, feedSeqAtEnd: number): Promise<void> {
     await this.collection.updateOne(
       { _id: runId, status: 'running' },
-      { $set: { status: 'failed', finishedAt: new Date(), error } },
+      { $set: { status: 'failed', finishedAt: new Date(), error, outcome, feedSeqAtEnd } },
     );
   }
 

@@ -206,12 +206,15 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         schedule.nextRunAt = nextRunAt();
         progress.delete(model);
         lastOutcome.set(model, `failed at ${isoTime(Date.now())}: ${failure?.message ?? 'sync failed'}`);
-        await bookkeeping.failSyncRun({
+        const partial = await bookkeeping.failSyncRun({
           runId,
           code: failure?.type ?? 'SyncFailed',
           message: failure?.message ?? String(error),
           nextRunAt: schedule.nextRunAt,
         });
+        // What the run stored before failing is in the feed; the next run would find it unchanged and never say so.
+        // (Histories from before this returned nothing here, so they replay without the announcement.)
+        if (partial) await announce(syncEvent(partial));
         return;
       }
     }
@@ -264,6 +267,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       integration: summary.integration,
       model: summary.model,
       mode: summary.mode,
+      status: summary.status,
       added: summary.added,
       updated: summary.updated,
       deleted: summary.deleted,

@@ -2,7 +2,7 @@
 // commits caught by the lookback without re-announcing what it re-reads, changes made while a sync runs, deletes
 // by full resync (only after a complete one).
 import type { SyncWebhookEvent } from '../../contracts/webhook-events';
-import { storedLiveRecords, waitForRunAfter } from '../support/assertions';
+import { readWholeFeed, storedLiveRecords, waitForRunAfter } from '../support/assertions';
 import { eventually } from '../support/eventually';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -135,6 +135,26 @@ describe('deletes by full resync', () => {
     expect(deletedDocs.every((d) => d.deletedAt instanceof Date)).toBe(true);
     await stack.receiver.waitFor(() => syncEvents(stack, 'resynced').some((e) => e.mode === 'full'));
     expect(syncEvents(stack, 'resynced').find((e) => e.mode === 'full')).toMatchObject({ added: 0, updated: 0, deleted: 3 });
+  });
+
+  it('announces what a failed run stored before it failed, with the cursor range that holds exactly those changes', async () => {
+    stack.sandbox.faults.slowResponses({ delayMs: 400 });
+    expect((await stack.connectSalesforce('cut-short', { contacts: { frequency: '1h' } })).status).toBe(201);
+    await eventually(async () => {
+      const run = (await stack.api('GET', '/connections/cut-short')).body.syncs.contacts.lastRun;
+      return run?.status === 'running' && run.pages >= 1;
+    }, { intervalMs: 50, what: 'the first page stored' });
+    const { credentials } = await stack.store.connections.readCredentials('cut-short');
+    stack.sandbox.revokeGrant(credentials.refreshToken);
+    stack.sandbox.faults.clear();
+
+    const failed = await waitForRunAfter(stack, 'cut-short', 'contacts', null);
+    expect(failed).toMatchObject({ status: 'failed', added: 2000 });
+    await stack.receiver.waitFor(() => syncEvents(stack, 'cut-short').length === 1);
+    const [event] = syncEvents(stack, 'cut-short');
+    expect(event).toMatchObject({ status: 'failed', added: 2000, updated: 0, deleted: 0 });
+    const announced = await readWholeFeed(stack, 'cut-short', 'contacts', event.changes.cursor, 500);
+    expect(announced).toHaveLength(2000);
   });
 
   it('deletes nothing when the full resync fails part-way', async () => {

@@ -10,6 +10,7 @@ const event: SyncWebhookEvent = {
   connectionId: 'acme',
   integration: 'sf',
   model: 'contacts',
+  status: 'succeeded',
   mode: 'incremental',
   added: 1,
   updated: 0,
