@@ -88,7 +88,7 @@ export function describeEvent(event: WebhookEvent | null): string {
   if (!event) return '(not a Tributary event)';
   switch (event.type) {
     case 'sync':
-      return `sync ${event.connectionId}/${event.model} +${event.added} ~${event.updated} -${event.deleted}${event.mode === 'full' ? ' (full)' : ''}`;
+      return `sync ${event.connectionId}/${event.model} +${event.added} ~${event.updated} -${event.deleted}${event.mode === 'full' ? ' (full)' : ''}${event.status === 'failed' ? ' (run failed after storing these)' : ''}`;
     case 'auth':
       return `auth ${event.connectionId} ${event.operation} ${event.success ? 'ok' : `failed: ${event.error ?? 'unknown error'}`}`;
     default:
