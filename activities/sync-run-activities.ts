@@ -101,15 +101,20 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
               });
             }
           }
-          const outcome = await store.records.applyPage({
-            connectionId: run.connectionId,
-            model: run.model,
-            runId,
-            markSeen: run.mode === 'full',
-            upserts,
-            deletedIds: page.deletedIds,
-            ignoredFields: sync.ignoredFields ?? [],
-          });
+          // A slow database (a page re-applied after a crash looks up every record it already holds) is still
+          // progress: keep heartbeating while the page is written, or the attempt times out and repeats the same page.
+          const outcome = await heartbeatWhile(
+            store.records.applyPage({
+              connectionId: run.connectionId,
+              model: run.model,
+              runId,
+              markSeen: run.mode === 'full',
+              upserts,
+              deletedIds: page.deletedIds,
+              ignoredFields: sync.ignoredFields ?? [],
+            }),
+            () => context.heartbeat({ pages: result.pages }),
+          );
           metrics.recordsStored(labels, outcome);
           await store.runs.recordPage(runId, {
             checkpoint: page.checkpoint,
