@@ -15,7 +15,7 @@ import { ProviderConcurrencyLimits } from '../sync/concurrency-limit';
 import { createProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import { QuotaGuard } from '../sync/quota-guard';
-import type { InvalidRecordSample, SyncRunDocument } from '../store/sync-runs';
+import type { InvalidRecordSample, RunChanges, SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
 import { toActivityFailure } from './failures';
 
@@ -24,6 +24,16 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     logger.child({ connectionId: run.connectionId, model: run.model, runId });
   /** Shared by every slice this process runs: the limit is per provider per worker, across connections. */
   const concurrency = new ProviderConcurrencyLimits();
+
+  /**
+   * A run's outcome: its page-by-page count, exact unless a page may have been applied twice (an interrupted attempt,
+   * or a repeated end activity that already marked deletions); only then pay for a scan of the run's records. Runs
+   * stored before page-by-page counting have no `recountNeeded` and are recounted too.
+   */
+  async function outcomeOf(run: SyncRunDocument, deletedAtEnd: number): Promise<RunChanges> {
+    if (run.recountNeeded !== false || Context.current().info.attempt > 1) return store.records.countRunOutcome(run._id);
+    return { ...run.changes, deleted: run.changes.deleted + deletedAtEnd };
+  }
 
   return {
     async beginSyncRun(input: BeginSyncRunInput): Promise<void> {
@@ -161,18 +171,12 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const run = await store.runs.require(runId);
       const log = runLogger(run, runId);
       if (run.status === 'running') {
-        // A repeated finish may have marked deletions already and would count none of them this time.
-        // Runs stored before page-by-page counting have no `recountNeeded` and are recounted too.
-        const exact = run.recountNeeded !== false || Context.current().info.attempt > 1;
         let unseen = 0;
         if (run.mode === 'full') {
           unseen = await store.records.markUnseenAsDeleted(run.connectionId, run.model, runId);
           metrics.recordsStored({ provider: run.provider, model: run.model }, { deleted: unseen });
         }
-        // Counting page by page is exact unless a page was applied twice; only then pay for a scan of the run's records.
-        const outcome = exact
-          ? await store.records.countRunOutcome(runId)
-          : { ...run.changes, deleted: run.changes.deleted + unseen };
+        const outcome = await outcomeOf(run, unseen);
         const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
         const succeeded = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
         const durationMs = (succeeded.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
@@ -204,10 +208,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const run = await store.runs.require(runId);
       const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
       if (run.status === 'running') {
-        const outcome =
-          run.recountNeeded !== false || Context.current().info.attempt > 1
-            ? await store.records.countRunOutcome(runId)
-            : run.changes;
+        const outcome = await outcomeOf(run, 0);
         await store.runs.fail(runId, { code, message }, outcome, feedSeqAtEnd);
         // A retry of this activity finds the run already failed; the run ended once, so it is measured once.
         const durationMs = Date.now() - run.startedAt.getTime();

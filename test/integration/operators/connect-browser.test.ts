@@ -1,17 +1,12 @@
 // A customer connecting their account in a real browser: the app's connect URL → the sandbox Salesforce's consent
 // page (a click on Allow) → Tributary's success page, and then the connection's first sync lands.
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { waitForRunAfter } from '../../support/assertions';
+import { CHROMIUM, describeWithChromium } from '../../support/chromium';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-// CI installs Chromium (.ci/run); elsewhere the test says loudly why it did not run instead of failing on a missing browser.
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}; .ci/run installs it with apt-get`);
-if (!haveChromium) console.warn(`SKIPPED connect browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-const describeWithBrowser = haveChromium ? describe : describe.skip;
+const describeWithBrowser = describeWithChromium('connect browser test');
 
 describeWithBrowser("a customer connects their account in the browser", () => {
   let stack: TestStack;

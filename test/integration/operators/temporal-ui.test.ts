@@ -1,23 +1,19 @@
 // The operator's console: the Temporal UI, driven by a real browser, finds a connection's workflow by its search
 // attribute and shows what it is doing. The screenshot it takes is the one in the README.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startTemporal, type TemporalServer } from '../../../devstack/temporal-server';
 import { waitForRunAfter } from '../../support/assertions';
+import { CHROMIUM, describeWithChromium } from '../../support/chromium';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(ROOT, '.data', 'test', 'temporal-ui-connection.png');
 // `TRIBUTARY_UPDATE_DOCS=1 npx jest temporal-ui` refreshes the README's copy; normal runs never touch tracked files.
 const DOCS_SCREENSHOT = join(ROOT, 'docs', 'temporal-ui-connection.png');
 
-// CI installs Chromium (.ci/run); elsewhere the test says loudly why it did not run instead of failing on a missing browser.
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}; .ci/run installs it with apt-get`);
-if (!haveChromium) console.warn(`SKIPPED Temporal UI test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-const describeWithBrowser = haveChromium ? describe : describe.skip;
+const describeWithBrowser = describeWithChromium('Temporal UI test');
 
 describeWithBrowser('Temporal UI as the operator console', () => {
   let temporal: TemporalServer;
