@@ -1,4 +1,4 @@
-// Seeded, realistic Contacts and Accounts whose SystemModstamps come in tie groups, as bulk loads and automation make them.
+// Seeded, realistic Contacts, Accounts and Opportunities whose SystemModstamps come in tie groups, as bulk loads and automation make them.
 import { formatDateTime } from './datetime';
 import type { SalesforceObject, SalesforceRecord } from './fields';
 import type { Random } from './random';
@@ -31,6 +31,12 @@ const COMPANY_WORDS = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne'
 const COMPANY_SUFFIXES = ['Inc.', 'LLC', 'Ltd', 'GmbH', 'S.A.', 'Corp.', 'Group', 'Holdings', 'Labs', 'Systems'];
 const ACCOUNT_TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'];
 const INDUSTRIES = ['Agriculture', 'Banking', 'Biotechnology', 'Construction', 'Education', 'Electronics', 'Energy', 'Finance', 'Healthcare', 'Hospitality', 'Insurance', 'Manufacturing', 'Media', 'Retail', 'Technology', 'Telecommunications', 'Transportation'];
+const STAGES: readonly (readonly [stage: string, probability: number])[] = [
+  ['Prospecting', 10], ['Qualification', 10], ['Needs Analysis', 20], ['Value Proposition', 50], ['Id. Decision Makers', 60],
+  ['Perception Analysis', 70], ['Proposal/Price Quote', 75], ['Negotiation/Review', 90], ['Closed Won', 100], ['Closed Lost', 0],
+];
+const OPPORTUNITY_TYPES = ['New Customer', 'Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade'];
+const NEXT_STEPS = ['Send proposal', 'Schedule demo', 'Security review', 'Legal review', 'Follow up call', null];
 const DESCRIPTIONS = ['Key account, renewal due next quarter.', 'Evaluating the enterprise plan.', 'Referred by a partner; wants a demo.', 'Multi-site rollout in progress.', 'Churn risk: low product usage.', null];
 
 function digits(random: Random, count: number): string {
@@ -91,7 +97,7 @@ export function generateRecords(object: SalesforceObject, options: GenerateOptio
     const stamp = formatDateTime(stampMs);
     for (let i = 0; i < sizes[group]; i++) {
       const id = options.takeId();
-      records[position] = object === 'Contact' ? contact(random, id, options.accountIds, stampMs, stamp) : account(random, id, stampMs, stamp);
+      records[position] = GENERATORS[object](random, id, options.accountIds, stampMs, stamp);
       stamps[position] = stampMs;
       position++;
     }
@@ -162,7 +168,31 @@ function contact(random: Random, id: string, accountIds: readonly string[], stam
   };
 }
 
-function account(random: Random, id: string, stampMs: number, stamp: string): SalesforceRecord {
+function opportunity(random: Random, id: string, accountIds: readonly string[], stampMs: number, stamp: string): SalesforceRecord {
+  const [stage, probability] = random.pick(STAGES);
+  const [created, modified] = auditDates(random, stampMs, stamp);
+  const closeMs = Date.parse(created) + random.int(7, 180) * DAY_MS;
+  return {
+    Id: id,
+    IsDeleted: false,
+    AccountId: accountIds.length > 0 && random.chance(0.95) ? random.pick(accountIds) : null,
+    Name: `${random.pick(COMPANY_WORDS)} - ${random.pick(['Renewal', 'Expansion', 'Pilot', 'Enterprise deal', 'Add-on'])}`,
+    StageName: stage,
+    // Salesforce leaves Amount empty until someone prices the deal.
+    Amount: random.chance(0.85) ? random.int(10, 5000) * 100 : null,
+    Probability: probability,
+    CloseDate: new Date(closeMs).toISOString().slice(0, 10),
+    Type: random.maybe(0.8, OPPORTUNITY_TYPES),
+    LeadSource: random.maybe(0.7, LEAD_SOURCES),
+    NextStep: random.pick(NEXT_STEPS),
+    Description: null,
+    CreatedDate: created,
+    LastModifiedDate: modified,
+    SystemModstamp: stamp,
+  };
+}
+
+function account(random: Random, id: string, _accountIds: readonly string[], stampMs: number, stamp: string): SalesforceRecord {
   const word = random.pick(COMPANY_WORDS);
   const name = `${word} ${random.pick(INDUSTRIES)} ${random.pick(COMPANY_SUFFIXES)}`;
   const place = random.chance(0.9) ? random.pick(PLACES) : null;
@@ -189,3 +219,6 @@ function account(random: Random, id: string, stampMs: number, stamp: string): Sa
     SystemModstamp: stamp,
   };
 }
+
+type RecordGenerator = (random: Random, id: string, accountIds: readonly string[], stampMs: number, stamp: string) => SalesforceRecord;
+const GENERATORS: Record<SalesforceObject, RecordGenerator> = { Contact: contact, Account: account, Opportunity: opportunity };

@@ -1,6 +1,6 @@
-// The two sObjects the sandbox serves and their field types: one table read by the org, SOQL and the generator.
+// The sObjects the sandbox serves and their field types: one table read by the org, SOQL and the generator.
 
-export type SalesforceObject = 'Contact' | 'Account';
+export type SalesforceObject = 'Contact' | 'Account' | 'Opportunity';
 
 export type FieldValue = string | number | boolean | null;
 
@@ -57,9 +57,21 @@ export const OBJECT_FIELDS: Record<SalesforceObject, readonly FieldDefinition[]>
     ...strings('BillingStreet', 'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry', 'Description'),
     ...AUDIT_FIELDS,
   ],
+  // Not synced by Tributary out of the box: the object the README's "write your own sync" walkthrough adds.
+  Opportunity: [
+    ...SYSTEM_FIELDS,
+    { name: 'AccountId', type: 'reference' },
+    { name: 'Name', type: 'string', required: true },
+    { name: 'StageName', type: 'string', required: true },
+    { name: 'Amount', type: 'double' },
+    { name: 'Probability', type: 'double' },
+    { name: 'CloseDate', type: 'date', required: true },
+    ...strings('Type', 'LeadSource', 'NextStep', 'Description'),
+    ...AUDIT_FIELDS,
+  ],
 };
 
-export const OBJECTS: readonly SalesforceObject[] = ['Contact', 'Account'];
+export const OBJECTS: readonly SalesforceObject[] = ['Contact', 'Account', 'Opportunity'];
 
 /** SOQL names are case-insensitive; the API answers with the canonical spelling. */
 export function canonicalObject(name: string): SalesforceObject | undefined {

@@ -5,7 +5,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const COUNTER_WIDTH = 9;
 
-export const KEY_PREFIX = { Account: '001', Contact: '003', Organization: '00D', User: '005', QueryLocator: '01g' } as const;
+export const KEY_PREFIX = { Account: '001', Contact: '003', Opportunity: '006', Organization: '00D', User: '005', QueryLocator: '01g' } as const;
 
 export type KeyPrefix = (typeof KEY_PREFIX)[keyof typeof KEY_PREFIX];
 

@@ -65,6 +65,8 @@ export class Org {
     this.tables = {
       Contact: new ObjectTable(new IdSequence(KEY_PREFIX.Contact, this.pod, start())),
       Account: new ObjectTable(new IdSequence(KEY_PREFIX.Account, this.pod, start())),
+      // A fixed start, so adding this object left every seeded Contact and Account as it was.
+      Opportunity: new ObjectTable(new IdSequence(KEY_PREFIX.Opportunity, this.pod, 62 ** 4)),
     };
   }
 
@@ -89,7 +91,7 @@ export class Org {
       windowStartMs,
       windowEndMs: Math.max(now, windowStartMs),
       tieGroupSize,
-      accountIds: object === 'Contact' ? this.liveIds('Account') : [],
+      accountIds: object === 'Account' ? [] : this.liveIds('Account'),
       takeId: () => table.ids.take(),
     });
     const ids: string[] = new Array(records.length);

@@ -74,7 +74,7 @@ describe('SOQL subset', () => {
     expect(errorOf('SELECT Id FROM Account WHERE LastName = null').errorCode).toBe('INVALID_FIELD');
     expect(errorOf("SELECT Id FROM Contact WHERE SystemModstamp > '2026-01-05T10:00:00Z'").errorCode).toBe('INVALID_FIELD');
     expect(errorOf('SELECT Id FROM Contact WHERE LastName = 5').errorCode).toBe('INVALID_FIELD');
-    expect(errorOf('SELECT Id FROM Opportunity').errorCode).toBe('INVALID_TYPE');
+    expect(errorOf('SELECT Id FROM Lead').errorCode).toBe('INVALID_TYPE');
     expect(errorOf("SELECT Id FROM Contact WHERE Id = 'not-an-id'").errorCode).toBe('INVALID_QUERY_FILTER_OPERATOR');
   });
 
