@@ -1,7 +1,7 @@
 // The floor an engine is measured against: a plain loop that reads the same Salesforce pages and bulk-writes the same
 // documents into the same database, with no Temporal, no validation, no checkpoints and no change feed.
 import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
-import type { RequestOptions } from '../sync/http-client';
+import type { HttpMethod, ProviderHttpClient, RequestOptions } from '../sync/http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
 import { contentHash } from '../store/content-hash';
 import { COLLECTIONS } from '../store/database';
@@ -93,13 +93,18 @@ async function upsertAll(collection: Collection<RecordDocument>, documents: Reco
 /** The sync's own first request (SOQL, endpoint, batch-size header), captured by running it against a stub. */
 async function firstRequestOf(sync: SyncDefinition, pageSize: number): Promise<{ path: string; options: RequestOptions }> {
   let captured: { path: string; options: RequestOptions } | null = null;
-  const stub = {
+  const emptyAnswer = { totalSize: 0, done: true, records: [] };
+  const stub: ProviderHttpClient = {
     async get<T>(path: string, options: RequestOptions = {}): Promise<T> {
-      captured ??= { path, options };
-      return { totalSize: 0, done: true, records: [] } as T;
+      return (await stub.request<T>('GET', path, options)).body;
     },
     async post<T>(): Promise<T> {
       throw new Error('the raw pipeline only reads');
+    },
+    async request<T>(method: HttpMethod, path: string, { body: _body, ...options }: RequestOptions & { body?: unknown } = {}) {
+      if (method !== 'GET') throw new Error('the raw pipeline only reads');
+      captured ??= { path, options };
+      return { status: 200, headers: new Headers(), body: emptyAnswer as T };
     },
   };
   for await (const _page of sync.fetchPages({ mode: 'incremental', checkpoint: null, http: stub, pageSize, lookbackMs: 0 })) break;

@@ -8,9 +8,24 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+export type HttpMethod = 'GET' | 'POST';
+
+/** A successful answer: its JSON body, and its status and headers for APIs that page or report in headers. */
+export interface HttpResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/**
+ * Paths are resolved against the connection's API base URL; absolute URLs (a `next` link the provider handed back)
+ * are used as they are. Every method throws a `ProviderError` for an error answer, which the engine acts on.
+ */
 export interface ProviderHttpClient {
   get<T = unknown>(pathOrUrl: string, options?: RequestOptions): Promise<T>;
   post<T = unknown>(pathOrUrl: string, body: unknown, options?: RequestOptions): Promise<T>;
+  /** The whole answer, for when the headers matter (a `Link` header, a total count). `body` is sent as JSON. */
+  request<T = unknown>(method: HttpMethod, pathOrUrl: string, options?: RequestOptions & { body?: unknown }): Promise<HttpResponse<T>>;
 }
 
 export interface ResponseInfo {
@@ -36,7 +51,7 @@ export interface HttpClientOptions {
 }
 
 export function createProviderHttpClient(options: HttpClientOptions): ProviderHttpClient {
-  async function send<T>(method: 'GET' | 'POST', pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<T> {
+  async function send<T>(method: HttpMethod, pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
     const url = new URL(pathOrUrl, options.baseUrl);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
@@ -72,7 +87,7 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
     options.onResponse?.({ status: response.status, headers: response.headers });
     if (!response.ok) throw classifyErrorResponse(options.errorRules, response.status, response.headers, text);
     try {
-      return JSON.parse(text) as T;
+      return { status: response.status, headers: response.headers, body: JSON.parse(text) as T };
     } catch {
       throw new ProviderError('transient', `${method} ${url.pathname} returned a truncated or invalid JSON body`, {
         status: response.status,
@@ -81,8 +96,15 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
   }
 
   return {
-    get: (pathOrUrl, request) => send('GET', pathOrUrl, undefined, request),
-    post: (pathOrUrl, body, request) => send('POST', pathOrUrl, body, request),
+    async get<T>(pathOrUrl: string, request?: RequestOptions): Promise<T> {
+      return (await send<T>('GET', pathOrUrl, undefined, request)).body;
+    },
+    async post<T>(pathOrUrl: string, body: unknown, request?: RequestOptions): Promise<T> {
+      return (await send<T>('POST', pathOrUrl, body, request)).body;
+    },
+    request<T>(method: HttpMethod, pathOrUrl: string, { body, ...request }: RequestOptions & { body?: unknown } = {}) {
+      return send<T>(method, pathOrUrl, body, request);
+    },
   };
 }
 

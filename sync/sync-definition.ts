@@ -1,4 +1,4 @@
-// The public API for writing a sync: what a model looks like, how often it runs, and how to fetch its pages.
+// What a sync is: its model's schema, how often it runs, and how to fetch its pages (exported through sync/index.ts).
 import type { z } from 'zod';
 import type { Checkpoint } from './checkpoint';
 import type { ProviderHttpClient } from './http-client';

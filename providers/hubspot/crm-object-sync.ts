@@ -1,10 +1,7 @@
 // Builds a HubSpot sync for one CRM object: the list endpoint for a first sync or full resync, then keyset searches on
 // the modified date for changes and the archived list for deletes, resumable after any page.
 import type { z } from 'zod';
-import type { Checkpoint } from '../../sync/checkpoint';
-import type { ProviderHttpClient } from '../../sync/http-client';
-import { ProviderError } from '../../sync/provider-error';
-import { defineSync, type SyncDefinition, type SyncPage } from '../../sync/sync-definition';
+import { defineSync, paginateByCursor, ProviderError, type Checkpoint, type ProviderHttpClient, type SyncDefinition, type SyncPage } from '../../sync';
 
 /** The list endpoint's largest page. */
 const LIST_LIMIT_MAX = 100;
@@ -104,19 +101,23 @@ export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>
 
       // A first sync or a full resync: every live record, by id. The list's cursor is stable under concurrent edits.
       if (checkpoint === null || checkpoint.phase === 'list') {
-        let after = checkpoint?.listAfter ? String(checkpoint.listAfter) : undefined;
-        for (;;) {
-          const page = await http.get<ListResponse>(listPath, { query: { limit: listLimit, properties: properties.join(','), archived: 'false', after } });
-          after = page.paging?.next?.after;
-          if (after) {
-            yield { records: page.results, deletedIds: [], checkpoint: { phase: 'list', listAfter: after, runStartedAt } };
+        const pages = paginateByCursor<ListResponse>(http, {
+          path: listPath,
+          query: { limit: listLimit, properties: properties.join(','), archived: 'false' },
+          cursorParam: 'after',
+          nextCursor: (body) => body.paging?.next?.after,
+          startAt: checkpoint?.listAfter ? String(checkpoint.listAfter) : undefined,
+        });
+        for await (const { body, next } of pages) {
+          if (next) {
+            yield { records: body.results, deletedIds: [], checkpoint: { phase: 'list', listAfter: next, runStartedAt } };
             continue;
           }
           // Whatever changed since this run started (a little earlier, for clocks) is the next run's business.
           const handOver = runStartedAt - CLOCK_MARGIN_MS;
-          yield { records: page.results, deletedIds: [], checkpoint: done({ stage: 'from', modifiedAt: handOver, afterId: '' }, handOver) };
-          return;
+          yield { records: body.results, deletedIds: [], checkpoint: done({ stage: 'from', modifiedAt: handOver, afterId: '' }, handOver) };
         }
+        return;
       }
 
       let position = positionOf(checkpoint);
@@ -159,19 +160,18 @@ export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>
 
       // Deletes: search never returns archived records, so read the archived list and keep those archived since the
       // last run began. (HubSpot keeps archived records for 90 days; older ones only a full resync notices.)
-      let after = checkpoint.phase === 'archived' && checkpoint.listAfter ? String(checkpoint.listAfter) : undefined;
-      for (;;) {
-        const page = await http.get<ListResponse>(listPath, { query: { limit: listLimit, properties: 'hs_object_id', archived: 'true', after } });
-        const deletedIds = page.results
+      const archived = paginateByCursor<ListResponse>(http, {
+        path: listPath,
+        query: { limit: listLimit, properties: 'hs_object_id', archived: 'true' },
+        cursorParam: 'after',
+        nextCursor: (body) => body.paging?.next?.after,
+        startAt: checkpoint.phase === 'archived' && checkpoint.listAfter ? String(checkpoint.listAfter) : undefined,
+      });
+      for await (const { body, next } of archived) {
+        const deletedIds = body.results
           .filter((record) => !(archivedSince > 0) || !record.archivedAt || Date.parse(record.archivedAt) >= archivedSince)
           .map((record) => record.id);
-        after = page.paging?.next?.after;
-        if (after) {
-          yield { records: [], deletedIds, checkpoint: state('archived', { listAfter: after }) };
-          continue;
-        }
-        yield { records: [], deletedIds, checkpoint: done(position, runStartedAt - CLOCK_MARGIN_MS) };
-        return;
+        yield { records: [], deletedIds, checkpoint: next ? state('archived', { listAfter: next }) : done(position, runStartedAt - CLOCK_MARGIN_MS) };
       }
     },
   });

@@ -1,7 +1,6 @@
 // Builds an incremental Salesforce sync for one object: SOQL in (SystemModstamp, Id) order, resumable after any page.
 import type { z } from 'zod';
-import type { Checkpoint } from '../../sync/checkpoint';
-import { defineSync, type SyncDefinition, type SyncPage } from '../../sync/sync-definition';
+import { defineSync, paginateByNextUrl, type Checkpoint, type SyncDefinition, type SyncPage } from '../../sync';
 
 export const SALESFORCE_API_VERSION = 'v62.0';
 
@@ -35,23 +34,24 @@ export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(opti
       // queryAll also returns recycle-bin rows, which is how an incremental sync sees deletes.
       const endpoint = mode === 'full' ? 'query' : 'queryAll';
       const soql = buildQuery(options.object, fields, checkpoint, lookbackMs);
-      let response = await http.get<QueryResponse>(`/services/data/${SALESFORCE_API_VERSION}/${endpoint}`, {
+      // Always a fresh query from the checkpoint, never a saved nextRecordsUrl: query locators expire after minutes.
+      const pages = paginateByNextUrl<QueryResponse>(http, {
+        path: `/services/data/${SALESFORCE_API_VERSION}/${endpoint}`,
         query: { q: soql },
         headers: { 'Sforce-Query-Options': `batchSize=${pageSize}` },
+        nextUrl: ({ body }) => (body.done ? undefined : body.nextRecordsUrl),
       });
       let position = checkpoint;
-      for (;;) {
+      for await (const { body } of pages) {
         const records: unknown[] = [];
         const deletedIds: string[] = [];
-        for (const { attributes: _attributes, ...record } of response.records) {
+        for (const { attributes: _attributes, ...record } of body.records) {
           if (record.IsDeleted === true) deletedIds.push(record.Id);
           else records.push(record);
         }
-        const last = response.records.at(-1);
+        const last = body.records.at(-1);
         if (last) position = { systemModstamp: last.SystemModstamp, id: last.Id };
         yield { records, deletedIds, checkpoint: position };
-        if (response.done || !response.nextRecordsUrl) return;
-        response = await http.get<QueryResponse>(response.nextRecordsUrl);
       }
     },
   });

@@ -1,0 +1,17 @@
+// The public API for writing a sync. A sync file imports from here only; everything else in sync/ is the engine's.
+export { defineSync, type SyncContext, type SyncDefinition, type SyncMode, type SyncPage } from './sync-definition';
+export type { Checkpoint, CheckpointValue } from './checkpoint';
+export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from './http-client';
+export { ProviderError, type ProviderErrorKind } from './provider-error';
+export {
+  nextLinkOf,
+  paginateByCursor,
+  paginateByLinkHeader,
+  paginateByNextUrl,
+  paginateByOffset,
+  type CursorPagination,
+  type FetchedPage,
+  type LinkHeaderPagination,
+  type NextUrlPagination,
+  type OffsetPagination,
+} from './pagination';
