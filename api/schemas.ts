@@ -163,7 +163,10 @@ export const syncRun = z
     durationMs: count.nullable(),
     pages: count,
     recordsRead: count,
-    invalidRecords: count,
+    invalidRecords: count.meta({ description: "Records the provider returned that failed the model's schema; not stored." }),
+    invalidSamples: z
+      .array(z.object({ externalId: z.string().nullable(), problems: z.array(z.string()) }))
+      .meta({ description: 'The first invalid records (up to 20): their id, if readable, and what is wrong with them.' }),
     providerRequests: count,
     rateLimitWaits: count.meta({ description: "Times the run waited for the provider's rate limit, on a timer that holds no worker." }),
     attempts: count.meta({ description: 'Sync slice attempts, retries included.' }),

@@ -42,6 +42,8 @@ export interface SyncRunSummary {
   added: number;
   updated: number;
   deleted: number;
+  /** Records the provider returned that failed the model's schema: neither stored nor announced. */
+  invalidRecords: number;
   startedAt: string;
   finishedAt: string;
   /** Feed positions: reading the changes feed from `fromCursor` up to `toCursor` yields exactly this run's changes. */

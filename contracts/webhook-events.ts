@@ -13,6 +13,8 @@ export interface SyncWebhookEvent {
   added: number;
   updated: number;
   deleted: number;
+  /** Records that failed the model's schema and were not stored; `GET /connections/:id/runs` shows which and why. */
+  invalidRecords: number;
   startedAt: string;
   finishedAt: string;
   /** Where to fetch exactly these changes: GET /records?connectionId=…&model=…&cursor=<cursor> until nextCursor reaches endCursor. */

@@ -271,6 +271,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       added: summary.added,
       updated: summary.updated,
       deleted: summary.deleted,
+      // Absent from summaries made before the field existed (history replayed after an upgrade).
+      invalidRecords: summary.invalidRecords ?? 0,
       startedAt: summary.startedAt,
       finishedAt: summary.finishedAt,
       changes: { cursor: summary.fromCursor, endCursor: summary.toCursor, path: `/records?${query}` },

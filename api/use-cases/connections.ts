@@ -174,6 +174,7 @@ export function toRunView(run: SyncRun): RunView {
     pages: run.pages,
     recordsRead: run.recordsRead,
     invalidRecords: run.invalidRecords,
+    invalidSamples: run.invalidSamples ?? [],
     providerRequests: run.providerRequests,
     rateLimitWaits: run.rateLimitWaits ?? 0,
     attempts: run.attempts,

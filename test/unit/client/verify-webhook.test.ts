@@ -15,6 +15,7 @@ const event: SyncWebhookEvent = {
   added: 1,
   updated: 0,
   deleted: 0,
+  invalidRecords: 0,
   startedAt: '2024-05-01T10:00:00.000Z',
   finishedAt: '2024-05-01T10:00:01.000Z',
   changes: { cursor: 'c1.0', endCursor: 'c1.1', path: '/records?connectionId=acme&model=contacts&cursor=c1.0' },
