@@ -42,6 +42,12 @@ export class ProviderCatalog {
     );
   }
 
+  /** A copy of the catalog with one more sync for a provider, validated like the rest (e.g. a test's own sync). */
+  withSync(key: string, sync: SyncDefinition): ProviderCatalog {
+    this.get(key);
+    return new ProviderCatalog([...this.byKey.values()].map((provider) => (provider.key === key ? { ...provider, syncs: [...provider.syncs, sync] } : provider)));
+  }
+
   sync(providerKey: string, model: string): SyncDefinition {
     const sync = this.get(providerKey).syncs.find((s) => s.model === model);
     if (!sync) throw new Error(`provider "${providerKey}" has no model "${model}"`);

@@ -33,7 +33,7 @@ export interface TestStackOptions {
   workflowIdPrefix?: string;
   /** Connect token and OAuth state lifetimes, and the clock they are judged by. */
   connectFlow?: AppDependencies['connectFlow'];
-  /** The in-process worker's provider catalog (e.g. Salesforce with a one-second request timeout); default: the real one. */
+  /** The API's and in-process worker's provider catalog (e.g. one with a test's own sync); default: the real one. */
   catalog?: ProviderCatalog;
 }
 
@@ -109,7 +109,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const appDependencies = { db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger };
+  const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger };
   server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
 
   const workerEnv: Record<string, string> = {
