@@ -35,9 +35,9 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
   let stack: BenchStack | null = null;
   let cleanedUp: Promise<void> | null = null;
   // Idempotent: the normal end and an interrupt (see stopRunningBench) may both ask for it.
-  const cleanUp = () =>
+  const cleanUp = (interrupted = false) =>
     (cleanedUp ??= (async () => {
-      await stack?.close().catch((error: unknown) => log(`bench stack did not close cleanly: ${String(error)}`));
+      await stack?.close({ interrupted }).catch((error: unknown) => log(`bench stack did not close cleanly: ${String(error)}`));
       for (const sandbox of sandboxes) await sandbox.close();
       await Promise.allSettled([services.temporal.stop(), services.mongo.stop()]);
     })());
@@ -124,14 +124,14 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
   }
 }
 
-const running = new Set<() => Promise<void>>();
+const running = new Set<(interrupted?: boolean) => Promise<void>>();
 
 /**
  * For SIGINT/SIGTERM: the services run in their own process groups (so a Ctrl-C in the terminal does not reach them)
  * and would outlive the bench; stop them and the worker before exiting.
  */
 export async function stopRunningBench(): Promise<void> {
-  await Promise.allSettled([...running].map((cleanUp) => cleanUp()));
+  await Promise.allSettled([...running].map((cleanUp) => cleanUp(true)));
 }
 
 /** Measured up to here on FerretDB (database peak RSS 725 MB at 1M, worker 362 MB); larger sizes are untested there. */

@@ -50,7 +50,12 @@ export interface BenchStack {
   restartWorker(): Promise<void>;
   /** Ends the connections' workflows and empties every collection but integrations. */
   resetData(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Ends the workflows, stops the worker and drops the database. `interrupted`: the bench is being stopped by a
+   * signal and its services go down next, so only the worker process is stopped: ending hundreds of workflows or
+   * dropping a database on a busy server could outlast the patience of whoever sent the signal.
+   */
+  close(options?: { interrupted?: boolean }): Promise<void>;
 }
 
 const DATA_COLLECTIONS = [COLLECTIONS.connections, COLLECTIONS.records, COLLECTIONS.syncRuns, COLLECTIONS.feeds, COLLECTIONS.webhookDeliveries];
@@ -182,7 +187,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       await ensureIndexes(database.db);
       receiver.arrived.length = 0;
     },
-    async close() {
+    async close({ interrupted = false } = {}) {
+      if (interrupted) {
+        await worker.stop();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        return;
+      }
       await endWorkflows(connected);
       await worker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
