@@ -1,7 +1,7 @@
 // What every scenario is given: the services it runs on (and may restart), a seeded PRNG, and where to log.
 import type { MongoServer } from '../devstack/mongo-server';
 import type { TemporalServer } from '../devstack/temporal-server';
-import type { Random } from '../sandbox/salesforce/random';
+import type { Random } from '../sandbox/common/random';
 
 export interface ChaosServices {
   temporalAddress: string;

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { resolveMongo, type MongoServer } from '../devstack/mongo-server';
 import { startTemporal, type TemporalServer } from '../devstack/temporal-server';
-import { Random } from '../sandbox/salesforce/random';
+import { Random } from '../sandbox/common/random';
 import { bundleWorkflows } from '../test/support/global-setup';
 import type { ChaosContext } from './context';
 import { passed, renderReport, type ScenarioResult } from './report';

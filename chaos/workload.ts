@@ -1,5 +1,5 @@
 // The work a scenario gives Tributary: an org to sync, changes at the provider, and sync requests.
-import type { Random } from '../sandbox/salesforce/random';
+import type { Random } from '../sandbox/common/random';
 import type { SalesforceObject, SalesforceSandbox } from '../sandbox/salesforce/server';
 import type { TestStack } from '../test/support/test-stack';
 import type { ChaosStack } from './stack';

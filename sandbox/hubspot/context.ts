@@ -1,5 +1,5 @@
 // Everything a HubSpot sandbox route needs, built once by the server and handed to each router.
-import type { Delays } from '../salesforce/timers';
+import type { Delays } from '../common/delays';
 import type { Faults } from './faults';
 import type { ResolvedOptions } from './options';
 import type { Portal } from './portal';

@@ -1,5 +1,6 @@
 // Seeded, plausible contacts and companies whose modified dates come in tie groups, as imports and workflows make them.
-import type { Random } from '../salesforce/random';
+import type { Random } from '../common/random';
+import { tieGroupSizes } from '../common/seeding';
 import type { HubSpotObject } from './properties';
 
 const FIRST_NAMES = ['Ada', 'Alan', 'Amara', 'Arjun', 'Beatriz', 'Carlos', 'Chen', 'Daniel', 'Elena', 'Emeka', 'Fatima', 'Grace', 'Hana', 'Hugo', 'Ines', 'Jamal', 'Julia', 'Kenji', 'Laila', 'Mateo', 'Mei', 'Nadia', 'Omar', 'Priya', 'Rafael', 'Sofia', 'Tariq', 'Uma', 'Wei', 'Zoe'];
@@ -14,24 +15,6 @@ export interface GeneratedRecord {
   properties: Record<string, string | null>;
   modifiedMs: number;
   createdMs: number;
-}
-
-/** Sizes of the groups that share one modified date: mostly small, now and then an import of hundreds. */
-export function tieGroupSizes(random: Random, count: number, fixed: number | undefined): number[] {
-  const sizes: number[] = [];
-  let left = count;
-  while (left > 0) {
-    let size: number;
-    if (fixed !== undefined) size = fixed;
-    else {
-      const roll = random.next();
-      size = roll < 0.6 ? random.int(1, 3) : roll < 0.92 ? random.int(4, 60) : random.int(61, 600);
-    }
-    size = Math.min(size, left);
-    sizes.push(size);
-    left -= size;
-  }
-  return sizes;
 }
 
 /** Modified dates ascending within [startMs, endMs], one per tie group, each group strictly after the previous one. */

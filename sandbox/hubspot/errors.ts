@@ -1,9 +1,9 @@
 // The HubSpot sandbox's error bodies: the CRM API's `{status: 'error', message, correlationId, category}`, the
 // rate-limit 429 with its `policyName`, and the v1 token endpoint's `{status: 'BAD_…', message}`.
 import { randomUUID } from 'node:crypto';
-import { SandboxHttpError } from '../salesforce/errors';
+import { SandboxHttpError } from '../common/errors';
 
-export { SandboxHttpError } from '../salesforce/errors';
+export { SandboxHttpError } from '../common/errors';
 
 /** CRM v3 errors: `category` is the machine-readable part (VALIDATION_ERROR, EXPIRED_AUTHENTICATION, …). */
 export function crmError(status: number, category: string, message: string, extra: Record<string, unknown> = {}): SandboxHttpError {

@@ -1,7 +1,8 @@
 // The in-memory HubSpot account ("portal"): contacts and companies by numeric id, archived ones kept apart from live
 // ones, the list endpoint's id-ordered cursor and the search endpoint's filter, sort and 10,000-result window.
-import { controlError } from '../salesforce/errors';
-import { Random } from '../salesforce/random';
+import { controlError } from '../common/errors';
+import { Random } from '../common/random';
+import { checkSeedArguments } from '../common/seeding';
 import { generateProperties, modifiedDates } from './data-generator';
 import { OBJECT_DEFINITIONS, knownProperties, type HubSpotObject } from './properties';
 import { matchesGroups, compareForSort, type SearchRequest } from './search';
@@ -61,11 +62,8 @@ export class Portal {
 
   /** Records whose modified dates lie in the past 30 days and come in tie groups (`tieGroupSize` fixes their size). */
   seed(object: HubSpotObject, count: number, opts: { tieGroupSize?: number } = {}): string[] {
-    if (!Number.isInteger(count) || count < 0) throw controlError(400, 'count must be a non-negative integer', [{ field: 'count', message: 'non-negative integer' }]);
     const { tieGroupSize } = opts;
-    if (tieGroupSize !== undefined && (!Number.isInteger(tieGroupSize) || tieGroupSize < 1)) {
-      throw controlError(400, 'tieGroupSize must be a positive integer', [{ field: 'tieGroupSize', message: 'positive integer' }]);
-    }
+    checkSeedArguments(count, tieGroupSize);
     const table = this.tables[object];
     const now = Date.now();
     const startMs = Math.max(now - SEED_WINDOW_MS, table.highWaterMs + 1);

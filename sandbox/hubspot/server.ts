@@ -1,17 +1,17 @@
 // Starts one fake HubSpot account over HTTP (app.hubspot.com and api.hubapi.com at once) and returns its handle.
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { controlError } from '../salesforce/errors';
-import { fieldProblems } from '../salesforce/options';
-import { Delays } from '../salesforce/timers';
+import express, { type Request } from 'express';
+import { Delays } from '../common/delays';
+import { controlError } from '../common/errors';
+import type { RequestArea } from '../common/faults';
+import { bareApp, errorHandler, listen } from '../common/http-server';
+import { changeOptions, resolveOptions } from '../common/options';
 import type { SandboxContext } from './context';
 import { controlRoutes } from './control-routes';
 import { dataRoutes } from './data-routes';
-import { SandboxHttpError, crmError } from './errors';
-import { Faults, type FaultControls, type RequestArea } from './faults';
+import { crmError } from './errors';
+import { Faults, type FaultControls } from './faults';
 import { oauthRoutes } from './oauth';
-import { DEFAULT_OPTIONS, optionsSchema, type HubSpotSandboxOptions, type ResolvedOptions } from './options';
+import { DEFAULT_OPTIONS, optionsSchema, type HubSpotSandboxOptions } from './options';
 import { Portal, type HubSpotRecord } from './portal';
 import type { HubSpotObject } from './properties';
 import { RateLimits } from './rate-limits';
@@ -58,15 +58,6 @@ export interface HubSpotSandbox {
   faults: FaultControls;
 }
 
-function resolveOptions(options: HubSpotSandboxOptions): ResolvedOptions {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new Error(`invalid sandbox options: ${fieldProblems(parsed.error).map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-  }
-  const defined = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
-  return { ...DEFAULT_OPTIONS, ...defined };
-}
-
 function classify(req: Request): { area: RequestArea; kind: string } {
   const path = req.path;
   if (path.startsWith('/crm/v3/objects/')) {
@@ -84,7 +75,7 @@ function classify(req: Request): { area: RequestArea; kind: string } {
 }
 
 export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): Promise<HubSpotSandbox> {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(optionsSchema, DEFAULT_OPTIONS, options);
   const portal = new Portal(resolved.seed);
   const sessions = new SessionStore(portal.portalId);
   const delays = new Delays();
@@ -98,13 +89,8 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     url: '',
     close: async () => undefined,
     setOptions(partial) {
-      const parsed = optionsSchema.safeParse(partial);
-      if (!parsed.success) throw controlError(400, 'invalid options', fieldProblems(parsed.error));
-      for (const [key, value] of Object.entries(parsed.data)) {
-        if (value === undefined || key === 'port' || key === 'host') continue;
-        (resolved as unknown as Record<string, unknown>)[key] = value;
-      }
-      if (parsed.data.seed !== undefined) portal.reseed(parsed.data.seed);
+      const changed = changeOptions(resolved, optionsSchema, partial);
+      if (changed.seed !== undefined) portal.reseed(changed.seed);
     },
     seed: (object, count, opts) => portal.seed(object, count, opts),
     create: (object, properties) => portal.create(object, properties),
@@ -128,9 +114,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     faults,
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+  const app = bareApp();
   app.use('/__sandbox', controlRoutes(sandbox));
   app.use('/oauth', express.urlencoded({ extended: false, limit: '1mb' }));
   app.use('/crm', express.json({ limit: '1mb' }));
@@ -146,39 +130,17 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   app.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
   app.use(oauthRoutes(context));
   app.use(dataRoutes(context));
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return;
-    if (error instanceof SandboxHttpError) {
-      res.status(error.status).set(error.headers).json(error.body);
-      return;
-    }
-    const failure = error as { type?: string; status?: number; expose?: boolean; message?: string };
-    if (failure.type === 'entity.parse.failed') {
-      const invalid = crmError(400, 'VALIDATION_ERROR', 'Invalid input JSON: the request body is not valid JSON');
-      res.status(invalid.status).json(invalid.body);
-      return;
-    }
-    if (typeof failure.status === 'number' && failure.status >= 400 && failure.status < 500) {
-      res.status(failure.status).type('text').send(String(failure.message ?? 'bad request'));
-      return;
-    }
-    const internal = crmError(500, 'INTERNAL_ERROR', 'internal error');
-    res.status(500).json(internal.body);
-  });
+  app.use(
+    errorHandler({
+      invalidJson: (res) => res.status(400).json(crmError(400, 'VALIDATION_ERROR', 'Invalid input JSON: the request body is not valid JSON').body),
+      clientError: (res, status, message) => res.status(status).type('text').send(message),
+      internalError: (res) => res.status(500).json(crmError(500, 'INTERNAL_ERROR', 'internal error').body),
+    }),
+  );
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  url = `http://${host}:${address.port}`;
+  const server = await listen(app, resolved, delays);
+  url = server.url;
   sandbox.url = url;
-  sandbox.close = async () => {
-    delays.cancelAll();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  };
+  sandbox.close = server.close;
   return sandbox;
 }

@@ -1,4 +1,5 @@
 // Everything a route needs from one sandbox instance, built once by the server and handed to each router.
+import type { Delays } from '../common/delays';
 import type { ApiUsage } from './api-usage';
 import type { Faults } from './faults';
 import type { ResolvedOptions } from './options';
@@ -6,7 +7,6 @@ import type { Org } from './org';
 import type { QueryLocators } from './query-locators';
 import type { SessionStore } from './sessions';
 import type { StatsRecorder } from './stats';
-import type { Delays } from './timers';
 
 export interface SandboxContext {
   /** Mutable: setOptions changes it in place and routes read it per request. */

@@ -1,7 +1,8 @@
 // Seeded, realistic Contacts, Accounts and Opportunities whose SystemModstamps come in tie groups, as bulk loads and automation make them.
+import type { Random } from '../common/random';
+import { tieGroupSizes } from '../common/seeding';
 import { formatDateTime } from './datetime';
 import type { SalesforceObject, SalesforceRecord } from './fields';
-import type { Random } from './random';
 
 const DAY_MS = 86_400_000;
 
@@ -61,24 +62,6 @@ export interface GeneratedRows {
   records: SalesforceRecord[];
   /** SystemModstamp of each record in ms, ascending together with the ids. */
   stamps: number[];
-}
-
-/** Sizes of the groups that share one SystemModstamp: mostly small, now and then a bulk job of hundreds. */
-function tieGroupSizes(random: Random, count: number, fixed: number | undefined): number[] {
-  const sizes: number[] = [];
-  let left = count;
-  while (left > 0) {
-    let size: number;
-    if (fixed !== undefined) size = fixed;
-    else {
-      const roll = random.next();
-      size = roll < 0.6 ? random.int(1, 3) : roll < 0.92 ? random.int(4, 60) : random.int(61, 600);
-    }
-    size = Math.min(size, left);
-    sizes.push(size);
-    left -= size;
-  }
-  return sizes;
 }
 
 export function generateRecords(object: SalesforceObject, options: GenerateOptions): GeneratedRows {

@@ -1,6 +1,10 @@
 // The OAuth 2.0 server: authorize (consent page + PKCE codes), token, introspect, revoke, and the identity URL.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { PendingAuthorizations, redirectWith, type AuthorizationRequest as CommonAuthorizationRequest } from '../common/authorizations';
+import { consentPage, escapeHtml } from '../common/consent-page';
+import { isHttpUrl, sameText, text } from '../common/oauth-values';
+import { isValidChallenge, verifierMatches } from '../common/pkce';
 import type { SandboxContext } from './context';
 import { apiError, invalidSession, oauthError } from './errors';
 import type { Grant, Session } from './sessions';
@@ -10,51 +14,13 @@ const CODE_LIFETIME_MS = 15 * 60 * 1000;
 /** What the connected app grants when the request names no scope. */
 const DEFAULT_SCOPE = 'api refresh_token';
 
-interface AuthorizationRequest {
-  clientId: string;
-  redirectUri: string;
-  state: string | undefined;
+interface AuthorizationRequest extends CommonAuthorizationRequest {
   scope: string;
-  codeChallenge: string | undefined;
-}
-
-interface AuthorizationCode extends AuthorizationRequest {
-  expiresAt: number;
-}
-
-const randomText = (bytes: number) => randomBytes(bytes).toString('base64url');
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-function redirectWith(redirectUri: string, params: Record<string, string | undefined>): string {
-  const url = new URL(redirectUri);
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
-  return url.toString();
 }
 
 export function oauthRoutes(context: SandboxContext): Router {
   const router = Router();
-  const codes = new Map<string, AuthorizationCode>();
-  /** Consent pages waiting for a click; the form carries only this ticket so its fields cannot be tampered with. */
-  const pendingConsents = new Map<string, AuthorizationRequest & { expiresAt: number }>();
-
-  function issueCode(request: AuthorizationRequest): string {
-    const code = `aPrx${randomText(48)}`;
-    codes.set(code, { ...request, expiresAt: Date.now() + CODE_LIFETIME_MS });
-    return code;
-  }
+  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: 'aPrx', bytes: 48 });
 
   function tokenBody(grant: Grant, session: Session, refreshToken: string | null) {
     const id = context.identityUrl();
@@ -96,30 +62,24 @@ export function oauthRoutes(context: SandboxContext): Router {
     const clientId = text(req.query.client_id);
     const redirectUri = text(req.query.redirect_uri);
     if (!clientId || clientId !== context.options.clientId) throw oauthError(400, 'invalid_client_id', 'client identifier invalid');
-    if (!redirectUri || !/^https?:\/\//i.test(redirectUri) || !URL.canParse(redirectUri)) throw oauthError(400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
+    if (!redirectUri || !isHttpUrl(redirectUri)) throw oauthError(400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
     const state = text(req.query.state);
     if (req.query.response_type !== 'code') {
       return res.redirect(302, redirectWith(redirectUri, { error: 'unsupported_response_type', error_description: 'response type not supported', state }));
     }
     const codeChallenge = text(req.query.code_challenge);
-    const method = text(req.query.code_challenge_method) ?? 'S256';
-    if (codeChallenge && (method !== 'S256' || !/^[A-Za-z0-9_-]{43,128}$/.test(codeChallenge))) {
+    if (codeChallenge && !isValidChallenge(codeChallenge, text(req.query.code_challenge_method))) {
       return res.redirect(302, redirectWith(redirectUri, { error: 'invalid_request', error_description: 'invalid code challenge', state }));
     }
     const request: AuthorizationRequest = { clientId, redirectUri, state, scope: text(req.query.scope) ?? DEFAULT_SCOPE, codeChallenge };
-    if (context.options.autoConsent) return res.redirect(302, redirectWith(redirectUri, { code: issueCode(request), state }));
-    const ticket = randomText(24);
-    pendingConsents.set(ticket, { ...request, expiresAt: Date.now() + CODE_LIFETIME_MS });
-    res.type('html').send(consentPage(ticket, request.scope));
+    if (context.options.autoConsent) return res.redirect(302, authorizations.approve(request));
+    res.type('html').send(salesforceConsentPage(authorizations.awaitConsent(request), request.scope));
   });
 
   router.post('/authorize', (req, res) => {
-    const ticket = text(req.body?.ticket);
-    const pending = ticket ? pendingConsents.get(ticket) : undefined;
-    if (!ticket || !pending || Date.now() >= pending.expiresAt) throw oauthError(400, 'invalid_request', 'consent expired or unknown: start the authorization again');
-    pendingConsents.delete(ticket);
-    const { expiresAt: _expiresAt, ...request } = pending;
-    if (req.body?.decision === 'allow') return res.redirect(302, redirectWith(request.redirectUri, { code: issueCode(request), state: request.state }));
+    const request = authorizations.takeConsent(text(req.body?.ticket));
+    if (!request) throw oauthError(400, 'invalid_request', 'consent expired or unknown: start the authorization again');
+    if (req.body?.decision === 'allow') return res.redirect(302, authorizations.approve(request));
     res.redirect(302, redirectWith(request.redirectUri, { error: 'access_denied', error_description: 'end-user denied authorization', state: request.state }));
   });
 
@@ -129,17 +89,13 @@ export function oauthRoutes(context: SandboxContext): Router {
     const clientId = authenticateClient(req);
     if (grantType === 'authorization_code') {
       await context.delays.wait(context.options.tokenLatencyMs);
-      const code = text(req.body.code);
-      const issued = code ? codes.get(code) : undefined;
-      if (!code || !issued) throw oauthError(400, 'invalid_grant', 'authentication failure');
-      codes.delete(code);
+      const issued = authorizations.takeCode(text(req.body.code));
+      if (!issued) throw oauthError(400, 'invalid_grant', 'authentication failure');
       if (Date.now() >= issued.expiresAt) throw oauthError(400, 'invalid_grant', 'expired authorization code');
       if (issued.clientId !== clientId) throw oauthError(400, 'invalid_grant', 'authentication failure');
       if (text(req.body.redirect_uri) !== issued.redirectUri) throw oauthError(400, 'invalid_grant', 'redirect_uri must match configuration');
-      if (issued.codeChallenge) {
-        const verifier = text(req.body.code_verifier);
-        const expected = verifier ? createHash('sha256').update(verifier).digest('base64url') : '';
-        if (!sameText(expected, issued.codeChallenge)) throw oauthError(400, 'invalid_grant', 'invalid code verifier');
+      if (issued.codeChallenge && !verifierMatches(text(req.body.code_verifier), issued.codeChallenge)) {
+        throw oauthError(400, 'invalid_grant', 'invalid code verifier');
       }
       const { grant, session } = context.sessions.createGrant(clientId, issued.scope, context.options.sessionLifetimeMs);
       res.json(tokenBody(grant, session, grant.refreshToken));
@@ -216,18 +172,14 @@ export function identityRoutes(context: SandboxContext): Router {
   return router;
 }
 
-function consentPage(ticket: string, scope: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Allow Access? | Salesforce Sandbox</title></head>
-<body style="font-family: sans-serif; max-width: 32rem; margin: 4rem auto">
-<h1>Allow Access?</h1>
-<p>The app is asking to access your Salesforce data with the scope <code>${escapeHtml(scope)}</code>.</p>
-<form method="post" action="/services/oauth2/authorize">
-<input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny">Deny</button>
-</form>
-</body>
-</html>`;
+function salesforceConsentPage(ticket: string, scope: string): string {
+  return consentPage({
+    title: 'Allow Access? | Salesforce Sandbox',
+    heading: 'Allow Access?',
+    requestHtml: `The app is asking to access your Salesforce data with the scope <code>${escapeHtml(scope)}</code>.`,
+    action: '/services/oauth2/authorize',
+    ticket,
+    allowLabel: 'Allow',
+    denyLabel: 'Deny',
+  });
 }

@@ -53,11 +53,3 @@ export const optionsSchema = z.strictObject({
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
 });
-
-/** zod problems as `{field, message}`, the shape every 400 from the control API carries. */
-export function fieldProblems(error: z.ZodError): { field: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : '(body)',
-    message: issue.message,
-  }));
-}

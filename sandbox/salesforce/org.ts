@@ -1,10 +1,12 @@
 // The in-memory org: current records by Id, a (SystemModstamp, Id) index for range scans, the recycle bin and the org clock.
+import { controlError } from '../common/errors';
+import { Random } from '../common/random';
+import { checkSeedArguments } from '../common/seeding';
 import { generateRecords } from './data-generator';
 import { formatDateTime, isValidDate } from './datetime';
-import { apiError, controlError } from './errors';
+import { apiError } from './errors';
 import { OBJECT_FIELDS, findField, type FieldType, type FieldValue, type SalesforceObject, type SalesforceRecord } from './fields';
 import { IdSequence, KEY_PREFIX, toId18 } from './ids';
-import { Random } from './random';
 
 const SEED_WINDOW_MS = 30 * 86_400_000;
 
@@ -76,11 +78,8 @@ export class Org {
   }
 
   seed(object: SalesforceObject, count: number, opts: { tieGroupSize?: number } = {}): string[] {
-    if (!Number.isInteger(count) || count < 0) throw controlError(400, 'count must be a non-negative integer', [{ field: 'count', message: 'non-negative integer' }]);
     const tieGroupSize = opts.tieGroupSize;
-    if (tieGroupSize !== undefined && (!Number.isInteger(tieGroupSize) || tieGroupSize < 1)) {
-      throw controlError(400, 'tieGroupSize must be a positive integer', [{ field: 'tieGroupSize', message: 'positive integer' }]);
-    }
+    checkSeedArguments(count, tieGroupSize);
     const table = this.tables[object];
     const now = Date.now();
     // Seeded history lies in the past 30 days, but never before a stamp this object already has.

@@ -1,21 +1,23 @@
 // Starts one fake Salesforce org over HTTP (login host and instance_url at once) and returns the handle tests drive it with.
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request } from 'express';
+import { Delays } from '../common/delays';
+import { controlError } from '../common/errors';
+import type { RequestArea } from '../common/faults';
+import { bareApp, errorHandler, listen } from '../common/http-server';
+import { changeOptions, resolveOptions } from '../common/options';
 import { ApiUsage } from './api-usage';
 import type { SandboxContext } from './context';
 import { controlRoutes } from './control-routes';
 import { dataRoutes } from './data-routes';
-import { SandboxHttpError, controlError } from './errors';
-import { Faults, type FaultControls, type RequestArea } from './faults';
+import { SandboxHttpError } from './errors';
+import { Faults, type FaultControls } from './faults';
 import type { SalesforceObject, SalesforceRecord } from './fields';
 import { identityRoutes, oauthRoutes } from './oauth';
-import { DEFAULT_OPTIONS, fieldProblems, optionsSchema, type ResolvedOptions, type SalesforceSandboxOptions } from './options';
+import { DEFAULT_OPTIONS, optionsSchema, type SalesforceSandboxOptions } from './options';
 import { Org } from './org';
 import { QueryLocators } from './query-locators';
 import { SessionStore, scopeGrantsRefresh } from './sessions';
 import { StatsRecorder, type SandboxStats } from './stats';
-import { Delays } from './timers';
 
 export type { SalesforceObject, SalesforceRecord } from './fields';
 export type { SalesforceSandboxOptions } from './options';
@@ -52,16 +54,6 @@ export interface SalesforceSandbox {
   faults: FaultControls;
 }
 
-function resolveOptions(options: SalesforceSandboxOptions): ResolvedOptions {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = fieldProblems(parsed.error);
-    throw new Error(`invalid sandbox options: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-  }
-  const defined = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
-  return { ...DEFAULT_OPTIONS, ...defined };
-}
-
 /** Tells requests apart once, for the stats and the fault middleware. */
 function classify(req: Request): { area: RequestArea; kind: string } {
   const path = req.path;
@@ -81,7 +73,7 @@ function classify(req: Request): { area: RequestArea; kind: string } {
 }
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(optionsSchema, DEFAULT_OPTIONS, options);
   const org = new Org(resolved.seed);
   const sessions = new SessionStore(org.orgId);
   const locators = new QueryLocators(org.pod);
@@ -107,14 +99,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     url: '',
     close: async () => undefined,
     setOptions(partial) {
-      const parsed = optionsSchema.safeParse(partial);
-      if (!parsed.success) throw controlError(400, 'invalid options', fieldProblems(parsed.error));
-      for (const [key, value] of Object.entries(parsed.data)) {
-        // Where the server listens is fixed once it runs.
-        if (value === undefined || key === 'port' || key === 'host') continue;
-        (resolved as unknown as Record<string, unknown>)[key] = value;
-      }
-      if (parsed.data.seed !== undefined) org.reseed(parsed.data.seed);
+      const changed = changeOptions(resolved, optionsSchema, partial);
+      if (changed.seed !== undefined) org.reseed(changed.seed);
     },
     seed: (object, count, opts) => org.seed(object, count, opts),
     create: (object, fields) => org.create(object, fields),
@@ -145,9 +131,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     faults,
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+  const app = bareApp();
   app.use('/__sandbox', controlRoutes(sandbox));
   app.use('/services/oauth2', express.urlencoded({ extended: false, limit: '1mb' }));
   app.use((req, res, next) => {
@@ -171,38 +155,18 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   app.use(() => {
     throw new SandboxHttpError(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }], 'not found');
   });
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return;
-    if (error instanceof SandboxHttpError) {
-      res.status(error.status).set(error.headers).json(error.body);
-      return;
-    }
-    const parseFailure = error as { type?: string; status?: number };
-    if (parseFailure.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'request body is not valid JSON', fields: [{ field: '(body)', message: 'invalid JSON' }] });
-      return;
-    }
-    if (typeof parseFailure.status === 'number' && parseFailure.status >= 400 && parseFailure.status < 500) {
-      res.status(parseFailure.status).json({ error: String((error as Error).message ?? 'bad request'), fields: [] });
-      return;
-    }
-    // Anything else is a sandbox bug; answer as Salesforce does for its own.
-    res.status(500).json([{ message: 'An unexpected error occurred.', errorCode: 'UNKNOWN_EXCEPTION' }]);
-  });
+  app.use(
+    errorHandler({
+      invalidJson: (res) => res.status(400).json({ error: 'request body is not valid JSON', fields: [{ field: '(body)', message: 'invalid JSON' }] }),
+      clientError: (res, status, message) => res.status(status).json({ error: message, fields: [] }),
+      // Answered as Salesforce answers its own bugs.
+      internalError: (res) => res.status(500).json([{ message: 'An unexpected error occurred.', errorCode: 'UNKNOWN_EXCEPTION' }]),
+    }),
+  );
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  url = `http://${host}:${address.port}`;
+  const server = await listen(app, resolved, delays);
+  url = server.url;
   sandbox.url = url;
-  sandbox.close = async () => {
-    delays.cancelAll();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  };
+  sandbox.close = server.close;
   return sandbox;
 }

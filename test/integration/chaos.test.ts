@@ -6,7 +6,7 @@ import type { ScenarioResult } from '../../chaos/report';
 import { signalRace } from '../../chaos/signal-race';
 import { webhookOutage } from '../../chaos/webhook-outage';
 import { workerKills } from '../../chaos/worker-kills';
-import { Random } from '../../sandbox/salesforce/random';
+import { Random } from '../../sandbox/common/random';
 
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
 

@@ -1,4 +1,4 @@
-// A small seeded PRNG so a seed always yields the same org: Math.random cannot be replayed.
+// A small seeded PRNG so a seed always yields the same org or portal: Math.random cannot be replayed.
 
 export class Random {
   private state: number;

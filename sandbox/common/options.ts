@@ -1,0 +1,29 @@
+// A sandbox's options at start and while it runs: the caller's values over the defaults, checked by the provider's schema.
+import type { z } from 'zod';
+import { controlError, fieldProblems } from './errors';
+
+/** Bad options at start are a programming error, so they throw a plain Error listing every problem. */
+export function resolveOptions<Options extends object>(schema: z.ZodType<Options>, defaults: Required<Options>, options: Options): Required<Options> {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    const problems = fieldProblems(parsed.error);
+    throw new Error(`invalid sandbox options: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  }
+  const defined = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
+  return { ...defaults, ...defined };
+}
+
+/**
+ * Changes `resolved` in place (routes read it per request) and returns the checked change, so the caller can act on
+ * options that need more than a new value, such as a new seed.
+ */
+export function changeOptions<Options extends object>(resolved: Required<Options>, schema: z.ZodType<Options>, partial: unknown): Options {
+  const parsed = schema.safeParse(partial);
+  if (!parsed.success) throw controlError(400, 'invalid options', fieldProblems(parsed.error));
+  for (const [key, value] of Object.entries(parsed.data)) {
+    // Where the server listens is fixed once it runs.
+    if (value === undefined || key === 'port' || key === 'host') continue;
+    (resolved as unknown as Record<string, unknown>)[key] = value;
+  }
+  return parsed.data;
+}
