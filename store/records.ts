@@ -1,5 +1,5 @@
 // Stores synced records, one document per (connection, model, external id), and serves them in change order.
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Filter, type UpdateFilter } from 'mongodb';
 import { ChangeFeedRepository } from './change-feeds';
 import { contentHash } from './content-hash';
 import { COLLECTIONS } from './database';
@@ -58,6 +58,27 @@ const MAX_BUCKETS_PER_READ = 20;
 export const recordKey = (connectionId: string, model: string, externalId: string) =>
   `${connectionId}:${model}:${externalId}`;
 
+/**
+ * A bulk-write update of the one record with this `_id`, written as updateMany although it matches one document.
+ * FerretDB 1.24 holds a PostgreSQL connection for each updateOne that matched until the whole update command ends:
+ * about 50 of them in one bulkWrite exhaust its pool and hang the server for every client, for good. updateMany
+ * releases it after each statement; on MongoDB both are the same single-document update through the `_id` index.
+ */
+function updateById(
+  _id: string,
+  update: UpdateFilter<RecordDocument>,
+  condition: Filter<RecordDocument> = {},
+): AnyBulkWriteOperation<RecordDocument> {
+  return { updateMany: { filter: { ...condition, _id }, update } };
+}
+
+/**
+ * A record's place in the feed only ever moves forward. An attempt Temporal has given up on can still be writing (its
+ * worker was cut off, not killed) with sequence numbers older than the retry's; were it to move a record back, a
+ * reader already past that number would never see the change.
+ */
+const notMovingBack = (seq: number): Filter<RecordDocument> => ({ changeSeq: { $lt: seq } });
+
 export class RecordRepository {
   readonly collection;
   readonly feeds: ChangeFeedRepository;
@@ -73,6 +94,11 @@ export class RecordRepository {
    *
    * Insert first, look up only what already exists: an initial sync (most of the volume) then costs one bulk
    * insert per page and no reads. This matters beyond speed on FerretDB, where an `_id` lookup is a scan.
+   *
+   * What was already stored is then read once for the whole page and only what changed is written, one update per
+   * record. Classifying by conditional updates instead (revive if deleted, update if the hash differs) would need no
+   * read, but on FerretDB 1.24 every per-record statement is a scan of the whole table in PostgreSQL (10-20 ms per
+   * 10,000 stored records), so two of them per record cost far more than one read per page.
    */
   async applyPage(page: PageToApply): Promise<PageOutcome> {
     const { connectionId, model, runId } = page;
@@ -110,12 +136,7 @@ export class RecordRepository {
     const alreadyStored = await this.insertNew(candidates);
     outcome.added = candidates.length - alreadyStored.size;
 
-    const existingKeys = [...alreadyStored, ...deletes.map(keyOf)];
-    const existing = new Map<string, { hash: string; lastAction: RecordAction }>();
-    if (existingKeys.length > 0) {
-      const found = this.collection.find({ _id: { $in: existingKeys } }, { projection: { hash: 1, lastAction: 1 } });
-      for await (const doc of found) existing.set(doc._id, doc);
-    }
+    const existing = await this.storedStates(connectionId, model, [...alreadyStored, ...deletes.map(keyOf)]);
 
     const operations: AnyBulkWriteOperation<RecordDocument>[] = [];
     const seenOnly: string[] = [];
@@ -130,12 +151,13 @@ export class RecordRepository {
       }
       const action: RecordAction = wasLive ? 'updated' : 'added';
       outcome[action]++;
-      operations.push({
-        updateOne: {
-          filter: { _id: candidate._id },
-          update: { $set: { data: candidate.data, hash: candidate.hash, deletedAt: null, ...changeFields(action, candidate.changeSeq) } },
-        },
-      });
+      operations.push(
+        updateById(
+          candidate._id,
+          { $set: { data: candidate.data, hash: candidate.hash, deletedAt: null, ...changeFields(action, candidate.changeSeq) } },
+          notMovingBack(candidate.changeSeq),
+        ),
+      );
     }
     deletes.forEach((externalId, index) => {
       const before = existing.get(keyOf(externalId));
@@ -143,18 +165,31 @@ export class RecordRepository {
       if (!before || before.lastAction === 'deleted') return;
       outcome.deleted++;
       const seq = firstSeq + upserts.length + index;
-      operations.push({
-        updateOne: { filter: { _id: keyOf(externalId) }, update: { $set: { deletedAt: now, ...changeFields('deleted', seq) } } },
-      });
+      operations.push(updateById(keyOf(externalId), { $set: { deletedAt: now, ...changeFields('deleted', seq) } }, notMovingBack(seq)));
     });
     if (page.markSeen && seenOnly.length > 0) {
-      operations.push({ updateMany: { filter: { _id: { $in: seenOnly } }, update: { $set: { seenByRun: runId } } } });
+      // The (connection, model) equalities only narrow what FerretDB reads, as in storedStates.
+      operations.push({ updateMany: { filter: { connectionId, model, _id: { $in: seenOnly } }, update: { $set: { seenByRun: runId } } } });
     }
     if (operations.length > 0) await this.collection.bulkWrite(operations, { ordered: false });
     if (outcome.added + outcome.updated + outcome.deleted > 0) {
       await this.feeds.markVisible(connectionId, model, firstSeq + upserts.length + deletes.length - 1);
     }
     return outcome;
+  }
+
+  /**
+   * Content hash and last action of the stored records among `keys`. The (connection, model) equalities change
+   * nothing on MongoDB, which finds the records by `_id`; FerretDB 1.24 pushes equalities down to PostgreSQL but not
+   * `$in`, so without them each page would ship every record of every connection through FerretDB, with them only
+   * this model's.
+   */
+  private async storedStates(connectionId: string, model: string, keys: string[]) {
+    const states = new Map<string, { hash: string; lastAction: RecordAction }>();
+    if (keys.length === 0) return states;
+    const found = this.collection.find({ connectionId, model, _id: { $in: keys } }, { projection: { hash: 1, lastAction: 1 } });
+    for await (const doc of found) states.set(doc._id, doc);
+    return states;
   }
 
   /** Inserts the documents whose `_id` is new and returns the ids that were already stored. */
@@ -192,12 +227,12 @@ export class RecordRepository {
       const now = new Date();
       const firstSeq = await this.feeds.reserve(connectionId, model, batch.length);
       await this.collection.bulkWrite(
-        batch.map((doc, index) => ({
-          updateOne: {
-            filter: { _id: doc._id, lastAction: { $ne: 'deleted' as const } },
-            update: {
+        batch.map((doc, index) =>
+          updateById(
+            doc._id,
+            {
               $set: {
-                lastAction: 'deleted' as const,
+                lastAction: 'deleted',
                 deletedAt: now,
                 lastModifiedAt: now,
                 changeSeq: firstSeq + index,
@@ -205,8 +240,9 @@ export class RecordRepository {
                 lastChangeRunId: runId,
               },
             },
-          },
-        })),
+            { lastAction: { $ne: 'deleted' } },
+          ),
+        ),
         { ordered: false },
       );
       await this.feeds.markVisible(connectionId, model, firstSeq + batch.length - 1);
@@ -271,7 +307,7 @@ export class RecordRepository {
         .toArray();
       if (batch.length === 0) return updated;
       await this.collection.bulkWrite(
-        batch.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: { feedBucket: feedBucketOf(doc.changeSeq) } } } })),
+        batch.map((doc) => updateById(doc._id, { $set: { feedBucket: feedBucketOf(doc.changeSeq) } })),
         { ordered: false },
       );
       updated += batch.length;
