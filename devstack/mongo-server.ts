@@ -36,6 +36,7 @@ const POSTGRES_TOOLS = ['postgres', 'initdb', 'pg_isready', 'psql'];
 const POSTGRES_OS_USER = 'postgres';
 const POSTGRES_ROLE = 'tributary';
 const POSTGRES_DATABASE = 'ferretdb';
+const FERRETDB_POOL_CONNECTIONS = 250;
 
 export async function resolveMongo(options: MongoOptions = {}): Promise<MongoServer> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, kind: 'external', stop: async () => undefined };
@@ -71,7 +72,10 @@ export async function resolveMongo(options: MongoOptions = {}): Promise<MongoSer
         kind = 'ferretdb-postgresql';
         const pg = await startPostgres(postgres, options.logFile);
         stoppers.push(pg.stop);
-        backendArgs = ['--handler=postgresql', `--postgresql-url=postgres://${POSTGRES_ROLE}@127.0.0.1:${pg.port}/${POSTGRES_DATABASE}`];
+        // FerretDB's default pool is 50 connections and an update command takes more than one at a time, so a few dozen
+        // concurrent writes could wait on one another for good. Our PostgreSQL allows 300: give FerretDB most of them.
+        const pool = `pool_max_conns=${FERRETDB_POOL_CONNECTIONS}`;
+        backendArgs = ['--handler=postgresql', `--postgresql-url=postgres://${POSTGRES_ROLE}@127.0.0.1:${pg.port}/${POSTGRES_DATABASE}?${pool}`];
       } else {
         kind = 'ferretdb-sqlite';
         const sqliteDir = join(dataDir, 'sqlite');
