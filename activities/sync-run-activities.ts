@@ -69,7 +69,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       await store.runs.beginSlice(run);
 
       let requests = 0;
-      const baseUrl = credentials.instanceUrl ?? provider.api.baseUrl;
+      // The customer's own host (Salesforce's instance URL) first, then the integration's, then the provider's.
+      const integration = await store.integrations.find(run.integration);
+      const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl;
       if (!baseUrl || !credentials.accessToken) {
         throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
       }

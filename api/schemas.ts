@@ -45,6 +45,9 @@ export const createIntegrationBody = z
     scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
     authorizationUrl: httpUrl.optional().meta({ description: "Overrides the provider's default, e.g. for Salesforce sandboxes or My Domain hosts." }),
     tokenUrl: httpUrl.optional().meta({ description: "Overrides the provider's default token endpoint." }),
+    apiBaseUrl: httpUrl
+      .optional()
+      .meta({ description: "Overrides the provider's API host (a regional data centre, a sandbox). A per-connection host the provider hands out at sign-in, like Salesforce's instance URL, still wins." }),
   })
   .meta({ id: 'CreateIntegrationRequest' });
 
@@ -146,6 +149,7 @@ export const integration = z
     scopes: z.array(z.string()),
     authorizationUrl: z.string(),
     tokenUrl: z.string(),
+    apiBaseUrl: z.string().nullable().meta({ description: "The API host for every connection; null when each connection's sign-in names its own." }),
     createdAt: timestamp,
   })
   .meta({ id: 'Integration', description: 'A provider app registered once to connect many customer accounts; without its client secret.' });

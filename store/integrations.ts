@@ -12,6 +12,8 @@ export interface IntegrationDocument {
   scopes: string[];
   authorizationUrl: string;
   tokenUrl: string;
+  /** The API host when it is the same for every customer; null when each connection has its own (Salesforce). */
+  apiBaseUrl: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -24,6 +26,8 @@ export interface Integration {
   scopes: string[];
   authorizationUrl: string;
   tokenUrl: string;
+  /** The API host when it is the same for every customer; null when each connection has its own (Salesforce). */
+  apiBaseUrl: string | null;
   createdAt: Date;
 }
 
@@ -35,6 +39,8 @@ export interface NewIntegration {
   scopes: string[];
   authorizationUrl: string;
   tokenUrl: string;
+  /** The API host when it is the same for every customer; null when each connection has its own (Salesforce). */
+  apiBaseUrl: string | null;
 }
 
 export class IntegrationRepository {
@@ -54,6 +60,7 @@ export class IntegrationRepository {
       scopes: input.scopes,
       authorizationUrl: input.authorizationUrl,
       tokenUrl: input.tokenUrl,
+      apiBaseUrl: input.apiBaseUrl,
       createdAt: now,
       updatedAt: now,
     };
@@ -103,6 +110,8 @@ function toIntegration(doc: IntegrationDocument): Integration {
     scopes: doc.scopes,
     authorizationUrl: doc.authorizationUrl,
     tokenUrl: doc.tokenUrl,
+    // Integrations registered before the field existed use the provider's host.
+    apiBaseUrl: doc.apiBaseUrl ?? null,
     createdAt: doc.createdAt,
   };
 }

@@ -19,6 +19,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
         scopes: body.scopes ?? provider.oauth.defaultScopes,
         authorizationUrl: body.authorizationUrl ?? provider.oauth.authorizationUrl,
         tokenUrl: body.tokenUrl ?? provider.oauth.tokenUrl,
+        apiBaseUrl: body.apiBaseUrl ?? provider.api.baseUrl ?? null,
       });
       return { status: 201, body: integration };
     },

@@ -8,8 +8,8 @@ export const HUBSPOT_INTEGRATION = 'hubspot-sandbox';
 export interface HubSpotStack extends TestStack {
   hubspot: HubSpotSandbox;
   /**
-   * Registers the sandbox as a `hubspot` integration (once) and connects a fresh grant. HubSpot has one API host, so
-   * the sandbox's URL reaches the sync as the connection's `instanceUrl`, the per-connection API host.
+   * Registers the sandbox as a `hubspot` integration (once) and connects a fresh grant. HubSpot has one API host for
+   * every customer: the integration's `apiBaseUrl` points it at the sandbox, as it would at a regional data centre.
    */
   connectHubSpot(connectionId: string, syncs?: Record<string, { frequency: string }>): Promise<ApiResponse>;
 }
@@ -37,6 +37,7 @@ export async function startHubSpotStack(options: TestStackOptions & { hubspot?: 
           clientSecret: 'hubspot-sandbox-client-secret',
           authorizationUrl: `${hubspot.url}/oauth/authorize`,
           tokenUrl: `${hubspot.url}/oauth/v1/token`,
+          apiBaseUrl: hubspot.url,
         });
         if (created.status !== 201) throw new Error(`integration: ${JSON.stringify(created.body)}`);
         integrationCreated = true;
@@ -45,7 +46,7 @@ export async function startHubSpotStack(options: TestStackOptions & { hubspot?: 
       return stack.api('POST', '/connections', {
         connectionId,
         integration: HUBSPOT_INTEGRATION,
-        credentials: { refreshToken: grant.refreshToken, accessToken: grant.accessToken, instanceUrl: hubspot.url },
+        credentials: { refreshToken: grant.refreshToken, accessToken: grant.accessToken },
         ...(syncs ? { syncs } : {}),
       });
     },

@@ -25,6 +25,7 @@ const integration = {
   scopes: ['api'],
   authorizationUrl: 'https://login.example/authorize',
   tokenUrl: 'https://login.example/token',
+  apiBaseUrl: null,
   createdAt: '2024-05-01T10:00:00.000Z',
 };
 
