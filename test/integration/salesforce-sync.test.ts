@@ -78,6 +78,23 @@ describe('Salesforce sync, end to end', () => {
     expect(before.body.syncs.contacts.lastRun.status).toBe('succeeded');
   });
 
+  it('filters the feed by action and by modification time, deletes with their last data', async () => {
+    const [, second] = syncEvents('contacts');
+    const readAll = (filters: Record<string, string>) => readWholeFeed(stack, 'acme', 'contacts', undefined, 1000, filters);
+    const deleted = await readAll({ filter: 'deleted' });
+    expect(deleted).toHaveLength(3);
+    for (const record of deleted) expect(record).toMatchObject({ action: 'deleted', deletedAt: expect.any(String), data: { LastName: expect.any(String) } });
+    expect((await readAll({ filter: 'updated' })).map((r) => r.data.Title)).toEqual(Array.from({ length: 10 }, () => expect.stringMatching(/^Changed /)));
+    expect(await readAll({ filter: 'added,deleted' })).toHaveLength(5000 + 5 - 10 - 3 + 3);
+    // Only what the second run wrote: everything the first one stored is older.
+    const recent = await readAll({ modifiedAfter: second.startedAt });
+    expect(recent.map((r) => r.action).sort()).toEqual([...Array(5).fill('added'), ...Array(3).fill('deleted'), ...Array(10).fill('updated')].sort());
+
+    const tooMany = await stack.api('GET', '/records?connectionId=acme&model=contacts&limit=1001');
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.fields).toEqual([expect.objectContaining({ field: 'query.limit' })]);
+  });
+
   it('a sync with no change sends no webhook and writes nothing', async () => {
     const webhooksBefore = stack.receiver.received.length;
     const feedBefore = await stack.store.records.feeds.visibleSeq('acme', 'contacts');

@@ -10,12 +10,19 @@ export interface FeedRecord {
   cursor: string;
 }
 
-/** Follows nextCursor from `cursor` until hasMore is false. */
-export async function readWholeFeed(stack: TestStack, connectionId: string, model: string, cursor: string | undefined, limit: number): Promise<FeedRecord[]> {
+/** Follows nextCursor from `cursor` until hasMore is false; `filters` are further query parameters (`filter`, `modifiedAfter`). */
+export async function readWholeFeed(
+  stack: TestStack,
+  connectionId: string,
+  model: string,
+  cursor: string | undefined,
+  limit: number,
+  filters: Record<string, string> = {},
+): Promise<FeedRecord[]> {
   const all: FeedRecord[] = [];
   let next = cursor;
   for (;;) {
-    const query = new URLSearchParams({ connectionId, model, limit: String(limit), ...(next ? { cursor: next } : {}) });
+    const query = new URLSearchParams({ connectionId, model, limit: String(limit), ...filters, ...(next ? { cursor: next } : {}) });
     const page = await stack.api('GET', `/records?${query}`);
     if (page.status !== 200) throw new Error(`GET /records: ${page.status} ${JSON.stringify(page.body)}`);
     all.push(...page.body.records);
