@@ -189,21 +189,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       // Committed after the run is marked succeeded; repeating both on a retry is harmless.
       await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId);
       await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
-      const outcome = finished.outcome ?? { added: 0, updated: 0, deleted: 0 };
-      return {
-        runId,
-        connectionId: run.connectionId,
-        integration: run.integration,
-        model: run.model,
-        mode: run.mode,
-        status: 'succeeded',
-        ...outcome,
-        invalidRecords: finished.invalidRecords,
-        startedAt: finished.startedAt.toISOString(),
-        finishedAt: (finished.finishedAt ?? new Date()).toISOString(),
-        fromCursor: encodeCursor(finished.feedSeqAtStart),
-        toCursor: encodeCursor(finished.feedSeqAtEnd ?? finished.feedSeqAtStart),
-      };
+      return summaryOf(finished, 'succeeded', finished.feedSeqAtStart);
     },
 
     /** Ends a run that cannot finish; if it stored changes first, returns their summary so the app is told. */
@@ -220,23 +206,28 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
       runLogger(run, runId).warn({ code, message }, 'sync run failed');
       const failed = await store.runs.require(runId);
-      const outcome = failed.outcome ?? { added: 0, updated: 0, deleted: 0 };
-      if (outcome.added + outcome.updated + outcome.deleted === 0) return null;
-      return {
-        runId,
-        connectionId: run.connectionId,
-        integration: run.integration,
-        model: run.model,
-        mode: run.mode,
-        status: 'failed',
-        ...outcome,
-        invalidRecords: failed.invalidRecords,
-        startedAt: failed.startedAt.toISOString(),
-        finishedAt: (failed.finishedAt ?? new Date()).toISOString(),
-        fromCursor: encodeCursor(failed.feedSeqAtStart),
-        toCursor: encodeCursor(failed.feedSeqAtEnd ?? feedSeqAtEnd),
-      };
+      const summary = summaryOf(failed, 'failed', feedSeqAtEnd);
+      return summary.added + summary.updated + summary.deleted === 0 ? null : summary;
     },
+  };
+}
+
+/** What the workflow announces about an ended run; `feedSeqAtEnd` stands in if the run did not record its own. */
+function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedSeqAtEnd: number): SyncRunSummary {
+  const outcome = run.outcome ?? { added: 0, updated: 0, deleted: 0 };
+  return {
+    runId: run._id,
+    connectionId: run.connectionId,
+    integration: run.integration,
+    model: run.model,
+    mode: run.mode,
+    status,
+    ...outcome,
+    invalidRecords: run.invalidRecords,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: (run.finishedAt ?? new Date()).toISOString(),
+    fromCursor: encodeCursor(run.feedSeqAtStart),
+    toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd),
   };
 }
 

@@ -24,7 +24,8 @@ describe('a changes-feed reader running concurrently with syncs', () => {
     stack.sandbox.faults.slowResponses({ delayMs: 40 });
     const read: FeedRecord[] = [];
     let cursor: string | undefined;
-    let calls = 0;
+    /** Times the reader reached the end of the feed before the first sync had written every contact. */
+    let caughtUpMidSync = 0;
     let syncsDone = false;
 
     /** Reads one page, checking what every page must hold, and returns whether the feed said there is more. */
@@ -32,7 +33,6 @@ describe('a changes-feed reader running concurrently with syncs', () => {
       const query = new URLSearchParams({ connectionId: 'acme', model: 'contacts', limit: '150', ...(cursor ? { cursor } : {}) });
       const page = await stack.api('GET', `/records?${query}`);
       expect(page.status).toBe(200);
-      calls++;
       const after = cursor ? (decodeCursor(cursor) as number) : 0;
       let previous = after;
       for (const record of page.body.records as FeedRecord[]) {
@@ -44,6 +44,7 @@ describe('a changes-feed reader running concurrently with syncs', () => {
       }
       expect(decodeCursor(page.body.nextCursor)).toBeGreaterThanOrEqual(previous);
       cursor = page.body.nextCursor;
+      if (!page.body.hasMore && read.length < CONTACTS) caughtUpMidSync++;
       return page.body.hasMore;
     }
 
@@ -79,8 +80,8 @@ describe('a changes-feed reader running concurrently with syncs', () => {
     await reader;
     stack.sandbox.faults.clear();
 
-    // The reader really did overlap the first sync: it caught the feed mid-way many times.
-    expect(calls).toBeGreaterThan(20);
+    // The reader really did overlap the first sync: it caught up with the writer before the writer was done.
+    expect(caughtUpMidSync).toBeGreaterThanOrEqual(1);
 
     // Never the same change twice under one cursor.
     const keys = read.map((r) => `${r.id}@${r.cursor}`);

@@ -31,16 +31,19 @@ describe('rate limits', () => {
   });
 
   const connectionView = async (connectionId: string) => (await stack.api('GET', `/connections/${connectionId}`)).body;
+  /** The connection's view as soon as it is parked in rate_limited (polled often: some parks last about a second). */
+  const whenRateLimited = (connectionId: string, intervalMs: number, what: string) =>
+    eventually(async () => {
+      const view = await connectionView(connectionId);
+      return view.status === 'rate_limited' ? view : null;
+    }, { intervalMs, what });
 
   it('when a daily-limit storm hits, then the status says rate_limited until a time, and the run resumes and stores every record once', async () => {
     stack.sandbox.faults.rateLimitStorm({ seconds: 5, kind: 'daily' });
     const startedAt = Date.now();
     expect((await stack.connectSalesforce('stormy', { contacts: { frequency: '1h' } })).status).toBe(201);
 
-    const parked = await eventually(async () => {
-      const view = await connectionView('stormy');
-      return view.status === 'rate_limited' ? view : null;
-    }, { intervalMs: 100, what: 'the connection in rate_limited' });
+    const parked = await whenRateLimited('stormy', 100, 'the connection in rate_limited');
     expect(parked.statusReason).toContain('API request limit reached');
     expect(parked.statusReason).toContain('TotalRequests Limit exceeded.');
     const until = Date.parse(parked.statusUntil);
@@ -68,10 +71,7 @@ describe('rate limits', () => {
     stack.sandbox.faults.rateLimitStorm({ seconds: 3, kind: 'concurrent' });
     expect((await stack.connectSalesforce('crowded', { contacts: { frequency: '1h' } })).status).toBe(201);
 
-    const parked = await eventually(async () => {
-      const view = await connectionView('crowded');
-      return view.status === 'rate_limited' ? view : null;
-    }, { intervalMs: 50, what: 'the connection in rate_limited' });
+    const parked = await whenRateLimited('crowded', 50, 'the connection in rate_limited');
     expect(parked.statusReason).toContain('ConcurrentRequests');
     // The backoff here is capped at 2 s (and never under 1 s).
     expect(Date.parse(parked.statusUntil) - Date.now()).toBeLessThanOrEqual(2000);
@@ -93,10 +93,7 @@ describe('rate limits', () => {
     stack.sandbox.setOptions({ dailyApiLimit: 5 });
     expect((await stack.connectSalesforce('thrifty', { contacts: { frequency: '1h' } })).status).toBe(201);
 
-    const parked = await eventually(async () => {
-      const view = await connectionView('thrifty');
-      return view.status === 'rate_limited' ? view : null;
-    }, { intervalMs: 100, what: 'the quota guard to park the connection' });
+    const parked = await whenRateLimited('thrifty', 100, 'the quota guard to park the connection');
     expect(parked.statusReason).toContain('daily API quota guard: 4 of 5 requests used');
     expect(Date.parse(parked.statusUntil)).toBeGreaterThan(Date.now() + QUOTA_WAIT_MS / 2);
     expect(stack.sandbox.stats().apiUsage).toEqual({ used: 4, limit: 5 });
