@@ -113,6 +113,11 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
               });
             }
           }
+          // Terminating a workflow reaches its running activity only with a heartbeat's answer, seconds later: a
+          // connection deleted meanwhile has lost this run (deleted before its records), so write nothing more.
+          if ((await store.runs.find(runId))?.status !== 'running') {
+            throw ApplicationFailure.create({ type: FailureType.gone, message: `sync run ${runId} ended or was deleted`, nonRetryable: true });
+          }
           // A slow database (a page re-applied after a crash looks up every record it already holds) is still
           // progress: keep heartbeating while the page is written, or the attempt times out and repeats the same page.
           const outcome = await heartbeatWhile(

@@ -90,9 +90,10 @@ export class ConnectionUseCases {
   }
 
   /**
-   * Ends the connection's workflow, then removes its records, changes feeds, runs and delivery history, and the
+   * Ends the connection's workflow, then removes its runs, records, changes feeds and delivery history, and the
    * connection last: a delete that fails half-way leaves the connection there to delete again. Under the
    * connection's lock, so a racing create either comes before (and is deleted) or after (and starts afresh).
+   * Runs go before records: a sync slice still running on a worker checks its run before writing each page.
    */
   async delete(connectionId: string): Promise<{ connectionId: string; deleted: true }> {
     return this.exclusively(connectionId, async () => {
@@ -102,8 +103,8 @@ export class ConnectionUseCases {
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error; // already ended: nothing to stop
       }
-      await this.store.records.deleteForConnection(connectionId, Object.keys(connection.syncs));
       await this.store.runs.deleteForConnection(connectionId);
+      await this.store.records.deleteForConnection(connectionId, Object.keys(connection.syncs));
       await this.store.webhookDeliveries.deleteForConnection(connectionId);
       await this.store.connections.delete(connectionId);
       return { connectionId, deleted: true as const };
