@@ -303,8 +303,11 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       if (begun?.settings) state.settings = begun.settings;
     }
     // A rate-limit wait that a continue-as-new (or a pause) interrupted is waited out first.
-    if (schedule.rateLimitedUntil && schedule.rateLimitedUntil > Date.now()) {
-      await condition(() => stopReason(model) !== null, schedule.rateLimitedUntil - Date.now());
+    if (schedule.rateLimitedUntil) {
+      const rest = schedule.rateLimitedUntil - Date.now();
+      if (rest > 0 && (await condition(() => stopReason(model) !== null, rest))) return;
+      schedule.rateLimitedUntil = null;
+      await rateLimitWaitOver();
     }
 
     let authRetries = 0;
@@ -386,6 +389,10 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     } else {
       await sleep(waitMs);
     }
+    await rateLimitWaitOver();
+  }
+
+  async function rateLimitWaitOver(): Promise<void> {
     if (state.status === 'rate_limited') {
       setStatus('active', null);
       await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: 'active', reason: null, until: null });
@@ -407,7 +414,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   }
 
   function launch(model: string, mode: SyncMode, resumeRunId: string | null): void {
-    state.models[model].requestedMode = null;
+    // Resuming a run after continue-as-new must keep a sync asked for meanwhile; releases before the patch dropped it.
+    if (!resumeRunId || !continueAsNewWhileWaiting) state.models[model].requestedMode = null;
     const scope = new CancellationScope();
     runScopes.set(model, scope);
     const run = scope
