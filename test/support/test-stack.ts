@@ -1,7 +1,7 @@
 // Brings up Tributary for one test file on the real services from global setup: its own database, task queue,
 // sandbox Salesforce, webhook receiver, in-process API and (optionally) an in-process worker.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
@@ -15,7 +15,7 @@ import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxO
 import { CredentialCipher } from '../../security/credential-cipher';
 import { ensureIndexes, openDatabase, type Database } from '../../store/database';
 import { createStore, type Store } from '../../store/store';
-import { createTributaryWorker } from '../../worker/create-worker';
+import { createTributaryWorkers, type TributaryWorkers } from '../../worker/create-worker';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 export interface TestStackOptions {
@@ -24,6 +24,8 @@ export interface TestStackOptions {
   /** `false` when the test runs the worker as a separate process (to kill it). */
   inProcessWorker?: boolean;
   maxSliceMs?: number;
+  /** Sync slices the in-process worker runs at once (its sync slots); default: the SDK's. */
+  maxConcurrentSyncSlices?: number;
   /** A Temporal of the test's own (for example one with its UI on); default: the shared one from global setup. */
   temporalAddress?: string;
   /** A database server of the caller's own (the chaos suite stops and restarts it); default: the shared one. */
@@ -76,7 +78,13 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const mongoUri = options.mongoUri ?? requiredEnv('MONGODB_URI');
   if (!runtimeInstalled) {
     // Keep the SDK quiet in test output unless something is wrong.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The control worker has activities only, which the SDK mentions at WARN on every start: expected, not news.
+    const sdkDefault = new DefaultLogger('WARN');
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => {
+        if (!entry.message.startsWith('No workflows registered')) sdkDefault.log(entry.level, entry.message, entry.meta);
+      }),
+    });
     runtimeInstalled = true;
   }
   const suffix = randomUUID().slice(0, 8);
@@ -121,10 +129,11 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     TRIBUTARY_WEBHOOK_URL: receiver.url,
     TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
     TRIBUTARY_MAX_SLICE_SECONDS: String(Math.max(1, Math.round(maxSliceMs / 1000))),
+    ...(options.maxConcurrentSyncSlices ? { TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: String(options.maxConcurrentSyncSlices) } : {}),
     ...(process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ? { TRIBUTARY_WORKFLOW_BUNDLE: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE } : {}),
   };
 
-  let worker: Worker | null = null;
+  let worker: TributaryWorkers | null = null;
   let workerRun: Promise<void> | null = null;
   let workerConnection: NativeConnection | null = null;
   let integrationCreated = false;
@@ -173,11 +182,12 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     },
     async startWorker() {
       workerConnection = await NativeConnection.connect({ address: temporalAddress });
-      worker = await createTributaryWorker({
+      worker = await createTributaryWorkers({
         connection: workerConnection,
         namespace: 'default',
         taskQueue,
         workflowBundlePath: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
+        maxConcurrentSyncSlices: options.maxConcurrentSyncSlices,
         dependencies: {
           store,
           catalog: options.catalog ?? providerCatalog,
