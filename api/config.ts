@@ -14,6 +14,9 @@ const apiSettings = {
   TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(900),
   TRIBUTARY_REFRESH_RETRY_SECONDS: z.coerce.number().int().positive().default(600),
   TRIBUTARY_WEBHOOK_RETRY_HOURS: z.coerce.number().positive().default(24),
+  /** How often the stuck-connections metric is recounted, and how many workflows it describes at once. */
+  TRIBUTARY_HEALTH_SCAN_SECONDS: z.coerce.number().int().positive().default(60),
+  TRIBUTARY_HEALTH_SCAN_CONCURRENCY: z.coerce.number().int().positive().default(4),
   TRIBUTARY_WORKFLOW_ID_PREFIX: z.string().regex(/^[A-Za-z0-9._:/-]*$/, 'may hold letters, digits and . _ : / - only').default(''),
 };
 

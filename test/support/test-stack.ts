@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createApp, type AppDependencies } from '../../api/app';
+import { ConnectionHealthScan } from '../../api/connection-health-scan';
 import { ConnectionWorkflows } from '../../api/connection-workflows';
-import { WorkerMetrics } from '../../observability/metrics';
+import { ConnectionHealthMetrics, WorkerMetrics, createProcessRegistry } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
 import { providerCatalog, type ProviderCatalog } from '../../providers/catalog';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandbox/salesforce/server';
@@ -57,6 +58,8 @@ export interface TestStack {
   /** What the in-process worker counted, across restarts. */
   workerMetrics: WorkerMetrics;
   taskQueue: string;
+  /** The API's stuck-connections count; never on a timer here: a test scans when it wants the metric fresh. */
+  healthScan: ConnectionHealthScan;
   /** The id of a connection's workflow in this stack. */
   workflowId(connectionId: string): string;
   apiUrl: string;
@@ -117,7 +120,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger };
+  const registry = createProcessRegistry();
+  const healthScan = new ConnectionHealthScan(temporal, taskQueue, new ConnectionHealthMetrics(registry), logger, { intervalMs: 60_000, concurrency: 4 });
+  const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger, registry };
   server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
 
   const workerEnv: Record<string, string> = {
@@ -146,6 +151,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     receiver,
     workerMetrics,
     taskQueue,
+    healthScan,
     workflowId: (connectionId) => workflows.workflowId(connectionId),
     apiUrl,
     secretKey,
