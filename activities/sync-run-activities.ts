@@ -18,6 +18,7 @@ import { ProviderError } from '../sync/provider-error';
 import { QuotaGuard } from '../sync/quota-guard';
 import type { InvalidRecordSample, RunChanges, SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
+import { heartbeatWhile } from './heartbeat';
 import { toActivityFailure } from './failures';
 
 export function createSyncRunActivities({ store, catalog, logger, metrics, settings }: ActivityDependencies) {
@@ -79,6 +80,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
       }
       const result: SyncSliceResult = { done: false, pages: 0, recordsRead: 0 };
+      const progressDetails = () => ({ pages: result.pages });
       const permits = concurrency.for(provider.key, provider.api.maxConcurrentRequests);
       const http = createProviderHttpClient({
         baseUrl,
@@ -93,8 +95,11 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         onNoResponse: () => metrics.providerAnswered(run.provider, null),
         // A fresh guard each slice: its first request reads the current usage, so a resumed run spends one call to learn.
         quota: provider.api.quota ? new QuotaGuard(provider.api.quota) : undefined,
-        // Waiting for a permit behind other connections' requests is progress too: keep heartbeating meanwhile.
-        limiter: { acquire: (signal) => heartbeatWhile(permits.acquire(signal), () => context.heartbeat({ pages: result.pages })) },
+        limiter: permits,
+        // A provider may take minutes to answer a page (a slow query), and waiting for a permit behind other
+        // connections' requests is progress too: keep heartbeating while any request is in flight, or the attempt
+        // times out and the same slow page is asked for again.
+        whileWaiting: (waiting) => heartbeatWhile(context, waiting, progressDetails),
       });
 
       const sliceStartedAt = Date.now();
@@ -124,6 +129,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           // A slow database (a page re-applied after a crash looks up every record it already holds) is still
           // progress: keep heartbeating while the page is written, or the attempt times out and repeats the same page.
           const outcome = await heartbeatWhile(
+            context,
             store.records.applyPage({
               connectionId: run.connectionId,
               model: run.model,
@@ -133,7 +139,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
               deletedIds: page.deletedIds,
               ignoredFields: sync.ignoredFields ?? [],
             }),
-            () => context.heartbeat({ pages: result.pages }),
+            progressDetails,
           );
           metrics.recordsStored(labels, outcome);
           await store.runs.recordPage(runId, {
@@ -237,16 +243,4 @@ function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedS
     fromCursor: encodeCursor(run.feedSeqAtStart),
     toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd),
   };
-}
-
-const HEARTBEAT_WHILE_WAITING_MS = 2000;
-
-/** Heartbeats every few seconds until `waiting` settles (Temporal throttles heartbeats itself). */
-async function heartbeatWhile<T>(waiting: Promise<T>, heartbeat: () => void): Promise<T> {
-  const timer = setInterval(heartbeat, HEARTBEAT_WHILE_WAITING_MS);
-  try {
-    return await waiting;
-  } finally {
-    clearInterval(timer);
-  }
 }

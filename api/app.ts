@@ -3,8 +3,10 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
+import { ConnectionHealthReader, type HealthThresholds } from './connection-health';
 import type { ConnectionWorkflows } from './connection-workflows';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { requireSecretKey } from './require-secret-key';
@@ -30,6 +32,10 @@ export interface AppDependencies {
   publicUrl: string;
   /** Lifetimes of connect tokens and OAuth states, and the clock they are judged by; tests shorten or move them. */
   connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl'>>;
+  /** What /metrics serves; main.ts passes the one its health scan writes to. Default: a fresh process registry. */
+  registry?: Registry;
+  /** When a connection counts as stuck; default DEFAULT_HEALTH_THRESHOLDS. */
+  healthThresholds?: HealthThresholds;
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -37,9 +43,9 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from query strings: ?a[$ne]=1 stays a plain string
   app.use(express.json({ limit: '256kb' }));
-  app.use(healthRoutes(deps.db, deps.temporal));
+  app.use(healthRoutes(deps.db, deps.temporal, deps.registry));
   app.use(openApiRoutes());
-  const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows);
+  const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds));
   const connect = new ConnectUseCases(
     deps.store,
     deps.catalog,

@@ -11,6 +11,9 @@ const apiSettings = {
   TRIBUTARY_SECRET_KEY: z.string().min(32, 'must be at least 32 characters'),
   TRIBUTARY_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   ...workflowSettings,
+  /** How often the stuck-connections metric is recounted, and how many workflows it describes at once. */
+  TRIBUTARY_HEALTH_SCAN_SECONDS: z.coerce.number().int().positive().default(60),
+  TRIBUTARY_HEALTH_SCAN_CONCURRENCY: z.coerce.number().int().positive().default(4),
   TRIBUTARY_WORKFLOW_ID_PREFIX: z.string().regex(/^[A-Za-z0-9._:/-]*$/, 'may hold letters, digits and . _ : / - only').default(''),
 };
 

@@ -3,11 +3,13 @@ import { Client, Connection } from '@temporalio/client';
 import { workflowSettingsOf } from '../config/shared-settings';
 import { providerCatalog } from '../providers/catalog';
 import { createLogger } from '../observability/logger';
+import { ConnectionHealthMetrics, createProcessRegistry } from '../observability/metrics';
 import { CredentialCipher } from '../security/credential-cipher';
 import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
 import { createApp } from './app';
 import { parseApiConfig } from './config';
+import { ConnectionHealthScan } from './connection-health-scan';
 import { ConnectionWorkflows } from './connection-workflows';
 
 async function main(): Promise<void> {
@@ -22,7 +24,13 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const workflows = new ConnectionWorkflows(temporal, config.TRIBUTARY_TASK_QUEUE, workflowSettingsOf(config), config.TRIBUTARY_WORKFLOW_ID_PREFIX);
-  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey: config.TRIBUTARY_SECRET_KEY, logger, publicUrl: config.TRIBUTARY_PUBLIC_URL });
+  const registry = createProcessRegistry();
+  const healthScan = new ConnectionHealthScan(temporal, config.TRIBUTARY_TASK_QUEUE, new ConnectionHealthMetrics(registry), logger, {
+    intervalMs: config.TRIBUTARY_HEALTH_SCAN_SECONDS * 1000,
+    concurrency: config.TRIBUTARY_HEALTH_SCAN_CONCURRENCY,
+  });
+  healthScan.start();
+  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey: config.TRIBUTARY_SECRET_KEY, logger, publicUrl: config.TRIBUTARY_PUBLIC_URL, registry });
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   });
@@ -30,7 +38,10 @@ async function main(): Promise<void> {
   const stop = () => {
     logger.info('api stopping');
     server.close(() => {
-      void Promise.all([connection.close(), database.close()]).finally(() => process.exit(0));
+      void healthScan
+        .stop()
+        .then(() => Promise.all([connection.close(), database.close()]))
+        .finally(() => process.exit(0));
     });
   };
   process.once('SIGINT', stop);

@@ -214,6 +214,19 @@ export const syncRunList = z
 
 export const credentialState = z.enum(['valid', 'expired', 'invalid']);
 
+export const connectionHealth = z
+  .object({
+    state: z.enum(['ok', 'stuck', 'unknown']).meta({
+      description: "`stuck`: the connection's workflow cannot make progress, whatever `status` says; `unknown`: Temporal could not be asked.",
+    }),
+    cause: z.enum(['workflow_task_failing', 'activity_failing', 'workflow_not_running']).nullable().meta({
+      description: 'What is stuck: workflow tasks keep failing (a bad deploy), an activity keeps failing, or no workflow runs. See the README, "Operating it".',
+    }),
+    reason: z.string().nullable().meta({ description: "In words, with the last failure's message." }),
+    since: timestamp.nullable().meta({ description: 'When the problem began, as far as Temporal says.' }),
+  })
+  .meta({ id: 'ConnectionHealth', description: "Whether the connection's workflow makes progress, read from Temporal at request time." });
+
 export const connection = z
   .object({
     connectionId: z.string(),
@@ -236,6 +249,7 @@ export const connection = z
       z.string(),
       z.object({ frequency: z.string(), paused: z.boolean(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() }),
     ),
+    health: connectionHealth,
   })
   .meta({ id: 'Connection', description: "A customer account of an integration: its status, credential state and each model's schedule and last run." });
 

@@ -14,6 +14,7 @@ export type RecordsQuery = z.input<typeof schemas.recordsQuery>;
 
 export type Integration = z.output<typeof schemas.integration>;
 export type Connection = z.output<typeof schemas.connection>;
+export type ConnectionHealth = z.output<typeof schemas.connectionHealth>;
 export type ConnectSession = z.output<typeof schemas.connectSession>;
 export type SyncRun = z.output<typeof schemas.syncRun>;
 export type WebhookDelivery = z.output<typeof schemas.webhookDelivery>;

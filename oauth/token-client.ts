@@ -35,6 +35,14 @@ export class TokenError extends Error {
 
 const TOKEN_TIMEOUT_MS = 30_000;
 
+/** How long one request to the token endpoint may take, and what else may end it (an activity's cancellation). */
+export interface TokenRequestLimits {
+  /** At most TOKEN_TIMEOUT_MS, whatever is asked. */
+  timeoutMs?: number;
+  /** Aborts the request: the caller gave up, so no answer may be waited for (or acted on) any more. */
+  signal?: AbortSignal;
+}
+
 const RFC6749_TOKEN_ERRORS: TokenErrorConvention = { codeField: 'error', messageField: 'error_description', invalidGrantCodes: ['invalid_grant'] };
 
 /**
@@ -42,8 +50,13 @@ const RFC6749_TOKEN_ERRORS: TokenErrorConvention = { codeField: 'error', message
  * must be stored before anything else can fail. `expiresAt` is only what the answer itself says (`expires_in`);
  * for providers that need introspection, ask `introspectExpiry` after storing.
  */
-export async function refreshAccessToken(oauth: ProviderOAuth, client: OAuthClient, refreshToken: string): Promise<TokenSet> {
-  const { tokens } = await requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+export async function refreshAccessToken(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  refreshToken: string,
+  limits: TokenRequestLimits = {},
+): Promise<TokenSet> {
+  const { tokens } = await requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, limits);
   return tokens;
 }
 
@@ -59,17 +72,23 @@ export async function exchangeAuthorizationCode(
 }
 
 /** When the answer did not say how long the access token lives: the provider's introspection, or its usual lifetime. */
-export async function introspectExpiry(oauth: ProviderOAuth, client: OAuthClient, accessToken: string): Promise<Date | null> {
-  return expiryOf(oauth, client, accessToken, {});
+export async function introspectExpiry(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  accessToken: string,
+  limits: TokenRequestLimits = {},
+): Promise<Date | null> {
+  return expiryOf(oauth, client, accessToken, {}, limits);
 }
 
 async function requestTokens(
   oauth: ProviderOAuth,
   client: OAuthClient,
   form: Record<string, string>,
+  limits: TokenRequestLimits = {},
 ): Promise<{ tokens: TokenSet; json: Record<string, unknown> }> {
   const body = new URLSearchParams({ ...form, client_id: client.clientId, client_secret: client.clientSecret });
-  const answer = await postForm(client.tokenUrl, body);
+  const answer = await postForm(client.tokenUrl, body, limits);
   if (answer.status >= 500) throw new TokenError('transient', `token endpoint answered HTTP ${answer.status}`);
   const json = answer.json as Record<string, unknown> | undefined;
   if (answer.status >= 400 || !json) {
@@ -99,7 +118,13 @@ function expiresInOf(oauth: ProviderOAuth, json: Record<string, unknown>): Date 
   return Number.isFinite(seconds) && seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
 }
 
-async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: string, json: Record<string, unknown>): Promise<Date | null> {
+async function expiryOf(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  accessToken: string,
+  json: Record<string, unknown>,
+  limits: TokenRequestLimits = {},
+): Promise<Date | null> {
   const lifetime = oauth.tokenLifetime;
   if (lifetime.source === 'expires_in') return expiresInOf(oauth, json);
   const fallback = new Date(Date.now() + lifetime.fallbackSeconds * 1000);
@@ -111,7 +136,7 @@ async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: 
       client_id: client.clientId,
       client_secret: client.clientSecret,
     });
-    const answer = await postForm(url.toString(), body);
+    const answer = await postForm(url.toString(), body, limits);
     const info = answer.json as { active?: boolean; exp?: number } | undefined;
     if (answer.status === 200 && info?.active === true && typeof info.exp === 'number') return new Date(info.exp * 1000);
   } catch {
@@ -120,7 +145,10 @@ async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: 
   return fallback;
 }
 
-async function postForm(url: string, body: URLSearchParams): Promise<{ status: number; json: unknown }> {
+async function postForm(url: string, body: URLSearchParams, limits: TokenRequestLimits): Promise<{ status: number; json: unknown }> {
+  const timeoutMs = Math.max(0, Math.floor(Math.min(TOKEN_TIMEOUT_MS, limits.timeoutMs ?? TOKEN_TIMEOUT_MS)));
+  const signals = [AbortSignal.timeout(timeoutMs)];
+  if (limits.signal) signals.push(limits.signal);
   let response: Response;
   let text: string;
   try {
@@ -128,11 +156,15 @@ async function postForm(url: string, body: URLSearchParams): Promise<{ status: n
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
-      signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+      signal: AbortSignal.any(signals),
     });
     text = await response.text();
   } catch (error) {
-    throw new TokenError('transient', `token endpoint unreachable: ${(error as Error).message}`, false);
+    const reason =
+      limits.signal?.aborted ? 'request abandoned (the refresh attempt was cancelled)'
+      : (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms`
+      : (error as Error).message;
+    throw new TokenError('transient', `token endpoint unreachable: ${reason}`, false);
   }
   try {
     return { status: response.status, json: JSON.parse(text) };

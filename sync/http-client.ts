@@ -48,10 +48,20 @@ export interface HttpClientOptions {
   quota?: QuotaGuard;
   /** A permit per request, held until its body is read (see ConcurrencyLimit); waiting for it is not timed out. */
   limiter?: { acquire(signal?: AbortSignal): Promise<() => void> };
+  /**
+   * Wraps every request from its permit wait to its last body byte, e.g. to heartbeat an activity while a slow
+   * provider thinks: a request may rightly take longer than the activity's heartbeat timeout.
+   */
+  whileWaiting?: <T>(waiting: Promise<T>) => Promise<T>;
 }
 
 export function createProviderHttpClient(options: HttpClientOptions): ProviderHttpClient {
-  async function send<T>(method: HttpMethod, pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
+  function send<T>(method: HttpMethod, pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const sending = sendNow<T>(method, pathOrUrl, body, request);
+    return options.whileWaiting ? options.whileWaiting(sending) : sending;
+  }
+
+  async function sendNow<T>(method: HttpMethod, pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
     const url = new URL(pathOrUrl, options.baseUrl);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));

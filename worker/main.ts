@@ -9,7 +9,7 @@ import { CredentialCipher } from '../security/credential-cipher';
 import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
 import { parseWorkerConfig, type WorkerConfig } from './config';
-import { createTributaryWorker } from './create-worker';
+import { createTributaryWorkers } from './create-worker';
 import { withOperatorLimits } from './provider-limits';
 import { startStatusServer } from './status-server';
 
@@ -23,11 +23,13 @@ async function main(): Promise<void> {
   const store = createStore(database.db, new CredentialCipher(config.TRIBUTARY_ENCRYPTION_KEYS));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const metrics = new WorkerMetrics();
-  const worker = await createTributaryWorker({
+  const worker = await createTributaryWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TRIBUTARY_TASK_QUEUE,
     workflowBundlePath: config.TRIBUTARY_WORKFLOW_BUNDLE,
+    maxConcurrentSyncSlices: config.TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES,
+    maxConcurrentControlActivities: config.TRIBUTARY_MAX_CONCURRENT_CONTROL_ACTIVITIES,
     dependencies: {
       store,
       catalog: withOperatorLimits(providerCatalog, config),
@@ -52,8 +54,8 @@ async function main(): Promise<void> {
           registry: metrics.registry,
           readiness: {
             worker: async () => {
-              // RUNNING is the only state in which the worker polls its task queue.
-              if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
+              // RUNNING is the only state in which the workers poll their task queues.
+              if (worker.state() !== 'RUNNING') throw new Error(`worker is ${worker.state()}`);
             },
             database: () => database.db.command({ ping: 1 }),
             temporal: () => connection.workflowService.getSystemInfo({}),
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
         });
   logger.info({ taskQueue: config.TRIBUTARY_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, status: status?.url ?? null }, 'worker started');
   try {
-    await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are handed back
+    await worker.run(); // both workers; returns after SIGINT/SIGTERM, once in-flight tasks are handed back
   } finally {
     await status?.close();
     await connection.close();

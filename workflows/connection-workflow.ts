@@ -37,6 +37,7 @@ import type {
 } from '../contracts/connection-workflow-messages';
 import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../contracts/failure-types';
 import { StatusAttribute } from '../contracts/search-attributes';
+import { controlTaskQueue } from '../contracts/task-queues';
 import type { AuthWebhookEvent, SyncWebhookEvent } from '../contracts/webhook-events';
 import { fullJitterBackoffMs } from '../sync/rate-limit-waits';
 import { connectionDetails, isoTime, type ModelProgress } from './connection/details';
@@ -67,8 +68,11 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   const settingsFromWorker = patched('settings-from-worker');
   const continueAsNewWhileWaiting = patched('continue-as-new-while-waiting');
   const degradedNotParked = patched('degraded-not-parked');
+  // Refreshes and bookkeeping go to the control task queue, whose slots sync slices can never fill.
+  const controlQueue = patched('control-task-queue') ? { taskQueue: controlTaskQueue(workflowInfo().taskQueue) } : {};
 
   const bookkeeping = proxyActivities<Activities>({
+    ...controlQueue,
     startToCloseTimeout: '1 minute',
     // The database may be down for a while; bookkeeping waits for it rather than failing a run.
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -88,7 +92,10 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   });
   const refreshing = () =>
     proxyActivities<Activities>({
+      ...controlQueue,
       startToCloseTimeout: '1 minute',
+      // The refresh heartbeats while it waits for the token endpoint: a dead worker's attempt is given up in seconds.
+      heartbeatTimeout: '15 seconds',
       scheduleToCloseTimeout: state.settings.refreshRetryForMs,
       retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.invalidGrant] },
     });

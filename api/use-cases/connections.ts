@@ -11,6 +11,7 @@ import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
 import type { z } from 'zod';
+import type { ConnectionHealth, ConnectionHealthReader } from '../connection-health';
 import type { ConnectionWorkflows } from '../connection-workflows';
 import type { connection as connectionSchema, credentialState, syncRun, updateConnectionBody } from '../schemas';
 
@@ -31,12 +32,15 @@ const DELETE_WAIT_MS = 30_000;
 const LOCK_LEASE_MS = 60_000;
 /** How long a create or delete waits for another one of the same connection to finish before answering 409. */
 const LOCK_WAIT_MS = 20_000;
+/** Temporal describes in flight at once for one list answer. */
+const HEALTH_READS_AT_ONCE = 8;
 
 export class ConnectionUseCases {
   constructor(
     private readonly store: Store,
     private readonly catalog: ProviderCatalog,
     private readonly workflows: ConnectionWorkflows,
+    private readonly health: ConnectionHealthReader,
   ) {}
 
   /** Creates run under the connection's lock, so a delete racing it never leaves a connection without its workflow. */
@@ -170,14 +174,19 @@ export class ConnectionUseCases {
 
   async describe(connectionId: string): Promise<ConnectionView> {
     const connection = await this.store.connections.get(connectionId);
-    const lastRuns = await this.store.runs.latestPerModel(connectionId, Object.keys(connection.syncs));
-    return toConnectionView(connection, lastRuns);
+    const [lastRuns, health] = await Promise.all([
+      this.store.runs.latestPerModel(connectionId, Object.keys(connection.syncs)),
+      this.health.read(this.workflows.workflowId(connectionId)),
+    ]);
+    return toConnectionView(connection, lastRuns, health);
   }
 
   async list(filter: { integration?: string; status?: Connection['status'] }, limit: number): Promise<ConnectionView[]> {
     const connections = await this.store.connections.list(filter, limit);
+    // One describe per connection (a list is at most a page), a few at a time.
+    const health = await mapAtMost(HEALTH_READS_AT_ONCE, connections, (c) => this.health.read(this.workflows.workflowId(c.connectionId)));
     return Promise.all(
-      connections.map(async (c) => toConnectionView(c, await this.store.runs.latestPerModel(c.connectionId, Object.keys(c.syncs)))),
+      connections.map(async (c, i) => toConnectionView(c, await this.store.runs.latestPerModel(c.connectionId, Object.keys(c.syncs)), health[i])),
     );
   }
 
@@ -228,7 +237,21 @@ export function toRunView(run: SyncRun): RunView {
   };
 }
 
-function toConnectionView(connection: Connection, lastRuns: Record<string, SyncRun | null>): ConnectionView {
+/** `map` with at most `limit` calls in flight, results in input order. */
+async function mapAtMost<T, R>(limit: number, items: T[], map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const work = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await map(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, work));
+  return results;
+}
+
+function toConnectionView(connection: Connection, lastRuns: Record<string, SyncRun | null>, health: ConnectionHealth): ConnectionView {
   const credentials = connection.credentialState;
   const state: CredentialState =
     connection.status === 'auth_error' ? 'invalid' : credentials.expiresAt && credentials.expiresAt.getTime() < Date.now() ? 'expired' : 'valid';
@@ -255,5 +278,6 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
         return [model, { frequency: schedule.frequency, paused: schedule.paused ?? false, nextRunAt: schedule.nextRunAt, lastRun: run ? toRunView(run) : null }];
       }),
     ),
+    health,
   };
 }

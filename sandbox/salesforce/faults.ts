@@ -1,4 +1,5 @@
 // Fault injection: the knobs a test turns at run time, each clearing itself, with the errors Salesforce answers them with.
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { Delays } from '../common/delays';
 import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
@@ -13,6 +14,7 @@ export const FAULT_ARGUMENTS = {
   expireQueryLocators: z.strictObject({}),
   invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
   tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(503)]).default(503) }),
+  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
 };
 
 export type FaultName = keyof typeof FAULT_ARGUMENTS;
@@ -69,6 +71,11 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
   }
   expireQueryLocators(): void {
     this.set('expireQueryLocators', {});
+  }
+
+  /** A query's first page is `/query?q=` (or `/queryAll`); its next pages are queryMore calls on a locator. */
+  protected override isFirstPage(_req: Request, kind: string): boolean {
+    return kind === 'query' || kind === 'queryAll';
   }
 
   /** Only queryMore calls count down, so the failure lands between pages of one query. */

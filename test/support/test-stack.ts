@@ -1,22 +1,23 @@
 // Brings up Tributary for one test file on the real services from global setup: its own database, task queue,
 // sandbox Salesforce, webhook receiver, in-process API and (optionally) an in-process worker.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createApp, type AppDependencies } from '../../api/app';
 import { workflowSettingsEnv } from '../../config/shared-settings';
+import { ConnectionHealthScan } from '../../api/connection-health-scan';
 import { ConnectionWorkflows } from '../../api/connection-workflows';
-import { WorkerMetrics } from '../../observability/metrics';
+import { ConnectionHealthMetrics, WorkerMetrics, createProcessRegistry } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
 import { providerCatalog, type ProviderCatalog } from '../../providers/catalog';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandbox/salesforce/server';
 import { CredentialCipher } from '../../security/credential-cipher';
 import { ensureIndexes, openDatabase, type Database } from '../../store/database';
 import { createStore, type Store } from '../../store/store';
-import { createTributaryWorker } from '../../worker/create-worker';
+import { createTributaryWorkers, type TributaryWorkers } from '../../worker/create-worker';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 export interface TestStackOptions {
@@ -25,6 +26,8 @@ export interface TestStackOptions {
   /** `false` when the test runs the worker as a separate process (to kill it). */
   inProcessWorker?: boolean;
   maxSliceMs?: number;
+  /** Sync slices the in-process worker runs at once (its sync slots); default: the SDK's. */
+  maxConcurrentSyncSlices?: number;
   /** A Temporal of the test's own (for example one with its UI on); default: the shared one from global setup. */
   temporalAddress?: string;
   /** A database server of the caller's own (the chaos suite stops and restarts it); default: the shared one. */
@@ -56,6 +59,8 @@ export interface TestStack {
   /** What the in-process worker counted, across restarts. */
   workerMetrics: WorkerMetrics;
   taskQueue: string;
+  /** The API's stuck-connections count; never on a timer here: a test scans when it wants the metric fresh. */
+  healthScan: ConnectionHealthScan;
   /** The id of a connection's workflow in this stack. */
   workflowId(connectionId: string): string;
   apiUrl: string;
@@ -77,7 +82,13 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const mongoUri = options.mongoUri ?? requiredEnv('MONGODB_URI');
   if (!runtimeInstalled) {
     // Keep the SDK quiet in test output unless something is wrong.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The control worker has activities only, which the SDK mentions at WARN on every start: expected, not news.
+    const sdkDefault = new DefaultLogger('WARN');
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => {
+        if (!entry.message.startsWith('No workflows registered')) sdkDefault.log(entry.level, entry.message, entry.meta);
+      }),
+    });
     runtimeInstalled = true;
   }
   const suffix = randomUUID().slice(0, 8);
@@ -112,7 +123,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger };
+  const registry = createProcessRegistry();
+  const healthScan = new ConnectionHealthScan(temporal, taskQueue, new ConnectionHealthMetrics(registry), logger, { intervalMs: 60_000, concurrency: 4 });
+  const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger, registry };
   server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
 
   const workerEnv: Record<string, string> = {
@@ -125,10 +138,11 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
     TRIBUTARY_MAX_SLICE_SECONDS: String(Math.max(1, Math.round(maxSliceMs / 1000))),
     ...workflowSettingsEnv(workflowSettings),
+    ...(options.maxConcurrentSyncSlices ? { TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: String(options.maxConcurrentSyncSlices) } : {}),
     ...(process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ? { TRIBUTARY_WORKFLOW_BUNDLE: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE } : {}),
   };
 
-  let worker: Worker | null = null;
+  let worker: TributaryWorkers | null = null;
   let workerRun: Promise<void> | null = null;
   let workerConnection: NativeConnection | null = null;
   let integrationCreated = false;
@@ -141,6 +155,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     receiver,
     workerMetrics,
     taskQueue,
+    healthScan,
     workflowId: (connectionId) => workflows.workflowId(connectionId),
     apiUrl,
     secretKey,
@@ -177,11 +192,12 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     },
     async startWorker() {
       workerConnection = await NativeConnection.connect({ address: temporalAddress });
-      worker = await createTributaryWorker({
+      worker = await createTributaryWorkers({
         connection: workerConnection,
         namespace: 'default',
         taskQueue,
         workflowBundlePath: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
+        maxConcurrentSyncSlices: options.maxConcurrentSyncSlices,
         dependencies: {
           store,
           catalog: options.catalog ?? providerCatalog,
