@@ -47,7 +47,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         provider: connection.provider,
         model: input.model,
         mode: input.mode,
-        startCursor: input.mode === 'full' ? null : (connection.syncs[input.model]?.cursor ?? null),
+        startCursor: input.mode === 'full' ? null : (Object.hasOwn(connection.syncs, input.model) ? connection.syncs[input.model].cursor : null),
         feedSeqAtStart,
       });
       await store.connections.setLastRun(input.connectionId, input.model, input.runId);
@@ -80,6 +80,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const http = createProviderHttpClient({
         baseUrl,
         accessToken: credentials.accessToken,
+        urlRules: catalog.urlRules(provider.key),
+        maxResponseBytes: provider.api.maxResponseBytes,
         errorRules: provider.api.errorRules,
         timeoutMs: provider.api.requestTimeoutMs,
         signal: context.cancellationSignal,

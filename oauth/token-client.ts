@@ -1,10 +1,14 @@
 // Talks to a provider's OAuth token endpoint (code exchange, refresh, introspection), shaped by its catalog entry.
 import type { ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
+import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
+import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
 
 export interface OAuthClient {
   clientId: string;
   clientSecret: string;
   tokenUrl: string;
+  /** Where the client secret and tokens may be sent, and which instance URLs an answer may name. */
+  urlRules: ProviderUrlRules;
 }
 
 export interface TokenSet {
@@ -69,14 +73,15 @@ async function requestTokens(
   form: Record<string, string>,
 ): Promise<{ tokens: TokenSet; json: Record<string, unknown> }> {
   const body = new URLSearchParams({ ...form, client_id: client.clientId, client_secret: client.clientSecret });
-  const answer = await postForm(client.tokenUrl, body);
+  const answer = await postForm(oauth, client, client.tokenUrl, body);
   if (answer.status >= 500) throw new TokenError('transient', `token endpoint answered HTTP ${answer.status}`);
   const json = answer.json as Record<string, unknown> | undefined;
   if (answer.status >= 400 || !json) {
     const convention = oauth.tokenErrors ?? RFC6749_TOKEN_ERRORS;
     const code = typeof json?.[convention.codeField] === 'string' ? (json[convention.codeField] as string) : `HTTP ${answer.status}`;
     const message = json?.[convention.messageField];
-    const description = typeof message === 'string' ? `: ${message}` : '';
+    // Copied into connection errors and pages: kept short.
+    const description = typeof message === 'string' ? `: ${message.length > 200 ? `${message.slice(0, 200)}…` : message}` : '';
     const dead = convention.invalidGrantCodes.includes(code);
     throw new TokenError(dead ? 'invalid_grant' : 'rejected', `token endpoint refused: ${code}${description}`);
   }
@@ -84,6 +89,15 @@ async function requestTokens(
     throw new TokenError('transient', 'token endpoint answered without an access_token');
   }
   const instanceUrl = oauth.instanceUrlField ? json[oauth.instanceUrlField] : undefined;
+  if (typeof instanceUrl === 'string') {
+    // Every later access token would go there: an answer naming a host outside the provider's is refused whole.
+    try {
+      client.urlRules.check(instanceUrl);
+    } catch (error) {
+      if (!(error instanceof UrlRefusedError)) throw error;
+      throw new TokenError('rejected', `token endpoint answered with an ${oauth.instanceUrlField} that ${error.message}`);
+    }
+  }
   const tokens: TokenSet = {
     accessToken: json.access_token,
     refreshToken: typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : null,
@@ -111,7 +125,7 @@ async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: 
       client_id: client.clientId,
       client_secret: client.clientSecret,
     });
-    const answer = await postForm(url.toString(), body);
+    const answer = await postForm(oauth, client, url.toString(), body);
     const info = answer.json as { active?: boolean; exp?: number } | undefined;
     if (answer.status === 200 && info?.active === true && typeof info.exp === 'number') return new Date(info.exp * 1000);
   } catch {
@@ -120,7 +134,13 @@ async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: 
   return fallback;
 }
 
-async function postForm(url: string, body: URLSearchParams): Promise<{ status: number; json: unknown }> {
+async function postForm(oauth: ProviderOAuth, client: OAuthClient, url: string, body: URLSearchParams): Promise<{ status: number; json: unknown }> {
+  try {
+    await client.urlRules.checkBeforeConnect(url);
+  } catch (error) {
+    if (!(error instanceof UrlRefusedError)) throw error;
+    throw new TokenError('rejected', `token endpoint URL ${error.message}; nothing was sent`);
+  }
   let response: Response;
   let text: string;
   try {
@@ -129,9 +149,17 @@ async function postForm(url: string, body: URLSearchParams): Promise<{ status: n
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
       signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+      // Following a 307/308 would re-send the client secret and refresh token to wherever Location points.
+      redirect: 'manual',
     });
-    text = await response.text();
+    if (isRedirect(response)) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new TokenError('rejected', `token endpoint answered HTTP ${response.status}, a redirect; redirects are not followed with credentials`);
+    }
+    text = await readTextWithLimit(response, oauth.maxResponseBytes);
   } catch (error) {
+    if (error instanceof TokenError) throw error;
+    if (error instanceof BodyTooLargeError) throw new TokenError('rejected', `token endpoint answered more than ${error.maxBytes} bytes (the provider's oauth.maxResponseBytes)`);
     throw new TokenError('transient', `token endpoint unreachable: ${(error as Error).message}`, false);
   }
   try {

@@ -7,6 +7,7 @@ import { WorkerMetrics } from '../observability/metrics';
 import { CredentialCipher } from '../security/credential-cipher';
 import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
+import { urlPolicyOf } from '../config/shared-settings';
 import { parseWorkerConfig, type WorkerConfig } from './config';
 import { createTributaryWorker } from './create-worker';
 import { withOperatorLimits } from './provider-limits';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     workflowBundlePath: config.TRIBUTARY_WORKFLOW_BUNDLE,
     dependencies: {
       store,
-      catalog: withOperatorLimits(providerCatalog, config),
+      catalog: withOperatorLimits(providerCatalog.withUrlPolicy(urlPolicyOf(config)), config),
       logger,
       metrics,
       settings: {

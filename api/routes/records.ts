@@ -11,7 +11,7 @@ export function recordRoutes(store: Store): Router {
   implement(router, {
     listRecords: async ({ query }) => {
       const connection = await store.connections.get(query.connectionId);
-      if (!connection.syncs[query.model]) {
+      if (!Object.hasOwn(connection.syncs, query.model)) {
         throw AppError.invalid('query.model', `connection "${query.connectionId}" does not sync "${query.model}"`);
       }
       const afterSeq = query.cursor === undefined ? 0 : decodeCursor(query.cursor);

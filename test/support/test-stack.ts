@@ -109,7 +109,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger };
+  // The sandbox providers listen on http://127.0.0.1: the development allowance for loopback, as dev stacks set it.
+  const catalog = (options.catalog ?? providerCatalog).withUrlPolicy({ allowLoopback: true });
+  const appDependencies = { db: database.db, store, catalog, temporal, workflows, secretKeys: [{ name: 'test', key: secretKey }], logger };
   server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
 
   const workerEnv: Record<string, string> = {
@@ -120,6 +122,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
     TRIBUTARY_WEBHOOK_URL: receiver.url,
     TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
     TRIBUTARY_MAX_SLICE_SECONDS: String(Math.max(1, Math.round(maxSliceMs / 1000))),
     ...(process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ? { TRIBUTARY_WORKFLOW_BUNDLE: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE } : {}),
   };
@@ -180,7 +183,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
         workflowBundlePath: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
         dependencies: {
           store,
-          catalog: options.catalog ?? providerCatalog,
+          catalog,
           logger,
           metrics: workerMetrics,
           settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs },
