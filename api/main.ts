@@ -1,11 +1,13 @@
 // The API process: validates config, connects to MongoDB and Temporal, serves HTTP until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
+import type { AddressInfo } from 'node:net';
 import { providerCatalog } from '../providers/catalog';
 import { createLogger } from '../observability/logger';
 import { CredentialCipher } from '../security/credential-cipher';
 import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
-import { createApp } from './app';
+import { urlPolicyOf } from '../config/shared-settings';
+import { createApp, createInternalApp } from './app';
 import { parseApiConfig } from './config';
 import { ConnectionWorkflows } from './connection-workflows';
 
@@ -27,13 +29,31 @@ async function main(): Promise<void> {
     webhookRetryForMs: config.TRIBUTARY_WEBHOOK_RETRY_HOURS * 3_600_000,
     continueAsNewAfterEvents: 10_000,
   }, config.TRIBUTARY_WORKFLOW_ID_PREFIX);
-  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey: config.TRIBUTARY_SECRET_KEY, logger, publicUrl: config.TRIBUTARY_PUBLIC_URL });
+  const internalPort = config.TRIBUTARY_API_INTERNAL_PORT;
+  const app = createApp({
+    db: database.db,
+    store,
+    catalog: providerCatalog.withUrlPolicy(urlPolicyOf(config)),
+    temporal,
+    workflows,
+    secretKeys: config.secretKeys,
+    logger,
+    publicUrl: config.TRIBUTARY_PUBLIC_URL,
+    probesOnInternalPort: internalPort !== undefined,
+  });
+  logger.info({ secretKeys: config.secretKeys.map((k) => k.name) }, 'api secret keys loaded');
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
+  });
+  const internal = internalPort === undefined ? null : createInternalApp({ db: database.db, temporal, logger }).listen(internalPort, config.TRIBUTARY_API_INTERNAL_HOST);
+  internal?.on('listening', () => {
+    const { port } = internal.address() as AddressInfo;
+    logger.info({ url: `http://${config.TRIBUTARY_API_INTERNAL_HOST}:${port}` }, 'api internal port (readyz, metrics) listening');
   });
 
   const stop = () => {
     logger.info('api stopping');
+    internal?.close();
     server.close(() => {
       void Promise.all([connection.close(), database.close()]).finally(() => process.exit(0));
     });
