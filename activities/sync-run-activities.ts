@@ -233,8 +233,8 @@ function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedS
     invalidRecords: run.invalidRecords,
     startedAt: run.startedAt.toISOString(),
     finishedAt: (run.finishedAt ?? new Date()).toISOString(),
-    fromCursor: encodeCursor(run.feedSeqAtStart),
-    toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd),
+    fromCursor: encodeCursor(run.feedSeqAtStart, run),
+    toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd, run),
   };
 }
 
