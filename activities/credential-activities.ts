@@ -45,7 +45,7 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
       // Already refreshed, e.g. by an earlier attempt of this activity that stored the tokens and then died.
       return { generation, ...state(connection.credentialState.expiresAt) };
     }
-    const client = await store.integrations.getClientCredentials(connection.integration);
+    const client = { ...(await store.integrations.getClientCredentials(connection.integration)), urlRules: catalog.urlRules(provider.key) };
     const log = logger.child({ connectionId, integration: connection.integration, provider: connection.provider });
     const earlierAnswerMayBeLost = Boolean(connection.credentialState.refreshStartedAt);
     await store.connections.markRefreshStarted(connectionId, generation);

@@ -27,6 +27,7 @@ export const CONTROL_ACTIVITY_NAMES = [
   'finishSyncRun',
   'failSyncRun',
   'deliverWebhook',
+  'currentWorkflowSettings',
 ] as const satisfies readonly (keyof Activities)[];
 
 export type ControlActivities = Pick<Activities, (typeof CONTROL_ACTIVITY_NAMES)[number]>;

@@ -49,7 +49,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         provider: connection.provider,
         model: input.model,
         mode: input.mode,
-        startCursor: input.mode === 'full' ? null : (connection.syncs[input.model]?.cursor ?? null),
+        startCursor: input.mode === 'full' ? null : (Object.hasOwn(connection.syncs, input.model) ? connection.syncs[input.model].cursor : null),
         feedSeqAtStart,
       });
       await store.connections.setLastRun(input.connectionId, input.model, input.runId);
@@ -85,6 +85,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const http = createProviderHttpClient({
         baseUrl,
         accessToken: credentials.accessToken,
+        urlRules: catalog.urlRules(provider.key),
+        maxResponseBytes: provider.api.maxResponseBytes,
         errorRules: provider.api.errorRules,
         timeoutMs: provider.api.requestTimeoutMs,
         signal: context.cancellationSignal,
@@ -240,7 +242,7 @@ function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedS
     invalidRecords: run.invalidRecords,
     startedAt: run.startedAt.toISOString(),
     finishedAt: (run.finishedAt ?? new Date()).toISOString(),
-    fromCursor: encodeCursor(run.feedSeqAtStart),
-    toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd),
+    fromCursor: encodeCursor(run.feedSeqAtStart, run),
+    toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd, run),
   };
 }

@@ -1,6 +1,6 @@
 // Assembles the Express app from its dependencies; main.ts and the tests both build it here.
 import type { Client } from '@temporalio/client';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -9,6 +9,7 @@ import type { Store } from '../store/store';
 import { ConnectionHealthReader, type HealthThresholds } from './connection-health';
 import type { ConnectionWorkflows } from './connection-workflows';
 import { errorHandler, notFoundHandler } from './error-handler';
+import type { NamedSecretKey } from '../security/secret-key';
 import { requireSecretKey } from './require-secret-key';
 import { connectSessionRoutes } from './routes/connect-sessions';
 import { connectionRoutes } from './routes/connections';
@@ -26,8 +27,11 @@ export interface AppDependencies {
   catalog: ProviderCatalog;
   temporal: Client;
   workflows: ConnectionWorkflows;
-  secretKey: string;
+  /** The API keys clients may send; request logs name the one used. */
+  secretKeys: NamedSecretKey[];
   logger: Logger;
+  /** True when /readyz and /metrics are served on the internal port (createInternalApp) and not on this one. */
+  probesOnInternalPort?: boolean;
   /** Where browsers reach this API (TRIBUTARY_PUBLIC_URL): the connect URLs and the OAuth redirect URI start with it. */
   publicUrl: string;
   /** Lifetimes of connect tokens and OAuth states, and the clock they are judged by; tests shorten or move them. */
@@ -42,8 +46,9 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from query strings: ?a[$ne]=1 stays a plain string
+  app.use(requestLog(deps.logger));
   app.use(express.json({ limit: '256kb' }));
-  app.use(healthRoutes(deps.db, deps.temporal, deps.registry));
+  app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry: deps.registry }));
   app.use(openApiRoutes());
   const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds));
   const connect = new ConnectUseCases(
@@ -56,7 +61,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   // The browser routes are public: a connect token or a state authorises them, never the secret key.
   app.use(oauthRoutes(connect, deps.publicUrl, deps.logger));
-  app.use(requireSecretKey(deps.secretKey));
+  app.use(requireSecretKey(deps.secretKeys));
   app.use(integrationRoutes(deps.store, deps.catalog));
   app.use(connectSessionRoutes(connect));
   app.use(connectionRoutes(connections, deps.store));
@@ -64,4 +69,32 @@ export function createApp(deps: AppDependencies): Express {
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** The internal port's app: /healthz, /readyz and /metrics, for orchestrators and scrapers that never face the internet. */
+export function createInternalApp(deps: Pick<AppDependencies, 'db' | 'temporal' | 'logger'>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes(deps.db, deps.temporal));
+  app.use(notFoundHandler());
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/**
+ * One line per request: the route's pattern (never the path, which may hold one-time tokens), the status, and the
+ * name of the secret key used (never the key).
+ */
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = Date.now();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      logger.info(
+        { method: req.method, route: route ?? null, status: res.statusCode, secretKeyName: (res.locals.secretKeyName as string | undefined) ?? null, ms: Date.now() - startedAt },
+        'request',
+      );
+    });
+    next();
+  };
 }

@@ -1,5 +1,6 @@
 // The API process: validates config, connects to MongoDB and Temporal, serves HTTP until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
+import type { AddressInfo } from 'node:net';
 import { workflowSettingsOf } from '../config/shared-settings';
 import { providerCatalog } from '../providers/catalog';
 import { createLogger } from '../observability/logger';
@@ -7,7 +8,8 @@ import { ConnectionHealthMetrics, createProcessRegistry } from '../observability
 import { CredentialCipher } from '../security/credential-cipher';
 import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
-import { createApp } from './app';
+import { urlPolicyOf } from '../config/shared-settings';
+import { createApp, createInternalApp } from './app';
 import { parseApiConfig } from './config';
 import { ConnectionHealthScan } from './connection-health-scan';
 import { ConnectionWorkflows } from './connection-workflows';
@@ -30,13 +32,32 @@ async function main(): Promise<void> {
     concurrency: config.TRIBUTARY_HEALTH_SCAN_CONCURRENCY,
   });
   healthScan.start();
-  const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey: config.TRIBUTARY_SECRET_KEY, logger, publicUrl: config.TRIBUTARY_PUBLIC_URL, registry });
+  const internalPort = config.TRIBUTARY_API_INTERNAL_PORT;
+  const app = createApp({
+    db: database.db,
+    store,
+    catalog: providerCatalog.withUrlPolicy(urlPolicyOf(config)),
+    temporal,
+    workflows,
+    secretKeys: config.secretKeys,
+    logger,
+    publicUrl: config.TRIBUTARY_PUBLIC_URL,
+    probesOnInternalPort: internalPort !== undefined,
+    registry,
+  });
+  logger.info({ secretKeys: config.secretKeys.map((k) => k.name) }, 'api secret keys loaded');
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
+  });
+  const internal = internalPort === undefined ? null : createInternalApp({ db: database.db, temporal, logger }).listen(internalPort, config.TRIBUTARY_API_INTERNAL_HOST);
+  internal?.on('listening', () => {
+    const { port } = internal.address() as AddressInfo;
+    logger.info({ url: `http://${config.TRIBUTARY_API_INTERNAL_HOST}:${port}` }, 'api internal port (readyz, metrics) listening');
   });
 
   const stop = () => {
     logger.info('api stopping');
+    internal?.close();
     server.close(() => {
       void healthScan
         .stop()

@@ -30,6 +30,11 @@ export const encryptionSettings = {
           ctx.addIssue({ code: 'custom', message: 'each entry must be keyId:base64 of exactly 32 bytes' });
           return z.NEVER;
         }
+        // Two keys under one id: a ciphertext names its key by id, so one of them could never decrypt anything.
+        if (keys.some((k) => k.id === id)) {
+          ctx.addIssue({ code: 'custom', message: `key id "${id}" appears twice; every key needs its own id` });
+          return z.NEVER;
+        }
         keys.push({ id, key });
       }
       if (keys.length === 0) {
@@ -77,6 +82,40 @@ export function workflowSettingsEnv(settings: WorkflowSettings): Record<string, 
     TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: String(settings.continueAsNewAfterEvents),
     TRIBUTARY_DEGRADED_NOTICE_SECONDS: String(Math.ceil((settings.degradedNoticeAfterMs ?? 900_000) / 1000)),
   };
+}
+
+/** Where provider credentials may be sent beyond each provider's own hosts (see security/provider-urls.ts). */
+export const providerUrlSettings = {
+  /**
+   * Development and test stacks only: lets provider URLs point at loopback (http://127.0.0.1 sandboxes). Never in
+   * production, where it would let a key holder aim the worker at services on its own host.
+   */
+  TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** `provider=pattern|pattern,…` (e.g. `salesforce=*.example-proxy.com`): hosts allowed on top of the catalog's. */
+  TRIBUTARY_PROVIDER_EXTRA_HOSTS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const hosts: Record<string, string[]> = {};
+      for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [provider, patterns] = part.split('=').map((p) => p.trim());
+        const list = (patterns ?? '').split('|').map((p) => p.trim().toLowerCase()).filter(Boolean);
+        if (!provider || list.length === 0 || list.some((pattern) => !/^(\*\.)?[a-z0-9*-]+(\.[a-z0-9*-]+)+$/.test(pattern))) {
+          ctx.addIssue({ code: 'custom', message: `each entry must be provider=host[|host…], like salesforce=*.example.com (got "${part}")` });
+          return z.NEVER;
+        }
+        hosts[provider] = [...(hosts[provider] ?? []), ...list];
+      }
+      return hosts;
+    }),
+};
+
+/** The catalog under the operator's URL policy. */
+export function urlPolicyOf(config: { TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: boolean; TRIBUTARY_PROVIDER_EXTRA_HOSTS: Record<string, string[]> }) {
+  return { allowLoopback: config.TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS, extraHosts: config.TRIBUTARY_PROVIDER_EXTRA_HOSTS };
 }
 
 /** Parses `process.env` once at start-up; a bad value stops the process with a message naming each variable. */

@@ -193,6 +193,8 @@ function productEnvironment(temporal: TemporalServer, mongo: MongoServer, secret
     TRIBUTARY_WEBHOOK_URL: receiver.url,
     TRIBUTARY_WEBHOOK_SECRET: secrets.TRIBUTARY_WEBHOOK_SECRET,
     TRIBUTARY_PUBLIC_URL: API_URL,
+    // The development stack's providers are sandboxes on http://127.0.0.1.
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
   };
 }
 

@@ -1,10 +1,14 @@
 // Talks to a provider's OAuth token endpoint (code exchange, refresh, introspection), shaped by its catalog entry.
 import type { ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
+import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
+import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
 
 export interface OAuthClient {
   clientId: string;
   clientSecret: string;
   tokenUrl: string;
+  /** Where the client secret and tokens may be sent, and which instance URLs an answer may name. */
+  urlRules: ProviderUrlRules;
 }
 
 export interface TokenSet {
@@ -88,14 +92,15 @@ async function requestTokens(
   limits: TokenRequestLimits = {},
 ): Promise<{ tokens: TokenSet; json: Record<string, unknown> }> {
   const body = new URLSearchParams({ ...form, client_id: client.clientId, client_secret: client.clientSecret });
-  const answer = await postForm(client.tokenUrl, body, limits);
+  const answer = await postForm(oauth, client, client.tokenUrl, body, limits);
   if (answer.status >= 500) throw new TokenError('transient', `token endpoint answered HTTP ${answer.status}`);
   const json = answer.json as Record<string, unknown> | undefined;
   if (answer.status >= 400 || !json) {
     const convention = oauth.tokenErrors ?? RFC6749_TOKEN_ERRORS;
     const code = typeof json?.[convention.codeField] === 'string' ? (json[convention.codeField] as string) : `HTTP ${answer.status}`;
     const message = json?.[convention.messageField];
-    const description = typeof message === 'string' ? `: ${message}` : '';
+    // Copied into connection errors and pages: kept short.
+    const description = typeof message === 'string' ? `: ${message.length > 200 ? `${message.slice(0, 200)}…` : message}` : '';
     const dead = convention.invalidGrantCodes.includes(code);
     throw new TokenError(dead ? 'invalid_grant' : 'rejected', `token endpoint refused: ${code}${description}`);
   }
@@ -103,6 +108,15 @@ async function requestTokens(
     throw new TokenError('transient', 'token endpoint answered without an access_token');
   }
   const instanceUrl = oauth.instanceUrlField ? json[oauth.instanceUrlField] : undefined;
+  if (typeof instanceUrl === 'string') {
+    // Every later access token would go there: an answer naming a host outside the provider's is refused whole.
+    try {
+      client.urlRules.check(instanceUrl);
+    } catch (error) {
+      if (!(error instanceof UrlRefusedError)) throw error;
+      throw new TokenError('rejected', `token endpoint answered with an ${oauth.instanceUrlField} that ${error.message}`);
+    }
+  }
   const tokens: TokenSet = {
     accessToken: json.access_token,
     refreshToken: typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : null,
@@ -136,7 +150,7 @@ async function expiryOf(
       client_id: client.clientId,
       client_secret: client.clientSecret,
     });
-    const answer = await postForm(url.toString(), body, limits);
+    const answer = await postForm(oauth, client, url.toString(), body, limits);
     const info = answer.json as { active?: boolean; exp?: number } | undefined;
     if (answer.status === 200 && info?.active === true && typeof info.exp === 'number') return new Date(info.exp * 1000);
   } catch {
@@ -145,7 +159,19 @@ async function expiryOf(
   return fallback;
 }
 
-async function postForm(url: string, body: URLSearchParams, limits: TokenRequestLimits): Promise<{ status: number; json: unknown }> {
+async function postForm(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  url: string,
+  body: URLSearchParams,
+  limits: TokenRequestLimits,
+): Promise<{ status: number; json: unknown }> {
+  try {
+    await client.urlRules.checkBeforeConnect(url);
+  } catch (error) {
+    if (!(error instanceof UrlRefusedError)) throw error;
+    throw new TokenError('rejected', `token endpoint URL ${error.message}; nothing was sent`);
+  }
   const timeoutMs = Math.max(0, Math.floor(Math.min(TOKEN_TIMEOUT_MS, limits.timeoutMs ?? TOKEN_TIMEOUT_MS)));
   const signals = [AbortSignal.timeout(timeoutMs)];
   if (limits.signal) signals.push(limits.signal);
@@ -157,9 +183,17 @@ async function postForm(url: string, body: URLSearchParams, limits: TokenRequest
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
       signal: AbortSignal.any(signals),
+      // Following a 307/308 would re-send the client secret and refresh token to wherever Location points.
+      redirect: 'manual',
     });
-    text = await response.text();
+    if (isRedirect(response)) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new TokenError('rejected', `token endpoint answered HTTP ${response.status}, a redirect; redirects are not followed with credentials`);
+    }
+    text = await readTextWithLimit(response, oauth.maxResponseBytes);
   } catch (error) {
+    if (error instanceof TokenError) throw error;
+    if (error instanceof BodyTooLargeError) throw new TokenError('rejected', `token endpoint answered more than ${error.maxBytes} bytes (the provider's oauth.maxResponseBytes)`);
     const reason =
       limits.signal?.aborted ? 'request abandoned (the refresh attempt was cancelled)'
       : (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms`

@@ -23,6 +23,8 @@ export interface ProviderOAuth {
   instanceUrlField?: string;
   /** How the token endpoint words a refusal; absent: RFC 6749's `{error, error_description}` and `invalid_grant`. */
   tokenErrors?: TokenErrorConvention;
+  /** A token answer longer than this is refused unread: token answers are a few hundred bytes. */
+  maxResponseBytes: number;
 }
 
 /**
@@ -53,11 +55,19 @@ export interface ProviderApi {
   maxConcurrentRequests: number;
   /** A daily allowance the provider reports on every answer: syncs pause before spending all of it. */
   quota?: QuotaPolicy;
+  /** A page (or error) body longer than this is refused before it is all in memory. */
+  maxResponseBytes: number;
 }
 
 export interface ProviderDefinition {
   key: string;
   displayName: string;
+  /**
+   * The only hosts its tokens, client secrets and refresh tokens may be sent to (authorization, token and API URLs,
+   * instance URLs from token answers, next-page links): `api.example.com`, `*.example.com` (any name below, not the
+   * bare domain), `api-*.example.com` (one label). Operators may add hosts; loopback only in development stacks.
+   */
+  hosts: string[];
   oauth: ProviderOAuth;
   api: ProviderApi;
   syncs: SyncDefinition[];

@@ -158,6 +158,23 @@ export class ConnectionRepository {
     return (await this.collection.deleteOne({ _id: connectionId })).deletedCount === 1;
   }
 
+  /**
+   * Re-seals, under the current key, every connection's credentials sealed under an older one; returns how many. Safe
+   * to repeat and to interrupt: only stale ones are touched, and a write that raced a refresh (which seals under the
+   * current key anyway) changes nothing.
+   */
+  async resealStale(): Promise<number> {
+    let resealed = 0;
+    const stale = this.collection.find({ 'credentials.keyId': { $ne: this.cipher.currentKeyId } }, { projection: { credentials: 1 } });
+    for await (const doc of stale) {
+      const context = sealContext(doc._id);
+      const credentials = this.cipher.seal(this.cipher.open<ConnectionCredentials>(doc.credentials, context), context);
+      const result = await this.collection.updateOne({ _id: doc._id, 'credentials.iv': doc.credentials.iv }, { $set: { credentials } });
+      resealed += result.modifiedCount;
+    }
+    return resealed;
+  }
+
   async readCredentials(connectionId: string): Promise<{ generation: number; credentials: ConnectionCredentials }> {
     const doc = await this.collection.findOne({ _id: connectionId }, { projection: { credentials: 1, credentialState: 1 } });
     if (!doc) throw AppError.notFound('connection', connectionId);

@@ -91,6 +91,19 @@ export class IntegrationRepository {
   }
 
   /** For the token client only: the OAuth app's credentials in clear. */
+  /** Re-seals, under the current key, every client secret sealed under an older one; repeatable, like the connections'. */
+  async resealStale(): Promise<number> {
+    let resealed = 0;
+    const stale = this.collection.find({ 'clientSecret.keyId': { $ne: this.cipher.currentKeyId } }, { projection: { clientSecret: 1 } });
+    for await (const doc of stale) {
+      const context = `integration:${doc._id}`;
+      const clientSecret = this.cipher.seal(this.cipher.open<string>(doc.clientSecret, context), context);
+      const result = await this.collection.updateOne({ _id: doc._id, 'clientSecret.iv': doc.clientSecret.iv }, { $set: { clientSecret } });
+      resealed += result.modifiedCount;
+    }
+    return resealed;
+  }
+
   async getClientCredentials(key: string): Promise<{ clientId: string; clientSecret: string; tokenUrl: string }> {
     const doc = await this.collection.findOne({ _id: key });
     if (!doc) throw AppError.notFound('integration', key);

@@ -8,6 +8,7 @@ import { WorkerMetrics } from '../observability/metrics';
 import { CredentialCipher } from '../security/credential-cipher';
 import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
+import { urlPolicyOf } from '../config/shared-settings';
 import { parseWorkerConfig, type WorkerConfig } from './config';
 import { createTributaryWorkers } from './create-worker';
 import { withOperatorLimits } from './provider-limits';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     maxConcurrentControlActivities: config.TRIBUTARY_MAX_CONCURRENT_CONTROL_ACTIVITIES,
     dependencies: {
       store,
-      catalog: withOperatorLimits(providerCatalog, config),
+      catalog: withOperatorLimits(providerCatalog.withUrlPolicy(urlPolicyOf(config)), config),
       logger,
       metrics,
       settings: {

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
+import { UrlRefusedError } from '../../security/provider-urls';
 import type { Store } from '../../store/store';
 import { implement } from '../openapi';
 
@@ -11,6 +12,18 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
     createIntegration: async ({ body }) => {
       const provider = catalog.find(body.provider);
       if (!provider) throw AppError.invalid('body.provider', `must be one of: ${catalog.keys().join(', ')}`);
+      // The client secret, codes and every token go to these URLs: each must be one of the provider's hosts.
+      const rules = catalog.urlRules(provider.key);
+      for (const field of ['authorizationUrl', 'tokenUrl', 'apiBaseUrl'] as const) {
+        const url = body[field];
+        if (url === undefined) continue;
+        try {
+          rules.check(url);
+        } catch (error) {
+          if (!(error instanceof UrlRefusedError)) throw error;
+          throw AppError.invalid(`body.${field}`, error.message);
+        }
+      }
       const integration = await store.integrations.create({
         key: body.key,
         provider: provider.key,

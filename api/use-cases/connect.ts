@@ -176,7 +176,7 @@ export class ConnectUseCases {
     codeVerifier: string,
     connectionId: string,
   ): Promise<TokenSet & { refreshToken: string }> {
-    const client = await this.store.integrations.getClientCredentials(integrationKey);
+    const client = { ...(await this.store.integrations.getClientCredentials(integrationKey)), urlRules: this.catalog.urlRules(provider.key) };
     let tokens: TokenSet;
     try {
       tokens = await exchangeAuthorizationCode(provider.oauth, client, { code, redirectUri: this.redirectUri, codeVerifier });

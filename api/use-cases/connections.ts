@@ -5,6 +5,7 @@ import type { SyncMode } from '../../contracts/activity-messages';
 import type { ConnectionChange, ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
+import { UrlRefusedError } from '../../security/provider-urls';
 import { removeConnectionData } from '../../store/connection-data';
 import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../store/connections';
 import type { Store } from '../../store/store';
@@ -63,6 +64,15 @@ export class ConnectionUseCases {
     }
     if (Object.keys(syncs).length === 0) throw AppError.invalid('body.syncs', 'enable at least one model');
 
+    if (input.credentials.instanceUrl !== undefined) {
+      // Every access token of this connection would be sent there: it must be one of the provider's hosts.
+      try {
+        this.catalog.urlRules(provider.key).check(input.credentials.instanceUrl);
+      } catch (error) {
+        if (!(error instanceof UrlRefusedError)) throw error;
+        throw AppError.invalid('body.credentials.instanceUrl', error.message);
+      }
+    }
     const credentials: ConnectionCredentials = {
       refreshToken: input.credentials.refreshToken,
       accessToken: input.credentials.accessToken ?? null,
@@ -194,7 +204,8 @@ export class ConnectionUseCases {
     const connection = await this.store.connections.get(connectionId);
     const models = request.models ?? Object.keys(connection.syncs);
     for (const model of models) {
-      if (!connection.syncs[model]) throw AppError.invalid('body.models', `connection "${connectionId}" does not sync "${model}"`);
+      // Own properties only: "constructor" is on every object's prototype, and must not reach the workflow as a model.
+      if (!Object.hasOwn(connection.syncs, model)) throw AppError.invalid('body.models', `connection "${connectionId}" does not sync "${model}"`);
     }
     try {
       await this.workflows.requestSync(connectionId, { models, mode: request.mode });

@@ -6,6 +6,9 @@ import { contactsSync } from './contacts.sync';
 export const salesforce: ProviderDefinition = {
   key: 'salesforce',
   displayName: 'Salesforce',
+  // login/test.salesforce.com for OAuth, My Domain hosts (*.my.salesforce.com, sandboxes *.sandbox.my.salesforce.com,
+  // all below salesforce.com), and the Experience Cloud and Visualforce hosts under force.com.
+  hosts: ['*.salesforce.com', '*.force.com'],
   oauth: {
     // Sandboxes use test.salesforce.com and My Domain orgs their own host: integrations override these URLs.
     authorizationUrl: 'https://login.salesforce.com/services/oauth2/authorize',
@@ -15,6 +18,7 @@ export const salesforce: ProviderDefinition = {
     // Salesforce never sends expires_in; the session lifetime is an org setting (2 hours by default).
     tokenLifetime: { source: 'introspection', introspectionPath: '/services/oauth2/introspect', fallbackSeconds: 7200 },
     instanceUrlField: 'instance_url',
+    maxResponseBytes: 64 * 1024,
   },
   api: {
     errorRules: {
@@ -33,6 +37,8 @@ export const salesforce: ProviderDefinition = {
       ],
       // Core REST documents no 429 and no reset headers; these apply to whatever else answers without a hint.
       rateLimitBackoff: { baseMs: 5_000, capMs: 10 * 60_000 },
+      // The longest wait Salesforce could mean is its rolling 24-hour window.
+      maxRateLimitWaitMs: 24 * 60 * 60_000,
     },
     pageSize: 2000,
     // SystemModstamp is taken when a transaction writes, but the row is visible only once it commits.
@@ -42,6 +48,8 @@ export const salesforce: ProviderDefinition = {
     // well under that with room for the customer's other integrations, and a page takes about a second, so ten
     // permits still serve many connections' syncs at once.
     maxConcurrentRequests: 10,
+    // A 2,000-record page of wide objects is a few MB; anything near this is not a page Salesforce would send.
+    maxResponseBytes: 32 * 1024 * 1024,
     quota: {
       header: 'sforce-limit-info',
       pattern: /api-usage=(?<used>\d+)\/(?<limit>\d+)/,

@@ -68,7 +68,7 @@ export function dataRoutes(context: SandboxContext): Router {
       grantId: session.grantId,
       expiresAt: Date.now() + context.options.queryLocatorTtlMs,
     });
-    res.json(page(cursor, 0, batchSize, version));
+    res.json(page(cursor, 0, batchSize, version, context.options.nextRecordsOrigin));
   };
 
   const nextPage = (req: Request, res: Response) => {
@@ -78,7 +78,7 @@ export function dataRoutes(context: SandboxContext): Router {
     const offset = Number(match[2]);
     if (offset <= 0 || offset >= cursor.rows.length) throw invalidLocator();
     const batchSize = batchSizeOf(req.get('sforce-query-options')) ?? cursor.batchSize;
-    const body = page(cursor, offset, batchSize, req.params.version as string);
+    const body = page(cursor, offset, batchSize, req.params.version as string, context.options.nextRecordsOrigin);
     if (body.done) locators.release(cursor.id);
     res.json(body);
   };
@@ -112,7 +112,8 @@ export function dataRoutes(context: SandboxContext): Router {
   return router;
 }
 
-function page(cursor: QueryCursor, offset: number, batchSize: number, version: string) {
+/** `nextOrigin`: '' for Salesforce's relative next URL, else an absolute one on that origin (a hostile-org test knob). */
+function page(cursor: QueryCursor, offset: number, batchSize: number, version: string, nextOrigin: string) {
   const end = Math.min(cursor.rows.length, offset + batchSize);
   const records = new Array<Record<string, unknown>>(end - offset);
   for (let i = offset; i < end; i++) records[i - offset] = projectRecord(cursor.rows[i], cursor.object, cursor.fields, version);
@@ -120,7 +121,7 @@ function page(cursor: QueryCursor, offset: number, batchSize: number, version: s
   return {
     totalSize: cursor.rows.length,
     done,
-    ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${cursor.id}-${end}` }),
+    ...(done ? {} : { nextRecordsUrl: `${nextOrigin.replace(/\/$/, '')}/services/data/${version}/query/${cursor.id}-${end}` }),
     records,
   };
 }

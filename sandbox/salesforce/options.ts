@@ -20,6 +20,13 @@ export interface SalesforceSandboxOptions {
   autoConsent?: boolean;
   /** PRNG seed for generated data. */
   seed?: number;
+  /**
+   * A misbehaving or hostile org, for security tests: token answers name this `instance_url` instead of the
+   * sandbox's own URL ('' = its own), and query pages hand out absolute `nextRecordsUrl`s on this origin ('' = the
+   * usual relative path). Real Salesforce names its own hosts and relative next URLs.
+   */
+  reportedInstanceUrl?: string;
+  nextRecordsOrigin?: string;
 }
 
 export type ResolvedOptions = Required<SalesforceSandboxOptions>;
@@ -36,6 +43,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   dailyApiLimit: 100_000,
   autoConsent: false,
   seed: 1,
+  reportedInstanceUrl: '',
+  nextRecordsOrigin: '',
 };
 
 const milliseconds = z.number().int().nonnegative();
@@ -52,4 +61,6 @@ export const optionsSchema = z.strictObject({
   dailyApiLimit: z.number().int().nonnegative().optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
+  reportedInstanceUrl: z.union([z.literal(''), z.url()]).optional(),
+  nextRecordsOrigin: z.union([z.literal(''), z.url()]).optional(),
 });

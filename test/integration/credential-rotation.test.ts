@@ -23,7 +23,7 @@ describe('rotating refresh tokens', () => {
   const refresher = (store: Store) =>
     createCredentialActivities({
       store,
-      catalog: providerCatalog,
+      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
       logger: pino({ level: 'silent' }),
       metrics: new WorkerMetrics(),
       settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },

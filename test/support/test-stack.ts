@@ -125,7 +125,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const registry = createProcessRegistry();
   const healthScan = new ConnectionHealthScan(temporal, taskQueue, new ConnectionHealthMetrics(registry), logger, { intervalMs: 60_000, concurrency: 4 });
-  const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger, registry };
+  // The sandbox providers listen on http://127.0.0.1: the development allowance for loopback, as dev stacks set it.
+  const catalog = (options.catalog ?? providerCatalog).withUrlPolicy({ allowLoopback: true });
+  const appDependencies = { db: database.db, store, catalog, temporal, workflows, secretKeys: [{ name: 'test', key: secretKey }], logger, registry };
   server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
 
   const workerEnv: Record<string, string> = {
@@ -136,6 +138,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
     TRIBUTARY_WEBHOOK_URL: receiver.url,
     TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
     TRIBUTARY_MAX_SLICE_SECONDS: String(Math.max(1, Math.round(maxSliceMs / 1000))),
     ...workflowSettingsEnv(workflowSettings),
     ...(options.maxConcurrentSyncSlices ? { TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: String(options.maxConcurrentSyncSlices) } : {}),
@@ -200,7 +203,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
         maxConcurrentSyncSlices: options.maxConcurrentSyncSlices,
         dependencies: {
           store,
-          catalog: options.catalog ?? providerCatalog,
+          catalog,
           logger,
           metrics: workerMetrics,
           settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs, workflow: workflowSettings },
