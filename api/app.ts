@@ -3,6 +3,9 @@ import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { httpRequestMetrics } from '../observability/http-metrics';
+import { createProcessRegistry } from '../observability/metrics';
 import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
 import type { ConnectionWorkflows } from './connection-workflows';
@@ -30,14 +33,19 @@ export interface AppDependencies {
   publicUrl: string;
   /** Lifetimes of connect tokens and OAuth states, and the clock they are judged by; tests shorten or move them. */
   connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl'>>;
+  /** Served at /metrics with the request metrics; default: a fresh one with this process's metrics. */
+  registry?: Registry;
 }
 
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from query strings: ?a[$ne]=1 stays a plain string
+  const registry = deps.registry ?? createProcessRegistry();
+  // First, so every request is counted, including those the body parser or the secret key turn away.
+  app.use(httpRequestMetrics(registry));
   app.use(express.json({ limit: '256kb' }));
-  app.use(healthRoutes(deps.db, deps.temporal));
+  app.use(healthRoutes(deps.db, deps.temporal, registry));
   app.use(openApiRoutes());
   const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows);
   const connect = new ConnectUseCases(
