@@ -1,6 +1,6 @@
 // Stores synced records, one document per (connection, model, external id), and serves them in change order.
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Filter, type UpdateFilter } from 'mongodb';
-import { ChangeFeedRepository } from './change-feeds';
+import { ChangeFeedRepository, feedKey } from './change-feeds';
 import { contentHash } from './content-hash';
 import { COLLECTIONS } from './database';
 
@@ -44,8 +44,11 @@ export interface PageOutcome {
 }
 
 const DUPLICATE_KEY = 11000;
-/** Pages up to this size are looked up before writing (see applyPage): lookback re-reads are usually far smaller. */
-const READ_FIRST_MAX_RECORDS = 200;
+/**
+ * Pages up to this size are looked up before writing (see applyPage): a lookback re-read is usually a handful of
+ * records. Kept well under a provider's page size (HubSpot's is 100), so an initial sync never pays a lookup per record.
+ */
+const READ_FIRST_MAX_RECORDS = 50;
 
 type StoredState = Pick<RecordDocument, 'hash' | 'lastAction'>;
 const isLive = (state: StoredState | undefined) => state !== undefined && state.lastAction !== 'deleted';
@@ -91,6 +94,12 @@ const notMovingBack = (seq: number): Filter<RecordDocument> => ({ changeSeq: { $
 export class RecordRepository {
   readonly collection;
   readonly feeds: ChangeFeedRepository;
+  /**
+   * Per changes feed, whether most of its last page was already stored: then the next one (a run of changed
+   * records, a full resync) is looked up first too, rather than inserted and refused record by record. Only a guess
+   * about cost, per process; either path writes the same.
+   */
+  private readonly lastPageWasStored = new Map<string, boolean>();
 
   constructor(db: Db) {
     this.collection = db.collection<RecordDocument>(COLLECTIONS.records);
@@ -102,8 +111,10 @@ export class RecordRepository {
    * second time, because unchanged content is recognised by its hash and a deleted record stays deleted.
    *
    * A large page is inserted first and only what already existed is looked up: an initial sync (most of the volume)
-   * then costs one bulk insert per page and no reads. A small page (a lookback re-read, a trickle of changes) is
-   * looked up first, so a page that changes nothing writes nothing at all, not even a feed reservation.
+   * then costs one bulk insert per page and no reads. A small page (a lookback re-read, a trickle of changes), or one
+   * following a page that was mostly stored already, is looked up first: a page that changes nothing then writes
+   * nothing at all, not even a feed reservation, and stored records are not offered to insertMany only to be refused
+   * (FerretDB retries a refused batch one document at a time).
    *
    * Only what changed is then written, one update per record by `_id` in one unordered bulk write: on FerretDB 1.24
    * each is an `_id` equality (served by the dev stack's GIN index), where a `$in` would read the whole model.
@@ -120,7 +131,9 @@ export class RecordRepository {
 
     const now = new Date();
     const incoming = upserts.map(({ externalId, data }) => ({ _id: keyOf(externalId), externalId, data, hash: contentHash(data, page.ignoredFields) }));
-    const readFirst = incoming.length + deletes.length <= READ_FIRST_MAX_RECORDS;
+    const feed = feedKey(connectionId, model);
+    const large = incoming.length + deletes.length > READ_FIRST_MAX_RECORDS;
+    const readFirst = !large || this.lastPageWasStored.get(feed) === true;
     let stored = readFirst ? await this.storedStates([...incoming.map((record) => record._id), ...deletes]) : null;
 
     // One sequence number per record that may change: all of a large page (numbers left unused by unchanged records
@@ -128,6 +141,7 @@ export class RecordRepository {
     const mayChange = stored === null ? incoming : incoming.filter((record) => isChange(stored?.get(record._id), record.hash));
     const deleting = stored === null ? deletes : deletes.filter((key) => isLive(stored?.get(key)));
     const reserved = mayChange.length + deleting.length;
+    if (stored !== null) this.lastPageWasStored.set(feed, stored.size > incoming.length / 2);
     if (reserved === 0) return this.markSeenOnly(page, incoming.map((record) => record._id), outcome, incoming.length);
     const firstSeq = await this.feeds.reserve(connectionId, model, reserved);
     const changeFields = (action: RecordAction, seq: number) => ({
@@ -150,8 +164,13 @@ export class RecordRepository {
     const known = stored;
     const alreadyStored = await this.insertNew(known === null ? candidates : candidates.filter((candidate) => !known.has(candidate._id)));
     // Looked up first: anything found then was not inserted. Inserted first: look up what the insert refused.
-    if (stored === null) stored = await this.storedStates([...alreadyStored, ...deletes]);
-    else for (const key of alreadyStored) stored.set(key, (await this.storedStates([key])).get(key) as StoredState);
+    if (stored === null) {
+      stored = await this.storedStates([...alreadyStored, ...deletes]);
+      this.lastPageWasStored.set(feed, stored.size > incoming.length / 2);
+    } else {
+      // Inserted by someone else since the lookup (never by this feed's own writer, of which there is one at a time).
+      for (const [key, state] of await this.storedStates([...alreadyStored])) stored.set(key, state);
+    }
 
     const operations: AnyBulkWriteOperation<RecordDocument>[] = [];
     const seenOnly: string[] = [];
@@ -349,6 +368,7 @@ export class RecordRepository {
   /** A deleted connection's records and changes feeds. */
   async deleteForConnection(connectionId: string, models: string[]): Promise<void> {
     await this.collection.deleteMany({ connectionId });
+    for (const model of models) this.lastPageWasStored.delete(feedKey(connectionId, model));
     await this.feeds.delete(connectionId, models);
   }
 
