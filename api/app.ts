@@ -4,6 +4,8 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { httpRequestMetrics } from '../observability/http-metrics';
+import { createProcessRegistry } from '../observability/metrics';
 import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
 import { ConnectionHealthReader, type HealthThresholds } from './connection-health';
@@ -46,9 +48,12 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from query strings: ?a[$ne]=1 stays a plain string
+  const registry = deps.registry ?? createProcessRegistry();
+  // First, so every request is counted, including those the body parser or the secret key turn away.
+  app.use(httpRequestMetrics(registry));
   app.use(requestLog(deps.logger));
   app.use(express.json({ limit: '256kb' }));
-  app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry: deps.registry }));
+  app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry }));
   app.use(openApiRoutes());
   const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds));
   const connect = new ConnectUseCases(
@@ -72,10 +77,10 @@ export function createApp(deps: AppDependencies): Express {
 }
 
 /** The internal port's app: /healthz, /readyz and /metrics, for orchestrators and scrapers that never face the internet. */
-export function createInternalApp(deps: Pick<AppDependencies, 'db' | 'temporal' | 'logger'>): Express {
+export function createInternalApp(deps: Pick<AppDependencies, 'db' | 'temporal' | 'logger' | 'registry'>): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(healthRoutes(deps.db, deps.temporal));
+  app.use(healthRoutes(deps.db, deps.temporal, { registry: deps.registry }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   });
-  const internal = internalPort === undefined ? null : createInternalApp({ db: database.db, temporal, logger }).listen(internalPort, config.TRIBUTARY_API_INTERNAL_HOST);
+  const internal = internalPort === undefined ? null : createInternalApp({ db: database.db, temporal, logger, registry }).listen(internalPort, config.TRIBUTARY_API_INTERNAL_HOST);
   internal?.on('listening', () => {
     const { port } = internal.address() as AddressInfo;
     logger.info({ url: `http://${config.TRIBUTARY_API_INTERNAL_HOST}:${port}` }, 'api internal port (readyz, metrics) listening');
