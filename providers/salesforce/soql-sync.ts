@@ -30,9 +30,13 @@ export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(opti
     defaultFrequency: options.defaultFrequency,
     // SystemModstamp also moves for automated, invisible changes; they are not news to the app.
     ignoredFields: ['SystemModstamp'],
-    async *fetchPages({ mode, checkpoint, http, pageSize, lookbackMs }): AsyncIterable<SyncPage> {
-      // queryAll also returns recycle-bin rows, which is how an incremental sync sees deletes.
-      const endpoint = mode === 'full' ? 'query' : 'queryAll';
+    async *fetchPages({ checkpoint, http, pageSize, lookbackMs }): AsyncIterable<SyncPage> {
+      // queryAll also returns recycle-bin rows, which is how a sync sees deletes, a full resync included. A full
+      // resync that had to start a new query from its checkpoint (its session or query cursor died) would, with
+      // `query`, no longer see rows deleted after it read them live, yet could read rows changed later still: its
+      // cursor would then pass the deletes, beyond the next incremental sync's lookback, and they would stay live
+      // for good. With queryAll the new query returns them as deleted whenever the cursor would pass them.
+      const endpoint = 'queryAll';
       const soql = buildQuery(options.object, fields, checkpoint, lookbackMs);
       // Always a fresh query from the checkpoint, never a saved nextRecordsUrl: query locators expire after minutes.
       const pages = paginateByNextUrl<QueryResponse>(http, {
