@@ -20,6 +20,11 @@ export interface SalesforceSandboxOptions {
   autoConsent?: boolean;
   /** PRNG seed for generated data. */
   seed?: number;
+  /**
+   * Field-level security for the integration user, by object: e.g. `{ Contact: ['Birthdate'] }`. Describe leaves these
+   * fields out and SOQL naming one answers 400 INVALID_FIELD, exactly as for a field that does not exist.
+   */
+  hiddenFields?: Record<string, string[]>;
 }
 
 export type ResolvedOptions = Required<SalesforceSandboxOptions>;
@@ -36,6 +41,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   dailyApiLimit: 100_000,
   autoConsent: false,
   seed: 1,
+  hiddenFields: {},
 };
 
 const milliseconds = z.number().int().nonnegative();
@@ -52,4 +58,5 @@ export const optionsSchema = z.strictObject({
   dailyApiLimit: z.number().int().nonnegative().optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
+  hiddenFields: z.record(z.enum(['Contact', 'Account', 'Opportunity']), z.array(z.string().min(1))).optional(),
 });

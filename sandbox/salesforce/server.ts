@@ -62,6 +62,7 @@ function classify(req: Request): { area: RequestArea; kind: string } {
   if (path.startsWith('/services/data/')) {
     const match = /^\/services\/data\/[^/]+\/(query|queryAll)(\/[^/]+)?\/?$/.exec(path);
     if (match) return { area: 'data', kind: match[2] ? 'queryMore' : match[1] };
+    if (/^\/services\/data\/[^/]+\/sobjects\/[^/]+\/describe\/?$/.test(path)) return { area: 'data', kind: 'describe' };
     return { area: 'data', kind: /^\/services\/data\/[^/]+\/limits\/?$/.test(path) ? 'limits' : 'other' };
   }
   if (path === '/services/oauth2/token') {
