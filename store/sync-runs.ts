@@ -12,6 +12,21 @@ export interface InvalidRecordSample {
   problems: string[];
 }
 
+/** One line of a run's activity log: what it did or waited for, and why. */
+export interface RunLogEntry {
+  at: Date;
+  kind: 'fields' | 'page' | 'invalid' | 'retry' | 'wait' | 'failed' | 'mode';
+  message: string;
+}
+
+/** A run's log keeps its first entries: bounded whatever the run's length (its error says how it ended). */
+export const MAX_RUN_LOG_ENTRIES = 100;
+
+/** A `$push` of one log entry, capped (a positive `$slice`, which FerretDB 1.24 and MongoDB both honour). */
+function logPush(entry: Omit<RunLogEntry, 'at'>) {
+  return { log: { $each: [{ at: new Date(), ...entry }], $slice: MAX_RUN_LOG_ENTRIES } };
+}
+
 export interface SyncRunDocument {
   _id: string;
   connectionId: string;
@@ -44,6 +59,12 @@ export interface SyncRunDocument {
   recountNeeded: boolean;
   outcome: RunChanges | null;
   error: { code: string; message: string } | null;
+  /** Fields the sync wanted that the customer's account does not have or hides from the integration user. */
+  missingFields?: string[];
+  /** Why a run asked for as incremental became a full resync (a new sync version, new fields); null otherwise. */
+  fullReason?: string | null;
+  /** A short story of the run, at most MAX_RUN_LOG_ENTRIES entries. */
+  log?: RunLogEntry[];
 }
 
 export type SyncRun = Omit<SyncRunDocument, '_id'> & { runId: string };
@@ -61,6 +82,7 @@ export class SyncRunRepository {
   async begin(
     run: Pick<SyncRunDocument, 'connectionId' | 'integration' | 'provider' | 'model' | 'mode' | 'startCursor' | 'feedSeqAtStart'> & {
       runId: string;
+      fullReason?: string | null;
     },
   ): Promise<SyncRunDocument> {
     const { runId, ...fields } = run;
@@ -84,6 +106,9 @@ export class SyncRunRepository {
       recountNeeded: false,
       outcome: null,
       error: null,
+      missingFields: [],
+      fullReason: fields.fullReason ?? null,
+      log: fields.fullReason ? [{ at: new Date(), kind: 'mode', message: `full resync: ${fields.fullReason}` }] : [],
     };
     try {
       await this.collection.insertOne(doc);
@@ -136,14 +161,29 @@ export class SyncRunRepository {
         'changes.deleted': page.changes.deleted,
       },
     };
-    if (page.invalid.length > 0) {
-      update.$push = { invalidSamples: { $each: page.invalid, $slice: MAX_INVALID_SAMPLES } };
-    }
+    const { added, updated, deleted } = page.changes;
+    const story = `read ${page.recordsRead} records in ${page.providerRequests} requests: ${added} added, ${updated} updated, ${deleted} deleted`;
+    update.$push = {
+      ...logPush({ kind: 'page', message: story }),
+      ...(page.invalid.length > 0 ? { invalidSamples: { $each: page.invalid, $slice: MAX_INVALID_SAMPLES } } : {}),
+    };
     await this.collection.updateOne({ _id: runId }, update);
   }
 
-  async recordRateLimitWait(runId: string): Promise<void> {
-    await this.collection.updateOne({ _id: runId }, { $inc: { rateLimitWaits: 1 } });
+  async recordRateLimitWait(runId: string, reason?: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: runId },
+      { $inc: { rateLimitWaits: 1 }, ...(reason ? { $push: logPush({ kind: 'wait', message: reason }) } : {}) },
+    );
+  }
+
+  /** The fields this run could not read; replaced, not added to, since every slice selects them afresh. */
+  async recordMissingFields(runId: string, missingFields: string[]): Promise<void> {
+    await this.collection.updateOne({ _id: runId }, { $set: { missingFields } });
+  }
+
+  async log(runId: string, kind: RunLogEntry['kind'], message: string): Promise<void> {
+    await this.collection.updateOne({ _id: runId }, { $push: logPush({ kind, message }) });
   }
 
   async addProviderRequests(runId: string, count: number): Promise<void> {
