@@ -58,5 +58,5 @@ export const optionsSchema = z.strictObject({
   dailyApiLimit: z.number().int().nonnegative().optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
-  hiddenFields: z.record(z.enum(['Contact', 'Account', 'Opportunity']), z.array(z.string().min(1))).optional(),
+  hiddenFields: z.partialRecord(z.enum(['Contact', 'Account', 'Opportunity']), z.array(z.string().min(1))).optional(),
 });
