@@ -28,7 +28,7 @@ const isRedirect = (response: ResponseContract): response is RedirectResponseCon
 type ErrorStatus = 404 | 409 | 503;
 
 export interface RouteContract {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** An OpenAPI path template: `/connections/{connectionId}`. */
   path: string;
   summary: string;
@@ -117,6 +117,25 @@ export const routes = {
     params: schemas.integrationKeyParams,
     responses: { 200: { description: 'The integration.', body: schemas.integration } },
     errors: [404],
+  }),
+  updateIntegration: defineRoute({
+    method: 'patch',
+    path: '/integrations/{key}',
+    summary: 'Change an integration: scopes, URLs, extra fields, or rotate its client secret',
+    secured: true,
+    params: schemas.integrationKeyParams,
+    body: schemas.updateIntegrationBody,
+    responses: { 200: { description: 'The integration as it now is (never its secret).', body: schemas.integration } },
+    errors: [404],
+  }),
+  deleteIntegration: defineRoute({
+    method: 'delete',
+    path: '/integrations/{key}',
+    summary: 'Delete an integration no connection uses',
+    secured: true,
+    params: schemas.integrationKeyParams,
+    responses: { 200: { description: 'Deleted.', body: schemas.integrationDeleted } },
+    errors: [404, 409],
   }),
   createConnection: defineRoute({
     method: 'post',
@@ -211,6 +230,15 @@ export const routes = {
     params: schemas.connectionIdParams,
     query: schemas.runsQuery,
     responses: { 200: { description: 'A page of runs.', body: schemas.syncRunList } },
+    errors: [404],
+  }),
+  getRun: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/runs/{runId}',
+    summary: 'One sync run with its activity log',
+    secured: true,
+    params: schemas.runParams,
+    responses: { 200: { description: 'The run.', body: schemas.syncRunDetail } },
     errors: [404],
   }),
   listWebhookDeliveries: defineRoute({
