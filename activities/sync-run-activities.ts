@@ -172,8 +172,23 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   }
 
   return {
+    /**
+     * Starts a run. An incremental run becomes a full resync when what the sync stores changed since the model's
+     * records were last all read (a new sync version, the integration's extra fields): decided here, not in the
+     * workflow, so connections already running pick it up at their next run without a workflow change.
+     */
     async beginSyncRun(input: BeginSyncRunInput): Promise<void> {
       const connection = await store.connections.get(input.connectionId);
+      const integration = await store.integrations.find(connection.integration);
+      const sync = catalog.sync(connection.provider, input.model);
+      const syncVersion = syncVersionOf(sync, integration?.fields?.[input.model] ?? []);
+      const lastComplete = await store.runs.lastCompleteVersion(input.connectionId, input.model);
+      const cursor = connection.syncs[input.model]?.cursor ?? null;
+      const fullReason =
+        input.mode === 'incremental' && cursor !== null && lastComplete !== null && lastComplete !== syncVersion
+          ? whatChanged(lastComplete, syncVersion, input.model)
+          : null;
+      const mode = fullReason ? 'full' : input.mode;
       // Everything written before this run is complete (one writer per feed), so it may all be read.
       const feedSeqAtStart = await store.records.feeds.publishAll(input.connectionId, input.model);
       await store.runs.begin({
@@ -182,12 +197,14 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         integration: connection.integration,
         provider: connection.provider,
         model: input.model,
-        mode: input.mode,
-        startCursor: input.mode === 'full' ? null : (connection.syncs[input.model]?.cursor ?? null),
+        mode,
+        startCursor: mode === 'full' ? null : cursor,
         feedSeqAtStart,
+        syncVersion,
+        fullReason,
       });
       await store.connections.setLastRun(input.connectionId, input.model, input.runId);
-      runLogger(input, input.runId).info({ mode: input.mode, provider: connection.provider }, 'sync run started');
+      runLogger(input, input.runId).info({ mode, fullReason, provider: connection.provider }, 'sync run started');
     },
 
     /**
@@ -281,6 +298,31 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       return summary.added + summary.updated + summary.deleted === 0 ? null : summary;
     },
   };
+}
+
+/**
+ * What a run reads with, as one comparable string: the sync's version, then the integration's extra fields.
+ * Version 1 without extra fields is `1`, what runs from before versions existed are taken to have read.
+ */
+export function syncVersionOf(sync: SyncDefinition, extraFields: readonly string[]): string {
+  const version = String(sync.version ?? 1);
+  const extra = [...new Set(extraFields)].sort();
+  return extra.length === 0 ? version : `${version}+${extra.join(',')}`;
+}
+
+/** Why a run must read everything again, in words for the run's log and the app's webhook. */
+export function whatChanged(before: string, now: string, model: string): string {
+  const [versionBefore, fieldsBefore = ''] = before.split('+');
+  const [versionNow, fieldsNow = ''] = now.split('+');
+  const reasons: string[] = [];
+  if (versionBefore !== versionNow) reasons.push(`the ${model} sync changed (version ${versionBefore} -> ${versionNow})`);
+  const had = new Set(fieldsBefore.split(',').filter(Boolean));
+  const has = new Set(fieldsNow.split(',').filter(Boolean));
+  const added = [...has].filter((field) => !had.has(field));
+  const removed = [...had].filter((field) => !has.has(field));
+  if (added.length > 0) reasons.push(`fields added to the integration: ${added.join(', ')}`);
+  if (removed.length > 0) reasons.push(`fields removed from the integration: ${removed.join(', ')}`);
+  return reasons.join('; ') || 'what the sync stores changed';
 }
 
 /** What the workflow announces about an ended run; `feedSeqAtEnd` stands in if the run did not record its own. */

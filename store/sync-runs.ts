@@ -61,6 +61,10 @@ export interface SyncRunDocument {
   error: { code: string; message: string } | null;
   /** Fields the sync wanted that the customer's account does not have or hides from the integration user. */
   missingFields?: string[];
+  /** What the run read with: the sync's version and the integration's extra fields (see `syncVersionOf`). */
+  syncVersion?: string;
+  /** A full resync or a first sync: it read everything, so its records all have `syncVersion`'s shape. */
+  readsEverything?: boolean;
   /** Why a run asked for as incremental became a full resync (a new sync version, new fields); null otherwise. */
   fullReason?: string | null;
   /** A short story of the run, at most MAX_RUN_LOG_ENTRIES entries. */
@@ -70,6 +74,9 @@ export interface SyncRunDocument {
 export type SyncRun = Omit<SyncRunDocument, '_id'> & { runId: string };
 
 const MAX_INVALID_SAMPLES = 20;
+
+/** What runs stored before sync versions existed read with. */
+export const LEGACY_SYNC_VERSION = '1';
 
 export class SyncRunRepository {
   readonly collection;
@@ -83,6 +90,7 @@ export class SyncRunRepository {
     run: Pick<SyncRunDocument, 'connectionId' | 'integration' | 'provider' | 'model' | 'mode' | 'startCursor' | 'feedSeqAtStart'> & {
       runId: string;
       fullReason?: string | null;
+      syncVersion?: string;
     },
   ): Promise<SyncRunDocument> {
     const { runId, ...fields } = run;
@@ -108,6 +116,7 @@ export class SyncRunRepository {
       error: null,
       missingFields: [],
       fullReason: fields.fullReason ?? null,
+      readsEverything: fields.mode === 'full' || fields.startCursor === null,
       log: fields.fullReason ? [{ at: new Date(), kind: 'mode', message: `full resync: ${fields.fullReason}` }] : [],
     };
     try {
@@ -117,6 +126,21 @@ export class SyncRunRepository {
       if (error instanceof MongoServerError && error.code === 11000) return this.require(runId);
       throw error;
     }
+  }
+
+  /**
+   * The sync version the model's records last all got: that of its latest successful full or first sync. Runs from
+   * before versions existed count as version 1 without extra fields; none at all means the first sync is to come.
+   */
+  async lastCompleteVersion(connectionId: string, model: string): Promise<string | null> {
+    const [latest] = await this.collection
+      .find({ connectionId, model, status: 'succeeded', readsEverything: true }, { projection: { syncVersion: 1 } })
+      .sort({ startedAt: -1 })
+      .limit(1)
+      .toArray();
+    if (latest) return latest.syncVersion ?? LEGACY_SYNC_VERSION;
+    const any = await this.collection.countDocuments({ connectionId, model, status: 'succeeded' }, { limit: 1 });
+    return any > 0 ? LEGACY_SYNC_VERSION : null;
   }
 
   async require(runId: string): Promise<SyncRunDocument> {

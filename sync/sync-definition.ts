@@ -50,6 +50,11 @@ export interface SyncDefinition<Schema extends z.ZodType<Record<string, unknown>
    * `SyncContext.fields`; without it the sync reads what it always reads.
    */
   fields?: FieldList;
+  /**
+   * Bump it when what the sync stores changes (fields, schema, mapping): every connection then runs one full resync
+   * at its next run, so records already stored get the new shape. Absent: 1.
+   */
+  version?: number;
   /** How often the model syncs unless the connection says otherwise (`30s`, `5m`, `1h`). */
   defaultFrequency: string;
   /** Fields that change without the record meaningfully changing; they do not make a record "updated". */
