@@ -23,8 +23,9 @@ export interface RunLogEntry {
 export const MAX_RUN_LOG_ENTRIES = 100;
 
 /** A `$push` of one log entry, capped (a positive `$slice`, which FerretDB 1.24 and MongoDB both honour). */
-function logPush(entry: Omit<RunLogEntry, 'at'>) {
-  return { log: { $each: [{ at: new Date(), ...entry }], $slice: MAX_RUN_LOG_ENTRIES } };
+function logPush(...entries: Omit<RunLogEntry, 'at'>[]) {
+  const at = new Date();
+  return { log: { $each: entries.map((entry) => ({ at, ...entry })), $slice: MAX_RUN_LOG_ENTRIES } };
 }
 
 export interface SyncRunDocument {
@@ -187,8 +188,12 @@ export class SyncRunRepository {
     };
     const { added, updated, deleted } = page.changes;
     const story = `read ${page.recordsRead} records in ${page.providerRequests} requests: ${added} added, ${updated} updated, ${deleted} deleted`;
+    const [firstInvalid] = page.invalid;
+    const invalidStory = firstInvalid
+      ? [{ kind: 'invalid' as const, message: `${page.invalid.length} records failed validation, not stored; first: ${firstInvalid.externalId ?? '(no id)'}: ${firstInvalid.problems.join('; ')}` }]
+      : [];
     update.$push = {
-      ...logPush({ kind: 'page', message: story }),
+      ...logPush({ kind: 'page', message: story }, ...invalidStory),
       ...(page.invalid.length > 0 ? { invalidSamples: { $each: page.invalid, $slice: MAX_INVALID_SAMPLES } } : {}),
     };
     await this.collection.updateOne({ _id: runId }, update);
