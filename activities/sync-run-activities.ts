@@ -154,8 +154,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     if (error instanceof ProviderError) await store.runs.endSlice(runId);
     log.warn({ err: (error as Error).message }, 'sync slice stopped');
     let cause = error;
-    if (error instanceof ProviderError && error.details.providerCode === 'INVALID_FIELD') {
-      // Field-level security changed since the fields were listed: list them again on the retry.
+    const sync = catalog.sync(run.provider, run.model);
+    if (error instanceof ProviderError && error.details.providerCode === 'INVALID_FIELD' && sync.fields && Context.current().info.attempt === 1) {
+      // Field-level security changed since the fields were listed: list them again on the retry (once: a field the
+      // fresh list offers and the query still refuses is the provider's inconsistency, not ours to loop on).
       fieldDiscovery.forget(fieldsKey);
       cause = new ProviderError('transient', `${error.message} (fields are listed again)`, error.details);
     }

@@ -31,9 +31,21 @@ export function validatePage(sync: SyncDefinition, records: readonly unknown[], 
       ? extraFieldProblems(sync, parsed.data, extraKinds)
       : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`);
     if (parsed.success && problems.length === 0) page.valid.push({ externalId: sync.idOf(parsed.data), data: parsed.data });
-    else page.invalid.push({ externalId: sync.rawIdOf?.(raw) ?? null, problems });
+    else page.invalid.push({ externalId: rawIdOf(sync, raw), problems });
   }
   return page;
+}
+
+/** The sync's `rawIdOf`; without one, its `idOf` tried on the raw record, which often reads the id just as well. */
+function rawIdOf(sync: SyncDefinition, raw: unknown): string | null {
+  if (sync.rawIdOf) return sync.rawIdOf(raw);
+  if (typeof raw !== 'object' || raw === null) return null;
+  try {
+    const id = sync.idOf(raw as Record<string, unknown>);
+    return typeof id === 'string' && id !== '' && id !== 'undefined' ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 function extraFieldProblems(sync: SyncDefinition, record: Record<string, unknown>, extraKinds: Record<string, FieldKind>): string[] {
