@@ -36,6 +36,16 @@ const secret = (max: number, description: string) => z.string().min(1).max(max).
 // Requests
 // ---------------------------------------------------------------------------------------------------------------
 
+/** `Tier__c`, `hs_lead_status`, or `*` for every field the account lets the integration user read. */
+const fieldName = z.string().regex(/^(\*|[A-Za-z][A-Za-z0-9_]{0,79})$/, 'must be a field name (letters, digits, "_") or "*"');
+
+const modelFields = z
+  .record(modelName, z.array(fieldName).max(500))
+  .meta({
+    description:
+      'Fields read on top of each model\'s own, by model: `{"contacts": ["Tier__c", "Region__c"]}`, or `["*"]` for every field the account lets the integration user read. Stored with each record; a field the account lacks is reported on the run, never fails it. Changing them backfills every connection once.',
+  });
+
 export const createIntegrationBody = z
   .strictObject({
     key: identifier,
@@ -48,8 +58,22 @@ export const createIntegrationBody = z
     apiBaseUrl: httpUrl
       .optional()
       .meta({ description: "Overrides the provider's API host (a regional data centre, a sandbox). A per-connection host the provider hands out at sign-in, like Salesforce's instance URL, still wins." }),
+    fields: modelFields.optional(),
   })
   .meta({ id: 'CreateIntegrationRequest' });
+
+export const updateIntegrationBody = z
+  .strictObject({
+    clientId: z.string().min(1).max(512).optional(),
+    clientSecret: secret(512, 'A new client secret (rotation); stored encrypted, never returned.').optional(),
+    scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
+    authorizationUrl: httpUrl.optional(),
+    tokenUrl: httpUrl.optional(),
+    apiBaseUrl: httpUrl.nullable().optional().meta({ description: "null: back to the provider's host." }),
+    fields: modelFields.optional().meta({ description: "Replaces the integration's extra fields; models not named lose theirs." }),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })
+  .meta({ id: 'UpdateIntegrationRequest' });
 
 const frequency = z
   .string()
@@ -174,9 +198,13 @@ export const integration = z
     authorizationUrl: z.string(),
     tokenUrl: z.string(),
     apiBaseUrl: z.string().nullable().meta({ description: "The API host for every connection; null when each connection's sign-in names its own." }),
+    fields: z.record(z.string(), z.array(z.string())).meta({ description: "Fields read on top of each model's own, by model." }),
     createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'Integration', description: 'A provider app registered once to connect many customer accounts; without its client secret.' });
+
+export const integrationDeleted = z.object({ key: z.string(), deleted: z.literal(true) }).meta({ id: 'IntegrationDeleted' });
 
 export const integrationList = z.object({ integrations: z.array(integration) }).meta({ id: 'IntegrationList' });
 
@@ -202,8 +230,22 @@ export const syncRun = z
     updated: count.nullable().meta({ description: 'Records whose content changed; live while running.' }),
     deleted: count.nullable().meta({ description: 'Records deleted at the provider; live while running.' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    missingFields: z
+      .array(z.string())
+      .meta({ description: "Fields the sync wanted that the customer's account does not have or hides from the integration user: not read, not a failure." }),
+    fullReason: z.string().nullable().meta({ description: 'Why this run is a full resync when one was not asked for (a new sync version, new fields).' }),
   })
   .meta({ id: 'SyncRun' });
+
+export const runParams = z.strictObject({ connectionId: identifier, runId: z.string().min(1).max(300) });
+
+export const syncRunDetail = syncRun
+  .extend({
+    log: z
+      .array(z.object({ at: timestamp, kind: z.string(), message: z.string() }))
+      .meta({ description: "The run's activity log, oldest first and at most 100 entries: pages, retries and waits with their reasons, fields it could not read." }),
+  })
+  .meta({ id: 'SyncRunDetail' });
 
 export const syncRunList = z
   .object({

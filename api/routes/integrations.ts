@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import { UrlRefusedError } from '../../security/provider-urls';
+import type { ProviderDefinition } from '../../providers/provider-definition';
 import type { Store } from '../../store/store';
 import { implement } from '../openapi';
 
@@ -33,6 +34,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
         authorizationUrl: body.authorizationUrl ?? provider.oauth.authorizationUrl,
         tokenUrl: body.tokenUrl ?? provider.oauth.tokenUrl,
         apiBaseUrl: body.apiBaseUrl ?? provider.api.baseUrl ?? null,
+        fields: checkedFields(provider, body.fields),
       });
       return { status: 201, body: integration };
     },
@@ -40,6 +42,38 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
     listIntegrations: async () => ({ status: 200, body: { integrations: await store.integrations.list() } }),
 
     getIntegration: async ({ params }) => ({ status: 200, body: await store.integrations.get(params.key) }),
+
+    updateIntegration: async ({ params, body }) => {
+      const current = await store.integrations.get(params.key);
+      const provider = catalog.get(current.provider);
+      const { apiBaseUrl, fields, ...rest } = body;
+      const updated = await store.integrations.update(params.key, {
+        ...rest,
+        ...(apiBaseUrl !== undefined ? { apiBaseUrl: apiBaseUrl ?? provider.api.baseUrl ?? null } : {}),
+        ...(fields !== undefined ? { fields: checkedFields(provider, fields) } : {}),
+      });
+      return { status: 200, body: updated };
+    },
+
+    deleteIntegration: async ({ params }) => {
+      await store.integrations.get(params.key);
+      const using = await store.connections.list({ integration: params.key }, 1);
+      if (using.length > 0) throw new AppError('conflict', `integration "${params.key}" is used by connections (e.g. "${using[0].connectionId}"); delete them first`);
+      await store.integrations.delete(params.key);
+      return { status: 200, body: { key: params.key, deleted: true as const } };
+    },
   });
   return router;
+}
+
+/** Extra fields may only name the provider's models; a list is kept in its order, without repeats. */
+function checkedFields(provider: ProviderDefinition, fields: Record<string, string[]> | undefined): Record<string, string[]> {
+  const checked: Record<string, string[]> = {};
+  for (const [model, names] of Object.entries(fields ?? {})) {
+    const sync = provider.syncs.find((candidate) => candidate.model === model);
+    if (!sync) throw AppError.invalid(`body.fields.${model}`, `${provider.displayName} has no model "${model}"; it has ${provider.syncs.map((s) => s.model).join(', ')}`);
+    if (!sync.fields) throw AppError.invalid(`body.fields.${model}`, `the ${model} sync reads a fixed set of fields`);
+    checked[model] = [...new Set(names)];
+  }
+  return checked;
 }

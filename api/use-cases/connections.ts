@@ -245,6 +245,8 @@ export function toRunView(run: SyncRun): RunView {
     updated: run.outcome?.updated ?? run.changes?.updated ?? null,
     deleted: run.outcome?.deleted ?? run.changes?.deleted ?? null,
     error: run.error,
+    missingFields: run.missingFields ?? [],
+    fullReason: run.fullReason ?? null,
   };
 }
 

@@ -27,6 +27,11 @@ export interface SalesforceSandboxOptions {
    */
   reportedInstanceUrl?: string;
   nextRecordsOrigin?: string;
+  /**
+   * Field-level security for the integration user, by object: e.g. `{ Contact: ['Birthdate'] }`. Describe leaves these
+   * fields out and SOQL naming one answers 400 INVALID_FIELD, exactly as for a field that does not exist.
+   */
+  hiddenFields?: Record<string, string[]>;
 }
 
 export type ResolvedOptions = Required<SalesforceSandboxOptions>;
@@ -45,6 +50,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   seed: 1,
   reportedInstanceUrl: '',
   nextRecordsOrigin: '',
+  hiddenFields: {},
 };
 
 const milliseconds = z.number().int().nonnegative();
@@ -63,4 +69,5 @@ export const optionsSchema = z.strictObject({
   seed: z.number().int().optional(),
   reportedInstanceUrl: z.union([z.literal(''), z.url()]).optional(),
   nextRecordsOrigin: z.union([z.literal(''), z.url()]).optional(),
+  hiddenFields: z.partialRecord(z.enum(['Contact', 'Account', 'Opportunity']), z.array(z.string().min(1))).optional(),
 });

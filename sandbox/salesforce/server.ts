@@ -40,6 +40,8 @@ export interface SalesforceSandbox {
   delete(object: SalesforceObject, id: string): void;
   /** Hard-deletes recycled rows, as Salesforce does after 15 days. */
   purgeRecycleBin(): void;
+  /** Changes from now on are stamped `ms` later, as if that much time had passed. */
+  advanceClock(ms: number): void;
   /** The truth, sorted by Id, without `attributes`. */
   records(object: SalesforceObject, opts?: { includeDeleted?: boolean }): SalesforceRecord[];
   /** As if a user completed OAuth. `refreshToken` is '' when the scope grants none. */
@@ -60,6 +62,7 @@ function classify(req: Request): { area: RequestArea; kind: string } {
   if (path.startsWith('/services/data/')) {
     const match = /^\/services\/data\/[^/]+\/(query|queryAll)(\/[^/]+)?\/?$/.exec(path);
     if (match) return { area: 'data', kind: match[2] ? 'queryMore' : match[1] };
+    if (/^\/services\/data\/[^/]+\/sobjects\/[^/]+\/describe\/?$/.test(path)) return { area: 'data', kind: 'describe' };
     return { area: 'data', kind: /^\/services\/data\/[^/]+\/limits\/?$/.test(path) ? 'limits' : 'other' };
   }
   if (path === '/services/oauth2/token') {
@@ -108,6 +111,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     touch: (object, id) => org.touch(object, id),
     delete: (object, id) => org.delete(object, id),
     purgeRecycleBin: () => org.purgeRecycleBin(),
+    advanceClock: (ms) => org.advanceClock(ms),
     records: (object, opts) => org.records(object, opts),
     issueGrant(opts = {}) {
       const scope = opts.scope ?? 'api refresh_token';
@@ -148,6 +152,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     }
     next();
   });
+  app.use(faults.holdMiddleware());
   app.use(faults.middleware());
   app.use('/services/oauth2', oauthRoutes(context));
   app.use('/services/data', dataRoutes(context));

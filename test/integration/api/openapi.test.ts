@@ -145,7 +145,8 @@ describe('the OpenAPI document', () => {
       }
     };
     visit(document);
-    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'refreshToken', 'token']);
+    // clientSecret twice: registering an integration and rotating its secret.
+    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'clientSecret', 'refreshToken', 'token']);
     for (const [name, secret] of secrets) expect([name, secret]).toEqual([name, expect.objectContaining(name === 'token' ? { readOnly: true } : { writeOnly: true })]);
     for (const [, secret] of secrets) expect(secret).not.toHaveProperty('default');
     expect(document.components.schemas.ConnectSession).toMatchObject({ properties: { token: { readOnly: true } } });
@@ -181,6 +182,7 @@ describe('the OpenAPI document', () => {
     );
     expectDocumented('listIntegrations', await call('GET', '/integrations'));
     expectDocumented('getIntegration', await call('GET', '/integrations/second-app'));
+    expectDocumented('updateIntegration', await call('PATCH', '/integrations/second-app', { clientSecret: 'rotated-secret', fields: { contacts: ['Tier__c'] } }));
     expectDocumented('listConnections', await call('GET', '/connections?integration=salesforce-sandbox&limit=10'));
 
     // Wait for real history: finished runs with counts, and webhook deliveries with the receiver's status.
@@ -196,7 +198,9 @@ describe('the OpenAPI document', () => {
     const described = await call('GET', '/connections/acme');
     expect(described.body.syncs.contacts.lastRun.finishedAt).toEqual(expect.any(String));
     expectDocumented('getConnection', described);
-    expectDocumented('listRuns', await call('GET', '/connections/acme/runs?limit=1'));
+    const runs = await call('GET', '/connections/acme/runs?limit=1');
+    expectDocumented('listRuns', runs);
+    expectDocumented('getRun', await call('GET', `/connections/acme/runs/${encodeURIComponent(runs.body.runs[0].runId)}`));
     expectDocumented('listWebhookDeliveries', await call('GET', '/connections/acme/webhook-deliveries'));
     const page = await call('GET', '/records?connectionId=acme&model=contacts&limit=5');
     expect(page.body.records).toHaveLength(5);
@@ -218,10 +222,16 @@ describe('the OpenAPI document', () => {
     expect(callback.headers.get('content-type')).toMatch(/^text\/html/);
     expectDocumented('oauthCallback', { status: callback.status, body: await callback.text() });
     expectDocumented('deleteConnection', await call('DELETE', '/connections/browser-connected'));
+    expectDocumented('deleteIntegration', await call('DELETE', '/integrations/second-app'));
 
     // The error answers each operation documents, in their documented shapes.
     expectDocumented('createIntegration', await call('POST', '/integrations', { key: 'second-app', provider: 'salesforce', clientId: 'id', clientSecret: 'x' }));
     expectDocumented('getIntegration', await call('GET', '/integrations/nobody'));
+    expectDocumented('updateIntegration', await call('PATCH', '/integrations/nobody', { scopes: ['api'] }));
+    expectDocumented('updateIntegration', await call('PATCH', '/integrations/salesforce-sandbox', {}));
+    expectDocumented('deleteIntegration', await call('DELETE', '/integrations/salesforce-sandbox'));
+    expectDocumented('deleteIntegration', await call('DELETE', '/integrations/nobody'));
+    expectDocumented('getRun', await call('GET', '/connections/acme/runs/nobody'));
     expectDocumented('getConnection', await call('GET', '/connections/nobody'));
     expectDocumented('listRuns', await call('GET', '/connections/nobody/runs'));
     expectDocumented('listWebhookDeliveries', await call('GET', '/connections/nobody/webhook-deliveries'));
