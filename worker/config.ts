@@ -10,6 +10,11 @@ const workerSettings = {
   TRIBUTARY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(10),
   TRIBUTARY_MAX_SLICE_SECONDS: z.coerce.number().int().positive().default(300),
+  /**
+   * After SIGTERM, how long a running sync slice may take to store and checkpoint the page it is reading before it is
+   * cancelled (and that page read again by the next worker). Keep it below the orchestrator's kill timeout.
+   */
+  TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(20),
   /** A pre-built workflow bundle (tests, containers); without it the worker bundles at start. */
   TRIBUTARY_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /**

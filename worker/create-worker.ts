@@ -9,6 +9,8 @@ export interface TributaryWorkerOptions {
   dependencies: ActivityDependencies;
   /** A pre-built bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
+  /** How long in-flight activities may run on after shutdown begins before they are cancelled (SDK default: 0). */
+  shutdownGraceTimeMs?: number;
 }
 
 export async function createTributaryWorker(options: TributaryWorkerOptions): Promise<Worker> {
@@ -20,5 +22,6 @@ export async function createTributaryWorker(options: TributaryWorkerOptions): Pr
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(options.dependencies),
+    ...(options.shutdownGraceTimeMs === undefined ? {} : { shutdownGraceTime: options.shutdownGraceTimeMs }),
   });
 }

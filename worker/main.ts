@@ -22,12 +22,17 @@ async function main(): Promise<void> {
   const store = createStore(database.db, new CredentialCipher(config.TRIBUTARY_ENCRYPTION_KEYS));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const metrics = new WorkerMetrics();
+  // The runtime shuts the worker down on these signals; activities also need to know, to hand back early.
+  const stopping = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort(signal));
   const worker = await createTributaryWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TRIBUTARY_TASK_QUEUE,
     workflowBundlePath: config.TRIBUTARY_WORKFLOW_BUNDLE,
+    shutdownGraceTimeMs: config.TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     dependencies: {
+      stopping: stopping.signal,
       store,
       catalog: withOperatorLimits(providerCatalog, config),
       logger,
@@ -59,7 +64,7 @@ async function main(): Promise<void> {
         });
   logger.info({ taskQueue: config.TRIBUTARY_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, status: status?.url ?? null }, 'worker started');
   try {
-    await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are handed back
+    await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are finished or handed back
   } finally {
     await status?.close();
     await connection.close();
