@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type {
   BeginSyncRunInput,
+  BeginSyncRunResult,
   FailSyncRunInput,
   FinishSyncRunInput,
   SyncRunSummary,
@@ -36,7 +37,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   }
 
   return {
-    async beginSyncRun(input: BeginSyncRunInput): Promise<void> {
+    async beginSyncRun(input: BeginSyncRunInput): Promise<BeginSyncRunResult | undefined> {
       const connection = await store.connections.get(input.connectionId);
       // Everything written before this run is complete (one writer per feed), so it may all be read.
       const feedSeqAtStart = await store.records.feeds.publishAll(input.connectionId, input.model);
@@ -52,6 +53,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       });
       await store.connections.setLastRun(input.connectionId, input.model, input.runId);
       runLogger(input, input.runId).info({ mode: input.mode, provider: connection.provider }, 'sync run started');
+      const current = settings.workflow ?? input.settings;
+      return current ? { settings: current } : undefined;
     },
 
     /**

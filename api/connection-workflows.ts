@@ -1,9 +1,9 @@
 // The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
+import type { ConnectionChange, ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
-import { connectionWorkflow, reauthorizedSignal, syncRequestedSignal } from '../workflows';
+import { connectionChangedSignal, connectionWorkflow, deleteRequestedSignal, reauthorizedSignal, syncRequestedSignal } from '../workflows';
 
 export class ConnectionWorkflows {
   constructor(
@@ -54,7 +54,46 @@ export class ConnectionWorkflows {
     }
   }
 
-  async terminate(connectionId: string, reason: string): Promise<void> {
-    await this.client.workflow.getHandle(this.workflowId(connectionId)).terminate(reason);
+  /** False when no workflow runs for the connection (the change is stored; there is nothing to tell). */
+  async change(connectionId: string, change: ConnectionChange): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(connectionChangedSignal, change);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Asks the connection's workflow to stop its runs and end once none of them writes any more, and waits up to
+   * `waitMs`. `stopped`: it did. `not-running`: there was none. `terminated`: it did not end in time (no worker, or a
+   * worker of a release that cannot delete) and was terminated; a slice still running somewhere stops at its next
+   * page, when it finds its run gone.
+   */
+  async stopForDelete(connectionId: string, waitMs: number): Promise<'stopped' | 'not-running' | 'terminated'> {
+    const handle = this.client.workflow.getHandle(this.workflowId(connectionId));
+    try {
+      await handle.signal(deleteRequestedSignal);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return 'not-running';
+      throw error;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), waitMs);
+    });
+    try {
+      const outcome = await Promise.race([handle.result().then(() => 'ended' as const, () => 'ended' as const), timedOut]);
+      if (outcome === 'ended') return 'stopped';
+    } finally {
+      clearTimeout(timer);
+    }
+    try {
+      await handle.terminate('connection deleted: the workflow did not stop in time');
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    return 'terminated';
   }
 }

@@ -1,5 +1,6 @@
 // The API process: validates config, connects to MongoDB and Temporal, serves HTTP until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
+import { workflowSettingsOf } from '../config/shared-settings';
 import { providerCatalog } from '../providers/catalog';
 import { createLogger } from '../observability/logger';
 import { CredentialCipher } from '../security/credential-cipher';
@@ -20,13 +21,7 @@ async function main(): Promise<void> {
   if (backfilled > 0) logger.info({ records: backfilled }, 'changes feed buckets backfilled');
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const workflows = new ConnectionWorkflows(temporal, config.TRIBUTARY_TASK_QUEUE, {
-    heartbeatTimeoutMs: config.TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS * 1000,
-    sliceTimeoutMs: config.TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS * 1000,
-    refreshRetryForMs: config.TRIBUTARY_REFRESH_RETRY_SECONDS * 1000,
-    webhookRetryForMs: config.TRIBUTARY_WEBHOOK_RETRY_HOURS * 3_600_000,
-    continueAsNewAfterEvents: 10_000,
-  }, config.TRIBUTARY_WORKFLOW_ID_PREFIX);
+  const workflows = new ConnectionWorkflows(temporal, config.TRIBUTARY_TASK_QUEUE, workflowSettingsOf(config), config.TRIBUTARY_WORKFLOW_ID_PREFIX);
   const app = createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey: config.TRIBUTARY_SECRET_KEY, logger, publicUrl: config.TRIBUTARY_PUBLIC_URL });
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');

@@ -28,7 +28,7 @@ const isRedirect = (response: ResponseContract): response is RedirectResponseCon
 type ErrorStatus = 404 | 409 | 503;
 
 export interface RouteContract {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** An OpenAPI path template: `/connections/{connectionId}`. */
   path: string;
   summary: string;
@@ -184,10 +184,20 @@ export const routes = {
     responses: { 200: { description: 'The connection.', body: schemas.connection } },
     errors: [404],
   }),
+  updateConnection: defineRoute({
+    method: 'patch',
+    path: '/connections/{connectionId}',
+    summary: 'Pause or resume it, enable or disable models, change frequencies, set metadata; the running workflow follows at once',
+    secured: true,
+    params: schemas.connectionIdParams,
+    body: schemas.updateConnectionBody,
+    responses: { 200: { description: 'The connection as changed.', body: schemas.connection } },
+    errors: [404, 409],
+  }),
   deleteConnection: defineRoute({
     method: 'delete',
     path: '/connections/{connectionId}',
-    summary: "Delete a connection: end its workflow and remove its records, changes feeds, runs and webhook deliveries",
+    summary: "Delete a connection: its workflow stops every run, then its records, changes feeds, runs and webhook deliveries are removed",
     secured: true,
     params: schemas.connectionIdParams,
     responses: { 200: { description: 'Deleted.', body: schemas.connectionDeleted } },

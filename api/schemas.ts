@@ -25,7 +25,7 @@ export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
   encode: (date) => date.toISOString(),
 });
 
-export const connectionStatus = z.enum(['active', 'auth_error', 'rate_limited']);
+export const connectionStatus = z.enum(['active', 'auth_error', 'rate_limited', 'degraded', 'paused']);
 export const syncMode = z.enum(['incremental', 'full']);
 export const recordAction = z.enum(['added', 'updated', 'deleted']);
 
@@ -71,6 +71,30 @@ export const createConnectionBody = z
       .meta({ description: "Models to sync and how often; every model of the provider at its default frequency when absent." }),
   })
   .meta({ id: 'CreateConnectionRequest' });
+
+/** Free JSON the app keeps with a connection; bounded, because it is read on every webhook delivery. */
+const connectionMetadata = z
+  .record(z.string().max(128), z.json())
+  .refine((value) => JSON.stringify(value).length <= 16_384, 'must be at most 16 KiB as JSON')
+  .meta({ description: 'Free JSON the app keeps with the connection (at most 16 KiB): returned by GET and carried in every webhook.' });
+
+export const updateConnectionBody = z
+  .strictObject({
+    paused: z.boolean().optional().meta({ description: 'Pause the whole connection: no sync runs and no token refreshes until resumed.' }),
+    metadata: connectionMetadata.nullable().optional(),
+    syncs: z
+      .record(
+        modelName,
+        z.strictObject({
+          enabled: z.boolean().optional().meta({ description: 'Enable a model of the provider (including one added after the connection was made) or disable it.' }),
+          frequency: frequency.optional(),
+          paused: z.boolean().optional().meta({ description: 'Pause this model only; a run in flight stops at its next page boundary and resumes when unpaused.' }),
+        }),
+      )
+      .optional(),
+  })
+  .refine((body) => body.paused !== undefined || body.metadata !== undefined || body.syncs !== undefined, 'must change at least one of paused, metadata, syncs')
+  .meta({ id: 'UpdateConnectionRequest' });
 
 export const createConnectSessionBody = z
   .strictObject({
@@ -206,7 +230,12 @@ export const connection = z
       refreshCount: count,
       lastError: z.string().nullable(),
     }),
-    syncs: z.record(z.string(), z.object({ frequency: z.string(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() })),
+    paused: z.boolean(),
+    metadata: z.record(z.string(), z.json()).nullable(),
+    syncs: z.record(
+      z.string(),
+      z.object({ frequency: z.string(), paused: z.boolean(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() }),
+    ),
   })
   .meta({ id: 'Connection', description: "A customer account of an integration: its status, credential state and each model's schedule and last run." });
 

@@ -1,5 +1,6 @@
 // Settings that both the API and the worker read from the environment, as zod fragments.
 import { z } from 'zod';
+import type { WorkflowSettings } from '../contracts/connection-workflow-messages';
 
 export const temporalSettings = {
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -38,6 +39,45 @@ export const encryptionSettings = {
       return keys;
     }),
 };
+
+/**
+ * How connection workflows behave (timeouts, retry horizons, history length). Read by the API when it starts a
+ * workflow and by the worker, whose values a running workflow adopts at each run start and continue-as-new: change
+ * them on the workers and live connections follow without being restarted.
+ */
+export const workflowSettings = {
+  TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(60),
+  TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(900),
+  TRIBUTARY_REFRESH_RETRY_SECONDS: z.coerce.number().int().positive().default(600),
+  TRIBUTARY_WEBHOOK_RETRY_HOURS: z.coerce.number().positive().default(24),
+  TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: z.coerce.number().int().min(100).max(40_000).default(10_000),
+  TRIBUTARY_DEGRADED_NOTICE_SECONDS: z.coerce.number().int().positive().default(900),
+};
+
+type WorkflowSettingsConfig = { [K in keyof typeof workflowSettings]: z.output<(typeof workflowSettings)[K]> };
+
+export function workflowSettingsOf(config: WorkflowSettingsConfig): WorkflowSettings {
+  return {
+    heartbeatTimeoutMs: config.TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS * 1000,
+    sliceTimeoutMs: config.TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS * 1000,
+    refreshRetryForMs: config.TRIBUTARY_REFRESH_RETRY_SECONDS * 1000,
+    webhookRetryForMs: config.TRIBUTARY_WEBHOOK_RETRY_HOURS * 3_600_000,
+    continueAsNewAfterEvents: config.TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS,
+    degradedNoticeAfterMs: config.TRIBUTARY_DEGRADED_NOTICE_SECONDS * 1000,
+  };
+}
+
+/** The same settings as environment variables, for a worker process started with a test's or the bench's values. */
+export function workflowSettingsEnv(settings: WorkflowSettings): Record<string, string> {
+  return {
+    TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: String(Math.ceil(settings.heartbeatTimeoutMs / 1000)),
+    TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: String(Math.ceil(settings.sliceTimeoutMs / 1000)),
+    TRIBUTARY_REFRESH_RETRY_SECONDS: String(Math.ceil(settings.refreshRetryForMs / 1000)),
+    TRIBUTARY_WEBHOOK_RETRY_HOURS: String(settings.webhookRetryForMs / 3_600_000),
+    TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: String(settings.continueAsNewAfterEvents),
+    TRIBUTARY_DEGRADED_NOTICE_SECONDS: String(Math.ceil((settings.degradedNoticeAfterMs ?? 900_000) / 1000)),
+  };
+}
 
 /** Parses `process.env` once at start-up; a bad value stops the process with a message naming each variable. */
 export function parseSettings<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {

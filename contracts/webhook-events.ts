@@ -17,6 +17,8 @@ export interface SyncWebhookEvent {
   invalidRecords: number;
   startedAt: string;
   finishedAt: string;
+  /** The app's own metadata of the connection (`PATCH /connections/:id`), as it is when the event is delivered. */
+  metadata?: Record<string, unknown> | null;
   /** Where to fetch exactly these changes: GET /records?connectionId=…&model=…&cursor=<cursor> until nextCursor reaches endCursor. */
   changes: { cursor: string; endCursor: string; path: string };
 }
@@ -30,6 +32,8 @@ export interface AuthWebhookEvent {
   success: boolean;
   error: string | null;
   at: string;
+  /** The app's own metadata of the connection, as it is when the event is delivered. */
+  metadata?: Record<string, unknown> | null;
 }
 
 export type WebhookEvent = SyncWebhookEvent | AuthWebhookEvent;

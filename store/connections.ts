@@ -1,11 +1,12 @@
 // Stores connections: one customer account of one integration, its sealed credentials, schedule and incremental cursors.
 import { MongoServerError, type Db } from 'mongodb';
+import type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 import { AppError } from '../errors/app-error';
 import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
 import type { Checkpoint } from '../sync/checkpoint';
 import { COLLECTIONS } from './database';
 
-export type ConnectionStatus = 'active' | 'auth_error' | 'rate_limited';
+export type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 
 /** The secret part of a connection; lives only sealed in MongoDB and in activity memory. */
 export interface ConnectionCredentials {
@@ -21,6 +22,8 @@ export interface ModelSchedule {
   cursor: Checkpoint | null;
   nextRunAt: Date | null;
   lastRunId: string | null;
+  /** Paused by the app (absent: not paused). */
+  paused?: boolean;
 }
 
 export interface CredentialState {
@@ -48,8 +51,21 @@ export interface ConnectionDocument {
   credentials: SealedSecret;
   credentialState: CredentialState;
   syncs: Record<string, ModelSchedule>;
+  /** Paused by the app: no runs, no refreshes (absent: not paused). */
+  paused?: boolean;
+  /** The app's own JSON about this connection, returned as is. */
+  metadata?: Record<string, unknown> | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** What `PATCH /connections/:id` changes, already validated against the provider's models. */
+export interface ConnectionUpdate {
+  paused?: boolean;
+  metadata?: Record<string, unknown> | null;
+  addModels?: Record<string, { frequency: string; frequencyMs: number }>;
+  removeModels?: string[];
+  models?: Record<string, { frequency?: string; frequencyMs?: number; paused?: boolean }>;
 }
 
 export type Connection = Omit<ConnectionDocument, '_id' | 'credentials'> & { connectionId: string };
@@ -118,6 +134,24 @@ export class ConnectionRepository {
     if (filter.status) query.status = filter.status;
     const docs = await this.collection.find(query, { projection: { credentials: 0 } }).sort({ _id: 1 }).limit(limit).toArray();
     return docs.map((d) => toConnection(d as ConnectionDocument));
+  }
+
+  /** Applies an update with one `$set`/`$unset`; model names are validated identifiers, safe in dotted paths. */
+  async update(connectionId: string, update: ConnectionUpdate): Promise<Connection> {
+    const set: Record<string, unknown> = { updatedAt: new Date() };
+    const unset: Record<string, ''> = {};
+    if (update.paused !== undefined) set.paused = update.paused;
+    if (update.metadata !== undefined) set.metadata = update.metadata;
+    for (const [model, schedule] of Object.entries(update.addModels ?? {})) {
+      set[`syncs.${model}`] = { ...schedule, cursor: null, nextRunAt: new Date(), lastRunId: null, paused: false };
+    }
+    for (const model of update.removeModels ?? []) unset[`syncs.${model}`] = '';
+    for (const [model, change] of Object.entries(update.models ?? {})) {
+      for (const [field, value] of Object.entries(change)) if (value !== undefined) set[`syncs.${model}.${field}`] = value;
+    }
+    const result = await this.collection.updateOne({ _id: connectionId }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+    if (result.matchedCount === 0) throw AppError.notFound('connection', connectionId);
+    return this.get(connectionId);
   }
 
   async delete(connectionId: string): Promise<boolean> {

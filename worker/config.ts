@@ -1,11 +1,12 @@
 // The worker's configuration, parsed once from the environment; a bad value stops the worker with a clear message.
 import { z } from 'zod';
-import { databaseSettings, encryptionSettings, parseSettings, temporalSettings } from '../config/shared-settings';
+import { databaseSettings, encryptionSettings, parseSettings, temporalSettings, workflowSettings } from '../config/shared-settings';
 
 const workerSettings = {
   ...temporalSettings,
   ...databaseSettings,
   ...encryptionSettings,
+  ...workflowSettings,
   TRIBUTARY_WEBHOOK_URL: z.url().optional(),
   TRIBUTARY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(10),

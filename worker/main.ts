@@ -1,6 +1,7 @@
 // The worker process: runs connection workflows and their activities until SIGINT/SIGTERM, with an optional status server.
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { workflowSettingsOf } from '../config/shared-settings';
 import { providerCatalog } from '../providers/catalog';
 import { createLogger } from '../observability/logger';
 import { WorkerMetrics } from '../observability/metrics';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
         webhookSecret: config.TRIBUTARY_WEBHOOK_SECRET ?? null,
         webhookTimeoutMs: config.TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS * 1000,
         maxSliceMs: config.TRIBUTARY_MAX_SLICE_SECONDS * 1000,
+        workflow: workflowSettingsOf(config),
       },
     },
   });

@@ -16,6 +16,8 @@ export function connectionRoutes(connections: ConnectionUseCases, store: Store):
 
     getConnection: async ({ params }) => ({ status: 200, body: await connections.describe(params.connectionId) }),
 
+    updateConnection: async ({ params, body }) => ({ status: 200, body: await connections.update(params.connectionId, body) }),
+
     deleteConnection: async ({ params }) => ({ status: 200, body: await connections.delete(params.connectionId) }),
 
     requestSync: async ({ params, body }) => ({

@@ -2,18 +2,21 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { SyncMode } from '../../contracts/activity-messages';
-import type { ModelState } from '../../contracts/connection-workflow-messages';
+import type { ConnectionChange, ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
-import type { Connection, ConnectionCredentials } from '../../store/connections';
+import { removeConnectionData } from '../../store/connection-data';
+import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../store/connections';
 import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
 import type { z } from 'zod';
 import type { ConnectionWorkflows } from '../connection-workflows';
-import type { connection as connectionSchema, credentialState, syncRun } from '../schemas';
+import type { connection as connectionSchema, credentialState, syncRun, updateConnectionBody } from '../schemas';
 
 type CredentialState = z.output<typeof credentialState>;
+
+export type UpdateConnectionInput = z.output<typeof updateConnectionBody>;
 
 export interface CreateConnectionInput {
   connectionId: string;
@@ -22,6 +25,8 @@ export interface CreateConnectionInput {
   syncs?: Record<string, { frequency: string }>;
 }
 
+/** How long a delete waits for the connection's workflow to stop its runs before terminating it. */
+const DELETE_WAIT_MS = 30_000;
 /** A create or delete holds its connection's lock at most this long if its process dies holding it. */
 const LOCK_LEASE_MS = 60_000;
 /** How long a create or delete waits for another one of the same connection to finish before answering 409. */
@@ -90,25 +95,61 @@ export class ConnectionUseCases {
   }
 
   /**
-   * Ends the connection's workflow, then removes its runs, records, changes feeds and delivery history, and the
+   * Asks the connection's workflow to stop: it cancels its runs and ends once none of them writes any more (or is
+   * terminated if it does not end in time). Then its runs, records, changes feeds and delivery history go, and the
    * connection last: a delete that fails half-way leaves the connection there to delete again. Under the
    * connection's lock, so a racing create either comes before (and is deleted) or after (and starts afresh).
-   * Runs go before records: a sync slice still running on a worker checks its run before writing each page.
    */
   async delete(connectionId: string): Promise<{ connectionId: string; deleted: true }> {
     return this.exclusively(connectionId, async () => {
       const connection = await this.store.connections.get(connectionId);
-      try {
-        await this.workflows.terminate(connectionId, 'connection deleted');
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error; // already ended: nothing to stop
-      }
-      await this.store.runs.deleteForConnection(connectionId);
-      await this.store.records.deleteForConnection(connectionId, Object.keys(connection.syncs));
-      await this.store.webhookDeliveries.deleteForConnection(connectionId);
+      await this.workflows.stopForDelete(connectionId, DELETE_WAIT_MS);
+      await removeConnectionData(this.store, connectionId, Object.keys(connection.syncs));
       await this.store.connections.delete(connectionId);
       return { connectionId, deleted: true as const };
     });
+  }
+
+  /**
+   * Stores the change first (so GET and a restarted workflow see it), then tells the running workflow, which applies
+   * it at once. Every model named must exist at the provider; a model can be enabled after the connection was made.
+   */
+  async update(connectionId: string, body: UpdateConnectionInput): Promise<ConnectionView> {
+    const connection = await this.store.connections.get(connectionId);
+    const provider = this.catalog.get(connection.provider);
+    const update: ConnectionUpdate = { paused: body.paused, metadata: body.metadata };
+    const change: ConnectionChange = { paused: body.paused, models: {} };
+    for (const [model, wanted] of Object.entries(body.syncs ?? {})) {
+      const definition = provider.syncs.find((s) => s.model === model);
+      if (!definition) throw AppError.invalid(`body.syncs.${model}`, `${provider.displayName} has no model "${model}"`);
+      const current = Object.hasOwn(connection.syncs, model) ? connection.syncs[model] : undefined;
+      const frequency = wanted.frequency ?? current?.frequency ?? definition.defaultFrequency;
+      const frequencyMs = parseDuration(frequency) as number;
+      if (wanted.enabled === false) {
+        if (!current) continue;
+        (update.removeModels ??= []).push(model);
+        (change.models as NonNullable<ConnectionChange['models']>)[model] = { enabled: false };
+      } else if (!current) {
+        if (wanted.enabled !== true) throw AppError.invalid(`body.syncs.${model}`, `"${model}" is not enabled on this connection; set enabled: true`);
+        (update.addModels ??= {})[model] = { frequency, frequencyMs };
+        if (wanted.paused !== undefined) (update.models ??= {})[model] = { paused: wanted.paused };
+        (change.models as NonNullable<ConnectionChange['models']>)[model] = { enabled: true, frequencyMs, paused: wanted.paused };
+      } else {
+        (update.models ??= {})[model] = { frequency: wanted.frequency, frequencyMs: wanted.frequency ? frequencyMs : undefined, paused: wanted.paused };
+        (change.models as NonNullable<ConnectionChange['models']>)[model] = { enabled: true, frequencyMs: wanted.frequency ? frequencyMs : undefined, paused: wanted.paused };
+      }
+    }
+    const remaining = Object.keys(connection.syncs).filter((m) => !update.removeModels?.includes(m)).length + Object.keys(update.addModels ?? {}).length;
+    if (remaining === 0) throw AppError.invalid('body.syncs', 'a connection keeps at least one model; delete the connection instead');
+    if (body.paused !== undefined) {
+      // The stored status follows at once; the workflow sets it again itself (and its search attribute).
+      update.paused = body.paused;
+    }
+    await this.store.connections.update(connectionId, update);
+    if (body.paused === true) await this.store.connections.setStatus(connectionId, 'paused', 'paused by the app');
+    if (body.paused === false && connection.status === 'paused') await this.store.connections.setStatus(connectionId, 'active', null);
+    if (body.paused !== undefined || Object.keys(change.models ?? {}).length > 0) await this.workflows.change(connectionId, change);
+    return this.describe(connectionId);
   }
 
   private async exclusively<T>(connectionId: string, change: () => Promise<T>): Promise<T> {
@@ -199,6 +240,8 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     statusReason: connection.statusReason,
     statusUntil: connection.statusUntil,
     createdAt: connection.createdAt,
+    paused: connection.paused ?? false,
+    metadata: (connection.metadata ?? null) as ConnectionView['metadata'],
     credentials: {
       state,
       expiresAt: credentials.expiresAt,
@@ -209,7 +252,7 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     syncs: Object.fromEntries(
       Object.entries(connection.syncs).map(([model, schedule]) => {
         const run = lastRuns[model];
-        return [model, { frequency: schedule.frequency, nextRunAt: schedule.nextRunAt, lastRun: run ? toRunView(run) : null }];
+        return [model, { frequency: schedule.frequency, paused: schedule.paused ?? false, nextRunAt: schedule.nextRunAt, lastRun: run ? toRunView(run) : null }];
       }),
     ),
   };

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createApp, type AppDependencies } from '../../api/app';
+import { workflowSettingsEnv } from '../../config/shared-settings';
 import { ConnectionWorkflows } from '../../api/connection-workflows';
 import { WorkerMetrics } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
@@ -97,14 +98,16 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const store = createStore(database.db, cipher);
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection: clientConnection });
-  const workflows = new ConnectionWorkflows(temporal, taskQueue, {
+  const workflowSettings: WorkflowSettings = {
     heartbeatTimeoutMs: 10_000,
     sliceTimeoutMs: maxSliceMs + 120_000,
     refreshRetryForMs: 30_000,
     webhookRetryForMs: 3_600_000,
     continueAsNewAfterEvents: 10_000,
+    degradedNoticeAfterMs: 900_000,
     ...options.workflow,
-  }, options.workflowIdPrefix ?? `${suffix}/`);
+  };
+  const workflows = new ConnectionWorkflows(temporal, taskQueue, workflowSettings, options.workflowIdPrefix ?? `${suffix}/`);
   // Listen first (port 0), so the app can be told its own URL as the public URL browsers and the sandbox redirect to.
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -121,6 +124,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     TRIBUTARY_WEBHOOK_URL: receiver.url,
     TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
     TRIBUTARY_MAX_SLICE_SECONDS: String(Math.max(1, Math.round(maxSliceMs / 1000))),
+    ...workflowSettingsEnv(workflowSettings),
     ...(process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ? { TRIBUTARY_WORKFLOW_BUNDLE: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE } : {}),
   };
 
@@ -183,7 +187,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
           catalog: options.catalog ?? providerCatalog,
           logger,
           metrics: workerMetrics,
-          settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs },
+          settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs, workflow: workflowSettings },
         },
       });
       workerRun = worker.run();
