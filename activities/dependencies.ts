@@ -25,4 +25,9 @@ export interface ActivityDependencies {
   /** The process's metrics; tests pass their own and read it back. */
   metrics: WorkerMetrics;
   settings: ActivitySettings;
+  /**
+   * Aborted when the worker process starts shutting down (a deploy's SIGTERM): a sync slice stores the page it is
+   * reading, checkpoints it and hands back, so the next worker resumes there instead of repeating it.
+   */
+  stopping?: AbortSignal;
 }

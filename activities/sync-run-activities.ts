@@ -27,7 +27,7 @@ import type { ActivityDependencies } from './dependencies';
 import { heartbeatWhile } from './heartbeat';
 import { toActivityFailure } from './failures';
 
-export function createSyncRunActivities({ store, catalog, logger, metrics, settings }: ActivityDependencies) {
+export function createSyncRunActivities({ store, catalog, logger, metrics, settings, stopping }: ActivityDependencies) {
   const runLogger = (run: Pick<SyncRunDocument, 'connectionId' | 'model'>, runId: string) =>
     logger.child({ connectionId: run.connectionId, model: run.model, runId });
   /** Shared by every slice this process runs: the limit is per provider per worker, across connections. */
@@ -256,9 +256,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           heartbeat();
           log.debug({ page: result.pages, ...outcome }, 'page stored');
           // Hand back only after a page that moved the run on: a sync's closing empty page must end the run, not
-          // start another slice that reads the same empty page again.
+          // start another slice that reads the same empty page again. A worker that is shutting down hands back at
+          // once: its grace time is for storing the page in flight, not for reading more.
           const progressed = page.records.length + page.deletedIds.length > 0;
-          if (progressed && Date.now() - sliceStartedAt >= settings.maxSliceMs) {
+          if (progressed && (Date.now() - sliceStartedAt >= settings.maxSliceMs || stopping?.aborted)) {
             handedBack = true;
             break;
           }

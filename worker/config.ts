@@ -16,6 +16,11 @@ const workerSettings = {
   TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: z.coerce.number().int().positive().optional(),
   /** Control activities (token refresh, run bookkeeping, webhooks) at once, on slots sync slices never take. */
   TRIBUTARY_MAX_CONCURRENT_CONTROL_ACTIVITIES: z.coerce.number().int().positive().default(20),
+  /**
+   * After SIGTERM, how long a running sync slice may take to store and checkpoint the page it is reading before it is
+   * cancelled (and that page read again by the next worker). Keep it below the orchestrator's kill timeout.
+   */
+  TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(20),
   /** A pre-built workflow bundle (tests, containers); without it the worker bundles at start. */
   TRIBUTARY_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /**

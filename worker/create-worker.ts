@@ -14,6 +14,8 @@ export interface TributaryWorkerOptions {
   maxConcurrentSyncSlices?: number;
   /** Control activities (refreshes, bookkeeping, webhooks) the control worker runs at once. */
   maxConcurrentControlActivities?: number;
+  /** How long in-flight activities may run on after shutdown begins before they are cancelled (SDK default: 0). */
+  shutdownGraceTimeMs?: number;
 }
 
 const DEFAULT_CONTROL_SLOTS = 20;
@@ -45,6 +47,7 @@ export async function createTributaryWorkers(options: TributaryWorkerOptions): P
     // (or replays history from then) still finds it.
     activities,
     ...(options.maxConcurrentSyncSlices ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentSyncSlices } : {}),
+    ...(options.shutdownGraceTimeMs === undefined ? {} : { shutdownGraceTime: options.shutdownGraceTimeMs }),
   });
   const control = await Worker.create({
     connection: options.connection,
@@ -52,6 +55,7 @@ export async function createTributaryWorkers(options: TributaryWorkerOptions): P
     taskQueue: controlTaskQueue(options.taskQueue),
     activities: controlActivitiesOf(activities),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentControlActivities ?? DEFAULT_CONTROL_SLOTS,
+    ...(options.shutdownGraceTimeMs === undefined ? {} : { shutdownGraceTime: options.shutdownGraceTimeMs }),
   });
   const workers = [main, control];
   return {

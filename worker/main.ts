@@ -24,6 +24,9 @@ async function main(): Promise<void> {
   const store = createStore(database.db, new CredentialCipher(config.TRIBUTARY_ENCRYPTION_KEYS));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const metrics = new WorkerMetrics();
+  // The runtime shuts the worker down on these signals; activities also need to know, to hand back early.
+  const stopping = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort(signal));
   const worker = await createTributaryWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -31,7 +34,9 @@ async function main(): Promise<void> {
     workflowBundlePath: config.TRIBUTARY_WORKFLOW_BUNDLE,
     maxConcurrentSyncSlices: config.TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES,
     maxConcurrentControlActivities: config.TRIBUTARY_MAX_CONCURRENT_CONTROL_ACTIVITIES,
+    shutdownGraceTimeMs: config.TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     dependencies: {
+      stopping: stopping.signal,
       store,
       catalog: withOperatorLimits(providerCatalog.withUrlPolicy(urlPolicyOf(config)), config),
       logger,
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
         });
   logger.info({ taskQueue: config.TRIBUTARY_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, status: status?.url ?? null }, 'worker started');
   try {
-    await worker.run(); // both workers; returns after SIGINT/SIGTERM, once in-flight tasks are handed back
+    await worker.run(); // both workers; returns after SIGINT/SIGTERM, once in-flight tasks are finished or handed back
   } finally {
     await status?.close();
     await connection.close();
