@@ -60,10 +60,13 @@ export interface HubSpotSandbox {
 
 function classify(req: Request): { area: RequestArea; kind: string } {
   const path = req.path;
+  if (path.startsWith('/crm/v3/properties/')) return { area: 'data', kind: 'properties' };
   if (path.startsWith('/crm/v3/objects/')) {
     if (req.method === 'POST' && /^\/crm\/v3\/objects\/[^/]+\/search\/?$/.test(path)) return { area: 'data', kind: 'search' };
     if (req.method === 'GET' && /^\/crm\/v3\/objects\/[^/]+\/?$/.test(path)) return { area: 'data', kind: 'list' };
     if (req.method === 'GET') return { area: 'data', kind: 'read' };
+    if (req.method === 'POST') return { area: 'data', kind: 'create' };
+    if (req.method === 'PATCH') return { area: 'data', kind: 'update' };
     return { area: 'data', kind: 'other' };
   }
   if (path === '/oauth/v1/token') {

@@ -6,6 +6,7 @@ import { canonicalObject } from './fields';
 import { toId18 } from './ids';
 import type { QueryCursor } from './query-locators';
 import { executeSoql, parseSoql, projectRecord } from './soql';
+import { writeRoutes } from './write-routes';
 
 const API_VERSION = /^v\d{2,3}\.\d$/;
 const LOCATOR = /^(01g[A-Za-z0-9]{15})-(\d+)$/;
@@ -96,6 +97,8 @@ export function dataRoutes(context: SandboxContext): Router {
       DataStorageMB: { Max: 1024, Remaining: 1024 },
     });
   });
+
+  router.use(writeRoutes(context));
 
   router.get('/:version/sobjects/:object/:id', (req, res) => {
     const object = canonicalObject(req.params.object as string);

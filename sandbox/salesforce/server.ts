@@ -134,6 +134,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const app = bareApp();
   app.use('/__sandbox', controlRoutes(sandbox));
   app.use('/services/oauth2', express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use('/services/data', express.json({ limit: '1mb' }));
   app.use((req, res, next) => {
     const { area, kind } = classify(req);
     res.locals.area = area;
