@@ -14,9 +14,11 @@ import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { oauthRoutes } from './routes/oauth';
 import { openApiRoutes } from './routes/openapi';
+import { proxyRoutes } from './routes/proxy';
 import { recordRoutes } from './routes/records';
 import { ConnectUseCases, DEFAULT_CONNECT_FLOW_TIMING, type ConnectFlowSettings } from './use-cases/connect';
 import { ConnectionUseCases } from './use-cases/connections';
+import { DEFAULT_PROXY_SETTINGS, ProxyUseCases, type ProxySettings } from './use-cases/proxy';
 
 export interface AppDependencies {
   db: Db;
@@ -30,12 +32,18 @@ export interface AppDependencies {
   publicUrl: string;
   /** Lifetimes of connect tokens and OAuth states, and the clock they are judged by; tests shorten or move them. */
   connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl'>>;
+  /** Byte limit, refresh wait and retries of `/proxy`; tests shorten them. */
+  proxy?: Partial<ProxySettings>;
 }
 
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from query strings: ?a[$ne]=1 stays a plain string
+  const proxySettings = { ...DEFAULT_PROXY_SETTINGS, ...deps.proxy };
+  const proxy = new ProxyUseCases(deps.store, deps.catalog, deps.workflows, proxySettings, deps.logger);
+  // Before the JSON parser: the proxy forwards bodies byte for byte.
+  app.use('/proxy', requireSecretKey(deps.secretKey), proxyRoutes(proxy, proxySettings.maxBodyBytes));
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps.db, deps.temporal));
   app.use(openApiRoutes());

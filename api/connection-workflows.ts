@@ -3,7 +3,7 @@ import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@t
 import type { ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
-import { connectionWorkflow, reauthorizedSignal, syncRequestedSignal } from '../workflows';
+import { connectionWorkflow, credentialsExpiredSignal, reauthorizedSignal, syncRequestedSignal } from '../workflows';
 
 export class ConnectionWorkflows {
   constructor(
@@ -47,6 +47,20 @@ export class ConnectionWorkflows {
   async reauthorize(connectionId: string, generation: number): Promise<boolean> {
     try {
       await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(reauthorizedSignal, { generation });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Asks the connection's workflow to refresh credentials that a caller outside a sync (the proxy, an action) found
+   * expired at `generation`. False when no workflow runs for the connection (nothing will refresh).
+   */
+  async credentialsExpired(connectionId: string, generation: number): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(credentialsExpiredSignal, { generation });
       return true;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;

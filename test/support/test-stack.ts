@@ -35,6 +35,8 @@ export interface TestStackOptions {
   connectFlow?: AppDependencies['connectFlow'];
   /** The API's and in-process worker's provider catalog (e.g. one with a test's own sync); default: the real one. */
   catalog?: ProviderCatalog;
+  /** The API's `/proxy` limits and waits. */
+  proxy?: AppDependencies['proxy'];
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -110,7 +112,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger };
-  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
+  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, proxy: options.proxy }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress,
