@@ -20,6 +20,11 @@ export interface SalesforceSandboxOptions {
   autoConsent?: boolean;
   /** PRNG seed for generated data. */
   seed?: number;
+  /**
+   * Where change notifications go (HubSpot webhook subscriptions / Salesforce Outbound Messages) for every change
+   * made through the handle or the control routes; '' (the default) sends none.
+   */
+  webhookUrl?: string;
 }
 
 export type ResolvedOptions = Required<SalesforceSandboxOptions>;
@@ -36,6 +41,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   dailyApiLimit: 100_000,
   autoConsent: false,
   seed: 1,
+  webhookUrl: '',
 };
 
 const milliseconds = z.number().int().nonnegative();
@@ -52,4 +58,5 @@ export const optionsSchema = z.strictObject({
   dailyApiLimit: z.number().int().nonnegative().optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
+  webhookUrl: z.union([z.literal(''), z.url()]).optional(),
 });

@@ -15,6 +15,8 @@ import type { SalesforceObject, SalesforceRecord } from './fields';
 import { identityRoutes, oauthRoutes } from './oauth';
 import { DEFAULT_OPTIONS, optionsSchema, type SalesforceSandboxOptions } from './options';
 import { Org } from './org';
+import { OutboundMessageSender } from './outbound-messages';
+import { userInfoRoutes } from './userinfo';
 import { QueryLocators } from './query-locators';
 import { SessionStore, scopeGrantsRefresh } from './sessions';
 import { StatsRecorder, type SandboxStats } from './stats';
@@ -52,6 +54,10 @@ export interface SalesforceSandbox {
   /** Clears request counts, refresh history and the day's API usage. */
   resetStats(): void;
   faults: FaultControls;
+  /** Outbound Messages sent to `webhookUrl` so far (each with up to 100 notifications). */
+  webhookStats(): { delivered: number; notifications: number; failed: number };
+  /** Resolves once every change made so far has been delivered (or given up). */
+  webhooksFlushed(): Promise<void>;
 }
 
 /** Tells requests apart once, for the stats and the fault middleware. */
@@ -95,6 +101,12 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     identityUrl: () => `${url}/id/${org.orgId}/${org.userId}`,
   };
 
+  const outbound = new OutboundMessageSender(resolved, () => org.orgId, () => url);
+  const announced = <R extends { Id: string }>(object: SalesforceObject, record: R): R => {
+    outbound.changed(object, record.Id);
+    return record;
+  };
+
   const sandbox: SalesforceSandbox = {
     url: '',
     close: async () => undefined,
@@ -103,10 +115,13 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       if (changed.seed !== undefined) org.reseed(changed.seed);
     },
     seed: (object, count, opts) => org.seed(object, count, opts),
-    create: (object, fields) => org.create(object, fields),
-    update: (object, id, fields, opts) => org.update(object, id, fields, opts),
-    touch: (object, id) => org.touch(object, id),
-    delete: (object, id) => org.delete(object, id),
+    create: (object, fields) => announced(object, org.create(object, fields)),
+    update: (object, id, fields, opts) => announced(object, org.update(object, id, fields, opts)),
+    touch: (object, id) => announced(object, org.touch(object, id)),
+    delete: (object, id) => {
+      org.delete(object, id);
+      outbound.changed(object, id);
+    },
     purgeRecycleBin: () => org.purgeRecycleBin(),
     records: (object, opts) => org.records(object, opts),
     issueGrant(opts = {}) {
@@ -129,6 +144,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       usage.reset();
     },
     faults,
+    webhookStats: () => outbound.stats,
+    webhooksFlushed: () => outbound.flushed(),
   };
 
   const app = bareApp();
@@ -150,6 +167,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     next();
   });
   app.use(faults.middleware());
+  app.use(userInfoRoutes(context));
   app.use('/services/oauth2', oauthRoutes(context));
   app.use('/services/data', dataRoutes(context));
   app.use('/id', identityRoutes(context));
@@ -168,6 +186,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const server = await listen(app, resolved, delays);
   url = server.url;
   sandbox.url = url;
-  sandbox.close = server.close;
+  sandbox.close = async () => {
+    await outbound.close();
+    await server.close();
+  };
   return sandbox;
 }
