@@ -37,6 +37,7 @@ export interface TestStackOptions {
   catalog?: ProviderCatalog;
   /** The API's `/proxy` limits and waits. */
   proxy?: AppDependencies['proxy'];
+  providerWebhooks?: AppDependencies['providerWebhooks'];
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -112,7 +113,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger };
-  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, proxy: options.proxy }));
+  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, proxy: options.proxy, providerWebhooks: options.providerWebhooks }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress,
