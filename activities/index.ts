@@ -1,4 +1,5 @@
 // Builds every activity from its dependencies; workflows import the resulting type only.
+import { createActionActivities } from './action-activities';
 import { createCredentialActivities } from './credential-activities';
 import type { ActivityDependencies } from './dependencies';
 import { createSyncRunActivities } from './sync-run-activities';
@@ -9,6 +10,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createSyncRunActivities(dependencies),
     ...createCredentialActivities(dependencies),
     ...createWebhookActivities(dependencies),
+    ...createActionActivities(dependencies),
   };
 }
 

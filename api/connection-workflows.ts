@@ -1,9 +1,10 @@
 // The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state.
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { actionWorkflowId, type ActionWorkflowInput } from '../contracts/action-messages';
 import type { ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
-import { connectionWorkflow, credentialsExpiredSignal, reauthorizedSignal, syncRequestedSignal } from '../workflows';
+import { actionWorkflow, connectionWorkflow, credentialsExpiredSignal, reauthorizedSignal, syncRequestedSignal } from '../workflows';
 
 export class ConnectionWorkflows {
   constructor(
@@ -65,6 +66,25 @@ export class ConnectionWorkflows {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Starts an action's workflow once per action id: a request repeating the key while it runs attaches to it
+   * (USE_EXISTING), and one after it finished starts nothing (REJECT_DUPLICATE): the stored outcome is the answer.
+   */
+  async startAction(input: Omit<ActionWorkflowInput, 'connectionWorkflowId' | 'webhookRetryForMs'>): Promise<void> {
+    try {
+      await this.client.workflow.start(actionWorkflow, {
+        workflowId: actionWorkflowId(input.actionId, this.workflowIdPrefix),
+        taskQueue: this.taskQueue,
+        args: [{ ...input, connectionWorkflowId: this.workflowId(input.connectionId), webhookRetryForMs: this.settings.webhookRetryForMs }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `Action ${input.action} on connection ${input.connectionId}`,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
   }
 
