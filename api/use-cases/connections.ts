@@ -124,6 +124,8 @@ export class ConnectionUseCases {
       await this.store.runs.deleteForConnection(connectionId);
       await this.store.records.deleteForConnection(connectionId, Object.keys(connection.syncs));
       await this.store.webhookDeliveries.deleteForConnection(connectionId);
+      await this.store.actions.deleteForConnection(connectionId);
+      await this.store.syncTriggers.deleteForConnection(connectionId);
       await this.store.connections.delete(connectionId);
       return { connectionId, deleted: true as const };
     });

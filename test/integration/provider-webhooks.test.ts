@@ -15,7 +15,6 @@ describe('provider webhooks', () => {
   let salesforceHook: string;
   beforeAll(async () => {
     stack = await startHubSpotStack({ name: 'provider-webhooks', providerWebhooks: { coalesceWindowMs: WINDOW_MS, maxCoalesceWindowMs: 30_000 } });
-    await stack.startWorker();
     stack.hubspot.seed('contacts', 50);
     stack.sandbox.seed('Contact', 5);
     expect((await stack.connectHubSpot('hs', { contacts: { frequency: '1h' } })).status).toBe(201);

@@ -8,7 +8,6 @@ describe('the proxy', () => {
   let stack: HubSpotStack;
   beforeAll(async () => {
     stack = await startHubSpotStack({ name: 'proxy', proxy: { refreshWaitMs: 20_000, maxBodyBytes: 64 * 1024 } });
-    await stack.startWorker();
     stack.sandbox.seed('Contact', 3);
     stack.hubspot.seed('contacts', 3);
     expect((await stack.connectSalesforce('sf', { contacts: { frequency: '1h' } })).status).toBe(201);
