@@ -1,5 +1,6 @@
 // Builds every activity from its dependencies; workflows import the resulting type only.
 import { createConnectionActivities } from './connection-activities';
+import { createActionActivities } from './action-activities';
 import { createCredentialActivities } from './credential-activities';
 import type { ActivityDependencies } from './dependencies';
 import { createSyncRunActivities } from './sync-run-activities';
@@ -11,6 +12,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createCredentialActivities(dependencies),
     ...createWebhookActivities(dependencies),
     ...createConnectionActivities(dependencies),
+    ...createActionActivities(dependencies),
   };
 }
 

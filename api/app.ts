@@ -13,15 +13,21 @@ import type { ConnectionWorkflows } from './connection-workflows';
 import { errorHandler, notFoundHandler } from './error-handler';
 import type { NamedSecretKey } from '../security/secret-key';
 import { requireSecretKey } from './require-secret-key';
+import { actionRoutes } from './routes/actions';
 import { connectSessionRoutes } from './routes/connect-sessions';
 import { connectionRoutes } from './routes/connections';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { oauthRoutes } from './routes/oauth';
 import { openApiRoutes } from './routes/openapi';
+import { providerWebhookRoutes } from './routes/provider-webhooks';
+import { proxyRoutes } from './routes/proxy';
 import { recordRoutes } from './routes/records';
+import { ActionUseCases, DEFAULT_ACTION_SETTINGS, type ActionSettings } from './use-cases/actions';
 import { ConnectUseCases, DEFAULT_CONNECT_FLOW_TIMING, type ConnectFlowSettings } from './use-cases/connect';
 import { ConnectionUseCases } from './use-cases/connections';
+import { DEFAULT_PROVIDER_WEBHOOK_SETTINGS, ProviderWebhookUseCases, type ProviderWebhookSettings } from './use-cases/provider-webhooks';
+import { DEFAULT_PROXY_SETTINGS, ProxyUseCases, type ProxySettings } from './use-cases/proxy';
 
 export interface AppDependencies {
   db: Db;
@@ -42,6 +48,12 @@ export interface AppDependencies {
   registry?: Registry;
   /** When a connection counts as stuck; default DEFAULT_HEALTH_THRESHOLDS. */
   healthThresholds?: HealthThresholds;
+  /** Byte limit, refresh wait and retries of `/proxy`; tests shorten them. */
+  proxy?: Partial<ProxySettings>;
+  /** How provider notifications are coalesced into sync requests; tests shorten the window. */
+  providerWebhooks?: Partial<ProviderWebhookSettings>;
+  /** How long an action request waits for the outcome before answering 202. */
+  actions?: Partial<ActionSettings>;
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -52,6 +64,20 @@ export function createApp(deps: AppDependencies): Express {
   // First, so every request is counted, including those the body parser or the secret key turn away.
   app.use(httpRequestMetrics(registry));
   app.use(requestLog(deps.logger));
+  const proxySettings = { ...DEFAULT_PROXY_SETTINGS, ...deps.proxy };
+  const proxy = new ProxyUseCases(deps.store, deps.catalog, deps.workflows, proxySettings, deps.logger);
+  // Before the JSON parser: the proxy forwards bodies byte for byte.
+  app.use('/proxy', requireSecretKey(deps.secretKeys), proxyRoutes(proxy, proxySettings.maxBodyBytes));
+  // Public: HubSpot signs its webhooks with the app's client secret; Salesforce's must name a connected org.
+  const providerWebhooks = new ProviderWebhookUseCases(
+    deps.store,
+    deps.catalog,
+    deps.workflows,
+    { ...DEFAULT_PROVIDER_WEBHOOK_SETTINGS, ...deps.providerWebhooks },
+    deps.publicUrl,
+    deps.logger,
+  );
+  app.use(providerWebhookRoutes(providerWebhooks));
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry }));
   app.use(openApiRoutes());
@@ -70,6 +96,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(integrationRoutes(deps.store, deps.catalog));
   app.use(connectSessionRoutes(connect));
   app.use(connectionRoutes(connections, deps.store));
+  app.use(actionRoutes(new ActionUseCases(deps.store, deps.catalog, deps.workflows, { ...DEFAULT_ACTION_SETTINGS, ...deps.actions })));
   app.use(recordRoutes(deps.store));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));

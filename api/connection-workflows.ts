@@ -1,9 +1,18 @@
 // The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state.
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { actionWorkflowId, type ActionWorkflowInput } from '../contracts/action-messages';
 import type { ConnectionChange, ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
-import { connectionChangedSignal, connectionWorkflow, deleteRequestedSignal, reauthorizedSignal, syncRequestedSignal } from '../workflows';
+import {
+  actionWorkflow,
+  connectionChangedSignal,
+  connectionWorkflow,
+  credentialsExpiredSignal,
+  deleteRequestedSignal,
+  reauthorizedSignal,
+  syncRequestedSignal,
+} from '../workflows';
 
 export class ConnectionWorkflows {
   constructor(
@@ -66,6 +75,20 @@ export class ConnectionWorkflows {
   }
 
   /**
+   * Asks the connection's workflow to refresh credentials that a caller outside a sync (the proxy, an action) found
+   * expired at `generation`. False when no workflow runs for the connection (nothing will refresh).
+   */
+  async credentialsExpired(connectionId: string, generation: number): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(credentialsExpiredSignal, { generation });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /**
    * Asks the connection's workflow to stop its runs and end once none of them writes any more, and waits up to
    * `waitMs`. `stopped`: it did. `not-running`: there was none. `terminated`: it did not end in time (no worker, or a
    * worker of a release that cannot delete) and was terminated; a slice still running somewhere stops at its next
@@ -95,5 +118,28 @@ export class ConnectionWorkflows {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
     return 'terminated';
+  }
+
+  /**
+   * Starts an action's workflow once per action id: a request repeating the key while it runs attaches to it
+   * (USE_EXISTING), and one after it finished starts nothing (REJECT_DUPLICATE): the stored outcome is the answer.
+   */
+  async startAction(input: Omit<ActionWorkflowInput, 'connectionWorkflowId' | 'webhookRetryForMs'>): Promise<void> {
+    try {
+      await this.client.workflow.start(actionWorkflow, {
+        workflowId: actionWorkflowId(input.actionId, this.workflowIdPrefix),
+        taskQueue: this.taskQueue,
+        args: [{ ...input, connectionWorkflowId: this.workflowId(input.connectionId), webhookRetryForMs: this.settings.webhookRetryForMs }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `Action ${input.action} on connection ${input.connectionId}`,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+
+  async terminate(connectionId: string, reason: string): Promise<void> {
+    await this.client.workflow.getHandle(this.workflowId(connectionId)).terminate(reason);
   }
 }

@@ -391,3 +391,26 @@ export const validationErrorBody = z
     error: z.object({ code: z.literal('validation_failed'), message: z.string(), fields: z.array(fieldProblem).min(1) }),
   })
   .meta({ id: 'ValidationError', description: 'Names each bad field.' });
+
+export const actionParams = z.strictObject({ connectionId: identifier, name: z.string().regex(/^[a-z][a-z0-9-]*$/).describe('The action: create-contact, update-contact, create-account, …') });
+
+export const actionIdParams = z.strictObject({ connectionId: identifier, actionId: z.string().regex(/^act_[0-9a-f]{32}$/) });
+
+export const actionInput = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'ActionInput', description: "The action's input; each action checks it against its own schema (400 names each bad field). Send an Idempotency-Key header." });
+
+export const actionResult = z
+  .object({
+    actionId: z.string(),
+    connectionId: z.string(),
+    action: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed']),
+    output: z.unknown(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: z.iso.datetime({ offset: true }),
+    finishedAt: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .meta({ id: 'ActionResult', description: 'An action and, once finished, its output or error.' });
+
+export const providerWebhookParams = z.strictObject({ integration: identifier });

@@ -36,4 +36,18 @@ export interface AuthWebhookEvent {
   metadata?: Record<string, unknown> | null;
 }
 
-export type WebhookEvent = SyncWebhookEvent | AuthWebhookEvent;
+/** One per finished action: what it wrote (its output) or why it did not. */
+export interface ActionWebhookEvent {
+  id: string;
+  type: 'action';
+  connectionId: string;
+  integration: string;
+  action: string;
+  actionId: string;
+  status: 'succeeded' | 'failed';
+  output: unknown;
+  error: { code: string; message: string } | null;
+  at: string;
+}
+
+export type WebhookEvent = SyncWebhookEvent | AuthWebhookEvent | ActionWebhookEvent;

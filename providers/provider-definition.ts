@@ -1,4 +1,5 @@
 // The shape of a provider catalog entry: everything provider-specific the engine needs, as data, plus its syncs.
+import type { ActionDefinition } from '../sync/define-action';
 import type { ProviderErrorRules } from '../sync/error-rules';
 import type { QuotaPolicy } from '../sync/quota-guard';
 import type { SyncDefinition } from '../sync/sync-definition';
@@ -59,6 +60,26 @@ export interface ProviderApi {
   maxResponseBytes: number;
 }
 
+/**
+ * How the provider names the customer account behind a token (Salesforce org id, HubSpot portal id), asked once at
+ * connect: change notifications name the account, never our connection.
+ */
+export interface AccountIdentity {
+  /** Relative to the connection's API base; `{accessToken}` is replaced by the token (HubSpot's token-info endpoint). */
+  path: string;
+  /** The field of the JSON answer that holds the account id. */
+  field: string;
+}
+
+/**
+ * What the provider's change notifications look like to us: which model an event's object type belongs to.
+ * HubSpot names types `contact`/`company` (subscriptionType `contact.propertyChange`); Salesforce sObjects `Contact`.
+ */
+export interface ChangeNotifications {
+  kind: 'hubspot-webhooks' | 'salesforce-outbound-messages';
+  modelsByObjectType: Record<string, string>;
+}
+
 export interface ProviderDefinition {
   key: string;
   displayName: string;
@@ -70,5 +91,10 @@ export interface ProviderDefinition {
   hosts: string[];
   oauth: ProviderOAuth;
   api: ProviderApi;
+  accountIdentity?: AccountIdentity;
+  changeNotifications?: ChangeNotifications;
+  /** Writes the app can run through POST /connections/:id/actions/:name. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action has its own input and output types
+  actions?: ActionDefinition<any, any>[];
   syncs: SyncDefinition[];
 }

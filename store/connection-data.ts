@@ -1,4 +1,4 @@
-// Removes everything a connection left behind but the connection itself: runs, records, changes feeds, deliveries.
+// Removes everything a connection left behind but the connection itself: runs, records, feeds, deliveries, actions.
 import type { Store } from './store';
 
 /**
@@ -9,4 +9,6 @@ export async function removeConnectionData(store: Store, connectionId: string, m
   await store.runs.deleteForConnection(connectionId);
   await store.records.deleteForConnection(connectionId, models);
   await store.webhookDeliveries.deleteForConnection(connectionId);
+  await store.actions.deleteForConnection(connectionId);
+  await store.syncTriggers.deleteForConnection(connectionId);
 }

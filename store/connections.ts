@@ -55,6 +55,11 @@ export interface ConnectionDocument {
   paused?: boolean;
   /** The app's own JSON about this connection, returned as is. */
   metadata?: Record<string, unknown> | null;
+  /**
+   * The provider's id of the customer account (Salesforce org id, HubSpot portal id), learned at connect: how a
+   * provider's change notification finds its connection. Null until known.
+   */
+  providerAccountId?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -239,6 +244,17 @@ export class ConnectionRepository {
       { _id: connectionId, 'credentialState.generation': generation },
       { $set: { 'credentialState.expiresAt': expiresAt } },
     );
+  }
+
+  /** Recorded once the provider has said which account a token belongs to. */
+  async setProviderAccountId(connectionId: string, providerAccountId: string): Promise<void> {
+    await this.collection.updateOne({ _id: connectionId }, { $set: { providerAccountId, updatedAt: new Date() } });
+  }
+
+  /** The connections of an integration that belong to one provider account (usually one; a reconnect under a new id makes two). */
+  async findByProviderAccount(integration: string, providerAccountId: string): Promise<Connection[]> {
+    const docs = await this.collection.find({ integration, providerAccountId }, { projection: { credentials: 0 } }).limit(100).toArray();
+    return docs.map((d) => toConnection(d as ConnectionDocument));
   }
 
   async setStatus(connectionId: string, status: ConnectionStatus, reason: string | null, until: Date | null = null): Promise<void> {

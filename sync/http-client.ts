@@ -10,7 +10,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 /** A successful answer: its JSON body, and its status and headers for APIs that page or report in headers. */
 export interface HttpResponse<T> {
@@ -114,7 +114,8 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
     }
     if (!response.ok) throw classifyErrorResponse(options.errorRules, response.status, response.headers, text);
     try {
-      return { status: response.status, headers: response.headers, body: JSON.parse(text) as T };
+      // A write answered 204 No Content (Salesforce's PATCH) has no body to parse.
+      return { status: response.status, headers: response.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
     } catch {
       throw new ProviderError('transient', `${method} ${url.pathname} returned a truncated or invalid JSON body`, {
         status: response.status,

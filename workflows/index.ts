@@ -8,4 +8,5 @@ export {
   deleteRequestedSignal,
   connectionStateQuery,
 } from './connection-workflow';
+export { actionWorkflow } from './action-workflow';
 export { webhookDeliveryWorkflow } from './webhook-delivery-workflow';

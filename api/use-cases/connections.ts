@@ -11,6 +11,7 @@ import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../
 import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
+import { identifyProviderAccount } from './provider-account';
 import type { z } from 'zod';
 import type { ConnectionHealth, ConnectionHealthReader } from '../connection-health';
 import type { ConnectionWorkflows } from '../connection-workflows';
@@ -105,7 +106,24 @@ export class ConnectionUseCases {
       await this.store.connections.delete(connection.connectionId);
       throw new AppError('unavailable', `could not start the connection's workflow: ${(error as Error).message}`);
     }
+    await this.recordProviderAccount(connection.connectionId, credentials, integration.apiBaseUrl, provider.key);
     return this.describe(connection.connectionId);
+  }
+
+  /**
+   * Best effort: a connection whose account is unknown still syncs on its schedule, only provider webhooks cannot
+   * reach it (the provider-webhooks route logs each event it cannot place). Needs an access token to ask with.
+   */
+  private async recordProviderAccount(connectionId: string, credentials: ConnectionCredentials, apiBaseUrl: string | null, providerKey: string): Promise<void> {
+    const provider = this.catalog.get(providerKey);
+    const baseUrl = credentials.instanceUrl ?? apiBaseUrl ?? provider.api.baseUrl;
+    if (!provider.accountIdentity || !credentials.accessToken || !baseUrl) return;
+    try {
+      const accountId = await identifyProviderAccount(baseUrl, credentials.accessToken, provider.accountIdentity);
+      await this.store.connections.setProviderAccountId(connectionId, accountId);
+    } catch {
+      // Left unknown; see above.
+    }
   }
 
   /**

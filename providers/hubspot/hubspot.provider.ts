@@ -1,5 +1,6 @@
 // HubSpot as data: OAuth with expires_in and non-rotating refresh tokens, one API host, its error and 429 conventions.
 import type { ProviderDefinition } from '../provider-definition';
+import { hubspotActions } from './actions';
 import { hubspotCompaniesSync } from './companies.sync';
 import { hubspotContactsSync } from './contacts.sync';
 
@@ -52,5 +53,10 @@ export const hubspot: ProviderDefinition = {
     // No quota guard: OAuth answers carry no daily-allowance headers (X-HubSpot-RateLimit-Daily is sent to private
     // apps only), and the 10-second window is handled by its 429.
   },
+  // The portal id (`hub_id`) of a token; HubSpot's token-info endpoint takes the token in its path.
+  accountIdentity: { path: '/oauth/v1/access-tokens/{accessToken}', field: 'hub_id' },
+  // Webhook subscriptions: `contact.creation`, `company.propertyChange`, … (the part before the dot is the type).
+  changeNotifications: { kind: 'hubspot-webhooks', modelsByObjectType: { contact: 'contacts', company: 'companies' } },
+  actions: hubspotActions,
   syncs: [hubspotContactsSync, hubspotCompaniesSync],
 };

@@ -1,5 +1,6 @@
 // Salesforce as data: OAuth hosts, the missing expires_in, instance URLs, and its error conventions.
 import type { ProviderDefinition } from '../provider-definition';
+import { salesforceActions } from './actions';
 import { accountsSync } from './accounts.sync';
 import { contactsSync } from './contacts.sync';
 
@@ -59,5 +60,9 @@ export const salesforce: ProviderDefinition = {
       waitMs: 60 * 60_000,
     },
   },
+  // OpenID userinfo on the instance names the org: Outbound Messages carry the same OrganizationId.
+  accountIdentity: { path: '/services/oauth2/userinfo', field: 'organization_id' },
+  changeNotifications: { kind: 'salesforce-outbound-messages', modelsByObjectType: { Contact: 'contacts', Account: 'accounts' } },
+  actions: salesforceActions,
   syncs: [contactsSync, accountsSync],
 };

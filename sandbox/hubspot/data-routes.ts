@@ -6,6 +6,7 @@ import { crmError, expiredToken, missingCredentials, rateLimited, validationErro
 import { SEARCH_RESULT_CAP, toApiRecord } from './portal';
 import { OBJECT_DEFINITIONS, isObject, knownProperties, propertyType, type HubSpotObject } from './properties';
 import { parseSearchRequest } from './search';
+import { writeRoutes } from './write-routes';
 
 export const LIST_LIMIT_MAX = 100;
 
@@ -75,6 +76,7 @@ export function dataRoutes(context: SandboxContext): Router {
     });
     res.json({ results });
   });
+  router.use(writeRoutes(context));
 
   router.get('/crm/v3/objects/:object', (req, res) => {
     const object = objectOf(req);

@@ -22,6 +22,11 @@ export interface HubSpotSandboxOptions {
   autoConsent?: boolean;
   /** PRNG seed for generated data. */
   seed?: number;
+  /**
+   * Where change notifications go (HubSpot webhook subscriptions / Salesforce Outbound Messages) for every change
+   * made through the handle or the control routes; '' (the default) sends none.
+   */
+  webhookUrl?: string;
 }
 
 export type ResolvedOptions = Required<HubSpotSandboxOptions>;
@@ -37,6 +42,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   searchPerSecondLimit: 0,
   autoConsent: false,
   seed: 1,
+  webhookUrl: '',
 };
 
 const count = z.number().int().nonnegative();
@@ -52,4 +58,5 @@ export const optionsSchema = z.strictObject({
   searchPerSecondLimit: count.optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
+  webhookUrl: z.union([z.literal(''), z.url()]).optional(),
 });

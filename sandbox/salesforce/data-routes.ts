@@ -6,6 +6,7 @@ import { OBJECT_FIELDS, canonicalObject, type FieldDefinition, type FieldType, t
 import { toId18 } from './ids';
 import type { QueryCursor } from './query-locators';
 import { executeSoql, parseSoql, projectRecord, type HiddenFields } from './soql';
+import { writeRoutes } from './write-routes';
 
 const API_VERSION = /^v\d{2,3}\.\d$/;
 const LOCATOR = /^(01g[A-Za-z0-9]{15})-(\d+)$/;
@@ -107,6 +108,7 @@ export function dataRoutes(context: SandboxContext): Router {
     const fields = OBJECT_FIELDS[object].filter((field) => !hidden(object, field));
     res.set('Last-Modified', DESCRIBED_AT).json({ name: object, label: object, custom: false, queryable: true, fields: fields.map((field) => describeField(object, field)) });
   });
+  router.use(writeRoutes(context));
 
   router.get('/:version/sobjects/:object/:id', (req, res) => {
     const object = canonicalObject(req.params.object as string);

@@ -32,6 +32,11 @@ export interface SalesforceSandboxOptions {
    * fields out and SOQL naming one answers 400 INVALID_FIELD, exactly as for a field that does not exist.
    */
   hiddenFields?: Record<string, string[]>;
+  /**
+   * Where change notifications go (HubSpot webhook subscriptions / Salesforce Outbound Messages) for every change
+   * made through the handle or the control routes; '' (the default) sends none.
+   */
+  webhookUrl?: string;
 }
 
 export type ResolvedOptions = Required<SalesforceSandboxOptions>;
@@ -51,6 +56,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   reportedInstanceUrl: '',
   nextRecordsOrigin: '',
   hiddenFields: {},
+  webhookUrl: '',
 };
 
 const milliseconds = z.number().int().nonnegative();
@@ -70,4 +76,5 @@ export const optionsSchema = z.strictObject({
   reportedInstanceUrl: z.union([z.literal(''), z.url()]).optional(),
   nextRecordsOrigin: z.union([z.literal(''), z.url()]).optional(),
   hiddenFields: z.partialRecord(z.enum(['Contact', 'Account', 'Opportunity']), z.array(z.string().min(1))).optional(),
+  webhookUrl: z.union([z.literal(''), z.url()]).optional(),
 });

@@ -52,7 +52,7 @@ describe('continue-as-new on a live connection', () => {
     // Every webhook once: the creation, and the first run's changes; the requested run changed nothing.
     const events = stack.receiver.received.map((r) => r.event as WebhookEvent).filter((e) => e.connectionId === 'cas');
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-    expect(events.map((e) => (e.type === 'auth' ? `auth:${e.operation}` : `sync:${e.mode}:${e.added}`)).sort()).toEqual([
+    expect(events.map((e) => (e.type === 'auth' ? `auth:${e.operation}` : e.type === 'sync' ? `sync:${e.mode}:${e.added}` : e.type)).sort()).toEqual([
       'auth:creation',
       `sync:incremental:${CONTACTS}`,
     ]);

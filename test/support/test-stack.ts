@@ -39,6 +39,9 @@ export interface TestStackOptions {
   connectFlow?: AppDependencies['connectFlow'];
   /** The API's and in-process worker's provider catalog (e.g. one with a test's own sync); default: the real one. */
   catalog?: ProviderCatalog;
+  /** The API's `/proxy` limits and waits. */
+  proxy?: AppDependencies['proxy'];
+  providerWebhooks?: AppDependencies['providerWebhooks'];
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -128,7 +131,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   // The sandbox providers listen on http://127.0.0.1: the development allowance for loopback, as dev stacks set it.
   const catalog = (options.catalog ?? providerCatalog).withUrlPolicy({ allowLoopback: true });
   const appDependencies = { db: database.db, store, catalog, temporal, workflows, secretKeys: [{ name: 'test', key: secretKey }], logger, registry };
-  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
+  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, proxy: options.proxy, providerWebhooks: options.providerWebhooks }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress,
