@@ -79,7 +79,8 @@ function ruleWaitMs(wait: RateLimitWait | undefined, now: number): number | unde
 }
 
 /** How much of a provider's error message a run error keeps. */
-const MAX_COPIED_MESSAGE = 200;
+// Long enough for Salesforce's INVALID_FIELD, whose useful sentence comes after the whole echoed query.
+const MAX_COPIED_MESSAGE = 600;
 
 function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

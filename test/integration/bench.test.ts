@@ -14,7 +14,7 @@ const TINY: BenchOptions = {
   scaleCycles: 2,
   recordsMaxSize: 10_000,
   recordsPages: 3,
-  sections: ['sync', 'records', 'scale'],
+  sections: ['sync', 'records', 'scale', 'writes'],
   forceSizes: false,
   out: '',
 };

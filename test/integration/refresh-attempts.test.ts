@@ -27,7 +27,7 @@ describe('refresh attempts', () => {
   const activities = () =>
     createCredentialActivities({
       store: stack.store,
-      catalog: providerCatalog,
+      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
       logger: pino({ level: 'silent' }),
       metrics: new WorkerMetrics(),
       settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },

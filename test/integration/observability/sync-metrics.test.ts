@@ -35,7 +35,8 @@ describe('sync metrics', () => {
     const text = await workerMetrics();
     expect(sampleSum(text, 'tributary_records_synced_total', { ...SF, action: 'added' })).toBe(CONTACTS);
     expect(sampleSum(text, 'tributary_records_synced_total', { action: 'updated' })).toBe(0);
-    expect(sampleSum(text, 'tributary_provider_requests_total', { provider: 'salesforce', status_class: '2xx' })).toBe(2);
+    // The describe call that lists the org's fields, then the query's pages.
+    expect(sampleSum(text, 'tributary_provider_requests_total', { provider: 'salesforce', status_class: '2xx' })).toBe(3);
     expect(sampleSum(text, 'tributary_sync_run_duration_seconds_count', { ...SF, mode: 'incremental', outcome: 'succeeded' })).toBe(1);
     expect(sampleSum(text, 'tributary_sync_run_duration_seconds_bucket', { ...SF, outcome: 'succeeded', le: '+Inf' })).toBe(1);
   });
