@@ -1,9 +1,10 @@
 // The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
+import type { WebhookEvent } from '../contracts/webhook-events';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
-import { connectionWorkflow, reauthorizedSignal, syncRequestedSignal } from '../workflows';
+import { connectionWorkflow, reauthorizedSignal, syncRequestedSignal, webhookDeliveryWorkflow } from '../workflows';
 
 export class ConnectionWorkflows {
   constructor(
@@ -52,6 +53,19 @@ export class ConnectionWorkflows {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
+  }
+
+  /**
+   * Delivers a webhook the API itself owes (a refused re-authorisation, which never reaches the connection's
+   * workflow) by the same durable delivery workflow the connection workflows use.
+   */
+  async announce(event: WebhookEvent): Promise<void> {
+    await this.client.workflow.start(webhookDeliveryWorkflow, {
+      workflowId: `webhook:${event.id}`,
+      taskQueue: this.taskQueue,
+      args: [event, { retryForMs: this.settings.webhookRetryForMs }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
   }
 
   async terminate(connectionId: string, reason: string): Promise<void> {

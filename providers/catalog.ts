@@ -64,6 +64,8 @@ function validateProvider(provider: ProviderDefinition): void {
     if (url !== undefined && !URL.canParse(url)) fail(`"${url}" is not a URL`);
   }
   if (!provider.api.baseUrl && !provider.oauth.instanceUrlField) fail('needs api.baseUrl or oauth.instanceUrlField');
+  const accountPattern = provider.oauth.accountId.pattern;
+  if (accountPattern && !accountPattern.source.includes('(?<accountId>')) fail('oauth.accountId.pattern needs a named group "accountId"');
   if (provider.api.pageSize < 1) fail('api.pageSize must be positive');
   if (!(provider.api.requestTimeoutMs > 0)) fail('api.requestTimeoutMs must be positive');
   if (!Number.isInteger(provider.api.maxConcurrentRequests) || provider.api.maxConcurrentRequests < 1) {

@@ -42,6 +42,12 @@ export interface ConnectionDocument {
   _id: string;
   integration: string;
   provider: string;
+  /**
+   * The provider's id of the customer's account (Salesforce org, HubSpot portal), recorded at the first sign-in
+   * that names it; a re-authorisation into another account is refused unless explicitly allowed. Absent: not known
+   * yet (created with raw credentials, or before accounts were recorded).
+   */
+  accountId?: string | null;
   status: ConnectionStatus;
   statusReason: string | null;
   statusUntil: Date | null;
@@ -58,6 +64,7 @@ export interface NewConnection {
   connectionId: string;
   integration: string;
   provider: string;
+  accountId?: string | null;
   credentials: ConnectionCredentials;
   syncs: Record<string, { frequency: string; frequencyMs: number }>;
 }
@@ -81,6 +88,7 @@ export class ConnectionRepository {
       _id: input.connectionId,
       integration: input.integration,
       provider: input.provider,
+      accountId: input.accountId ?? null,
       status: 'active',
       statusReason: null,
       statusUntil: null,
@@ -220,12 +228,26 @@ export class ConnectionRepository {
    * The customer authorised again (the browser connect flow): new credentials replace the old ones whatever their
    * generation, and the connection leaves auth_error. Returns the new generation, for the workflow's signal.
    */
-  async replaceCredentials(connectionId: string, credentials: ConnectionCredentials, expiresAt: Date | null): Promise<number> {
+  /**
+   * Stores the credentials of a re-authorisation. `account.id` (when the sign-in named one) is recorded; unless
+   * `account.expected` is undefined, the write happens only while the stored account is still `expected` (null:
+   * none recorded), so two re-authorisations racing cannot slip another account past the caller's check. Null when
+   * that condition failed.
+   */
+  async replaceCredentials(
+    connectionId: string,
+    credentials: ConnectionCredentials,
+    expiresAt: Date | null,
+    account: { id: string | null; expected?: string | null } = { id: null },
+  ): Promise<number | null> {
     const now = new Date();
+    const filter: Record<string, unknown> = { _id: connectionId };
+    if (account.expected !== undefined) filter.accountId = account.expected;
     const result = await this.collection.findOneAndUpdate(
-      { _id: connectionId },
+      filter,
       {
         $set: {
+          ...(account.id !== null ? { accountId: account.id } : {}),
           credentials: this.cipher.seal(credentials, sealContext(connectionId)),
           'credentialState.expiresAt': expiresAt,
           'credentialState.lastError': null,
@@ -241,7 +263,10 @@ export class ConnectionRepository {
       // No projection: FerretDB 1.24 does not implement findAndModify's `fields`, and the document is small.
       { returnDocument: 'after' },
     );
-    if (!result) throw AppError.notFound('connection', connectionId);
+    if (!result) {
+      if (account.expected !== undefined && (await this.find(connectionId))) return null;
+      throw AppError.notFound('connection', connectionId);
+    }
     return result.credentialState.generation;
   }
 }

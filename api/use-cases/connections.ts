@@ -20,6 +20,8 @@ export interface CreateConnectionInput {
   integration: string;
   credentials: { refreshToken: string; accessToken?: string; instanceUrl?: string };
   syncs?: Record<string, { frequency: string }>;
+  /** Known only from a browser sign-in; see `Connection.accountId`. */
+  accountId?: string | null;
 }
 
 /** A create or delete holds its connection's lock at most this long if its process dies holding it. */
@@ -63,6 +65,7 @@ export class ConnectionUseCases {
       connectionId: input.connectionId,
       integration: integration.key,
       provider: provider.key,
+      accountId: input.accountId ?? null,
       credentials,
       syncs,
     });
@@ -195,6 +198,7 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     connectionId: connection.connectionId,
     integration: connection.integration,
     provider: connection.provider,
+    accountId: connection.accountId ?? null,
     status: connection.status,
     statusReason: connection.statusReason,
     statusUntil: connection.statusUntil,

@@ -22,6 +22,11 @@ export interface HubSpotSandboxOptions {
   autoConsent?: boolean;
   /** PRNG seed for generated data. */
   seed?: number;
+  /**
+   * Default null: the sandbox's own portal. The portal a user installs into from now on, so a test can authorise into a
+   * different account (`hub_id` in token answers names it; the data stays this portal's).
+   */
+  signInPortalId?: number | null;
 }
 
 export type ResolvedOptions = Required<HubSpotSandboxOptions>;
@@ -37,6 +42,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   searchPerSecondLimit: 0,
   autoConsent: false,
   seed: 1,
+  signInPortalId: null,
 };
 
 const count = z.number().int().nonnegative();
@@ -52,4 +58,5 @@ export const optionsSchema = z.strictObject({
   searchPerSecondLimit: count.optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
+  signInPortalId: z.number().int().positive().nullable().optional(),
 });

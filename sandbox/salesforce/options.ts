@@ -20,6 +20,11 @@ export interface SalesforceSandboxOptions {
   autoConsent?: boolean;
   /** PRNG seed for generated data. */
   seed?: number;
+  /**
+   * Default null: the sandbox's own org. The org id a user signs into at the authorize page from now on, so a test
+   * can authorise into a different org (the token answers' identity URL names it; the data stays this org's).
+   */
+  signInOrgId?: string | null;
 }
 
 export type ResolvedOptions = Required<SalesforceSandboxOptions>;
@@ -36,6 +41,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   dailyApiLimit: 100_000,
   autoConsent: false,
   seed: 1,
+  signInOrgId: null,
 };
 
 const milliseconds = z.number().int().nonnegative();
@@ -52,4 +58,5 @@ export const optionsSchema = z.strictObject({
   dailyApiLimit: z.number().int().nonnegative().optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
+  signInOrgId: z.string().regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be a Salesforce org id (00D…)').nullable().optional(),
 });
