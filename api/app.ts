@@ -28,9 +28,13 @@ export interface AppDependencies {
   logger: Logger;
   /** Where browsers reach this API (TRIBUTARY_PUBLIC_URL): the connect URLs and the OAuth redirect URI start with it. */
   publicUrl: string;
+  /** The app's name on the connect screen (TRIBUTARY_APP_NAME). */
+  appName?: string;
   /** Lifetimes of connect tokens and OAuth states, and the clock they are judged by; tests shorten or move them. */
-  connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl'>>;
+  connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl' | 'appName'>>;
 }
+
+const DEFAULT_APP_NAME = 'Tributary';
 
 export function createApp(deps: AppDependencies): Express {
   const app = express();
@@ -39,17 +43,18 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps.db, deps.temporal));
   app.use(openApiRoutes());
+  const appName = deps.appName ?? DEFAULT_APP_NAME;
   const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows);
   const connect = new ConnectUseCases(
     deps.store,
     deps.catalog,
     connections,
     deps.workflows,
-    { ...DEFAULT_CONNECT_FLOW_TIMING, ...deps.connectFlow, publicUrl: deps.publicUrl },
+    { ...DEFAULT_CONNECT_FLOW_TIMING, ...deps.connectFlow, publicUrl: deps.publicUrl, appName },
     deps.logger,
   );
   // The browser routes are public: a connect token or a state authorises them, never the secret key.
-  app.use(oauthRoutes(connect, deps.publicUrl, deps.logger));
+  app.use(oauthRoutes(connect, deps.publicUrl, appName, deps.logger));
   app.use(requireSecretKey(deps.secretKey));
   app.use(integrationRoutes(deps.store, deps.catalog));
   app.use(connectSessionRoutes(connect));

@@ -10,6 +10,7 @@ const apiSettings = {
   HOST: z.string().default('127.0.0.1'),
   TRIBUTARY_SECRET_KEY: z.string().min(32, 'must be at least 32 characters'),
   TRIBUTARY_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  TRIBUTARY_APP_NAME: z.string().trim().min(1).max(80).default('Tributary'),
   TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(60),
   TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(900),
   TRIBUTARY_REFRESH_RETRY_SECONDS: z.coerce.number().int().positive().default(600),

@@ -5,7 +5,7 @@ import { AppError } from '../errors/app-error';
 import { statusOf } from './error-handler';
 import { errorPage } from './html-pages';
 
-export function htmlErrorHandler(logger: Logger): ErrorRequestHandler {
+export function htmlErrorHandler(logger: Logger, appName: string): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     let status: number;
     let message: string;
@@ -18,6 +18,6 @@ export function htmlErrorHandler(logger: Logger): ErrorRequestHandler {
       status = 500;
       message = 'Tributary could not finish connecting your account. Start again from the app.';
     }
-    res.status(status).type('text/html; charset=utf-8').send(errorPage(status, message));
+    res.status(status).type('text/html; charset=utf-8').send(errorPage(appName, status, message));
   };
 }

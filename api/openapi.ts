@@ -37,6 +37,8 @@ export interface RouteContract {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** JSON unless said otherwise: the browser's connect form posts `application/x-www-form-urlencoded`. */
+  bodyMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
   /** The answers the route's handler returns, by status. */
   responses: Record<number, ResponseContract>;
   errors?: readonly ErrorStatus[];
@@ -139,12 +141,25 @@ export const routes = {
   oauthConnect: defineRoute({
     method: 'get',
     path: '/oauth/connect/{integration}',
-    summary: "The browser opens the connect URL and is sent on to the provider's consent page",
+    summary: 'The browser opens the connect URL: the connect screen (what will be read, a Connect button); nothing is spent',
     secured: false,
     params: schemas.connectParams,
     query: schemas.connectQuery,
     responses: {
-      302: { description: "To the provider's authorize URL, with the integration's scopes, a single-use state and PKCE (S256).", redirect: true },
+      200: { description: "The connect screen: the app's name, the provider, what will be read, and a form that posts the link's parameters back.", mediaType: HTML, body: schemas.htmlPage },
+      400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
+    },
+  }),
+  oauthConnectSubmit: defineRoute({
+    method: 'post',
+    path: '/oauth/connect/{integration}',
+    summary: "The customer pressed Connect: the connect token is spent and the browser sent on to the provider's consent page",
+    secured: false,
+    params: schemas.connectParams,
+    body: schemas.connectForm,
+    bodyMediaType: 'application/x-www-form-urlencoded',
+    responses: {
+      303: { description: "To the provider's authorize URL, with the integration's scopes, a single-use state and PKCE (S256).", redirect: true },
       400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
     },
   }),
@@ -386,7 +401,7 @@ function operation(operationId: string, route: RouteContract) {
     ...(route.body
       ? {
           // The API reads a missing body as {}, so a body is optional exactly when {} is valid.
-          requestBody: { required: !route.body.safeParse({}).success, content: content(route.body) },
+          requestBody: { required: !route.body.safeParse({}).success, content: content(route.body, route.bodyMediaType) },
         }
       : {}),
     responses: {

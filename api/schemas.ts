@@ -80,6 +80,13 @@ export const createConnectSessionBody = z
       .max(2048)
       .optional()
       .meta({ description: "Where the browser goes once connected, with `?connectionId=…&status=connected`; Tributary's own page when absent." }),
+    allowAccountChange: z
+      .boolean()
+      .default(false)
+      .meta({
+        description:
+          "Let a re-authorisation move the connection to a different provider account (another Salesforce org or HubSpot portal). Off: signing into another account is refused and the connection keeps its credentials.",
+      }),
   })
   .meta({ id: 'CreateConnectSessionRequest' });
 
@@ -89,6 +96,9 @@ export const connectQuery = z.strictObject({
   connectionId: identifier,
   connectToken: z.string().min(1).max(256).meta({ description: 'From POST /connect-sessions; starts one authorization.' }),
 });
+
+/** The connect screen's form posts the connect link's own parameters back. */
+export const connectForm = connectQuery.meta({ id: 'ConnectForm', description: "The connect link's parameters, posted by the connect screen's form." });
 
 // Not strict: providers add parameters of their own to the callback (Salesforce communities add sfdc_community_*).
 // Only these are read; each must be a single string, so `state[$ne]=` style input never reaches the store.
@@ -195,6 +205,10 @@ export const connection = z
     connectionId: z.string(),
     integration: z.string(),
     provider: z.string(),
+    accountId: z
+      .string()
+      .nullable()
+      .meta({ description: "The provider's id of the connected account (Salesforce organization id, HubSpot portal id); null until a sign-in names it." }),
     status: connectionStatus,
     statusReason: z.string().nullable(),
     statusUntil: timestamp.nullable(),
