@@ -33,6 +33,8 @@ export interface TestStackOptions {
   workflowIdPrefix?: string;
   /** Connect token and OAuth state lifetimes, and the clock they are judged by. */
   connectFlow?: AppDependencies['connectFlow'];
+  /** The app's name on the connect screen; default the API's own default. */
+  appName?: string;
   /** The API's and in-process worker's provider catalog (e.g. one with a test's own sync); default: the real one. */
   catalog?: ProviderCatalog;
 }
@@ -110,7 +112,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger };
-  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow }));
+  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, appName: options.appName }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress,
