@@ -1,7 +1,7 @@
 // /connections: connect a customer account, see its status and run history, ask it to sync now, delete it.
 import { Router } from 'express';
 import type { Store } from '../../store/store';
-import { implement } from '../openapi';
+import { implement } from '../openapi-implement';
 import { toRunView, type ConnectionUseCases } from '../use-cases/connections';
 
 export function connectionRoutes(connections: ConnectionUseCases, store: Store): Router {

@@ -5,7 +5,7 @@ import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { createProcessRegistry } from '../../observability/metrics';
 import { checkReadiness } from '../../observability/readiness';
-import { implement } from '../openapi';
+import { implement } from '../openapi-implement';
 
 export function healthRoutes(db: Db, temporal: Client, registry: Registry = createProcessRegistry()): Router {
   const router = Router();

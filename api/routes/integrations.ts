@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import type { Store } from '../../store/store';
-import { implement } from '../openapi';
+import { implement } from '../openapi-implement';
 
 export function integrationRoutes(store: Store, catalog: ProviderCatalog): Router {
   const router = Router();

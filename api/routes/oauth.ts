@@ -6,7 +6,7 @@ import { hashOneTimeToken } from '../../oauth/one-time-token';
 import { bindingCookie, bindingNonce, clearedBindingCookie, newBrowserBinding } from '../browser-binding';
 import { htmlErrorHandler } from '../html-error-handler';
 import { connectedPage, connectScreenPage } from '../html-pages';
-import { implement } from '../openapi';
+import { implement } from '../openapi-implement';
 import type { ConnectUseCases } from '../use-cases/connect';
 
 export function oauthRoutes(connect: ConnectUseCases, publicUrl: string, appName: string, logger: Logger): Router {
