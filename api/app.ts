@@ -7,6 +7,7 @@ import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
 import type { ConnectionWorkflows } from './connection-workflows';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { methodNotAllowedHandler } from './method-not-allowed';
 import { requireSecretKey } from './require-secret-key';
 import { connectSessionRoutes } from './routes/connect-sessions';
 import { connectionRoutes } from './routes/connections';
@@ -41,6 +42,8 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from query strings: ?a[$ne]=1 stays a plain string
   app.use(express.json({ limit: '256kb' }));
+  // Before the secret key: which methods a path takes is in the public document anyway.
+  app.use(methodNotAllowedHandler());
   app.use(healthRoutes(deps.db, deps.temporal));
   app.use(openApiRoutes());
   const appName = deps.appName ?? DEFAULT_APP_NAME;

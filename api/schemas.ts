@@ -2,7 +2,8 @@
 // OpenAPI document. Schemas with a `.meta({ id })` become named components of the document.
 import { z } from 'zod';
 import type { AppErrorCode } from '../errors/app-error';
-import { parseDuration } from '../sync/duration';
+import { PROVIDER_KEYS } from '../contracts/provider-keys';
+import { SYNC_MODES } from '../contracts/sync-mode';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -26,7 +27,7 @@ export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
 });
 
 export const connectionStatus = z.enum(['active', 'auth_error', 'rate_limited']);
-export const syncMode = z.enum(['incremental', 'full']);
+export const syncMode = z.enum(SYNC_MODES);
 export const recordAction = z.enum(['added', 'updated', 'deleted']);
 
 /** Secrets go in and never come back out: writeOnly says so to generated clients and documentation. */
@@ -39,7 +40,7 @@ const secret = (max: number, description: string) => z.string().min(1).max(max).
 export const createIntegrationBody = z
   .strictObject({
     key: identifier,
-    provider: z.string().min(1),
+    provider: z.enum(PROVIDER_KEYS).meta({ description: 'Which provider the OAuth app belongs to.' }),
     clientId: z.string().min(1).max(512),
     clientSecret: secret(512, "The OAuth app's client secret; stored encrypted, never returned."),
     scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
@@ -51,9 +52,11 @@ export const createIntegrationBody = z
   })
   .meta({ id: 'CreateIntegrationRequest' });
 
+// The pattern is the whole rule, so the document tells clients exactly what is valid: a whole number of s, m, h or d
+// above zero (at most six digits), or of ms from 1000 (at most nine digits); see sync/duration.ts.
 const frequency = z
   .string()
-  .refine((value) => (parseDuration(value) ?? 0) >= 1000, 'must be a duration of at least 1s, like "30s", "5m", "1h" or "1d"')
+  .regex(/^(?:0*[1-9]\d{0,5}(?:s|m|h|d)|0*[1-9]\d{3,8}ms)$/, 'must be a duration of at least 1s, like "30s", "5m", "1h" or "1d"')
   .meta({ description: 'How often the model syncs: a duration of at least 1s, like "30s", "5m", "1h" or "1d".' });
 
 export const createConnectionBody = z
@@ -98,7 +101,12 @@ export const connectQuery = z.strictObject({
 });
 
 /** The connect screen's form posts the connect link's own parameters back. */
-export const connectForm = connectQuery.meta({ id: 'ConnectForm', description: "The connect link's parameters, posted by the connect screen's form." });
+export const connectForm = z
+  .strictObject({
+    connectionId: identifier,
+    connectToken: secret(256, "From the connect URL; spent by this request (one authorization)."),
+  })
+  .meta({ id: 'ConnectForm', description: "The connect link's parameters, posted by the connect screen's form." });
 
 // Not strict: providers add parameters of their own to the callback (Salesforce communities add sfdc_community_*).
 // Only these are read; each must be a single string, so `state[$ne]=` style input never reaches the store.
@@ -295,6 +303,7 @@ const ERROR_CODES: Record<AppErrorCode, true> = {
   validation_failed: true,
   unauthorized: true,
   not_found: true,
+  method_not_allowed: true,
   conflict: true,
   unavailable: true,
   internal: true,

@@ -1,6 +1,8 @@
 // The inputs and outputs of activities: plain JSON with ids, cursors and counts, never records or secrets.
 
-export type SyncMode = 'incremental' | 'full';
+import type { SyncMode } from './sync-mode';
+
+export type { SyncMode } from './sync-mode';
 
 export interface BeginSyncRunInput {
   connectionId: string;
