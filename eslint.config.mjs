@@ -49,4 +49,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Use cases speak the domain: the workflow gateway (api/connection-workflows.ts) translates Temporal's errors.
+    files: ['api/use-cases/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@temporalio/*'], message: 'Go through api/connection-workflows.ts.' }] }],
+    },
+  },
 );

@@ -1,4 +1,5 @@
-// The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state.
+// The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state. Temporal's
+// "no such workflow" is translated here, into a false result, so use cases never import @temporalio/client.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import type { WebhookEvent } from '../contracts/webhook-events';
@@ -37,8 +38,9 @@ export class ConnectionWorkflows {
     });
   }
 
-  async requestSync(connectionId: string, request: SyncRequest): Promise<void> {
-    await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(syncRequestedSignal, request);
+  /** False when no workflow runs for the connection. */
+  async requestSync(connectionId: string, request: SyncRequest): Promise<boolean> {
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(syncRequestedSignal, request));
   }
 
   /**
@@ -46,13 +48,7 @@ export class ConnectionWorkflows {
    * crosses into Temporal). False when no workflow runs for the connection: the caller starts one.
    */
   async reauthorize(connectionId: string, generation: number): Promise<boolean> {
-    try {
-      await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(reauthorizedSignal, { generation });
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(reauthorizedSignal, { generation }));
   }
 
   /**
@@ -68,7 +64,19 @@ export class ConnectionWorkflows {
     });
   }
 
-  async terminate(connectionId: string, reason: string): Promise<void> {
-    await this.client.workflow.getHandle(this.workflowId(connectionId)).terminate(reason);
+  /** False when no workflow was running (already ended): nothing to stop. */
+  async terminate(connectionId: string, reason: string): Promise<boolean> {
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).terminate(reason));
+  }
+}
+
+/** True once `call` succeeded; false when Temporal says the workflow does not exist or has ended. */
+async function whileRunning(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
   }
 }

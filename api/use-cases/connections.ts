@@ -1,6 +1,5 @@
 // The connection stories: create one and start its workflow, describe it, ask it to sync now, delete it.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { SyncMode } from '../../contracts/activity-messages';
 import type { ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
@@ -101,11 +100,7 @@ export class ConnectionUseCases {
   async delete(connectionId: string): Promise<{ connectionId: string; deleted: true }> {
     return this.exclusively(connectionId, async () => {
       const connection = await this.store.connections.get(connectionId);
-      try {
-        await this.workflows.terminate(connectionId, 'connection deleted');
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error; // already ended: nothing to stop
-      }
+      await this.workflows.terminate(connectionId, 'connection deleted'); // false: already ended, nothing to stop
       await this.store.runs.deleteForConnection(connectionId);
       await this.store.records.deleteForConnection(connectionId, Object.keys(connection.syncs));
       await this.store.webhookDeliveries.deleteForConnection(connectionId);
@@ -149,13 +144,8 @@ export class ConnectionUseCases {
     for (const model of models) {
       if (!connection.syncs[model]) throw AppError.invalid('body.models', `connection "${connectionId}" does not sync "${model}"`);
     }
-    try {
-      await this.workflows.requestSync(connectionId, { models, mode: request.mode });
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) {
-        throw new AppError('conflict', `connection "${connectionId}" has no running workflow`);
-      }
-      throw error;
+    if (!(await this.workflows.requestSync(connectionId, { models, mode: request.mode }))) {
+      throw new AppError('conflict', `connection "${connectionId}" has no running workflow`);
     }
     return { models, mode: request.mode };
   }
