@@ -56,7 +56,12 @@ function errorResponses(route: RouteContract) {
     ...(route.secured ? [401 as const] : []),
     ...(route.errors ?? []),
   ].filter((status) => !(status in route.responses));
-  return Object.fromEntries(statuses.map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` }]));
+  return {
+    ...Object.fromEntries(statuses.map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` }])),
+    // Node's HTTP server refuses a request head over its limit (16 KiB) before any route sees it; only a query string
+    // can make a head that long.
+    ...(route.query ? { 431: { $ref: '#/components/responses/RequestTooLarge' } } : {}),
+  };
 }
 
 const TAGS = {
@@ -150,12 +155,16 @@ function buildDocument() {
         secretKey: { type: 'http', scheme: 'bearer', description: 'The TRIBUTARY_SECRET_KEY the API runs with.' },
       },
       schemas: componentSchemas(),
-      responses: Object.fromEntries(
-        Object.values(ERROR_RESPONSES).map(({ name, description, schema }) => [
-          name,
-          { description, content: { 'application/json': { schema: { $ref: `${COMPONENT_URI}${schema}` } } } },
-        ]),
-      ),
+      responses: {
+        ...Object.fromEntries(
+          Object.values(ERROR_RESPONSES).map(({ name, description, schema }) => [
+            name,
+            { description, content: { 'application/json': { schema: { $ref: `${COMPONENT_URI}${schema}` } } } },
+          ]),
+        ),
+        // Answered by Node's HTTP server itself, with no body.
+        RequestTooLarge: { description: 'The request line and headers exceed 16 KiB (a query string far longer than any valid one).' },
+      },
     },
   };
 }
