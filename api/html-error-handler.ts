@@ -5,6 +5,12 @@ import { AppError } from '../errors/app-error';
 import { statusOf } from './error-handler';
 import { errorPage } from './html-pages';
 
+/** A body-parser refusal (malformed, too large, too many fields, unknown charset): its status is a 4xx. */
+function isUnreadableForm(error: unknown): boolean {
+  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+  return typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500;
+}
+
 export function htmlErrorHandler(logger: Logger, appName: string): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     let status: number;
@@ -12,6 +18,10 @@ export function htmlErrorHandler(logger: Logger, appName: string): ErrorRequestH
     if (error instanceof AppError) {
       status = statusOf(error.code);
       message = error.message;
+    } else if (isUnreadableForm(error)) {
+      // The connect screen's form never sends this; a hand-made or fuzzed one is bad input, not a server fault.
+      status = 400;
+      message = 'The form could not be read. Start connecting again from the app.';
     } else {
       // The path only: the query of these routes carries connect tokens, states and codes.
       logger.error({ err: error, method: req.method, path: req.path }, 'unexpected error');

@@ -411,6 +411,10 @@ describe('connecting an account through the browser', () => {
     expectErrorPage(await get(`${stack.apiUrl}/oauth/connect/sf?connectionId=ops&connectToken[$ne]=x`), 400, /connectToken/);
     expectErrorPage(await get(`${stack.apiUrl}/oauth/connect/sf?connectionId[$ne]=x&connectToken=x`), 400, /connectionId/);
     expectErrorPage(await get(`${stack.apiUrl}/oauth/callback?state[$ne]=x&code=x`), 400, /has no state/);
+    // A form no connect screen sends (too many fields) is bad input, not a server error.
+    const tooManyFields = new URLSearchParams(Array.from({ length: 12 }, (_, i): [string, string] => [`f${i}`, 'x']));
+    const form = await fetch(`${stack.apiUrl}/oauth/connect/sf`, { method: 'POST', body: tooManyFields });
+    expectErrorPage({ status: form.status, contentType: form.headers.get('content-type'), text: await form.text() } as Answer, 400, /form could not be read/);
     expectErrorPage(await get(`${stack.apiUrl}/oauth/callback?state=a&state=b&code=x`), 400, /state/);
 
     // "acme" belongs to "sf": another integration cannot take it over.
