@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type {
   BeginSyncRunInput,
+  BeginSyncRunResult,
   FailSyncRunInput,
   FinishSyncRunInput,
   SyncRunSummary,
@@ -11,19 +12,28 @@ import type {
 } from '../contracts/activity-messages';
 import { encodeCursor } from '../contracts/change-cursor';
 import { FailureType, type RateLimitedDetails } from '../contracts/failure-types';
+import type { Logger } from 'pino';
+import type { ProviderDefinition } from '../providers/provider-definition';
 import { ProviderConcurrencyLimits } from '../sync/concurrency-limit';
-import { createProviderHttpClient } from '../sync/http-client';
+import { FieldDiscovery } from '../sync/field-discovery';
+import type { FieldSelection } from '../sync/fields';
+import { createProviderHttpClient, type ProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import { QuotaGuard } from '../sync/quota-guard';
-import type { InvalidRecordSample, RunChanges, SyncRunDocument } from '../store/sync-runs';
+import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
+import { validatePage, type ValidRecord } from '../sync/validate-page';
+import type { RunChanges, SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
+import { heartbeatWhile } from './heartbeat';
 import { toActivityFailure } from './failures';
 
-export function createSyncRunActivities({ store, catalog, logger, metrics, settings }: ActivityDependencies) {
+export function createSyncRunActivities({ store, catalog, logger, metrics, settings, stopping }: ActivityDependencies) {
   const runLogger = (run: Pick<SyncRunDocument, 'connectionId' | 'model'>, runId: string) =>
     logger.child({ connectionId: run.connectionId, model: run.model, runId });
   /** Shared by every slice this process runs: the limit is per provider per worker, across connections. */
   const concurrency = new ProviderConcurrencyLimits();
+  /** Per worker process: which fields each connection's account has, listed again after a while or a refusal. */
+  const fieldDiscovery = new FieldDiscovery();
 
   /**
    * A run's outcome: its page-by-page count, exact unless a page may have been applied twice (an interrupted attempt,
@@ -35,9 +45,161 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     return { ...run.changes, deleted: run.changes.deleted + deletedAtEnd };
   }
 
+
+  /**
+   * The connection's authenticated client for this slice: the customer's own host (Salesforce's instance URL) first,
+   * then the integration's, then the provider's. `requests` counts what the slice asked the provider.
+   */
+  async function openProviderClient(run: SyncRunDocument, progressDetails: () => unknown) {
+    const context = Context.current();
+    const provider = catalog.get(run.provider);
+    const { generation, credentials } = await store.connections.readCredentials(run.connectionId);
+    const integration = await store.integrations.find(run.integration);
+    const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl;
+    if (!baseUrl || !credentials.accessToken) {
+      throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
+    }
+    let count = 0;
+    const requests = {
+      take: () => {
+        const taken = count;
+        count = 0;
+        return taken;
+      },
+    };
+    const permits = concurrency.for(provider.key, provider.api.maxConcurrentRequests);
+    const http = createProviderHttpClient({
+      baseUrl,
+      accessToken: credentials.accessToken,
+      urlRules: catalog.urlRules(provider.key),
+      maxResponseBytes: provider.api.maxResponseBytes,
+      errorRules: provider.api.errorRules,
+      timeoutMs: provider.api.requestTimeoutMs,
+      signal: context.cancellationSignal,
+      onResponse: ({ status }) => {
+        count++;
+        metrics.providerAnswered(run.provider, status);
+      },
+      onNoResponse: () => metrics.providerAnswered(run.provider, null),
+      // A fresh guard each slice: its first request reads the current usage, so a resumed run spends one call to learn.
+      quota: provider.api.quota ? new QuotaGuard(provider.api.quota) : undefined,
+      // Waiting for a permit behind other connections' requests is progress too: keep heartbeating meanwhile.
+      limiter: permits,
+      // A provider may take minutes to answer a page (a slow query), and waiting for a permit behind other
+      // connections' requests is progress too: keep heartbeating while any request is in flight, or the attempt
+      // times out and the same slow page is asked for again.
+      whileWaiting: (waiting) => heartbeatWhile(context, waiting, progressDetails),
+    });
+    return { generation, provider, http, requests, integration };
+  }
+
+  /**
+   * The fields to read, for a sync that declares them: what it wants and the integration adds, among those the
+   * account really has. Missing ones are reported on the run; a missing required one fails it, saying which.
+   */
+  async function chooseFields(
+    run: SyncRunDocument,
+    sync: SyncDefinition,
+    http: ProviderHttpClient,
+    key: string,
+    extra: readonly string[],
+  ): Promise<FieldSelection | null> {
+    const fields = await fieldDiscovery.select(key, sync, http, extra);
+    if (!fields) return null;
+    if (fields.missingRequired.length > 0) {
+      throw new ProviderError('permanent', `the account does not let the integration user read required field(s) ${fields.missingRequired.join(', ')} of ${run.model}`);
+    }
+    const known = run.missingFields ?? [];
+    if (known.join() !== fields.missing.join()) {
+      await store.runs.recordMissingFields(run._id, fields.missing);
+      if (fields.missing.length > 0) await store.runs.log(run._id, 'fields', `not readable in this account, skipped: ${fields.missing.join(', ')}`);
+    }
+    return fields;
+  }
+
+  /** Only before the run's first stored page is its checkpoint the last run's cursor (see SyncContext.lookbackMs). */
+  function lookbackOf(run: SyncRunDocument, provider: ProviderDefinition): number {
+    return run.mode === 'incremental' && run.pages === 0 ? (provider.api.incrementalLookbackMs ?? 0) : 0;
+  }
+
+  /** Stores one validated page, unless the run ended meanwhile. */
+  async function applyPage(run: SyncRunDocument, page: SyncPage, valid: ValidRecord[], progressDetails: () => unknown) {
+    const runId = run._id;
+    // Terminating a workflow reaches its running activity only with a heartbeat's answer, seconds later: a
+    // connection deleted meanwhile has lost this run (deleted before its records), so write nothing more.
+    if ((await store.runs.find(runId))?.status !== 'running') {
+      throw ApplicationFailure.create({ type: FailureType.gone, message: `sync run ${runId} ended or was deleted`, nonRetryable: true });
+    }
+    const sync = catalog.sync(run.provider, run.model);
+    // A slow database (a page re-applied after a crash looks up every record it already holds) is still
+    // progress: keep heartbeating while the page is written, or the attempt times out and repeats the same page.
+    const outcome = await heartbeatWhile(
+      Context.current(),
+      store.records.applyPage({
+        connectionId: run.connectionId,
+        model: run.model,
+        runId,
+        markSeen: run.mode === 'full',
+        upserts: valid,
+        deletedIds: page.deletedIds,
+        ignoredFields: sync.ignoredFields ?? [],
+      }),
+      progressDetails,
+    );
+    metrics.recordsStored({ provider: run.provider, model: run.model }, outcome);
+    return outcome;
+  }
+
+  /** What the workflow is told when a slice stops early, and what the run remembers of it. */
+  async function sliceFailed(
+    run: SyncRunDocument,
+    error: unknown,
+    { generation, requests, fieldsKey, log }: { generation: number; requests: number; fieldsKey: string; log: Logger },
+  ): Promise<unknown> {
+    const runId = run._id;
+    await store.runs.addProviderRequests(runId, requests);
+    // A provider error comes from a request, never from between a page's write and its checkpoint: the slice
+    // ended cleanly, so the run's page-by-page count stays exact and needs no recount.
+    if (error instanceof ProviderError) await store.runs.endSlice(runId);
+    log.warn({ err: (error as Error).message }, 'sync slice stopped');
+    let cause = error;
+    const sync = catalog.sync(run.provider, run.model);
+    if (error instanceof ProviderError && error.details.providerCode === 'INVALID_FIELD' && sync.fields && Context.current().info.attempt === 1) {
+      // Field-level security changed since the fields were listed: list them again on the retry (once: a field the
+      // fresh list offers and the query still refuses is the provider's inconsistency, not ours to loop on).
+      fieldDiscovery.forget(fieldsKey);
+      cause = new ProviderError('transient', `${error.message} (fields are listed again)`, error.details);
+    }
+    if (cause instanceof ProviderError && cause.kind !== 'rate_limited') await store.runs.log(runId, cause.kind === 'permanent' ? 'failed' : 'retry', cause.message);
+    const failure = toActivityFailure(cause, generation);
+    if (failure instanceof ApplicationFailure && failure.type === FailureType.rateLimited) {
+      // Counted here because the wait itself is a workflow timer, and workflow code cannot touch metrics.
+      // A backoff wait is chosen by the workflow, not told by the provider: it adds no seconds.
+      const details = failure.details?.[0] as RateLimitedDetails;
+      metrics.rateLimited(run.provider, details.backoff ? 0 : details.waitMs);
+      await store.runs.recordRateLimitWait(runId, `waiting for the rate limit: ${details.reason}`);
+    }
+    return failure;
+  }
+
   return {
-    async beginSyncRun(input: BeginSyncRunInput): Promise<void> {
+    /**
+     * Starts a run. An incremental run becomes a full resync when what the sync stores changed since the model's
+     * records were last all read (a new sync version, the integration's extra fields): decided here, not in the
+     * workflow, so connections already running pick it up at their next run without a workflow change.
+     */
+    async beginSyncRun(input: BeginSyncRunInput): Promise<BeginSyncRunResult | undefined> {
       const connection = await store.connections.get(input.connectionId);
+      const integration = await store.integrations.find(connection.integration);
+      const sync = catalog.sync(connection.provider, input.model);
+      const syncVersion = syncVersionOf(sync, integration?.fields?.[input.model] ?? []);
+      const lastComplete = await store.runs.lastCompleteVersion(input.connectionId, input.model);
+      const cursor = Object.hasOwn(connection.syncs, input.model) ? connection.syncs[input.model].cursor : null;
+      const fullReason =
+        input.mode === 'incremental' && cursor !== null && lastComplete !== null && lastComplete !== syncVersion
+          ? whatChanged(lastComplete, syncVersion, input.model)
+          : null;
+      const mode = fullReason ? 'full' : input.mode;
       // Everything written before this run is complete (one writer per feed), so it may all be read.
       const feedSeqAtStart = await store.records.feeds.publishAll(input.connectionId, input.model);
       await store.runs.begin({
@@ -46,12 +208,16 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         integration: connection.integration,
         provider: connection.provider,
         model: input.model,
-        mode: input.mode,
-        startCursor: input.mode === 'full' ? null : (connection.syncs[input.model]?.cursor ?? null),
+        mode,
+        startCursor: mode === 'full' ? null : cursor,
         feedSeqAtStart,
+        syncVersion,
+        fullReason,
       });
       await store.connections.setLastRun(input.connectionId, input.model, input.runId);
-      runLogger(input, input.runId).info({ mode: input.mode, provider: connection.provider }, 'sync run started');
+      runLogger(input, input.runId).info({ mode, fullReason, provider: connection.provider }, 'sync run started');
+      const current = settings.workflow ?? input.settings;
+      return current ? { settings: current } : undefined;
     },
 
     /**
@@ -61,116 +227,48 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     async syncModelSlice({ runId }: SyncSliceInput): Promise<SyncSliceResult> {
       const context = Context.current();
       const run = await store.runs.require(runId);
-      const provider = catalog.get(run.provider);
       const sync = catalog.sync(run.provider, run.model);
-      const { generation, credentials } = await store.connections.readCredentials(run.connectionId);
       const log = runLogger(run, runId).child({ attempt: context.info.attempt });
-      const labels = { provider: run.provider, model: run.model };
-      await store.runs.beginSlice(run);
-
-      let requests = 0;
-      // The customer's own host (Salesforce's instance URL) first, then the integration's, then the provider's.
-      const integration = await store.integrations.find(run.integration);
-      const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl;
-      if (!baseUrl || !credentials.accessToken) {
-        throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
-      }
       const result: SyncSliceResult = { done: false, pages: 0, recordsRead: 0 };
-      const permits = concurrency.for(provider.key, provider.api.maxConcurrentRequests);
-      const http = createProviderHttpClient({
-        baseUrl,
-        accessToken: credentials.accessToken,
-        errorRules: provider.api.errorRules,
-        timeoutMs: provider.api.requestTimeoutMs,
-        signal: context.cancellationSignal,
-        onResponse: ({ status }) => {
-          requests++;
-          metrics.providerAnswered(run.provider, status);
-        },
-        onNoResponse: () => metrics.providerAnswered(run.provider, null),
-        // A fresh guard each slice: its first request reads the current usage, so a resumed run spends one call to learn.
-        quota: provider.api.quota ? new QuotaGuard(provider.api.quota) : undefined,
-        // Waiting for a permit behind other connections' requests is progress too: keep heartbeating meanwhile.
-        limiter: { acquire: (signal) => heartbeatWhile(permits.acquire(signal), () => context.heartbeat({ pages: result.pages })) },
-      });
-
+      const progressDetails = () => ({ pages: result.pages });
+      const heartbeat = () => context.heartbeat(progressDetails());
+      const { generation, provider, integration, http, requests } = await openProviderClient(run, progressDetails);
+      await store.runs.beginSlice(run);
       const sliceStartedAt = Date.now();
+      const fieldsKey = `${run.connectionId}:${run.model}`;
+      let handedBack = false;
       try {
-        // Only before the run's first stored page is its checkpoint the last run's cursor (see SyncContext.lookbackMs).
-        const lookbackMs = run.mode === 'incremental' && run.pages === 0 ? (provider.api.incrementalLookbackMs ?? 0) : 0;
-        for await (const page of sync.fetchPages({ mode: run.mode, checkpoint: run.checkpoint, http, pageSize: provider.api.pageSize, lookbackMs })) {
-          const upserts: { externalId: string; data: Record<string, unknown> }[] = [];
-          const invalid: InvalidRecordSample[] = [];
-          for (const raw of page.records) {
-            const parsed = sync.schema.safeParse(raw);
-            if (parsed.success) {
-              upserts.push({ externalId: sync.idOf(parsed.data), data: parsed.data });
-            } else {
-              const id = (raw as { Id?: unknown; id?: unknown })?.Id ?? (raw as { id?: unknown })?.id;
-              invalid.push({
-                externalId: typeof id === 'string' ? id : null,
-                problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`),
-              });
-            }
-          }
-          // Terminating a workflow reaches its running activity only with a heartbeat's answer, seconds later: a
-          // connection deleted meanwhile has lost this run (deleted before its records), so write nothing more.
-          if ((await store.runs.find(runId))?.status !== 'running') {
-            throw ApplicationFailure.create({ type: FailureType.gone, message: `sync run ${runId} ended or was deleted`, nonRetryable: true });
-          }
-          // A slow database (a page re-applied after a crash looks up every record it already holds) is still
-          // progress: keep heartbeating while the page is written, or the attempt times out and repeats the same page.
-          const outcome = await heartbeatWhile(
-            store.records.applyPage({
-              connectionId: run.connectionId,
-              model: run.model,
-              runId,
-              markSeen: run.mode === 'full',
-              upserts,
-              deletedIds: page.deletedIds,
-              ignoredFields: sync.ignoredFields ?? [],
-            }),
-            () => context.heartbeat({ pages: result.pages }),
-          );
-          metrics.recordsStored(labels, outcome);
+        const fields = await chooseFields(run, sync, http, fieldsKey, integration?.fields?.[run.model] ?? []);
+        // Checkpoint: the run's own, or at its start the last run's cursor, read again over the provider's lookback.
+        const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
+        for await (const page of sync.fetchPages({ ...from, http, fields: fields?.selected })) {
+          const { valid, invalid } = validatePage(sync, page.records, fields?.extraKinds);
+          const outcome = await applyPage(run, page, valid, progressDetails);
           await store.runs.recordPage(runId, {
             checkpoint: page.checkpoint,
             recordsRead: page.records.length + page.deletedIds.length,
-            providerRequests: requests,
+            providerRequests: requests.take(),
             invalid,
             changes: outcome,
           });
-          requests = 0;
           result.pages++;
           result.recordsRead += page.records.length + page.deletedIds.length;
-          context.heartbeat({ pages: result.pages });
+          heartbeat();
           log.debug({ page: result.pages, ...outcome }, 'page stored');
           // Hand back only after a page that moved the run on: a sync's closing empty page must end the run, not
-          // start another slice that reads the same empty page again.
+          // start another slice that reads the same empty page again. A worker that is shutting down hands back at
+          // once: its grace time is for storing the page in flight, not for reading more.
           const progressed = page.records.length + page.deletedIds.length > 0;
-          if (progressed && Date.now() - sliceStartedAt >= settings.maxSliceMs) {
-            await store.runs.endSlice(runId);
-            return result;
+          if (progressed && (Date.now() - sliceStartedAt >= settings.maxSliceMs || stopping?.aborted)) {
+            handedBack = true;
+            break;
           }
         }
-        result.done = true;
+        result.done = !handedBack;
         await store.runs.endSlice(runId);
         return result;
       } catch (error) {
-        await store.runs.addProviderRequests(runId, requests);
-        // A provider error comes from a request, never from between a page's write and its checkpoint: the slice
-        // ended cleanly, so the run's page-by-page count stays exact and needs no recount.
-        if (error instanceof ProviderError) await store.runs.endSlice(runId);
-        log.warn({ err: (error as Error).message }, 'sync slice stopped');
-        const failure = toActivityFailure(error, generation);
-        if (failure instanceof ApplicationFailure && failure.type === FailureType.rateLimited) {
-          // Counted here because the wait itself is a workflow timer, and workflow code cannot touch metrics.
-          // A backoff wait is chosen by the workflow, not told by the provider: it adds no seconds.
-          const details = failure.details?.[0] as RateLimitedDetails;
-          metrics.rateLimited(run.provider, details.backoff ? 0 : details.waitMs);
-          await store.runs.recordRateLimitWait(runId);
-        }
-        throw failure;
+        throw await sliceFailed(run, error, { generation, requests: requests.take(), fieldsKey, log });
       }
     },
 
@@ -217,6 +315,31 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   };
 }
 
+/**
+ * What a run reads with, as one comparable string: the sync's version, then the integration's extra fields.
+ * Version 1 without extra fields is `1`, what runs from before versions existed are taken to have read.
+ */
+export function syncVersionOf(sync: SyncDefinition, extraFields: readonly string[]): string {
+  const version = String(sync.version ?? 1);
+  const extra = [...new Set(extraFields)].sort();
+  return extra.length === 0 ? version : `${version}+${extra.join(',')}`;
+}
+
+/** Why a run must read everything again, in words for the run's log and the app's webhook. */
+export function whatChanged(before: string, now: string, model: string): string {
+  const [versionBefore, fieldsBefore = ''] = before.split('+');
+  const [versionNow, fieldsNow = ''] = now.split('+');
+  const reasons: string[] = [];
+  if (versionBefore !== versionNow) reasons.push(`the ${model} sync changed (version ${versionBefore} -> ${versionNow})`);
+  const had = new Set(fieldsBefore.split(',').filter(Boolean));
+  const has = new Set(fieldsNow.split(',').filter(Boolean));
+  const added = [...has].filter((field) => !had.has(field));
+  const removed = [...had].filter((field) => !has.has(field));
+  if (added.length > 0) reasons.push(`fields added to the integration: ${added.join(', ')}`);
+  if (removed.length > 0) reasons.push(`fields removed from the integration: ${removed.join(', ')}`);
+  return reasons.join('; ') || 'what the sync stores changed';
+}
+
 /** What the workflow announces about an ended run; `feedSeqAtEnd` stands in if the run did not record its own. */
 function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedSeqAtEnd: number): SyncRunSummary {
   const outcome = run.outcome ?? { added: 0, updated: 0, deleted: 0 };
@@ -231,19 +354,7 @@ function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedS
     invalidRecords: run.invalidRecords,
     startedAt: run.startedAt.toISOString(),
     finishedAt: (run.finishedAt ?? new Date()).toISOString(),
-    fromCursor: encodeCursor(run.feedSeqAtStart),
-    toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd),
+    fromCursor: encodeCursor(run.feedSeqAtStart, run),
+    toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd, run),
   };
-}
-
-const HEARTBEAT_WHILE_WAITING_MS = 2000;
-
-/** Heartbeats every few seconds until `waiting` settles (Temporal throttles heartbeats itself). */
-async function heartbeatWhile<T>(waiting: Promise<T>, heartbeat: () => void): Promise<T> {
-  const timer = setInterval(heartbeat, HEARTBEAT_WHILE_WAITING_MS);
-  try {
-    return await waiting;
-  } finally {
-    clearInterval(timer);
-  }
 }

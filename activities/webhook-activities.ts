@@ -14,7 +14,14 @@ export function createWebhookActivities({ store, logger, metrics, settings }: Ac
   return {
     async deliverWebhook(event: WebhookEvent): Promise<DeliveryResult> {
       if (!settings.webhookUrl || !settings.webhookSecret) return { delivered: false, status: null };
-      const body = JSON.stringify(event);
+      // A deleted connection's events stop here, retries included; the app keeps its own metadata in every event,
+      // read now rather than carried through Temporal history.
+      const connection = await store.connections.find(event.connectionId);
+      if (!connection) {
+        logger.info({ eventId: event.id, connectionId: event.connectionId }, 'webhook dropped: the connection was deleted');
+        return { delivered: false, status: null };
+      }
+      const body = JSON.stringify({ ...event, metadata: connection.metadata ?? null });
       const timestamp = Math.floor(Date.now() / 1000);
       const attempt = Context.current().info.attempt;
       const log = logger.child({

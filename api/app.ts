@@ -1,23 +1,34 @@
 // Assembles the Express app from its dependencies; main.ts and the tests both build it here.
 import type { Client } from '@temporalio/client';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { httpRequestMetrics } from '../observability/http-metrics';
+import { createProcessRegistry } from '../observability/metrics';
 import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
+import { ConnectionHealthReader, type HealthThresholds } from './connection-health';
 import type { ConnectionWorkflows } from './connection-workflows';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { methodNotAllowedHandler } from './method-not-allowed';
+import type { NamedSecretKey } from '../security/secret-key';
 import { requireSecretKey } from './require-secret-key';
+import { actionRoutes } from './routes/actions';
 import { connectSessionRoutes } from './routes/connect-sessions';
 import { connectionRoutes } from './routes/connections';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { oauthRoutes } from './routes/oauth';
 import { openApiRoutes } from './routes/openapi';
+import { providerWebhookRoutes } from './routes/provider-webhooks';
+import { proxyRoutes } from './routes/proxy';
 import { recordRoutes } from './routes/records';
+import { ActionUseCases, DEFAULT_ACTION_SETTINGS, type ActionSettings } from './use-cases/actions';
 import { ConnectUseCases, DEFAULT_CONNECT_FLOW_TIMING, type ConnectFlowSettings } from './use-cases/connect';
 import { ConnectionUseCases } from './use-cases/connections';
+import { DEFAULT_PROVIDER_WEBHOOK_SETTINGS, ProviderWebhookUseCases, type ProviderWebhookSettings } from './use-cases/provider-webhooks';
+import { DEFAULT_PROXY_SETTINGS, ProxyUseCases, type ProxySettings } from './use-cases/proxy';
 
 export interface AppDependencies {
   db: Db;
@@ -25,14 +36,27 @@ export interface AppDependencies {
   catalog: ProviderCatalog;
   temporal: Client;
   workflows: ConnectionWorkflows;
-  secretKey: string;
+  /** The API keys clients may send; request logs name the one used. */
+  secretKeys: NamedSecretKey[];
   logger: Logger;
+  /** True when /readyz and /metrics are served on the internal port (createInternalApp) and not on this one. */
+  probesOnInternalPort?: boolean;
   /** Where browsers reach this API (TRIBUTARY_PUBLIC_URL): the connect URLs and the OAuth redirect URI start with it. */
   publicUrl: string;
   /** The app's name on the connect screen (TRIBUTARY_APP_NAME). */
   appName?: string;
   /** Lifetimes of connect tokens and OAuth states, and the clock they are judged by; tests shorten or move them. */
   connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl' | 'appName'>>;
+  /** What /metrics serves; main.ts passes the one its health scan writes to. Default: a fresh process registry. */
+  registry?: Registry;
+  /** When a connection counts as stuck; default DEFAULT_HEALTH_THRESHOLDS. */
+  healthThresholds?: HealthThresholds;
+  /** Byte limit, refresh wait and retries of `/proxy`; tests shorten them. */
+  proxy?: Partial<ProxySettings>;
+  /** How provider notifications are coalesced into sync requests; tests shorten the window. */
+  providerWebhooks?: Partial<ProviderWebhookSettings>;
+  /** How long an action request waits for the outcome before answering 202. */
+  actions?: Partial<ActionSettings>;
 }
 
 const DEFAULT_APP_NAME = 'Tributary';
@@ -41,13 +65,31 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from query strings: ?a[$ne]=1 stays a plain string
+  const registry = deps.registry ?? createProcessRegistry();
+  // First, so every request is counted, including those the body parser or the secret key turn away.
+  app.use(httpRequestMetrics(registry));
+  app.use(requestLog(deps.logger));
+  const proxySettings = { ...DEFAULT_PROXY_SETTINGS, ...deps.proxy };
+  const proxy = new ProxyUseCases(deps.store, deps.catalog, deps.workflows, proxySettings, deps.logger);
+  // Before the JSON parser: the proxy forwards bodies byte for byte.
+  app.use('/proxy', requireSecretKey(deps.secretKeys), proxyRoutes(proxy, proxySettings.maxBodyBytes));
+  // Public: HubSpot signs its webhooks with the app's client secret; Salesforce's must name a connected org.
+  const providerWebhooks = new ProviderWebhookUseCases(
+    deps.store,
+    deps.catalog,
+    deps.workflows,
+    { ...DEFAULT_PROVIDER_WEBHOOK_SETTINGS, ...deps.providerWebhooks },
+    deps.publicUrl,
+    deps.logger,
+  );
+  app.use(providerWebhookRoutes(providerWebhooks));
   app.use(express.json({ limit: '256kb' }));
   // Before the secret key: which methods a path takes is in the public document anyway.
   app.use(methodNotAllowedHandler());
-  app.use(healthRoutes(deps.db, deps.temporal));
+  app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry }));
   app.use(openApiRoutes());
   const appName = deps.appName ?? DEFAULT_APP_NAME;
-  const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows);
+  const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds));
   const connect = new ConnectUseCases(
     deps.store,
     deps.catalog,
@@ -58,12 +100,41 @@ export function createApp(deps: AppDependencies): Express {
   );
   // The browser routes are public: a connect token or a state authorises them, never the secret key.
   app.use(oauthRoutes(connect, deps.publicUrl, appName, deps.logger));
-  app.use(requireSecretKey(deps.secretKey));
+  app.use(requireSecretKey(deps.secretKeys));
   app.use(integrationRoutes(deps.store, deps.catalog));
   app.use(connectSessionRoutes(connect));
   app.use(connectionRoutes(connections, deps.store));
+  app.use(actionRoutes(new ActionUseCases(deps.store, deps.catalog, deps.workflows, { ...DEFAULT_ACTION_SETTINGS, ...deps.actions })));
   app.use(recordRoutes(deps.store));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** The internal port's app: /healthz, /readyz and /metrics, for orchestrators and scrapers that never face the internet. */
+export function createInternalApp(deps: Pick<AppDependencies, 'db' | 'temporal' | 'logger' | 'registry'>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes(deps.db, deps.temporal, { registry: deps.registry }));
+  app.use(notFoundHandler());
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/**
+ * One line per request: the route's pattern (never the path, which may hold one-time tokens), the status, and the
+ * name of the secret key used (never the key).
+ */
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = Date.now();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      logger.info(
+        { method: req.method, route: route ?? null, status: res.statusCode, secretKeyName: (res.locals.secretKeyName as string | undefined) ?? null, ms: Date.now() - startedAt },
+        'request',
+      );
+    });
+    next();
+  };
 }

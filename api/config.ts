@@ -1,25 +1,61 @@
 // The API's configuration, parsed once from the environment; no secret has a default.
 import { z } from 'zod';
-import { databaseSettings, encryptionSettings, parseSettings, temporalSettings } from '../config/shared-settings';
+import { databaseSettings, encryptionSettings, parseSettings, providerUrlSettings, temporalSettings, workflowSettings } from '../config/shared-settings';
+import { parseNamedSecretKeys, type NamedSecretKey } from '../security/secret-key';
 
 const apiSettings = {
   ...temporalSettings,
   ...databaseSettings,
   ...encryptionSettings,
+  ...providerUrlSettings,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  TRIBUTARY_SECRET_KEY: z.string().min(32, 'must be at least 32 characters'),
+  /**
+   * When set, /metrics and /readyz are served only here (for scrapers and orchestrators inside the network), and the
+   * public PORT answers 404 for them. 0 picks a free port.
+   */
+  TRIBUTARY_API_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  TRIBUTARY_API_INTERNAL_HOST: z.string().min(1).default('127.0.0.1'),
+  /** One unnamed key, kept for existing deployments: it is the key named `default`. */
+  TRIBUTARY_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** `name:key,name:key`: several keys at once, so one can be rotated or revoked alone; logs show the name. */
+  TRIBUTARY_SECRET_KEYS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return [];
+      try {
+        return parseNamedSecretKeys(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   TRIBUTARY_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   TRIBUTARY_APP_NAME: z.string().trim().min(1).max(80).default('Tributary'),
-  TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(60),
-  TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(900),
-  TRIBUTARY_REFRESH_RETRY_SECONDS: z.coerce.number().int().positive().default(600),
-  TRIBUTARY_WEBHOOK_RETRY_HOURS: z.coerce.number().positive().default(24),
+  ...workflowSettings,
+  /** How often the stuck-connections metric is recounted, and how many workflows it describes at once. */
+  TRIBUTARY_HEALTH_SCAN_SECONDS: z.coerce.number().int().positive().default(60),
+  TRIBUTARY_HEALTH_SCAN_CONCURRENCY: z.coerce.number().int().positive().default(4),
   TRIBUTARY_WORKFLOW_ID_PREFIX: z.string().regex(/^[A-Za-z0-9._:/-]*$/, 'may hold letters, digits and . _ : / - only').default(''),
 };
 
 export type ApiConfig = ReturnType<typeof parseApiConfig>;
 
 export function parseApiConfig(env: NodeJS.ProcessEnv = process.env) {
-  return parseSettings(apiSettings, env);
+  const config = parseSettings(apiSettings, env);
+  const secretKeys: NamedSecretKey[] = [...config.TRIBUTARY_SECRET_KEYS];
+  if (config.TRIBUTARY_SECRET_KEY !== undefined) {
+    if (secretKeys.some((k) => k.name === 'default')) {
+      throw new Error('Invalid configuration:\n  TRIBUTARY_SECRET_KEYS: the name "default" belongs to TRIBUTARY_SECRET_KEY; choose another');
+    }
+    secretKeys.push({ name: 'default', key: config.TRIBUTARY_SECRET_KEY });
+  }
+  if (secretKeys.length === 0) {
+    throw new Error('Invalid configuration:\n  TRIBUTARY_SECRET_KEYS: is required (format: name:key[,name:key…], each key at least 32 characters), or TRIBUTARY_SECRET_KEY for one key');
+  }
+  if (config.TRIBUTARY_API_INTERNAL_PORT !== undefined && config.TRIBUTARY_API_INTERNAL_PORT !== 0 && config.TRIBUTARY_API_INTERNAL_PORT === config.PORT) {
+    throw new Error('Invalid configuration:\n  TRIBUTARY_API_INTERNAL_PORT: must differ from PORT');
+  }
+  return { ...config, secretKeys };
 }

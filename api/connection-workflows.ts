@@ -1,11 +1,21 @@
 // The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state. Temporal's
 // "no such workflow" is translated here, into a false result, so use cases never import @temporalio/client.
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
-import type { WebhookEvent } from '../contracts/webhook-events';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { actionWorkflowId, type ActionWorkflowInput } from '../contracts/action-messages';
+import type { ConnectionChange, ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
+import type { WebhookEvent } from '../contracts/webhook-events';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
-import { connectionWorkflow, reauthorizedSignal, syncRequestedSignal, webhookDeliveryWorkflow } from '../workflows';
+import {
+  actionWorkflow,
+  connectionChangedSignal,
+  connectionWorkflow,
+  credentialsExpiredSignal,
+  deleteRequestedSignal,
+  reauthorizedSignal,
+  syncRequestedSignal,
+  webhookDeliveryWorkflow,
+} from '../workflows';
 
 export class ConnectionWorkflows {
   constructor(
@@ -49,6 +59,61 @@ export class ConnectionWorkflows {
    */
   async reauthorize(connectionId: string, generation: number): Promise<boolean> {
     return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(reauthorizedSignal, { generation }));
+  }
+
+  /** False when no workflow runs for the connection (the change is stored; there is nothing to tell). */
+  async change(connectionId: string, change: ConnectionChange): Promise<boolean> {
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(connectionChangedSignal, change));
+  }
+
+  /**
+   * Asks the connection's workflow to refresh credentials that a caller outside a sync (the proxy, an action) found
+   * expired at `generation`. False when no workflow runs for the connection (nothing will refresh).
+   */
+  async credentialsExpired(connectionId: string, generation: number): Promise<boolean> {
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(credentialsExpiredSignal, { generation }));
+  }
+
+  /**
+   * Asks the connection's workflow to stop its runs and end once none of them writes any more, and waits up to
+   * `waitMs`. `stopped`: it did. `not-running`: there was none. `terminated`: it did not end in time (no worker, or a
+   * worker of a release that cannot delete) and was terminated; a slice still running somewhere stops at its next
+   * page, when it finds its run gone.
+   */
+  async stopForDelete(connectionId: string, waitMs: number): Promise<'stopped' | 'not-running' | 'terminated'> {
+    const handle = this.client.workflow.getHandle(this.workflowId(connectionId));
+    if (!(await whileRunning(() => handle.signal(deleteRequestedSignal)))) return 'not-running';
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), waitMs);
+    });
+    try {
+      const outcome = await Promise.race([handle.result().then(() => 'ended' as const, () => 'ended' as const), timedOut]);
+      if (outcome === 'ended') return 'stopped';
+    } finally {
+      clearTimeout(timer);
+    }
+    await whileRunning(() => handle.terminate('connection deleted: the workflow did not stop in time'));
+    return 'terminated';
+  }
+
+  /**
+   * Starts an action's workflow once per action id: a request repeating the key while it runs attaches to it
+   * (USE_EXISTING), and one after it finished starts nothing (REJECT_DUPLICATE): the stored outcome is the answer.
+   */
+  async startAction(input: Omit<ActionWorkflowInput, 'connectionWorkflowId' | 'webhookRetryForMs'>): Promise<void> {
+    try {
+      await this.client.workflow.start(actionWorkflow, {
+        workflowId: actionWorkflowId(input.actionId, this.workflowIdPrefix),
+        taskQueue: this.taskQueue,
+        args: [{ ...input, connectionWorkflowId: this.workflowId(input.connectionId), webhookRetryForMs: this.settings.webhookRetryForMs }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `Action ${input.action} on connection ${input.connectionId}`,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
   }
 
   /**

@@ -25,7 +25,7 @@ export const isRedirect = (response: ResponseContract): response is RedirectResp
 export type ErrorStatus = 404 | 409 | 503;
 
 export interface RouteContract {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** An OpenAPI path template: `/connections/{connectionId}`. */
   path: string;
   summary: string;
@@ -128,6 +128,25 @@ export const routes = {
     responses: { 200: { description: 'The integration.', body: schemas.integration } },
     errors: [404],
   }),
+  updateIntegration: defineRoute({
+    method: 'patch',
+    path: '/integrations/{key}',
+    summary: 'Change an integration: scopes, URLs, extra fields, or rotate its client secret',
+    secured: true,
+    params: schemas.integrationKeyParams,
+    body: schemas.updateIntegrationBody,
+    responses: { 200: { description: 'The integration as it now is (never its secret).', body: schemas.integration } },
+    errors: [404],
+  }),
+  deleteIntegration: defineRoute({
+    method: 'delete',
+    path: '/integrations/{key}',
+    summary: 'Delete an integration no connection uses',
+    secured: true,
+    params: schemas.integrationKeyParams,
+    responses: { 200: { description: 'Deleted.', body: schemas.integrationDeleted } },
+    errors: [404, 409],
+  }),
   createConnection: defineRoute({
     method: 'post',
     path: '/connections',
@@ -213,10 +232,20 @@ export const routes = {
     responses: { 200: { description: 'The connection.', body: schemas.connection } },
     errors: [404],
   }),
+  updateConnection: defineRoute({
+    method: 'patch',
+    path: '/connections/{connectionId}',
+    summary: 'Pause or resume it, enable or disable models, change frequencies, set metadata; the running workflow follows at once',
+    secured: true,
+    params: schemas.connectionIdParams,
+    body: schemas.updateConnectionBody,
+    responses: { 200: { description: 'The connection as changed.', body: schemas.connection } },
+    errors: [404, 409],
+  }),
   deleteConnection: defineRoute({
     method: 'delete',
     path: '/connections/{connectionId}',
-    summary: "Delete a connection: end its workflow and remove its records, changes feeds, runs and webhook deliveries",
+    summary: "Delete a connection: its workflow stops every run, then its records, changes feeds, runs and webhook deliveries are removed",
     secured: true,
     params: schemas.connectionIdParams,
     responses: { 200: { description: 'Deleted.', body: schemas.connectionDeleted } },
@@ -242,6 +271,15 @@ export const routes = {
     responses: { 200: { description: 'A page of runs.', body: schemas.syncRunList } },
     errors: [404],
   }),
+  getRun: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/runs/{runId}',
+    summary: 'One sync run with its activity log',
+    secured: true,
+    params: schemas.runParams,
+    responses: { 200: { description: 'The run.', body: schemas.syncRunDetail } },
+    errors: [404],
+  }),
   listWebhookDeliveries: defineRoute({
     method: 'get',
     path: '/connections/{connectionId}/webhook-deliveries',
@@ -249,6 +287,41 @@ export const routes = {
     secured: true,
     params: schemas.connectionIdParams,
     responses: { 200: { description: 'Delivery attempts.', body: schemas.webhookDeliveryList } },
+    errors: [404],
+  }),
+  runAction: defineRoute({
+    method: 'post',
+    path: '/connections/{connectionId}/actions/{name}',
+    summary: 'Run an action (a write) once per Idempotency-Key header',
+    secured: true,
+    params: schemas.actionParams,
+    body: schemas.actionInput,
+    responses: {
+      200: { description: 'The action succeeded: its output.', body: schemas.actionResult },
+      202: { description: 'Still running after the wait: poll GET …/actions/{actionId}.', body: schemas.actionResult },
+      422: { description: "The provider refused the write (its message in error), or its outcome could not be known.", body: schemas.actionResult },
+    },
+    errors: [404, 409],
+  }),
+  getAction: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/actions/{actionId}',
+    summary: 'An action and its outcome',
+    secured: true,
+    params: schemas.actionIdParams,
+    responses: { 200: { description: 'The action.', body: schemas.actionResult } },
+    errors: [404],
+  }),
+  receiveProviderWebhook: defineRoute({
+    method: 'post',
+    path: '/provider-webhooks/{integration}',
+    summary: 'Change notifications from the provider (HubSpot webhooks, signed v3; Salesforce Outbound Messages): sync soon',
+    secured: false,
+    params: schemas.providerWebhookParams,
+    responses: {
+      200: { description: 'Salesforce: the Ack envelope.', body: z.string(), mediaType: 'text/xml' },
+      204: { description: 'HubSpot: accepted.', body: z.string(), mediaType: 'text/plain' },
+    },
     errors: [404],
   }),
   listRecords: defineRoute({

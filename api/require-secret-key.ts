@@ -1,15 +1,18 @@
-// Guards the management API: `Authorization: Bearer <secret key>`, compared in constant time.
+// Guards the management API: `Authorization: Bearer <one of the secret keys>`, compared in constant time.
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error';
-import { secretKeyMatches } from '../security/secret-key';
+import { matchingKeyName, type NamedSecretKey } from '../security/secret-key';
 
-export function requireSecretKey(secretKey: string): RequestHandler {
-  return (req, _res, next) => {
+/** Leaves the matching key's name in `res.locals.secretKeyName` for the request log. */
+export function requireSecretKey(keys: readonly NamedSecretKey[]): RequestHandler {
+  return (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer (.+)$/.exec(header);
-    if (!match || !secretKeyMatches(match[1], secretKey)) {
-      throw new AppError('unauthorized', 'missing or wrong secret key: send Authorization: Bearer <TRIBUTARY_SECRET_KEY>');
+    const name = match ? matchingKeyName(match[1], keys) : null;
+    if (name === null) {
+      throw new AppError('unauthorized', 'missing or wrong secret key: send Authorization: Bearer <one of TRIBUTARY_SECRET_KEYS>');
     }
+    res.locals.secretKeyName = name;
     next();
   };
 }

@@ -26,7 +26,7 @@ export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
   encode: (date) => date.toISOString(),
 });
 
-export const connectionStatus = z.enum(['active', 'auth_error', 'rate_limited']);
+export const connectionStatus = z.enum(['active', 'auth_error', 'rate_limited', 'degraded', 'paused']);
 export const syncMode = z.enum(SYNC_MODES);
 export const recordAction = z.enum(['added', 'updated', 'deleted']);
 
@@ -36,6 +36,16 @@ const secret = (max: number, description: string) => z.string().min(1).max(max).
 // ---------------------------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------------------------
+
+/** `Tier__c`, `hs_lead_status`, or `*` for every field the account lets the integration user read. */
+const fieldName = z.string().regex(/^(\*|[A-Za-z][A-Za-z0-9_]{0,79})$/, 'must be a field name (letters, digits, "_") or "*"');
+
+const modelFields = z
+  .record(modelName, z.array(fieldName).max(500))
+  .meta({
+    description:
+      'Fields read on top of each model\'s own, by model: `{"contacts": ["Tier__c", "Region__c"]}`, or `["*"]` for every field the account lets the integration user read. Stored with each record; a field the account lacks is reported on the run, never fails it. Changing them backfills every connection once.',
+  });
 
 export const createIntegrationBody = z
   .strictObject({
@@ -49,8 +59,22 @@ export const createIntegrationBody = z
     apiBaseUrl: httpUrl
       .optional()
       .meta({ description: "Overrides the provider's API host (a regional data centre, a sandbox). A per-connection host the provider hands out at sign-in, like Salesforce's instance URL, still wins." }),
+    fields: modelFields.optional(),
   })
   .meta({ id: 'CreateIntegrationRequest' });
+
+export const updateIntegrationBody = z
+  .strictObject({
+    clientId: z.string().min(1).max(512).optional(),
+    clientSecret: secret(512, 'A new client secret (rotation); stored encrypted, never returned.').optional(),
+    scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
+    authorizationUrl: httpUrl.optional(),
+    tokenUrl: httpUrl.optional(),
+    apiBaseUrl: httpUrl.nullable().optional().meta({ description: "null: back to the provider's host." }),
+    fields: modelFields.optional().meta({ description: "Replaces the integration's extra fields; models not named lose theirs." }),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })
+  .meta({ id: 'UpdateIntegrationRequest' });
 
 // The pattern is the whole rule, so the document tells clients exactly what is valid: a whole number of s, m, h or d
 // above zero (at most six digits), or of ms from 1000 (at most nine digits); see sync/duration.ts.
@@ -74,6 +98,36 @@ export const createConnectionBody = z
       .meta({ description: "Models to sync and how often; every model of the provider at its default frequency when absent." }),
   })
   .meta({ id: 'CreateConnectionRequest' });
+
+/** Free JSON the app keeps with a connection; bounded, because it is read on every webhook delivery. */
+/** Any JSON value; one named component, since it refers to itself and several schemas use it. */
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+const jsonValue: z.ZodType<JsonValue> = z
+  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]))
+  .meta({ id: 'JsonValue' });
+
+const connectionMetadata = z
+  .record(z.string().max(128), jsonValue)
+  .refine((value) => JSON.stringify(value).length <= 16_384, 'must be at most 16 KiB as JSON')
+  .meta({ description: 'Free JSON the app keeps with the connection (at most 16 KiB): returned by GET and carried in every webhook.' });
+
+export const updateConnectionBody = z
+  .strictObject({
+    paused: z.boolean().optional().meta({ description: 'Pause the whole connection: no sync runs and no token refreshes until resumed.' }),
+    metadata: connectionMetadata.nullable().optional(),
+    syncs: z
+      .record(
+        modelName,
+        z.strictObject({
+          enabled: z.boolean().optional().meta({ description: 'Enable a model of the provider (including one added after the connection was made) or disable it.' }),
+          frequency: frequency.optional(),
+          paused: z.boolean().optional().meta({ description: 'Pause this model only; a run in flight stops at its next page boundary and resumes when unpaused.' }),
+        }),
+      )
+      .optional(),
+  })
+  .refine((body) => body.paused !== undefined || body.metadata !== undefined || body.syncs !== undefined, 'must change at least one of paused, metadata, syncs')
+  .meta({ id: 'UpdateConnectionRequest' });
 
 export const createConnectSessionBody = z
   .strictObject({
@@ -168,9 +222,13 @@ export const integration = z
     authorizationUrl: z.string(),
     tokenUrl: z.string(),
     apiBaseUrl: z.string().nullable().meta({ description: "The API host for every connection; null when each connection's sign-in names its own." }),
+    fields: z.record(z.string(), z.array(z.string())).meta({ description: "Fields read on top of each model's own, by model." }),
     createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'Integration', description: 'A provider app registered once to connect many customer accounts; without its client secret.' });
+
+export const integrationDeleted = z.object({ key: z.string(), deleted: z.literal(true) }).meta({ id: 'IntegrationDeleted' });
 
 export const integrationList = z.object({ integrations: z.array(integration) }).meta({ id: 'IntegrationList' });
 
@@ -196,8 +254,22 @@ export const syncRun = z
     updated: count.nullable().meta({ description: 'Records whose content changed; live while running.' }),
     deleted: count.nullable().meta({ description: 'Records deleted at the provider; live while running.' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    missingFields: z
+      .array(z.string())
+      .meta({ description: "Fields the sync wanted that the customer's account does not have or hides from the integration user: not read, not a failure." }),
+    fullReason: z.string().nullable().meta({ description: 'Why this run is a full resync when one was not asked for (a new sync version, new fields).' }),
   })
   .meta({ id: 'SyncRun' });
+
+export const runParams = z.strictObject({ connectionId: identifier, runId: z.string().min(1).max(300) });
+
+export const syncRunDetail = syncRun
+  .extend({
+    log: z
+      .array(z.object({ at: timestamp, kind: z.string(), message: z.string() }))
+      .meta({ description: "The run's activity log, oldest first and at most 100 entries: pages, retries and waits with their reasons, fields it could not read." }),
+  })
+  .meta({ id: 'SyncRunDetail' });
 
 export const syncRunList = z
   .object({
@@ -207,6 +279,19 @@ export const syncRunList = z
   .meta({ id: 'SyncRunList' });
 
 export const credentialState = z.enum(['valid', 'expired', 'invalid']);
+
+export const connectionHealth = z
+  .object({
+    state: z.enum(['ok', 'stuck', 'unknown']).meta({
+      description: "`stuck`: the connection's workflow cannot make progress, whatever `status` says; `unknown`: Temporal could not be asked.",
+    }),
+    cause: z.enum(['workflow_task_failing', 'activity_failing', 'workflow_not_running']).nullable().meta({
+      description: 'What is stuck: workflow tasks keep failing (a bad deploy), an activity keeps failing, or no workflow runs. See the README, "Operating it".',
+    }),
+    reason: z.string().nullable().meta({ description: "In words, with the last failure's message." }),
+    since: timestamp.nullable().meta({ description: 'When the problem began, as far as Temporal says.' }),
+  })
+  .meta({ id: 'ConnectionHealth', description: "Whether the connection's workflow makes progress, read from Temporal at request time." });
 
 export const connection = z
   .object({
@@ -228,7 +313,13 @@ export const connection = z
       refreshCount: count,
       lastError: z.string().nullable(),
     }),
-    syncs: z.record(z.string(), z.object({ frequency: z.string(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() })),
+    paused: z.boolean(),
+    metadata: z.record(z.string(), jsonValue).nullable(),
+    syncs: z.record(
+      z.string(),
+      z.object({ frequency: z.string(), paused: z.boolean(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() }),
+    ),
+    health: connectionHealth,
   })
   .meta({ id: 'Connection', description: "A customer account of an integration: its status, credential state and each model's schedule and last run." });
 
@@ -329,3 +420,26 @@ export const validationErrorBody = z
     error: z.object({ code: z.literal('validation_failed'), message: z.string(), fields: z.array(fieldProblem).min(1) }),
   })
   .meta({ id: 'ValidationError', description: 'Names each bad field.' });
+
+export const actionParams = z.strictObject({ connectionId: identifier, name: z.string().regex(/^[a-z][a-z0-9-]*$/).describe('The action: create-contact, update-contact, create-account, …') });
+
+export const actionIdParams = z.strictObject({ connectionId: identifier, actionId: z.string().regex(/^act_[0-9a-f]{32}$/) });
+
+export const actionInput = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'ActionInput', description: "The action's input; each action checks it against its own schema (400 names each bad field). Send an Idempotency-Key header." });
+
+export const actionResult = z
+  .object({
+    actionId: z.string(),
+    connectionId: z.string(),
+    action: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed']),
+    output: z.unknown(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: z.iso.datetime({ offset: true }),
+    finishedAt: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .meta({ id: 'ActionResult', description: 'An action and, once finished, its output or error.' });
+
+export const providerWebhookParams = z.strictObject({ integration: identifier });

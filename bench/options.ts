@@ -25,7 +25,7 @@ export interface BenchOptions {
   out: string;
 }
 
-export const SECTIONS = ['sync', 'records', 'scale'] as const;
+export const SECTIONS = ['sync', 'records', 'scale', 'writes'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const QUICK: Omit<BenchOptions, 'out'> = {
@@ -65,7 +65,7 @@ export const USAGE = `Usage: npm run bench [-- options]
   --cycles 2              scheduled cycles observed at scale
   --records-max 10000     read the whole records API at sizes up to this; above it only the first pages
   --records-pages 3       pages read above --records-max
-  --sections sync,records,scale
+  --sections sync,records,scale,writes
   --out .data/bench/results.md
 
 Every flag can also be given as an environment variable: BENCH_SIZES, BENCH_RUNS, BENCH_CONNECTIONS, …

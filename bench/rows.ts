@@ -6,6 +6,7 @@ export const SECTION_TITLES = {
   3: '3. No-change incremental sync',
   4: '4. Connections at scale',
   5: '5. Records API (GET /records, limit 1000)',
+  6: '6. Record writes and feed reads over stored records (store alone)',
 } as const;
 
 export type SectionNumber = keyof typeof SECTION_TITLES;

@@ -11,6 +11,7 @@ import { machineCores } from './process-metrics';
 import type { BenchOptions } from './options';
 import { renderReport } from './report';
 import { MB, type Row, type SectionResult } from './rows';
+import { benchRecordWrites } from './record-writes';
 import { benchScale } from './scale';
 import { startBenchStack, type BenchStack } from './stack';
 
@@ -87,6 +88,9 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
           log,
         }),
       );
+    }
+    if (options.sections.includes('writes')) {
+      results.push(await benchRecordWrites({ mongoUri: mongo.uri, sizes: options.sizes, runs: options.runs, log }));
     }
     const usage = overall.stop();
 

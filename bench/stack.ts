@@ -88,7 +88,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  server.on('request', createApp({ db: database.db, store, catalog: providerCatalog, temporal, workflows, secretKey, logger, publicUrl: apiUrl }));
+  server.on('request', createApp({ db: database.db, store, catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }), temporal, workflows, secretKeys: [{ name: 'bench', key: secretKey }], logger, publicUrl: apiUrl }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: options.temporalAddress,
@@ -98,6 +98,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
     TRIBUTARY_WEBHOOK_URL: receiver.url,
     TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+    // The sandbox providers listen on http://127.0.0.1.
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
     ...(options.workflowBundlePath ? { TRIBUTARY_WORKFLOW_BUNDLE: options.workflowBundlePath } : {}),
   };
   const workerLog = join(options.logDir, 'worker.log');

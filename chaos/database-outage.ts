@@ -4,8 +4,7 @@ import { sleep, type ChaosContext } from './context';
 import { conclude } from './conclude';
 import type { ScenarioResult } from './report';
 import { startChaosStack } from './stack';
-import { waitForPages } from './temporal-restart';
-import { startSyncing, type OrgSize } from './workload';
+import { landedMidRun, startSyncing, waitForSyncUnderWay, type OrgSize } from './workload';
 
 export interface DatabaseOutageParams {
   connections: number;
@@ -22,19 +21,24 @@ export async function databaseOutage(context: ChaosContext, params: DatabaseOuta
   const stack = await startChaosStack(context, { name: 'chaos-database' });
   try {
     const ids = await startSyncing(stack, { prefix: 'database', ...params });
-    const pages = await waitForPages(stack, 2);
+    const underWay = await waitForSyncUnderWay(stack, ids);
+    const downAt = new Date();
     await mongo.outage.begin();
-    context.log(`  ${mongo.kind} stopped after ${pages} pages of the runs in flight`);
+    stack.sandbox.faults.slowResponses({ delayMs: params.pageDelayMs });
+    context.log(`  ${mongo.kind} stopped while the ${underWay.model} run read page ${underWay.pages + 1}`);
     await sleep(params.downForMs);
     await mongo.outage.end();
     context.log(`  ${mongo.kind} started again`);
-    return await conclude(stack, ids, {
+    const landing = await landedMidRun(stack, underWay, downAt);
+    const result = await conclude(stack, ids, {
       scenario: 'c. database stopped',
       faults: `${mongo.kind === 'ferretdb-postgresql' ? 'FerretDB (PostgreSQL kept running)' : mongo.kind} stopped for ${Math.round(params.downForMs / 1000)} s mid-sync, then started on the same port and data; ${params.connections} connections × 2 models`,
-      notes: [],
+      notes: [landing.text],
       startedAt,
       settleTimeoutMs: params.settleTimeoutMs,
     });
+    if (!landing.landed) result.tally.problems.push(landing.text);
+    return result;
   } finally {
     await stack.close();
   }

@@ -10,6 +10,7 @@ import { bundleWorkflows } from '../test/support/global-setup';
 import type { ChaosContext } from './context';
 import { passed, renderReport, type ScenarioResult } from './report';
 import { FULL, QUICK, SCENARIO_KEYS, runScenario, type ScenarioKey } from './scenarios';
+import { DEFAULT_PREVIOUS_RELEASE } from './upgrade';
 
 const ROOT = join(__dirname, '..');
 const OUT_DIR = join(ROOT, '.data', 'chaos');
@@ -19,21 +20,24 @@ const USAGE = `Usage: npm run chaos [-- options]
   --quick          the default: small syncs, 6 worker kills, outages of 15-45 s (a few minutes)
   --full           the issue's sizes: 3 connections of 25k records, 24 kills, a 40 s database and a 3 min webhook outage
   --seed N         replay the random choices (kill moments, failure modes, record changes) of an earlier run
-  --only a,c,e     run only these scenarios (a kills, b Temporal, c database, d webhooks, e races)
+  --only a,c,e     run only these scenarios (a kills, b Temporal, c database, d webhooks, e races, u upgrade)
+  --from REV       the previous release for scenario u: a git revision (default ${DEFAULT_PREVIOUS_RELEASE})
 `;
 
 interface ChaosOptions {
   mode: 'quick' | 'full';
   seed: number;
   only: ScenarioKey[];
+  from: string;
 }
 
 function parseOptions(argv: string[]): ChaosOptions {
-  const options: ChaosOptions = { mode: 'quick', seed: Math.floor(Math.random() * 2 ** 31), only: SCENARIO_KEYS };
+  const options: ChaosOptions = { mode: 'quick', seed: Math.floor(Math.random() * 2 ** 31), only: SCENARIO_KEYS, from: DEFAULT_PREVIOUS_RELEASE };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--quick' || flag === '--full') options.mode = flag === '--full' ? 'full' : 'quick';
     else if (flag === '--seed' && /^\d+$/.test(argv[i + 1] ?? '')) options.seed = Number(argv[++i]);
+    else if (flag === '--from' && argv[i + 1]) options.from = argv[++i];
     else if (flag === '--only' && argv[i + 1]) {
       const keys = argv[++i].split(',');
       const unknown = keys.filter((key) => !SCENARIO_KEYS.includes(key as ScenarioKey));
@@ -69,7 +73,8 @@ async function startServices(logDir: string): Promise<{ temporal: TemporalServer
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const sizes = options.mode === 'full' ? FULL : QUICK;
+  const defaults = options.mode === 'full' ? FULL : QUICK;
+  const sizes = { ...defaults, u: { ...defaults.u, from: options.from } };
   const logDir = join(OUT_DIR, 'logs');
   mkdirSync(logDir, { recursive: true });
   const log = (line: string) => process.stdout.write(`${line}\n`);

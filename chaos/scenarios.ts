@@ -4,6 +4,7 @@ import { databaseOutage, type DatabaseOutageParams } from './database-outage';
 import type { ScenarioResult } from './report';
 import { signalRace, type SignalRaceParams } from './signal-race';
 import { temporalRestart, type TemporalRestartParams } from './temporal-restart';
+import { upgrade, type UpgradeParams } from './upgrade';
 import { webhookOutage, type WebhookOutageParams } from './webhook-outage';
 import { workerKills, type WorkerKillsParams } from './worker-kills';
 
@@ -13,10 +14,11 @@ export interface ScenarioSizes {
   c: DatabaseOutageParams;
   d: WebhookOutageParams;
   e: SignalRaceParams;
+  u: UpgradeParams;
 }
 
 export type ScenarioKey = keyof ScenarioSizes;
-export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e'];
+export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'u'];
 
 export const QUICK: ScenarioSizes = {
   a: { connections: 2, org: { contacts: 4000, accounts: 1000 }, kills: 6, killAfterMs: [1000, 5000], pageDelayMs: 300, settleTimeoutMs: 240_000 },
@@ -24,6 +26,7 @@ export const QUICK: ScenarioSizes = {
   c: { connections: 1, org: { contacts: 4000, accounts: 1000 }, downForMs: 15_000, pageDelayMs: 300, settleTimeoutMs: 240_000 },
   d: { connections: 2, org: { contacts: 500, accounts: 100 }, failForMs: 45_000, modeEveryMs: 10_000, changeEveryMs: 5000, settleTimeoutMs: 300_000 },
   e: { rounds: 10, callsPerKind: 2, signalStorm: 10, org: { contacts: 300, accounts: 50 }, settleTimeoutMs: 120_000 },
+  u: { connections: 2, org: { contacts: 4000, accounts: 1000 }, pageDelayMs: 300, settleTimeoutMs: 240_000 },
 };
 
 export const FULL: ScenarioSizes = {
@@ -32,6 +35,7 @@ export const FULL: ScenarioSizes = {
   c: { connections: 2, org: { contacts: 20_000, accounts: 5000 }, downForMs: 40_000, pageDelayMs: 200, settleTimeoutMs: 600_000 },
   d: { connections: 3, org: { contacts: 2000, accounts: 500 }, failForMs: 180_000, modeEveryMs: 20_000, changeEveryMs: 10_000, settleTimeoutMs: 900_000 },
   e: { rounds: 40, callsPerKind: 3, signalStorm: 30, org: { contacts: 1000, accounts: 200 }, settleTimeoutMs: 300_000 },
+  u: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, pageDelayMs: 200, settleTimeoutMs: 600_000 },
 };
 
 export function runScenario(key: ScenarioKey, context: ChaosContext, sizes: ScenarioSizes): Promise<ScenarioResult> {
@@ -46,5 +50,7 @@ export function runScenario(key: ScenarioKey, context: ChaosContext, sizes: Scen
       return webhookOutage(context, sizes.d);
     case 'e':
       return signalRace(context, sizes.e);
+    case 'u':
+      return upgrade(context, sizes.u);
   }
 }

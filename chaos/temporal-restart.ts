@@ -1,9 +1,9 @@
 // Scenario b: restart the Temporal dev server (same port, same database file) in the middle of syncs.
-import { sleep, type ChaosContext } from './context';
+import type { ChaosContext } from './context';
 import { conclude } from './conclude';
 import type { ScenarioResult } from './report';
 import { startChaosStack } from './stack';
-import { changeRecords, pagesInFlight, requestSyncs, startSyncing, type OrgSize } from './workload';
+import { changeRecords, landedMidRun, requestSyncs, startSyncing, waitForSyncUnderWay, type OrgSize } from './workload';
 
 export interface TemporalRestartParams {
   connections: number;
@@ -21,36 +21,30 @@ export async function temporalRestart(context: ChaosContext, params: TemporalRes
   try {
     const ids = await startSyncing(stack, { prefix: 'temporal', ...params });
     const downtimes: number[] = [];
+    const landings: { landed: boolean; text: string }[] = [];
     for (let restart = 1; restart <= params.restarts; restart++) {
       if (restart > 1) {
         changeRecords(stack.sandbox, context.rng, 40);
         await requestSyncs(stack, ids, 'full');
       }
-      const pages = await waitForPages(stack, 2);
-      const downAt = Date.now();
+      const underWay = await waitForSyncUnderWay(stack, ids);
+      const downAt = new Date();
       await temporal.restart();
-      downtimes.push((Date.now() - downAt) / 1000);
-      context.log(`  Temporal restarted (${restart}/${params.restarts}) after ${pages} pages of the runs in flight, down ${downtimes.at(-1)?.toFixed(1)} s`);
+      stack.sandbox.faults.slowResponses({ delayMs: params.pageDelayMs });
+      downtimes.push((Date.now() - downAt.getTime()) / 1000);
+      landings.push(await landedMidRun(stack, underWay, downAt));
+      context.log(`  Temporal restarted (${restart}/${params.restarts}) while the ${underWay.model} run read page ${underWay.pages + 1}, down ${downtimes.at(-1)?.toFixed(1)} s`);
     }
-    return await conclude(stack, ids, {
+    const result = await conclude(stack, ids, {
       scenario: 'b. Temporal restarted',
       faults: `${params.restarts} restart(s) of the Temporal dev server mid-sync (same port and SQLite file), ${params.connections} connections × 2 models`,
-      notes: [`Temporal was down ${downtimes.map((s) => `${s.toFixed(1)} s`).join(', ')}`],
+      notes: [`Temporal was down ${downtimes.map((s) => `${s.toFixed(1)} s`).join(', ')}`, ...landings.map((landing) => landing.text)],
       startedAt,
       settleTimeoutMs: params.settleTimeoutMs,
     });
+    result.tally.problems.push(...landings.filter((landing) => !landing.landed).map((landing) => landing.text));
+    return result;
   } finally {
     await stack.close();
-  }
-}
-
-/** Waits until the runs in flight stored at least `pages` pages: the fault then hits syncs really under way. */
-export async function waitForPages(stack: Parameters<typeof pagesInFlight>[0], pages: number): Promise<number> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const stored = await pagesInFlight(stack);
-    if (stored >= pages) return stored;
-    if (Date.now() > deadline) throw new Error(`no sync stored ${pages} pages within 120 s`);
-    await sleep(200);
   }
 }

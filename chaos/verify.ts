@@ -1,6 +1,6 @@
 // The end of every scenario: let Tributary catch up, then compare every stored record with the sandbox's truth and
 // every webhook the receiver got with what had to be announced.
-import { decodeCursor } from '../contracts/change-cursor';
+import { cursorSeq } from '../contracts/change-cursor';
 import type { SyncWebhookEvent } from '../contracts/webhook-events';
 import type { TestStack } from '../test/support/test-stack';
 import { eventually } from '../test/support/eventually';
@@ -157,8 +157,8 @@ export async function verify(stack: TestStack, connectionIds: string[]): Promise
 
       // The changes feed: each stored change must lie in exactly one delivered sync webhook's (cursor, endCursor].
       const ranges = uniqueSyncEvents(received, connectionId, model).map((event) => ({
-        from: decodeCursor(event.changes.cursor) ?? 0,
-        to: decodeCursor(event.changes.endCursor) ?? 0,
+        from: cursorSeq(event.changes.cursor) ?? 0,
+        to: cursorSeq(event.changes.endCursor) ?? 0,
       }));
       for (const doc of docs) {
         const covering = ranges.filter((range) => doc.changeSeq > range.from && doc.changeSeq <= range.to).length;

@@ -50,14 +50,69 @@ export async function requestSyncs(stack: TestStack, connectionIds: string[], mo
   return answers.every((answer) => answer.status === 202);
 }
 
-export async function runsInFlight(stack: TestStack): Promise<number> {
-  return stack.store.runs.collection.countDocuments({ status: 'running' });
+export async function runsInFlight(stack: TestStack, connectionIds?: string[]): Promise<number> {
+  return stack.store.runs.collection.countDocuments({ status: 'running', ...(connectionIds ? { connectionId: { $in: connectionIds } } : {}) });
 }
 
-/** Pages stored so far by the runs in flight: a scenario injects its fault once syncs are really under way. */
-export async function pagesInFlight(stack: TestStack): Promise<number> {
-  const runs = await stack.store.runs.collection.find({ status: 'running' }, { projection: { pages: 1 } }).toArray();
-  return runs.reduce((sum, run) => sum + run.pages, 0);
+/** A run a fault can land in: it has stored pages and certainly has more to read. */
+export interface RunUnderWay {
+  runId: string;
+  model: string;
+  pages: number;
+  recordsRead: number;
+  /** Live records at the provider: a run that reads everything reads at least this many. */
+  recordsAtProvider: number;
+  /** The sandbox's page delay while the fault is injected (restore the scenario's own with `release`). */
+  holdMs: number;
+}
+
+/**
+ * Page delay while a scenario waits to inject its fault: the run found under way is then busy reading its next page
+ * for this long, far longer than injecting a fault takes. Below the chaos stack's heartbeat timeout (5 s), because a
+ * slice does not heartbeat while a request is out.
+ */
+export const HOLD_MS = 2500;
+
+/**
+ * Waits until one of `connectionIds` has a run that has stored `pages` pages and certainly has more to read: a full
+ * read (first sync or full resync) that has read fewer records than the provider holds live. Pages are slowed to
+ * HOLD_MS meanwhile, so the fault lands in that run whatever the machine's speed; if every run ends first (a small or
+ * fast sync), a full resync is asked for and the wait goes on. The caller restores the scenario's page delay once
+ * the fault is in. Replaces counting pages of whatever runs were in flight, which a sync that finished before the
+ * first look never reached.
+ */
+export async function waitForSyncUnderWay(stack: TestStack, connectionIds: string[], { pages = 1, timeoutMs = 180_000 } = {}): Promise<RunUnderWay> {
+  stack.sandbox.faults.slowResponses({ delayMs: HOLD_MS });
+  const deadline = Date.now() + timeoutMs;
+  let resyncs = 0;
+  for (;;) {
+    const running = await stack.store.runs.collection
+      .find({ connectionId: { $in: connectionIds }, status: 'running' }, { projection: { model: 1, pages: 1, recordsRead: 1, startCursor: 1 } })
+      .toArray();
+    for (const run of running) {
+      const object = MODEL_OBJECTS[run.model];
+      const recordsAtProvider = object ? stack.sandbox.records(object).length : 0;
+      if (run.startCursor === null && run.pages >= pages && run.recordsRead < recordsAtProvider) {
+        return { runId: run._id, model: run.model, pages: run.pages, recordsRead: run.recordsRead, recordsAtProvider, holdMs: HOLD_MS };
+      }
+    }
+    if (running.length === 0 && (await requestSyncs(stack, connectionIds, 'full'))) resyncs++;
+    if (Date.now() > deadline) {
+      throw new Error(`no full read of ${connectionIds.join(', ')} had stored ${pages} page(s) with more to read within ${timeoutMs / 1000} s (${resyncs} full resyncs asked for)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, running.length === 0 ? 1000 : 100));
+  }
+}
+
+/**
+ * Whether the run was still under way when the fault was in place (it ended after `faultAt`, or has not ended), in
+ * words for the report. A miss is reported as a problem by the scenario: it would have proved nothing.
+ */
+export async function landedMidRun(stack: TestStack, run: RunUnderWay, faultAt: Date): Promise<{ landed: boolean; text: string }> {
+  const now = await stack.store.runs.find(run.runId);
+  const landed = now !== null && (now.finishedAt === null || now.finishedAt > faultAt);
+  const where = `the ${run.model} run ${run.runId.split(':').at(-1)?.slice(0, 8)} at page ${run.pages + 1} (${run.recordsRead} of ${run.recordsAtProvider} records read)`;
+  return { landed, text: landed ? `the fault landed in ${where}` : `the fault missed ${where}: it had ended before` };
 }
 
 /** Seeds the org, slows its pages down, starts the worker and connects `<prefix>-1…N`: every model starts syncing. */

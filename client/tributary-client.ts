@@ -5,6 +5,7 @@ import { routes, type OperationId, type RouteContract, type Routes } from '../ap
 import * as schemas from '../api/schemas';
 
 export type CreateIntegrationRequest = z.input<typeof schemas.createIntegrationBody>;
+export type UpdateIntegrationRequest = z.input<typeof schemas.updateIntegrationBody>;
 export type CreateConnectionRequest = z.input<typeof schemas.createConnectionBody>;
 export type CreateConnectSessionRequest = z.input<typeof schemas.createConnectSessionBody>;
 export type ListConnectionsQuery = z.input<typeof schemas.listConnectionsQuery>;
@@ -14,6 +15,7 @@ export type RecordsQuery = z.input<typeof schemas.recordsQuery>;
 
 export type Integration = z.output<typeof schemas.integration>;
 export type Connection = z.output<typeof schemas.connection>;
+export type ConnectionHealth = z.output<typeof schemas.connectionHealth>;
 export type ConnectSession = z.output<typeof schemas.connectSession>;
 export type SyncRun = z.output<typeof schemas.syncRun>;
 export type WebhookDelivery = z.output<typeof schemas.webhookDelivery>;
@@ -105,6 +107,16 @@ export class TributaryClient {
     return this.call('getIntegration', { params: { key } });
   }
 
+  /** Changes what is given; a new `clientSecret` rotates it (never returned). New `fields` backfill every connection once. */
+  updateIntegration(key: string, body: UpdateIntegrationRequest) {
+    return this.call('updateIntegration', { params: { key }, body });
+  }
+
+  /** Answers 409 while connections use the integration. */
+  deleteIntegration(key: string) {
+    return this.call('deleteIntegration', { params: { key } });
+  }
+
   createConnection(body: CreateConnectionRequest) {
     return this.call('createConnection', { body });
   }
@@ -136,6 +148,11 @@ export class TributaryClient {
 
   listRuns(connectionId: string, query: RunsQuery = {}) {
     return this.call('listRuns', { params: { connectionId }, query });
+  }
+
+  /** One run with its activity log: pages, retries and waits with reasons, fields it could not read. */
+  getRun(connectionId: string, runId: string) {
+    return this.call('getRun', { params: { connectionId, runId } });
   }
 
   listWebhookDeliveries(connectionId: string) {

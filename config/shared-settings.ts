@@ -1,5 +1,6 @@
 // Settings that both the API and the worker read from the environment, as zod fragments.
 import { z } from 'zod';
+import type { WorkflowSettings } from '../contracts/connection-workflow-messages';
 
 export const temporalSettings = {
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -29,6 +30,11 @@ export const encryptionSettings = {
           ctx.addIssue({ code: 'custom', message: 'each entry must be keyId:base64 of exactly 32 bytes' });
           return z.NEVER;
         }
+        // Two keys under one id: a ciphertext names its key by id, so one of them could never decrypt anything.
+        if (keys.some((k) => k.id === id)) {
+          ctx.addIssue({ code: 'custom', message: `key id "${id}" appears twice; every key needs its own id` });
+          return z.NEVER;
+        }
         keys.push({ id, key });
       }
       if (keys.length === 0) {
@@ -38,6 +44,79 @@ export const encryptionSettings = {
       return keys;
     }),
 };
+
+/**
+ * How connection workflows behave (timeouts, retry horizons, history length). Read by the API when it starts a
+ * workflow and by the worker, whose values a running workflow adopts at each run start and continue-as-new: change
+ * them on the workers and live connections follow without being restarted.
+ */
+export const workflowSettings = {
+  TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(60),
+  TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(900),
+  TRIBUTARY_REFRESH_RETRY_SECONDS: z.coerce.number().int().positive().default(600),
+  TRIBUTARY_WEBHOOK_RETRY_HOURS: z.coerce.number().positive().default(24),
+  TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: z.coerce.number().int().min(100).max(40_000).default(10_000),
+  TRIBUTARY_DEGRADED_NOTICE_SECONDS: z.coerce.number().int().positive().default(900),
+};
+
+type WorkflowSettingsConfig = { [K in keyof typeof workflowSettings]: z.output<(typeof workflowSettings)[K]> };
+
+export function workflowSettingsOf(config: WorkflowSettingsConfig): WorkflowSettings {
+  return {
+    heartbeatTimeoutMs: config.TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS * 1000,
+    sliceTimeoutMs: config.TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS * 1000,
+    refreshRetryForMs: config.TRIBUTARY_REFRESH_RETRY_SECONDS * 1000,
+    webhookRetryForMs: config.TRIBUTARY_WEBHOOK_RETRY_HOURS * 3_600_000,
+    continueAsNewAfterEvents: config.TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS,
+    degradedNoticeAfterMs: config.TRIBUTARY_DEGRADED_NOTICE_SECONDS * 1000,
+  };
+}
+
+/** The same settings as environment variables, for a worker process started with a test's or the bench's values. */
+export function workflowSettingsEnv(settings: WorkflowSettings): Record<string, string> {
+  return {
+    TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: String(Math.ceil(settings.heartbeatTimeoutMs / 1000)),
+    TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: String(Math.ceil(settings.sliceTimeoutMs / 1000)),
+    TRIBUTARY_REFRESH_RETRY_SECONDS: String(Math.ceil(settings.refreshRetryForMs / 1000)),
+    TRIBUTARY_WEBHOOK_RETRY_HOURS: String(settings.webhookRetryForMs / 3_600_000),
+    TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: String(settings.continueAsNewAfterEvents),
+    TRIBUTARY_DEGRADED_NOTICE_SECONDS: String(Math.ceil((settings.degradedNoticeAfterMs ?? 900_000) / 1000)),
+  };
+}
+
+/** Where provider credentials may be sent beyond each provider's own hosts (see security/provider-urls.ts). */
+export const providerUrlSettings = {
+  /**
+   * Development and test stacks only: lets provider URLs point at loopback (http://127.0.0.1 sandboxes). Never in
+   * production, where it would let a key holder aim the worker at services on its own host.
+   */
+  TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** `provider=pattern|pattern,…` (e.g. `salesforce=*.example-proxy.com`): hosts allowed on top of the catalog's. */
+  TRIBUTARY_PROVIDER_EXTRA_HOSTS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const hosts: Record<string, string[]> = {};
+      for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [provider, patterns] = part.split('=').map((p) => p.trim());
+        const list = (patterns ?? '').split('|').map((p) => p.trim().toLowerCase()).filter(Boolean);
+        if (!provider || list.length === 0 || list.some((pattern) => !/^(\*\.)?[a-z0-9*-]+(\.[a-z0-9*-]+)+$/.test(pattern))) {
+          ctx.addIssue({ code: 'custom', message: `each entry must be provider=host[|host…], like salesforce=*.example.com (got "${part}")` });
+          return z.NEVER;
+        }
+        hosts[provider] = [...(hosts[provider] ?? []), ...list];
+      }
+      return hosts;
+    }),
+};
+
+/** The catalog under the operator's URL policy. */
+export function urlPolicyOf(config: { TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: boolean; TRIBUTARY_PROVIDER_EXTRA_HOSTS: Record<string, string[]> }) {
+  return { allowLoopback: config.TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS, extraHosts: config.TRIBUTARY_PROVIDER_EXTRA_HOSTS };
+}
 
 /** Parses `process.env` once at start-up; a bad value stops the process with a message naming each variable. */
 export function parseSettings<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {

@@ -1,4 +1,5 @@
 // The inputs and outputs of activities: plain JSON with ids, cursors and counts, never records or secrets.
+import type { ConnectionWorkflowStatus, WorkflowSettings } from './connection-workflow-messages';
 
 import type { SyncMode } from './sync-mode';
 
@@ -9,7 +10,15 @@ export interface BeginSyncRunInput {
   model: string;
   mode: SyncMode;
   runId: string;
+  /** The workflow's settings now; the answer says which to use from this run on (absent in older histories). */
+  settings?: WorkflowSettings;
 }
+
+/** Older workers answered nothing, which replays as `undefined`. */
+export interface BeginSyncRunResult {
+  settings: WorkflowSettings;
+}
+
 
 export interface SyncSliceInput {
   runId: string;
@@ -69,7 +78,7 @@ export interface CredentialsState {
 
 export interface ConnectionStatusInput {
   connectionId: string;
-  status: 'active' | 'auth_error' | 'rate_limited';
+  status: ConnectionWorkflowStatus;
   reason: string | null;
   until: number | null;
 }

@@ -1,13 +1,52 @@
-// Encodes positions in the changes feed as opaque cursors, so their format can evolve without breaking apps.
+// Encodes positions in a changes feed as opaque cursors bound to their feed (connection and model), so a cursor
+// handed to another feed is refused instead of silently skipping or repeating records there.
 
-export function encodeCursor(seq: number): string {
-  return `c1.${seq.toString(36)}`;
+/** A changes feed: one model of one connection. */
+export interface FeedId {
+  connectionId: string;
+  model: string;
 }
 
-/** Returns null for anything that is not a cursor this version issued. */
-export function decodeCursor(cursor: string): number | null {
-  const match = /^c1\.([0-9a-z]{1,11})$/.exec(cursor);
-  if (!match) return null;
-  const seq = parseInt(match[1], 36);
+export function encodeCursor(seq: number, feed: FeedId): string {
+  return `c2.${seq.toString(36)}.${feedTag(feed)}`;
+}
+
+export type CursorReading = { seq: number } | { problem: string };
+
+/**
+ * Where a cursor points in `feed`, or why it cannot be used there. `c1.` cursors, issued before cursors named their
+ * feed, are still accepted (they may sit in apps' storage and in delivered webhooks) but cannot be checked.
+ */
+export function readCursor(cursor: string, feed: FeedId): CursorReading {
+  const match = /^c2\.([0-9a-z]{1,11})\.([0-9a-z]{12})$/.exec(cursor) ?? /^c1\.([0-9a-z]{1,11})$/.exec(cursor);
+  const seq = match ? parseInt(match[1], 36) : NaN;
+  if (!match || !Number.isSafeInteger(seq) || seq < 0) return { problem: 'is not a cursor issued by this API' };
+  if (match[2] !== undefined && match[2] !== feedTag(feed)) {
+    return { problem: `belongs to another changes feed, not to model "${feed.model}" of connection "${feed.connectionId}"` };
+  }
+  return { seq };
+}
+
+/** The position alone, for tools that compare cursors of one feed they already know (tests, the chaos verifier). */
+export function cursorSeq(cursor: string): number | null {
+  const match = /^c[12]\.([0-9a-z]{1,11})(\.[0-9a-z]{12})?$/.exec(cursor);
+  const seq = match ? parseInt(match[1], 36) : NaN;
   return Number.isSafeInteger(seq) && seq >= 0 ? seq : null;
+}
+
+/**
+ * 60 bits of FNV-1a over the feed's identity: enough that two feeds' cursors never pass for each other by chance.
+ * Not a signature — it need not be: whoever holds the API key may read every feed — and pure code, so any layer,
+ * the workflow bundle included, can import this module.
+ */
+function feedTag({ connectionId, model }: FeedId): string {
+  const text = `${connectionId}\u0000${model}`;
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193) >>> 0;
+    b = Math.imul(b ^ code, 0x01000193 + 2) >>> 0;
+  }
+  return ((a >>> 2).toString(36).padStart(6, '0') + (b >>> 2).toString(36).padStart(6, '0')).slice(0, 12);
 }

@@ -7,7 +7,11 @@ import type { SyncMode } from './activity-messages';
  */
 export const connectionWorkflowId = (connectionId: string, prefix = '') => `${prefix}connection:${connectionId}`;
 
-export type ConnectionWorkflowStatus = 'active' | 'auth_error' | 'rate_limited';
+/**
+ * `degraded`: something transient keeps failing (the token endpoint, a model's runs); the connection retries by itself.
+ * `auth_error`: only the customer can fix it (revoked or expired grant). `paused`: the app paused it.
+ */
+export type ConnectionWorkflowStatus = 'active' | 'auth_error' | 'rate_limited' | 'degraded' | 'paused';
 
 export interface ModelState {
   frequencyMs: number;
@@ -17,6 +21,10 @@ export interface ModelState {
   activeRun: { runId: string; mode: SyncMode } | null;
   /** A run asked for by a signal, taken when the model is next idle (full wins over incremental). */
   requestedMode: SyncMode | null;
+  /** Paused by the app: no run starts; a run in flight stops at its next slice boundary and resumes when unpaused. */
+  paused?: boolean;
+  /** A rate-limit wait in progress when the workflow continued as new: the resumed run waits out the rest. */
+  rateLimitedUntil?: number | null;
 }
 
 export interface WorkflowSettings {
@@ -29,6 +37,8 @@ export interface WorkflowSettings {
   webhookRetryForMs: number;
   /** Continue-as-new at this history length even if the server has not suggested it yet (tests lower it). */
   continueAsNewAfterEvents: number;
+  /** How long a connection stays `degraded` before an `auth` webhook tells the app (absent in older inputs). */
+  degradedNoticeAfterMs?: number;
 }
 
 export interface ConnectionWorkflowInput {
@@ -46,6 +56,10 @@ export interface ConnectionWorkflowInput {
    * continue-as-new never repeats it.
    */
   announceAuth?: 'creation' | 'reauthorization' | null;
+  /** Paused by the app: nothing runs and no token is refreshed until it is resumed. */
+  paused?: boolean;
+  /** Since when the token endpoint has been failing (epoch ms), and whether the app was told; carried across continue-as-new. */
+  degraded?: { since: number; reason: string; announced: boolean } | null;
 }
 
 export interface SyncRequest {
@@ -55,4 +69,18 @@ export interface SyncRequest {
 
 export interface ReauthorizedNotice {
   generation: number;
+}
+
+/** Someone outside the workflow (an action, the proxy) was refused the token of `generation`. */
+export interface CredentialsExpiredNotice {
+  generation: number;
+}
+
+/**
+ * What the app changed with `PATCH /connections/:id`, already validated and stored. Absent fields stay as they are.
+ * A model in `models` with `enabled: false` is removed; a new one is added and syncs at once.
+ */
+export interface ConnectionChange {
+  paused?: boolean;
+  models?: Record<string, { enabled: boolean; frequencyMs?: number; paused?: boolean }>;
 }

@@ -18,6 +18,8 @@ export interface SyncWebhookEvent {
   invalidRecords: number;
   startedAt: string;
   finishedAt: string;
+  /** The app's own metadata of the connection (`PATCH /connections/:id`), as it is when the event is delivered. */
+  metadata?: Record<string, unknown> | null;
   /** Where to fetch exactly these changes: GET /records?connectionId=…&model=…&cursor=<cursor> until nextCursor reaches endCursor. */
   changes: { cursor: string; endCursor: string; path: string };
 }
@@ -31,6 +33,22 @@ export interface AuthWebhookEvent {
   success: boolean;
   error: string | null;
   at: string;
+  /** The app's own metadata of the connection, as it is when the event is delivered. */
+  metadata?: Record<string, unknown> | null;
 }
 
-export type WebhookEvent = SyncWebhookEvent | AuthWebhookEvent;
+/** One per finished action: what it wrote (its output) or why it did not. */
+export interface ActionWebhookEvent {
+  id: string;
+  type: 'action';
+  connectionId: string;
+  integration: string;
+  action: string;
+  actionId: string;
+  status: 'succeeded' | 'failed';
+  output: unknown;
+  error: { code: string; message: string } | null;
+  at: string;
+}
+
+export type WebhookEvent = SyncWebhookEvent | AuthWebhookEvent | ActionWebhookEvent;

@@ -17,8 +17,10 @@ const LOG_DIR = join(DATA_DIR, 'logs');
 const SECRETS_FILE = join(DATA_DIR, 'dev-secrets.json');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-const PORTS = { api: 3000, sandbox: 4010, webhooks: 4020, temporal: 7233, temporalUi: 8233, mongo: 27027 };
+const PORTS = { api: 3000, worker: 3001, sandbox: 4010, webhooks: 4020, temporal: 7233, temporalUi: 8233, mongo: 27027 };
 const API_URL = `http://127.0.0.1:${PORTS.api}`;
+// The worker's status server: its probes and its sync metrics (records, runs, provider requests) in dev as in production.
+const WORKER_STATUS_URL = `http://127.0.0.1:${PORTS.worker}`;
 const SANDBOX_URL = `http://127.0.0.1:${PORTS.sandbox}`;
 const NAMESPACE = 'default';
 // The worker reads the same variable with the same default; dev only needs it to see the worker poll.
@@ -86,7 +88,7 @@ class DevStack {
 
     const productEnv = productEnvironment(temporal, mongo, secrets, receiver);
     const workerStartedAt = Date.now();
-    const worker = this.spawnChild('worker', 'worker/main.ts', productEnv);
+    const worker = this.spawnChild('worker', 'worker/main.ts', { ...productEnv, TRIBUTARY_WORKER_STATUS_PORT: String(PORTS.worker) });
     const api = this.spawnChild('api', 'api/main.ts', { ...productEnv, PORT: String(PORTS.api) });
     if (!worker || !api) return;
     await Promise.all([
@@ -193,6 +195,8 @@ function productEnvironment(temporal: TemporalServer, mongo: MongoServer, secret
     TRIBUTARY_WEBHOOK_URL: receiver.url,
     TRIBUTARY_WEBHOOK_SECRET: secrets.TRIBUTARY_WEBHOOK_SECRET,
     TRIBUTARY_PUBLIC_URL: API_URL,
+    // The development stack's providers are sandboxes on http://127.0.0.1.
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
   };
 }
 
@@ -265,7 +269,8 @@ function printReadyBox(temporal: TemporalServer, receiver: DevWebhookReceiver, s
   const lines = [
     'Tributary is running. Ctrl-C stops everything.',
     '',
-    `API                 ${API_URL}`,
+    `API                 ${API_URL}  (metrics: /metrics)`,
+    `Worker metrics      ${WORKER_STATUS_URL}/metrics`,
     `Temporal UI         ${temporal.uiUrl ?? `(external Temporal at ${temporal.address})`}`,
     `Sandbox Salesforce  ${SANDBOX_URL}  (stats: /__sandbox/stats)`,
     `Webhook receiver    ${receiver.url}  (GET: last 100)`,

@@ -1,5 +1,7 @@
 // Reads the id of the account a sign-in connected (a Salesforce org, a HubSpot portal), as the provider's catalog says.
-import type { AccountIdSource } from '../providers/provider-definition';
+import type { AccountIdSource, ProviderOAuth } from '../providers/provider-definition';
+import { isRedirect, readTextWithLimit } from '../security/limited-body';
+import type { ProviderUrlRules } from '../security/provider-urls';
 
 const LOOKUP_TIMEOUT_MS = 30_000;
 
@@ -8,19 +10,26 @@ const LOOKUP_TIMEOUT_MS = 30_000;
  * neither says: the connection is then bound at its next sign-in that does.
  */
 export async function accountIdOf(
-  source: AccountIdSource,
+  oauth: Pick<ProviderOAuth, 'accountId' | 'maxResponseBytes'>,
+  client: { tokenUrl: string; urlRules: ProviderUrlRules },
   tokenAnswer: Record<string, unknown>,
-  tokenUrl: string,
   accessToken: string,
 ): Promise<string | null> {
+  const source = oauth.accountId;
   const fromAnswer = readAccountId(source, tokenAnswer[source.tokenField]);
   if (fromAnswer !== null || !source.lookup) return fromAnswer;
-  // The lookup goes to the token endpoint's own host, which already receives the client secret.
-  const url = new URL(source.lookup.path.replace('{accessToken}', encodeURIComponent(accessToken)), tokenUrl);
+  // The lookup goes to the token endpoint's own host, which already receives the client secret; the same URL rules
+  // as the token request hold (allowed host, no internal address), and the answer is read only up to the same limit.
+  const url = new URL(source.lookup.path.replace('{accessToken}', encodeURIComponent(accessToken)), client.tokenUrl);
   try {
-    const response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });
-    if (!response.ok) return null;
-    const answer = (await response.json()) as Record<string, unknown>;
+    await client.urlRules.checkBeforeConnect(url);
+    // A redirect would carry the access token (in the path) elsewhere: not followed.
+    const response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });
+    if (isRedirect(response) || !response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return null;
+    }
+    const answer = JSON.parse(await readTextWithLimit(response, oauth.maxResponseBytes)) as Record<string, unknown>;
     return readAccountId({}, answer[source.lookup.field]);
   } catch {
     return null;

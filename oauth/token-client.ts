@@ -1,11 +1,15 @@
 // Talks to a provider's OAuth token endpoint (code exchange, refresh, introspection), shaped by its catalog entry.
 import type { ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
+import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
+import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
 import { accountIdOf } from './account-id';
 
 export interface OAuthClient {
   clientId: string;
   clientSecret: string;
   tokenUrl: string;
+  /** Where the client secret and tokens may be sent, and which instance URLs an answer may name. */
+  urlRules: ProviderUrlRules;
 }
 
 export interface TokenSet {
@@ -36,6 +40,14 @@ export class TokenError extends Error {
 
 const TOKEN_TIMEOUT_MS = 30_000;
 
+/** How long one request to the token endpoint may take, and what else may end it (an activity's cancellation). */
+export interface TokenRequestLimits {
+  /** At most TOKEN_TIMEOUT_MS, whatever is asked. */
+  timeoutMs?: number;
+  /** Aborts the request: the caller gave up, so no answer may be waited for (or acted on) any more. */
+  signal?: AbortSignal;
+}
+
 const RFC6749_TOKEN_ERRORS: TokenErrorConvention = { codeField: 'error', messageField: 'error_description', invalidGrantCodes: ['invalid_grant'] };
 
 /**
@@ -43,8 +55,13 @@ const RFC6749_TOKEN_ERRORS: TokenErrorConvention = { codeField: 'error', message
  * must be stored before anything else can fail. `expiresAt` is only what the answer itself says (`expires_in`);
  * for providers that need introspection, ask `introspectExpiry` after storing.
  */
-export async function refreshAccessToken(oauth: ProviderOAuth, client: OAuthClient, refreshToken: string): Promise<TokenSet> {
-  const { tokens } = await requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+export async function refreshAccessToken(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  refreshToken: string,
+  limits: TokenRequestLimits = {},
+): Promise<TokenSet> {
+  const { tokens } = await requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, limits);
   return tokens;
 }
 
@@ -59,29 +76,36 @@ export async function exchangeAuthorizationCode(
   return {
     ...tokens,
     expiresAt: tokens.expiresAt ?? (await expiryOf(oauth, client, tokens.accessToken, json)),
-    accountId: await accountIdOf(oauth.accountId, json, client.tokenUrl, tokens.accessToken),
+    accountId: await accountIdOf(oauth, client, json, tokens.accessToken),
   };
 }
 
 /** When the answer did not say how long the access token lives: the provider's introspection, or its usual lifetime. */
-export async function introspectExpiry(oauth: ProviderOAuth, client: OAuthClient, accessToken: string): Promise<Date | null> {
-  return expiryOf(oauth, client, accessToken, {});
+export async function introspectExpiry(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  accessToken: string,
+  limits: TokenRequestLimits = {},
+): Promise<Date | null> {
+  return expiryOf(oauth, client, accessToken, {}, limits);
 }
 
 async function requestTokens(
   oauth: ProviderOAuth,
   client: OAuthClient,
   form: Record<string, string>,
+  limits: TokenRequestLimits = {},
 ): Promise<{ tokens: TokenSet; json: Record<string, unknown> }> {
   const body = new URLSearchParams({ ...form, client_id: client.clientId, client_secret: client.clientSecret });
-  const answer = await postForm(client.tokenUrl, body);
+  const answer = await postForm(oauth, client, client.tokenUrl, body, limits);
   if (answer.status >= 500) throw new TokenError('transient', `token endpoint answered HTTP ${answer.status}`);
   const json = answer.json as Record<string, unknown> | undefined;
   if (answer.status >= 400 || !json) {
     const convention = oauth.tokenErrors ?? RFC6749_TOKEN_ERRORS;
     const code = typeof json?.[convention.codeField] === 'string' ? (json[convention.codeField] as string) : `HTTP ${answer.status}`;
     const message = json?.[convention.messageField];
-    const description = typeof message === 'string' ? `: ${message}` : '';
+    // Copied into connection errors and pages: kept short.
+    const description = typeof message === 'string' ? `: ${message.length > 200 ? `${message.slice(0, 200)}…` : message}` : '';
     const dead = convention.invalidGrantCodes.includes(code);
     throw new TokenError(dead ? 'invalid_grant' : 'rejected', `token endpoint refused: ${code}${description}`);
   }
@@ -89,6 +113,15 @@ async function requestTokens(
     throw new TokenError('transient', 'token endpoint answered without an access_token');
   }
   const instanceUrl = oauth.instanceUrlField ? json[oauth.instanceUrlField] : undefined;
+  if (typeof instanceUrl === 'string') {
+    // Every later access token would go there: an answer naming a host outside the provider's is refused whole.
+    try {
+      client.urlRules.check(instanceUrl);
+    } catch (error) {
+      if (!(error instanceof UrlRefusedError)) throw error;
+      throw new TokenError('rejected', `token endpoint answered with an ${oauth.instanceUrlField} that ${error.message}`);
+    }
+  }
   const tokens: TokenSet = {
     accessToken: json.access_token,
     refreshToken: typeof json.refresh_token === 'string' && json.refresh_token.length > 0 ? json.refresh_token : null,
@@ -104,7 +137,13 @@ function expiresInOf(oauth: ProviderOAuth, json: Record<string, unknown>): Date 
   return Number.isFinite(seconds) && seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
 }
 
-async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: string, json: Record<string, unknown>): Promise<Date | null> {
+async function expiryOf(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  accessToken: string,
+  json: Record<string, unknown>,
+  limits: TokenRequestLimits = {},
+): Promise<Date | null> {
   const lifetime = oauth.tokenLifetime;
   if (lifetime.source === 'expires_in') return expiresInOf(oauth, json);
   const fallback = new Date(Date.now() + lifetime.fallbackSeconds * 1000);
@@ -116,7 +155,7 @@ async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: 
       client_id: client.clientId,
       client_secret: client.clientSecret,
     });
-    const answer = await postForm(url.toString(), body);
+    const answer = await postForm(oauth, client, url.toString(), body, limits);
     const info = answer.json as { active?: boolean; exp?: number } | undefined;
     if (answer.status === 200 && info?.active === true && typeof info.exp === 'number') return new Date(info.exp * 1000);
   } catch {
@@ -125,7 +164,22 @@ async function expiryOf(oauth: ProviderOAuth, client: OAuthClient, accessToken: 
   return fallback;
 }
 
-async function postForm(url: string, body: URLSearchParams): Promise<{ status: number; json: unknown }> {
+async function postForm(
+  oauth: ProviderOAuth,
+  client: OAuthClient,
+  url: string,
+  body: URLSearchParams,
+  limits: TokenRequestLimits,
+): Promise<{ status: number; json: unknown }> {
+  try {
+    await client.urlRules.checkBeforeConnect(url);
+  } catch (error) {
+    if (!(error instanceof UrlRefusedError)) throw error;
+    throw new TokenError('rejected', `token endpoint URL ${error.message}; nothing was sent`);
+  }
+  const timeoutMs = Math.max(0, Math.floor(Math.min(TOKEN_TIMEOUT_MS, limits.timeoutMs ?? TOKEN_TIMEOUT_MS)));
+  const signals = [AbortSignal.timeout(timeoutMs)];
+  if (limits.signal) signals.push(limits.signal);
   let response: Response;
   let text: string;
   try {
@@ -133,11 +187,23 @@ async function postForm(url: string, body: URLSearchParams): Promise<{ status: n
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
-      signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+      signal: AbortSignal.any(signals),
+      // Following a 307/308 would re-send the client secret and refresh token to wherever Location points.
+      redirect: 'manual',
     });
-    text = await response.text();
+    if (isRedirect(response)) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new TokenError('rejected', `token endpoint answered HTTP ${response.status}, a redirect; redirects are not followed with credentials`);
+    }
+    text = await readTextWithLimit(response, oauth.maxResponseBytes);
   } catch (error) {
-    throw new TokenError('transient', `token endpoint unreachable: ${(error as Error).message}`, false);
+    if (error instanceof TokenError) throw error;
+    if (error instanceof BodyTooLargeError) throw new TokenError('rejected', `token endpoint answered more than ${error.maxBytes} bytes (the provider's oauth.maxResponseBytes)`);
+    const reason =
+      limits.signal?.aborted ? 'request abandoned (the refresh attempt was cancelled)'
+      : (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms`
+      : (error as Error).message;
+    throw new TokenError('transient', `token endpoint unreachable: ${reason}`, false);
   }
   try {
     return { status: response.status, json: JSON.parse(text) };

@@ -1,5 +1,5 @@
-// Prometheus metrics: a registry per process with the Node.js defaults, and the worker's sync, provider and webhook counters.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Prometheus metrics: a registry per process with the Node.js defaults, the worker's sync, provider and webhook counters, and the API's stuck-connection gauges.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * A fresh registry with the process metrics (CPU, memory, event loop, GC). One per process in production; tests make
@@ -115,5 +115,39 @@ export class WorkerMetrics {
 
   webhookAttempted(eventType: string, delivered: boolean, status: number | null): void {
     this.webhookDeliveries.inc({ event_type: eventType, outcome: delivered ? 'delivered' : 'failed', status_class: statusClass(status) });
+  }
+}
+
+/** The API's view of connections that cannot make progress, from its periodic scan of running workflows. */
+export class ConnectionHealthMetrics {
+  private readonly stuck: Gauge<'cause'>;
+  private readonly scanned: Gauge;
+  private readonly lastScan: Gauge;
+
+  constructor(readonly registry: Registry) {
+    const registers = [registry];
+    this.stuck = new Gauge({
+      name: 'tributary_connections_stuck',
+      help: 'Running connection workflows that cannot make progress at the last scan, by cause (workflow_task_failing, activity_failing).',
+      labelNames: ['cause'],
+      registers,
+    });
+    this.scanned = new Gauge({
+      name: 'tributary_connection_health_scanned',
+      help: 'Running connection workflows the last health scan looked at.',
+      registers,
+    });
+    this.lastScan = new Gauge({
+      name: 'tributary_connection_health_last_scan_timestamp_seconds',
+      help: 'When the last health scan finished (Unix time); alert when it stops moving.',
+      registers,
+    });
+  }
+
+  scanFinished(stuckByCause: Record<string, number>, scanned: number): void {
+    this.stuck.reset();
+    for (const cause of ['workflow_task_failing', 'activity_failing']) this.stuck.set({ cause }, stuckByCause[cause] ?? 0);
+    this.scanned.set(scanned);
+    this.lastScan.set(Date.now() / 1000);
   }
 }

@@ -2,20 +2,45 @@
 import { parseDuration } from '../sync/duration';
 import { assertTimeZone } from '../sync/rate-limit-waits';
 import type { SyncDefinition } from '../sync/sync-definition';
+import { ProviderUrlRules, STRICT_URL_POLICY, UrlRefusedError, hostPatternRegExp, type OutboundUrlPolicy } from '../security/provider-urls';
 import type { ProviderApi, ProviderDefinition } from './provider-definition';
 import { hubspot } from './hubspot/hubspot.provider';
 import { salesforce } from './salesforce/salesforce.provider';
 
 export class ProviderCatalog {
   private readonly byKey: Map<string, ProviderDefinition>;
+  private readonly rules = new Map<string, ProviderUrlRules>();
 
-  constructor(providers: ProviderDefinition[]) {
+  /** `urlPolicy`: what the operator allows beyond each provider's own hosts; by default nothing. */
+  constructor(
+    providers: ProviderDefinition[],
+    readonly urlPolicy: OutboundUrlPolicy = STRICT_URL_POLICY,
+  ) {
     this.byKey = new Map();
     for (const provider of providers) {
       validateProvider(provider);
       if (this.byKey.has(provider.key)) throw new Error(`provider catalog: duplicate provider "${provider.key}"`);
       this.byKey.set(provider.key, provider);
     }
+    for (const key of Object.keys(urlPolicy.extraHosts)) {
+      if (!this.byKey.has(key)) throw new Error(`provider catalog: extra hosts for unknown provider "${key}" (known: ${this.keys().join(', ')})`);
+      for (const pattern of urlPolicy.extraHosts[key]) hostPatternRegExp(pattern);
+    }
+  }
+
+  /** Where this provider's credentials may be sent, under the catalog's policy. */
+  urlRules(key: string): ProviderUrlRules {
+    let rules = this.rules.get(key);
+    if (!rules) {
+      rules = new ProviderUrlRules(key, this.get(key).hosts, this.urlPolicy);
+      this.rules.set(key, rules);
+    }
+    return rules;
+  }
+
+  /** A copy of the catalog under another URL policy (the operator's extra hosts, a development stack's loopback). */
+  withUrlPolicy(policy: Partial<OutboundUrlPolicy>): ProviderCatalog {
+    return new ProviderCatalog([...this.byKey.values()], { ...this.urlPolicy, ...policy });
   }
 
   keys(): string[] {
@@ -39,13 +64,17 @@ export class ProviderCatalog {
   withApi(key: string, change: (api: ProviderApi) => Partial<ProviderApi>): ProviderCatalog {
     return new ProviderCatalog(
       [...this.byKey.values()].map((provider) => (provider.key === key ? { ...provider, api: { ...provider.api, ...change(provider.api) } } : provider)),
+      this.urlPolicy,
     );
   }
 
   /** A copy of the catalog with one more sync for a provider, validated like the rest (e.g. a test's own sync). */
   withSync(key: string, sync: SyncDefinition): ProviderCatalog {
     this.get(key);
-    return new ProviderCatalog([...this.byKey.values()].map((provider) => (provider.key === key ? { ...provider, syncs: [...provider.syncs, sync] } : provider)));
+    return new ProviderCatalog(
+      [...this.byKey.values()].map((provider) => (provider.key === key ? { ...provider, syncs: [...provider.syncs, sync] } : provider)),
+      this.urlPolicy,
+    );
   }
 
   sync(providerKey: string, model: string): SyncDefinition {
@@ -60,9 +89,26 @@ function validateProvider(provider: ProviderDefinition): void {
     throw new Error(`provider catalog: ${provider.key || '(no key)'}: ${message}`);
   };
   if (!/^[a-z][a-z0-9-]*$/.test(provider.key)) fail('key must be lower-case letters, digits and dashes');
-  for (const url of [provider.oauth.authorizationUrl, provider.oauth.tokenUrl, provider.api.baseUrl]) {
-    if (url !== undefined && !URL.canParse(url)) fail(`"${url}" is not a URL`);
+  if (provider.hosts.length === 0) fail('hosts must name at least one host its credentials may go to');
+  for (const pattern of provider.hosts) {
+    try {
+      hostPatternRegExp(pattern);
+    } catch (error) {
+      fail((error as Error).message);
+    }
   }
+  // The catalog's own URLs must pass its own host rules, or no connection could ever work.
+  const ownRules = new ProviderUrlRules(provider.key, provider.hosts, STRICT_URL_POLICY);
+  for (const url of [provider.oauth.authorizationUrl, provider.oauth.tokenUrl, provider.api.baseUrl]) {
+    if (url === undefined) continue;
+    try {
+      ownRules.check(url);
+    } catch (error) {
+      fail(`"${url}" ${error instanceof UrlRefusedError ? error.message : 'is not a URL'}`);
+    }
+  }
+  if (!(provider.api.maxResponseBytes > 0) || !(provider.oauth.maxResponseBytes > 0)) fail('api.maxResponseBytes and oauth.maxResponseBytes must be positive');
+  if (!(provider.api.errorRules.maxRateLimitWaitMs > 0)) fail('api.errorRules.maxRateLimitWaitMs must be positive');
   if (!provider.api.baseUrl && !provider.oauth.instanceUrlField) fail('needs api.baseUrl or oauth.instanceUrlField');
   const accountPattern = provider.oauth.accountId.pattern;
   if (accountPattern && !accountPattern.source.includes('(?<accountId>')) fail('oauth.accountId.pattern needs a named group "accountId"');

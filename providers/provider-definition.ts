@@ -1,4 +1,5 @@
 // The shape of a provider catalog entry: everything provider-specific the engine needs, as data, plus its syncs.
+import type { ActionDefinition } from '../sync/define-action';
 import type { ProviderErrorRules } from '../sync/error-rules';
 import type { QuotaPolicy } from '../sync/quota-guard';
 import type { SyncDefinition } from '../sync/sync-definition';
@@ -30,6 +31,8 @@ export interface ProviderOAuth {
    * such as contacts"). A scope missing here is shown as is.
    */
   scopeDescriptions: Record<string, string>;
+  /** A token answer longer than this is refused unread: token answers are a few hundred bytes. */
+  maxResponseBytes: number;
 }
 
 /**
@@ -73,12 +76,45 @@ export interface ProviderApi {
   maxConcurrentRequests: number;
   /** A daily allowance the provider reports on every answer: syncs pause before spending all of it. */
   quota?: QuotaPolicy;
+  /** A page (or error) body longer than this is refused before it is all in memory. */
+  maxResponseBytes: number;
+}
+
+/**
+ * How the provider names the customer account behind a token (Salesforce org id, HubSpot portal id), asked once at
+ * connect: change notifications name the account, never our connection.
+ */
+export interface AccountIdentity {
+  /** Relative to the connection's API base; `{accessToken}` is replaced by the token (HubSpot's token-info endpoint). */
+  path: string;
+  /** The field of the JSON answer that holds the account id. */
+  field: string;
+}
+
+/**
+ * What the provider's change notifications look like to us: which model an event's object type belongs to.
+ * HubSpot names types `contact`/`company` (subscriptionType `contact.propertyChange`); Salesforce sObjects `Contact`.
+ */
+export interface ChangeNotifications {
+  kind: 'hubspot-webhooks' | 'salesforce-outbound-messages';
+  modelsByObjectType: Record<string, string>;
 }
 
 export interface ProviderDefinition {
   key: string;
   displayName: string;
+  /**
+   * The only hosts its tokens, client secrets and refresh tokens may be sent to (authorization, token and API URLs,
+   * instance URLs from token answers, next-page links): `api.example.com`, `*.example.com` (any name below, not the
+   * bare domain), `api-*.example.com` (one label). Operators may add hosts; loopback only in development stacks.
+   */
+  hosts: string[];
   oauth: ProviderOAuth;
   api: ProviderApi;
+  accountIdentity?: AccountIdentity;
+  changeNotifications?: ChangeNotifications;
+  /** Writes the app can run through POST /connections/:id/actions/:name. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action has its own input and output types
+  actions?: ActionDefinition<any, any>[];
   syncs: SyncDefinition[];
 }

@@ -1,11 +1,12 @@
 // Stores connections: one customer account of one integration, its sealed credentials, schedule and incremental cursors.
 import { MongoServerError, type Db } from 'mongodb';
+import type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 import { AppError } from '../errors/app-error';
 import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
 import type { Checkpoint } from '../sync/checkpoint';
 import { COLLECTIONS } from './database';
 
-export type ConnectionStatus = 'active' | 'auth_error' | 'rate_limited';
+export type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 
 /** The secret part of a connection; lives only sealed in MongoDB and in activity memory. */
 export interface ConnectionCredentials {
@@ -21,6 +22,8 @@ export interface ModelSchedule {
   cursor: Checkpoint | null;
   nextRunAt: Date | null;
   lastRunId: string | null;
+  /** Paused by the app (absent: not paused). */
+  paused?: boolean;
 }
 
 export interface CredentialState {
@@ -42,20 +45,34 @@ export interface ConnectionDocument {
   _id: string;
   integration: string;
   provider: string;
-  /**
-   * The provider's id of the customer's account (Salesforce org, HubSpot portal), recorded at the first sign-in
-   * that names it; a re-authorisation into another account is refused unless explicitly allowed. Absent: not known
-   * yet (created with raw credentials, or before accounts were recorded).
-   */
-  accountId?: string | null;
   status: ConnectionStatus;
   statusReason: string | null;
   statusUntil: Date | null;
   credentials: SealedSecret;
   credentialState: CredentialState;
   syncs: Record<string, ModelSchedule>;
+  /** Paused by the app: no runs, no refreshes (absent: not paused). */
+  paused?: boolean;
+  /** The app's own JSON about this connection, returned as is. */
+  metadata?: Record<string, unknown> | null;
+  /**
+   * The provider's id of the customer's account (Salesforce org id, HubSpot portal id), learned at connect: from the
+   * browser sign-in's token answer, or from the provider's userinfo after `POST /connections`. How a provider's
+   * change notification finds its connection, and what a re-authorisation must sign into again (another account is
+   * refused unless explicitly allowed). Null or absent: not known yet.
+   */
+  providerAccountId?: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** What `PATCH /connections/:id` changes, already validated against the provider's models. */
+export interface ConnectionUpdate {
+  paused?: boolean;
+  metadata?: Record<string, unknown> | null;
+  addModels?: Record<string, { frequency: string; frequencyMs: number }>;
+  removeModels?: string[];
+  models?: Record<string, { frequency?: string; frequencyMs?: number; paused?: boolean }>;
 }
 
 export type Connection = Omit<ConnectionDocument, '_id' | 'credentials'> & { connectionId: string };
@@ -64,7 +81,7 @@ export interface NewConnection {
   connectionId: string;
   integration: string;
   provider: string;
-  accountId?: string | null;
+  providerAccountId?: string | null;
   credentials: ConnectionCredentials;
   syncs: Record<string, { frequency: string; frequencyMs: number }>;
 }
@@ -88,7 +105,7 @@ export class ConnectionRepository {
       _id: input.connectionId,
       integration: input.integration,
       provider: input.provider,
-      accountId: input.accountId ?? null,
+      providerAccountId: input.providerAccountId ?? null,
       status: 'active',
       statusReason: null,
       statusUntil: null,
@@ -128,8 +145,43 @@ export class ConnectionRepository {
     return docs.map((d) => toConnection(d as ConnectionDocument));
   }
 
+  /** Applies an update with one `$set`/`$unset`; model names are validated identifiers, safe in dotted paths. */
+  async update(connectionId: string, update: ConnectionUpdate): Promise<Connection> {
+    const set: Record<string, unknown> = { updatedAt: new Date() };
+    const unset: Record<string, ''> = {};
+    if (update.paused !== undefined) set.paused = update.paused;
+    if (update.metadata !== undefined) set.metadata = update.metadata;
+    for (const [model, schedule] of Object.entries(update.addModels ?? {})) {
+      set[`syncs.${model}`] = { ...schedule, cursor: null, nextRunAt: new Date(), lastRunId: null, paused: false };
+    }
+    for (const model of update.removeModels ?? []) unset[`syncs.${model}`] = '';
+    for (const [model, change] of Object.entries(update.models ?? {})) {
+      for (const [field, value] of Object.entries(change)) if (value !== undefined) set[`syncs.${model}.${field}`] = value;
+    }
+    const result = await this.collection.updateOne({ _id: connectionId }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+    if (result.matchedCount === 0) throw AppError.notFound('connection', connectionId);
+    return this.get(connectionId);
+  }
+
   async delete(connectionId: string): Promise<boolean> {
     return (await this.collection.deleteOne({ _id: connectionId })).deletedCount === 1;
+  }
+
+  /**
+   * Re-seals, under the current key, every connection's credentials sealed under an older one; returns how many. Safe
+   * to repeat and to interrupt: only stale ones are touched, and a write that raced a refresh (which seals under the
+   * current key anyway) changes nothing.
+   */
+  async resealStale(): Promise<number> {
+    let resealed = 0;
+    const stale = this.collection.find({ 'credentials.keyId': { $ne: this.cipher.currentKeyId } }, { projection: { credentials: 1 } });
+    for await (const doc of stale) {
+      const context = sealContext(doc._id);
+      const credentials = this.cipher.seal(this.cipher.open<ConnectionCredentials>(doc.credentials, context), context);
+      const result = await this.collection.updateOne({ _id: doc._id, 'credentials.iv': doc.credentials.iv }, { $set: { credentials } });
+      resealed += result.modifiedCount;
+    }
+    return resealed;
   }
 
   async readCredentials(connectionId: string): Promise<{ generation: number; credentials: ConnectionCredentials }> {
@@ -198,6 +250,20 @@ export class ConnectionRepository {
     );
   }
 
+  /**
+   * Recorded once the provider has said which account a token belongs to; only while none is recorded (null matches
+   * an absent field too), so a lookup never moves a connection bound by a sign-in to another account.
+   */
+  async setProviderAccountId(connectionId: string, providerAccountId: string): Promise<void> {
+    await this.collection.updateOne({ _id: connectionId, providerAccountId: null }, { $set: { providerAccountId, updatedAt: new Date() } });
+  }
+
+  /** The connections of an integration that belong to one provider account (usually one; a reconnect under a new id makes two). */
+  async findByProviderAccount(integration: string, providerAccountId: string): Promise<Connection[]> {
+    const docs = await this.collection.find({ integration, providerAccountId }, { projection: { credentials: 0 } }).limit(100).toArray();
+    return docs.map((d) => toConnection(d as ConnectionDocument));
+  }
+
   async setStatus(connectionId: string, status: ConnectionStatus, reason: string | null, until: Date | null = null): Promise<void> {
     await this.collection.updateOne(
       { _id: connectionId },
@@ -242,12 +308,12 @@ export class ConnectionRepository {
   ): Promise<number | null> {
     const now = new Date();
     const filter: Record<string, unknown> = { _id: connectionId };
-    if (account.expected !== undefined) filter.accountId = account.expected;
+    if (account.expected !== undefined) filter.providerAccountId = account.expected;
     const result = await this.collection.findOneAndUpdate(
       filter,
       {
         $set: {
-          ...(account.id !== null ? { accountId: account.id } : {}),
+          ...(account.id !== null ? { providerAccountId: account.id } : {}),
           credentials: this.cipher.seal(credentials, sealContext(connectionId)),
           'credentialState.expiresAt': expiresAt,
           'credentialState.lastError': null,

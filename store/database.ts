@@ -11,6 +11,9 @@ export const COLLECTIONS = {
   connectSessions: 'connect_sessions',
   oauthStates: 'oauth_states',
   connectionLocks: 'connection_locks',
+  syncTriggers: 'sync_triggers',
+  providerNotifications: 'provider_notifications',
+  actions: 'actions',
 } as const;
 
 export interface Database {
@@ -34,6 +37,10 @@ const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string; 
   { collection: COLLECTIONS.records, key: { connectionId: 1, model: 1, seenByRun: 1 }, name: 'full_resync_seen' },
   { collection: COLLECTIONS.syncRuns, key: { connectionId: 1, model: 1, startedAt: -1 }, name: 'runs_by_connection' },
   { collection: COLLECTIONS.connections, key: { integration: 1, status: 1 }, name: 'connections_by_integration' },
+  // A provider's change notification names its account; this finds the connection.
+  { collection: COLLECTIONS.connections, key: { integration: 1, providerAccountId: 1 }, name: 'connections_by_provider_account' },
+  // Salesforce retries an Outbound Message for 24 hours: after that its notification ids can go.
+  { collection: COLLECTIONS.providerNotifications, key: { receivedAt: 1 }, name: 'provider_notifications_ttl', expireAfterSeconds: 2 * 86_400 },
   { collection: COLLECTIONS.webhookDeliveries, key: { eventId: 1, attemptedAt: 1 }, name: 'deliveries_by_event' },
   // Connect sessions and OAuth states are worthless once expired: MongoDB deletes them (the code checks expiry itself).
   // FerretDB 1.24 has no TTL indexes; there the repositories delete expired ones whenever they write (see purgeExpired).

@@ -1,6 +1,6 @@
 // Stores synced records, one document per (connection, model, external id), and serves them in change order.
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Filter, type UpdateFilter } from 'mongodb';
-import { ChangeFeedRepository } from './change-feeds';
+import { ChangeFeedRepository, feedKey } from './change-feeds';
 import { contentHash } from './content-hash';
 import { COLLECTIONS } from './database';
 
@@ -44,6 +44,18 @@ export interface PageOutcome {
 }
 
 const DUPLICATE_KEY = 11000;
+/**
+ * Pages up to this size are looked up before writing (see applyPage): a lookback re-read is usually a handful of
+ * records. Kept well under a provider's page size (HubSpot's is 100), so an initial sync never pays a lookup per record.
+ */
+const READ_FIRST_MAX_RECORDS = 50;
+
+type StoredState = Pick<RecordDocument, 'hash' | 'lastAction'>;
+const isLive = (state: StoredState | undefined) => state !== undefined && state.lastAction !== 'deleted';
+/** New, deleted before, or stored with other content. */
+const isChange = (state: StoredState | undefined, hash: string) => !isLive(state) || state?.hash !== hash;
+/** Lookups of stored records in flight per page: enough to hide round trips, few enough to leave the pool to others. */
+const LOOKUP_CONCURRENCY = 8;
 
 /**
  * The changes feed is read bucket by bucket, FEED_BUCKET_SIZE sequence numbers each, with an equality filter on the
@@ -82,6 +94,12 @@ const notMovingBack = (seq: number): Filter<RecordDocument> => ({ changeSeq: { $
 export class RecordRepository {
   readonly collection;
   readonly feeds: ChangeFeedRepository;
+  /**
+   * Per changes feed, whether most of its last page was already stored: then the next one (a run of changed
+   * records, a full resync) is looked up first too, rather than inserted and refused record by record. Only a guess
+   * about cost, per process; either path writes the same.
+   */
+  private readonly lastPageWasStored = new Map<string, boolean>();
 
   constructor(db: Db) {
     this.collection = db.collection<RecordDocument>(COLLECTIONS.records);
@@ -92,13 +110,14 @@ export class RecordRepository {
    * Writes one page idempotently: applying the same page twice (a retry after a crash) changes nothing the
    * second time, because unchanged content is recognised by its hash and a deleted record stays deleted.
    *
-   * Insert first, look up only what already exists: an initial sync (most of the volume) then costs one bulk
-   * insert per page and no reads. This matters beyond speed on FerretDB, where an `_id` lookup is a scan.
+   * A large page is inserted first and only what already existed is looked up: an initial sync (most of the volume)
+   * then costs one bulk insert per page and no reads. A small page (a lookback re-read, a trickle of changes), or one
+   * following a page that was mostly stored already, is looked up first: a page that changes nothing then writes
+   * nothing at all, not even a feed reservation, and stored records are not offered to insertMany only to be refused
+   * (FerretDB retries a refused batch one document at a time).
    *
-   * What was already stored is then read once for the whole page and only what changed is written, one update per
-   * record. Classifying by conditional updates instead (revive if deleted, update if the hash differs) would need no
-   * read, but on FerretDB 1.24 every per-record statement is a scan of the whole table in PostgreSQL (10-20 ms per
-   * 10,000 stored records), so two of them per record cost far more than one read per page.
+   * Only what changed is then written, one update per record by `_id` in one unordered bulk write: on FerretDB 1.24
+   * each is an `_id` equality (served by the dev stack's GIN index), where a `$in` would read the whole model.
    */
   async applyPage(page: PageToApply): Promise<PageOutcome> {
     const { connectionId, model, runId } = page;
@@ -106,13 +125,25 @@ export class RecordRepository {
     // The last occurrence wins when a page repeats an id (Salesforce can return a row twice across a lookback).
     const upserts = [...new Map(page.upserts.map((u) => [u.externalId, u])).values()];
     const upsertIds = new Set(upserts.map((u) => u.externalId));
-    const deletes = [...new Set(page.deletedIds.filter((id) => !upsertIds.has(id)))];
+    const deletes = [...new Set(page.deletedIds.filter((id) => !upsertIds.has(id)))].map(keyOf);
     const outcome: PageOutcome = { added: 0, updated: 0, deleted: 0, unchanged: 0 };
     if (upserts.length === 0 && deletes.length === 0) return outcome;
 
     const now = new Date();
-    // One sequence number per record in the page; numbers left unused by unchanged records are harmless gaps.
-    const firstSeq = await this.feeds.reserve(connectionId, model, upserts.length + deletes.length);
+    const incoming = upserts.map(({ externalId, data }) => ({ _id: keyOf(externalId), externalId, data, hash: contentHash(data, page.ignoredFields) }));
+    const feed = feedKey(connectionId, model);
+    const large = incoming.length + deletes.length > READ_FIRST_MAX_RECORDS;
+    const readFirst = !large || this.lastPageWasStored.get(feed) === true;
+    let stored = readFirst ? await this.storedStates([...incoming.map((record) => record._id), ...deletes]) : null;
+
+    // One sequence number per record that may change: all of a large page (numbers left unused by unchanged records
+    // are harmless gaps), only the changes of a page looked up first.
+    const mayChange = stored === null ? incoming : incoming.filter((record) => isChange(stored?.get(record._id), record.hash));
+    const deleting = stored === null ? deletes : deletes.filter((key) => isLive(stored?.get(key)));
+    const reserved = mayChange.length + deleting.length;
+    if (stored !== null) this.lastPageWasStored.set(feed, stored.size > incoming.length / 2);
+    if (reserved === 0) return this.markSeenOnly(page, incoming.map((record) => record._id), outcome, incoming.length);
+    const firstSeq = await this.feeds.reserve(connectionId, model, reserved);
     const changeFields = (action: RecordAction, seq: number) => ({
       lastAction: action,
       lastModifiedAt: now,
@@ -122,34 +153,39 @@ export class RecordRepository {
       ...(page.markSeen ? { seenByRun: runId } : {}),
     });
 
-    const candidates = upserts.map(({ externalId, data }, index) => ({
-      _id: keyOf(externalId),
+    const candidates: RecordDocument[] = mayChange.map((record, index) => ({
+      ...record,
       connectionId,
       model,
-      externalId,
-      data,
-      hash: contentHash(data, page.ignoredFields),
       firstSeenAt: now,
       deletedAt: null,
       ...changeFields('added', firstSeq + index),
     }));
-    const alreadyStored = await this.insertNew(candidates);
-    outcome.added = candidates.length - alreadyStored.size;
-
-    const existing = await this.storedStates(connectionId, model, [...alreadyStored, ...deletes.map(keyOf)]);
+    const known = stored;
+    const alreadyStored = await this.insertNew(known === null ? candidates : candidates.filter((candidate) => !known.has(candidate._id)));
+    // Looked up first: anything found then was not inserted. Inserted first: look up what the insert refused.
+    if (stored === null) {
+      stored = await this.storedStates([...alreadyStored, ...deletes]);
+      this.lastPageWasStored.set(feed, stored.size > incoming.length / 2);
+    } else {
+      // Inserted by someone else since the lookup (never by this feed's own writer, of which there is one at a time).
+      for (const [key, state] of await this.storedStates([...alreadyStored])) stored.set(key, state);
+    }
 
     const operations: AnyBulkWriteOperation<RecordDocument>[] = [];
     const seenOnly: string[] = [];
     for (const candidate of candidates) {
-      if (!alreadyStored.has(candidate._id)) continue;
-      const before = existing.get(candidate._id);
-      const wasLive = before !== undefined && before.lastAction !== 'deleted';
-      if (wasLive && before.hash === candidate.hash) {
+      const before = stored.get(candidate._id);
+      if (!before) {
+        outcome.added++;
+        continue;
+      }
+      if (!isChange(before, candidate.hash)) {
         outcome.unchanged++;
         seenOnly.push(candidate._id);
         continue;
       }
-      const action: RecordAction = wasLive ? 'updated' : 'added';
+      const action: RecordAction = isLive(before) ? 'updated' : 'added';
       outcome[action]++;
       operations.push(
         updateById(
@@ -159,36 +195,51 @@ export class RecordRepository {
         ),
       );
     }
-    deletes.forEach((externalId, index) => {
-      const before = existing.get(keyOf(externalId));
+    outcome.unchanged += incoming.length - mayChange.length;
+    deleting.forEach((key, index) => {
       // A delete of something never stored, or already deleted, is not news to the app.
-      if (!before || before.lastAction === 'deleted') return;
+      if (!isLive(stored.get(key))) return;
       outcome.deleted++;
-      const seq = firstSeq + upserts.length + index;
-      operations.push(updateById(keyOf(externalId), { $set: { deletedAt: now, ...changeFields('deleted', seq) } }, notMovingBack(seq)));
+      const seq = firstSeq + mayChange.length + index;
+      operations.push(updateById(key, { $set: { deletedAt: now, ...changeFields('deleted', seq) } }, notMovingBack(seq)));
     });
-    if (page.markSeen && seenOnly.length > 0) {
-      // The (connection, model) equalities only narrow what FerretDB reads, as in storedStates.
-      operations.push({ updateMany: { filter: { connectionId, model, _id: { $in: seenOnly } }, update: { $set: { seenByRun: runId } } } });
+    if (page.markSeen) {
+      const looked = new Set(mayChange);
+      const unchangedKeys = [...seenOnly, ...incoming.filter((record) => !looked.has(record)).map((record) => record._id)];
+      // One update per record, by `_id` equality: FerretDB 1.24 would answer one `$in` update by reading the whole model.
+      for (const _id of unchangedKeys) operations.push(updateById(_id, { $set: { seenByRun: runId } }));
     }
     if (operations.length > 0) await this.collection.bulkWrite(operations, { ordered: false });
     if (outcome.added + outcome.updated + outcome.deleted > 0) {
-      await this.feeds.markVisible(connectionId, model, firstSeq + upserts.length + deletes.length - 1);
+      await this.feeds.markVisible(connectionId, model, firstSeq + reserved - 1);
     }
     return outcome;
   }
 
+  /** A page that changes nothing: a full resync still marks its records as seen; anything else writes nothing. */
+  private async markSeenOnly(page: PageToApply, keys: string[], outcome: PageOutcome, unchanged: number): Promise<PageOutcome> {
+    if (page.markSeen && keys.length > 0) {
+      await this.collection.bulkWrite(keys.map((_id) => updateById(_id, { $set: { seenByRun: page.runId } })), { ordered: false });
+    }
+    return { ...outcome, unchanged };
+  }
+
   /**
-   * Content hash and last action of the stored records among `keys`. The (connection, model) equalities change
-   * nothing on MongoDB, which finds the records by `_id`; FerretDB 1.24 pushes equalities down to PostgreSQL but not
-   * `$in`, so without them each page would ship every record of every connection through FerretDB, with them only
-   * this model's.
+   * Content hash and last action of the stored records among `keys`: one `_id` equality lookup per key, a few at a
+   * time. FerretDB 1.24 pushes an `_id` equality down to PostgreSQL (served by the GIN index the dev stack adds), but
+   * not `$in` or `$or`: one `$in` query would read every record of the model however few keys it names, which made a
+   * lookback re-read of a handful of records cost seconds at 100k stored. On MongoDB each lookup is an `_id` index hit.
    */
-  private async storedStates(connectionId: string, model: string, keys: string[]) {
-    const states = new Map<string, { hash: string; lastAction: RecordAction }>();
-    if (keys.length === 0) return states;
-    const found = this.collection.find({ connectionId, model, _id: { $in: keys } }, { projection: { hash: 1, lastAction: 1 } });
-    for await (const doc of found) states.set(doc._id, doc);
+  private async storedStates(keys: string[]) {
+    const states = new Map<string, StoredState>();
+    let next = 0;
+    const lookUp = async () => {
+      while (next < keys.length) {
+        const doc = await this.collection.findOne({ _id: keys[next++] }, { projection: { hash: 1, lastAction: 1 } });
+        if (doc) states.set(doc._id, doc);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, keys.length) }, lookUp));
     return states;
   }
 
@@ -317,6 +368,7 @@ export class RecordRepository {
   /** A deleted connection's records and changes feeds. */
   async deleteForConnection(connectionId: string, models: string[]): Promise<void> {
     await this.collection.deleteMany({ connectionId });
+    for (const model of models) this.lastPageWasStored.delete(feedKey(connectionId, model));
     await this.feeds.delete(connectionId, models);
   }
 

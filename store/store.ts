@@ -1,13 +1,16 @@
 // Bundles the repositories over one database, so processes wire the store once and pass it down.
 import type { Db } from 'mongodb';
 import type { CredentialCipher } from '../security/credential-cipher';
+import { ActionRepository } from './actions';
 import { ConnectSessionRepository } from './connect-sessions';
 import { ConnectionLockRepository } from './connection-locks';
 import { ConnectionRepository } from './connections';
 import { IntegrationRepository } from './integrations';
 import { OAuthStateRepository } from './oauth-states';
+import { ProviderNotificationRepository } from './provider-notifications';
 import { RecordRepository } from './records';
 import { SyncRunRepository } from './sync-runs';
+import { SyncTriggerRepository } from './sync-triggers';
 import { WebhookDeliveryRepository } from './webhook-deliveries';
 
 export interface Store {
@@ -19,6 +22,9 @@ export interface Store {
   webhookDeliveries: WebhookDeliveryRepository;
   connectSessions: ConnectSessionRepository;
   oauthStates: OAuthStateRepository;
+  syncTriggers: SyncTriggerRepository;
+  providerNotifications: ProviderNotificationRepository;
+  actions: ActionRepository;
 }
 
 export function createStore(db: Db, cipher: CredentialCipher): Store {
@@ -31,5 +37,8 @@ export function createStore(db: Db, cipher: CredentialCipher): Store {
     webhookDeliveries: new WebhookDeliveryRepository(db),
     connectSessions: new ConnectSessionRepository(db),
     oauthStates: new OAuthStateRepository(db, cipher),
+    syncTriggers: new SyncTriggerRepository(db),
+    providerNotifications: new ProviderNotificationRepository(db),
+    actions: new ActionRepository(db),
   };
 }

@@ -14,6 +14,22 @@ export interface InvalidRecordSample {
   problems: string[];
 }
 
+/** One line of a run's activity log: what it did or waited for, and why. */
+export interface RunLogEntry {
+  at: Date;
+  kind: 'fields' | 'page' | 'invalid' | 'retry' | 'wait' | 'failed' | 'mode';
+  message: string;
+}
+
+/** A run's log keeps its first entries: bounded whatever the run's length (its error says how it ended). */
+export const MAX_RUN_LOG_ENTRIES = 100;
+
+/** A `$push` of one log entry, capped (a positive `$slice`, which FerretDB 1.24 and MongoDB both honour). */
+function logPush(...entries: Omit<RunLogEntry, 'at'>[]) {
+  const at = new Date();
+  return { log: { $each: entries.map((entry) => ({ at, ...entry })), $slice: MAX_RUN_LOG_ENTRIES } };
+}
+
 export interface SyncRunDocument {
   _id: string;
   connectionId: string;
@@ -46,11 +62,24 @@ export interface SyncRunDocument {
   recountNeeded: boolean;
   outcome: RunChanges | null;
   error: { code: string; message: string } | null;
+  /** Fields the sync wanted that the customer's account does not have or hides from the integration user. */
+  missingFields?: string[];
+  /** What the run read with: the sync's version and the integration's extra fields (see `syncVersionOf`). */
+  syncVersion?: string;
+  /** A full resync or a first sync: it read everything, so its records all have `syncVersion`'s shape. */
+  readsEverything?: boolean;
+  /** Why a run asked for as incremental became a full resync (a new sync version, new fields); null otherwise. */
+  fullReason?: string | null;
+  /** A short story of the run, at most MAX_RUN_LOG_ENTRIES entries. */
+  log?: RunLogEntry[];
 }
 
 export type SyncRun = Omit<SyncRunDocument, '_id'> & { runId: string };
 
 const MAX_INVALID_SAMPLES = 20;
+
+/** What runs stored before sync versions existed read with. */
+export const LEGACY_SYNC_VERSION = '1';
 
 export class SyncRunRepository {
   readonly collection;
@@ -63,6 +92,8 @@ export class SyncRunRepository {
   async begin(
     run: Pick<SyncRunDocument, 'connectionId' | 'integration' | 'provider' | 'model' | 'mode' | 'startCursor' | 'feedSeqAtStart'> & {
       runId: string;
+      fullReason?: string | null;
+      syncVersion?: string;
     },
   ): Promise<SyncRunDocument> {
     const { runId, ...fields } = run;
@@ -86,6 +117,10 @@ export class SyncRunRepository {
       recountNeeded: false,
       outcome: null,
       error: null,
+      missingFields: [],
+      fullReason: fields.fullReason ?? null,
+      readsEverything: fields.mode === 'full' || fields.startCursor === null,
+      log: fields.fullReason ? [{ at: new Date(), kind: 'mode', message: `full resync: ${fields.fullReason}` }] : [],
     };
     try {
       await this.collection.insertOne(doc);
@@ -94,6 +129,21 @@ export class SyncRunRepository {
       if (error instanceof MongoServerError && error.code === 11000) return this.require(runId);
       throw error;
     }
+  }
+
+  /**
+   * The sync version the model's records last all got: that of its latest successful full or first sync. Runs from
+   * before versions existed count as version 1 without extra fields; none at all means the first sync is to come.
+   */
+  async lastCompleteVersion(connectionId: string, model: string): Promise<string | null> {
+    const [latest] = await this.collection
+      .find({ connectionId, model, status: 'succeeded', readsEverything: true }, { projection: { syncVersion: 1 } })
+      .sort({ startedAt: -1 })
+      .limit(1)
+      .toArray();
+    if (latest) return latest.syncVersion ?? LEGACY_SYNC_VERSION;
+    const any = await this.collection.countDocuments({ connectionId, model, status: 'succeeded' }, { limit: 1 });
+    return any > 0 ? LEGACY_SYNC_VERSION : null;
   }
 
   async require(runId: string): Promise<SyncRunDocument> {
@@ -138,14 +188,33 @@ export class SyncRunRepository {
         'changes.deleted': page.changes.deleted,
       },
     };
-    if (page.invalid.length > 0) {
-      update.$push = { invalidSamples: { $each: page.invalid, $slice: MAX_INVALID_SAMPLES } };
-    }
+    const { added, updated, deleted } = page.changes;
+    const story = `read ${page.recordsRead} records in ${page.providerRequests} requests: ${added} added, ${updated} updated, ${deleted} deleted`;
+    const [firstInvalid] = page.invalid;
+    const invalidStory = firstInvalid
+      ? [{ kind: 'invalid' as const, message: `${page.invalid.length} records failed validation, not stored; first: ${firstInvalid.externalId ?? '(no id)'}: ${firstInvalid.problems.join('; ')}` }]
+      : [];
+    update.$push = {
+      ...logPush({ kind: 'page', message: story }, ...invalidStory),
+      ...(page.invalid.length > 0 ? { invalidSamples: { $each: page.invalid, $slice: MAX_INVALID_SAMPLES } } : {}),
+    };
     await this.collection.updateOne({ _id: runId }, update);
   }
 
-  async recordRateLimitWait(runId: string): Promise<void> {
-    await this.collection.updateOne({ _id: runId }, { $inc: { rateLimitWaits: 1 } });
+  async recordRateLimitWait(runId: string, reason?: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: runId },
+      { $inc: { rateLimitWaits: 1 }, ...(reason ? { $push: logPush({ kind: 'wait', message: reason }) } : {}) },
+    );
+  }
+
+  /** The fields this run could not read; replaced, not added to, since every slice selects them afresh. */
+  async recordMissingFields(runId: string, missingFields: string[]): Promise<void> {
+    await this.collection.updateOne({ _id: runId }, { $set: { missingFields } });
+  }
+
+  async log(runId: string, kind: RunLogEntry['kind'], message: string): Promise<void> {
+    await this.collection.updateOne({ _id: runId }, { $push: logPush({ kind, message }) });
   }
 
   async addProviderRequests(runId: string, count: number): Promise<void> {

@@ -1,6 +1,6 @@
 // Turns a provider's HTTP answer into a ProviderError, using the provider's own error conventions given as data.
 import { ProviderError, type ProviderErrorKind } from './provider-error';
-import { headerWaitMs, msUntilNextMidnight, type BackoffPolicy } from './rate-limit-waits';
+import { clampWaitMs, describeWait, headerWaitMs, msUntilNextMidnight, type BackoffPolicy } from './rate-limit-waits';
 
 export { retryAfterMs } from './rate-limit-waits';
 
@@ -36,26 +36,33 @@ export interface ProviderErrorRules {
   rateLimitResetHeaders?: string[];
   /** Rate-limit answers that name no wait at all back off exponentially, with full jitter, up to a cap. */
   rateLimitBackoff: BackoffPolicy;
+  /** No wait a provider names (Retry-After, a reset header, a rule) is longer than this; longer ones are clamped. */
+  maxRateLimitWaitMs: number;
 }
 
 export function classifyErrorResponse(rules: ProviderErrorRules, status: number, headers: Headers, body: string, now = Date.now()): ProviderError {
   const parsed = tryParse(body);
-  const providerCode = stringAt(parsed, rules.errorCodePath);
-  const providerMessage = stringAt(parsed, rules.errorMessagePath) ?? body.slice(0, 200);
+  const shortCode = stringAt(parsed, rules.errorCodePath);
+  // Copied into run errors that API clients read: short, and only ever from a host the URL rules allowed.
+  const fullMessage = stringAt(parsed, rules.errorMessagePath) ?? body;
+  const providerMessage = shorten(fullMessage, MAX_COPIED_MESSAGE);
+  const providerCode = shortCode === undefined ? undefined : shorten(shortCode, 100);
   const describe = (reason: string) => `${reason} (HTTP ${status}${providerCode ? ` ${providerCode}` : ''}: ${providerMessage})`;
   const rateLimited = (reason: string, wait: RateLimitWait | undefined) => {
-    const waitMs = headerWaitMs(headers, rules.rateLimitResetHeaders, now) ?? ruleWaitMs(wait, now);
-    return new ProviderError('rate_limited', describe(reason), {
+    const asked = headerWaitMs(headers, rules.rateLimitResetHeaders, now) ?? ruleWaitMs(wait, now);
+    const bounded = asked === undefined ? undefined : clampWaitMs(asked, rules.maxRateLimitWaitMs);
+    const clampNote = bounded?.askedMs === undefined ? '' : `; asked to wait ${describeWait(bounded.askedMs)}, clamped to ${describeWait(bounded.waitMs)}`;
+    return new ProviderError('rate_limited', `${describe(reason)}${clampNote}`, {
       status,
       providerCode,
-      ...(waitMs === undefined ? { backoff: rules.rateLimitBackoff } : { waitMs }),
+      ...(bounded === undefined ? { backoff: rules.rateLimitBackoff } : { waitMs: bounded.waitMs }),
     });
   };
 
   for (const rule of rules.rules) {
     if (rule.status !== undefined && rule.status !== status) continue;
-    if (rule.code !== undefined && rule.code !== providerCode) continue;
-    if (rule.messageIncludes !== undefined && !providerMessage.includes(rule.messageIncludes)) continue;
+    if (rule.code !== undefined && rule.code !== shortCode) continue;
+    if (rule.messageIncludes !== undefined && !fullMessage.includes(rule.messageIncludes)) continue;
     if (rule.bodyField !== undefined && stringAt(parsed, rule.bodyField.path) !== rule.bodyField.equals) continue;
     if (rule.kind === 'rate_limited') return rateLimited(rule.reason, rule.wait);
     return new ProviderError(rule.kind, describe(rule.reason), { status, providerCode });
@@ -69,6 +76,13 @@ export function classifyErrorResponse(rules: ProviderErrorRules, status: number,
 function ruleWaitMs(wait: RateLimitWait | undefined, now: number): number | undefined {
   if (!wait) return undefined;
   return 'fixedMs' in wait ? wait.fixedMs : msUntilNextMidnight(wait.untilNextMidnightIn, now);
+}
+
+/** How much of a provider's error message a run error keeps. */
+const MAX_COPIED_MESSAGE = 200;
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function tryParse(body: string): unknown {

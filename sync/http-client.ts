@@ -1,4 +1,6 @@
 // The authenticated HTTP client a sync gets: base URL, bearer token, timeouts and provider error classification built in.
+import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
+import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
 import { classifyErrorResponse, type ProviderErrorRules } from './error-rules';
 import { ProviderError } from './provider-error';
 import type { QuotaGuard } from './quota-guard';
@@ -8,7 +10,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 /** A successful answer: its JSON body, and its status and headers for APIs that page or report in headers. */
 export interface HttpResponse<T> {
@@ -19,7 +21,8 @@ export interface HttpResponse<T> {
 
 /**
  * Paths are resolved against the connection's API base URL; absolute URLs (a `next` link the provider handed back)
- * are used as they are. Every method throws a `ProviderError` for an error answer, which the engine acts on.
+ * are used as they are if they keep the base URL's origin. Every method throws a `ProviderError` for an error answer,
+ * which the engine acts on.
  */
 export interface ProviderHttpClient {
   get<T = unknown>(pathOrUrl: string, options?: RequestOptions): Promise<T>;
@@ -36,6 +39,10 @@ export interface ResponseInfo {
 export interface HttpClientOptions {
   baseUrl: string;
   accessToken: string;
+  /** Where the provider's access token may go: the base URL and every request are checked before anything is sent. */
+  urlRules: ProviderUrlRules;
+  /** Bodies (pages and errors) longer than this are refused: the provider's `api.maxResponseBytes`. */
+  maxResponseBytes: number;
   errorRules: ProviderErrorRules;
   timeoutMs: number;
   /** Aborts in-flight requests, e.g. when Temporal cancels the activity. */
@@ -48,11 +55,21 @@ export interface HttpClientOptions {
   quota?: QuotaGuard;
   /** A permit per request, held until its body is read (see ConcurrencyLimit); waiting for it is not timed out. */
   limiter?: { acquire(signal?: AbortSignal): Promise<() => void> };
+  /**
+   * Wraps every request from its permit wait to its last body byte, e.g. to heartbeat an activity while a slow
+   * provider thinks: a request may rightly take longer than the activity's heartbeat timeout.
+   */
+  whileWaiting?: <T>(waiting: Promise<T>) => Promise<T>;
 }
 
 export function createProviderHttpClient(options: HttpClientOptions): ProviderHttpClient {
-  async function send<T>(method: HttpMethod, pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
-    const url = new URL(pathOrUrl, options.baseUrl);
+  function send<T>(method: HttpMethod, pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const sending = sendNow<T>(method, pathOrUrl, body, request);
+    return options.whileWaiting ? options.whileWaiting(sending) : sending;
+  }
+
+  async function sendNow<T>(method: HttpMethod, pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const url = await permittedUrl(pathOrUrl);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -73,10 +90,15 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.any(signals),
+        // A redirect would re-send the bearer token to wherever Location points.
+        redirect: 'manual',
       });
-      text = await response.text();
+      text = isRedirect(response) ? '' : await readTextWithLimit(response, options.maxResponseBytes);
     } catch (error) {
       if (options.signal?.aborted) throw error;
+      if (error instanceof BodyTooLargeError) {
+        throw new ProviderError('permanent', `${method} ${url.pathname} answered more than ${error.maxBytes} bytes (the provider's api.maxResponseBytes)`);
+      }
       options.onNoResponse?.(error as Error);
       // Network errors, resets and timeouts: the request may be fine, the path to the provider was not.
       throw new ProviderError('transient', `${method} ${url.pathname} failed: ${describeNoResponse(error as Error, options.timeoutMs)}`);
@@ -85,14 +107,36 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
     }
     options.quota?.observe(response.headers);
     options.onResponse?.({ status: response.status, headers: response.headers });
+    if (isRedirect(response)) {
+      throw new ProviderError('permanent', `${method} ${url.pathname} answered HTTP ${response.status}, a redirect; redirects are not followed with credentials`, {
+        status: response.status,
+      });
+    }
     if (!response.ok) throw classifyErrorResponse(options.errorRules, response.status, response.headers, text);
     try {
-      return { status: response.status, headers: response.headers, body: JSON.parse(text) as T };
+      // A write answered 204 No Content (Salesforce's PATCH) has no body to parse.
+      return { status: response.status, headers: response.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
     } catch {
       throw new ProviderError('transient', `${method} ${url.pathname} returned a truncated or invalid JSON body`, {
         status: response.status,
       });
     }
+  }
+
+  /** The base URL must pass the provider's rules, and every request must stay on its origin (a next-page link too). */
+  // Checked (and its host resolved) once per client, i.e. once per sync slice.
+  let checkedBase: Promise<URL> | undefined;
+  async function permittedUrl(pathOrUrl: string): Promise<URL> {
+    checkedBase ??= options.urlRules.checkBeforeConnect(options.baseUrl).catch((error: unknown) => {
+      if (!(error instanceof UrlRefusedError)) throw error;
+      throw new ProviderError('permanent', `the connection's API URL ${error.message}; no request was sent`);
+    });
+    const base = await checkedBase;
+    const url = new URL(pathOrUrl, base);
+    if (url.origin !== base.origin || url.username || url.password) {
+      throw new ProviderError('permanent', `a URL the provider handed back leaves the API's origin ${base.origin}; it was not followed`);
+    }
+    return url;
   }
 
   return {

@@ -1,6 +1,8 @@
 // The public API for writing a sync. A sync file imports from here only; everything else in sync/ is the engine's.
+export { defineAction, type ActionConnection, type ActionContext, type ActionDefinition } from './define-action';
 export { defineSync, type SyncContext, type SyncDefinition, type SyncMode, type SyncPage } from './sync-definition';
 export type { Checkpoint, CheckpointValue } from './checkpoint';
+export { ALL_FIELDS, type AvailableField, type FieldKind, type FieldList } from './fields';
 export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from './http-client';
 export { ProviderError, type ProviderErrorKind } from './provider-error';
 export {

@@ -61,6 +61,27 @@ export function headerWaitMs(headers: Headers, resetHeaders?: readonly string[],
   return retryAfterMs(headers, now) ?? rateLimitResetMs(headers, resetHeaders, now);
 }
 
+/** A wait a provider asked for, bounded by the catalog's maximum; `askedMs` is set only when the bound cut it short. */
+export interface BoundedWait {
+  waitMs: number;
+  askedMs?: number;
+}
+
+/**
+ * A `Retry-After` of years (a bug, a hostile server, an epoch time misread as seconds) must not park a connection
+ * forever: the wait is cut to `maxMs`, and the caller says so in its reason.
+ */
+export function clampWaitMs(waitMs: number, maxMs: number): BoundedWait {
+  return waitMs > maxMs ? { waitMs: maxMs, askedMs: waitMs } : { waitMs };
+}
+
+/** `12 h`, `3 d`: how a clamped wait reads in a reason. */
+export function describeWait(ms: number): string {
+  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1000, 's']];
+  for (const [size, unit] of units) if (ms >= size) return `${Math.round(ms / size)} ${unit}`;
+  return `${ms} ms`;
+}
+
 /**
  * Milliseconds until the next midnight on the wall clock of an IANA time zone (HubSpot's daily limit resets at
  * midnight in the account's time zone). Daylight-saving days are 23 or 25 hours long; the answer follows the zone.

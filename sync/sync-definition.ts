@@ -1,6 +1,7 @@
 // What a sync is: its model's schema, how often it runs, and how to fetch its pages (exported through sync/index.ts).
 import type { z } from 'zod';
 import type { Checkpoint } from './checkpoint';
+import type { FieldList } from './fields';
 import type { ProviderHttpClient } from './http-client';
 
 import type { SyncMode } from '../contracts/sync-mode';
@@ -30,6 +31,11 @@ export interface SyncContext {
    * checkpoint backwards. Records re-read this way are recognised as unchanged by their content hash.
    */
   lookbackMs: number;
+  /**
+   * The fields to read this run, for a sync that declares `fields`: the ones it wants (and the connection's custom
+   * fields) that the customer's account has and lets the integration user see. Absent for a sync without `fields`.
+   */
+  fields?: readonly string[];
 }
 
 export interface SyncDefinition<Schema extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>> {
@@ -38,6 +44,19 @@ export interface SyncDefinition<Schema extends z.ZodType<Record<string, unknown>
   description: string;
   schema: Schema;
   idOf(record: z.infer<Schema>): string;
+  /** The id of a record as the provider sent it, even one the schema rejects, so the run can say which was invalid. */
+  rawIdOf?(raw: unknown): string | null;
+  /**
+   * The fields the sync reads, for providers whose accounts differ in what they have (field-level security, editions,
+   * custom fields). With it the engine asks `fields.list` what exists before a run and passes the selection in
+   * `SyncContext.fields`; without it the sync reads what it always reads.
+   */
+  fields?: FieldList;
+  /**
+   * Bump it when what the sync stores changes (fields, schema, mapping): every connection then runs one full resync
+   * at its next run, so records already stored get the new shape. Absent: 1.
+   */
+  version?: number;
   /** How often the model syncs unless the connection says otherwise (`30s`, `5m`, `1h`). */
   defaultFrequency: string;
   /** Fields that change without the record meaningfully changing; they do not make a record "updated". */

@@ -1,15 +1,26 @@
 // The worker's configuration, parsed once from the environment; a bad value stops the worker with a clear message.
 import { z } from 'zod';
-import { databaseSettings, encryptionSettings, parseSettings, temporalSettings } from '../config/shared-settings';
+import { databaseSettings, encryptionSettings, parseSettings, providerUrlSettings, temporalSettings, workflowSettings } from '../config/shared-settings';
 
 const workerSettings = {
   ...temporalSettings,
   ...databaseSettings,
   ...encryptionSettings,
+  ...workflowSettings,
+  ...providerUrlSettings,
   TRIBUTARY_WEBHOOK_URL: z.url().optional(),
   TRIBUTARY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(10),
   TRIBUTARY_MAX_SLICE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Sync slices this process runs at once (each holds a slot for up to a slice); default: the SDK's 100. */
+  TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: z.coerce.number().int().positive().optional(),
+  /** Control activities (token refresh, run bookkeeping, webhooks) at once, on slots sync slices never take. */
+  TRIBUTARY_MAX_CONCURRENT_CONTROL_ACTIVITIES: z.coerce.number().int().positive().default(20),
+  /**
+   * After SIGTERM, how long a running sync slice may take to store and checkpoint the page it is reading before it is
+   * cancelled (and that page read again by the next worker). Keep it below the orchestrator's kill timeout.
+   */
+  TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(20),
   /** A pre-built workflow bundle (tests, containers); without it the worker bundles at start. */
   TRIBUTARY_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /**

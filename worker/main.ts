@@ -1,14 +1,16 @@
 // The worker process: runs connection workflows and their activities until SIGINT/SIGTERM, with an optional status server.
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { workflowSettingsOf } from '../config/shared-settings';
 import { providerCatalog } from '../providers/catalog';
 import { createLogger } from '../observability/logger';
 import { WorkerMetrics } from '../observability/metrics';
 import { CredentialCipher } from '../security/credential-cipher';
 import { ensureIndexes, openDatabase } from '../store/database';
 import { createStore } from '../store/store';
+import { urlPolicyOf } from '../config/shared-settings';
 import { parseWorkerConfig, type WorkerConfig } from './config';
-import { createTributaryWorker } from './create-worker';
+import { createTributaryWorkers } from './create-worker';
 import { withOperatorLimits } from './provider-limits';
 import { startStatusServer } from './status-server';
 
@@ -22,14 +24,21 @@ async function main(): Promise<void> {
   const store = createStore(database.db, new CredentialCipher(config.TRIBUTARY_ENCRYPTION_KEYS));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const metrics = new WorkerMetrics();
-  const worker = await createTributaryWorker({
+  // The runtime shuts the worker down on these signals; activities also need to know, to hand back early.
+  const stopping = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort(signal));
+  const worker = await createTributaryWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TRIBUTARY_TASK_QUEUE,
     workflowBundlePath: config.TRIBUTARY_WORKFLOW_BUNDLE,
+    maxConcurrentSyncSlices: config.TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES,
+    maxConcurrentControlActivities: config.TRIBUTARY_MAX_CONCURRENT_CONTROL_ACTIVITIES,
+    shutdownGraceTimeMs: config.TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     dependencies: {
+      stopping: stopping.signal,
       store,
-      catalog: withOperatorLimits(providerCatalog, config),
+      catalog: withOperatorLimits(providerCatalog.withUrlPolicy(urlPolicyOf(config)), config),
       logger,
       metrics,
       settings: {
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
         webhookSecret: config.TRIBUTARY_WEBHOOK_SECRET ?? null,
         webhookTimeoutMs: config.TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS * 1000,
         maxSliceMs: config.TRIBUTARY_MAX_SLICE_SECONDS * 1000,
+        workflow: workflowSettingsOf(config),
       },
     },
   });
@@ -50,8 +60,8 @@ async function main(): Promise<void> {
           registry: metrics.registry,
           readiness: {
             worker: async () => {
-              // RUNNING is the only state in which the worker polls its task queue.
-              if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
+              // RUNNING is the only state in which the workers poll their task queues.
+              if (worker.state() !== 'RUNNING') throw new Error(`worker is ${worker.state()}`);
             },
             database: () => database.db.command({ ping: 1 }),
             temporal: () => connection.workflowService.getSystemInfo({}),
@@ -59,7 +69,7 @@ async function main(): Promise<void> {
         });
   logger.info({ taskQueue: config.TRIBUTARY_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, status: status?.url ?? null }, 'worker started');
   try {
-    await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are handed back
+    await worker.run(); // both workers; returns after SIGINT/SIGTERM, once in-flight tasks are finished or handed back
   } finally {
     await status?.close();
     await connection.close();

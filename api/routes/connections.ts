@@ -1,5 +1,6 @@
 // /connections: connect a customer account, see its status and run history, ask it to sync now, delete it.
 import { Router } from 'express';
+import { AppError } from '../../errors/app-error';
 import type { Store } from '../../store/store';
 import { implement } from '../openapi-implement';
 import { toRunView, type ConnectionUseCases } from '../use-cases/connections';
@@ -16,12 +17,20 @@ export function connectionRoutes(connections: ConnectionUseCases, store: Store):
 
     getConnection: async ({ params }) => ({ status: 200, body: await connections.describe(params.connectionId) }),
 
+    updateConnection: async ({ params, body }) => ({ status: 200, body: await connections.update(params.connectionId, body) }),
+
     deleteConnection: async ({ params }) => ({ status: 200, body: await connections.delete(params.connectionId) }),
 
     requestSync: async ({ params, body }) => ({
       status: 202,
       body: { accepted: true, ...(await connections.requestSync(params.connectionId, body)) },
     }),
+
+    getRun: async ({ params: { connectionId, runId } }) => {
+      const run = await store.runs.find(runId);
+      if (!run || run.connectionId !== connectionId) throw AppError.notFound('sync run', runId);
+      return { status: 200, body: { ...toRunView(run), log: run.log ?? [] } };
+    },
 
     listRuns: async ({ params: { connectionId }, query }) => {
       await store.connections.get(connectionId);

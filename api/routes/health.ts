@@ -7,10 +7,12 @@ import { createProcessRegistry } from '../../observability/metrics';
 import { checkReadiness } from '../../observability/readiness';
 import { implement } from '../openapi-implement';
 
-export function healthRoutes(db: Db, temporal: Client, registry: Registry = createProcessRegistry()): Router {
+/** `probes: false` leaves /readyz and /metrics out: the public port of an API that serves them on an internal port. */
+export function healthRoutes(db: Db, temporal: Client, { probes = true, registry = createProcessRegistry() }: { probes?: boolean; registry?: Registry } = {}): Router {
   const router = Router();
+  implement(router, { health: () => ({ status: 200, body: { ok: true } }) });
+  if (!probes) return router;
   implement(router, {
-    health: () => ({ status: 200, body: { ok: true } }),
 
     readiness: async () => {
       const readiness = await checkReadiness({

@@ -2,6 +2,8 @@
 import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
+import { UrlRefusedError } from '../../security/provider-urls';
+import type { ProviderDefinition } from '../../providers/provider-definition';
 import type { Store } from '../../store/store';
 import { implement } from '../openapi-implement';
 
@@ -11,6 +13,18 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
     createIntegration: async ({ body }) => {
       const provider = catalog.find(body.provider);
       if (!provider) throw AppError.invalid('body.provider', `must be one of: ${catalog.keys().join(', ')}`);
+      // The client secret, codes and every token go to these URLs: each must be one of the provider's hosts.
+      const rules = catalog.urlRules(provider.key);
+      for (const field of ['authorizationUrl', 'tokenUrl', 'apiBaseUrl'] as const) {
+        const url = body[field];
+        if (url === undefined) continue;
+        try {
+          rules.check(url);
+        } catch (error) {
+          if (!(error instanceof UrlRefusedError)) throw error;
+          throw AppError.invalid(`body.${field}`, error.message);
+        }
+      }
       const integration = await store.integrations.create({
         key: body.key,
         provider: provider.key,
@@ -20,6 +34,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
         authorizationUrl: body.authorizationUrl ?? provider.oauth.authorizationUrl,
         tokenUrl: body.tokenUrl ?? provider.oauth.tokenUrl,
         apiBaseUrl: body.apiBaseUrl ?? provider.api.baseUrl ?? null,
+        fields: checkedFields(provider, body.fields),
       });
       return { status: 201, body: integration };
     },
@@ -27,6 +42,38 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
     listIntegrations: async () => ({ status: 200, body: { integrations: await store.integrations.list() } }),
 
     getIntegration: async ({ params }) => ({ status: 200, body: await store.integrations.get(params.key) }),
+
+    updateIntegration: async ({ params, body }) => {
+      const current = await store.integrations.get(params.key);
+      const provider = catalog.get(current.provider);
+      const { apiBaseUrl, fields, ...rest } = body;
+      const updated = await store.integrations.update(params.key, {
+        ...rest,
+        ...(apiBaseUrl !== undefined ? { apiBaseUrl: apiBaseUrl ?? provider.api.baseUrl ?? null } : {}),
+        ...(fields !== undefined ? { fields: checkedFields(provider, fields) } : {}),
+      });
+      return { status: 200, body: updated };
+    },
+
+    deleteIntegration: async ({ params }) => {
+      await store.integrations.get(params.key);
+      const using = await store.connections.list({ integration: params.key }, 1);
+      if (using.length > 0) throw new AppError('conflict', `integration "${params.key}" is used by connections (e.g. "${using[0].connectionId}"); delete them first`);
+      await store.integrations.delete(params.key);
+      return { status: 200, body: { key: params.key, deleted: true as const } };
+    },
   });
   return router;
+}
+
+/** Extra fields may only name the provider's models; a list is kept in its order, without repeats. */
+function checkedFields(provider: ProviderDefinition, fields: Record<string, string[]> | undefined): Record<string, string[]> {
+  const checked: Record<string, string[]> = {};
+  for (const [model, names] of Object.entries(fields ?? {})) {
+    const sync = provider.syncs.find((candidate) => candidate.model === model);
+    if (!sync) throw AppError.invalid(`body.fields.${model}`, `${provider.displayName} has no model "${model}"; it has ${provider.syncs.map((s) => s.model).join(', ')}`);
+    if (!sync.fields) throw AppError.invalid(`body.fields.${model}`, `the ${model} sync reads a fixed set of fields`);
+    checked[model] = [...new Set(names)];
+  }
+  return checked;
 }

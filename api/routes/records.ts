@@ -1,6 +1,6 @@
 // /records: the changes feed; follow nextCursor to receive every change exactly once, in change order.
 import { Router } from 'express';
-import { decodeCursor, encodeCursor } from '../../contracts/change-cursor';
+import { encodeCursor, readCursor } from '../../contracts/change-cursor';
 import { AppError } from '../../errors/app-error';
 import type { RecordAction } from '../../store/records';
 import type { Store } from '../../store/store';
@@ -11,11 +11,13 @@ export function recordRoutes(store: Store): Router {
   implement(router, {
     listRecords: async ({ query }) => {
       const connection = await store.connections.get(query.connectionId);
-      if (!connection.syncs[query.model]) {
+      if (!Object.hasOwn(connection.syncs, query.model)) {
         throw AppError.invalid('query.model', `connection "${query.connectionId}" does not sync "${query.model}"`);
       }
-      const afterSeq = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-      if (afterSeq === null) throw AppError.invalid('query.cursor', 'is not a cursor issued by this API');
+      const feed = { connectionId: query.connectionId, model: query.model };
+      const reading = query.cursor === undefined ? { seq: 0 } : readCursor(query.cursor, feed);
+      if ('problem' in reading) throw AppError.invalid('query.cursor', reading.problem);
+      const afterSeq = reading.seq;
 
       const { records, readThrough, visibleSeq } = await store.records.readChanges({
         connectionId: query.connectionId,
@@ -37,9 +39,9 @@ export function recordRoutes(store: Store): Router {
             firstSeenAt: r.firstSeenAt,
             lastModifiedAt: r.lastModifiedAt,
             deletedAt: r.deletedAt,
-            cursor: encodeCursor(r.changeSeq),
+            cursor: encodeCursor(r.changeSeq, feed),
           })),
-          nextCursor: encodeCursor(nextSeq),
+          nextCursor: encodeCursor(nextSeq, feed),
           hasMore: readThrough < visibleSeq,
         },
       };

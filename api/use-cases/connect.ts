@@ -210,7 +210,7 @@ export class ConnectUseCases {
     codeVerifier: string,
     connectionId: string,
   ): Promise<SignedIn> {
-    const client = await this.store.integrations.getClientCredentials(integrationKey);
+    const client = { ...(await this.store.integrations.getClientCredentials(integrationKey)), urlRules: this.catalog.urlRules(provider.key) };
     let tokens: TokenSet & { accountId: string | null };
     try {
       tokens = await exchangeAuthorizationCode(provider.oauth, client, { code, redirectUri: this.redirectUri, codeVerifier });
@@ -246,7 +246,7 @@ export class ConnectUseCases {
         await this.connections.create({
           connectionId,
           integration,
-          accountId: tokens.accountId,
+          providerAccountId: tokens.accountId,
           credentials: { refreshToken: credentials.refreshToken, accessToken: credentials.accessToken, instanceUrl: credentials.instanceUrl ?? undefined },
         });
         return;
@@ -258,7 +258,7 @@ export class ConnectUseCases {
     const connection = existing ?? (await this.store.connections.get(connectionId));
     this.assertSameIntegration(connection, integration);
     // A connection stays with its account: one org's records and checkpoints must never mix with another's.
-    const boundTo = connection.accountId ?? null;
+    const boundTo = connection.providerAccountId ?? null;
     if (!allowAccountChange && boundTo !== null && tokens.accountId !== boundTo) {
       await this.refuseAccountChange(connection, provider, boundTo, tokens.accountId);
     }
@@ -269,7 +269,7 @@ export class ConnectUseCases {
     });
     if (generation === null) {
       const now = await this.store.connections.get(connectionId);
-      return this.refuseAccountChange(now, provider, now.accountId ?? null, tokens.accountId);
+      return this.refuseAccountChange(now, provider, now.providerAccountId ?? null, tokens.accountId);
     }
     if (allowAccountChange && boundTo !== null && tokens.accountId !== null && tokens.accountId !== boundTo) {
       this.logger.warn({ connectionId, from: boundTo, to: tokens.accountId }, 'connection moved to another provider account, as its connect session allowed');

@@ -1,38 +1,49 @@
 // The connection stories: create one and start its workflow, describe it, ask it to sync now, delete it.
 import { randomUUID } from 'node:crypto';
 import type { SyncMode } from '../../contracts/activity-messages';
-import type { ModelState } from '../../contracts/connection-workflow-messages';
+import type { ConnectionChange, ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
-import type { Connection, ConnectionCredentials } from '../../store/connections';
+import { UrlRefusedError } from '../../security/provider-urls';
+import { removeConnectionData } from '../../store/connection-data';
+import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../store/connections';
 import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
+import { identifyProviderAccount } from './provider-account';
 import type { z } from 'zod';
+import type { ConnectionHealth, ConnectionHealthReader } from '../connection-health';
 import type { ConnectionWorkflows } from '../connection-workflows';
-import type { connection as connectionSchema, credentialState, syncRun } from '../schemas';
+import type { connection as connectionSchema, credentialState, syncRun, updateConnectionBody } from '../schemas';
 
 type CredentialState = z.output<typeof credentialState>;
+
+export type UpdateConnectionInput = z.output<typeof updateConnectionBody>;
 
 export interface CreateConnectionInput {
   connectionId: string;
   integration: string;
   credentials: { refreshToken: string; accessToken?: string; instanceUrl?: string };
   syncs?: Record<string, { frequency: string }>;
-  /** Known only from a browser sign-in; see `Connection.accountId`. */
-  accountId?: string | null;
+  /** Known from a browser sign-in's token answer; else asked of the provider's userinfo once the workflow runs. */
+  providerAccountId?: string | null;
 }
 
+/** How long a delete waits for the connection's workflow to stop its runs before terminating it. */
+const DELETE_WAIT_MS = 30_000;
 /** A create or delete holds its connection's lock at most this long if its process dies holding it. */
 const LOCK_LEASE_MS = 60_000;
 /** How long a create or delete waits for another one of the same connection to finish before answering 409. */
 const LOCK_WAIT_MS = 20_000;
+/** Temporal describes in flight at once for one list answer. */
+const HEALTH_READS_AT_ONCE = 8;
 
 export class ConnectionUseCases {
   constructor(
     private readonly store: Store,
     private readonly catalog: ProviderCatalog,
     private readonly workflows: ConnectionWorkflows,
+    private readonly health: ConnectionHealthReader,
   ) {}
 
   /** Creates run under the connection's lock, so a delete racing it never leaves a connection without its workflow. */
@@ -55,6 +66,15 @@ export class ConnectionUseCases {
     }
     if (Object.keys(syncs).length === 0) throw AppError.invalid('body.syncs', 'enable at least one model');
 
+    if (input.credentials.instanceUrl !== undefined) {
+      // Every access token of this connection would be sent there: it must be one of the provider's hosts.
+      try {
+        this.catalog.urlRules(provider.key).check(input.credentials.instanceUrl);
+      } catch (error) {
+        if (!(error instanceof UrlRefusedError)) throw error;
+        throw AppError.invalid('body.credentials.instanceUrl', error.message);
+      }
+    }
     const credentials: ConnectionCredentials = {
       refreshToken: input.credentials.refreshToken,
       accessToken: input.credentials.accessToken ?? null,
@@ -64,7 +84,7 @@ export class ConnectionUseCases {
       connectionId: input.connectionId,
       integration: integration.key,
       provider: provider.key,
-      accountId: input.accountId ?? null,
+      providerAccountId: input.providerAccountId ?? null,
       credentials,
       syncs,
     });
@@ -88,25 +108,82 @@ export class ConnectionUseCases {
       await this.store.connections.delete(connection.connectionId);
       throw new AppError('unavailable', `could not start the connection's workflow: ${(error as Error).message}`);
     }
+    if (!connection.providerAccountId) await this.recordProviderAccount(connection.connectionId, credentials, integration.apiBaseUrl, provider.key);
     return this.describe(connection.connectionId);
   }
 
   /**
-   * Ends the connection's workflow, then removes its runs, records, changes feeds and delivery history, and the
+   * Best effort: a connection whose account is unknown still syncs on its schedule, only provider webhooks cannot
+   * reach it (the provider-webhooks route logs each event it cannot place). Needs an access token to ask with.
+   */
+  private async recordProviderAccount(connectionId: string, credentials: ConnectionCredentials, apiBaseUrl: string | null, providerKey: string): Promise<void> {
+    const provider = this.catalog.get(providerKey);
+    const baseUrl = credentials.instanceUrl ?? apiBaseUrl ?? provider.api.baseUrl;
+    if (!provider.accountIdentity || !credentials.accessToken || !baseUrl) return;
+    try {
+      const accountId = await identifyProviderAccount(baseUrl, credentials.accessToken, provider.accountIdentity);
+      await this.store.connections.setProviderAccountId(connectionId, accountId);
+    } catch {
+      // Left unknown; see above.
+    }
+  }
+
+  /**
+   * Asks the connection's workflow to stop: it cancels its runs and ends once none of them writes any more (or is
+   * terminated if it does not end in time). Then its runs, records, changes feeds and delivery history go, and the
    * connection last: a delete that fails half-way leaves the connection there to delete again. Under the
    * connection's lock, so a racing create either comes before (and is deleted) or after (and starts afresh).
-   * Runs go before records: a sync slice still running on a worker checks its run before writing each page.
    */
   async delete(connectionId: string): Promise<{ connectionId: string; deleted: true }> {
     return this.exclusively(connectionId, async () => {
       const connection = await this.store.connections.get(connectionId);
-      await this.workflows.terminate(connectionId, 'connection deleted'); // false: already ended, nothing to stop
-      await this.store.runs.deleteForConnection(connectionId);
-      await this.store.records.deleteForConnection(connectionId, Object.keys(connection.syncs));
-      await this.store.webhookDeliveries.deleteForConnection(connectionId);
+      await this.workflows.stopForDelete(connectionId, DELETE_WAIT_MS);
+      await removeConnectionData(this.store, connectionId, Object.keys(connection.syncs));
       await this.store.connections.delete(connectionId);
       return { connectionId, deleted: true as const };
     });
+  }
+
+  /**
+   * Stores the change first (so GET and a restarted workflow see it), then tells the running workflow, which applies
+   * it at once. Every model named must exist at the provider; a model can be enabled after the connection was made.
+   */
+  async update(connectionId: string, body: UpdateConnectionInput): Promise<ConnectionView> {
+    const connection = await this.store.connections.get(connectionId);
+    const provider = this.catalog.get(connection.provider);
+    const update: ConnectionUpdate = { paused: body.paused, metadata: body.metadata };
+    const change: ConnectionChange = { paused: body.paused, models: {} };
+    for (const [model, wanted] of Object.entries(body.syncs ?? {})) {
+      const definition = provider.syncs.find((s) => s.model === model);
+      if (!definition) throw AppError.invalid(`body.syncs.${model}`, `${provider.displayName} has no model "${model}"`);
+      const current = Object.hasOwn(connection.syncs, model) ? connection.syncs[model] : undefined;
+      const frequency = wanted.frequency ?? current?.frequency ?? definition.defaultFrequency;
+      const frequencyMs = parseDuration(frequency) as number;
+      if (wanted.enabled === false) {
+        if (!current) continue;
+        (update.removeModels ??= []).push(model);
+        (change.models as NonNullable<ConnectionChange['models']>)[model] = { enabled: false };
+      } else if (!current) {
+        if (wanted.enabled !== true) throw AppError.invalid(`body.syncs.${model}`, `"${model}" is not enabled on this connection; set enabled: true`);
+        (update.addModels ??= {})[model] = { frequency, frequencyMs };
+        if (wanted.paused !== undefined) (update.models ??= {})[model] = { paused: wanted.paused };
+        (change.models as NonNullable<ConnectionChange['models']>)[model] = { enabled: true, frequencyMs, paused: wanted.paused };
+      } else {
+        (update.models ??= {})[model] = { frequency: wanted.frequency, frequencyMs: wanted.frequency ? frequencyMs : undefined, paused: wanted.paused };
+        (change.models as NonNullable<ConnectionChange['models']>)[model] = { enabled: true, frequencyMs: wanted.frequency ? frequencyMs : undefined, paused: wanted.paused };
+      }
+    }
+    const remaining = Object.keys(connection.syncs).filter((m) => !update.removeModels?.includes(m)).length + Object.keys(update.addModels ?? {}).length;
+    if (remaining === 0) throw AppError.invalid('body.syncs', 'a connection keeps at least one model; delete the connection instead');
+    if (body.paused !== undefined) {
+      // The stored status follows at once; the workflow sets it again itself (and its search attribute).
+      update.paused = body.paused;
+    }
+    await this.store.connections.update(connectionId, update);
+    if (body.paused === true) await this.store.connections.setStatus(connectionId, 'paused', 'paused by the app');
+    if (body.paused === false && connection.status === 'paused') await this.store.connections.setStatus(connectionId, 'active', null);
+    if (body.paused !== undefined || Object.keys(change.models ?? {}).length > 0) await this.workflows.change(connectionId, change);
+    return this.describe(connectionId);
   }
 
   private async exclusively<T>(connectionId: string, change: () => Promise<T>): Promise<T> {
@@ -127,14 +204,19 @@ export class ConnectionUseCases {
 
   async describe(connectionId: string): Promise<ConnectionView> {
     const connection = await this.store.connections.get(connectionId);
-    const lastRuns = await this.store.runs.latestPerModel(connectionId, Object.keys(connection.syncs));
-    return toConnectionView(connection, lastRuns);
+    const [lastRuns, health] = await Promise.all([
+      this.store.runs.latestPerModel(connectionId, Object.keys(connection.syncs)),
+      this.health.read(this.workflows.workflowId(connectionId)),
+    ]);
+    return toConnectionView(connection, lastRuns, health);
   }
 
   async list(filter: { integration?: string; status?: Connection['status'] }, limit: number): Promise<ConnectionView[]> {
     const connections = await this.store.connections.list(filter, limit);
+    // One describe per connection (a list is at most a page), a few at a time.
+    const health = await mapAtMost(HEALTH_READS_AT_ONCE, connections, (c) => this.health.read(this.workflows.workflowId(c.connectionId)));
     return Promise.all(
-      connections.map(async (c) => toConnectionView(c, await this.store.runs.latestPerModel(c.connectionId, Object.keys(c.syncs)))),
+      connections.map(async (c, i) => toConnectionView(c, await this.store.runs.latestPerModel(c.connectionId, Object.keys(c.syncs)), health[i])),
     );
   }
 
@@ -142,7 +224,8 @@ export class ConnectionUseCases {
     const connection = await this.store.connections.get(connectionId);
     const models = request.models ?? Object.keys(connection.syncs);
     for (const model of models) {
-      if (!connection.syncs[model]) throw AppError.invalid('body.models', `connection "${connectionId}" does not sync "${model}"`);
+      // Own properties only: "constructor" is on every object's prototype, and must not reach the workflow as a model.
+      if (!Object.hasOwn(connection.syncs, model)) throw AppError.invalid('body.models', `connection "${connectionId}" does not sync "${model}"`);
     }
     if (!(await this.workflows.requestSync(connectionId, { models, mode: request.mode }))) {
       throw new AppError('conflict', `connection "${connectionId}" has no running workflow`);
@@ -177,10 +260,26 @@ export function toRunView(run: SyncRun): RunView {
     updated: run.outcome?.updated ?? run.changes?.updated ?? null,
     deleted: run.outcome?.deleted ?? run.changes?.deleted ?? null,
     error: run.error,
+    missingFields: run.missingFields ?? [],
+    fullReason: run.fullReason ?? null,
   };
 }
 
-function toConnectionView(connection: Connection, lastRuns: Record<string, SyncRun | null>): ConnectionView {
+/** `map` with at most `limit` calls in flight, results in input order. */
+async function mapAtMost<T, R>(limit: number, items: T[], map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const work = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await map(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, work));
+  return results;
+}
+
+function toConnectionView(connection: Connection, lastRuns: Record<string, SyncRun | null>, health: ConnectionHealth): ConnectionView {
   const credentials = connection.credentialState;
   const state: CredentialState =
     connection.status === 'auth_error' ? 'invalid' : credentials.expiresAt && credentials.expiresAt.getTime() < Date.now() ? 'expired' : 'valid';
@@ -188,11 +287,13 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     connectionId: connection.connectionId,
     integration: connection.integration,
     provider: connection.provider,
-    accountId: connection.accountId ?? null,
+    accountId: connection.providerAccountId ?? null,
     status: connection.status,
     statusReason: connection.statusReason,
     statusUntil: connection.statusUntil,
     createdAt: connection.createdAt,
+    paused: connection.paused ?? false,
+    metadata: (connection.metadata ?? null) as ConnectionView['metadata'],
     credentials: {
       state,
       expiresAt: credentials.expiresAt,
@@ -203,8 +304,9 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     syncs: Object.fromEntries(
       Object.entries(connection.syncs).map(([model, schedule]) => {
         const run = lastRuns[model];
-        return [model, { frequency: schedule.frequency, nextRunAt: schedule.nextRunAt, lastRun: run ? toRunView(run) : null }];
+        return [model, { frequency: schedule.frequency, paused: schedule.paused ?? false, nextRunAt: schedule.nextRunAt, lastRun: run ? toRunView(run) : null }];
       }),
     ),
+    health,
   };
 }

@@ -1,7 +1,17 @@
 // Builds a HubSpot sync for one CRM object: the list endpoint for a first sync or full resync, then keyset searches on
 // the modified date for changes and the archived list for deletes, resumable after any page.
 import type { z } from 'zod';
-import { defineSync, paginateByCursor, ProviderError, type Checkpoint, type ProviderHttpClient, type SyncDefinition, type SyncPage } from '../../sync';
+import {
+  defineSync,
+  paginateByCursor,
+  ProviderError,
+  type AvailableField,
+  type Checkpoint,
+  type FieldKind,
+  type ProviderHttpClient,
+  type SyncDefinition,
+  type SyncPage,
+} from '../../sync';
 
 /** The list endpoint's largest page. */
 const LIST_LIMIT_MAX = 100;
@@ -59,7 +69,8 @@ export interface CrmObjectSyncOptions<Schema extends z.ZodType<Record<string, un
 }
 
 export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>(options: CrmObjectSyncOptions<Schema>): SyncDefinition<Schema> {
-  const properties = [...new Set(['hs_object_id', 'createdate', options.modifiedProperty, ...options.properties])];
+  const systemProperties = ['hs_object_id', 'createdate', options.modifiedProperty];
+  const defaultProperties = [...new Set([...systemProperties, ...options.properties])];
   const listPath = `/crm/v3/objects/${options.object}`;
   const searchPath = `${listPath}/search`;
 
@@ -70,7 +81,7 @@ export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>
   };
 
   /** One keyset page: never `after`, so the 10,000-result cap is never reached and concurrent edits cannot shift pages. */
-  const searchPage = (http: ProviderHttpClient, position: SearchPosition) => {
+  const searchPage = (http: ProviderHttpClient, position: SearchPosition, properties: readonly string[]) => {
     const value = String(position.modifiedAt);
     const filters =
       position.stage === 'tie'
@@ -93,8 +104,20 @@ export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>
     description: options.description,
     schema: options.schema,
     idOf: (record) => String(record.id),
+    rawIdOf: (raw) => {
+      const id = (raw as { id?: unknown } | null)?.id;
+      return typeof id === 'string' ? id : null;
+    },
+    fields: {
+      wanted: options.properties,
+      required: [],
+      system: systemProperties,
+      list: (http) => listProperties(http, options.object),
+      valueOf: (record, field) => (record.properties as Record<string, unknown> | undefined)?.[field],
+    },
     defaultFrequency: options.defaultFrequency,
-    async *fetchPages({ checkpoint, http, pageSize, lookbackMs }): AsyncIterable<SyncPage> {
+    async *fetchPages({ checkpoint, http, pageSize, lookbackMs, fields }): AsyncIterable<SyncPage> {
+      const properties = fields && fields.length > 0 ? fields : defaultProperties;
       const listLimit = Math.min(pageSize, LIST_LIMIT_MAX);
       const fresh = checkpoint === null || checkpoint.phase === 'done';
       const runStartedAt = fresh ? Date.now() : Number(checkpoint.runStartedAt);
@@ -129,7 +152,7 @@ export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>
       // Changes: search pages in (modified date, id) keyset order.
       if (checkpoint.phase !== 'archived') {
         for (;;) {
-          const { results } = await searchPage(http, position);
+          const { results } = await searchPage(http, position, properties);
           if (position.stage === 'tie') {
             if (results.length > 0) position = { ...position, afterId: results[results.length - 1].id };
             // A short page ends the tie: everything modified at this instant is stored.
@@ -175,6 +198,20 @@ export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>
       }
     },
   });
+}
+
+interface PropertiesResponse {
+  results: { name: string; type: string; hidden?: boolean; hubspotDefined?: boolean }[];
+}
+
+/**
+ * The object's properties in this portal. HubSpot sends every value as a string, so a property's kind is `string`
+ * whatever its type: the check stays as loose as the values are. Hidden properties are not offered to `*`.
+ */
+export async function listProperties(http: ProviderHttpClient, object: string): Promise<AvailableField[]> {
+  const { results } = await http.get<PropertiesResponse>(`/crm/v3/properties/${object}`);
+  const kind: FieldKind = 'string';
+  return results.filter((property) => property.hidden !== true).map((property) => ({ name: property.name, kind, custom: property.hubspotDefined !== true }));
 }
 
 /** A finished run's cursor: the next run starts from here and looks for archives from `archivedSince` on. */

@@ -1,11 +1,14 @@
 // HubSpot as data: OAuth with expires_in and non-rotating refresh tokens, one API host, its error and 429 conventions.
 import type { ProviderDefinition } from '../provider-definition';
+import { hubspotActions } from './actions';
 import { hubspotCompaniesSync } from './companies.sync';
 import { hubspotContactsSync } from './contacts.sync';
 
 export const hubspot: ProviderDefinition = {
   key: 'hubspot',
   displayName: 'HubSpot',
+  // OAuth consent on app.hubspot.com (app-eu1.hubspot.com in the EU), the API on api.hubapi.com and regional hosts.
+  hosts: ['api.hubapi.com', 'api-*.hubapi.com', 'app.hubspot.com', 'app-*.hubspot.com'],
   oauth: {
     authorizationUrl: 'https://app.hubspot.com/oauth/authorize',
     tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
@@ -23,6 +26,7 @@ export const hubspot: ProviderDefinition = {
       'crm.objects.contacts.read': 'read your HubSpot contacts',
       'crm.objects.companies.read': 'read your HubSpot companies',
     },
+    maxResponseBytes: 64 * 1024,
   },
   api: {
     baseUrl: 'https://api.hubapi.com',
@@ -42,6 +46,8 @@ export const hubspot: ProviderDefinition = {
       // HubSpot sends no reset header (X-HubSpot-RateLimit-Interval-Milliseconds is the window's length, not a reset).
       rateLimitResetHeaders: [],
       rateLimitBackoff: { baseMs: 2_000, capMs: 5 * 60_000 },
+      // The daily limit resets within a day; a longer hint is a mistake.
+      maxRateLimitWaitMs: 24 * 60 * 60_000,
     },
     pageSize: 100,
     // The search index shows a change seconds after it is made, sometimes after later ones: each run re-reads a minute.
@@ -49,8 +55,15 @@ export const hubspot: ProviderDefinition = {
     requestTimeoutMs: 60_000,
     // Per worker process; HubSpot's limits are per app and account (110 per 10 s), so connections share little.
     maxConcurrentRequests: 10,
+    // 100 records with the requested properties are well under a megabyte.
+    maxResponseBytes: 8 * 1024 * 1024,
     // No quota guard: OAuth answers carry no daily-allowance headers (X-HubSpot-RateLimit-Daily is sent to private
     // apps only), and the 10-second window is handled by its 429.
   },
+  // The portal id (`hub_id`) of a token; HubSpot's token-info endpoint takes the token in its path.
+  accountIdentity: { path: '/oauth/v1/access-tokens/{accessToken}', field: 'hub_id' },
+  // Webhook subscriptions: `contact.creation`, `company.propertyChange`, … (the part before the dot is the type).
+  changeNotifications: { kind: 'hubspot-webhooks', modelsByObjectType: { contact: 'contacts', company: 'companies' } },
+  actions: hubspotActions,
   syncs: [hubspotContactsSync, hubspotCompaniesSync],
 };

@@ -5,11 +5,12 @@ import { soqlSync } from './soql-sync';
 export const accountSchema = z.looseObject({
   Id: z.string().regex(/^001[A-Za-z0-9]{15}$/, 'must be an 18-character Account Id'),
   Name: z.string().min(1),
-  Website: z.string().nullable(),
-  Industry: z.string().nullable(),
-  NumberOfEmployees: z.number().int().nullable(),
-  CreatedDate: z.string(),
-  LastModifiedDate: z.string(),
+  // Absent when the org hides the field from the integration user (the run reports it as missing).
+  Website: z.string().nullish(),
+  Industry: z.string().nullish(),
+  NumberOfEmployees: z.number().int().nullish(),
+  CreatedDate: z.string().nullish(),
+  LastModifiedDate: z.string().nullish(),
   SystemModstamp: z.string(),
 });
 
@@ -19,8 +20,9 @@ export const accountsSync = soqlSync({
   description: 'Salesforce Accounts',
   schema: accountSchema,
   defaultFrequency: '5m',
+  required: ['Name'],
   fields: [
-    'Name', 'Type', 'Industry', 'Website', 'Phone', 'AnnualRevenue', 'NumberOfEmployees', 'BillingStreet',
+    'Type', 'Industry', 'Website', 'Phone', 'AnnualRevenue', 'NumberOfEmployees', 'BillingStreet',
     'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry', 'Description', 'CreatedDate',
     'LastModifiedDate',
   ],

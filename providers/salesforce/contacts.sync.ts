@@ -2,18 +2,19 @@
 import { z } from 'zod';
 import { soqlSync } from './soql-sync';
 
-const nullableText = z.string().nullable();
+// Absent when the org hides the field from the integration user (the run reports it as missing), else null or text.
+const nullableText = z.string().nullish();
 
 export const contactSchema = z.looseObject({
   Id: z.string().regex(/^003[A-Za-z0-9]{15}$/, 'must be an 18-character Contact Id'),
-  AccountId: z.string().regex(/^001[A-Za-z0-9]{15}$/).nullable(),
+  AccountId: z.string().regex(/^001[A-Za-z0-9]{15}$/).nullish(),
   FirstName: nullableText,
   LastName: z.string().min(1),
   Email: nullableText,
   Phone: nullableText,
   Title: nullableText,
-  CreatedDate: z.string(),
-  LastModifiedDate: z.string(),
+  CreatedDate: nullableText,
+  LastModifiedDate: nullableText,
   SystemModstamp: z.string(),
 });
 
@@ -23,8 +24,9 @@ export const contactsSync = soqlSync({
   description: 'Salesforce Contacts',
   schema: contactSchema,
   defaultFrequency: '5m',
+  required: ['LastName'],
   fields: [
-    'AccountId', 'Salutation', 'FirstName', 'LastName', 'Title', 'Email', 'Phone', 'MobilePhone', 'Department',
+    'AccountId', 'Salutation', 'FirstName', 'Title', 'Email', 'Phone', 'MobilePhone', 'Department',
     'LeadSource', 'MailingStreet', 'MailingCity', 'MailingState', 'MailingPostalCode', 'MailingCountry', 'Birthdate',
     'CreatedDate', 'LastModifiedDate',
   ],

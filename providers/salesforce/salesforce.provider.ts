@@ -1,11 +1,15 @@
 // Salesforce as data: OAuth hosts, the missing expires_in, instance URLs, and its error conventions.
 import type { ProviderDefinition } from '../provider-definition';
+import { salesforceActions } from './actions';
 import { accountsSync } from './accounts.sync';
 import { contactsSync } from './contacts.sync';
 
 export const salesforce: ProviderDefinition = {
   key: 'salesforce',
   displayName: 'Salesforce',
+  // login/test.salesforce.com for OAuth, My Domain hosts (*.my.salesforce.com, sandboxes *.sandbox.my.salesforce.com,
+  // all below salesforce.com), and the Experience Cloud and Visualforce hosts under force.com.
+  hosts: ['*.salesforce.com', '*.force.com'],
   oauth: {
     // Sandboxes use test.salesforce.com and My Domain orgs their own host: integrations override these URLs.
     authorizationUrl: 'https://login.salesforce.com/services/oauth2/authorize',
@@ -25,6 +29,7 @@ export const salesforce: ProviderDefinition = {
       id: 'see your user name and organization',
       openid: 'see your user name and organization',
     },
+    maxResponseBytes: 64 * 1024,
   },
   api: {
     errorRules: {
@@ -43,6 +48,8 @@ export const salesforce: ProviderDefinition = {
       ],
       // Core REST documents no 429 and no reset headers; these apply to whatever else answers without a hint.
       rateLimitBackoff: { baseMs: 5_000, capMs: 10 * 60_000 },
+      // The longest wait Salesforce could mean is its rolling 24-hour window.
+      maxRateLimitWaitMs: 24 * 60 * 60_000,
     },
     pageSize: 2000,
     // SystemModstamp is taken when a transaction writes, but the row is visible only once it commits.
@@ -52,6 +59,8 @@ export const salesforce: ProviderDefinition = {
     // well under that with room for the customer's other integrations, and a page takes about a second, so ten
     // permits still serve many connections' syncs at once.
     maxConcurrentRequests: 10,
+    // A 2,000-record page of wide objects is a few MB; anything near this is not a page Salesforce would send.
+    maxResponseBytes: 32 * 1024 * 1024,
     quota: {
       header: 'sforce-limit-info',
       pattern: /api-usage=(?<used>\d+)\/(?<limit>\d+)/,
@@ -61,5 +70,9 @@ export const salesforce: ProviderDefinition = {
       waitMs: 60 * 60_000,
     },
   },
+  // OpenID userinfo on the instance names the org: Outbound Messages carry the same OrganizationId.
+  accountIdentity: { path: '/services/oauth2/userinfo', field: 'organization_id' },
+  changeNotifications: { kind: 'salesforce-outbound-messages', modelsByObjectType: { Contact: 'contacts', Account: 'accounts' } },
+  actions: salesforceActions,
   syncs: [contactsSync, accountsSync],
 };

@@ -1,6 +1,6 @@
 // Builds an incremental Salesforce sync for one object: SOQL in (SystemModstamp, Id) order, resumable after any page.
 import type { z } from 'zod';
-import { defineSync, paginateByNextUrl, type Checkpoint, type SyncDefinition, type SyncPage } from '../../sync';
+import { defineSync, paginateByNextUrl, type AvailableField, type Checkpoint, type FieldKind, type ProviderHttpClient, type SyncDefinition, type SyncPage } from '../../sync';
 
 export const SALESFORCE_API_VERSION = 'v62.0';
 
@@ -15,24 +15,46 @@ export interface SoqlSyncOptions<Schema extends z.ZodType<Record<string, unknown
   model: string;
   object: string;
   description: string;
+  /** Read when the org has them and lets the integration user see them. */
   fields: readonly string[];
+  /** A record means nothing without these: an org that hides one fails the run. */
+  required?: readonly string[];
   schema: Schema;
   defaultFrequency: string;
 }
 
+/** What the checkpoint and delete detection are made of: always selected. */
+const SYSTEM_FIELDS = ['Id', 'SystemModstamp', 'IsDeleted'];
+
 export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(options: SoqlSyncOptions<Schema>): SyncDefinition<Schema> {
-  const fields = [...new Set(['Id', 'SystemModstamp', 'IsDeleted', ...options.fields])];
+  const defaultFields = [...new Set([...SYSTEM_FIELDS, ...(options.required ?? []), ...options.fields])];
   return defineSync({
     model: options.model,
     description: options.description,
     schema: options.schema,
     idOf: (record) => String(record.Id),
+    rawIdOf: (raw) => {
+      const id = (raw as { Id?: unknown } | null)?.Id;
+      return typeof id === 'string' ? id : null;
+    },
+    fields: {
+      wanted: options.fields,
+      required: options.required ?? [],
+      system: SYSTEM_FIELDS,
+      list: (http) => describeFields(http, options.object),
+      valueOf: (record, field) => record[field],
+    },
     defaultFrequency: options.defaultFrequency,
     // SystemModstamp also moves for automated, invisible changes; they are not news to the app.
     ignoredFields: ['SystemModstamp'],
-    async *fetchPages({ mode, checkpoint, http, pageSize, lookbackMs }): AsyncIterable<SyncPage> {
-      // queryAll also returns recycle-bin rows, which is how an incremental sync sees deletes.
-      const endpoint = mode === 'full' ? 'query' : 'queryAll';
+    async *fetchPages({ checkpoint, http, pageSize, lookbackMs, fields: selected }): AsyncIterable<SyncPage> {
+      const fields = selected && selected.length > 0 ? selected : defaultFields;
+      // queryAll also returns recycle-bin rows, which is how a sync sees deletes, a full resync included. A full
+      // resync that had to start a new query from its checkpoint (its session or query cursor died) would, with
+      // `query`, no longer see rows deleted after it read them live, yet could read rows changed later still: its
+      // cursor would then pass the deletes, beyond the next incremental sync's lookback, and they would stay live
+      // for good. With queryAll the new query returns them as deleted whenever the cursor would pass them.
+      const endpoint = 'queryAll';
       const soql = buildQuery(options.object, fields, checkpoint, lookbackMs);
       // Always a fresh query from the checkpoint, never a saved nextRecordsUrl: query locators expire after minutes.
       const pages = paginateByNextUrl<QueryResponse>(http, {
@@ -55,6 +77,24 @@ export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(opti
       }
     },
   });
+}
+
+interface DescribeResponse {
+  fields: { name: string; type: string; custom: boolean }[];
+}
+
+/** Salesforce's field types as the loose kinds custom-field values are checked against. */
+const KIND_OF_TYPE: Record<string, FieldKind> = {
+  string: 'string', textarea: 'string', picklist: 'string', multipicklist: 'string', email: 'string', phone: 'string',
+  url: 'string', id: 'string', reference: 'string', combobox: 'string', encryptedstring: 'string',
+  double: 'number', currency: 'number', percent: 'number', int: 'number', long: 'number',
+  boolean: 'boolean', date: 'date', datetime: 'datetime',
+};
+
+/** The fields the org has and the integration user may read: describe leaves out those field-level security hides. */
+export async function describeFields(http: ProviderHttpClient, object: string): Promise<AvailableField[]> {
+  const { fields } = await http.get<DescribeResponse>(`/services/data/${SALESFORCE_API_VERSION}/sobjects/${object}/describe`);
+  return fields.map((field) => ({ name: field.name, kind: KIND_OF_TYPE[field.type] ?? 'any', custom: field.custom === true }));
 }
 
 /**

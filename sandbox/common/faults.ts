@@ -15,6 +15,7 @@ export const COMMON_FAULT_ARGUMENTS = {
   slowResponses: z.strictObject({ delayMs: z.number().int().nonnegative(), share: share.default(1), seconds: seconds.optional() }),
   truncatedJson: z.strictObject({ share: share.default(1), count: count.optional() }),
   invalidGrant: z.strictObject({ count: count.optional() }),
+  slowFirstPage: z.strictObject({ delayMs: z.number().int().nonnegative(), count: count.optional() }),
 };
 
 /** The checked arguments of the knobs every sandbox has, whatever statuses and defaults the provider's schemas give. */
@@ -24,6 +25,7 @@ interface CommonKnobValues {
   truncatedJson: { share: number; count?: number };
   invalidGrant: { count?: number };
   tokenEndpointErrors: { count: number; status: number };
+  slowFirstPage: { delayMs: number; count?: number };
 }
 type CommonKnob = keyof CommonKnobValues;
 
@@ -46,6 +48,8 @@ export interface CommonFaultControls<Arguments extends KnobArguments> {
   /** 200 with the JSON body cut in half. */
   truncatedJson(args?: Input<Arguments, 'truncatedJson'>): void;
   tokenEndpointErrors(args: Input<Arguments, 'tokenEndpointErrors'>): void;
+  /** Only the first page of a query or listing answers late (a slow query plan, a cold cache); later pages are quick. */
+  slowFirstPage(args: Input<Arguments, 'slowFirstPage'>): void;
   clear(): void;
   /** Names of the knobs that are on, for the control API and debugging. */
   active(): string[];
@@ -66,6 +70,7 @@ export interface CommonFaultState {
   truncatedJson?: { share: number; left: number };
   invalidGrant?: { left: number };
   tokenEndpointErrors?: { left: number; status: number };
+  slowFirstPage?: { delayMs: number; left: number };
 }
 
 /** The error each common knob answers with, in the provider's words. */
@@ -97,6 +102,7 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
     truncatedJson: ({ share, count }) => (this.commonState.truncatedJson = { share, left: count ?? Infinity }),
     invalidGrant: ({ count }) => (this.commonState.invalidGrant = { left: count ?? Infinity }),
     tokenEndpointErrors: ({ count, status }) => (this.commonState.tokenEndpointErrors = { left: count, status }),
+    slowFirstPage: ({ delayMs, count }) => (this.commonState.slowFirstPage = { delayMs, left: count ?? Infinity }),
   };
 
   /** Where the common knobs write: `state` itself, typed as its common part alone. */
@@ -129,6 +135,9 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
   tokenEndpointErrors(args: Input<Arguments, 'tokenEndpointErrors'>): void {
     this.set('tokenEndpointErrors', args);
   }
+  slowFirstPage(args: Input<Arguments, 'slowFirstPage'>): void {
+    this.set('slowFirstPage', args);
+  }
 
   clear(): void {
     this.state = {} as State;
@@ -148,6 +157,11 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
       if (area === 'data') {
         const slow = this.state.slowResponses;
         if (slow && hit(slow.share)) await this.delays.wait(slow.delayMs);
+        const slowFirst = this.state.slowFirstPage;
+        if (slowFirst && this.isFirstPage(req, kind)) {
+          if (--slowFirst.left <= 0) delete this.state.slowFirstPage;
+          await this.delays.wait(slowFirst.delayMs);
+        }
         const storm = this.state.rateLimitStorm;
         if (storm) return next(this.errors.rateLimitStorm(storm));
         const errors = this.state.serverErrors;
@@ -170,6 +184,9 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
       next();
     };
   }
+
+  /** Whether a data request asks for the first page of a query or listing (not a next page of one). */
+  protected abstract isFirstPage(req: Request, kind: string): boolean;
 
   /** The provider's one-off failure in the middle of paging, when its knob is on and this request is the one. */
   protected abstract midPagingError(kind: string): SandboxHttpError | undefined;

@@ -4,8 +4,9 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { SandboxContext } from './context';
 import { crmError, expiredToken, missingCredentials, rateLimited, validationError } from './errors';
 import { SEARCH_RESULT_CAP, toApiRecord } from './portal';
-import { OBJECT_DEFINITIONS, isObject, type HubSpotObject } from './properties';
+import { OBJECT_DEFINITIONS, isObject, knownProperties, propertyType, type HubSpotObject } from './properties';
 import { parseSearchRequest } from './search';
+import { writeRoutes } from './write-routes';
 
 export const LIST_LIMIT_MAX = 100;
 
@@ -55,6 +56,27 @@ export function dataRoutes(context: SandboxContext): Router {
     }
     next();
   });
+
+  // The object's properties as the CRM properties API lists them; every one of them is HubSpot's own here.
+  router.get('/crm/v3/properties/:object', (req, res) => {
+    const object = objectOf(req);
+    const results = [...knownProperties(object)].sort().map((name) => {
+      const type = propertyType(name);
+      return {
+        name,
+        label: name,
+        type,
+        fieldType: type === 'datetime' ? 'date' : type === 'number' ? 'number' : 'text',
+        groupName: object === 'contacts' ? 'contactinformation' : 'companyinformation',
+        hidden: false,
+        calculated: false,
+        hubspotDefined: true,
+        modificationMetadata: { archivable: true, readOnlyValue: name === 'hs_object_id' || name === 'createdate' },
+      };
+    });
+    res.json({ results });
+  });
+  router.use(writeRoutes(context));
 
   router.get('/crm/v3/objects/:object', (req, res) => {
     const object = objectOf(req);

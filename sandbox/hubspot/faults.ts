@@ -1,4 +1,5 @@
 // Fault injection for the HubSpot sandbox: knobs a test turns at run time, each clearing itself, with HubSpot's errors.
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { Delays } from '../common/delays';
 import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
@@ -12,6 +13,7 @@ export const FAULT_ARGUMENTS = {
   expiredTokenMidPaging: z.strictObject({ afterRequests: count }),
   invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
   tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(502) }),
+  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
 };
 
 export type FaultName = keyof typeof FAULT_ARGUMENTS;
@@ -59,6 +61,13 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
 
   expiredTokenMidPaging(args: Args<'expiredTokenMidPaging'>): void {
     this.set('expiredTokenMidPaging', args);
+  }
+
+  /** A listing or search without an `after` cursor asks for the first page. */
+  protected override isFirstPage(req: Request, kind: string): boolean {
+    if (kind === 'list') return req.query.after === undefined;
+    if (kind === 'search') return (req.body as { after?: unknown } | undefined)?.after === undefined;
+    return false;
   }
 
   /** Every data call counts down: HubSpot paging has no separate "next page" call. */

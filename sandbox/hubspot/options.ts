@@ -27,6 +27,11 @@ export interface HubSpotSandboxOptions {
    * different account (`hub_id` in token answers names it; the data stays this portal's).
    */
   signInPortalId?: number | null;
+  /**
+   * Where change notifications go (HubSpot webhook subscriptions / Salesforce Outbound Messages) for every change
+   * made through the handle or the control routes; '' (the default) sends none.
+   */
+  webhookUrl?: string;
 }
 
 export type ResolvedOptions = Required<HubSpotSandboxOptions>;
@@ -43,6 +48,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   autoConsent: false,
   seed: 1,
   signInPortalId: null,
+  webhookUrl: '',
 };
 
 const count = z.number().int().nonnegative();
@@ -59,4 +65,5 @@ export const optionsSchema = z.strictObject({
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
   signInPortalId: z.number().int().positive().nullable().optional(),
+  webhookUrl: z.union([z.literal(''), z.url()]).optional(),
 });

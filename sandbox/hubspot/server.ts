@@ -13,6 +13,8 @@ import { Faults, type FaultControls } from './faults';
 import { oauthRoutes } from './oauth';
 import { DEFAULT_OPTIONS, optionsSchema, type HubSpotSandboxOptions } from './options';
 import { Portal, type HubSpotRecord } from './portal';
+import { accessTokenInfoRoutes } from './access-token-info';
+import { HubSpotWebhookSender, type ChangeKind } from './webhook-sender';
 import type { HubSpotObject } from './properties';
 import { RateLimits } from './rate-limits';
 import { SessionStore } from './sessions';
@@ -56,14 +58,21 @@ export interface HubSpotSandbox {
   stats(): HubSpotSandboxStats;
   resetStats(): void;
   faults: FaultControls;
+  /** The webhook deliveries sent to `webhookUrl` so far (batches of up to 100 events). */
+  webhookStats(): { delivered: number; notifications: number; failed: number };
+  /** Resolves once every change made so far has been delivered (or given up). */
+  webhooksFlushed(): Promise<void>;
 }
 
 function classify(req: Request): { area: RequestArea; kind: string } {
   const path = req.path;
+  if (path.startsWith('/crm/v3/properties/')) return { area: 'data', kind: 'properties' };
   if (path.startsWith('/crm/v3/objects/')) {
     if (req.method === 'POST' && /^\/crm\/v3\/objects\/[^/]+\/search\/?$/.test(path)) return { area: 'data', kind: 'search' };
     if (req.method === 'GET' && /^\/crm\/v3\/objects\/[^/]+\/?$/.test(path)) return { area: 'data', kind: 'list' };
     if (req.method === 'GET') return { area: 'data', kind: 'read' };
+    if (req.method === 'POST') return { area: 'data', kind: 'create' };
+    if (req.method === 'PATCH') return { area: 'data', kind: 'update' };
     return { area: 'data', kind: 'other' };
   }
   if (path === '/oauth/v1/token') {
@@ -85,6 +94,13 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   let url = '';
   const context: SandboxContext = { options: resolved, portal, sessions, faults, stats, rateLimits, delays, url: () => url };
 
+  const webhooks = new HubSpotWebhookSender(resolved, () => portal.portalId);
+  /** Every change made through the handle (and so the control routes) is announced to `webhookUrl`. */
+  const announced = (object: HubSpotObject, kind: ChangeKind, properties: Record<string, unknown>, record: HubSpotRecord): HubSpotRecord => {
+    webhooks.changed(object, record.id, kind, properties);
+    return record;
+  };
+
   const sandbox: HubSpotSandbox = {
     url: '',
     close: async () => undefined,
@@ -93,12 +109,20 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
       if (changed.seed !== undefined) portal.reseed(changed.seed);
     },
     seed: (object, count, opts) => portal.seed(object, count, opts),
-    create: (object, properties) => portal.create(object, properties),
-    update: (object, id, properties) => portal.update(object, id, properties),
-    updateMany: (object, ids, properties, opts) => portal.updateMany(object, ids, properties, opts),
-    importNow: (object, count, opts) => portal.importNow(object, count, opts),
-    archive: (object, id) => portal.archive(object, id),
-    restore: (object, id) => portal.restore(object, id),
+    create: (object, properties) => announced(object, 'creation', properties, portal.create(object, properties)),
+    update: (object, id, properties) => announced(object, 'propertyChange', properties, portal.update(object, id, properties)),
+    updateMany: (object, ids, properties, opts) =>
+      portal.updateMany(object, ids, properties, opts).map((record) => announced(object, 'propertyChange', properties, record)),
+    importNow: (object, count, opts) => {
+      const ids = portal.importNow(object, count, opts);
+      for (const id of ids) webhooks.changed(object, id, 'creation');
+      return ids;
+    },
+    archive: (object, id) => {
+      portal.archive(object, id);
+      webhooks.changed(object, id, 'deletion');
+    },
+    restore: (object, id) => announced(object, 'restore', {}, portal.restore(object, id)),
     purgeArchived: () => portal.purgeArchived(),
     records: (object, opts) => portal.records(object, opts),
     issueGrant(opts = {}) {
@@ -112,6 +136,8 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     faults,
+    webhookStats: () => ({ ...webhooks.stats }),
+    webhooksFlushed: () => webhooks.flushed(),
   };
 
   const app = bareApp();
@@ -129,6 +155,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   // Token faults act before the endpoint; data faults act inside the data routes, after authentication.
   app.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
   app.use(oauthRoutes(context));
+  app.use(accessTokenInfoRoutes(context));
   app.use(dataRoutes(context));
   app.use(
     errorHandler({
@@ -141,6 +168,9 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   const server = await listen(app, resolved, delays);
   url = server.url;
   sandbox.url = url;
-  sandbox.close = server.close;
+  sandbox.close = async () => {
+    await webhooks.close();
+    await server.close();
+  };
   return sandbox;
 }

@@ -148,7 +148,21 @@ function contact(random: Random, id: string, accountIds: readonly string[], stam
     CreatedDate: created,
     LastModifiedDate: modified,
     SystemModstamp: stamp,
+    ...customContactFields(id),
   };
+}
+
+const TIERS = ['Gold', 'Silver', 'Bronze', null] as const;
+const REGIONS = ['EMEA', 'AMER', 'APAC'] as const;
+
+/**
+ * Custom field values follow from the Id alone, not the generator's stream: adding them left every seeded value of
+ * the standard fields as it was.
+ */
+export function customContactFields(id: string): { Tier__c: string | null; Region__c: string | null } {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
+  return { Tier__c: TIERS[hash % TIERS.length], Region__c: REGIONS[(hash >>> 4) % REGIONS.length] };
 }
 
 function opportunity(random: Random, id: string, accountIds: readonly string[], stampMs: number, stamp: string): SalesforceRecord {

@@ -2,10 +2,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SandboxContext } from './context';
 import { apiError, invalidLocator, invalidSession } from './errors';
-import { canonicalObject } from './fields';
+import { OBJECT_FIELDS, canonicalObject, type FieldDefinition, type FieldType, type SalesforceObject } from './fields';
 import { toId18 } from './ids';
 import type { QueryCursor } from './query-locators';
-import { executeSoql, parseSoql, projectRecord } from './soql';
+import { executeSoql, parseSoql, projectRecord, type HiddenFields } from './soql';
+import { writeRoutes } from './write-routes';
 
 const API_VERSION = /^v\d{2,3}\.\d$/;
 const LOCATOR = /^(01g[A-Za-z0-9]{15})-(\d+)$/;
@@ -48,9 +49,12 @@ export function dataRoutes(context: SandboxContext): Router {
     next(API_VERSION.test(version) ? undefined : notFound());
   });
 
+  const hidden: HiddenFields = (object, field) =>
+    (context.options.hiddenFields[object] ?? []).some((name) => name.toLowerCase() === field.name.toLowerCase());
+
   const firstPage = (includeDeleted: boolean) => (req: Request, res: Response) => {
     const soql = typeof req.query.q === 'string' ? req.query.q : '';
-    const query = parseSoql(soql);
+    const query = parseSoql(soql, hidden);
     const rows = executeSoql(org, query, { includeDeleted });
     const batchSize = batchSizeOf(req.get('sforce-query-options')) ?? DEFAULT_BATCH_SIZE;
     const session = sessionOf(res);
@@ -68,7 +72,7 @@ export function dataRoutes(context: SandboxContext): Router {
       grantId: session.grantId,
       expiresAt: Date.now() + context.options.queryLocatorTtlMs,
     });
-    res.json(page(cursor, 0, batchSize, version));
+    res.json(page(cursor, 0, batchSize, version, context.options.nextRecordsOrigin));
   };
 
   const nextPage = (req: Request, res: Response) => {
@@ -78,7 +82,7 @@ export function dataRoutes(context: SandboxContext): Router {
     const offset = Number(match[2]);
     if (offset <= 0 || offset >= cursor.rows.length) throw invalidLocator();
     const batchSize = batchSizeOf(req.get('sforce-query-options')) ?? cursor.batchSize;
-    const body = page(cursor, offset, batchSize, req.params.version as string);
+    const body = page(cursor, offset, batchSize, req.params.version as string, context.options.nextRecordsOrigin);
     if (body.done) locators.release(cursor.id);
     res.json(body);
   };
@@ -97,6 +101,15 @@ export function dataRoutes(context: SandboxContext): Router {
     });
   });
 
+  // What the integration user may read of an object: the fields field-level security hides are left out.
+  router.get(['/:version/sobjects/:object/describe', '/:version/sobjects/:object/describe/'], (req, res) => {
+    const object = canonicalObject(req.params.object as string);
+    if (!object) throw notFound();
+    const fields = OBJECT_FIELDS[object].filter((field) => !hidden(object, field));
+    res.set('Last-Modified', DESCRIBED_AT).json({ name: object, label: object, custom: false, queryable: true, fields: fields.map((field) => describeField(object, field)) });
+  });
+  router.use(writeRoutes(context));
+
   router.get('/:version/sobjects/:object/:id', (req, res) => {
     const object = canonicalObject(req.params.object as string);
     if (!object) throw notFound();
@@ -112,7 +125,35 @@ export function dataRoutes(context: SandboxContext): Router {
   return router;
 }
 
-function page(cursor: QueryCursor, offset: number, batchSize: number, version: string) {
+/** The org's metadata is not versioned here: one fixed date for Last-Modified. */
+const DESCRIBED_AT = new Date(Date.UTC(2026, 0, 1)).toUTCString();
+
+const DESCRIBE_TYPE: Record<FieldType, string> = {
+  id: 'id', reference: 'reference', string: 'string', boolean: 'boolean', datetime: 'datetime', date: 'date', double: 'double', int: 'int',
+};
+
+/** A field as describe lists it: the subset of its many attributes a client reads. */
+function describeField(object: SalesforceObject, field: FieldDefinition) {
+  const writable = !field.system;
+  return {
+    name: field.name,
+    label: field.name.replace(/__c$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'),
+    type: DESCRIBE_TYPE[field.type],
+    custom: field.custom === true,
+    nillable: !field.required && field.type !== 'boolean' && field.name !== 'Id',
+    filterable: true,
+    sortable: true,
+    calculated: false,
+    createable: writable,
+    updateable: writable,
+    referenceTo: field.type === 'reference' ? ['Account'] : [],
+    length: field.type === 'string' ? 255 : 0,
+    ...(object === 'Contact' && field.name === 'AccountId' ? { relationshipName: 'Account' } : {}),
+  };
+}
+
+/** `nextOrigin`: '' for Salesforce's relative next URL, else an absolute one on that origin (a hostile-org test knob). */
+function page(cursor: QueryCursor, offset: number, batchSize: number, version: string, nextOrigin: string) {
   const end = Math.min(cursor.rows.length, offset + batchSize);
   const records = new Array<Record<string, unknown>>(end - offset);
   for (let i = offset; i < end; i++) records[i - offset] = projectRecord(cursor.rows[i], cursor.object, cursor.fields, version);
@@ -120,7 +161,7 @@ function page(cursor: QueryCursor, offset: number, batchSize: number, version: s
   return {
     totalSize: cursor.rows.length,
     done,
-    ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${cursor.id}-${end}` }),
+    ...(done ? {} : { nextRecordsUrl: `${nextOrigin.replace(/\/$/, '')}/services/data/${version}/query/${cursor.id}-${end}` }),
     records,
   };
 }

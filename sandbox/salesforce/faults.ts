@@ -1,5 +1,7 @@
 // Fault injection: the knobs a test turns at run time, each clearing itself, with the errors Salesforce answers them with.
+import type { Request } from 'express';
 import { z } from 'zod';
+import type { RequestHandler } from 'express';
 import type { Delays } from '../common/delays';
 import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import { apiError, invalidSession, oauthError, type SandboxHttpError } from './errors';
@@ -11,8 +13,10 @@ export const FAULT_ARGUMENTS = {
   truncatedJson: COMMON_FAULT_ARGUMENTS.truncatedJson,
   invalidSessionMidPaging: z.strictObject({ afterPages: count }),
   expireQueryLocators: z.strictObject({}),
+  holdQueries: z.strictObject({ afterCalls: z.number().int().nonnegative() }),
   invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
   tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(503)]).default(503) }),
+  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
 };
 
 export type FaultName = keyof typeof FAULT_ARGUMENTS;
@@ -29,6 +33,13 @@ export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENT
   invalidSessionMidPaging(args: Args<'invalidSessionMidPaging'>): void;
   /** Every open query locator now answers INVALID_QUERY_LOCATOR. */
   expireQueryLocators(): void;
+  /**
+   * After `afterCalls` more query/queryAll/queryMore calls, the next ones wait unanswered until `clear()`: a test
+   * changes the org between two pages of a sync, at exactly that point, without racing it.
+   */
+  holdQueries(args: Args<'holdQueries'>): void;
+  /** How many query calls are waiting on `holdQueries`. */
+  heldQueries(): number;
   /** Refreshes answer invalid_grant (the next `count`, or until cleared). */
   invalidGrant(args?: Args<'invalidGrant'>): void;
 }
@@ -36,10 +47,16 @@ export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENT
 interface FaultState extends CommonFaultState {
   rateLimitStorm?: { until: number; kind: 'daily' | 'concurrent' };
   invalidSessionMidPaging?: { pagesLeft: number };
+  holdQueries?: { callsLeft: number };
 }
+
+const QUERY_KINDS = new Set(['query', 'queryAll', 'queryMore']);
 
 /** Its middleware is the one place faults meet requests, for data and token calls alike. */
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
+  /** Query calls held by `holdQueries`, each waiting for its release. */
+  private held: (() => void)[] = [];
+
   constructor(
     delays: Delays,
     private readonly onExpireQueryLocators: () => void,
@@ -51,6 +68,7 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     rateLimitStorm: ({ seconds, kind }) => (this.state.rateLimitStorm = { until: until(seconds), kind }),
     invalidSessionMidPaging: ({ afterPages }) => (this.state.invalidSessionMidPaging = { pagesLeft: afterPages }),
     expireQueryLocators: () => this.onExpireQueryLocators(),
+    holdQueries: ({ afterCalls }) => (this.state.holdQueries = { callsLeft: afterCalls }),
   };
 
   protected readonly errors: KnobErrors<FaultState> = {
@@ -69,6 +87,38 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
   }
   expireQueryLocators(): void {
     this.set('expireQueryLocators', {});
+  }
+  holdQueries(args: Args<'holdQueries'>): void {
+    this.set('holdQueries', args);
+  }
+  heldQueries(): number {
+    return this.held.length;
+  }
+
+  /** Turning every knob off also lets the held calls go on, to be answered as the org now is. */
+  override clear(): void {
+    super.clear();
+    const released = this.held;
+    this.held = [];
+    for (const release of released) release();
+  }
+
+  /** Mounted before the other knobs' middleware, so a released call meets the org and sessions of its release. */
+  holdMiddleware(): RequestHandler {
+    return (_req, res, next) => {
+      const hold = this.state.holdQueries;
+      if (!hold || !QUERY_KINDS.has(res.locals.kind as string)) return next();
+      if (hold.callsLeft > 0) {
+        hold.callsLeft--;
+        return next();
+      }
+      this.held.push(() => next());
+    };
+  }
+
+  /** A query's first page is `/query?q=` (or `/queryAll`); its next pages are queryMore calls on a locator. */
+  protected override isFirstPage(_req: Request, kind: string): boolean {
+    return kind === 'query' || kind === 'queryAll';
   }
 
   /** Only queryMore calls count down, so the failure lands between pages of one query. */

@@ -22,6 +22,8 @@ export interface FieldDefinition {
   /** System fields are set by the org, never by a caller. */
   system?: boolean;
   required?: boolean;
+  /** Made by the customer, not Salesforce: its name ends in `__c`. */
+  custom?: boolean;
 }
 
 const SYSTEM_FIELDS: FieldDefinition[] = [
@@ -47,6 +49,9 @@ export const OBJECT_FIELDS: Record<SalesforceObject, readonly FieldDefinition[]>
     ...strings('MailingStreet', 'MailingCity', 'MailingState', 'MailingPostalCode', 'MailingCountry'),
     { name: 'Birthdate', type: 'date' },
     ...AUDIT_FIELDS,
+    // The org's own fields, as most customers add: which tier of service and which sales region a contact is in.
+    { name: 'Tier__c', type: 'string', custom: true },
+    { name: 'Region__c', type: 'string', custom: true },
   ],
   Account: [
     ...SYSTEM_FIELDS,

@@ -32,7 +32,7 @@ export function oauthRoutes(context: SandboxContext): Router {
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
       signature: createHmac('sha256', context.options.clientSecret).update(id + issuedAt).digest('base64'),
       scope: grant.scope,
-      instance_url: context.url(),
+      instance_url: context.options.reportedInstanceUrl || context.url(),
       id,
       token_type: 'Bearer',
       issued_at: issuedAt,

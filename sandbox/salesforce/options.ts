@@ -25,6 +25,23 @@ export interface SalesforceSandboxOptions {
    * can authorise into a different org (the token answers' identity URL names it; the data stays this org's).
    */
   signInOrgId?: string | null;
+  /**
+   * A misbehaving or hostile org, for security tests: token answers name this `instance_url` instead of the
+   * sandbox's own URL ('' = its own), and query pages hand out absolute `nextRecordsUrl`s on this origin ('' = the
+   * usual relative path). Real Salesforce names its own hosts and relative next URLs.
+   */
+  reportedInstanceUrl?: string;
+  nextRecordsOrigin?: string;
+  /**
+   * Field-level security for the integration user, by object: e.g. `{ Contact: ['Birthdate'] }`. Describe leaves these
+   * fields out and SOQL naming one answers 400 INVALID_FIELD, exactly as for a field that does not exist.
+   */
+  hiddenFields?: Record<string, string[]>;
+  /**
+   * Where change notifications go (HubSpot webhook subscriptions / Salesforce Outbound Messages) for every change
+   * made through the handle or the control routes; '' (the default) sends none.
+   */
+  webhookUrl?: string;
 }
 
 export type ResolvedOptions = Required<SalesforceSandboxOptions>;
@@ -42,6 +59,10 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   autoConsent: false,
   seed: 1,
   signInOrgId: null,
+  reportedInstanceUrl: '',
+  nextRecordsOrigin: '',
+  hiddenFields: {},
+  webhookUrl: '',
 };
 
 const milliseconds = z.number().int().nonnegative();
@@ -59,4 +80,8 @@ export const optionsSchema = z.strictObject({
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
   signInOrgId: z.string().regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be a Salesforce org id (00D…)').nullable().optional(),
+  reportedInstanceUrl: z.union([z.literal(''), z.url()]).optional(),
+  nextRecordsOrigin: z.union([z.literal(''), z.url()]).optional(),
+  hiddenFields: z.partialRecord(z.enum(['Contact', 'Account', 'Opportunity']), z.array(z.string().min(1))).optional(),
+  webhookUrl: z.union([z.literal(''), z.url()]).optional(),
 });

@@ -15,6 +15,8 @@ import type { SalesforceObject, SalesforceRecord } from './fields';
 import { identityRoutes, oauthRoutes } from './oauth';
 import { DEFAULT_OPTIONS, optionsSchema, type SalesforceSandboxOptions } from './options';
 import { Org } from './org';
+import { OutboundMessageSender } from './outbound-messages';
+import { userInfoRoutes } from './userinfo';
 import { QueryLocators } from './query-locators';
 import { SessionStore, scopeGrantsRefresh } from './sessions';
 import { StatsRecorder, type SandboxStats } from './stats';
@@ -42,6 +44,8 @@ export interface SalesforceSandbox {
   delete(object: SalesforceObject, id: string): void;
   /** Hard-deletes recycled rows, as Salesforce does after 15 days. */
   purgeRecycleBin(): void;
+  /** Changes from now on are stamped `ms` later, as if that much time had passed. */
+  advanceClock(ms: number): void;
   /** The truth, sorted by Id, without `attributes`. */
   records(object: SalesforceObject, opts?: { includeDeleted?: boolean }): SalesforceRecord[];
   /** As if a user completed OAuth. `refreshToken` is '' when the scope grants none. */
@@ -54,6 +58,10 @@ export interface SalesforceSandbox {
   /** Clears request counts, refresh history and the day's API usage. */
   resetStats(): void;
   faults: FaultControls;
+  /** Outbound Messages sent to `webhookUrl` so far (each with up to 100 notifications). */
+  webhookStats(): { delivered: number; notifications: number; failed: number };
+  /** Resolves once every change made so far has been delivered (or given up). */
+  webhooksFlushed(): Promise<void>;
 }
 
 /** Tells requests apart once, for the stats and the fault middleware. */
@@ -62,6 +70,7 @@ function classify(req: Request): { area: RequestArea; kind: string } {
   if (path.startsWith('/services/data/')) {
     const match = /^\/services\/data\/[^/]+\/(query|queryAll)(\/[^/]+)?\/?$/.exec(path);
     if (match) return { area: 'data', kind: match[2] ? 'queryMore' : match[1] };
+    if (/^\/services\/data\/[^/]+\/sobjects\/[^/]+\/describe\/?$/.test(path)) return { area: 'data', kind: 'describe' };
     return { area: 'data', kind: /^\/services\/data\/[^/]+\/limits\/?$/.test(path) ? 'limits' : 'other' };
   }
   if (path === '/services/oauth2/token') {
@@ -97,6 +106,12 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     identityUrl: () => `${url}/id/${org.orgId}/${org.userId}`,
   };
 
+  const outbound = new OutboundMessageSender(resolved, () => org.orgId, () => url);
+  const announced = <R extends { Id: string }>(object: SalesforceObject, record: R): R => {
+    outbound.changed(object, record.Id);
+    return record;
+  };
+
   const sandbox: SalesforceSandbox = {
     url: '',
     orgId: org.orgId,
@@ -106,11 +121,15 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       if (changed.seed !== undefined) org.reseed(changed.seed);
     },
     seed: (object, count, opts) => org.seed(object, count, opts),
-    create: (object, fields) => org.create(object, fields),
-    update: (object, id, fields, opts) => org.update(object, id, fields, opts),
-    touch: (object, id) => org.touch(object, id),
-    delete: (object, id) => org.delete(object, id),
+    create: (object, fields) => announced(object, org.create(object, fields)),
+    update: (object, id, fields, opts) => announced(object, org.update(object, id, fields, opts)),
+    touch: (object, id) => announced(object, org.touch(object, id)),
+    delete: (object, id) => {
+      org.delete(object, id);
+      outbound.changed(object, id);
+    },
     purgeRecycleBin: () => org.purgeRecycleBin(),
+    advanceClock: (ms) => org.advanceClock(ms),
     records: (object, opts) => org.records(object, opts),
     issueGrant(opts = {}) {
       const scope = opts.scope ?? 'api refresh_token';
@@ -132,11 +151,14 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       usage.reset();
     },
     faults,
+    webhookStats: () => outbound.stats,
+    webhooksFlushed: () => outbound.flushed(),
   };
 
   const app = bareApp();
   app.use('/__sandbox', controlRoutes(sandbox));
   app.use('/services/oauth2', express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use('/services/data', express.json({ limit: '1mb' }));
   app.use((req, res, next) => {
     const { area, kind } = classify(req);
     res.locals.area = area;
@@ -151,7 +173,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     }
     next();
   });
+  app.use(faults.holdMiddleware());
   app.use(faults.middleware());
+  app.use(userInfoRoutes(context));
   app.use('/services/oauth2', oauthRoutes(context));
   app.use('/services/data', dataRoutes(context));
   app.use('/id', identityRoutes(context));
@@ -170,6 +194,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const server = await listen(app, resolved, delays);
   url = server.url;
   sandbox.url = url;
-  sandbox.close = server.close;
+  sandbox.close = async () => {
+    await outbound.close();
+    await server.close();
+  };
   return sandbox;
 }

@@ -130,6 +130,9 @@ function located(soql: string, position: number, errorCode: string, message: str
 const RESERVED = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'ORDER', 'BY', 'ASC', 'DESC', 'NULLS', 'FIRST', 'LAST', 'LIMIT', 'OFFSET', 'GROUP', 'HAVING', 'TRUE', 'FALSE', 'NULL', 'LIKE', 'INCLUDES', 'EXCLUDES', 'USING', 'WITH', 'FOR', 'TYPEOF']);
 const OPERATORS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
+/** Field-level security: fields the integration user may not read, which SOQL treats as if they did not exist. */
+export type HiddenFields = (object: SalesforceObject, field: FieldDefinition) => boolean;
+
 class Parser {
   private cursor = 0;
   private object: SalesforceObject | null = null;
@@ -137,6 +140,7 @@ class Parser {
   constructor(
     private readonly soql: string,
     private readonly tokens: Token[],
+    private readonly hidden: HiddenFields,
   ) {}
 
   parse(): SoqlQuery {
@@ -299,7 +303,8 @@ class Parser {
   }
 
   private resolve(token: Token): FieldDefinition {
-    const field = this.object ? findField(this.object, token.text) : undefined;
+    const found = this.object ? findField(this.object, token.text) : undefined;
+    const field = found && this.object && !this.hidden(this.object, found) ? found : undefined;
     if (!field) {
       throw located(this.soql, token.position, 'INVALID_FIELD', `No such column '${token.text}' on entity '${this.object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
     }
@@ -347,9 +352,9 @@ class Parser {
   }
 }
 
-export function parseSoql(soql: string): SoqlQuery {
+export function parseSoql(soql: string, hidden: HiddenFields = () => false): SoqlQuery {
   if (typeof soql !== 'string' || soql.trim() === '') throw malformedQuery('A query string has to be specified');
-  return new Parser(soql, tokenize(soql)).parse();
+  return new Parser(soql, tokenize(soql), hidden).parse();
 }
 
 // ---------------------------------------------------------------------------------------------------------------

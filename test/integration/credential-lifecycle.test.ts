@@ -1,6 +1,6 @@
 // Every way a connection's credentials can die, handled on purpose: a revoked grant parks the connection in auth_error
 // at once (one refresh attempt, no retry storm, an auth webhook, visible in the API and the Temporal UI); a token
-// endpoint that fails for a while is retried, and parked only once it has failed for the configured time.
+// endpoint that fails, even for hours, leaves it degraded and retrying with backoff until it recovers by itself.
 import type { AuthWebhookEvent, WebhookEvent } from '../../contracts/webhook-events';
 import { connectionStateQuery } from '../../workflows';
 import { eventually } from '../support/eventually';
@@ -22,8 +22,8 @@ describe('credential lifecycle', () => {
   };
 
   beforeAll(async () => {
-    // Refreshes give up after 4 s of a failing token endpoint, so the transient case ends quickly.
-    stack = await startTestStack({ name: 'credential-lifecycle', workflow: { refreshRetryForMs: 4000 } });
+    // A failing token endpoint shows as degraded after 4 s of retries, and the app is told after 6 s.
+    stack = await startTestStack({ name: 'credential-lifecycle', workflow: { refreshRetryForMs: 4000, degradedNoticeAfterMs: 6000 } });
     stack.sandbox.seed('Contact', 30);
   });
   afterAll(() => stack?.close());
@@ -96,28 +96,42 @@ describe('credential lifecycle', () => {
     expect(authEvents(stack, 'flaky-token').filter((e) => !e.success)).toEqual([]);
   });
 
-  it('parks the connection once the token endpoint has failed for longer than the configured time', async () => {
+  it('shows a token endpoint that stays down as degraded, tells the app after the notice time, and recovers by itself', async () => {
     expect((await stack.connectSalesforce('dead-token', { contacts: { frequency: '1h' } })).status).toBe(201);
     await rememberTokens('dead-token');
     const first = await waitForRunAfter(stack, 'dead-token', 'contacts', null);
     stack.sandbox.expireSessions();
-    stack.sandbox.faults.tokenEndpointErrors({ count: 1000, status: 503 });
+    stack.sandbox.faults.tokenEndpointErrors({ count: 100_000, status: 503 });
     stack.sandbox.resetStats();
     try {
       expect((await stack.api('POST', '/connections/dead-token/sync', { models: ['contacts'] })).status).toBe(202);
-      const run = await waitForRunAfter(stack, 'dead-token', 'contacts', first.runId);
-      expect(run.status).toBe('failed');
-      const status = (await stack.api('GET', '/connections/dead-token')).body;
-      expect(status.status).toBe('auth_error');
-      expect(status.statusReason).toMatch(/HTTP 503/);
+      const degraded = await eventually(
+        async () => {
+          const body = (await stack.api('GET', '/connections/dead-token')).body;
+          return body.status === 'degraded' ? body : undefined;
+        },
+        { what: 'dead-token to show degraded' },
+      );
+      expect(degraded.statusReason).toMatch(/HTTP 503/);
+      // Longer than the old horizon (refreshRetryForMs, after which it used to park) and than the notice time.
       await stack.receiver.waitFor(() => authEvents(stack, 'dead-token').some((e) => !e.success));
-      // Backoff, not a hot loop: a handful of attempts in the 4 s the workflow allows.
+      const notice = authEvents(stack, 'dead-token').find((e) => !e.success);
+      expect(notice).toMatchObject({ operation: 'refresh', success: false });
+      expect(notice?.error).toMatch(/degraded since/);
+      const status = (await stack.api('GET', '/connections/dead-token')).body;
+      expect(status.status).toBe('degraded');
+      // Backoff, not a hot loop: a round of a few attempts every few seconds.
       const attempts = stack.sandbox.stats().requests['token.refresh_token'];
-      expect(attempts).toBeGreaterThanOrEqual(2);
-      expect(attempts).toBeLessThanOrEqual(6);
+      expect(attempts).toBeGreaterThanOrEqual(3);
+      expect(attempts).toBeLessThanOrEqual(20);
     } finally {
       stack.sandbox.faults.clear();
     }
+    // The endpoint is back: the run that waited for fresh credentials finishes, with no reconnect.
+    const run = await waitForRunAfter(stack, 'dead-token', 'contacts', first.runId);
+    expect(run.status).toBe('succeeded');
+    await eventually(async () => (await stack.api('GET', '/connections/dead-token')).body.status === 'active', { what: 'dead-token active again' });
+    await stack.receiver.waitFor(() => authEvents(stack, 'dead-token').some((e) => e.operation === 'refresh' && e.success));
   });
 
   it('lets no token or client secret into any workflow history or search attribute', async () => {

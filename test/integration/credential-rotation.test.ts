@@ -23,13 +23,17 @@ describe('rotating refresh tokens', () => {
   const refresher = (store: Store) =>
     createCredentialActivities({
       store,
-      catalog: providerCatalog,
+      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
       logger: pino({ level: 'silent' }),
       metrics: new WorkerMetrics(),
       settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },
     });
   const refresh = (store: Store, input: RefreshCredentialsInput): Promise<CredentialsState> =>
-    new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') }).run(refresher(store).refreshCredentials, input) as Promise<CredentialsState>;
+    // A minute per attempt, as the connection workflow schedules it (the mock's default is one second).
+    new MockActivityEnvironment({ startToCloseTimeoutMs: 60_000, scheduleToCloseTimeoutMs: 0 }, { logger: new DefaultLogger('ERROR') }).run(
+      refresher(store).refreshCredentials,
+      input,
+    ) as Promise<CredentialsState>;
 
   it('keeps the rotated token through a database that refuses the first writes, and the next refresh uses it', async () => {
     expect((await stack.connectSalesforce('db-blip')).status).toBe(201);

@@ -25,7 +25,7 @@ describe('sync run outcome', () => {
   const activities = (store: Store) => {
     const dependencies: ActivityDependencies = {
       store,
-      catalog: providerCatalog,
+      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
       logger: pino({ level: 'silent' }),
       metrics: new WorkerMetrics(),
       settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },

@@ -108,7 +108,7 @@ describe('Salesforce sync, end to end', () => {
     await waitForRunAfter(stack, 'acme', 'accounts', syncs.accounts.lastRun.runId);
 
     // The lookback re-read the last seconds' records; unchanged, they reach neither the feed nor the webhook.
-    expect(await readWholeFeed(stack, 'acme', 'contacts', encodeCursor(feedBefore), 1000)).toEqual([]);
+    expect(await readWholeFeed(stack, 'acme', 'contacts', encodeCursor(feedBefore, { connectionId: 'acme', model: 'contacts' }), 1000)).toEqual([]);
     const lastWriteAfter = await stack.store.records.collection.find({ connectionId: 'acme' }).sort({ lastModifiedAt: -1 }).limit(1).next();
     expect(lastWriteAfter?.lastModifiedAt).toEqual(lastWrite?.lastModifiedAt);
     // Give a stray webhook time to show up before asserting there is none.

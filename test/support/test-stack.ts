@@ -1,21 +1,23 @@
 // Brings up Tributary for one test file on the real services from global setup: its own database, task queue,
 // sandbox Salesforce, webhook receiver, in-process API and (optionally) an in-process worker.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { createApp, type AppDependencies } from '../../api/app';
+import { workflowSettingsEnv } from '../../config/shared-settings';
+import { ConnectionHealthScan } from '../../api/connection-health-scan';
 import { ConnectionWorkflows } from '../../api/connection-workflows';
-import { WorkerMetrics } from '../../observability/metrics';
+import { ConnectionHealthMetrics, WorkerMetrics, createProcessRegistry } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
 import { providerCatalog, type ProviderCatalog } from '../../providers/catalog';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandbox/salesforce/server';
 import { CredentialCipher } from '../../security/credential-cipher';
 import { ensureIndexes, openDatabase, type Database } from '../../store/database';
 import { createStore, type Store } from '../../store/store';
-import { createTributaryWorker } from '../../worker/create-worker';
+import { createTributaryWorkers, type TributaryWorkers } from '../../worker/create-worker';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 export interface TestStackOptions {
@@ -24,6 +26,8 @@ export interface TestStackOptions {
   /** `false` when the test runs the worker as a separate process (to kill it). */
   inProcessWorker?: boolean;
   maxSliceMs?: number;
+  /** Sync slices the in-process worker runs at once (its sync slots); default: the SDK's. */
+  maxConcurrentSyncSlices?: number;
   /** A Temporal of the test's own (for example one with its UI on); default: the shared one from global setup. */
   temporalAddress?: string;
   /** A database server of the caller's own (the chaos suite stops and restarts it); default: the shared one. */
@@ -37,6 +41,9 @@ export interface TestStackOptions {
   appName?: string;
   /** The API's and in-process worker's provider catalog (e.g. one with a test's own sync); default: the real one. */
   catalog?: ProviderCatalog;
+  /** The API's `/proxy` limits and waits. */
+  proxy?: AppDependencies['proxy'];
+  providerWebhooks?: AppDependencies['providerWebhooks'];
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -57,6 +64,8 @@ export interface TestStack {
   /** What the in-process worker counted, across restarts. */
   workerMetrics: WorkerMetrics;
   taskQueue: string;
+  /** The API's stuck-connections count; never on a timer here: a test scans when it wants the metric fresh. */
+  healthScan: ConnectionHealthScan;
   /** The id of a connection's workflow in this stack. */
   workflowId(connectionId: string): string;
   apiUrl: string;
@@ -78,7 +87,13 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const mongoUri = options.mongoUri ?? requiredEnv('MONGODB_URI');
   if (!runtimeInstalled) {
     // Keep the SDK quiet in test output unless something is wrong.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The control worker has activities only, which the SDK mentions at WARN on every start: expected, not news.
+    const sdkDefault = new DefaultLogger('WARN');
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => {
+        if (!entry.message.startsWith('No workflows registered')) sdkDefault.log(entry.level, entry.message, entry.meta);
+      }),
+    });
     runtimeInstalled = true;
   }
   const suffix = randomUUID().slice(0, 8);
@@ -99,20 +114,26 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const store = createStore(database.db, cipher);
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection: clientConnection });
-  const workflows = new ConnectionWorkflows(temporal, taskQueue, {
+  const workflowSettings: WorkflowSettings = {
     heartbeatTimeoutMs: 10_000,
     sliceTimeoutMs: maxSliceMs + 120_000,
     refreshRetryForMs: 30_000,
     webhookRetryForMs: 3_600_000,
     continueAsNewAfterEvents: 10_000,
+    degradedNoticeAfterMs: 900_000,
     ...options.workflow,
-  }, options.workflowIdPrefix ?? `${suffix}/`);
+  };
+  const workflows = new ConnectionWorkflows(temporal, taskQueue, workflowSettings, options.workflowIdPrefix ?? `${suffix}/`);
   // Listen first (port 0), so the app can be told its own URL as the public URL browsers and the sandbox redirect to.
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const appDependencies = { db: database.db, store, catalog: options.catalog ?? providerCatalog, temporal, workflows, secretKey, logger };
-  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, appName: options.appName }));
+  const registry = createProcessRegistry();
+  const healthScan = new ConnectionHealthScan(temporal, taskQueue, new ConnectionHealthMetrics(registry), logger, { intervalMs: 60_000, concurrency: 4 });
+  // The sandbox providers listen on http://127.0.0.1: the development allowance for loopback, as dev stacks set it.
+  const catalog = (options.catalog ?? providerCatalog).withUrlPolicy({ allowLoopback: true });
+  const appDependencies = { db: database.db, store, catalog, temporal, workflows, secretKeys: [{ name: 'test', key: secretKey }], logger, registry };
+  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, appName: options.appName, proxy: options.proxy, providerWebhooks: options.providerWebhooks }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress,
@@ -122,11 +143,14 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
     TRIBUTARY_WEBHOOK_URL: receiver.url,
     TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
     TRIBUTARY_MAX_SLICE_SECONDS: String(Math.max(1, Math.round(maxSliceMs / 1000))),
+    ...workflowSettingsEnv(workflowSettings),
+    ...(options.maxConcurrentSyncSlices ? { TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: String(options.maxConcurrentSyncSlices) } : {}),
     ...(process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ? { TRIBUTARY_WORKFLOW_BUNDLE: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE } : {}),
   };
 
-  let worker: Worker | null = null;
+  let worker: TributaryWorkers | null = null;
   let workerRun: Promise<void> | null = null;
   let workerConnection: NativeConnection | null = null;
   let integrationCreated = false;
@@ -139,6 +163,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     receiver,
     workerMetrics,
     taskQueue,
+    healthScan,
     workflowId: (connectionId) => workflows.workflowId(connectionId),
     apiUrl,
     secretKey,
@@ -175,17 +200,18 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     },
     async startWorker() {
       workerConnection = await NativeConnection.connect({ address: temporalAddress });
-      worker = await createTributaryWorker({
+      worker = await createTributaryWorkers({
         connection: workerConnection,
         namespace: 'default',
         taskQueue,
         workflowBundlePath: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
+        maxConcurrentSyncSlices: options.maxConcurrentSyncSlices,
         dependencies: {
           store,
-          catalog: options.catalog ?? providerCatalog,
+          catalog,
           logger,
           metrics: workerMetrics,
-          settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs },
+          settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs, workflow: workflowSettings },
         },
       });
       workerRun = worker.run();

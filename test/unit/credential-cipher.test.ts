@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { encryptionSettings, parseSettings } from '../../config/shared-settings';
 import { CredentialCipher } from '../../security/credential-cipher';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
@@ -28,5 +29,22 @@ describe('credential cipher', () => {
     expect(rotated.isStale(sealed)).toBe(true);
     expect(rotated.isStale(rotated.seal('v', 'c'))).toBe(false);
     expect(() => new CredentialCipher([key('k2')]).open(sealed, 'c')).toThrow(/No encryption key with id "k1"/);
+  });
+});
+
+describe('encryption key hygiene', () => {
+  test('two keys under one id are refused, by the cipher and at start-up', () => {
+    expect(() => new CredentialCipher([key('k1'), key('k1')])).toThrow(/every encryption key needs its own id/);
+    const one = Buffer.alloc(32, 1).toString('base64');
+    const two = Buffer.alloc(32, 2).toString('base64');
+    expect(() => parseSettings(encryptionSettings, { TRIBUTARY_ENCRYPTION_KEYS: `k1:${one},k1:${two}` })).toThrow(/TRIBUTARY_ENCRYPTION_KEYS: key id "k1" appears twice/);
+  });
+
+  test('a ciphertext with a shortened authentication tag is refused, not opened', () => {
+    const cipher = new CredentialCipher([key('k1')]);
+    const sealed = cipher.seal({ secret: 'value' }, 'ctx');
+    const truncated = { ...sealed, tag: Buffer.from(sealed.tag, 'base64').subarray(0, 4).toString('base64') };
+    expect(() => cipher.open(truncated, 'ctx')).toThrow(/4-byte authentication tag; only 16 bytes are accepted/);
+    expect(cipher.open(sealed, 'ctx')).toEqual({ secret: 'value' });
   });
 });

@@ -1,5 +1,6 @@
 // The HubSpot sync file against the HubSpot sandbox, without the stack: what it reads, in how many requests, and
 // that every checkpoint it hands out is a correct place to resume.
+import { providerCatalog } from '../../providers/catalog';
 import { hubspot } from '../../providers/hubspot/hubspot.provider';
 import { SEARCH_LIMIT } from '../../providers/hubspot/crm-object-sync';
 import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandbox/hubspot/server';
@@ -18,7 +19,7 @@ describe('HubSpot contacts sync', () => {
 
   /** Reads a whole run and returns what it stored (last write wins), the deletes and the final checkpoint. */
   async function run(mode: SyncMode, from: Checkpoint | null, opts: { stopAfterPages?: number; lookbackMs?: number } = {}) {
-    const http = createProviderHttpClient({ baseUrl: sandbox.url, accessToken: sandbox.issueGrant().accessToken, errorRules: hubspot.api.errorRules, timeoutMs: 10_000 });
+    const http = createProviderHttpClient({ baseUrl: sandbox.url, accessToken: sandbox.issueGrant().accessToken, urlRules: providerCatalog.withUrlPolicy({ allowLoopback: true }).urlRules('hubspot'), maxResponseBytes: hubspot.api.maxResponseBytes, errorRules: hubspot.api.errorRules, timeoutMs: 10_000 });
     const stored = new Map<string, unknown>();
     const deleted = new Set<string>();
     let checkpoint = from;

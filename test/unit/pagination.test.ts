@@ -2,6 +2,7 @@
 // cursor, Link-header and offset paging; a saved position resumes at the page it names; errors end paging loudly.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { providerCatalog } from '../../providers/catalog';
 import { hubspot } from '../../providers/hubspot/hubspot.provider';
 import { createProviderHttpClient } from '../../sync/http-client';
 import { nextLinkOf, paginateByCursor, paginateByLinkHeader, paginateByOffset, type FetchedPage } from '../../sync';
@@ -66,7 +67,14 @@ describe('pagination helpers', () => {
     failRequest = null;
   });
 
-  const http = () => createProviderHttpClient({ baseUrl, accessToken: 'token-1', errorRules: hubspot.api.errorRules, timeoutMs: 5_000 });
+  const http = () => createProviderHttpClient({
+      baseUrl,
+      accessToken: 'token-1',
+      urlRules: providerCatalog.withUrlPolicy({ allowLoopback: true }).urlRules('hubspot'),
+      maxResponseBytes: hubspot.api.maxResponseBytes,
+      errorRules: hubspot.api.errorRules,
+      timeoutMs: 5_000,
+    });
 
   async function collect<P>(pages: AsyncIterable<FetchedPage<ItemsBody, P>>) {
     const ids: number[] = [];

@@ -67,7 +67,7 @@ describe('provider limits', () => {
     });
 
     const client = (extra: Partial<Parameters<typeof createProviderHttpClient>[0]>) =>
-      createProviderHttpClient({ baseUrl, accessToken: 't', errorRules: salesforce.api.errorRules, timeoutMs: 5_000, ...extra });
+      createProviderHttpClient({ baseUrl, accessToken: 't', urlRules: providerCatalog.withUrlPolicy({ allowLoopback: true }).urlRules('salesforce'), maxResponseBytes: salesforce.api.maxResponseBytes, errorRules: salesforce.api.errorRules, timeoutMs: 5_000, ...extra });
 
     it('does not send the request after the answer that crossed the share', async () => {
       const http = client({ quota: new QuotaGuard(quota) });

@@ -18,6 +18,7 @@ const hubspotLike: ProviderErrorRules = {
     { status: 429, bodyField: { path: ['policyName'], equals: 'DAILY' }, kind: 'rate_limited', wait: { untilNextMidnightIn: 'America/New_York' }, reason: 'daily limit reached' },
   ],
   rateLimitBackoff: { baseMs: 2_000, capMs: 60_000 },
+  maxRateLimitWaitMs: 24 * 3_600_000,
 };
 const hubspot429 = (policyName: string) =>
   JSON.stringify({ status: 'error', message: 'You have reached your limit.', errorType: 'RATE_LIMIT', category: 'RATE_LIMITS', policyName });

@@ -1,7 +1,7 @@
 // An app paging through GET /records while syncs write: what it read, replayed in order, is exactly the final truth,
 // and no change ever came twice under the same cursor. Writes of one page land in any order; the feed must still
 // never hand out a position past a change that is not written yet.
-import { decodeCursor } from '../../../contracts/change-cursor';
+import { cursorSeq } from '../../../contracts/change-cursor';
 import { eventually } from '../../support/eventually';
 import { storedLiveRecords, waitForRunAfter, type FeedRecord } from '../../support/assertions';
 import { startTestStack, type TestStack } from '../../support/test-stack';
@@ -33,16 +33,16 @@ describe('a changes-feed reader running concurrently with syncs', () => {
       const query = new URLSearchParams({ connectionId: 'acme', model: 'contacts', limit: '150', ...(cursor ? { cursor } : {}) });
       const page = await stack.api('GET', `/records?${query}`);
       expect(page.status).toBe(200);
-      const after = cursor ? (decodeCursor(cursor) as number) : 0;
+      const after = cursor ? (cursorSeq(cursor) as number) : 0;
       let previous = after;
       for (const record of page.body.records as FeedRecord[]) {
-        const seq = decodeCursor(record.cursor) as number;
+        const seq = cursorSeq(record.cursor) as number;
         // Strictly after the cursor asked for and in feed order: nothing already handed out comes again.
         expect(seq).toBeGreaterThan(previous);
         previous = seq;
         read.push(record);
       }
-      expect(decodeCursor(page.body.nextCursor)).toBeGreaterThanOrEqual(previous);
+      expect(cursorSeq(page.body.nextCursor)).toBeGreaterThanOrEqual(previous);
       cursor = page.body.nextCursor;
       if (!page.body.hasMore && read.length < CONTACTS) caughtUpMidSync++;
       return page.body.hasMore;

@@ -1,13 +1,23 @@
 // What the fault tests share: a Salesforce catalog with test-sized waits and timeouts, and the "exactly once" check.
-import { providerCatalog, type ProviderCatalog } from '../../../providers/catalog';
+import { ProviderCatalog, providerCatalog } from '../../../providers/catalog';
 import type { ProviderApi } from '../../../providers/provider-definition';
 import type { SalesforceObject } from '../../../sandbox/salesforce/server';
 import { waitForRunAfter } from '../../support/assertions';
+import type { SyncDefinition } from '../../../sync';
 import type { TestStack } from '../../support/test-stack';
 
-/** Salesforce as the catalog has it, with some API settings changed (waits of seconds instead of hours, …). */
+/**
+ * Salesforce as the catalog has it, with some API settings changed (waits of seconds instead of hours, …), and its
+ * syncs reading their fixed field lists: no describe call before the first page, so every request a fault hits or a
+ * test counts is a query page. Field discovery has its own tests (salesforce-fields.test.ts).
+ */
 export function salesforceCatalog(change: (api: ProviderApi) => Partial<ProviderApi>): ProviderCatalog {
-  return providerCatalog.withApi('salesforce', change);
+  const salesforce = providerCatalog.withApi('salesforce', change).get('salesforce');
+  return new ProviderCatalog([{ ...salesforce, syncs: salesforce.syncs.map(withoutFieldDiscovery) }]);
+}
+
+export function withoutFieldDiscovery(sync: SyncDefinition): SyncDefinition {
+  return { ...sync, fields: undefined };
 }
 
 /** The catalog's rules with every fixed rate-limit wait replaced by `fixedMs`. */

@@ -5,7 +5,7 @@ import { ProviderCatalog } from '../../../providers/catalog';
 import { accountSchema } from '../../../providers/salesforce/accounts.sync';
 import { soqlSync } from '../../../providers/salesforce/soql-sync';
 import { startTestStack, type TestStack } from '../../support/test-stack';
-import { dataRequests, expectStoredExactlyOnce, salesforceCatalog, syncOnce } from './fault-support';
+import { dataRequests, expectStoredExactlyOnce, salesforceCatalog, syncOnce, withoutFieldDiscovery } from './fault-support';
 
 const PAGE = 500;
 const CONTACTS = 2000; // four pages
@@ -14,18 +14,19 @@ const REQUEST_TIMEOUT_MS = 1000;
 
 /**
  * A one-second request timeout instead of Salesforce's two minutes, so "slower than the timeout" is quick to show;
- * and an accounts sync asking for a field this org does not have, as when field-level security hides one.
+ * and an accounts sync that reads a fixed field list (no field discovery) naming a field this org does not have:
+ * a request the provider rejects as such.
  */
 function testCatalog(): ProviderCatalog {
   const salesforce = salesforceCatalog(() => ({ pageSize: PAGE, requestTimeoutMs: REQUEST_TIMEOUT_MS })).get('salesforce');
-  const accountsWithHiddenField = soqlSync({
+  const accountsWithHiddenField = withoutFieldDiscovery(soqlSync({
     model: 'accounts',
     object: 'Account',
     description: 'Salesforce Accounts, with a field the org hides',
     schema: accountSchema,
     defaultFrequency: '5m',
     fields: ['Name', 'Website', 'Industry', 'NumberOfEmployees', 'CreatedDate', 'LastModifiedDate', 'Secret__c'],
-  });
+  }));
   return new ProviderCatalog([{ ...salesforce, syncs: salesforce.syncs.map((sync) => (sync.model === 'accounts' ? accountsWithHiddenField : sync)) }]);
 }
 

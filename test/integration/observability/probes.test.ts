@@ -56,12 +56,12 @@ describe('probes and scraping', () => {
     const app = createApp({
       db,
       store: createStore(db, cipher),
-      catalog: providerCatalog,
+      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
       temporal: stack.temporal,
       workflows: new ConnectionWorkflows(stack.temporal, stack.taskQueue, {
         heartbeatTimeoutMs: 10_000, sliceTimeoutMs: 60_000, refreshRetryForMs: 30_000, webhookRetryForMs: 60_000, continueAsNewAfterEvents: 10_000,
       }),
-      secretKey: randomBytes(24).toString('hex'),
+      secretKeys: [{ name: 'probe', key: randomBytes(24).toString('hex') }],
       logger: pino({ level: 'silent' }),
       publicUrl: 'http://127.0.0.1', // no browser comes here: only the probes are asked
     });

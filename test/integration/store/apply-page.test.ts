@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { ensureIndexes, openDatabase, type Database } from '../../../store/database';
 import { RecordRepository, recordKey, type PageToApply, type RecordDocument } from '../../../store/records';
 
-const COUNT = 120; // well over FerretDB's pool of 50
-const IDS = Array.from({ length: COUNT }, (_, i) => `001${String(i).padStart(12, '0')}`);
-
-describe('applying a page to records already stored', () => {
+// Both ways a page is written (see applyPage): a first page of 120 is inserted first, a page after one that was mostly
+// stored, or a page of a few records, is looked up first; 120 changed records in one page is well over FerretDB's
+// pool of 50 connections. A second size checks that nothing depends on the page size.
+describe.each([120, 300])('applying a page of %i records to records already stored', (COUNT) => {
+  const IDS = Array.from({ length: COUNT }, (_, i) => `001${String(i).padStart(12, '0')}`);
   let database: Database;
   let records: RecordRepository;
 
@@ -60,6 +61,17 @@ describe('applying a page to records already stored', () => {
     expect(await apply('run-5', { upserts: upserts(IDS, 2) })).toEqual({ added: 70, updated: 0, deleted: 0, unchanged: COUNT - 70 });
     expect((await stored(deleted)).get(deleted[0])).toMatchObject({ lastAction: 'added', deletedAt: null, lastChangeRunId: 'run-5' });
     expect(await records.countLive('c', 'accounts')).toBe(COUNT);
+  });
+
+  it('a lookback re-read that changes nothing writes nothing: no record, no feed sequence number', async () => {
+    const feed = () => database.db.collection<{ _id: string; seq: number }>('change_feeds').findOne({ _id: 'c:accounts' });
+    const lookback = IDS.slice(COUNT - 5);
+    const before = await feed();
+    const storedBefore = await stored(lookback);
+    expect(await apply('run-lookback', { upserts: upserts(lookback, 2) })).toEqual({ added: 0, updated: 0, deleted: 0, unchanged: 5 });
+    expect((await feed())?.seq).toBe(before?.seq);
+    const storedAfter = await stored(lookback);
+    for (const id of lookback) expect(storedAfter.get(id)).toEqual(storedBefore.get(id));
   });
 
   it('a full resync marks what it saw, changed or not, and then deletes exactly what it did not see', async () => {

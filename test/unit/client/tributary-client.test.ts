@@ -26,7 +26,9 @@ const integration = {
   authorizationUrl: 'https://login.example/authorize',
   tokenUrl: 'https://login.example/token',
   apiBaseUrl: null,
+  fields: {},
   createdAt: '2024-05-01T10:00:00.000Z',
+  updatedAt: '2024-05-01T10:00:00.000Z',
 };
 
 describe('TributaryClient requests', () => {

@@ -1,0 +1,99 @@
+// Activities that run one action against the provider, once, and record its outcome; refresh is never done here.
+import { Context } from '@temporalio/activity';
+import type { ActionOutcome } from '../contracts/action-messages';
+import { FailureType } from '../contracts/failure-types';
+import { ApplicationFailure } from '@temporalio/common';
+import { waitForNewCredentials, type CredentialWaitOutcome } from '../store/credential-generation-wait';
+import type { ActionError } from '../store/actions';
+import { createProviderHttpClient } from '../sync/http-client';
+import { ProviderError } from '../sync/provider-error';
+import type { ActivityDependencies } from './dependencies';
+import { toActivityFailure } from './failures';
+
+export function createActionActivities({ store, catalog, logger }: ActivityDependencies) {
+  async function finished(actionId: string, result: { status: 'succeeded'; output: unknown } | { status: 'failed'; error: ActionError }): Promise<ActionOutcome> {
+    const action = await store.actions.finish(actionId, result);
+    return { status: action.status === 'succeeded' ? 'succeeded' : 'failed', errorCode: action.error?.code ?? null };
+  }
+
+  return {
+    /**
+     * Exactly once where the provider lets us know: a write-ahead mark before the write; an attempt that finds the mark
+     * (its predecessor died between writing and storing the answer) asks the action's `findExisting` first, and an
+     * action without one is failed as `outcome_unknown` rather than written twice.
+     */
+    async runAction({ actionId }: { actionId: string }): Promise<ActionOutcome> {
+      const context = Context.current();
+      const action = await store.actions.get(actionId);
+      if (action.status !== 'running') return { status: action.status, errorCode: action.error?.code ?? null };
+      const connection = await store.connections.get(action.connectionId);
+      const provider = catalog.get(connection.provider);
+      const definition = provider.actions?.find((a) => a.name === action.name);
+      if (!definition) return finished(actionId, { status: 'failed', error: { code: 'failed', message: `${provider.displayName} has no action "${action.name}"` } });
+      const { generation, credentials } = await store.connections.readCredentials(action.connectionId);
+      const integration = await store.integrations.find(connection.integration);
+      const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl;
+      if (!baseUrl || !credentials.accessToken) {
+        throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
+      }
+      const http = createProviderHttpClient({
+        baseUrl,
+        accessToken: credentials.accessToken,
+        urlRules: catalog.urlRules(provider.key),
+        maxResponseBytes: provider.api.maxResponseBytes,
+        errorRules: provider.api.errorRules,
+        timeoutMs: provider.api.requestTimeoutMs,
+        signal: context.cancellationSignal,
+      });
+      const actionContext = {
+        input: definition.input.parse(action.input),
+        http,
+        connection: { connectionId: connection.connectionId, integration: connection.integration, provider: connection.provider },
+      };
+      const log = logger.child({ actionId, action: action.name, connectionId: connection.connectionId, attempt: context.info.attempt });
+      const attemptStartedAt = new Date();
+      try {
+        if (!definition.idempotent && action.writeStartedAt) {
+          if (!definition.findExisting) {
+            return finished(actionId, { status: 'failed', error: { code: 'outcome_unknown', message: 'an earlier attempt may have written; this action cannot tell, so it is not written again' } });
+          }
+          const existing = await definition.findExisting({ ...actionContext, since: action.writeStartedAt });
+          if (existing) {
+            log.info('an earlier attempt had written: taking its result');
+            return finished(actionId, { status: 'succeeded', output: definition.output.parse(existing) });
+          }
+        }
+        await store.actions.markWriteStarted(actionId, attemptStartedAt);
+        const output = definition.output.parse(await definition.run(actionContext));
+        return await finished(actionId, { status: 'succeeded', output });
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'permanent') {
+          return finished(actionId, { status: 'failed', error: { code: 'provider_refused', message: error.message } });
+        }
+        // A 401 or 429 means the provider did not execute the request: this attempt wrote nothing.
+        if (error instanceof ProviderError && (error.kind === 'auth_expired' || error.kind === 'rate_limited')) {
+          await store.actions.clearWriteStarted(actionId, attemptStartedAt);
+        }
+        throw toActivityFailure(error, generation);
+      }
+    },
+
+    async failAction({ actionId, code, message }: { actionId: string; code: ActionError['code']; message: string }): Promise<ActionOutcome> {
+      return finished(actionId, { status: 'failed', error: { code, message } });
+    },
+
+    async readActionResult({ actionId }: { actionId: string }): Promise<{ output: unknown; error: ActionError | null }> {
+      const action = await store.actions.get(actionId);
+      return { output: action.output, error: action.error };
+    },
+
+    /** The connection workflow refreshes; an action only waits for the new generation to show in the store. */
+    async waitForCredentials({ connectionId, generation, timeoutMs }: { connectionId: string; generation: number; timeoutMs: number }): Promise<CredentialWaitOutcome> {
+      const outcome = await waitForNewCredentials(store.connections, connectionId, generation, { timeoutMs, signal: Context.current().cancellationSignal });
+      if (outcome.outcome === 'timed_out') {
+        throw ApplicationFailure.create({ type: FailureType.providerUnavailable, message: 'credentials were not refreshed in time' });
+      }
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// The actions' story: check the request, record it under its idempotency key, run it as a workflow, answer its outcome.
+import { createHash } from 'node:crypto';
+import { AppError } from '../../errors/app-error';
+import type { ProviderCatalog } from '../../providers/catalog';
+import type { Action } from '../../store/actions';
+import type { Store } from '../../store/store';
+import type { ConnectionWorkflows } from '../connection-workflows';
+
+export interface ActionSettings {
+  /** How long POST waits for the outcome before answering 202 with the action id to poll. */
+  answerWithinMs: number;
+}
+
+export const DEFAULT_ACTION_SETTINGS: ActionSettings = { answerWithinMs: 10_000 };
+
+export interface ActionView {
+  actionId: string;
+  connectionId: string;
+  action: string;
+  status: Action['status'];
+  output: unknown;
+  error: Action['error'];
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** The same connection and key always name the same action (and so the same workflow). */
+export const actionIdOf = (connectionId: string, idempotencyKey: string) =>
+  `act_${createHash('sha256').update(`${connectionId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+
+export class ActionUseCases {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: ProviderCatalog,
+    private readonly workflows: ConnectionWorkflows,
+    private readonly settings: ActionSettings,
+  ) {}
+
+  async run(connectionId: string, name: string, idempotencyKey: string | undefined, body: unknown): Promise<{ status: 200 | 202 | 422; body: ActionView }> {
+    if (!idempotencyKey || idempotencyKey.length > 255) {
+      throw AppError.invalid('headers.idempotency-key', 'is required (1 to 255 characters): the same key never runs the action twice');
+    }
+    const connection = await this.store.connections.get(connectionId);
+    const provider = this.catalog.get(connection.provider);
+    const definition = provider.actions?.find((a) => a.name === name);
+    if (!definition) throw AppError.notFound(`${provider.displayName} action`, name);
+    const parsed = definition.input.safeParse(body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = `body${issue.path.length ? `.${issue.path.join('.')}` : ''}`;
+      throw new AppError('validation_failed', `${field}: ${issue.message}`, {
+        fields: parsed.error.issues.map((i) => ({ field: `body${i.path.length ? `.${i.path.join('.')}` : ''}`, message: i.message })),
+      });
+    }
+    const actionId = actionIdOf(connectionId, idempotencyKey);
+    const existing = await this.store.actions.find(actionId);
+    if (!existing && connection.status === 'auth_error') {
+      throw new AppError('conflict', `connection "${connectionId}" is in auth_error${connection.statusReason ? `: ${connection.statusReason}` : ''}; the customer must reconnect`);
+    }
+    const { action } = await this.store.actions.createOrFind({ _id: actionId, connectionId, name, idempotencyKey, input: parsed.data });
+    if (action.name !== name || JSON.stringify(action.input) !== JSON.stringify(parsed.data)) {
+      throw new AppError('conflict', `Idempotency-Key "${idempotencyKey}" was already used for a different action or input`);
+    }
+    if (action.status === 'running') {
+      await this.workflows.startAction({ actionId, connectionId, integration: connection.integration, action: name });
+    }
+    const settled = await this.waitForOutcome(actionId, this.settings.answerWithinMs);
+    return { status: statusOf(settled), body: toView(settled) };
+  }
+
+  async describe(connectionId: string, actionId: string): Promise<ActionView> {
+    const action = await this.store.actions.find(actionId);
+    if (!action || action.connectionId !== connectionId) throw AppError.notFound('action', actionId);
+    return toView(action);
+  }
+
+  private async waitForOutcome(actionId: string, withinMs: number): Promise<Action> {
+    const deadline = Date.now() + withinMs;
+    let interval = 50;
+    for (;;) {
+      const action = await this.store.actions.get(actionId);
+      if (action.status !== 'running' || Date.now() >= deadline) return action;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(0, deadline - Date.now()))));
+      interval = Math.min(interval * 2, 500);
+    }
+  }
+}
+
+function statusOf(action: Action): 200 | 202 | 422 {
+  if (action.status === 'running') return 202;
+  return action.status === 'succeeded' ? 200 : 422;
+}
+
+function toView(action: Action): ActionView {
+  return {
+    actionId: action.actionId,
+    connectionId: action.connectionId,
+    action: action.name,
+    status: action.status,
+    output: action.output,
+    error: action.error,
+    createdAt: action.createdAt,
+    finishedAt: action.finishedAt,
+  };
+}

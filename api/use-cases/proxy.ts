@@ -1,0 +1,155 @@
+// The proxy's story: find the connection's API host and token, send the caller's request there, hand the answer back.
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from '../../errors/app-error';
+import type { ProviderCatalog } from '../../providers/catalog';
+import { waitForNewCredentials } from '../../store/credential-generation-wait';
+import type { Store } from '../../store/store';
+import type { ConnectionWorkflows } from '../connection-workflows';
+import { UrlRefusedError } from '../../security/provider-urls';
+import { IDEMPOTENT_METHODS, forwardedRequestHeaders, proxyTarget, returnedResponseHeaders } from '../proxy/proxy-target';
+
+export interface ProxySettings {
+  /** Largest request body accepted and largest answer passed back; a longer answer is cut off (the caller sees an aborted body). */
+  maxBodyBytes: number;
+  /** How long a request that met a 401 waits for the connection workflow to store new credentials. */
+  refreshWaitMs: number;
+  /** One request to the provider, from sending to the answer's headers. */
+  requestTimeoutMs: number;
+  /** Extra attempts for idempotent methods that got no answer or a gateway error (502, 503, 504). */
+  idempotentRetries: number;
+}
+
+export const DEFAULT_PROXY_SETTINGS: ProxySettings = {
+  maxBodyBytes: 10 * 1024 * 1024,
+  refreshWaitMs: 30_000,
+  requestTimeoutMs: 60_000,
+  idempotentRetries: 2,
+};
+
+const RETRIED_STATUSES = new Set([502, 503, 504]);
+
+export class ProxyUseCases {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: ProviderCatalog,
+    private readonly workflows: ConnectionWorkflows,
+    private readonly settings: ProxySettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async forward(req: Request, res: Response): Promise<void> {
+    const connectionId = req.get('connection-id');
+    if (!connectionId) throw AppError.invalid('headers.connection-id', 'is required: the connection whose credentials the request uses');
+    const connection = await this.store.connections.get(connectionId);
+    const integrationHeader = req.get('provider-config-key');
+    if (integrationHeader !== undefined && integrationHeader !== connection.integration) {
+      throw AppError.invalid('headers.provider-config-key', `connection "${connectionId}" belongs to integration "${connection.integration}"`);
+    }
+    if (connection.status === 'auth_error') {
+      throw new AppError('conflict', `connection "${connectionId}" is in auth_error${connection.statusReason ? `: ${connection.statusReason}` : ''}; the customer must reconnect`);
+    }
+    const baseUrl = await this.baseUrlOf(connectionId, connection.integration, connection.provider);
+    const target = proxyTarget(baseUrl, req.url);
+    // The connection's base URL obeys the provider's host rules like every other request carrying its token.
+    try {
+      await this.catalog.urlRules(connection.provider).checkBeforeConnect(target);
+    } catch (error) {
+      if (error instanceof UrlRefusedError) throw new AppError('conflict', `the connection's API host is not allowed: ${error.message}`);
+      throw error;
+    }
+    const method = req.method.toUpperCase();
+    const body = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
+    const headers = forwardedRequestHeaders(req.headers);
+    const log = this.logger.child({ connectionId, method, path: target.pathname });
+
+    let { generation, credentials } = await this.store.connections.readCredentials(connectionId);
+    let answer = await this.send(method, target, headers, body, credentials.accessToken);
+    if (answer.status === 401) {
+      // Refresh belongs to the connection workflow: ask it, wait for its result in the store, then try once more.
+      await answer.body?.cancel();
+      log.info({ generation }, 'provider answered 401; asking the connection workflow to refresh');
+      if (!(await this.workflows.credentialsExpired(connectionId, generation))) {
+        throw new AppError('conflict', `connection "${connectionId}" has no running workflow to refresh its credentials`);
+      }
+      const waited = await waitForNewCredentials(this.store.connections, connectionId, generation, { timeoutMs: this.settings.refreshWaitMs });
+      if (waited.outcome === 'auth_error') {
+        throw new AppError('conflict', `connection "${connectionId}" is in auth_error${waited.reason ? `: ${waited.reason}` : ''}; the customer must reconnect`);
+      }
+      if (waited.outcome === 'timed_out') {
+        throw new AppError('unavailable', `the credentials of connection "${connectionId}" were not refreshed within ${this.settings.refreshWaitMs} ms; retrying is safe`);
+      }
+      ({ generation, credentials } = await this.store.connections.readCredentials(connectionId));
+      answer = await this.send(method, target, headers, body, credentials.accessToken);
+    }
+    await this.relay(answer, res, log);
+  }
+
+  /** The customer's own host (Salesforce's instance URL) first, then the integration's, then the provider's: as syncs do. */
+  private async baseUrlOf(connectionId: string, integrationKey: string, providerKey: string): Promise<string> {
+    const { credentials } = await this.store.connections.readCredentials(connectionId);
+    const integration = await this.store.integrations.find(integrationKey);
+    const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? this.catalog.get(providerKey).api.baseUrl;
+    if (!baseUrl) throw new AppError('conflict', `connection "${connectionId}" has no API host yet (no access token issued)`);
+    return baseUrl;
+  }
+
+  /** Sends once, or for idempotent methods up to `idempotentRetries` more times when no answer or a gateway error came back. */
+  private async send(method: string, target: URL, headers: Record<string, string>, body: Buffer | undefined, accessToken: string | null): Promise<globalThis.Response> {
+    const attempts = 1 + (IDEMPOTENT_METHODS.has(method) ? this.settings.idempotentRetries : 0);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await fetch(target, {
+          method,
+          headers: { ...headers, ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) },
+          body: method === 'GET' || method === 'HEAD' ? undefined : body,
+          // Never follow a redirect with the token: the caller gets the 3xx and decides.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
+        });
+        if (attempt < attempts && RETRIED_STATUSES.has(answer.status)) {
+          await answer.body?.cancel();
+        } else {
+          return answer;
+        }
+      } catch (error) {
+        if (attempt >= attempts) {
+          throw new AppError('unavailable', `${method} ${target.pathname}: the provider did not answer (${(error as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed'})`);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
+    }
+  }
+
+  /** Status and headers as the provider sent them (rate-limit answers included), then the body streamed up to the byte limit. */
+  private async relay(answer: globalThis.Response, res: Response, log: Logger): Promise<void> {
+    const declared = Number(answer.headers.get('content-length') ?? NaN);
+    if (declared > this.settings.maxBodyBytes) {
+      await answer.body?.cancel();
+      throw new AppError('unavailable', `the provider's answer is ${declared} bytes, over the proxy's limit of ${this.settings.maxBodyBytes}`);
+    }
+    res.status(answer.status).set(returnedResponseHeaders(answer.headers));
+    if (!answer.body) {
+      res.end();
+      return;
+    }
+    let seen = 0;
+    const limit = this.settings.maxBodyBytes;
+    const capped = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        seen += chunk.length;
+        if (seen > limit) done(new Error(`answer exceeded the proxy's limit of ${limit} bytes`));
+        else done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream), capped, res);
+    } catch (error) {
+      // Headers are gone already: the only honest signal left is an aborted body, never a silently short one.
+      log.warn({ err: (error as Error).message }, 'proxied answer cut off');
+      res.destroy();
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// /proxy on the real stack: reaches both providers' describe endpoints with the connection's token, forwards writes,
+// waits for the connection workflow's refresh after a 401, passes rate limits back, and refuses other hosts.
+import type { ResponseJson } from '../../support/test-stack';
+import { startHubSpotStack, type HubSpotStack } from '../../support/hubspot-stack';
+import { waitForRunAfter } from '../../support/assertions';
+
+describe('the proxy', () => {
+  let stack: HubSpotStack;
+  beforeAll(async () => {
+    stack = await startHubSpotStack({ name: 'proxy', proxy: { refreshWaitMs: 20_000, maxBodyBytes: 64 * 1024 } });
+    stack.sandbox.seed('Contact', 3);
+    stack.hubspot.seed('contacts', 3);
+    expect((await stack.connectSalesforce('sf', { contacts: { frequency: '1h' } })).status).toBe(201);
+    expect((await stack.connectHubSpot('hs', { contacts: { frequency: '1h' } })).status).toBe(201);
+    await waitForRunAfter(stack, 'sf', 'contacts', null);
+    await waitForRunAfter(stack, 'hs', 'contacts', null);
+  });
+  afterAll(() => stack?.close());
+
+  /** A fetch Response whose json() is typed loosely, as the stack's api() answers are. */
+  type ProxyAnswer = Omit<Response, 'json'> & { json(): Promise<ResponseJson> };
+  const proxy = (method: string, path: string, connectionId: string, body?: unknown, headers: Record<string, string> = {}): Promise<ProxyAnswer> =>
+    fetch(`${stack.apiUrl}/proxy${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${stack.secretKey}`,
+        'connection-id': connectionId,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it("answers Salesforce's describe call with the connection's token and the provider's headers", async () => {
+    const answer = await proxy('GET', '/services/data/v59.0/sobjects/Contact/describe', 'sf');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('sforce-limit-info')).toMatch(/^api-usage=\d+\/\d+$/);
+    const body = await answer.json();
+    expect(body.fields.map((f: { name: string }) => f.name)).toContain('LastName');
+  });
+
+  it("answers HubSpot's properties call", async () => {
+    const answer = await proxy('GET', '/crm/v3/properties/contacts', 'hs');
+    expect(answer.status).toBe(200);
+    expect((await answer.json()).results.map((p: { name: string }) => p.name)).toContain('email');
+  });
+
+  it('forwards a write with its body and passes the refusal back as the provider worded it', async () => {
+    const created = await proxy('POST', '/services/data/v59.0/sobjects/Contact/', 'sf', { LastName: 'Proxied' });
+    expect(created.status).toBe(201);
+    const { id, success } = await created.json();
+    expect(success).toBe(true);
+    expect(stack.sandbox.records('Contact').find((r) => r.Id === id)?.LastName).toBe('Proxied');
+
+    const refused = await proxy('POST', '/services/data/v59.0/sobjects/Contact/', 'sf', { FirstName: 'No last name' });
+    expect(refused.status).toBe(400);
+    expect((await refused.json())[0].errorCode).toBe('REQUIRED_FIELD_MISSING');
+  });
+
+  it("refuses other hosts, without the connection's token ever leaving", async () => {
+    for (const path of ['/https://[fe80::1]/steal', '//[fe80::1]/steal', '/https:%2F%2F[fe80::1]/steal']) {
+      const answer = await proxy('GET', path, 'sf');
+      expect(answer.status).toBe(400);
+      expect((await answer.json()).error.fields[0].field).toBe('path');
+    }
+  });
+
+  it('needs the secret key and names a missing Connection-Id header', async () => {
+    expect((await fetch(`${stack.apiUrl}/proxy/crm/v3/properties/contacts`, { headers: { 'connection-id': 'hs' } })).status).toBe(401);
+    const missing: ProxyAnswer = await fetch(`${stack.apiUrl}/proxy/crm/v3/properties/contacts`, { headers: { authorization: `Bearer ${stack.secretKey}` } });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error.fields[0].field).toBe('headers.connection-id');
+  });
+
+  it('on a 401 waits for the connection workflow to store new credentials, then retries once with them', async () => {
+    const before = (await stack.store.connections.get('sf')).credentialState.generation;
+    const statsBefore = stack.sandbox.stats();
+    stack.sandbox.expireSessions();
+    const answering = proxy('GET', '/services/data/v59.0/sobjects/Contact/describe', 'sf');
+    // Until the connection workflow handles credentialsExpired itself, a sync meeting the same 401 is what refreshes.
+    expect((await stack.api('POST', '/connections/sf/sync', { models: ['contacts'] })).status).toBe(202);
+    const answer = await answering;
+    expect(answer.status).toBe(200);
+    expect((await stack.store.connections.get('sf')).credentialState.generation).toBeGreaterThan(before);
+    // The proxy never refreshed itself: every refresh went through the workflow's one refresher.
+    const refreshes = (stats: ReturnType<typeof stack.sandbox.stats>) => stats.requests['token.refresh_token'] ?? 0;
+    expect(refreshes(stack.sandbox.stats()) - refreshes(statsBefore)).toBe(1);
+  });
+
+  it('answers 409 for a connection in auth_error, without calling the provider', async () => {
+    await stack.store.connections.setStatus('hs', 'auth_error', 'refresh token revoked');
+    const calls = stack.hubspot.stats();
+    const answer = await proxy('GET', '/crm/v3/properties/contacts', 'hs');
+    expect(answer.status).toBe(409);
+    expect((await answer.json()).error.message).toMatch(/auth_error: refresh token revoked/);
+    expect(stack.hubspot.stats().requests.properties ?? 0).toBe(calls.requests.properties ?? 0);
+    await stack.store.connections.setStatus('hs', 'active', null);
+  });
+
+  it("passes HubSpot's 429 back with its headers and does not retry it", async () => {
+    stack.hubspot.setOptions({ tenSecondlyLimit: 1 });
+    try {
+      const answers = [await proxy('GET', '/crm/v3/properties/contacts', 'hs'), await proxy('GET', '/crm/v3/properties/contacts', 'hs')];
+      const limited = answers.find((a) => a.status === 429);
+      expect(limited).toBeDefined();
+      expect(limited!.headers.get('x-hubspot-ratelimit-remaining')).toBe('0');
+      expect((await limited!.json()).policyName).toBe('TEN_SECONDLY_ROLLING');
+    } finally {
+      stack.hubspot.setOptions({ tenSecondlyLimit: 110 });
+    }
+  });
+
+  it('refuses an answer larger than its byte limit rather than passing part of it on', async () => {
+    stack.sandbox.seed('Contact', 400);
+    const answer = await proxy('GET', `/services/data/v59.0/query?q=${encodeURIComponent('SELECT Id, FirstName, LastName, Email, Title FROM Contact')}`, 'sf');
+    expect(answer.status).toBe(503);
+    expect((await answer.json()).error.message).toMatch(/over the proxy's limit of 65536/);
+  });
+});
