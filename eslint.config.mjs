@@ -34,4 +34,26 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The client ships to apps: the route table and the schemas, never the server's Express adapter or its I/O.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '/api/(?!openapi-routes$|schemas$)', message: 'The client may import only api/openapi-routes and api/schemas.' },
+            { group: ['express', 'mongodb', 'pino', '@temporalio/*'], message: 'Not allowed in the client.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Use cases speak the domain: the workflow gateway (api/connection-workflows.ts) translates Temporal's errors.
+    files: ['api/use-cases/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@temporalio/*'], message: 'Go through api/connection-workflows.ts.' }] }],
+    },
+  },
 );

@@ -11,6 +11,7 @@ import type { Store } from '../store/store';
 import { ConnectionHealthReader, type HealthThresholds } from './connection-health';
 import type { ConnectionWorkflows } from './connection-workflows';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { methodNotAllowedHandler } from './method-not-allowed';
 import type { NamedSecretKey } from '../security/secret-key';
 import { requireSecretKey } from './require-secret-key';
 import { actionRoutes } from './routes/actions';
@@ -42,8 +43,10 @@ export interface AppDependencies {
   probesOnInternalPort?: boolean;
   /** Where browsers reach this API (TRIBUTARY_PUBLIC_URL): the connect URLs and the OAuth redirect URI start with it. */
   publicUrl: string;
+  /** The app's name on the connect screen (TRIBUTARY_APP_NAME). */
+  appName?: string;
   /** Lifetimes of connect tokens and OAuth states, and the clock they are judged by; tests shorten or move them. */
-  connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl'>>;
+  connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl' | 'appName'>>;
   /** What /metrics serves; main.ts passes the one its health scan writes to. Default: a fresh process registry. */
   registry?: Registry;
   /** When a connection counts as stuck; default DEFAULT_HEALTH_THRESHOLDS. */
@@ -55,6 +58,8 @@ export interface AppDependencies {
   /** How long an action request waits for the outcome before answering 202. */
   actions?: Partial<ActionSettings>;
 }
+
+const DEFAULT_APP_NAME = 'Tributary';
 
 export function createApp(deps: AppDependencies): Express {
   const app = express();
@@ -79,19 +84,22 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(providerWebhookRoutes(providerWebhooks));
   app.use(express.json({ limit: '256kb' }));
+  // Before the secret key: which methods a path takes is in the public document anyway.
+  app.use(methodNotAllowedHandler());
   app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry }));
   app.use(openApiRoutes());
+  const appName = deps.appName ?? DEFAULT_APP_NAME;
   const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds));
   const connect = new ConnectUseCases(
     deps.store,
     deps.catalog,
     connections,
     deps.workflows,
-    { ...DEFAULT_CONNECT_FLOW_TIMING, ...deps.connectFlow, publicUrl: deps.publicUrl },
+    { ...DEFAULT_CONNECT_FLOW_TIMING, ...deps.connectFlow, publicUrl: deps.publicUrl, appName },
     deps.logger,
   );
   // The browser routes are public: a connect token or a state authorises them, never the secret key.
-  app.use(oauthRoutes(connect, deps.publicUrl, deps.logger));
+  app.use(oauthRoutes(connect, deps.publicUrl, appName, deps.logger));
   app.use(requireSecretKey(deps.secretKeys));
   app.use(integrationRoutes(deps.store, deps.catalog));
   app.use(connectSessionRoutes(connect));

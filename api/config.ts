@@ -32,6 +32,7 @@ const apiSettings = {
       }
     }),
   TRIBUTARY_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  TRIBUTARY_APP_NAME: z.string().trim().min(1).max(80).default('Tributary'),
   ...workflowSettings,
   /** How often the stuck-connections metric is recounted, and how many workflows it describes at once. */
   TRIBUTARY_HEALTH_SCAN_SECONDS: z.coerce.number().int().positive().default(60),

@@ -1,8 +1,10 @@
-// The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state.
+// The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state. Temporal's
+// "no such workflow" is translated here, into a false result, so use cases never import @temporalio/client.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { actionWorkflowId, type ActionWorkflowInput } from '../contracts/action-messages';
 import type { ConnectionChange, ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
+import type { WebhookEvent } from '../contracts/webhook-events';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
 import {
   actionWorkflow,
@@ -12,6 +14,7 @@ import {
   deleteRequestedSignal,
   reauthorizedSignal,
   syncRequestedSignal,
+  webhookDeliveryWorkflow,
 } from '../workflows';
 
 export class ConnectionWorkflows {
@@ -45,8 +48,9 @@ export class ConnectionWorkflows {
     });
   }
 
-  async requestSync(connectionId: string, request: SyncRequest): Promise<void> {
-    await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(syncRequestedSignal, request);
+  /** False when no workflow runs for the connection. */
+  async requestSync(connectionId: string, request: SyncRequest): Promise<boolean> {
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(syncRequestedSignal, request));
   }
 
   /**
@@ -54,24 +58,12 @@ export class ConnectionWorkflows {
    * crosses into Temporal). False when no workflow runs for the connection: the caller starts one.
    */
   async reauthorize(connectionId: string, generation: number): Promise<boolean> {
-    try {
-      await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(reauthorizedSignal, { generation });
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(reauthorizedSignal, { generation }));
   }
 
   /** False when no workflow runs for the connection (the change is stored; there is nothing to tell). */
   async change(connectionId: string, change: ConnectionChange): Promise<boolean> {
-    try {
-      await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(connectionChangedSignal, change);
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(connectionChangedSignal, change));
   }
 
   /**
@@ -79,13 +71,7 @@ export class ConnectionWorkflows {
    * expired at `generation`. False when no workflow runs for the connection (nothing will refresh).
    */
   async credentialsExpired(connectionId: string, generation: number): Promise<boolean> {
-    try {
-      await this.client.workflow.getHandle(this.workflowId(connectionId)).signal(credentialsExpiredSignal, { generation });
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).signal(credentialsExpiredSignal, { generation }));
   }
 
   /**
@@ -96,12 +82,7 @@ export class ConnectionWorkflows {
    */
   async stopForDelete(connectionId: string, waitMs: number): Promise<'stopped' | 'not-running' | 'terminated'> {
     const handle = this.client.workflow.getHandle(this.workflowId(connectionId));
-    try {
-      await handle.signal(deleteRequestedSignal);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return 'not-running';
-      throw error;
-    }
+    if (!(await whileRunning(() => handle.signal(deleteRequestedSignal)))) return 'not-running';
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), waitMs);
@@ -112,11 +93,7 @@ export class ConnectionWorkflows {
     } finally {
       clearTimeout(timer);
     }
-    try {
-      await handle.terminate('connection deleted: the workflow did not stop in time');
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
+    await whileRunning(() => handle.terminate('connection deleted: the workflow did not stop in time'));
     return 'terminated';
   }
 
@@ -139,7 +116,32 @@ export class ConnectionWorkflows {
     }
   }
 
-  async terminate(connectionId: string, reason: string): Promise<void> {
-    await this.client.workflow.getHandle(this.workflowId(connectionId)).terminate(reason);
+  /**
+   * Delivers a webhook the API itself owes (a refused re-authorisation, which never reaches the connection's
+   * workflow) by the same durable delivery workflow the connection workflows use.
+   */
+  async announce(event: WebhookEvent): Promise<void> {
+    await this.client.workflow.start(webhookDeliveryWorkflow, {
+      workflowId: `webhook:${event.id}`,
+      taskQueue: this.taskQueue,
+      args: [event, { retryForMs: this.settings.webhookRetryForMs }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+  }
+
+  /** False when no workflow was running (already ended): nothing to stop. */
+  async terminate(connectionId: string, reason: string): Promise<boolean> {
+    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).terminate(reason));
+  }
+}
+
+/** True once `call` succeeded; false when Temporal says the workflow does not exist or has ended. */
+async function whileRunning(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
   }
 }

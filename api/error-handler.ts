@@ -7,6 +7,7 @@ const STATUS: Record<AppErrorCode, number> = {
   validation_failed: 400,
   unauthorized: 401,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   unavailable: 503,
   internal: 500,

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     secretKeys: config.secretKeys,
     logger,
     publicUrl: config.TRIBUTARY_PUBLIC_URL,
+    appName: config.TRIBUTARY_APP_NAME,
     probesOnInternalPort: internalPort !== undefined,
     registry,
   });

@@ -1,387 +1,11 @@
-// The route table: every API route's contract in one place. Routers serve its entries through `implement`, and the
-// OpenAPI document and the typed client are generated from it, so a route cannot be served without being documented.
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Router } from 'express';
+// The OpenAPI 3.1 document, built from the route table and the schemas' JSON Schema conversions.
 import { z } from 'zod';
 import { version } from '../package.json';
-import * as schemas from './schemas';
-import { parseInput } from './validation';
-
-interface BodyResponseContract {
-  description: string;
-  body: z.ZodType;
-  /** JSON unless said otherwise; any other media type carries a string body as is. */
-  mediaType?: string;
-}
-
-/** A redirect (the browser routes of the connect flow): no body, the handler names where the browser goes next. */
-interface RedirectResponseContract {
-  description: string;
-  redirect: true;
-}
-
-type ResponseContract = BodyResponseContract | RedirectResponseContract;
-
-const isRedirect = (response: ResponseContract): response is RedirectResponseContract => 'redirect' in response;
-
-/** The AppError statuses a route can answer with, besides 400 and 401 which are derived (see errorResponses). */
-type ErrorStatus = 404 | 409 | 503;
-
-export interface RouteContract {
-  method: 'get' | 'post' | 'patch' | 'delete';
-  /** An OpenAPI path template: `/connections/{connectionId}`. */
-  path: string;
-  summary: string;
-  /** Needs `Authorization: Bearer <secret key>`; only the probes, the metrics and this document do not. */
-  secured: boolean;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  /** The answers the route's handler returns, by status. */
-  responses: Record<number, ResponseContract>;
-  errors?: readonly ErrorStatus[];
-}
-
-function defineRoute<const R extends RouteContract>(route: R): R {
-  const where = `${route.method.toUpperCase()} ${route.path}`;
-  const placeholders = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-  const declared = Object.keys(route.params?.shape ?? {}).sort();
-  if (placeholders.join() !== declared.join()) {
-    throw new Error(`${where}: the path has parameters {${placeholders.join(', ')}} but params declares {${declared.join(', ')}}`);
-  }
-  // JSON bodies are documented by reference, so each needs a component name.
-  const jsonResponses = Object.values(route.responses).filter((r): r is BodyResponseContract => !isRedirect(r) && !r.mediaType);
-  for (const schema of [route.body, ...jsonResponses.map((r) => r.body)]) {
-    if (schema && !componentId(schema)) throw new Error(`${where}: a JSON body schema has no .meta({ id }) to name it in the document`);
-  }
-  return route;
-}
-
-const HTML = 'text/html; charset=utf-8';
-
-export const routes = {
-  health: defineRoute({
-    method: 'get',
-    path: '/healthz',
-    summary: 'The process is up',
-    secured: false,
-    responses: { 200: { description: 'Up.', body: schemas.health } },
-  }),
-  readiness: defineRoute({
-    method: 'get',
-    path: '/readyz',
-    summary: 'The database and Temporal answer',
-    secured: false,
-    responses: {
-      200: { description: 'Ready to serve.', body: schemas.readiness },
-      503: { description: 'The database or Temporal does not answer.', body: schemas.readiness },
-    },
-  }),
-  openApiDocument: defineRoute({
-    method: 'get',
-    path: '/openapi.json',
-    summary: 'This OpenAPI 3.1 document',
-    secured: false,
-    responses: { 200: { description: 'The document.', body: schemas.openApiDocumentBody } },
-  }),
-  metrics: defineRoute({
-    method: 'get',
-    path: '/metrics',
-    summary: "This API process' Prometheus metrics",
-    secured: false,
-    responses: {
-      200: { description: 'The Prometheus text exposition format.', mediaType: 'text/plain; version=0.0.4', body: schemas.prometheusText },
-    },
-  }),
-  createIntegration: defineRoute({
-    method: 'post',
-    path: '/integrations',
-    summary: "Register a provider's OAuth app",
-    secured: true,
-    body: schemas.createIntegrationBody,
-    responses: { 201: { description: 'Registered.', body: schemas.integration } },
-    errors: [409],
-  }),
-  listIntegrations: defineRoute({
-    method: 'get',
-    path: '/integrations',
-    summary: 'List integrations',
-    secured: true,
-    responses: { 200: { description: 'Every integration, by key.', body: schemas.integrationList } },
-  }),
-  getIntegration: defineRoute({
-    method: 'get',
-    path: '/integrations/{key}',
-    summary: 'Get an integration',
-    secured: true,
-    params: schemas.integrationKeyParams,
-    responses: { 200: { description: 'The integration.', body: schemas.integration } },
-    errors: [404],
-  }),
-  updateIntegration: defineRoute({
-    method: 'patch',
-    path: '/integrations/{key}',
-    summary: 'Change an integration: scopes, URLs, extra fields, or rotate its client secret',
-    secured: true,
-    params: schemas.integrationKeyParams,
-    body: schemas.updateIntegrationBody,
-    responses: { 200: { description: 'The integration as it now is (never its secret).', body: schemas.integration } },
-    errors: [404],
-  }),
-  deleteIntegration: defineRoute({
-    method: 'delete',
-    path: '/integrations/{key}',
-    summary: 'Delete an integration no connection uses',
-    secured: true,
-    params: schemas.integrationKeyParams,
-    responses: { 200: { description: 'Deleted.', body: schemas.integrationDeleted } },
-    errors: [404, 409],
-  }),
-  createConnection: defineRoute({
-    method: 'post',
-    path: '/connections',
-    summary: "Connect a customer account and start its workflow",
-    secured: true,
-    body: schemas.createConnectionBody,
-    responses: { 201: { description: 'Connected; the first sync of each model starts now.', body: schemas.connection } },
-    errors: [409, 503],
-  }),
-  createConnectSession: defineRoute({
-    method: 'post',
-    path: '/connect-sessions',
-    summary: "Let a customer's browser connect (or re-authorise) an account",
-    secured: true,
-    body: schemas.createConnectSessionBody,
-    responses: { 201: { description: "Created; send the customer's browser to connectUrl.", body: schemas.connectSession } },
-    errors: [409],
-  }),
-  oauthConnect: defineRoute({
-    method: 'get',
-    path: '/oauth/connect/{integration}',
-    summary: "The browser opens the connect URL and is sent on to the provider's consent page",
-    secured: false,
-    params: schemas.connectParams,
-    query: schemas.connectQuery,
-    responses: {
-      302: { description: "To the provider's authorize URL, with the integration's scopes, a single-use state and PKCE (S256).", redirect: true },
-      400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
-    },
-  }),
-  oauthCallback: defineRoute({
-    method: 'get',
-    path: '/oauth/callback',
-    summary: 'The provider sends the browser back; the code is exchanged and the connection created or re-authorised',
-    secured: false,
-    query: schemas.oauthCallbackQuery,
-    responses: {
-      200: { description: 'Connected: a success page.', mediaType: HTML, body: schemas.htmlPage },
-      302: { description: "Connected: to the connect session's redirectUrl with `connectionId` and `status=connected`.", redirect: true },
-      400: {
-        description:
-          'An error page, and nothing changed: the state is missing, unknown, used, expired or from another browser, the provider answered an error (the customer denied access), or it refused the code.',
-        mediaType: HTML,
-        body: schemas.htmlPage,
-      },
-      409: { description: 'An error page: the connection exists under another integration.', mediaType: HTML, body: schemas.htmlPage },
-      503: { description: "An error page: the provider's token endpoint or Temporal did not answer; connecting again is safe.", mediaType: HTML, body: schemas.htmlPage },
-    },
-  }),
-  listConnections: defineRoute({
-    method: 'get',
-    path: '/connections',
-    summary: 'List connections with their status',
-    secured: true,
-    query: schemas.listConnectionsQuery,
-    responses: { 200: { description: 'Connections, by id.', body: schemas.connectionList } },
-  }),
-  getConnection: defineRoute({
-    method: 'get',
-    path: '/connections/{connectionId}',
-    summary: "A connection's status, credential state and each model's last and next run",
-    secured: true,
-    params: schemas.connectionIdParams,
-    responses: { 200: { description: 'The connection.', body: schemas.connection } },
-    errors: [404],
-  }),
-  updateConnection: defineRoute({
-    method: 'patch',
-    path: '/connections/{connectionId}',
-    summary: 'Pause or resume it, enable or disable models, change frequencies, set metadata; the running workflow follows at once',
-    secured: true,
-    params: schemas.connectionIdParams,
-    body: schemas.updateConnectionBody,
-    responses: { 200: { description: 'The connection as changed.', body: schemas.connection } },
-    errors: [404, 409],
-  }),
-  deleteConnection: defineRoute({
-    method: 'delete',
-    path: '/connections/{connectionId}',
-    summary: "Delete a connection: its workflow stops every run, then its records, changes feeds, runs and webhook deliveries are removed",
-    secured: true,
-    params: schemas.connectionIdParams,
-    responses: { 200: { description: 'Deleted.', body: schemas.connectionDeleted } },
-    errors: [404, 409],
-  }),
-  requestSync: defineRoute({
-    method: 'post',
-    path: '/connections/{connectionId}/sync',
-    summary: 'Sync now',
-    secured: true,
-    params: schemas.connectionIdParams,
-    body: schemas.syncRequestBody,
-    responses: { 202: { description: 'Accepted.', body: schemas.syncAccepted } },
-    errors: [404, 409],
-  }),
-  listRuns: defineRoute({
-    method: 'get',
-    path: '/connections/{connectionId}/runs',
-    summary: "A connection's sync runs, newest first",
-    secured: true,
-    params: schemas.connectionIdParams,
-    query: schemas.runsQuery,
-    responses: { 200: { description: 'A page of runs.', body: schemas.syncRunList } },
-    errors: [404],
-  }),
-  getRun: defineRoute({
-    method: 'get',
-    path: '/connections/{connectionId}/runs/{runId}',
-    summary: 'One sync run with its activity log',
-    secured: true,
-    params: schemas.runParams,
-    responses: { 200: { description: 'The run.', body: schemas.syncRunDetail } },
-    errors: [404],
-  }),
-  listWebhookDeliveries: defineRoute({
-    method: 'get',
-    path: '/connections/{connectionId}/webhook-deliveries',
-    summary: "A connection's last 100 webhook delivery attempts, newest first",
-    secured: true,
-    params: schemas.connectionIdParams,
-    responses: { 200: { description: 'Delivery attempts.', body: schemas.webhookDeliveryList } },
-    errors: [404],
-  }),
-  runAction: defineRoute({
-    method: 'post',
-    path: '/connections/{connectionId}/actions/{name}',
-    summary: 'Run an action (a write) once per Idempotency-Key header',
-    secured: true,
-    params: schemas.actionParams,
-    body: schemas.actionInput,
-    responses: {
-      200: { description: 'The action succeeded: its output.', body: schemas.actionResult },
-      202: { description: 'Still running after the wait: poll GET …/actions/{actionId}.', body: schemas.actionResult },
-      422: { description: "The provider refused the write (its message in error), or its outcome could not be known.", body: schemas.actionResult },
-    },
-    errors: [404, 409],
-  }),
-  getAction: defineRoute({
-    method: 'get',
-    path: '/connections/{connectionId}/actions/{actionId}',
-    summary: 'An action and its outcome',
-    secured: true,
-    params: schemas.actionIdParams,
-    responses: { 200: { description: 'The action.', body: schemas.actionResult } },
-    errors: [404],
-  }),
-  receiveProviderWebhook: defineRoute({
-    method: 'post',
-    path: '/provider-webhooks/{integration}',
-    summary: 'Change notifications from the provider (HubSpot webhooks, signed v3; Salesforce Outbound Messages): sync soon',
-    secured: false,
-    params: schemas.providerWebhookParams,
-    responses: {
-      200: { description: 'Salesforce: the Ack envelope.', body: z.string(), mediaType: 'text/xml' },
-      204: { description: 'HubSpot: accepted.', body: z.string(), mediaType: 'text/plain' },
-    },
-    errors: [404],
-  }),
-  listRecords: defineRoute({
-    method: 'get',
-    path: '/records',
-    summary: 'The changes feed of one model of one connection',
-    secured: true,
-    query: schemas.recordsQuery,
-    responses: { 200: { description: 'A page of changes; follow nextCursor.', body: schemas.recordsPage } },
-    errors: [404],
-  }),
-};
-
-export type Routes = typeof routes;
-export type OperationId = keyof Routes;
-
-type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
-
-/** What a handler receives: each declared part of the request, already validated. */
-export interface RouteInput<R extends RouteContract> {
-  params: Parsed<R, 'params'>;
-  query: Parsed<R, 'query'>;
-  body: Parsed<R, 'body'>;
-  /** Unvalidated: for the few routes that read one (the connect flow's cookie). */
-  headers: IncomingHttpHeaders;
-}
-
-type ResponseStatus<R extends RouteContract> = keyof R['responses'] & number;
-
-/**
- * What a handler returns: one of the route's documented statuses with the body (or redirect) that status documents,
- * and any headers to set besides (the connect flow's cookie).
- */
-export type RouteReply<R extends RouteContract> = {
-  [S in ResponseStatus<R>]: (R['responses'][S] extends { redirect: true }
-    ? { status: S; location: string }
-    : R['responses'][S] extends { body: infer B extends z.ZodType }
-      ? { status: S; body: z.output<B> }
-      : never) & { headers?: Record<string, string> };
-}[ResponseStatus<R>];
-
-export function expressPath(path: string): string {
-  return path.replace(/\{(\w+)\}/g, ':$1');
-}
-
-export type RouteHandler<R extends RouteContract> = (input: RouteInput<R>) => Promise<RouteReply<R>> | RouteReply<R>;
-
-/** Handlers by operation id: a router passes the ones it serves. (A map, not a generic call, so reply statuses stay literal.) */
-export type RouteHandlers = { [K in OperationId]?: RouteHandler<Routes[K]> };
-
-type AnyReply = { status: number; body?: unknown; location?: string; headers?: Record<string, string> };
-type AnyRouteHandler = (input: { params: unknown; query: unknown; body: unknown; headers: IncomingHttpHeaders }) => Promise<AnyReply> | AnyReply;
-
-/**
- * Serves routes of the table: validates what each declares, runs its handler, and encodes the reply with the
- * documented schema. Encoding drops fields the schema does not list and fails loudly (a 500) on a reply that breaks it.
- */
-export function implement(router: Router, handlers: RouteHandlers): void {
-  for (const [operationId, handler] of Object.entries(handlers) as unknown as [OperationId, AnyRouteHandler][]) {
-    const route: RouteContract = routes[operationId];
-    router[route.method](expressPath(route.path), async (req, res) => {
-      const reply = await handler({
-        params: route.params ? parseInput(route.params, req.params, 'params') : undefined,
-        query: route.query ? parseInput(route.query, req.query, 'query') : undefined,
-        body: route.body ? parseInput(route.body, req.body, 'body') : undefined,
-        headers: req.headers,
-      });
-      if (reply.headers) res.set(reply.headers);
-      const response = route.responses[reply.status];
-      // No body: Express' default one repeats the URL, and these URLs carry one-time states and codes.
-      if (isRedirect(response)) return res.status(reply.status).location(reply.location as string).end();
-      const body = z.encode(response.body, reply.body);
-      if (response.mediaType) res.status(reply.status).type(response.mediaType).send(body);
-      else res.status(reply.status).json(body);
-    });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The OpenAPI 3.1 document
-// ---------------------------------------------------------------------------------------------------------------
+import { componentId, isRedirect, routes, type ErrorStatus, type OperationId, type RouteContract } from './openapi-routes';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;
 
 const COMPONENT_URI = '#/components/schemas/';
-
-function componentId(schema: z.ZodType): string | undefined {
-  return z.globalRegistry.get(schema)?.id;
-}
 
 // Every schema converts the way a client sees it on the wire: request defaults are optional, timestamps are strings.
 const conversion = {
@@ -432,7 +56,12 @@ function errorResponses(route: RouteContract) {
     ...(route.secured ? [401 as const] : []),
     ...(route.errors ?? []),
   ].filter((status) => !(status in route.responses));
-  return Object.fromEntries(statuses.map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` }]));
+  return {
+    ...Object.fromEntries(statuses.map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` }])),
+    // Node's HTTP server refuses a request head over its limit (16 KiB) before any route sees it; only a query string
+    // can make a head that long.
+    ...(route.query ? { 431: { $ref: '#/components/responses/RequestTooLarge' } } : {}),
+  };
 }
 
 const TAGS = {
@@ -449,6 +78,24 @@ function tagOf(path: string): keyof typeof TAGS {
   return segment in TAGS ? (segment as keyof typeof TAGS) : 'service';
 }
 
+/**
+ * OpenAPI links from a create's 201 to every secured operation with a parameter named like the created id (path or
+ * query), filled from the answer's body.
+ */
+function linksOf(route: RouteContract) {
+  const field = route.createdIdField;
+  if (!field) return undefined;
+  const links: Record<string, { operationId: string; parameters: Record<string, string>; description: string }> = {};
+  for (const [operationId, target] of Object.entries(routes) as [OperationId, RouteContract][]) {
+    if (target === route || !target.secured) continue;
+    const where = field in (target.params?.shape ?? {}) ? 'path' : field in (target.query?.shape ?? {}) ? 'query' : null;
+    if (!where) continue;
+    const name = operationId.charAt(0).toUpperCase() + operationId.slice(1);
+    links[name] = { operationId, parameters: { [`${where}.${field}`]: `$response.body#/${field}` }, description: `${target.summary}, for the one just created.` };
+  }
+  return links;
+}
+
 function operation(operationId: string, route: RouteContract) {
   return {
     operationId,
@@ -459,7 +106,7 @@ function operation(operationId: string, route: RouteContract) {
     ...(route.body
       ? {
           // The API reads a missing body as {}, so a body is optional exactly when {} is valid.
-          requestBody: { required: !route.body.safeParse({}).success, content: content(route.body) },
+          requestBody: { required: !route.body.safeParse({}).success, content: content(route.body, route.bodyMediaType) },
         }
       : {}),
     responses: {
@@ -468,7 +115,11 @@ function operation(operationId: string, route: RouteContract) {
           status,
           isRedirect(response)
             ? { description: response.description, headers: { Location: { required: true, schema: { type: 'string', format: 'uri' } } } }
-            : { description: response.description, content: content(response.body, response.mediaType) },
+            : {
+                description: response.description,
+                content: content(response.body, response.mediaType),
+                ...(status === '201' && route.createdIdField ? { links: linksOf(route) } : {}),
+              },
         ]),
       ),
       ...errorResponses(route),
@@ -504,12 +155,16 @@ function buildDocument() {
         secretKey: { type: 'http', scheme: 'bearer', description: 'The TRIBUTARY_SECRET_KEY the API runs with.' },
       },
       schemas: componentSchemas(),
-      responses: Object.fromEntries(
-        Object.values(ERROR_RESPONSES).map(({ name, description, schema }) => [
-          name,
-          { description, content: { 'application/json': { schema: { $ref: `${COMPONENT_URI}${schema}` } } } },
-        ]),
-      ),
+      responses: {
+        ...Object.fromEntries(
+          Object.values(ERROR_RESPONSES).map(({ name, description, schema }) => [
+            name,
+            { description, content: { 'application/json': { schema: { $ref: `${COMPONENT_URI}${schema}` } } } },
+          ]),
+        ),
+        // Answered by Node's HTTP server itself, with no body.
+        RequestTooLarge: { description: 'The request line and headers exceed 16 KiB (a query string far longer than any valid one).' },
+      },
     },
   };
 }

@@ -2,7 +2,8 @@
 // OpenAPI document. Schemas with a `.meta({ id })` become named components of the document.
 import { z } from 'zod';
 import type { AppErrorCode } from '../errors/app-error';
-import { parseDuration } from '../sync/duration';
+import { PROVIDER_KEYS } from '../contracts/provider-keys';
+import { SYNC_MODES } from '../contracts/sync-mode';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -26,7 +27,7 @@ export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
 });
 
 export const connectionStatus = z.enum(['active', 'auth_error', 'rate_limited', 'degraded', 'paused']);
-export const syncMode = z.enum(['incremental', 'full']);
+export const syncMode = z.enum(SYNC_MODES);
 export const recordAction = z.enum(['added', 'updated', 'deleted']);
 
 /** Secrets go in and never come back out: writeOnly says so to generated clients and documentation. */
@@ -49,7 +50,7 @@ const modelFields = z
 export const createIntegrationBody = z
   .strictObject({
     key: identifier,
-    provider: z.string().min(1),
+    provider: z.enum(PROVIDER_KEYS).meta({ description: 'Which provider the OAuth app belongs to.' }),
     clientId: z.string().min(1).max(512),
     clientSecret: secret(512, "The OAuth app's client secret; stored encrypted, never returned."),
     scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
@@ -75,9 +76,11 @@ export const updateIntegrationBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })
   .meta({ id: 'UpdateIntegrationRequest' });
 
+// The pattern is the whole rule, so the document tells clients exactly what is valid: a whole number of s, m, h or d
+// above zero (at most six digits), or of ms from 1000 (at most nine digits); see sync/duration.ts.
 const frequency = z
   .string()
-  .refine((value) => (parseDuration(value) ?? 0) >= 1000, 'must be a duration of at least 1s, like "30s", "5m", "1h" or "1d"')
+  .regex(/^(?:0*[1-9]\d{0,5}(?:s|m|h|d)|0*[1-9]\d{3,8}ms)$/, 'must be a duration of at least 1s, like "30s", "5m", "1h" or "1d"')
   .meta({ description: 'How often the model syncs: a duration of at least 1s, like "30s", "5m", "1h" or "1d".' });
 
 export const createConnectionBody = z
@@ -97,8 +100,14 @@ export const createConnectionBody = z
   .meta({ id: 'CreateConnectionRequest' });
 
 /** Free JSON the app keeps with a connection; bounded, because it is read on every webhook delivery. */
+/** Any JSON value; one named component, since it refers to itself and several schemas use it. */
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+const jsonValue: z.ZodType<JsonValue> = z
+  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]))
+  .meta({ id: 'JsonValue' });
+
 const connectionMetadata = z
-  .record(z.string().max(128), z.json())
+  .record(z.string().max(128), jsonValue)
   .refine((value) => JSON.stringify(value).length <= 16_384, 'must be at most 16 KiB as JSON')
   .meta({ description: 'Free JSON the app keeps with the connection (at most 16 KiB): returned by GET and carried in every webhook.' });
 
@@ -128,6 +137,13 @@ export const createConnectSessionBody = z
       .max(2048)
       .optional()
       .meta({ description: "Where the browser goes once connected, with `?connectionId=…&status=connected`; Tributary's own page when absent." }),
+    allowAccountChange: z
+      .boolean()
+      .default(false)
+      .meta({
+        description:
+          "Let a re-authorisation move the connection to a different provider account (another Salesforce org or HubSpot portal). Off: signing into another account is refused and the connection keeps its credentials.",
+      }),
   })
   .meta({ id: 'CreateConnectSessionRequest' });
 
@@ -137,6 +153,14 @@ export const connectQuery = z.strictObject({
   connectionId: identifier,
   connectToken: z.string().min(1).max(256).meta({ description: 'From POST /connect-sessions; starts one authorization.' }),
 });
+
+/** The connect screen's form posts the connect link's own parameters back. */
+export const connectForm = z
+  .strictObject({
+    connectionId: identifier,
+    connectToken: secret(256, "From the connect URL; spent by this request (one authorization)."),
+  })
+  .meta({ id: 'ConnectForm', description: "The connect link's parameters, posted by the connect screen's form." });
 
 // Not strict: providers add parameters of their own to the callback (Salesforce communities add sfdc_community_*).
 // Only these are read; each must be a single string, so `state[$ne]=` style input never reaches the store.
@@ -274,6 +298,10 @@ export const connection = z
     connectionId: z.string(),
     integration: z.string(),
     provider: z.string(),
+    accountId: z
+      .string()
+      .nullable()
+      .meta({ description: "The provider's id of the connected account (Salesforce organization id, HubSpot portal id); null until a sign-in names it." }),
     status: connectionStatus,
     statusReason: z.string().nullable(),
     statusUntil: timestamp.nullable(),
@@ -286,7 +314,7 @@ export const connection = z
       lastError: z.string().nullable(),
     }),
     paused: z.boolean(),
-    metadata: z.record(z.string(), z.json()).nullable(),
+    metadata: z.record(z.string(), jsonValue).nullable(),
     syncs: z.record(
       z.string(),
       z.object({ frequency: z.string(), paused: z.boolean(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() }),
@@ -366,6 +394,7 @@ const ERROR_CODES: Record<AppErrorCode, true> = {
   validation_failed: true,
   unauthorized: true,
   not_found: true,
+  method_not_allowed: true,
   conflict: true,
   unavailable: true,
   internal: true,

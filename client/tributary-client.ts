@@ -1,7 +1,7 @@
 // A typed client for the Tributary API over global fetch: one method per route of the API's route table, with the
 // same zod schemas, so requests are typed as the API validates them and answers are decoded as the API encodes them.
 import { z } from 'zod';
-import { routes, type OperationId, type RouteContract, type Routes } from '../api/openapi';
+import { routes, type OperationId, type RouteContract, type Routes } from '../api/openapi-routes';
 import * as schemas from '../api/schemas';
 
 export type CreateIntegrationRequest = z.input<typeof schemas.createIntegrationBody>;

@@ -1,7 +1,9 @@
 // The inputs and outputs of activities: plain JSON with ids, cursors and counts, never records or secrets.
 import type { ConnectionWorkflowStatus, WorkflowSettings } from './connection-workflow-messages';
 
-export type SyncMode = 'incremental' | 'full';
+import type { SyncMode } from './sync-mode';
+
+export type { SyncMode } from './sync-mode';
 
 export interface BeginSyncRunInput {
   connectionId: string;

@@ -1,4 +1,5 @@
 // The webhook events Tributary sends to the product; what the app receives, exactly.
+import type { SyncMode } from './sync-mode';
 
 export interface SyncWebhookEvent {
   /** Unique per event and stable across redeliveries: the app's idempotency key. */
@@ -7,7 +8,7 @@ export interface SyncWebhookEvent {
   connectionId: string;
   integration: string;
   model: string;
-  mode: 'incremental' | 'full';
+  mode: SyncMode;
   /** `failed`: the run stopped early, but these changes were stored and are in the feed; the next run continues. */
   status: 'succeeded' | 'failed';
   added: number;

@@ -4,6 +4,7 @@ export type AppErrorCode =
   | 'validation_failed'
   | 'unauthorized'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'unavailable'
   | 'internal';

@@ -2,6 +2,7 @@
 import type { ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
 import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
 import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
+import { accountIdOf } from './account-id';
 
 export interface OAuthClient {
   clientId: string;
@@ -68,11 +69,15 @@ export async function exchangeAuthorizationCode(
   oauth: ProviderOAuth,
   client: OAuthClient,
   grant: { code: string; redirectUri: string; codeVerifier?: string },
-): Promise<TokenSet> {
+): Promise<TokenSet & { accountId: string | null }> {
   const form: Record<string, string> = { grant_type: 'authorization_code', code: grant.code, redirect_uri: grant.redirectUri };
   if (grant.codeVerifier) form.code_verifier = grant.codeVerifier;
   const { tokens, json } = await requestTokens(oauth, client, form);
-  return { ...tokens, expiresAt: tokens.expiresAt ?? (await expiryOf(oauth, client, tokens.accessToken, json)) };
+  return {
+    ...tokens,
+    expiresAt: tokens.expiresAt ?? (await expiryOf(oauth, client, tokens.accessToken, json)),
+    accountId: await accountIdOf(oauth, client, json, tokens.accessToken),
+  };
 }
 
 /** When the answer did not say how long the access token lives: the provider's introspection, or its usual lifetime. */

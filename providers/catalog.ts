@@ -110,6 +110,8 @@ function validateProvider(provider: ProviderDefinition): void {
   if (!(provider.api.maxResponseBytes > 0) || !(provider.oauth.maxResponseBytes > 0)) fail('api.maxResponseBytes and oauth.maxResponseBytes must be positive');
   if (!(provider.api.errorRules.maxRateLimitWaitMs > 0)) fail('api.errorRules.maxRateLimitWaitMs must be positive');
   if (!provider.api.baseUrl && !provider.oauth.instanceUrlField) fail('needs api.baseUrl or oauth.instanceUrlField');
+  const accountPattern = provider.oauth.accountId.pattern;
+  if (accountPattern && !accountPattern.source.includes('(?<accountId>')) fail('oauth.accountId.pattern needs a named group "accountId"');
   if (provider.api.pageSize < 1) fail('api.pageSize must be positive');
   if (!(provider.api.requestTimeoutMs > 0)) fail('api.requestTimeoutMs must be positive');
   if (!Number.isInteger(provider.api.maxConcurrentRequests) || provider.api.maxConcurrentRequests < 1) {

@@ -24,8 +24,28 @@ export interface ProviderOAuth {
   instanceUrlField?: string;
   /** How the token endpoint words a refusal; absent: RFC 6749's `{error, error_description}` and `invalid_grant`. */
   tokenErrors?: TokenErrorConvention;
+  /** Where the id of the customer's account (a Salesforce org, a HubSpot portal) is read at sign-in. */
+  accountId: AccountIdSource;
+  /**
+   * What each scope lets the app do, in words the customer understands, for the connect screen ("read your records
+   * such as contacts"). A scope missing here is shown as is.
+   */
+  scopeDescriptions: Record<string, string>;
   /** A token answer longer than this is refused unread: token answers are a few hundred bytes. */
   maxResponseBytes: number;
+}
+
+/**
+ * The connected account's id, so a re-authorisation into another account is noticed. Read from a token-response
+ * field (`pattern`, when given, takes the named group `accountId` out of it); when the field is absent and `lookup`
+ * is given, from a JSON answer of `GET <token URL origin><path>` where `{accessToken}` stands for the new token.
+ */
+export interface AccountIdSource {
+  /** What the customer calls the account, for messages: "organization", "portal". */
+  noun: string;
+  tokenField: string;
+  pattern?: RegExp;
+  lookup?: { path: string; field: string };
 }
 
 /**

@@ -9,6 +9,8 @@ export interface ConnectSessionDocument {
   connectionId: string;
   /** Where the browser goes after connecting; null: Tributary's own success page. */
   redirectUrl: string | null;
+  /** The app allowed this sign-in to move an existing connection to another provider account. */
+  allowAccountChange: boolean;
   createdAt: Date;
   expiresAt: Date;
   /** Set when a browser opened the connect URL: a connect token starts one authorization only. */
@@ -32,6 +34,14 @@ export class ConnectSessionRepository {
   /** What the TTL index does on MongoDB, for servers without one (FerretDB); a no-op there otherwise. */
   private async purgeExpired(now: Date): Promise<void> {
     await this.collection.deleteMany({ expiresAt: { $lte: now } });
+  }
+
+  /** The session when it is unused, unexpired and for exactly this integration and connection; changes nothing. */
+  async peek(tokenHash: string, expected: { integration: string; connectionId: string }, now: Date): Promise<ConnectSession | null> {
+    const doc = await this.collection.findOne({ _id: tokenHash, integration: expected.integration, connectionId: expected.connectionId, usedAt: null, expiresAt: { $gt: now } });
+    if (!doc) return null;
+    const { _id, ...rest } = doc;
+    return { id: _id, ...rest };
   }
 
   /**

@@ -56,8 +56,10 @@ export interface ConnectionDocument {
   /** The app's own JSON about this connection, returned as is. */
   metadata?: Record<string, unknown> | null;
   /**
-   * The provider's id of the customer account (Salesforce org id, HubSpot portal id), learned at connect: how a
-   * provider's change notification finds its connection. Null until known.
+   * The provider's id of the customer's account (Salesforce org id, HubSpot portal id), learned at connect: from the
+   * browser sign-in's token answer, or from the provider's userinfo after `POST /connections`. How a provider's
+   * change notification finds its connection, and what a re-authorisation must sign into again (another account is
+   * refused unless explicitly allowed). Null or absent: not known yet.
    */
   providerAccountId?: string | null;
   createdAt: Date;
@@ -79,6 +81,7 @@ export interface NewConnection {
   connectionId: string;
   integration: string;
   provider: string;
+  providerAccountId?: string | null;
   credentials: ConnectionCredentials;
   syncs: Record<string, { frequency: string; frequencyMs: number }>;
 }
@@ -102,6 +105,7 @@ export class ConnectionRepository {
       _id: input.connectionId,
       integration: input.integration,
       provider: input.provider,
+      providerAccountId: input.providerAccountId ?? null,
       status: 'active',
       statusReason: null,
       statusUntil: null,
@@ -246,9 +250,12 @@ export class ConnectionRepository {
     );
   }
 
-  /** Recorded once the provider has said which account a token belongs to. */
+  /**
+   * Recorded once the provider has said which account a token belongs to; only while none is recorded (null matches
+   * an absent field too), so a lookup never moves a connection bound by a sign-in to another account.
+   */
   async setProviderAccountId(connectionId: string, providerAccountId: string): Promise<void> {
-    await this.collection.updateOne({ _id: connectionId }, { $set: { providerAccountId, updatedAt: new Date() } });
+    await this.collection.updateOne({ _id: connectionId, providerAccountId: null }, { $set: { providerAccountId, updatedAt: new Date() } });
   }
 
   /** The connections of an integration that belong to one provider account (usually one; a reconnect under a new id makes two). */
@@ -287,12 +294,26 @@ export class ConnectionRepository {
    * The customer authorised again (the browser connect flow): new credentials replace the old ones whatever their
    * generation, and the connection leaves auth_error. Returns the new generation, for the workflow's signal.
    */
-  async replaceCredentials(connectionId: string, credentials: ConnectionCredentials, expiresAt: Date | null): Promise<number> {
+  /**
+   * Stores the credentials of a re-authorisation. `account.id` (when the sign-in named one) is recorded; unless
+   * `account.expected` is undefined, the write happens only while the stored account is still `expected` (null:
+   * none recorded), so two re-authorisations racing cannot slip another account past the caller's check. Null when
+   * that condition failed.
+   */
+  async replaceCredentials(
+    connectionId: string,
+    credentials: ConnectionCredentials,
+    expiresAt: Date | null,
+    account: { id: string | null; expected?: string | null } = { id: null },
+  ): Promise<number | null> {
     const now = new Date();
+    const filter: Record<string, unknown> = { _id: connectionId };
+    if (account.expected !== undefined) filter.providerAccountId = account.expected;
     const result = await this.collection.findOneAndUpdate(
-      { _id: connectionId },
+      filter,
       {
         $set: {
+          ...(account.id !== null ? { providerAccountId: account.id } : {}),
           credentials: this.cipher.seal(credentials, sealContext(connectionId)),
           'credentialState.expiresAt': expiresAt,
           'credentialState.lastError': null,
@@ -308,7 +329,10 @@ export class ConnectionRepository {
       // No projection: FerretDB 1.24 does not implement findAndModify's `fields`, and the document is small.
       { returnDocument: 'after' },
     );
-    if (!result) throw AppError.notFound('connection', connectionId);
+    if (!result) {
+      if (account.expected !== undefined && (await this.find(connectionId))) return null;
+      throw AppError.notFound('connection', connectionId);
+    }
     return result.credentialState.generation;
   }
 }

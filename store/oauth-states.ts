@@ -11,6 +11,7 @@ export interface OAuthStateDocument {
   integration: string;
   connectionId: string;
   redirectUrl: string | null;
+  allowAccountChange: boolean;
   codeVerifier: SealedSecret;
   /** SHA-256 of the nonce in the browser's cookie: the callback must come from the browser that started. */
   browserBindingHash: string;
@@ -23,6 +24,7 @@ export interface OAuthState {
   integration: string;
   connectionId: string;
   redirectUrl: string | null;
+  allowAccountChange: boolean;
   codeVerifier: string;
   browserBindingHash: string;
   expiresAt: Date;
@@ -58,6 +60,7 @@ export class OAuthStateRepository {
       integration: doc.integration,
       connectionId: doc.connectionId,
       redirectUrl: doc.redirectUrl,
+      allowAccountChange: doc.allowAccountChange === true,
       codeVerifier: this.cipher.open<string>(doc.codeVerifier, sealContext(stateHash)),
       browserBindingHash: doc.browserBindingHash,
       expiresAt: doc.expiresAt,

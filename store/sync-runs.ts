@@ -3,7 +3,9 @@ import { MongoServerError, type Db } from 'mongodb';
 import type { Checkpoint } from '../sync/checkpoint';
 import { COLLECTIONS } from './database';
 
-export type SyncMode = 'incremental' | 'full';
+import type { SyncMode } from '../contracts/sync-mode';
+
+export type { SyncMode };
 export type SyncRunStatus = 'running' | 'succeeded' | 'failed';
 export type RunChanges = { added: number; updated: number; deleted: number };
 

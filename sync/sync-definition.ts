@@ -4,7 +4,9 @@ import type { Checkpoint } from './checkpoint';
 import type { FieldList } from './fields';
 import type { ProviderHttpClient } from './http-client';
 
-export type SyncMode = 'incremental' | 'full';
+import type { SyncMode } from '../contracts/sync-mode';
+
+export type { SyncMode };
 
 /** One page of what the provider returned. Records are raw: the engine validates them against the model's schema. */
 export interface SyncPage {

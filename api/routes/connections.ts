@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { Store } from '../../store/store';
-import { implement } from '../openapi';
+import { implement } from '../openapi-implement';
 import { toRunView, type ConnectionUseCases } from '../use-cases/connections';
 
 export function connectionRoutes(connections: ConnectionUseCases, store: Store): Router {

@@ -5,7 +5,7 @@ import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { createProcessRegistry } from '../../observability/metrics';
 import { checkReadiness } from '../../observability/readiness';
-import { implement } from '../openapi';
+import { implement } from '../openapi-implement';
 
 /** `probes: false` leaves /readyz and /metrics out: the public port of an API that serves them on an internal port. */
 export function healthRoutes(db: Db, temporal: Client, { probes = true, registry = createProcessRegistry() }: { probes?: boolean; registry?: Registry } = {}): Router {

@@ -5,7 +5,7 @@ import type { ProviderCatalog } from '../../providers/catalog';
 import { UrlRefusedError } from '../../security/provider-urls';
 import type { ProviderDefinition } from '../../providers/provider-definition';
 import type { Store } from '../../store/store';
-import { implement } from '../openapi';
+import { implement } from '../openapi-implement';
 
 export function integrationRoutes(store: Store, catalog: ProviderCatalog): Router {
   const router = Router();

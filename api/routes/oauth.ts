@@ -1,31 +1,46 @@
 // /oauth: the customer's browser side of connecting. No secret key: the connect token, then the state (bound to
-// this browser by a cookie), authorise each step. Answers are redirects and HTML pages, errors included.
-import { Router } from 'express';
+// this browser by a cookie), authorise each step. Answers are HTML pages and redirects, errors included.
+import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import { hashOneTimeToken } from '../../oauth/one-time-token';
 import { bindingCookie, bindingNonce, clearedBindingCookie, newBrowserBinding } from '../browser-binding';
 import { htmlErrorHandler } from '../html-error-handler';
-import { connectedPage } from '../html-pages';
-import { implement } from '../openapi';
+import { connectedPage, connectScreenPage } from '../html-pages';
+import { implement } from '../openapi-implement';
 import type { ConnectUseCases } from '../use-cases/connect';
 
-export function oauthRoutes(connect: ConnectUseCases, publicUrl: string, logger: Logger): Router {
+export function oauthRoutes(connect: ConnectUseCases, publicUrl: string, appName: string, logger: Logger): Router {
   const router = Router();
-  // These URLs and answers carry one-time tokens and codes: no cache keeps them, no Referer passes them on.
+  // These URLs and answers carry one-time tokens and codes: no cache keeps them, no Referer passes them on. The
+  // pages run no script and load nothing, and no other site may frame them (a framed Connect button invites clickjacking).
   router.use('/oauth', (_req, res, next) => {
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+    res.set({
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+      'X-Frame-Options': 'DENY',
+      'X-Content-Type-Options': 'nosniff',
+    });
     next();
   });
+  // The connect screen's form: a few short fields, nothing nested.
+  router.use('/oauth/connect', express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }));
 
   implement(router, {
+    // A GET spends nothing: link scanners open every link in a mail, and the customer's click must still work after.
     oauthConnect: async ({ params, query }) => {
+      const screen = await connect.describeConnect({ integration: params.integration, ...query });
+      const action = `${new URL(publicUrl).pathname.replace(/\/+$/, '')}/oauth/connect/${encodeURIComponent(params.integration)}`;
+      return { status: 200, body: connectScreenPage({ ...screen, action, fields: { connectionId: query.connectionId, connectToken: query.connectToken } }) };
+    },
+
+    // No CSRF token: the connect token in the form is itself the capability, and the state that follows is bound to
+    // this browser by the cookie set here, so only this browser can finish what this POST starts.
+    oauthConnectSubmit: async ({ params, body }) => {
       const binding = newBrowserBinding();
-      const started = await connect.startAuthorization(
-        { integration: params.integration, connectionId: query.connectionId, connectToken: query.connectToken },
-        binding.nonceHash,
-      );
+      const started = await connect.startAuthorization({ integration: params.integration, ...body }, binding.nonceHash);
       return {
-        status: 302,
+        status: 303,
         location: started.authorizeUrl,
         headers: { 'Set-Cookie': bindingCookie(started.state, binding.nonce, publicUrl, started.stateTtlMs) },
       };
@@ -36,11 +51,11 @@ export function oauthRoutes(connect: ConnectUseCases, publicUrl: string, logger:
       const outcome = await connect.finishAuthorization(query, nonce ? hashOneTimeToken(nonce) : null);
       const cleared = query.state ? { 'Set-Cookie': clearedBindingCookie(query.state, publicUrl) } : undefined;
       if (outcome.kind === 'redirect') return { status: 302, location: outcome.location, headers: cleared };
-      return { status: 200, body: connectedPage(outcome.providerName, outcome.connectionId), headers: cleared };
+      return { status: 200, body: connectedPage(appName, outcome.providerName, outcome.connectionId), headers: cleared };
     },
   });
 
   // Only errors of the routes above reach this handler; the JSON API keeps its own.
-  router.use(htmlErrorHandler(logger));
+  router.use(htmlErrorHandler(logger, appName));
   return router;
 }

@@ -1,6 +1,7 @@
 // /openapi.json: the API's OpenAPI 3.1 document, generated from the route table; public, like the probes.
 import { Router } from 'express';
-import { implement, openApiDocument } from '../openapi';
+import { openApiDocument } from '../openapi';
+import { implement } from '../openapi-implement';
 
 export function openApiRoutes(): Router {
   const router = Router();

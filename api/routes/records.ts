@@ -4,7 +4,7 @@ import { encodeCursor, readCursor } from '../../contracts/change-cursor';
 import { AppError } from '../../errors/app-error';
 import type { RecordAction } from '../../store/records';
 import type { Store } from '../../store/store';
-import { implement } from '../openapi';
+import { implement } from '../openapi-implement';
 
 export function recordRoutes(store: Store): Router {
   const router = Router();

@@ -1,5 +1,6 @@
 // The browser connect story: the app asks for a connect session, the customer's browser goes through the provider's
 // consent with state and PKCE, and the callback creates the connection or re-authorises it. Every failure changes nothing.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
@@ -22,13 +23,22 @@ export interface ConnectFlowSettings {
   stateTtlMs: number;
   /** Injectable so tests can expire tokens and states without waiting. */
   now: () => number;
+  /** The app's name on the connect screen and its result pages (TRIBUTARY_APP_NAME). */
+  appName: string;
 }
 
-export const DEFAULT_CONNECT_FLOW_TIMING: Omit<ConnectFlowSettings, 'publicUrl'> = {
+export const DEFAULT_CONNECT_FLOW_TIMING: Omit<ConnectFlowSettings, 'publicUrl' | 'appName'> = {
   connectTokenTtlMs: 15 * 60_000,
   stateTtlMs: 10 * 60_000,
   now: Date.now,
 };
+
+/** What the connect screen shows before the customer commits to anything. */
+export interface ConnectScreenView {
+  appName: string;
+  providerName: string;
+  permissions: string[];
+}
 
 export interface ConnectSessionView {
   token: string;
@@ -49,6 +59,13 @@ export type ConnectOutcome =
 
 const START_AGAIN = 'Start connecting again from the app.';
 
+function unusableLink(): AppError {
+  return new AppError('validation_failed', `This connect link cannot be used: it has expired, was already used, or was made for another account. ${START_AGAIN}`);
+}
+
+/** What a successful code exchange yields: tokens that can stay connected, and the account they are for. */
+type SignedIn = TokenSet & { refreshToken: string; accountId: string | null };
+
 export class ConnectUseCases {
   private readonly publicUrl: string;
 
@@ -68,7 +85,7 @@ export class ConnectUseCases {
   }
 
   /** The app (with its secret key) lets one browser connect one account: a connect token only its hash is kept of. */
-  async createSession(input: { integration: string; connectionId: string; redirectUrl?: string }): Promise<ConnectSessionView> {
+  async createSession(input: { integration: string; connectionId: string; redirectUrl?: string; allowAccountChange?: boolean }): Promise<ConnectSessionView> {
     const integration = await this.store.integrations.find(input.integration);
     if (!integration) throw AppError.invalid('body.integration', `integration "${input.integration}" does not exist`);
     const existing = await this.store.connections.find(input.connectionId);
@@ -82,6 +99,7 @@ export class ConnectUseCases {
       integration: integration.key,
       connectionId: input.connectionId,
       redirectUrl: input.redirectUrl ?? null,
+      allowAccountChange: input.allowAccountChange ?? false,
       createdAt: now,
       expiresAt,
     });
@@ -90,7 +108,26 @@ export class ConnectUseCases {
   }
 
   /**
-   * The browser opened the connect URL: spend the connect token, remember a fresh state and PKCE verifier, and
+   * The browser opened the connect URL: say what connecting means, spending nothing, so a link scanner (a mail
+   * gateway opening every link) cannot use up the customer's link. Unusable links fail here already, with the same
+   * words as when spending them.
+   */
+  async describeConnect(input: { integration: string; connectionId: string; connectToken: string }): Promise<ConnectScreenView> {
+    const session = await this.store.connectSessions.peek(
+      hashOneTimeToken(input.connectToken),
+      { integration: input.integration, connectionId: input.connectionId },
+      new Date(this.settings.now()),
+    );
+    if (!session) throw unusableLink();
+    const integration = await this.store.integrations.get(session.integration);
+    const provider = this.catalog.get(integration.provider);
+    const scopes = integration.scopes.length > 0 ? integration.scopes : provider.oauth.defaultScopes;
+    const permissions = scopes.map((scope) => provider.oauth.scopeDescriptions[scope] ?? `use the "${scope}" permission`);
+    return { appName: this.settings.appName, providerName: provider.displayName, permissions: [...new Set(permissions)] };
+  }
+
+  /**
+   * The customer pressed Connect: spend the connect token, remember a fresh state and PKCE verifier, and
    * send the browser to the provider. `browserNonceHash` binds the state to this browser's cookie.
    */
   async startAuthorization(
@@ -103,12 +140,7 @@ export class ConnectUseCases {
       { integration: input.integration, connectionId: input.connectionId },
       now,
     );
-    if (!session) {
-      throw new AppError(
-        'validation_failed',
-        `This connect link cannot be used: it has expired, was already used, or was made for another account. ${START_AGAIN}`,
-      );
-    }
+    if (!session) throw unusableLink();
     const integration = await this.store.integrations.get(session.integration);
     const { clientId } = await this.store.integrations.getClientCredentials(integration.key);
     const state = newOneTimeToken();
@@ -119,6 +151,8 @@ export class ConnectUseCases {
       integration: session.integration,
       connectionId: session.connectionId,
       redirectUrl: session.redirectUrl,
+      // Sessions stored before the option existed allow no change.
+      allowAccountChange: session.allowAccountChange === true,
       codeVerifier: pkce.verifier,
       browserBindingHash: browserNonceHash,
       createdAt: now,
@@ -158,7 +192,7 @@ export class ConnectUseCases {
     if (!input.code) throw new AppError('validation_failed', `${provider.displayName} sent no authorization code. ${START_AGAIN}`);
 
     const tokens = await this.exchange(provider, pending.integration, input.code, pending.codeVerifier, pending.connectionId);
-    await this.connectOrReauthorize(pending.connectionId, pending.integration, tokens);
+    await this.connectOrReauthorize(pending.connectionId, pending.integration, provider, tokens, pending.allowAccountChange);
 
     if (pending.redirectUrl) {
       const location = new URL(pending.redirectUrl);
@@ -175,9 +209,9 @@ export class ConnectUseCases {
     code: string,
     codeVerifier: string,
     connectionId: string,
-  ): Promise<TokenSet & { refreshToken: string }> {
+  ): Promise<SignedIn> {
     const client = { ...(await this.store.integrations.getClientCredentials(integrationKey)), urlRules: this.catalog.urlRules(provider.key) };
-    let tokens: TokenSet;
+    let tokens: TokenSet & { accountId: string | null };
     try {
       tokens = await exchangeAuthorizationCode(provider.oauth, client, { code, redirectUri: this.redirectUri, codeVerifier });
     } catch (error) {
@@ -198,7 +232,13 @@ export class ConnectUseCases {
     return { ...tokens, refreshToken: tokens.refreshToken };
   }
 
-  private async connectOrReauthorize(connectionId: string, integration: string, tokens: TokenSet & { refreshToken: string }): Promise<void> {
+  private async connectOrReauthorize(
+    connectionId: string,
+    integration: string,
+    provider: ProviderDefinition,
+    tokens: SignedIn,
+    allowAccountChange: boolean,
+  ): Promise<void> {
     const credentials = { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, instanceUrl: tokens.instanceUrl };
     const existing = await this.store.connections.find(connectionId);
     if (!existing) {
@@ -206,6 +246,7 @@ export class ConnectUseCases {
         await this.connections.create({
           connectionId,
           integration,
+          providerAccountId: tokens.accountId,
           credentials: { refreshToken: credentials.refreshToken, accessToken: credentials.accessToken, instanceUrl: credentials.instanceUrl ?? undefined },
         });
         return;
@@ -216,8 +257,56 @@ export class ConnectUseCases {
     }
     const connection = existing ?? (await this.store.connections.get(connectionId));
     this.assertSameIntegration(connection, integration);
-    const generation = await this.store.connections.replaceCredentials(connectionId, credentials, tokens.expiresAt);
+    // A connection stays with its account: one org's records and checkpoints must never mix with another's.
+    const boundTo = connection.providerAccountId ?? null;
+    if (!allowAccountChange && boundTo !== null && tokens.accountId !== boundTo) {
+      await this.refuseAccountChange(connection, provider, boundTo, tokens.accountId);
+    }
+    const generation = await this.store.connections.replaceCredentials(connectionId, credentials, tokens.expiresAt, {
+      id: tokens.accountId,
+      // Compare-and-set on the account seen above, so a concurrent re-authorisation cannot slip a change past it.
+      ...(allowAccountChange ? {} : { expected: boundTo }),
+    });
+    if (generation === null) {
+      const now = await this.store.connections.get(connectionId);
+      return this.refuseAccountChange(now, provider, now.providerAccountId ?? null, tokens.accountId);
+    }
+    if (allowAccountChange && boundTo !== null && tokens.accountId !== null && tokens.accountId !== boundTo) {
+      this.logger.warn({ connectionId, from: boundTo, to: tokens.accountId }, 'connection moved to another provider account, as its connect session allowed');
+    }
     if (!(await this.workflows.reauthorize(connectionId, generation))) await this.restartWorkflow(connection, generation);
+  }
+
+  /**
+   * The sign-in was into another account than the connection's: nothing is stored (the connection keeps its old
+   * credentials), the app hears of it by an `auth` webhook, and the customer reads why.
+   */
+  private async refuseAccountChange(connection: Connection, provider: ProviderDefinition, boundTo: string | null, signedInto: string | null): Promise<never> {
+    const what = provider.oauth.accountId.noun;
+    const error =
+      signedInto === null
+        ? `${provider.displayName} did not say which ${what} the sign-in was into; the connection belongs to ${what} ${boundTo}`
+        : `the sign-in was into ${provider.displayName} ${what} ${signedInto}, but the connection belongs to ${what} ${boundTo}`;
+    this.logger.warn({ connectionId: connection.connectionId, boundTo, signedInto }, 're-authorisation into another account refused');
+    try {
+      await this.workflows.announce({
+        id: `auth:${connection.connectionId}:${randomUUID()}`,
+        type: 'auth',
+        connectionId: connection.connectionId,
+        integration: connection.integration,
+        operation: 'reauthorization',
+        success: false,
+        error: `account mismatch: ${error}`,
+        at: new Date().toISOString(),
+      });
+    } catch (failure) {
+      // The refusal stands without the webhook; the log says the app was not told.
+      this.logger.error({ err: failure, connectionId: connection.connectionId }, 'could not announce the refused re-authorisation');
+    }
+    throw new AppError(
+      'conflict',
+      `This connection belongs to another ${provider.displayName} ${what}: ${error}. Nothing was changed. Sign in to the ${what} it was made for, or ask the app to connect this ${what} as a new connection.`,
+    );
   }
 
   /** A connection whose workflow has ended (terminated by an operator, say) runs again from its stored schedule. */

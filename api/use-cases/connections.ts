@@ -1,6 +1,5 @@
 // The connection stories: create one and start its workflow, describe it, ask it to sync now, delete it.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { SyncMode } from '../../contracts/activity-messages';
 import type { ConnectionChange, ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
@@ -26,6 +25,8 @@ export interface CreateConnectionInput {
   integration: string;
   credentials: { refreshToken: string; accessToken?: string; instanceUrl?: string };
   syncs?: Record<string, { frequency: string }>;
+  /** Known from a browser sign-in's token answer; else asked of the provider's userinfo once the workflow runs. */
+  providerAccountId?: string | null;
 }
 
 /** How long a delete waits for the connection's workflow to stop its runs before terminating it. */
@@ -83,6 +84,7 @@ export class ConnectionUseCases {
       connectionId: input.connectionId,
       integration: integration.key,
       provider: provider.key,
+      providerAccountId: input.providerAccountId ?? null,
       credentials,
       syncs,
     });
@@ -106,7 +108,7 @@ export class ConnectionUseCases {
       await this.store.connections.delete(connection.connectionId);
       throw new AppError('unavailable', `could not start the connection's workflow: ${(error as Error).message}`);
     }
-    await this.recordProviderAccount(connection.connectionId, credentials, integration.apiBaseUrl, provider.key);
+    if (!connection.providerAccountId) await this.recordProviderAccount(connection.connectionId, credentials, integration.apiBaseUrl, provider.key);
     return this.describe(connection.connectionId);
   }
 
@@ -225,13 +227,8 @@ export class ConnectionUseCases {
       // Own properties only: "constructor" is on every object's prototype, and must not reach the workflow as a model.
       if (!Object.hasOwn(connection.syncs, model)) throw AppError.invalid('body.models', `connection "${connectionId}" does not sync "${model}"`);
     }
-    try {
-      await this.workflows.requestSync(connectionId, { models, mode: request.mode });
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) {
-        throw new AppError('conflict', `connection "${connectionId}" has no running workflow`);
-      }
-      throw error;
+    if (!(await this.workflows.requestSync(connectionId, { models, mode: request.mode }))) {
+      throw new AppError('conflict', `connection "${connectionId}" has no running workflow`);
     }
     return { models, mode: request.mode };
   }
@@ -290,6 +287,7 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     connectionId: connection.connectionId,
     integration: connection.integration,
     provider: connection.provider,
+    accountId: connection.providerAccountId ?? null,
     status: connection.status,
     statusReason: connection.statusReason,
     statusUntil: connection.statusUntil,

@@ -1,5 +1,4 @@
 // The provider webhooks' story: check the notification is authentic, find its connections and models, sync them soon.
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
@@ -141,12 +140,10 @@ export class ProviderWebhookUseCases {
   }
 
   private async signal(connectionId: string, models: string[], log: Logger): Promise<void> {
-    try {
-      await this.workflows.requestSync(connectionId, { models, mode: 'incremental' });
+    if (await this.workflows.requestSync(connectionId, { models, mode: 'incremental' })) {
       log.info({ connectionId, models }, 'provider webhook requested a sync');
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) log.warn({ connectionId }, 'provider webhook for a connection without a running workflow');
-      else throw error;
+    } else {
+      log.warn({ connectionId }, 'provider webhook for a connection without a running workflow');
     }
   }
 

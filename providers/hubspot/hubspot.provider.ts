@@ -19,6 +19,13 @@ export const hubspot: ProviderDefinition = {
     tokenLifetime: { source: 'expires_in' },
     // The v1 token endpoint answers `{"status": "BAD_REFRESH_TOKEN", "message": …}`, not RFC 6749's `error`.
     tokenErrors: { codeField: 'status', messageField: 'message', invalidGrantCodes: ['BAD_REFRESH_TOKEN', 'BAD_AUTH_CODE', 'invalid_grant'] },
+    // The portal ("hub") is the account. Token answers carry `hub_id` since 2025-08; older ones need the token lookup.
+    accountId: { noun: 'portal', tokenField: 'hub_id', lookup: { path: '/oauth/v1/access-tokens/{accessToken}', field: 'hub_id' } },
+    scopeDescriptions: {
+      oauth: 'keep access until you disconnect',
+      'crm.objects.contacts.read': 'read your HubSpot contacts',
+      'crm.objects.companies.read': 'read your HubSpot companies',
+    },
     maxResponseBytes: 64 * 1024,
   },
   api: {

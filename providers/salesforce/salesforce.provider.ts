@@ -19,6 +19,16 @@ export const salesforce: ProviderDefinition = {
     // Salesforce never sends expires_in; the session lifetime is an org setting (2 hours by default).
     tokenLifetime: { source: 'introspection', introspectionPath: '/services/oauth2/introspect', fallbackSeconds: 7200 },
     instanceUrlField: 'instance_url',
+    // The identity URL `https://login.salesforce.com/id/{orgId}/{userId}`: the org is the account; the user may change.
+    accountId: { noun: 'organization', tokenField: 'id', pattern: /\/id\/(?<accountId>[A-Za-z0-9]{15,18})\/[A-Za-z0-9]{15,18}\/?$/ },
+    scopeDescriptions: {
+      api: 'read your Salesforce records such as contacts and accounts',
+      full: 'read your Salesforce records such as contacts and accounts',
+      refresh_token: 'keep access until you disconnect',
+      offline_access: 'keep access until you disconnect',
+      id: 'see your user name and organization',
+      openid: 'see your user name and organization',
+    },
     maxResponseBytes: 64 * 1024,
   },
   api: {

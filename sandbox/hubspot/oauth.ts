@@ -13,6 +13,8 @@ const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
 interface AuthorizationRequest extends CommonAuthorizationRequest {
   scopes: string[];
+  /** The portal the installing user chose. */
+  hubId: number;
 }
 
 /** HubSpot shows its own error page for a bad install link; it never redirects to an unverified URI. */
@@ -25,11 +27,13 @@ export function oauthRoutes(context: SandboxContext): Router {
   // HubSpot codes are UUID-like; single use, valid for minutes.
   const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: 'na1-', bytes: 24 });
 
+  // `hub_id` has been part of the answer since 2025-08 (before, only the token-information endpoint below said it).
   const tokenBody = (grant: Grant, access: AccessToken) => ({
     token_type: 'bearer',
     refresh_token: grant.refreshToken,
     access_token: access.token,
     expires_in: Math.round((access.expiresAt - access.issuedAt) / 1000),
+    hub_id: grant.hubId,
   });
 
   router.get('/oauth/authorize', (req, res) => {
@@ -42,7 +46,7 @@ export function oauthRoutes(context: SandboxContext): Router {
     const state = text(req.query.state);
     const codeChallenge = text(req.query.code_challenge);
     if (codeChallenge && !isValidChallenge(codeChallenge, text(req.query.code_challenge_method))) throw installError('Authorization failed: invalid code_challenge');
-    const request: AuthorizationRequest = { clientId, redirectUri, state, scopes: scope.split(/[\s+]+/).filter(Boolean), codeChallenge };
+    const request: AuthorizationRequest = { clientId, redirectUri, state, scopes: scope.split(/[\s+]+/).filter(Boolean), codeChallenge, hubId: context.options.signInPortalId ?? context.portal.portalId };
     if (context.options.autoConsent) return res.redirect(302, authorizations.approve(request));
     res.type('html').send(hubSpotConsentPage(authorizations.awaitConsent(request), request.scopes));
   });
@@ -70,7 +74,7 @@ export function oauthRoutes(context: SandboxContext): Router {
       if (issued.codeChallenge && !verifierMatches(text(req.body.code_verifier), issued.codeChallenge)) {
         throw tokenError(400, 'BAD_AUTH_CODE', 'code_verifier does not match the code_challenge');
       }
-      const { grant, access } = context.sessions.createGrant(clientId, issued.scopes, context.options.accessTokenLifetimeMs);
+      const { grant, access } = context.sessions.createGrant(clientId, issued.scopes, context.options.accessTokenLifetimeMs, issued.hubId);
       res.json(tokenBody(grant, access));
       return;
     }
@@ -80,6 +84,23 @@ export function oauthRoutes(context: SandboxContext): Router {
     context.stats.refreshed(context.sessions.grantIdOfRefreshToken(refreshToken) ?? 'unknown', refreshed !== null);
     if (!refreshed) throw tokenError(400, 'BAD_REFRESH_TOKEN', 'missing or invalid refresh token');
     res.json(tokenBody(refreshed.grant, refreshed.access));
+  });
+
+  // Token information: who an access token belongs to (no client credentials needed; the token is the secret).
+  router.get('/oauth/v1/access-tokens/:token', (req, res) => {
+    const found = context.sessions.describe(req.params.token);
+    if (!found) throw tokenError(404, 'BAD_ACCESS_TOKEN', 'access token not found or expired');
+    res.json({
+      token: found.access.token,
+      user: 'integration.user@sandbox.example.com',
+      hub_domain: `sandbox-${found.grant.hubId}.hubspot.example.com`,
+      scopes: found.grant.scopes,
+      hub_id: found.grant.hubId,
+      app_id: 1,
+      expires_in: Math.max(0, Math.round((found.access.expiresAt - Date.now()) / 1000)),
+      user_id: 1,
+      token_type: 'access',
+    });
   });
 
   return router;

@@ -23,6 +23,11 @@ export interface HubSpotSandboxOptions {
   /** PRNG seed for generated data. */
   seed?: number;
   /**
+   * Default null: the sandbox's own portal. The portal a user installs into from now on, so a test can authorise into a
+   * different account (`hub_id` in token answers names it; the data stays this portal's).
+   */
+  signInPortalId?: number | null;
+  /**
    * Where change notifications go (HubSpot webhook subscriptions / Salesforce Outbound Messages) for every change
    * made through the handle or the control routes; '' (the default) sends none.
    */
@@ -42,6 +47,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   searchPerSecondLimit: 0,
   autoConsent: false,
   seed: 1,
+  signInPortalId: null,
   webhookUrl: '',
 };
 
@@ -58,5 +64,6 @@ export const optionsSchema = z.strictObject({
   searchPerSecondLimit: count.optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
+  signInPortalId: z.number().int().positive().nullable().optional(),
   webhookUrl: z.union([z.literal(''), z.url()]).optional(),
 });

@@ -5,6 +5,8 @@ export interface Grant {
   id: string;
   clientId: string;
   scopes: string[];
+  /** The portal (account) the installing user chose. */
+  hubId: number;
   refreshToken: string;
   revoked: boolean;
 }
@@ -25,9 +27,9 @@ export class SessionStore {
 
   constructor(private readonly hubId: number) {}
 
-  createGrant(clientId: string, scopes: string[], lifetimeMs: number): { grant: Grant; access: AccessToken } {
+  createGrant(clientId: string, scopes: string[], lifetimeMs: number, hubId = this.hubId): { grant: Grant; access: AccessToken } {
     // HubSpot refresh tokens look like `na1-xxxx-…`: a region and a UUID.
-    const grant: Grant = { id: `grant-${++this.sequence}`, clientId, scopes, refreshToken: `na1-${randomUUID()}`, revoked: false };
+    const grant: Grant = { id: `grant-${++this.sequence}`, clientId, scopes, hubId, refreshToken: `na1-${randomUUID()}`, revoked: false };
     this.grants.set(grant.id, grant);
     this.byRefreshToken.set(grant.refreshToken, grant);
     return { grant, access: this.issue(grant, lifetimeMs) };
@@ -42,6 +44,14 @@ export class SessionStore {
 
   grantIdOfRefreshToken(refreshToken: string): string | undefined {
     return this.byRefreshToken.get(refreshToken)?.id;
+  }
+
+  /** A live access token with its grant, for the token-information endpoint. */
+  describe(token: string, now = Date.now()): { access: AccessToken; grant: Grant } | null {
+    const access = this.tokens.get(token);
+    const grant = access ? this.grants.get(access.grantId) : undefined;
+    if (!access || !grant || grant.revoked || access.ended || now >= access.expiresAt) return null;
+    return { access, grant };
   }
 
   /** 'expired' and 'unknown' answer differently (EXPIRED_AUTHENTICATION vs INVALID_AUTHENTICATION). */

@@ -16,6 +16,8 @@ const DEFAULT_SCOPE = 'api refresh_token';
 
 interface AuthorizationRequest extends CommonAuthorizationRequest {
   scope: string;
+  /** The org the user is signed into while consenting. */
+  orgId: string;
 }
 
 export function oauthRoutes(context: SandboxContext): Router {
@@ -23,7 +25,7 @@ export function oauthRoutes(context: SandboxContext): Router {
   const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: 'aPrx', bytes: 48 });
 
   function tokenBody(grant: Grant, session: Session, refreshToken: string | null) {
-    const id = context.identityUrl();
+    const id = identityUrlOf(context, grant);
     const issuedAt = String(session.issuedAt);
     return {
       access_token: session.accessToken,
@@ -71,7 +73,7 @@ export function oauthRoutes(context: SandboxContext): Router {
     if (codeChallenge && !isValidChallenge(codeChallenge, text(req.query.code_challenge_method))) {
       return res.redirect(302, redirectWith(redirectUri, { error: 'invalid_request', error_description: 'invalid code challenge', state }));
     }
-    const request: AuthorizationRequest = { clientId, redirectUri, state, scope: text(req.query.scope) ?? DEFAULT_SCOPE, codeChallenge };
+    const request: AuthorizationRequest = { clientId, redirectUri, state, scope: text(req.query.scope) ?? DEFAULT_SCOPE, codeChallenge, orgId: context.options.signInOrgId ?? context.org.orgId };
     if (context.options.autoConsent) return res.redirect(302, authorizations.approve(request));
     res.type('html').send(salesforceConsentPage(authorizations.awaitConsent(request), request.scope));
   });
@@ -97,7 +99,7 @@ export function oauthRoutes(context: SandboxContext): Router {
       if (issued.codeChallenge && !verifierMatches(text(req.body.code_verifier), issued.codeChallenge)) {
         throw oauthError(400, 'invalid_grant', 'invalid code verifier');
       }
-      const { grant, session } = context.sessions.createGrant(clientId, issued.scope, context.options.sessionLifetimeMs);
+      const { grant, session } = context.sessions.createGrant(clientId, issued.scope, context.options.sessionLifetimeMs, issued.orgId);
       res.json(tokenBody(grant, session, grant.refreshToken));
       return;
     }
@@ -127,7 +129,7 @@ export function oauthRoutes(context: SandboxContext): Router {
         scope: found.grant.scope,
         client_id: found.grant.clientId,
         username: context.org.username,
-        sub: context.identityUrl(),
+        sub: identityUrlOf(context, found.grant),
         token_type: 'access_token',
         exp: Math.floor(found.session.expiresAt / 1000),
         iat,
@@ -136,7 +138,7 @@ export function oauthRoutes(context: SandboxContext): Router {
       return;
     }
     if (found?.kind === 'refresh' && found.usable) {
-      res.json({ active: true, scope: found.grant.scope, client_id: found.grant.clientId, username: context.org.username, sub: context.identityUrl(), token_type: 'refresh_token' });
+      res.json({ active: true, scope: found.grant.scope, client_id: found.grant.clientId, username: context.org.username, sub: identityUrlOf(context, found.grant), token_type: 'refresh_token' });
       return;
     }
     res.json({ active: false });
@@ -156,12 +158,14 @@ export function identityRoutes(context: SandboxContext): Router {
   const router = Router();
   router.get('/:orgId/:userId', (req: Request, res: Response) => {
     const accessToken = bearerToken(req);
-    if (!accessToken || !context.sessions.authenticate(accessToken)) throw invalidSession();
-    if (req.params.orgId !== context.org.orgId || req.params.userId !== context.org.userId) throw apiError(404, 'NOT_FOUND', 'Bad_Id');
+    const session = accessToken ? context.sessions.authenticate(accessToken) : null;
+    const grant = session ? context.sessions.grant(session.grantId) : undefined;
+    if (!session || !grant) throw invalidSession();
+    if (req.params.orgId !== grant.orgId || req.params.userId !== context.org.userId) throw apiError(404, 'NOT_FOUND', 'Bad_Id');
     res.json({
-      id: context.identityUrl(),
+      id: identityUrlOf(context, grant),
       user_id: context.org.userId,
-      organization_id: context.org.orgId,
+      organization_id: grant.orgId,
       username: context.org.username,
       display_name: 'Integration User',
       email: 'integration.user@sandbox.example.com',
@@ -170,6 +174,11 @@ export function identityRoutes(context: SandboxContext): Router {
     });
   });
   return router;
+}
+
+/** `{url}/id/{orgId}/{userId}` of the org the grant's user signed into. */
+function identityUrlOf(context: SandboxContext, grant: Grant): string {
+  return `${context.url()}/id/${grant.orgId}/${context.org.userId}`;
 }
 
 function salesforceConsentPage(ticket: string, scope: string): string {

@@ -21,6 +21,11 @@ export interface SalesforceSandboxOptions {
   /** PRNG seed for generated data. */
   seed?: number;
   /**
+   * Default null: the sandbox's own org. The org id a user signs into at the authorize page from now on, so a test
+   * can authorise into a different org (the token answers' identity URL names it; the data stays this org's).
+   */
+  signInOrgId?: string | null;
+  /**
    * A misbehaving or hostile org, for security tests: token answers name this `instance_url` instead of the
    * sandbox's own URL ('' = its own), and query pages hand out absolute `nextRecordsUrl`s on this origin ('' = the
    * usual relative path). Real Salesforce names its own hosts and relative next URLs.
@@ -53,6 +58,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   dailyApiLimit: 100_000,
   autoConsent: false,
   seed: 1,
+  signInOrgId: null,
   reportedInstanceUrl: '',
   nextRecordsOrigin: '',
   hiddenFields: {},
@@ -73,6 +79,7 @@ export const optionsSchema = z.strictObject({
   dailyApiLimit: z.number().int().nonnegative().optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
+  signInOrgId: z.string().regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be a Salesforce org id (00D…)').nullable().optional(),
   reportedInstanceUrl: z.union([z.literal(''), z.url()]).optional(),
   nextRecordsOrigin: z.union([z.literal(''), z.url()]).optional(),
   hiddenFields: z.partialRecord(z.enum(['Contact', 'Account', 'Opportunity']), z.array(z.string().min(1))).optional(),

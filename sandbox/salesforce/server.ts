@@ -29,6 +29,8 @@ export type { FaultControls } from './faults';
 export interface SalesforceSandbox {
   /** e.g. http://127.0.0.1:40123 (no trailing slash). */
   url: string;
+  /** This org's id (00D…), as the identity URL of its token answers names it. */
+  orgId: string;
   close(): Promise<void>;
   setOptions(partial: Partial<SalesforceSandboxOptions>): void;
   /** Returns the new ids; many records share one SystemModstamp. */
@@ -112,6 +114,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
 
   const sandbox: SalesforceSandbox = {
     url: '',
+    orgId: org.orgId,
     close: async () => undefined,
     setOptions(partial) {
       const changed = changeOptions(resolved, optionsSchema, partial);

@@ -5,6 +5,8 @@ export interface Grant {
   id: string;
   clientId: string;
   scope: string;
+  /** The org the user signed into when consenting: the identity URL of every token of the grant names it. */
+  orgId: string;
   /** The refresh token that works now; null when the scope asked for none. */
   refreshToken: string | null;
   revoked: boolean;
@@ -41,8 +43,8 @@ export class SessionStore {
 
   constructor(private readonly orgId: string) {}
 
-  createGrant(clientId: string, scope: string, lifetimeMs: number): { grant: Grant; session: Session } {
-    const grant: Grant = { id: `grant-${++this.sequence}`, clientId, scope, refreshToken: null, revoked: false };
+  createGrant(clientId: string, scope: string, lifetimeMs: number, orgId = this.orgId): { grant: Grant; session: Session } {
+    const grant: Grant = { id: `grant-${++this.sequence}`, clientId, scope, orgId, refreshToken: null, revoked: false };
     this.grants.set(grant.id, grant);
     if (scopeGrantsRefresh(scope)) this.issueRefreshToken(grant);
     return { grant, session: this.startSession(grant, lifetimeMs) };

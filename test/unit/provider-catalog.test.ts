@@ -1,10 +1,29 @@
+import { PROVIDER_KEYS } from '../../contracts/provider-keys';
+import { readAccountId } from '../../oauth/account-id';
 import { ProviderCatalog, providerCatalog } from '../../providers/catalog';
+import { hubspot } from '../../providers/hubspot/hubspot.provider';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
 
 describe('provider catalog', () => {
   it('loads Salesforce with contacts and accounts', () => {
     expect(providerCatalog.keys()).toContain('salesforce');
     expect(providerCatalog.get('salesforce').syncs.map((s) => s.model)).toEqual(['contacts', 'accounts']);
+  });
+
+  it('the API names exactly the providers the catalog holds', () => {
+    expect([...PROVIDER_KEYS].sort()).toEqual(providerCatalog.keys().sort());
+  });
+
+  it("reads the account id where each provider's entry says: Salesforce's org from the identity URL, HubSpot's hub_id", () => {
+    const identityUrl = 'https://login.salesforce.com/id/00D5e000000AbCdEAF/0055e000001XyZwAAK';
+    expect(readAccountId(salesforce.oauth.accountId, identityUrl)).toBe('00D5e000000AbCdEAF');
+    expect(readAccountId(salesforce.oauth.accountId, 'https://login.salesforce.com/services/oauth2/token')).toBeNull();
+    expect(hubspot.oauth.accountId.tokenField).toBe('hub_id');
+    expect(readAccountId(hubspot.oauth.accountId, 62515)).toBe('62515');
+    expect(readAccountId(hubspot.oauth.accountId, undefined)).toBeNull();
+    expect(() => new ProviderCatalog([{ ...salesforce, oauth: { ...salesforce.oauth, accountId: { noun: 'org', tokenField: 'id', pattern: /\/id\/(\w+)/ } } }])).toThrow(
+      /named group "accountId"/,
+    );
   });
 
   it('fails loudly on a broken entry instead of skipping it', () => {

@@ -13,6 +13,8 @@ interface Answer {
   status: number;
   location: string | null;
   cookie: string | null;
+  /** The whole Set-Cookie header, attributes included. */
+  setCookie: string | null;
   text: string;
   contentType: string | null;
 }
@@ -29,6 +31,21 @@ describe('connecting an account through the browser', () => {
       location: response.headers.get('location'),
       // name=value only, as a browser would send it back.
       cookie: response.headers.get('set-cookie')?.split(';')[0] ?? null,
+      setCookie: response.headers.get('set-cookie'),
+      text: await response.text(),
+      contentType: response.headers.get('content-type'),
+    };
+  }
+
+  /** The customer presses Connect on the connect screen: its form posts the link's parameters to the link's path. */
+  async function pressConnect(connectUrl: string): Promise<Answer> {
+    const url = new URL(connectUrl);
+    const response = await fetch(`${url.origin}${url.pathname}`, { method: 'POST', redirect: 'manual', body: new URLSearchParams(url.searchParams) });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      cookie: response.headers.get('set-cookie')?.split(';')[0] ?? null,
+      setCookie: response.headers.get('set-cookie'),
       text: await response.text(),
       contentType: response.headers.get('content-type'),
     };
@@ -40,10 +57,14 @@ describe('connecting an account through the browser', () => {
     return session.body as { token: string; expiresAt: string; connectUrl: string };
   }
 
-  /** The browser opens the connect URL and follows the provider's consent (auto-approved): where the callback is. */
+  /**
+   * The browser opens the connect URL (the connect screen), the customer presses Connect, and the browser follows
+   * the provider's consent (auto-approved): where the callback is.
+   */
   async function throughConsent(connectUrl: string): Promise<{ toProvider: Answer; callbackUrl: URL; cookie: string }> {
-    const toProvider = await get(connectUrl);
-    expect([toProvider.status, toProvider.text]).toEqual([302, '']);
+    expect((await get(connectUrl)).status).toBe(200);
+    const toProvider = await pressConnect(connectUrl);
+    expect([toProvider.status, toProvider.text]).toEqual([303, '']);
     const back = await get(toProvider.location as string);
     expect(back.status).toBe(302);
     return { toProvider, callbackUrl: new URL(back.location as string), cookie: toProvider.cookie as string };
@@ -135,11 +156,11 @@ describe('connecting an account through the browser', () => {
     expect(pending._id).toBe(hashOneTimeToken(query.state));
     expect(pending.codeVerifier).toEqual({ keyId: 'k1', iv: expect.any(String), tag: expect.any(String), data: expect.any(String) });
     // The cookie binding the state to this browser is HttpOnly and scoped to /oauth.
-    const setCookie = (await fetch((await newSession('scoped-cookie')).connectUrl, { redirect: 'manual' })).headers.get('set-cookie');
+    const setCookie = (await pressConnect((await newSession('scoped-cookie')).connectUrl)).setCookie;
     expect(setCookie).toMatch(/; Path=\/oauth; Max-Age=600; HttpOnly; SameSite=Lax$/);
 
     const custom = await stack.api('POST', '/connect-sessions', { integration: 'sf-custom-scopes', connectionId: 'custom' });
-    const customAuthorize = new URL((await get(custom.body.connectUrl)).location as string);
+    const customAuthorize = new URL((await pressConnect(custom.body.connectUrl)).location as string);
     expect(customAuthorize.searchParams.get('scope')).toBe('api refresh_token id');
   });
 
@@ -193,7 +214,7 @@ describe('connecting an account through the browser', () => {
 
   it('when the customer denies access, the error page says so, nothing changes, and the state is spent', async () => {
     stack.sandbox.setOptions({ autoConsent: false });
-    const toProvider = await get((await newSession('denied')).connectUrl);
+    const toProvider = await pressConnect((await newSession('denied')).connectUrl);
     const consent = await get(toProvider.location as string);
     expect(consent.text).toMatch(/Allow Access\?/);
     const ticket = /name="ticket" value="([^"]+)"/.exec(consent.text)?.[1] as string;
@@ -251,13 +272,16 @@ describe('connecting an account through the browser', () => {
     expect(otherConnection.text).not.toContain(session.token);
     expectErrorPage(await connect(`/oauth/connect/sf-custom-scopes?connectionId=tokened&connectToken=${token}`), 400, /cannot be used/);
 
-    // The failed attempts did not spend it: the right one still works, once.
-    expect((await get(session.connectUrl)).status).toBe(302);
+    // The failed attempts did not spend it, and neither do any number of GETs: the right POST works, once.
+    expect((await get(session.connectUrl)).status).toBe(200);
+    expect((await pressConnect(session.connectUrl)).status).toBe(303);
     expectErrorPage(await get(session.connectUrl), 400, /cannot be used/);
+    expectErrorPage(await pressConnect(session.connectUrl), 400, /cannot be used/);
 
     const late = await newSession('tokened');
     clockOffsetMs = 16 * MINUTE;
     expectErrorPage(await get(late.connectUrl), 400, /cannot be used/);
+    expectErrorPage(await pressConnect(late.connectUrl), 400, /cannot be used/);
     // Only the one good open left a state behind.
     expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'tokened' })).toBe(1);
   });
@@ -315,6 +339,68 @@ describe('connecting an account through the browser', () => {
     expect(auth.map((e) => e.type === 'auth' && e.operation)).toEqual(['creation', 'reauthorization']);
   });
 
+  it("the connect URL shows the connect screen and spends nothing: a link scanner's GET, then the customer's Connect, still connects", async () => {
+    const session = await newSession('scanned');
+    // A mail gateway opens the link first, more than once.
+    const scanned = await get(session.connectUrl);
+    await get(session.connectUrl);
+    expect([scanned.status, scanned.contentType, scanned.cookie]).toEqual([200, expect.stringMatching(/^text\/html/), null]);
+    expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'scanned' })).toBe(0);
+    // The screen: the app, the provider, what will be read in plain words, and a form posting the link back.
+    expect(scanned.text).toMatch(/<html lang="en">/);
+    expect(scanned.text).toMatch(/<h1>Connect your Salesforce account<\/h1>/);
+    expect(scanned.text).toMatch(/<p class="app">Tributary<\/p>/);
+    expect(scanned.text).toMatch(/<li>read your Salesforce records such as contacts and accounts<\/li>\s*<li>keep access until you disconnect<\/li>/);
+    expect(scanned.text).toMatch(/<form method="post" action="\/oauth\/connect\/sf"/);
+    expect(scanned.text).toMatch(/<button type="submit">Connect Salesforce<\/button>/);
+    expect(scanned.text).not.toMatch(/<script|<link|src=|url\(/i);
+    const headers = (await fetch(session.connectUrl)).headers;
+    expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(headers.get('cache-control')).toBe('no-store');
+
+    // Later the customer presses Connect, and the rest of the flow works as ever.
+    const toProvider = await pressConnect(session.connectUrl);
+    expect(toProvider.status).toBe(303);
+    const back = await get(toProvider.location as string);
+    const done = await get(back.location as string, toProvider.cookie);
+    expect([done.status, done.text]).toEqual([200, expect.stringMatching(/<h1>Connected<\/h1>/)]);
+    expect(await connectionExists('scanned')).toBe(true);
+  });
+
+  it('a connection stays with its Salesforce org: a re-authorisation into another org is refused, keeps the old credentials and sends an auth webhook', async () => {
+    expect((await connectThroughBrowser('bound')).status).toBe(200);
+    expect((await stack.api('GET', '/connections/bound')).body.accountId).toBe(stack.sandbox.orgId);
+    const before = await stack.store.connections.readCredentials('bound');
+
+    // The customer (or whoever got the link) signs into another org.
+    const otherOrg = '00D000000OTHERA';
+    stack.sandbox.setOptions({ signInOrgId: otherOrg });
+    const refused = await connectThroughBrowser('bound');
+    expectErrorPage(refused, 409, new RegExp(`belongs to another Salesforce organization.*organization ${otherOrg}.*organization ${stack.sandbox.orgId}`));
+    expect(refused.text).toMatch(/Nothing was changed/);
+    expect(await stack.store.connections.readCredentials('bound')).toEqual(before);
+    expect((await stack.api('GET', '/connections/bound')).body).toMatchObject({ accountId: stack.sandbox.orgId, status: 'active' });
+
+    await stack.receiver.waitFor((received) =>
+      received.some((r) => r.event.type === 'auth' && r.event.connectionId === 'bound' && r.event.operation === 'reauthorization'),
+    );
+    const event = stack.receiver.received.find((r) => r.event.type === 'auth' && r.event.connectionId === 'bound' && r.event.operation === 'reauthorization')?.event;
+    expect(event).toMatchObject({ success: false, error: expect.stringMatching(new RegExp(`^account mismatch: .*${otherOrg}.*${stack.sandbox.orgId}`)) });
+    const raw = JSON.stringify(event);
+    for (const secret of [before.credentials.refreshToken, before.credentials.accessToken as string]) expect(raw).not.toContain(secret);
+
+    // The same org again is an ordinary re-authorisation.
+    stack.sandbox.setOptions({ signInOrgId: stack.sandbox.orgId });
+    expect((await connectThroughBrowser('bound')).status).toBe(200);
+    expect((await stack.store.connections.readCredentials('bound')).generation).toBe(before.generation + 1);
+
+    // A connect session that allows the change moves it, and the connection says so.
+    stack.sandbox.setOptions({ signInOrgId: otherOrg });
+    expect((await connectThroughBrowser('bound', { allowAccountChange: true })).status).toBe(200);
+    expect((await stack.api('GET', '/connections/bound')).body.accountId).toBe(otherOrg);
+    stack.sandbox.setOptions({ signInOrgId: null });
+  });
+
   it('rejects query operators and unknown fields with 400, and a connection of another integration with 409', async () => {
     const operatorBody = await stack.api('POST', '/connect-sessions', { integration: { $ne: null }, connectionId: 'ops' });
     expect(operatorBody.status).toBe(400);
@@ -325,6 +411,10 @@ describe('connecting an account through the browser', () => {
     expectErrorPage(await get(`${stack.apiUrl}/oauth/connect/sf?connectionId=ops&connectToken[$ne]=x`), 400, /connectToken/);
     expectErrorPage(await get(`${stack.apiUrl}/oauth/connect/sf?connectionId[$ne]=x&connectToken=x`), 400, /connectionId/);
     expectErrorPage(await get(`${stack.apiUrl}/oauth/callback?state[$ne]=x&code=x`), 400, /has no state/);
+    // A form no connect screen sends (too many fields) is bad input, not a server error.
+    const tooManyFields = new URLSearchParams(Array.from({ length: 12 }, (_, i): [string, string] => [`f${i}`, 'x']));
+    const form = await fetch(`${stack.apiUrl}/oauth/connect/sf`, { method: 'POST', body: tooManyFields });
+    expectErrorPage({ status: form.status, contentType: form.headers.get('content-type'), text: await form.text() } as Answer, 400, /form could not be read/);
     expectErrorPage(await get(`${stack.apiUrl}/oauth/callback?state=a&state=b&code=x`), 400, /state/);
 
     // "acme" belongs to "sf": another integration cannot take it over.

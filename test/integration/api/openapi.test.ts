@@ -4,7 +4,8 @@ import addFormats from 'ajv-formats';
 import pino from 'pino';
 import { z } from 'zod';
 import { createApp, type AppDependencies } from '../../../api/app';
-import { expressPath, openApiDocument, routes, type OperationId, type RouteContract } from '../../../api/openapi';
+import { openApiDocument } from '../../../api/openapi';
+import { expressPath, routes, type OperationId, type RouteContract } from '../../../api/openapi-routes';
 import { errorBody, validationErrorBody } from '../../../api/schemas';
 import { eventually } from '../../support/eventually';
 import { startTestStack, type ApiResponse, type TestStack } from '../../support/test-stack';
@@ -146,7 +147,7 @@ describe('the OpenAPI document', () => {
     };
     visit(document);
     // clientSecret twice: registering an integration and rotating its secret.
-    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'clientSecret', 'refreshToken', 'token']);
+    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'clientSecret', 'connectToken', 'refreshToken', 'token']);
     for (const [name, secret] of secrets) expect([name, secret]).toEqual([name, expect.objectContaining(name === 'token' ? { readOnly: true } : { writeOnly: true })]);
     for (const [, secret] of secrets) expect(secret).not.toHaveProperty('default');
     expect(document.components.schemas.ConnectSession).toMatchObject({ properties: { token: { readOnly: true } } });
@@ -154,14 +155,16 @@ describe('the OpenAPI document', () => {
 
   it('secured operations answer 401 without the secret key, and public ones answer without it', async () => {
     // The browser routes of the connect flow need a connect token or a state instead: without, an HTML error page.
-    const browserRoutes: OperationId[] = ['oauthConnect', 'oauthCallback'];
+    const browserRoutes: OperationId[] = ['oauthConnect', 'oauthConnectSubmit', 'oauthCallback'];
     for (const [operationId, route] of allRoutes) {
       const path = route.path.replace(/\{(\w+)\}/g, 'someone');
       const answer = await call(route.method.toUpperCase(), path, route.method === 'post' ? {} : undefined, { secretKey: '' });
       if (route.secured) {
         expect([operationId, answer.status]).toEqual([operationId, 401]);
       } else {
-        expect([operationId, answer.status]).toEqual([operationId, browserRoutes.includes(operationId) ? 400 : 200]);
+        // Provider webhooks authenticate by the provider's own means: for an integration that does not exist, a 404.
+        const expected = browserRoutes.includes(operationId) ? 400 : operationId === 'receiveProviderWebhook' ? 404 : 200;
+        expect([operationId, answer.status]).toEqual([operationId, expected]);
       }
       expectDocumented(operationId, answer);
     }
@@ -206,14 +209,18 @@ describe('the OpenAPI document', () => {
     expect(page.body.records).toHaveLength(5);
     expectDocumented('listRecords', page);
     expectDocumented('requestSync', await call('POST', '/connections/acme/sync', { models: ['contacts'], mode: 'full' }));
+    expectDocumented('updateConnection', await call('PATCH', '/connections/acme', { metadata: { team: 'sales', tags: ['a', 1, null] } }));
 
     // The browser connect flow: a connect session, the redirect to the provider, and the callback's success page.
     const session = await call('POST', '/connect-sessions', { integration: 'salesforce-sandbox', connectionId: 'browser-connected' });
     expectDocumented('createConnectSession', session);
     stack.sandbox.setOptions({ autoConsent: true });
-    const toProvider = await fetch(session.body.connectUrl, { redirect: 'manual' });
-    expect(toProvider.status).toBe(302);
-    expect(operationOf(routes.oauthConnect).responses['302']).toMatchObject({ headers: { Location: { required: true } } });
+    const screen = await fetch(session.body.connectUrl);
+    expectDocumented('oauthConnect', { status: screen.status, body: await screen.text() });
+    const connectUrl = new URL(session.body.connectUrl);
+    const toProvider = await fetch(`${connectUrl.origin}${connectUrl.pathname}`, { method: 'POST', redirect: 'manual', body: new URLSearchParams(connectUrl.searchParams) });
+    expect(toProvider.status).toBe(303);
+    expect(operationOf(routes.oauthConnectSubmit).responses['303']).toMatchObject({ headers: { Location: { required: true } } });
     const backFromProvider = await fetch(toProvider.headers.get('location') as string, { redirect: 'manual' });
     const callback = await fetch(backFromProvider.headers.get('location') as string, {
       redirect: 'manual',
@@ -237,16 +244,72 @@ describe('the OpenAPI document', () => {
     expectDocumented('listWebhookDeliveries', await call('GET', '/connections/nobody/webhook-deliveries'));
     expectDocumented('requestSync', await call('POST', '/connections/nobody/sync'));
     expectDocumented('deleteConnection', await call('DELETE', '/connections/nobody'));
+    expectDocumented('updateConnection', await call('PATCH', '/connections/nobody', { paused: true }));
+    expectDocumented('runAction', await call('POST', '/connections/nobody/actions/create-contact', { email: 'a@example.com' }));
+    expectDocumented('getAction', await call('GET', '/connections/acme/actions/nobody'));
+    expectDocumented('receiveProviderWebhook', await call('POST', '/provider-webhooks/nobody', {}));
     expectDocumented('listRecords', await call('GET', '/records?connectionId=nobody&model=contacts'));
     expectDocumented('listConnections', await call('GET', '/connections?limit=0'));
     expectDocumented('createConnectSession', await call('POST', '/connect-sessions', { integration: 'second-app', connectionId: 'acme' }));
     expectDocumented('oauthConnect', await call('GET', '/oauth/connect/salesforce-sandbox?connectionId=acme&connectToken=forged'));
     expectDocumented('oauthCallback', await call('GET', '/oauth/callback?state=forged&code=forged'));
 
+    // Their successes need a provider write or a provider-signed notification; test/integration/actions.test.ts and
+    // test/integration/provider-webhooks.test.ts exercise them. Here only their error answers are checked.
+    const exercisedElsewhere: OperationId[] = ['runAction', 'getAction', 'receiveProviderWebhook'];
     for (const [operationId, route] of allRoutes) {
+      if (exercisedElsewhere.includes(operationId)) continue;
       const success = Object.keys(route.responses).map(Number).filter((status) => status < 300);
       expect([operationId, [...(answered.get(operationId) ?? [])].filter((status) => status < 300)]).toEqual([operationId, success]);
     }
+  });
+
+  it('an undeclared method on a documented path answers 405 with Allow, not 404', async () => {
+    const cases: [string, string, string][] = [
+      ['PUT', '/connections/acme', 'GET, HEAD, PATCH, DELETE'],
+      // Two operations whose path parameters are named differently share one path.
+      ['DELETE', '/connections/acme/actions/some-action', 'POST, GET, HEAD'],
+      ['PATCH', '/integrations', 'POST, GET, HEAD'],
+      ['DELETE', '/openapi.json', 'GET, HEAD'],
+      ['PUT', '/oauth/connect/salesforce-sandbox', 'GET, HEAD, POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await fetch(`${stack.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${stack.secretKey}` } });
+      const body = (await response.json()) as { error: { code: string } };
+      expect([method, path, response.status, response.headers.get('allow'), body.error.code]).toEqual([method, path, 405, allow, 'method_not_allowed']);
+      expect(errorBody.safeParse(body).success).toBe(true);
+    }
+    // An unknown path is still a 404.
+    expect((await call('PUT', '/nowhere')).status).toBe(404);
+  });
+
+  it('carries the refinements the API validates: the provider enum, the frequency pattern, the sync modes', () => {
+    const schemas = document.components.schemas as Record<string, { properties: Record<string, Json> }>;
+    expect(schemas.CreateIntegrationRequest.properties.provider).toMatchObject({ enum: ['salesforce', 'hubspot'] });
+    const frequency = (schemas.CreateConnectionRequest.properties.syncs as { additionalProperties: { properties: { frequency: { pattern: string } } } })
+      .additionalProperties.properties.frequency;
+    const pattern = new RegExp(frequency.pattern);
+    // The document's pattern and the API's validation agree on both sides of the line.
+    for (const [value, valid] of [['30s', true], ['5m', true], ['1000ms', true], ['1d', true], ['0s', false], ['999ms', false], ['soon', false], ['1w', false], [' 5m', false]] as const) {
+      expect([value, pattern.test(value)]).toEqual([value, valid]);
+    }
+    expect(schemas.SyncRequest.properties.mode).toMatchObject({ enum: ['incremental', 'full'] });
+  });
+
+  it('links POST /connections to every operation that takes its connectionId, so a client (or a stateful tester) can follow it', () => {
+    const links = (operationOf(routes.createConnection).responses['201'] as { links: Record<string, { operationId: string; parameters: Record<string, string> }> }).links;
+    const linked = Object.values(links).map((link) => [link.operationId, link.parameters]);
+    expect(linked).toEqual(
+      expect.arrayContaining([
+        ['getConnection', { 'path.connectionId': '$response.body#/connectionId' }],
+        ['deleteConnection', { 'path.connectionId': '$response.body#/connectionId' }],
+        ['requestSync', { 'path.connectionId': '$response.body#/connectionId' }],
+        ['listRuns', { 'path.connectionId': '$response.body#/connectionId' }],
+        ['listWebhookDeliveries', { 'path.connectionId': '$response.body#/connectionId' }],
+        ['listRecords', { 'query.connectionId': '$response.body#/connectionId' }],
+      ]),
+    );
+    expect(linked.map(([operationId]) => operationId)).not.toContain('oauthConnect');
   });
 
   it('a bad request answers 400 naming each bad field, from body, query and path alike', async () => {

@@ -39,7 +39,7 @@ describe('HubSpot sandbox OAuth', () => {
     const again = await authorize({ code_challenge: challenge });
     const tokens = await hubToken(sandbox, { grant_type: 'authorization_code', code: again.searchParams.get('code') ?? '', redirect_uri: REDIRECT_URI, code_verifier: verifier });
     expect(tokens.status).toBe(200);
-    expect(tokens.body).toEqual({ token_type: 'bearer', refresh_token: expect.any(String), access_token: expect.any(String), expires_in: 1800 });
+    expect(tokens.body).toEqual({ token_type: 'bearer', refresh_token: expect.any(String), access_token: expect.any(String), expires_in: 1800, hub_id: expect.any(Number) });
     expect((await hubGet(sandbox, '/crm/v3/objects/contacts', tokens.body.access_token)).status).toBe(200);
   });
 

@@ -1,0 +1,346 @@
+// The route table: every API route's contract in one place. Routers serve its entries (api/openapi-implement.ts),
+// and the OpenAPI document (api/openapi.ts) and the typed client (client/) are generated from it, so a route cannot
+// be served without being documented. Pure data and zod: the client imports it without Express.
+import { z } from 'zod';
+import * as schemas from './schemas';
+
+export interface BodyResponseContract {
+  description: string;
+  body: z.ZodType;
+  /** JSON unless said otherwise; any other media type carries a string body as is. */
+  mediaType?: string;
+}
+
+/** A redirect (the browser routes of the connect flow): no body, the handler names where the browser goes next. */
+export interface RedirectResponseContract {
+  description: string;
+  redirect: true;
+}
+
+export type ResponseContract = BodyResponseContract | RedirectResponseContract;
+
+export const isRedirect = (response: ResponseContract): response is RedirectResponseContract => 'redirect' in response;
+
+/** The AppError statuses a route can answer with, besides 400 and 401 which are derived (see errorResponses). */
+export type ErrorStatus = 404 | 409 | 503;
+
+export interface RouteContract {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** An OpenAPI path template: `/connections/{connectionId}`. */
+  path: string;
+  summary: string;
+  /** Needs `Authorization: Bearer <secret key>`; only the probes, the metrics and this document do not. */
+  secured: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** JSON unless said otherwise: the browser's connect form posts `application/x-www-form-urlencoded`. */
+  bodyMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
+  /** The answers the route's handler returns, by status. */
+  responses: Record<number, ResponseContract>;
+  errors?: readonly ErrorStatus[];
+  /**
+   * The field of the 201 body that names what was created (`connectionId`): the document links the answer to every
+   * operation taking a parameter of that name, so clients and stateful testers can follow it.
+   */
+  createdIdField?: string;
+}
+
+/** The component name a schema was given with `.meta({ id })` in api/schemas.ts. */
+export function componentId(schema: z.ZodType): string | undefined {
+  return z.globalRegistry.get(schema)?.id;
+}
+
+function defineRoute<const R extends RouteContract>(route: R): R {
+  const where = `${route.method.toUpperCase()} ${route.path}`;
+  const placeholders = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const declared = Object.keys(route.params?.shape ?? {}).sort();
+  if (placeholders.join() !== declared.join()) {
+    throw new Error(`${where}: the path has parameters {${placeholders.join(', ')}} but params declares {${declared.join(', ')}}`);
+  }
+  // JSON bodies are documented by reference, so each needs a component name.
+  const jsonResponses = Object.values(route.responses).filter((r): r is BodyResponseContract => !isRedirect(r) && !r.mediaType);
+  for (const schema of [route.body, ...jsonResponses.map((r) => r.body)]) {
+    if (schema && !componentId(schema)) throw new Error(`${where}: a JSON body schema has no .meta({ id }) to name it in the document`);
+  }
+  return route;
+}
+
+const HTML = 'text/html; charset=utf-8';
+
+export const routes = {
+  health: defineRoute({
+    method: 'get',
+    path: '/healthz',
+    summary: 'The process is up',
+    secured: false,
+    responses: { 200: { description: 'Up.', body: schemas.health } },
+  }),
+  readiness: defineRoute({
+    method: 'get',
+    path: '/readyz',
+    summary: 'The database and Temporal answer',
+    secured: false,
+    responses: {
+      200: { description: 'Ready to serve.', body: schemas.readiness },
+      503: { description: 'The database or Temporal does not answer.', body: schemas.readiness },
+    },
+  }),
+  openApiDocument: defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This OpenAPI 3.1 document',
+    secured: false,
+    responses: { 200: { description: 'The document.', body: schemas.openApiDocumentBody } },
+  }),
+  metrics: defineRoute({
+    method: 'get',
+    path: '/metrics',
+    summary: "This API process' Prometheus metrics",
+    secured: false,
+    responses: {
+      200: { description: 'The Prometheus text exposition format.', mediaType: 'text/plain; version=0.0.4', body: schemas.prometheusText },
+    },
+  }),
+  createIntegration: defineRoute({
+    method: 'post',
+    path: '/integrations',
+    summary: "Register a provider's OAuth app",
+    secured: true,
+    body: schemas.createIntegrationBody,
+    responses: { 201: { description: 'Registered.', body: schemas.integration } },
+    errors: [409],
+    createdIdField: 'key',
+  }),
+  listIntegrations: defineRoute({
+    method: 'get',
+    path: '/integrations',
+    summary: 'List integrations',
+    secured: true,
+    responses: { 200: { description: 'Every integration, by key.', body: schemas.integrationList } },
+  }),
+  getIntegration: defineRoute({
+    method: 'get',
+    path: '/integrations/{key}',
+    summary: 'Get an integration',
+    secured: true,
+    params: schemas.integrationKeyParams,
+    responses: { 200: { description: 'The integration.', body: schemas.integration } },
+    errors: [404],
+  }),
+  updateIntegration: defineRoute({
+    method: 'patch',
+    path: '/integrations/{key}',
+    summary: 'Change an integration: scopes, URLs, extra fields, or rotate its client secret',
+    secured: true,
+    params: schemas.integrationKeyParams,
+    body: schemas.updateIntegrationBody,
+    responses: { 200: { description: 'The integration as it now is (never its secret).', body: schemas.integration } },
+    errors: [404],
+  }),
+  deleteIntegration: defineRoute({
+    method: 'delete',
+    path: '/integrations/{key}',
+    summary: 'Delete an integration no connection uses',
+    secured: true,
+    params: schemas.integrationKeyParams,
+    responses: { 200: { description: 'Deleted.', body: schemas.integrationDeleted } },
+    errors: [404, 409],
+  }),
+  createConnection: defineRoute({
+    method: 'post',
+    path: '/connections',
+    summary: "Connect a customer account and start its workflow",
+    secured: true,
+    body: schemas.createConnectionBody,
+    responses: { 201: { description: 'Connected; the first sync of each model starts now.', body: schemas.connection } },
+    errors: [409, 503],
+    createdIdField: 'connectionId',
+  }),
+  createConnectSession: defineRoute({
+    method: 'post',
+    path: '/connect-sessions',
+    summary: "Let a customer's browser connect (or re-authorise) an account",
+    secured: true,
+    body: schemas.createConnectSessionBody,
+    responses: { 201: { description: "Created; send the customer's browser to connectUrl.", body: schemas.connectSession } },
+    errors: [409],
+  }),
+  oauthConnect: defineRoute({
+    method: 'get',
+    path: '/oauth/connect/{integration}',
+    summary: 'The browser opens the connect URL: the connect screen (what will be read, a Connect button); nothing is spent',
+    secured: false,
+    params: schemas.connectParams,
+    query: schemas.connectQuery,
+    responses: {
+      200: { description: "The connect screen: the app's name, the provider, what will be read, and a form that posts the link's parameters back.", mediaType: HTML, body: schemas.htmlPage },
+      400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
+    },
+  }),
+  oauthConnectSubmit: defineRoute({
+    method: 'post',
+    path: '/oauth/connect/{integration}',
+    summary: "The customer pressed Connect: the connect token is spent and the browser sent on to the provider's consent page",
+    secured: false,
+    params: schemas.connectParams,
+    body: schemas.connectForm,
+    bodyMediaType: 'application/x-www-form-urlencoded',
+    responses: {
+      303: { description: "To the provider's authorize URL, with the integration's scopes, a single-use state and PKCE (S256).", redirect: true },
+      400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
+    },
+  }),
+  oauthCallback: defineRoute({
+    method: 'get',
+    path: '/oauth/callback',
+    summary: 'The provider sends the browser back; the code is exchanged and the connection created or re-authorised',
+    secured: false,
+    query: schemas.oauthCallbackQuery,
+    responses: {
+      200: { description: 'Connected: a success page.', mediaType: HTML, body: schemas.htmlPage },
+      302: { description: "Connected: to the connect session's redirectUrl with `connectionId` and `status=connected`.", redirect: true },
+      400: {
+        description:
+          'An error page, and nothing changed: the state is missing, unknown, used, expired or from another browser, the provider answered an error (the customer denied access), or it refused the code.',
+        mediaType: HTML,
+        body: schemas.htmlPage,
+      },
+      409: {
+        description:
+          'An error page, and nothing changed: the connection exists under another integration, or the sign-in was into another provider account than the connection\'s (and the connect session did not set allowAccountChange).',
+        mediaType: HTML,
+        body: schemas.htmlPage,
+      },
+      503: { description: "An error page: the provider's token endpoint or Temporal did not answer; connecting again is safe.", mediaType: HTML, body: schemas.htmlPage },
+    },
+  }),
+  listConnections: defineRoute({
+    method: 'get',
+    path: '/connections',
+    summary: 'List connections with their status',
+    secured: true,
+    query: schemas.listConnectionsQuery,
+    responses: { 200: { description: 'Connections, by id.', body: schemas.connectionList } },
+  }),
+  getConnection: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}',
+    summary: "A connection's status, credential state and each model's last and next run",
+    secured: true,
+    params: schemas.connectionIdParams,
+    responses: { 200: { description: 'The connection.', body: schemas.connection } },
+    errors: [404],
+  }),
+  updateConnection: defineRoute({
+    method: 'patch',
+    path: '/connections/{connectionId}',
+    summary: 'Pause or resume it, enable or disable models, change frequencies, set metadata; the running workflow follows at once',
+    secured: true,
+    params: schemas.connectionIdParams,
+    body: schemas.updateConnectionBody,
+    responses: { 200: { description: 'The connection as changed.', body: schemas.connection } },
+    errors: [404, 409],
+  }),
+  deleteConnection: defineRoute({
+    method: 'delete',
+    path: '/connections/{connectionId}',
+    summary: "Delete a connection: its workflow stops every run, then its records, changes feeds, runs and webhook deliveries are removed",
+    secured: true,
+    params: schemas.connectionIdParams,
+    responses: { 200: { description: 'Deleted.', body: schemas.connectionDeleted } },
+    errors: [404, 409],
+  }),
+  requestSync: defineRoute({
+    method: 'post',
+    path: '/connections/{connectionId}/sync',
+    summary: 'Sync now',
+    secured: true,
+    params: schemas.connectionIdParams,
+    body: schemas.syncRequestBody,
+    responses: { 202: { description: 'Accepted.', body: schemas.syncAccepted } },
+    errors: [404, 409],
+  }),
+  listRuns: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/runs',
+    summary: "A connection's sync runs, newest first",
+    secured: true,
+    params: schemas.connectionIdParams,
+    query: schemas.runsQuery,
+    responses: { 200: { description: 'A page of runs.', body: schemas.syncRunList } },
+    errors: [404],
+  }),
+  getRun: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/runs/{runId}',
+    summary: 'One sync run with its activity log',
+    secured: true,
+    params: schemas.runParams,
+    responses: { 200: { description: 'The run.', body: schemas.syncRunDetail } },
+    errors: [404],
+  }),
+  listWebhookDeliveries: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/webhook-deliveries',
+    summary: "A connection's last 100 webhook delivery attempts, newest first",
+    secured: true,
+    params: schemas.connectionIdParams,
+    responses: { 200: { description: 'Delivery attempts.', body: schemas.webhookDeliveryList } },
+    errors: [404],
+  }),
+  runAction: defineRoute({
+    method: 'post',
+    path: '/connections/{connectionId}/actions/{name}',
+    summary: 'Run an action (a write) once per Idempotency-Key header',
+    secured: true,
+    params: schemas.actionParams,
+    body: schemas.actionInput,
+    responses: {
+      200: { description: 'The action succeeded: its output.', body: schemas.actionResult },
+      202: { description: 'Still running after the wait: poll GET …/actions/{actionId}.', body: schemas.actionResult },
+      422: { description: "The provider refused the write (its message in error), or its outcome could not be known.", body: schemas.actionResult },
+    },
+    errors: [404, 409],
+  }),
+  getAction: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/actions/{actionId}',
+    summary: 'An action and its outcome',
+    secured: true,
+    params: schemas.actionIdParams,
+    responses: { 200: { description: 'The action.', body: schemas.actionResult } },
+    errors: [404],
+  }),
+  receiveProviderWebhook: defineRoute({
+    method: 'post',
+    path: '/provider-webhooks/{integration}',
+    summary: 'Change notifications from the provider (HubSpot webhooks, signed v3; Salesforce Outbound Messages): sync soon',
+    secured: false,
+    params: schemas.providerWebhookParams,
+    responses: {
+      200: { description: 'Salesforce: the Ack envelope.', body: z.string(), mediaType: 'text/xml' },
+      204: { description: 'HubSpot: accepted.', body: z.string(), mediaType: 'text/plain' },
+    },
+    errors: [404],
+  }),
+  listRecords: defineRoute({
+    method: 'get',
+    path: '/records',
+    summary: 'The changes feed of one model of one connection',
+    secured: true,
+    query: schemas.recordsQuery,
+    responses: { 200: { description: 'A page of changes; follow nextCursor.', body: schemas.recordsPage } },
+    errors: [404],
+  }),
+};
+
+export type Routes = typeof routes;
+export type OperationId = keyof Routes;
+
+
+/** The Express spelling of an OpenAPI path template: `/connections/:connectionId`. */
+export function expressPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
