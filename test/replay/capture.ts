@@ -82,7 +82,8 @@ async function main(): Promise<void> {
       ...services,
       // Salesforce's rules with waits of seconds, and pages small enough that a run takes several.
       catalog: salesforceCatalog((api) => ({ pageSize: 200, errorRules: shortRuleWaits(api, 2000) })),
-      workflow: { webhookRetryForMs: 600_000 },
+      // Short refresh rounds and notice time, so a connection goes degraded (and is announced) within seconds.
+      workflow: { webhookRetryForMs: 600_000, refreshRetryForMs: 3000, degradedNoticeAfterMs: 4000 },
     });
     stacks.push(stack);
     // A threshold low enough that a first sync already continues as new.
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
     await driveAuthErrorAndReconnect(stack, corpus, rememberTokens, seen);
     await driveWebhookRetries(stack, corpus);
     await driveDelete(stack, corpus, rememberTokens);
+    await driveDegradedAndRecovered(stack, corpus, rememberTokens);
+    await driveChangedByTheApp(stack, corpus, rememberTokens);
     await driveContinueAsNew(longLived, corpus, rememberTokens);
     process.stdout.write(`${corpus.written.length} histories written to ${relative(ROOT, dir)}; commit them with the release\n`);
   } catch (error) {
@@ -215,6 +218,43 @@ async function driveDelete(stack: TestStack, corpus: Corpus, rememberTokens: Rem
   const handle = stack.temporal.workflow.getHandle(stack.workflowId(id));
   await eventually(async () => (await handle.describe()).status.name !== 'RUNNING', { what: `${id}'s workflow to end` });
   await corpus.capture('deleted', handle.workflowId);
+}
+
+/** The token endpoint fails for longer than a refresh round: degraded, announced, then recovered by itself. */
+async function driveDegradedAndRecovered(stack: TestStack, corpus: Corpus, rememberTokens: RememberTokens): Promise<void> {
+  const id = 'replay-degraded';
+  await connect(stack, id, { contacts: HOURLY });
+  const first = await waitForRunAfter(stack, id, 'contacts', null);
+  await rememberTokens(stack, id);
+  stack.sandbox.expireSessions();
+  stack.sandbox.faults.tokenEndpointErrors({ count: 100_000, status: 503 });
+  await requestSync(stack, id, 'incremental');
+  await eventually(async () => (await stack.api('GET', `/connections/${id}`)).body.status === 'degraded', { what: `${id} to be degraded` });
+  await stack.receiver.waitFor((received) => received.some((r) => (r.event as { connectionId?: string; success?: boolean }).connectionId === id && (r.event as { success?: boolean }).success === false));
+  stack.sandbox.faults.clear();
+  const run = await waitForRunAfter(stack, id, 'contacts', first.runId);
+  if (run.status !== 'succeeded') throw new Error(`degraded: the run after recovery ended ${run.status}`);
+  await rememberTokens(stack, id);
+  await corpus.capture('degraded-recovered', stack.workflowId(id));
+}
+
+/** PATCH /connections/:id: a model enabled after creation, a frequency changed, paused and resumed, then deleted. */
+async function driveChangedByTheApp(stack: TestStack, corpus: Corpus, rememberTokens: RememberTokens): Promise<void> {
+  const id = 'replay-changed';
+  await connect(stack, id, { contacts: HOURLY });
+  const first = await waitForRunAfter(stack, id, 'contacts', null);
+  const patch = async (body: unknown) => {
+    const answer = await stack.api('PATCH', `/connections/${id}`, body);
+    if (answer.status !== 200) throw new Error(`patch ${id}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  };
+  await patch({ syncs: { accounts: { enabled: true, frequency: '1h' } } });
+  await waitForRunAfter(stack, id, 'accounts', null);
+  await patch({ syncs: { contacts: { frequency: '2h' } }, paused: true });
+  await patch({ paused: false });
+  await requestSync(stack, id, 'incremental', ['contacts']);
+  await waitForRunAfter(stack, id, 'contacts', first.runId);
+  await rememberTokens(stack, id);
+  await corpus.capture('changed-by-the-app', stack.workflowId(id));
 }
 
 /** A low threshold: the first run continues as new; both the run that ended and the one that followed are kept. */
