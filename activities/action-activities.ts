@@ -5,9 +5,9 @@ import { FailureType } from '../contracts/failure-types';
 import { ApplicationFailure } from '@temporalio/common';
 import { waitForNewCredentials, type CredentialWaitOutcome } from '../store/credential-generation-wait';
 import type { ActionError } from '../store/actions';
-import { createProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import type { ActivityDependencies } from './dependencies';
+import { openConnectionHttp } from './connection-http';
 import { toActivityFailure } from './failures';
 
 export function createActionActivities({ store, catalog, logger }: ActivityDependencies) {
@@ -30,21 +30,7 @@ export function createActionActivities({ store, catalog, logger }: ActivityDepen
       const provider = catalog.get(connection.provider);
       const definition = provider.actions?.find((a) => a.name === action.name);
       if (!definition) return finished(actionId, { status: 'failed', error: { code: 'failed', message: `${provider.displayName} has no action "${action.name}"` } });
-      const { generation, credentials } = await store.connections.readCredentials(action.connectionId);
-      const integration = await store.integrations.find(connection.integration);
-      const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl;
-      if (!baseUrl || !credentials.accessToken) {
-        throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
-      }
-      const http = createProviderHttpClient({
-        baseUrl,
-        accessToken: credentials.accessToken,
-        urlRules: catalog.urlRules(provider.key),
-        maxResponseBytes: provider.api.maxResponseBytes,
-        errorRules: provider.api.errorRules,
-        timeoutMs: provider.api.requestTimeoutMs,
-        signal: context.cancellationSignal,
-      });
+      const { generation, http } = await openConnectionHttp({ store, catalog }, connection, { signal: context.cancellationSignal });
       const actionContext = {
         input: definition.input.parse(action.input),
         http,

@@ -17,13 +17,14 @@ import type { ProviderDefinition } from '../providers/provider-definition';
 import { ProviderConcurrencyLimits } from '../sync/concurrency-limit';
 import { FieldDiscovery } from '../sync/field-discovery';
 import type { FieldSelection } from '../sync/fields';
-import { createProviderHttpClient, type ProviderHttpClient } from '../sync/http-client';
+import type { ProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import { QuotaGuard } from '../sync/quota-guard';
 import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
 import { validatePage, type ValidRecord } from '../sync/validate-page';
 import type { RunChanges, SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
+import { openConnectionHttp } from './connection-http';
 import { heartbeatWhile } from './heartbeat';
 import { toActivityFailure } from './failures';
 
@@ -46,19 +47,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   }
 
 
-  /**
-   * The connection's authenticated client for this slice: the customer's own host (Salesforce's instance URL) first,
-   * then the integration's, then the provider's. `requests` counts what the slice asked the provider.
-   */
+  /** The connection's authenticated client for this slice (see openConnectionHttp); `requests` counts what it asked. */
   async function openProviderClient(run: SyncRunDocument, progressDetails: () => unknown) {
     const context = Context.current();
-    const provider = catalog.get(run.provider);
-    const { generation, credentials } = await store.connections.readCredentials(run.connectionId);
-    const integration = await store.integrations.find(run.integration);
-    const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl;
-    if (!baseUrl || !credentials.accessToken) {
-      throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
-    }
     let count = 0;
     const requests = {
       take: () => {
@@ -67,14 +58,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         return taken;
       },
     };
+    const provider = catalog.get(run.provider);
     const permits = concurrency.for(provider.key, provider.api.maxConcurrentRequests);
-    const http = createProviderHttpClient({
-      baseUrl,
-      accessToken: credentials.accessToken,
-      urlRules: catalog.urlRules(provider.key),
-      maxResponseBytes: provider.api.maxResponseBytes,
-      errorRules: provider.api.errorRules,
-      timeoutMs: provider.api.requestTimeoutMs,
+    const { generation, integration, http } = await openConnectionHttp({ store, catalog }, run, {
       signal: context.cancellationSignal,
       onResponse: ({ status }) => {
         count++;
@@ -83,7 +69,6 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       onNoResponse: () => metrics.providerAnswered(run.provider, null),
       // A fresh guard each slice: its first request reads the current usage, so a resumed run spends one call to learn.
       quota: provider.api.quota ? new QuotaGuard(provider.api.quota) : undefined,
-      // Waiting for a permit behind other connections' requests is progress too: keep heartbeating meanwhile.
       limiter: permits,
       // A provider may take minutes to answer a page (a slow query), and waiting for a permit behind other
       // connections' requests is progress too: keep heartbeating while any request is in flight, or the attempt

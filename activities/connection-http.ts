@@ -1,0 +1,37 @@
+// The authenticated HTTP client of one connection, as every activity that calls its provider opens it.
+import type { ProviderCatalog } from '../providers/catalog';
+import type { Store } from '../store/store';
+import { createProviderHttpClient, type HttpClientOptions } from '../sync/http-client';
+import { ProviderError } from '../sync/provider-error';
+import { toActivityFailure } from './failures';
+
+type ExtraOptions = Omit<HttpClientOptions, 'baseUrl' | 'accessToken' | 'urlRules' | 'maxResponseBytes' | 'errorRules' | 'timeoutMs'>;
+
+/**
+ * The customer's own host (Salesforce's instance URL) first, then the integration's, then the provider's, with the
+ * stored access token and the provider's host rules, byte limit, error rules and timeout. `generation` is the
+ * credentials' generation, which a 401 reports so the workflow can tell a stale token from a fresh one.
+ */
+export async function openConnectionHttp(
+  { store, catalog }: { store: Store; catalog: ProviderCatalog },
+  connection: { connectionId: string; integration: string; provider: string },
+  extra: ExtraOptions = {},
+) {
+  const provider = catalog.get(connection.provider);
+  const { generation, credentials } = await store.connections.readCredentials(connection.connectionId);
+  const integration = await store.integrations.find(connection.integration);
+  const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl;
+  if (!baseUrl || !credentials.accessToken) {
+    throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
+  }
+  const http = createProviderHttpClient({
+    baseUrl,
+    accessToken: credentials.accessToken,
+    urlRules: catalog.urlRules(provider.key),
+    maxResponseBytes: provider.api.maxResponseBytes,
+    errorRules: provider.api.errorRules,
+    timeoutMs: provider.api.requestTimeoutMs,
+    ...extra,
+  });
+  return { generation, provider, integration, http };
+}
