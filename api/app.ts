@@ -49,6 +49,8 @@ export interface AppDependencies {
   connectFlow?: Partial<Omit<ConnectFlowSettings, 'publicUrl' | 'appName'>>;
   /** What /metrics serves; main.ts passes the one its health scan writes to. Default: a fresh process registry. */
   registry?: Registry;
+  /** How long DELETE waits for the connection's workflow to stop its runs before terminating it; default 30 s. */
+  deleteWaitMs?: number;
   /** When a connection counts as stuck; default DEFAULT_HEALTH_THRESHOLDS. */
   healthThresholds?: HealthThresholds;
   /** Byte limit, refresh wait and retries of `/proxy`; tests shorten them. */
@@ -89,7 +91,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry }));
   app.use(openApiRoutes());
   const appName = deps.appName ?? DEFAULT_APP_NAME;
-  const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds));
+  const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds), deps.deleteWaitMs);
   const connect = new ConnectUseCases(
     deps.store,
     deps.catalog,

@@ -33,6 +33,8 @@ export interface RouteContract {
   secured: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the route reads (names in lower case), documented as header parameters. */
+  headers?: z.ZodObject;
   body?: z.ZodType;
   /** JSON unless said otherwise: the browser's connect form posts `application/x-www-form-urlencoded`. */
   bodyMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
@@ -291,10 +293,13 @@ export const routes = {
   }),
   runAction: defineRoute({
     method: 'post',
-    path: '/connections/{connectionId}/actions/{name}',
+    // One path with getAction: an action's name and an action's id share the segment, so the document must say
+    // both methods live on it (Allow, 405), naming the segment once.
+    path: '/connections/{connectionId}/actions/{action}',
     summary: 'Run an action (a write) once per Idempotency-Key header',
     secured: true,
     params: schemas.actionParams,
+    headers: schemas.actionHeaders,
     body: schemas.actionInput,
     responses: {
       200: { description: 'The action succeeded: its output.', body: schemas.actionResult },
@@ -305,7 +310,7 @@ export const routes = {
   }),
   getAction: defineRoute({
     method: 'get',
-    path: '/connections/{connectionId}/actions/{actionId}',
+    path: '/connections/{connectionId}/actions/{action}',
     summary: 'An action and its outcome',
     secured: true,
     params: schemas.actionIdParams,

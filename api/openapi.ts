@@ -34,7 +34,7 @@ function content(body: z.ZodType, mediaType = 'application/json') {
   return { [mediaType]: { schema: id ? { $ref: `${COMPONENT_URI}${id}` } : inline } };
 }
 
-function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query') {
+function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query' | 'header') {
   if (!schema) return [];
   const json = z.toJSONSchema(schema, conversion) as { properties: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties).map(([name, { description, ...property }]) => ({
@@ -52,7 +52,7 @@ function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query') {
  */
 function errorResponses(route: RouteContract) {
   const statuses = [
-    ...(route.params || route.query || route.body ? [400 as const] : []),
+    ...(route.params || route.query || route.headers || route.body ? [400 as const] : []),
     ...(route.secured ? [401 as const] : []),
     ...(route.errors ?? []),
   ].filter((status) => !(status in route.responses));
@@ -102,7 +102,7 @@ function operation(operationId: string, route: RouteContract) {
     summary: route.summary,
     tags: [tagOf(route.path)],
     security: route.secured ? [{ secretKey: [] }] : [],
-    parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+    parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...parameters(route.headers, 'header')],
     ...(route.body
       ? {
           // The API reads a missing body as {}, so a body is optional exactly when {} is valid.

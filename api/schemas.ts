@@ -74,7 +74,7 @@ export const updateIntegrationBody = z
     fields: modelFields.optional().meta({ description: "Replaces the integration's extra fields; models not named lose theirs." }),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })
-  .meta({ id: 'UpdateIntegrationRequest' });
+  .meta({ id: 'UpdateIntegrationRequest', minProperties: 1 });
 
 // The pattern is the whole rule, so the document tells clients exactly what is valid: a whole number of s, m, h or d
 // above zero (at most six digits), or of ms from 1000 (at most nine digits); see sync/duration.ts.
@@ -127,7 +127,7 @@ export const updateConnectionBody = z
       .optional(),
   })
   .refine((body) => body.paused !== undefined || body.metadata !== undefined || body.syncs !== undefined, 'must change at least one of paused, metadata, syncs')
-  .meta({ id: 'UpdateConnectionRequest' });
+  .meta({ id: 'UpdateConnectionRequest', minProperties: 1 });
 
 export const createConnectSessionBody = z
   .strictObject({
@@ -421,9 +421,16 @@ export const validationErrorBody = z
   })
   .meta({ id: 'ValidationError', description: 'Names each bad field.' });
 
-export const actionParams = z.strictObject({ connectionId: identifier, name: z.string().regex(/^[a-z][a-z0-9-]*$/).describe('The action: create-contact, update-contact, create-account, …') });
+export const actionParams = z.strictObject({
+  connectionId: identifier,
+  action: z.string().regex(/^[a-z][a-z0-9-]*$/).describe("The action's name: create-contact, update-contact, create-account, …"),
+});
 
-export const actionIdParams = z.strictObject({ connectionId: identifier, actionId: z.string().regex(/^act_[0-9a-f]{32}$/) });
+export const actionIdParams = z.strictObject({ connectionId: identifier, action: z.string().regex(/^act_[0-9a-f]{32}$/).describe('The action id a run answered with.') });
+
+export const actionHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(255).describe('The same key never runs the action twice; a repeat answers with the first run.'),
+});
 
 export const actionInput = z
   .record(z.string(), z.unknown())

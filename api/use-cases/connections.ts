@@ -44,6 +44,7 @@ export class ConnectionUseCases {
     private readonly catalog: ProviderCatalog,
     private readonly workflows: ConnectionWorkflows,
     private readonly health: ConnectionHealthReader,
+    private readonly deleteWaitMs = DELETE_WAIT_MS,
   ) {}
 
   /** Creates run under the connection's lock, so a delete racing it never leaves a connection without its workflow. */
@@ -137,7 +138,7 @@ export class ConnectionUseCases {
   async delete(connectionId: string): Promise<{ connectionId: string; deleted: true }> {
     return this.exclusively(connectionId, async () => {
       const connection = await this.store.connections.get(connectionId);
-      await this.workflows.stopForDelete(connectionId, DELETE_WAIT_MS);
+      await this.workflows.stopForDelete(connectionId, this.deleteWaitMs);
       await removeConnectionData(this.store, connectionId, Object.keys(connection.syncs));
       await this.store.connections.delete(connectionId);
       return { connectionId, deleted: true as const };

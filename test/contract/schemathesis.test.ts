@@ -46,7 +46,8 @@ describe('the API contract, checked by schemathesis', () => {
 
   beforeAll(async () => {
     ensureSchemathesis();
-    stack = await startTestStack({ name: 'schemathesis', inProcessWorker: false });
+    // No worker: DELETE would wait its full 30 s for a workflow nobody runs, past schemathesis' 10 s read timeout.
+    stack = await startTestStack({ name: 'schemathesis', inProcessWorker: false, deleteWaitMs: 1000 });
   }, 300_000);
   afterAll(() => stack?.close());
 

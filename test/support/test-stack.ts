@@ -37,6 +37,8 @@ export interface TestStackOptions {
   workflowIdPrefix?: string;
   /** Connect token and OAuth state lifetimes, and the clock they are judged by. */
   connectFlow?: AppDependencies['connectFlow'];
+  /** How long DELETE waits for a connection's workflow to stop; a stack without a worker shortens it. */
+  deleteWaitMs?: number;
   /** The app's name on the connect screen; default the API's own default. */
   appName?: string;
   /** The API's and in-process worker's provider catalog (e.g. one with a test's own sync); default: the real one. */
@@ -133,7 +135,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   // The sandbox providers listen on http://127.0.0.1: the development allowance for loopback, as dev stacks set it.
   const catalog = (options.catalog ?? providerCatalog).withUrlPolicy({ allowLoopback: true });
   const appDependencies = { db: database.db, store, catalog, temporal, workflows, secretKeys: [{ name: 'test', key: secretKey }], logger, registry };
-  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, appName: options.appName, proxy: options.proxy, providerWebhooks: options.providerWebhooks }));
+  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, appName: options.appName, proxy: options.proxy, providerWebhooks: options.providerWebhooks, deleteWaitMs: options.deleteWaitMs }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress,
