@@ -138,9 +138,11 @@ export class ConnectionRepository {
   }
 
   async list(filter: { integration?: string; status?: ConnectionStatus }, limit: number): Promise<Connection[]> {
-    const query: Record<string, string> = {};
+    const query: Record<string, unknown> = {};
     if (filter.integration) query.integration = filter.integration;
-    if (filter.status) query.status = filter.status;
+    // `paused` is the app's flag, not a status the workflow stores (see the connection view).
+    if (filter.status === 'paused') query.paused = true;
+    else if (filter.status) Object.assign(query, { status: filter.status, paused: { $ne: true } });
     const docs = await this.collection.find(query, { projection: { credentials: 0 } }).sort({ _id: 1 }).limit(limit).toArray();
     return docs.map((d) => toConnection(d as ConnectionDocument));
   }

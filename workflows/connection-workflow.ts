@@ -280,7 +280,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     state.degraded = { since: state.degraded?.since ?? now, reason, announced: state.degraded?.announced ?? false };
     if (state.status !== 'degraded' || state.statusReason !== reason) {
       if (!state.paused) setStatus('degraded', reason);
-      await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: state.status, reason: state.statusReason, until: null });
+      await bookkeeping.setConnectionStatus({ connectionId: state.connectionId, status: 'degraded', reason, until: null });
     }
     const noticeAfterMs = state.settings.degradedNoticeAfterMs ?? DEFAULT_DEGRADED_NOTICE_AFTER_MS;
     if (!state.degraded.announced && now - state.degraded.since >= noticeAfterMs) {

@@ -176,13 +176,9 @@ export class ConnectionUseCases {
     }
     const remaining = Object.keys(connection.syncs).filter((m) => !update.removeModels?.includes(m)).length + Object.keys(update.addModels ?? {}).length;
     if (remaining === 0) throw AppError.invalid('body.syncs', 'a connection keeps at least one model; delete the connection instead');
-    if (body.paused !== undefined) {
-      // The stored status follows at once; the workflow sets it again itself (and its search attribute).
-      update.paused = body.paused;
-    }
+    // Only the workflow writes the stored status (rate limits, degraded, auth_error); a paused connection is shown as
+    // `paused` from its own flag, so the two writers never overwrite each other.
     await this.store.connections.update(connectionId, update);
-    if (body.paused === true) await this.store.connections.setStatus(connectionId, 'paused', 'paused by the app');
-    if (body.paused === false && connection.status === 'paused') await this.store.connections.setStatus(connectionId, 'active', null);
     if (body.paused !== undefined || Object.keys(change.models ?? {}).length > 0) await this.workflows.change(connectionId, change);
     return this.describe(connectionId);
   }
@@ -289,8 +285,8 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     integration: connection.integration,
     provider: connection.provider,
     accountId: connection.providerAccountId ?? null,
-    status: connection.status,
-    statusReason: connection.statusReason,
+    status: connection.paused ? 'paused' : connection.status,
+    statusReason: connection.paused ? 'paused by the app' : connection.statusReason,
     statusUntil: connection.statusUntil,
     createdAt: connection.createdAt,
     paused: connection.paused ?? false,

@@ -47,6 +47,8 @@ describe('PATCH /connections/:id', () => {
   it('pauses the connection: no provider request, no token refresh, until it is resumed', async () => {
     const paused = await stack.api('PATCH', '/connections/acme', { paused: true });
     expect(paused.body).toMatchObject({ paused: true, status: 'paused' });
+    expect((await stack.api('GET', '/connections?status=paused')).body.connections.map((c: { connectionId: string }) => c.connectionId)).toEqual(['acme']);
+    expect((await stack.api('GET', '/connections?status=active')).body.connections).toEqual([]);
     await eventually(async () => (await workflowState()).status === 'paused', { what: 'the workflow to say paused' });
     // A run in flight stops at its next page; give it that long, then count.
     await sleep(1500);
