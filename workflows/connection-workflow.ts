@@ -118,16 +118,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   /** Auth webhooks owed to the app, sent from the main loop (signal handlers do not start child workflows). */
   const authAnnouncements: AuthWebhookEvent[] = [];
 
-  if (settingsFromWorker) state.settings = await bookkeeping.currentWorkflowSettings(state.settings);
-
-  // A fresh start (not a continue-as-new) tells the app the connection is authorised. Patched: workflows started
-  // before this existed replay without the extra child workflow.
-  if (patched('announce-auth-on-start')) {
-    const owed = state.announceAuth === undefined && !workflowInfo().continuedFromExecutionRunId ? 'creation' : state.announceAuth;
-    state.announceAuth = null;
-    if (owed) authAnnouncements.push(auth(owed, null));
-  }
-
+  // Handlers first: a query or signal that arrives while the first activity runs must find them.
   setHandler(syncRequestedSignal, (request) => {
     for (const model of request.models ?? Object.keys(state.models)) {
       const schedule = state.models[model];
@@ -162,6 +153,17 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     wake = true;
   });
   setHandler(connectionStateQuery, () => state);
+
+  if (settingsFromWorker) state.settings = await bookkeeping.currentWorkflowSettings(state.settings);
+
+  // A fresh start (not a continue-as-new) tells the app the connection is authorised. Patched: workflows started
+  // before this existed replay without the extra child workflow.
+  if (patched('announce-auth-on-start')) {
+    const owed = state.announceAuth === undefined && !workflowInfo().continuedFromExecutionRunId ? 'creation' : state.announceAuth;
+    state.announceAuth = null;
+    if (owed) authAnnouncements.push(auth(owed, null));
+  }
+
 
   function applyChange(change: ConnectionChange): void {
     for (const [model, wanted] of Object.entries(change.models ?? {})) {

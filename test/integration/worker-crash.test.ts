@@ -64,5 +64,5 @@ describe('worker killed mid-sync', () => {
     const run = await stack.store.runs.collection.findOne({ connectionId: 'crashy' });
     expect(run).toMatchObject({ status: 'succeeded', pages: expect.any(Number) });
     expect(run?.attempts).toBeGreaterThanOrEqual(2);
-  });
+  }, 240_000);
 });
