@@ -128,11 +128,6 @@ export class ConnectionWorkflows {
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     });
   }
-
-  /** False when no workflow was running (already ended): nothing to stop. */
-  async terminate(connectionId: string, reason: string): Promise<boolean> {
-    return whileRunning(() => this.client.workflow.getHandle(this.workflowId(connectionId)).terminate(reason));
-  }
 }
 
 /** True once `call` succeeded; false when Temporal says the workflow does not exist or has ended. */
