@@ -123,6 +123,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       store.records.applyPage({
         connectionId: run.connectionId,
         model: run.model,
+        incarnation: run.incarnation,
         runId,
         markSeen: run.mode === 'full',
         upserts: valid,
@@ -186,10 +187,13 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           : null;
       const mode = fullReason ? 'full' : input.mode;
       // Everything written before this run is complete (one writer per feed), so it may all be read.
-      const feedSeqAtStart = await store.records.feeds.publishAll(input.connectionId, input.model);
+      const feed = { connectionId: input.connectionId, model: input.model, incarnation: connection.incarnation };
+      const feedSeqAtStart = await store.records.feeds.publishAll(feed);
       await store.runs.begin({
         runId: input.runId,
         connectionId: input.connectionId,
+        // The run writes into the connection's life it began in, whatever happens to the connection id meanwhile.
+        ...(connection.incarnation ? { incarnation: connection.incarnation } : {}),
         integration: connection.integration,
         provider: connection.provider,
         model: input.model,
@@ -263,11 +267,11 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       if (run.status === 'running') {
         let unseen = 0;
         if (run.mode === 'full') {
-          unseen = await store.records.markUnseenAsDeleted(run.connectionId, run.model, runId);
+          unseen = await store.records.markUnseenAsDeleted(run, runId);
           metrics.recordsStored({ provider: run.provider, model: run.model }, { deleted: unseen });
         }
         const outcome = await outcomeOf(run, unseen);
-        const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
+        const feedSeqAtEnd = await store.records.feeds.publishAll(run);
         const succeeded = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
         const durationMs = (succeeded.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
         metrics.syncRunEnded({ provider: run.provider, model: run.model, mode: run.mode }, 'succeeded', durationMs);
@@ -283,7 +287,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     /** Ends a run that cannot finish; if it stored changes first, returns their summary so the app is told. */
     async failSyncRun({ runId, code, message, nextRunAt }: FailSyncRunInput): Promise<SyncRunSummary | null> {
       const run = await store.runs.require(runId);
-      const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
+      const feedSeqAtEnd = await store.records.feeds.publishAll(run);
       if (run.status === 'running') {
         const outcome = await outcomeOf(run, 0);
         await store.runs.fail(runId, { code, message }, outcome, feedSeqAtEnd);

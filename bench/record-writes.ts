@@ -76,7 +76,7 @@ export async function benchRecordWrites(input: RecordWritesBenchInput): Promise<
         const writesBefore = writes;
         lookbackMs.push(await timed(() => apply(`lookback-${run}`, CHANGED - LOOKBACK, LOOKBACK, run + 1)));
         lookbackWrites.push(writes - writesBefore);
-        await records.feeds.publishAll(CONNECTION, MODEL);
+        await records.feeds.publishAll({ connectionId: CONNECTION, model: MODEL });
         const pageMs: number[] = [];
         let afterSeq = 0;
         for (let page = 0; page < FEED_PAGES; page++) {

@@ -1,6 +1,7 @@
 // The end of every scenario: let Tributary catch up, then compare every stored record with the sandbox's truth and
 // every webhook the receiver got with what had to be announced.
 import { cursorSeq } from '../contracts/change-cursor';
+import { recordsOfFeed } from '../store/records';
 import type { SyncWebhookEvent } from '../contracts/webhook-events';
 import type { TestStack } from '../test/support/test-stack';
 import { eventually } from '../test/support/eventually';
@@ -110,8 +111,10 @@ export async function verify(stack: TestStack, connectionIds: string[]): Promise
   for (const connectionId of connectionIds) {
     for (const [model, object] of Object.entries(MODEL_OBJECTS)) {
       const truth = new Map(stack.sandbox.records(object, { includeDeleted: true }).map((record) => [record.Id, record]));
+      // What the app is served: a deleted earlier life of the connection id may have left records beside these.
+      const incarnation = (await stack.store.connections.find(connectionId))?.incarnation;
       const docs = await stack.store.records.collection
-        .find({ connectionId, model }, { projection: { externalId: 1, data: 1, lastAction: 1, changeSeq: 1 } })
+        .find(recordsOfFeed({ connectionId, model, incarnation }), { projection: { externalId: 1, data: 1, lastAction: 1, changeSeq: 1 } })
         .toArray();
       const where = `${connectionId} ${model}`;
       tally.recordsExpected += [...truth.values()].filter((record) => !record.IsDeleted).length;

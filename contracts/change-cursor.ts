@@ -1,10 +1,16 @@
 // Encodes positions in a changes feed as opaque cursors bound to their feed (connection and model), so a cursor
 // handed to another feed is refused instead of silently skipping or repeating records there.
 
-/** A changes feed: one model of one connection. */
+/** A changes feed: one model of one incarnation of a connection. */
 export interface FeedId {
   connectionId: string;
   model: string;
+  /**
+   * Which life of the connection id: a connection deleted and created again under the same id starts a new feed, so
+   * an app's cursor into the old one is refused rather than skipping the new feed's first changes. Absent for
+   * connections created before incarnations existed; their feeds and cursors are unchanged.
+   */
+  incarnation?: string;
 }
 
 export function encodeCursor(seq: number, feed: FeedId): string {
@@ -22,7 +28,9 @@ export function readCursor(cursor: string, feed: FeedId): CursorReading {
   const seq = match ? parseInt(match[1], 36) : NaN;
   if (!match || !Number.isSafeInteger(seq) || seq < 0) return { problem: 'is not a cursor issued by this API' };
   if (match[2] !== undefined && match[2] !== feedTag(feed)) {
-    return { problem: `belongs to another changes feed, not to model "${feed.model}" of connection "${feed.connectionId}"` };
+    return {
+      problem: `belongs to another changes feed, not to model "${feed.model}" of connection "${feed.connectionId}" (or to an earlier connection of that id, since deleted)`,
+    };
   }
   return { seq };
 }
@@ -39,8 +47,8 @@ export function cursorSeq(cursor: string): number | null {
  * Not a signature — it need not be: whoever holds the API key may read every feed — and pure code, so any layer,
  * the workflow bundle included, can import this module.
  */
-function feedTag({ connectionId, model }: FeedId): string {
-  const text = `${connectionId}\u0000${model}`;
+function feedTag({ connectionId, model, incarnation }: FeedId): string {
+  const text = !incarnation ? `${connectionId}\u0000${model}` : `${connectionId}\u0000${model}\u0000${incarnation}`;
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < text.length; i++) {

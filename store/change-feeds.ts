@@ -1,9 +1,14 @@
-// Hands out change sequence numbers per (connection, model) and tracks how far readers may safely read.
+// Hands out change sequence numbers per (connection incarnation, model) and tracks how far readers may safely read.
 import type { Db } from 'mongodb';
+import type { FeedId } from '../contracts/change-cursor';
 import { COLLECTIONS } from './database';
+
+export type { FeedId } from '../contracts/change-cursor';
 
 interface FeedDocument {
   _id: string;
+  /** Every incarnation's feeds, so deleting a connection finds them all (absent on feeds created before). */
+  connectionId?: string;
   /** Highest sequence number handed out. */
   seq: number;
   /**
@@ -13,7 +18,14 @@ interface FeedDocument {
   visibleSeq: number;
 }
 
-export const feedKey = (connectionId: string, model: string) => `${connectionId}:${model}`;
+/**
+ * Where one incarnation of a connection keeps its records and feeds. A connection created before incarnations
+ * existed keeps its plain id, so its stored records and feeds stay where they are. Connection ids never contain `~`.
+ */
+export const storageScope = ({ connectionId, incarnation }: Pick<FeedId, 'connectionId' | 'incarnation'>) =>
+  incarnation ? `${connectionId}~${incarnation}` : connectionId;
+
+export const feedKey = (feed: FeedId) => `${storageScope(feed)}:${feed.model}`;
 
 export class ChangeFeedRepository {
   private readonly collection;
@@ -23,37 +35,39 @@ export class ChangeFeedRepository {
   }
 
   /** Reserves `count` consecutive numbers and returns the first. */
-  async reserve(connectionId: string, model: string, count: number): Promise<number> {
+  async reserve(feed: FeedId, count: number): Promise<number> {
     const after = await this.collection.findOneAndUpdate(
-      { _id: feedKey(connectionId, model) },
-      { $inc: { seq: count }, $setOnInsert: { visibleSeq: 0 } },
+      { _id: feedKey(feed) },
+      { $inc: { seq: count }, $setOnInsert: { visibleSeq: 0, connectionId: feed.connectionId } },
       { upsert: true, returnDocument: 'after' },
     );
     if (!after) throw new Error('change feed reservation returned nothing');
     return after.seq - count + 1;
   }
 
-  async markVisible(connectionId: string, model: string, upTo: number): Promise<void> {
-    await this.collection.updateOne({ _id: feedKey(connectionId, model) }, { $max: { visibleSeq: upTo } });
+  async markVisible(feed: FeedId, upTo: number): Promise<void> {
+    await this.collection.updateOne({ _id: feedKey(feed) }, { $max: { visibleSeq: upTo } });
   }
 
   /**
    * Only one sync writes a feed at a time, so when a run starts or ends every earlier reservation is either
    * written or abandoned: everything handed out may become visible.
    */
-  async publishAll(connectionId: string, model: string): Promise<number> {
-    const doc = await this.collection.findOne({ _id: feedKey(connectionId, model) });
+  async publishAll(feed: FeedId): Promise<number> {
+    const doc = await this.collection.findOne({ _id: feedKey(feed) });
     if (!doc) return 0;
-    await this.markVisible(connectionId, model, doc.seq);
+    await this.markVisible(feed, doc.seq);
     return doc.seq;
   }
 
-  async delete(connectionId: string, models: string[]): Promise<void> {
-    await this.collection.deleteMany({ _id: { $in: models.map((model) => feedKey(connectionId, model)) } });
+  /** Every feed of the connection id, of every incarnation. */
+  async deleteForConnection(connectionId: string, models: string[]): Promise<void> {
+    await this.collection.deleteMany({ _id: { $in: models.map((model) => feedKey({ connectionId, model })) } });
+    await this.collection.deleteMany({ connectionId });
   }
 
-  async visibleSeq(connectionId: string, model: string): Promise<number> {
-    const doc = await this.collection.findOne({ _id: feedKey(connectionId, model) });
+  async visibleSeq(feed: FeedId): Promise<number> {
+    const doc = await this.collection.findOne({ _id: feedKey(feed) });
     return doc?.visibleSeq ?? 0;
   }
 }

@@ -1,4 +1,5 @@
 // Stores connections: one customer account of one integration, its sealed credentials, schedule and incremental cursors.
+import { randomUUID } from 'node:crypto';
 import { MongoServerError, type Db } from 'mongodb';
 import type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 import { AppError } from '../errors/app-error';
@@ -62,6 +63,12 @@ export interface ConnectionDocument {
    * refused unless explicitly allowed). Null or absent: not known yet.
    */
   providerAccountId?: string | null;
+  /**
+   * This life of the connection id, new at each create: records, feeds and runs are written under it, so what a
+   * deleted connection's last slice writes late never shows in a connection created again with the same id.
+   * Absent on connections created before incarnations existed.
+   */
+  incarnation?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -106,6 +113,7 @@ export class ConnectionRepository {
       integration: input.integration,
       provider: input.provider,
       providerAccountId: input.providerAccountId ?? null,
+      incarnation: randomUUID().replaceAll('-', '').slice(0, 16),
       status: 'active',
       statusReason: null,
       statusUntil: null,

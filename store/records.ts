@@ -1,6 +1,6 @@
 // Stores synced records, one document per (connection, model, external id), and serves them in change order.
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Filter, type UpdateFilter } from 'mongodb';
-import { ChangeFeedRepository, feedKey } from './change-feeds';
+import { ChangeFeedRepository, feedKey, storageScope, type FeedId } from './change-feeds';
 import { contentHash } from './content-hash';
 import { COLLECTIONS } from './database';
 
@@ -9,6 +9,8 @@ export type RecordAction = 'added' | 'updated' | 'deleted';
 export interface RecordDocument {
   _id: string;
   connectionId: string;
+  /** The connection's life this record belongs to (see FeedId); absent for connections created before incarnations. */
+  incarnation?: string;
   model: string;
   externalId: string;
   data: Record<string, unknown>;
@@ -26,9 +28,7 @@ export interface RecordDocument {
   seenByRun?: string;
 }
 
-export interface PageToApply {
-  connectionId: string;
-  model: string;
+export interface PageToApply extends FeedId {
   runId: string;
   markSeen: boolean;
   upserts: { externalId: string; data: Record<string, unknown> }[];
@@ -67,8 +67,20 @@ export const feedBucketOf = (changeSeq: number) => Math.floor(changeSeq / FEED_B
 /** Bounds one read when a stretch of the feed is empty (sequence numbers reserved by records that did not change). */
 const MAX_BUCKETS_PER_READ = 20;
 
-export const recordKey = (connectionId: string, model: string, externalId: string) =>
-  `${connectionId}:${model}:${externalId}`;
+/**
+ * A record's `_id`. The incarnation is part of it: a slice of a deleted connection still writing (its worker cut off
+ * from Temporal, so it never heard the delete) writes beside the records of a connection created again under the same
+ * id, never over them.
+ */
+export const recordKey = (connectionId: string, model: string, externalId: string, incarnation?: string) =>
+  `${storageScope({ connectionId, incarnation })}:${model}:${externalId}`;
+
+/**
+ * The records of one feed. Equality on `incarnation` hides what a deleted incarnation's late writes left behind
+ * (deleting the connection again removes them with the rest).
+ */
+export const recordsOfFeed = ({ connectionId, model, incarnation }: FeedId): Filter<RecordDocument> =>
+  incarnation ? { connectionId, model, incarnation } : { connectionId, model };
 
 /**
  * A bulk-write update of the one record with this `_id`, written as updateMany although it matches one document.
@@ -120,8 +132,8 @@ export class RecordRepository {
    * each is an `_id` equality (served by the dev stack's GIN index), where a `$in` would read the whole model.
    */
   async applyPage(page: PageToApply): Promise<PageOutcome> {
-    const { connectionId, model, runId } = page;
-    const keyOf = (externalId: string) => recordKey(connectionId, model, externalId);
+    const { connectionId, model, runId, incarnation } = page;
+    const keyOf = (externalId: string) => recordKey(connectionId, model, externalId, incarnation);
     // The last occurrence wins when a page repeats an id (Salesforce can return a row twice across a lookback).
     const upserts = [...new Map(page.upserts.map((u) => [u.externalId, u])).values()];
     const upsertIds = new Set(upserts.map((u) => u.externalId));
@@ -131,7 +143,7 @@ export class RecordRepository {
 
     const now = new Date();
     const incoming = upserts.map(({ externalId, data }) => ({ _id: keyOf(externalId), externalId, data, hash: contentHash(data, page.ignoredFields) }));
-    const feed = feedKey(connectionId, model);
+    const feed = feedKey(page);
     const large = incoming.length + deletes.length > READ_FIRST_MAX_RECORDS;
     const readFirst = !large || this.lastPageWasStored.get(feed) === true;
     let stored = readFirst ? await this.storedStates([...incoming.map((record) => record._id), ...deletes]) : null;
@@ -143,7 +155,7 @@ export class RecordRepository {
     const reserved = mayChange.length + deleting.length;
     if (stored !== null) this.lastPageWasStored.set(feed, stored.size > incoming.length / 2);
     if (reserved === 0) return this.markSeenOnly(page, incoming.map((record) => record._id), outcome, incoming.length);
-    const firstSeq = await this.feeds.reserve(connectionId, model, reserved);
+    const firstSeq = await this.feeds.reserve(page, reserved);
     const changeFields = (action: RecordAction, seq: number) => ({
       lastAction: action,
       lastModifiedAt: now,
@@ -156,6 +168,7 @@ export class RecordRepository {
     const candidates: RecordDocument[] = mayChange.map((record, index) => ({
       ...record,
       connectionId,
+      ...(incarnation ? { incarnation } : {}),
       model,
       firstSeenAt: now,
       deletedAt: null,
@@ -211,7 +224,7 @@ export class RecordRepository {
     }
     if (operations.length > 0) await this.collection.bulkWrite(operations, { ordered: false });
     if (outcome.added + outcome.updated + outcome.deleted > 0) {
-      await this.feeds.markVisible(connectionId, model, firstSeq + reserved - 1);
+      await this.feeds.markVisible(page, firstSeq + reserved - 1);
     }
     return outcome;
   }
@@ -264,19 +277,19 @@ export class RecordRepository {
    * After a complete full resync: every live record the run did not see is gone at the provider.
    * Never called for a failed or partial run, so a half-read account never loses live records.
    */
-  async markUnseenAsDeleted(connectionId: string, model: string, runId: string, batchSize = 1000): Promise<number> {
+  async markUnseenAsDeleted(feed: FeedId, runId: string, batchSize = 1000): Promise<number> {
     let marked = 0;
     for (;;) {
       const batch = await this.collection
         .find(
-          { connectionId, model, lastAction: { $ne: 'deleted' }, seenByRun: { $ne: runId } },
+          { ...recordsOfFeed(feed), lastAction: { $ne: 'deleted' }, seenByRun: { $ne: runId } },
           { projection: { _id: 1 } },
         )
         .limit(batchSize)
         .toArray();
       if (batch.length === 0) return marked;
       const now = new Date();
-      const firstSeq = await this.feeds.reserve(connectionId, model, batch.length);
+      const firstSeq = await this.feeds.reserve(feed, batch.length);
       await this.collection.bulkWrite(
         batch.map((doc, index) =>
           updateById(
@@ -296,7 +309,7 @@ export class RecordRepository {
         ),
         { ordered: false },
       );
-      await this.feeds.markVisible(connectionId, model, firstSeq + batch.length - 1);
+      await this.feeds.markVisible(feed, firstSeq + batch.length - 1);
       marked += batch.length;
     }
   }
@@ -316,9 +329,7 @@ export class RecordRepository {
    * the page is full, else the end of what was scanned (a read stops after MAX_BUCKETS_PER_READ buckets, so a long
    * empty stretch costs a few calls rather than one slow one).
    */
-  async readChanges(query: {
-    connectionId: string;
-    model: string;
+  async readChanges(query: FeedId & {
     afterSeq: number;
     limit: number;
     actions?: RecordAction[];
@@ -326,14 +337,13 @@ export class RecordRepository {
     maxBuckets?: number;
   }): Promise<{ records: RecordDocument[]; readThrough: number; visibleSeq: number }> {
     const maxBuckets = query.maxBuckets ?? MAX_BUCKETS_PER_READ;
-    const visibleSeq = await this.feeds.visibleSeq(query.connectionId, query.model);
+    const visibleSeq = await this.feeds.visibleSeq(query);
     const records: RecordDocument[] = [];
     let readThrough = query.afterSeq;
     const lastBucket = feedBucketOf(visibleSeq);
     for (let bucket = feedBucketOf(query.afterSeq + 1), scanned = 0; bucket <= lastBucket && scanned < maxBuckets; bucket++, scanned++) {
-      const filter: Record<string, unknown> = {
-        connectionId: query.connectionId,
-        model: query.model,
+      const filter: Filter<RecordDocument> = {
+        ...recordsOfFeed(query),
         feedBucket: bucket,
         changeSeq: { $gt: query.afterSeq, $lte: visibleSeq },
       };
@@ -365,14 +375,16 @@ export class RecordRepository {
     }
   }
 
-  /** A deleted connection's records and changes feeds. */
+  /** A deleted connection's records and changes feeds, of every incarnation it had. */
   async deleteForConnection(connectionId: string, models: string[]): Promise<void> {
     await this.collection.deleteMany({ connectionId });
-    for (const model of models) this.lastPageWasStored.delete(feedKey(connectionId, model));
-    await this.feeds.delete(connectionId, models);
+    for (const key of this.lastPageWasStored.keys()) {
+      if (key.startsWith(`${connectionId}:`) || key.startsWith(`${connectionId}~`)) this.lastPageWasStored.delete(key);
+    }
+    await this.feeds.deleteForConnection(connectionId, models);
   }
 
-  async countLive(connectionId: string, model: string): Promise<number> {
-    return this.collection.countDocuments({ connectionId, model, lastAction: { $ne: 'deleted' } });
+  async countLive(feed: FeedId): Promise<number> {
+    return this.collection.countDocuments({ ...recordsOfFeed(feed), lastAction: { $ne: 'deleted' } });
   }
 }

@@ -33,6 +33,8 @@ function logPush(...entries: Omit<RunLogEntry, 'at'>[]) {
 export interface SyncRunDocument {
   _id: string;
   connectionId: string;
+  /** The connection's life the run began in (see FeedId): its pages are written there. Absent before incarnations. */
+  incarnation?: string;
   integration: string;
   provider: string;
   model: string;
@@ -90,7 +92,7 @@ export class SyncRunRepository {
 
   /** Idempotent: a retried start returns the run that already exists. */
   async begin(
-    run: Pick<SyncRunDocument, 'connectionId' | 'integration' | 'provider' | 'model' | 'mode' | 'startCursor' | 'feedSeqAtStart'> & {
+    run: Pick<SyncRunDocument, 'connectionId' | 'incarnation' | 'integration' | 'provider' | 'model' | 'mode' | 'startCursor' | 'feedSeqAtStart'> & {
       runId: string;
       fullReason?: string | null;
       syncVersion?: string;

@@ -14,14 +14,13 @@ export function recordRoutes(store: Store): Router {
       if (!Object.hasOwn(connection.syncs, query.model)) {
         throw AppError.invalid('query.model', `connection "${query.connectionId}" does not sync "${query.model}"`);
       }
-      const feed = { connectionId: query.connectionId, model: query.model };
+      const feed = { connectionId: query.connectionId, model: query.model, incarnation: connection.incarnation };
       const reading = query.cursor === undefined ? { seq: 0 } : readCursor(query.cursor, feed);
       if ('problem' in reading) throw AppError.invalid('query.cursor', reading.problem);
       const afterSeq = reading.seq;
 
       const { records, readThrough, visibleSeq } = await store.records.readChanges({
-        connectionId: query.connectionId,
-        model: query.model,
+        ...feed,
         afterSeq,
         limit: query.limit,
         actions: query.filter ? (query.filter.split(',') as RecordAction[]) : undefined,

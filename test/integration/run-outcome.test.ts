@@ -73,6 +73,6 @@ describe('sync run outcome', () => {
 
     const summary = await run(sync.finishSyncRun, { runId: 'crashy-1', nextRunAt: null });
     expect(summary).toMatchObject({ added: CONTACTS, updated: 0, deleted: 0 });
-    expect(await stack.store.records.countLive('crashy', 'contacts')).toBe(CONTACTS);
+    expect(await stack.store.records.countLive({ connectionId: 'crashy', model: 'contacts', incarnation: (await stack.store.connections.get('crashy')).incarnation })).toBe(CONTACTS);
   });
 });

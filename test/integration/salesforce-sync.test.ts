@@ -97,7 +97,8 @@ describe('Salesforce sync, end to end', () => {
 
   it('a sync with no change sends no webhook and writes nothing', async () => {
     const webhooksBefore = stack.receiver.received.length;
-    const feedBefore = await stack.store.records.feeds.visibleSeq('acme', 'contacts');
+    const feed = { connectionId: 'acme', model: 'contacts', incarnation: (await stack.store.connections.get('acme')).incarnation };
+    const feedBefore = await stack.store.records.feeds.visibleSeq(feed);
     const lastWrite = await stack.store.records.collection.find({ connectionId: 'acme' }).sort({ lastModifiedAt: -1 }).limit(1).next();
     const { syncs } = (await stack.api('GET', '/connections/acme')).body;
 
@@ -108,7 +109,7 @@ describe('Salesforce sync, end to end', () => {
     await waitForRunAfter(stack, 'acme', 'accounts', syncs.accounts.lastRun.runId);
 
     // The lookback re-read the last seconds' records; unchanged, they reach neither the feed nor the webhook.
-    expect(await readWholeFeed(stack, 'acme', 'contacts', encodeCursor(feedBefore, { connectionId: 'acme', model: 'contacts' }), 1000)).toEqual([]);
+    expect(await readWholeFeed(stack, 'acme', 'contacts', encodeCursor(feedBefore, feed), 1000)).toEqual([]);
     const lastWriteAfter = await stack.store.records.collection.find({ connectionId: 'acme' }).sort({ lastModifiedAt: -1 }).limit(1).next();
     expect(lastWriteAfter?.lastModifiedAt).toEqual(lastWrite?.lastModifiedAt);
     // Give a stray webhook time to show up before asserting there is none.

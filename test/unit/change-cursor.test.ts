@@ -17,6 +17,16 @@ describe('change cursors', () => {
     }
   });
 
+  it('refuses a cursor into an earlier life of a connection id, and keeps cursors of connections from before incarnations', () => {
+    const firstLife = { ...feed, incarnation: 'a1b2c3d4e5f60718' };
+    const secondLife = { ...feed, incarnation: '0f1e2d3c4b5a6978' };
+    expect(readCursor(encodeCursor(5000, firstLife), secondLife)).toEqual({ problem: expect.stringMatching(/earlier connection of that id/) });
+    expect(readCursor(encodeCursor(5000, secondLife), secondLife)).toEqual({ seq: 5000 });
+    // A connection created before incarnations existed has none: its cursors read as they always did.
+    expect(encodeCursor(7, { ...feed, incarnation: undefined })).toBe(encodeCursor(7, feed));
+    expect(readCursor(encodeCursor(7, feed), secondLife)).toHaveProperty('problem');
+  });
+
   it('still accepts cursors issued before cursors named their feed', () => {
     expect(readCursor('c1.16', feed)).toEqual({ seq: 42 });
   });

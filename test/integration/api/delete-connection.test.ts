@@ -15,7 +15,7 @@ describe('DELETE /connections/:connectionId', () => {
       connection: await db.collection(COLLECTIONS.connections).countDocuments({ _id: connectionId as never }),
       records: await db.collection(COLLECTIONS.records).countDocuments({ connectionId }),
       runs: await db.collection(COLLECTIONS.syncRuns).countDocuments({ connectionId }),
-      feeds: await db.collection(COLLECTIONS.feeds).countDocuments({ _id: { $in: [`${connectionId}:contacts`, `${connectionId}:accounts`] } as never }),
+      feeds: await db.collection(COLLECTIONS.feeds).countDocuments({ connectionId }),
       deliveries: await db.collection(COLLECTIONS.webhookDeliveries).countDocuments({ connectionId }),
     };
   };

@@ -60,7 +60,7 @@ describe.each([120, 300])('applying a page of %i records to records already stor
     // A deleted record seen again is added back, whether or not its content changed; the others are unchanged.
     expect(await apply('run-5', { upserts: upserts(IDS, 2) })).toEqual({ added: 70, updated: 0, deleted: 0, unchanged: COUNT - 70 });
     expect((await stored(deleted)).get(deleted[0])).toMatchObject({ lastAction: 'added', deletedAt: null, lastChangeRunId: 'run-5' });
-    expect(await records.countLive('c', 'accounts')).toBe(COUNT);
+    expect(await records.countLive({ connectionId: 'c', model: 'accounts' })).toBe(COUNT);
   });
 
   it('a lookback re-read that changes nothing writes nothing: no record, no feed sequence number', async () => {
@@ -82,9 +82,9 @@ describe.each([120, 300])('applying a page of %i records to records already stor
     const marked = await stored(seen);
     for (const id of seen) expect(marked.get(id)?.seenByRun).toBe('full-1');
 
-    expect(await records.markUnseenAsDeleted('c', 'accounts', 'full-1', 25)).toBe(COUNT - 60);
-    expect(await records.markUnseenAsDeleted('c', 'accounts', 'full-1', 25)).toBe(0);
-    expect(await records.countLive('c', 'accounts')).toBe(60);
+    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, 'full-1', 25)).toBe(COUNT - 60);
+    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, 'full-1', 25)).toBe(0);
+    expect(await records.countLive({ connectionId: 'c', model: 'accounts' })).toBe(60);
     expect(await records.countRunOutcome('full-1')).toEqual({ added: 0, updated: 10, deleted: COUNT - 60 });
   });
 

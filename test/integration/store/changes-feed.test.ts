@@ -29,10 +29,10 @@ describe('changes feed', () => {
     // A resync that changes nothing, then an attempt that reserved 2,500 numbers and crashed before writing: numbers
     // that no record keeps, an empty stretch of the feed.
     for (let i = 0; i < IDS.length; i += 1000) await apply(IDS.slice(i, i + 1000), 'run-2', 1);
-    await records.feeds.reserve('c', 'contacts', IDS.length);
+    await records.feeds.reserve({ connectionId: 'c', model: 'contacts' }, IDS.length);
     // Then three records change and move to the end of the feed.
     await apply(IDS.slice(10, 13), 'run-3', 2);
-    await records.feeds.publishAll('c', 'contacts');
+    await records.feeds.publishAll({ connectionId: 'c', model: 'contacts' });
   });
   afterAll(async () => {
     await database?.db.dropDatabase();
@@ -63,7 +63,7 @@ describe('changes feed', () => {
     const seqs = seen.map((r) => r.changeSeq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(seen.slice(-3).map((r) => [r.externalId, r.lastAction])).toEqual(IDS.slice(10, 13).map((id) => [id, 'updated']));
-    expect(end).toBe(await records.feeds.visibleSeq('c', 'contacts'));
+    expect(end).toBe(await records.feeds.visibleSeq({ connectionId: 'c', model: 'contacts' }));
   });
 
   it('pages of any size, reading a bucket at a time, lose and repeat nothing across bucket edges and the empty stretch', async () => {
