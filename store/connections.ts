@@ -64,9 +64,10 @@ export interface ConnectionDocument {
    */
   providerAccountId?: string | null;
   /**
-   * This life of the connection id, new at each create: records, feeds and runs are written under it, so what a
-   * deleted connection's last slice writes late never shows in a connection created again with the same id.
-   * Absent on connections created before incarnations existed.
+   * This life of a connection id that was used before: records, feeds and runs are written under it, so what the
+   * deleted connection's last slice writes late never shows in the one created again with the same id. Absent on an
+   * id's first life (and on connections created before incarnations existed): its data keeps plain keys, which a
+   * worker of an earlier release, still running during a rolling deploy, writes too.
    */
   incarnation?: string;
   createdAt: Date;
@@ -95,11 +96,19 @@ export interface NewConnection {
 
 const sealContext = (connectionId: string) => `connection:${connectionId}`;
 
+/** A connection id that was deleted at least once: created again, it gets an incarnation (see ConnectionDocument). */
+interface RetiredConnectionId {
+  _id: string;
+  retiredAt: Date;
+}
+
 export class ConnectionRepository {
   private readonly collection;
+  private readonly retired;
 
   constructor(db: Db, private readonly cipher: CredentialCipher) {
     this.collection = db.collection<ConnectionDocument>(COLLECTIONS.connections);
+    this.retired = db.collection<RetiredConnectionId>(COLLECTIONS.retiredConnectionIds);
   }
 
   async create(input: NewConnection): Promise<Connection> {
@@ -130,6 +139,13 @@ export class ConnectionRepository {
         throw new AppError('conflict', `connection "${input.connectionId}" already exists`);
       }
       throw error;
+    }
+    // Looked up after the insert, not before: a delete of the id's previous life retires the id before it removes that
+    // connection, so an insert that succeeded comes after the retirement and sees it. Nothing reads the connection
+    // before create returns (its workflow starts after), so a first life never writes under the incarnation drawn.
+    if (!(await this.retired.findOne({ _id: input.connectionId }))) {
+      await this.collection.updateOne({ _id: input.connectionId, incarnation: doc.incarnation }, { $unset: { incarnation: '' } });
+      delete doc.incarnation;
     }
     return toConnection(doc);
   }
@@ -174,6 +190,7 @@ export class ConnectionRepository {
   }
 
   async delete(connectionId: string): Promise<boolean> {
+    await this.retired.updateOne({ _id: connectionId }, { $set: { retiredAt: new Date() } }, { upsert: true });
     return (await this.collection.deleteOne({ _id: connectionId })).deletedCount === 1;
   }
 

@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   syncTriggers: 'sync_triggers',
   providerNotifications: 'provider_notifications',
   actions: 'actions',
+  retiredConnectionIds: 'retired_connection_ids',
 } as const;
 
 export interface Database {
