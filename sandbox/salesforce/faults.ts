@@ -14,6 +14,7 @@ export const FAULT_ARGUMENTS = {
   invalidSessionMidPaging: z.strictObject({ afterPages: count }),
   expireQueryLocators: z.strictObject({}),
   holdQueries: z.strictObject({ afterCalls: z.number().int().nonnegative() }),
+  holdWriteAnswers: z.strictObject({}),
   invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
   tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(503)]).default(503) }),
   slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
@@ -40,6 +41,13 @@ export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENT
   holdQueries(args: Args<'holdQueries'>): void;
   /** How many query calls are waiting on `holdQueries`. */
   heldQueries(): number;
+  /**
+   * sObject writes (create, update, delete) are carried out, then their answers wait unsent until `clear()`: the
+   * record exists at Salesforce while the caller has not heard so, the window a crash mid-write falls in.
+   */
+  holdWriteAnswers(): void;
+  /** How many write answers are waiting on `holdWriteAnswers`. */
+  heldWriteAnswers(): number;
   /** Refreshes answer invalid_grant (the next `count`, or until cleared). */
   invalidGrant(args?: Args<'invalidGrant'>): void;
 }
@@ -48,14 +56,19 @@ interface FaultState extends CommonFaultState {
   rateLimitStorm?: { until: number; kind: 'daily' | 'concurrent' };
   invalidSessionMidPaging?: { pagesLeft: number };
   holdQueries?: { callsLeft: number };
+  holdWriteAnswers?: true;
 }
 
 const QUERY_KINDS = new Set(['query', 'queryAll', 'queryMore']);
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'DELETE']);
+const SOBJECT_PATH = /^\/services\/data\/[^/]+\/(sobjects|composite)\//;
 
 /** Its middleware is the one place faults meet requests, for data and token calls alike. */
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
   /** Query calls held by `holdQueries`, each waiting for its release. */
   private held: (() => void)[] = [];
+  /** Answers of writes already carried out, held by `holdWriteAnswers`. */
+  private heldAnswers: (() => void)[] = [];
 
   constructor(
     delays: Delays,
@@ -69,6 +82,7 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     invalidSessionMidPaging: ({ afterPages }) => (this.state.invalidSessionMidPaging = { pagesLeft: afterPages }),
     expireQueryLocators: () => this.onExpireQueryLocators(),
     holdQueries: ({ afterCalls }) => (this.state.holdQueries = { callsLeft: afterCalls }),
+    holdWriteAnswers: () => (this.state.holdWriteAnswers = true),
   };
 
   protected readonly errors: KnobErrors<FaultState> = {
@@ -94,13 +108,33 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
   heldQueries(): number {
     return this.held.length;
   }
+  holdWriteAnswers(): void {
+    this.set('holdWriteAnswers', {});
+  }
+  heldWriteAnswers(): number {
+    return this.heldAnswers.length;
+  }
 
   /** Turning every knob off also lets the held calls go on, to be answered as the org now is. */
   override clear(): void {
     super.clear();
-    const released = this.held;
+    const released = [...this.held, ...this.heldAnswers];
     this.held = [];
+    this.heldAnswers = [];
     for (const release of released) release();
+  }
+
+  /** Lets a write run, then keeps its answer (to a caller that may be gone by then) until `clear()`. */
+  holdWriteAnswersMiddleware(): RequestHandler {
+    return (req, res, next) => {
+      if (!this.state.holdWriteAnswers || !WRITE_METHODS.has(req.method) || !SOBJECT_PATH.test(req.path)) return next();
+      const end = res.end.bind(res) as (...args: unknown[]) => void;
+      res.end = ((...args: unknown[]) => {
+        this.heldAnswers.push(() => end(...args));
+        return res;
+      }) as typeof res.end;
+      next();
+    };
   }
 
   /** Mounted before the other knobs' middleware, so a released call meets the org and sessions of its release. */
