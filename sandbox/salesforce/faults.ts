@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { RequestHandler } from 'express';
 import type { Delays } from '../common/delays';
+import { HeldAnswers } from '../common/held-answers';
 import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import { apiError, invalidSession, oauthError, type SandboxHttpError } from './errors';
 
@@ -67,8 +68,7 @@ const SOBJECT_PATH = /^\/services\/data\/[^/]+\/(sobjects|composite)\//;
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
   /** Query calls held by `holdQueries`, each waiting for its release. */
   private held: (() => void)[] = [];
-  /** Answers of writes already carried out, held by `holdWriteAnswers`. */
-  private heldAnswers: (() => void)[] = [];
+  private readonly heldAnswers = new HeldAnswers();
 
   constructor(
     delays: Delays,
@@ -112,29 +112,24 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     this.set('holdWriteAnswers', {});
   }
   heldWriteAnswers(): number {
-    return this.heldAnswers.length;
+    return this.heldAnswers.count;
   }
 
   /** Turning every knob off also lets the held calls go on, to be answered as the org now is. */
   override clear(): void {
     super.clear();
-    const released = [...this.held, ...this.heldAnswers];
+    const released = this.held;
     this.held = [];
-    this.heldAnswers = [];
     for (const release of released) release();
+    this.heldAnswers.releaseAll();
   }
 
   /** Lets a write run, then keeps its answer (to a caller that may be gone by then) until `clear()`. */
   holdWriteAnswersMiddleware(): RequestHandler {
-    return (req, res, next) => {
-      if (!this.state.holdWriteAnswers || !WRITE_METHODS.has(req.method) || !SOBJECT_PATH.test(req.path)) return next();
-      const end = res.end.bind(res) as (...args: unknown[]) => void;
-      res.end = ((...args: unknown[]) => {
-        this.heldAnswers.push(() => end(...args));
-        return res;
-      }) as typeof res.end;
-      next();
-    };
+    return this.heldAnswers.middleware(
+      () => this.state.holdWriteAnswers === true,
+      (method, path) => WRITE_METHODS.has(method) && SOBJECT_PATH.test(path),
+    );
   }
 
   /** Mounted before the other knobs' middleware, so a released call meets the org and sessions of its release. */
