@@ -10,7 +10,7 @@ export interface DeliveryResult {
   status: number | null;
 }
 
-export function createWebhookActivities({ store, logger, metrics, settings }: ActivityDependencies) {
+export function createWebhookActivities({ store, logger, metrics, settings, catalog }: ActivityDependencies) {
   return {
     async deliverWebhook(event: WebhookEvent): Promise<DeliveryResult> {
       if (!settings.webhookUrl || !settings.webhookSecret) return { delivered: false, status: null };
@@ -21,7 +21,9 @@ export function createWebhookActivities({ store, logger, metrics, settings }: Ac
         logger.info({ eventId: event.id, connectionId: event.connectionId }, 'webhook dropped: the connection was deleted');
         return { delivered: false, status: null };
       }
-      const body = JSON.stringify({ ...event, metadata: connection.metadata ?? null });
+      // Added here, not by the workflow: which unified models a provider model feeds is catalog data, not history.
+      const unified = event.type === 'sync' ? { unifiedModels: catalog.unifiedModelsOf(connection.provider, event.model) } : {};
+      const body = JSON.stringify({ ...event, ...unified, metadata: connection.metadata ?? null });
       const timestamp = Math.floor(Date.now() / 1000);
       const attempt = Context.current().info.attempt;
       const log = logger.child({

@@ -29,6 +29,7 @@ import { ConnectUseCases, DEFAULT_CONNECT_FLOW_TIMING, type ConnectFlowSettings 
 import { ConnectionUseCases } from './use-cases/connections';
 import { DEFAULT_PROVIDER_WEBHOOK_SETTINGS, ProviderWebhookUseCases, type ProviderWebhookSettings } from './use-cases/provider-webhooks';
 import { DEFAULT_PROXY_SETTINGS, ProxyUseCases, type ProxySettings } from './use-cases/proxy';
+import { RecordsUseCases } from './use-cases/records';
 
 export interface AppDependencies {
   db: Db;
@@ -107,7 +108,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(connectSessionRoutes(connect));
   app.use(connectionRoutes(connections, deps.store));
   app.use(actionRoutes(new ActionUseCases(deps.store, deps.catalog, deps.workflows, { ...DEFAULT_ACTION_SETTINGS, ...deps.actions })));
-  app.use(recordRoutes(deps.store));
+  app.use(recordRoutes(new RecordsUseCases(deps.store, deps.catalog)));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppErrorCode } from '../errors/app-error';
 import { PROVIDER_KEYS } from '../contracts/provider-keys';
 import { SYNC_MODES } from '../contracts/sync-mode';
+import { crmCompany, crmContact } from '../sync/unified-crm';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -190,7 +191,13 @@ export const syncRequestBody = z
 
 export const recordsQuery = z.strictObject({
   connectionId: identifier,
-  model: modelName,
+  model: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/, 'must be a model name, or a unified model such as crm.contacts')
+    .meta({
+      description:
+        "A model the connection syncs (`contacts`), or a unified CRM model (`crm.contacts`, `crm.companies`) read from the same stored records and feed: same cursors, `data` in the CrmContact / CrmCompany shape.",
+    }),
   cursor: z.string().max(64).optional().meta({ description: 'A nextCursor or record cursor from an earlier page or webhook; the start of the feed when absent.' }),
   limit: queryLimit(1000, 100),
   filter: z
@@ -351,7 +358,11 @@ export const changedRecord = z
   .object({
     id: z.string().meta({ description: "The provider's id of the record." }),
     action: recordAction,
-    data: z.record(z.string(), z.unknown()).meta({ description: 'The last known fields; a deleted record keeps them.' }),
+    // The provider's fields as it sent them, or, for a unified model, its shape: the record matches any answer, so it
+    // is first and keeps every field; the named shapes are there for the document and generated clients.
+    data: z
+      .union([z.record(z.string(), z.unknown()), crmContact, crmCompany])
+      .meta({ description: 'The last known fields; a deleted record keeps them. A provider model has the provider\'s fields; crm.contacts a CrmContact, crm.companies a CrmCompany.' }),
     firstSeenAt: timestamp,
     lastModifiedAt: timestamp,
     deletedAt: timestamp.nullable(),

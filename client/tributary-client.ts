@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { routes, type OperationId, type RouteContract, type Routes } from '../api/openapi-routes';
 import * as schemas from '../api/schemas';
+import type { CrmCompany, CrmContact } from '../sync/unified-crm';
+
+export type { CrmCompany, CrmContact, CrmEmail, CrmPhone } from '../sync/unified-crm';
 
 export type CreateIntegrationRequest = z.input<typeof schemas.createIntegrationBody>;
 export type UpdateIntegrationRequest = z.input<typeof schemas.updateIntegrationBody>;
@@ -12,6 +15,8 @@ export type ListConnectionsQuery = z.input<typeof schemas.listConnectionsQuery>;
 export type SyncRequest = z.input<typeof schemas.syncRequestBody>;
 export type RunsQuery = z.input<typeof schemas.runsQuery>;
 export type RecordsQuery = z.input<typeof schemas.recordsQuery>;
+export type UpdateConnectionRequest = z.input<typeof schemas.updateConnectionBody>;
+export type ActionInput = z.input<typeof schemas.actionInput>;
 
 export type Integration = z.output<typeof schemas.integration>;
 export type Connection = z.output<typeof schemas.connection>;
@@ -22,6 +27,26 @@ export type WebhookDelivery = z.output<typeof schemas.webhookDelivery>;
 export type ChangedRecord = z.output<typeof schemas.changedRecord>;
 export type RecordsPage = z.output<typeof schemas.recordsPage>;
 export type ErrorBody = z.output<typeof schemas.errorBody>;
+export type ActionResult = z.output<typeof schemas.actionResult>;
+
+/** What a record's `data` is for a model: the unified shapes for `crm.contacts` and `crm.companies`, else the provider's fields. */
+export type RecordData<M extends string> = M extends 'crm.contacts' ? CrmContact : M extends 'crm.companies' ? CrmCompany : Record<string, unknown>;
+export type ChangedRecordOf<M extends string> = Omit<ChangedRecord, 'data'> & { data: RecordData<M> };
+export type RecordsPageOf<M extends string> = Omit<RecordsPage, 'records'> & { records: ChangedRecordOf<M>[] };
+
+export interface ProxyRequest {
+  connectionId: string;
+  /** `GET`, `POST`, …: any method the provider's API takes. */
+  method: string;
+  /** The provider API's path, `/services/data/v62.0/sobjects/Contact/describe`; never an absolute URL. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  /** Sent as JSON unless it is already a string or bytes, which go as they are. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The connection's integration key, checked by the API (`Provider-Config-Key`). */
+  integration?: string;
+}
 
 /** The decoded body of any status the route documents as an answer (not an error). */
 type Answer<K extends OperationId> = {
@@ -32,6 +57,7 @@ interface RequestParts {
   params?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface TributaryClientOptions {
@@ -137,6 +163,11 @@ export class TributaryClient {
     return this.call('getConnection', { params: { connectionId } });
   }
 
+  /** Pause or resume, enable or disable models, change frequencies, set metadata; the running workflow follows at once. */
+  updateConnection(connectionId: string, body: UpdateConnectionRequest) {
+    return this.call('updateConnection', { params: { connectionId }, body });
+  }
+
   /** Ends the connection's workflow and removes everything stored for it; a second delete answers 404. */
   deleteConnection(connectionId: string) {
     return this.call('deleteConnection', { params: { connectionId } });
@@ -159,12 +190,53 @@ export class TributaryClient {
     return this.call('listWebhookDeliveries', { params: { connectionId } });
   }
 
-  listRecords(query: RecordsQuery) {
-    return this.call('listRecords', { query });
+  /**
+   * Runs an action (a write at the provider) once per idempotency key: a repeat with the same key answers with the
+   * first run's outcome and writes nothing. `status` says how it went: `succeeded` (its output), `failed` (the
+   * provider refused; its message in `error`), or `running` after the API's wait (poll `getAction` with `actionId`).
+   */
+  runAction(connectionId: string, action: string, input: ActionInput, options: { idempotencyKey: string }) {
+    return this.call('runAction', { params: { connectionId, action }, body: input, headers: { 'idempotency-key': options.idempotencyKey } });
+  }
+
+  /** An action by the id `runAction` answered with, and its outcome once finished. */
+  getAction(connectionId: string, actionId: string) {
+    return this.call('getAction', { params: { connectionId, action: actionId } });
+  }
+
+  /**
+   * Sends a request to the connection's provider API with its credentials through `/proxy` and returns the provider's
+   * answer as it came (status, headers, body): any endpoint no sync or action covers. Tributary's own refusals (an
+   * unknown connection, a refused host) come back as its error statuses with the error body, not thrown.
+   */
+  async proxy(request: ProxyRequest): Promise<Response> {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(request.path)) throw new Error('proxy: path must be a path of the provider API, not an absolute URL');
+    const url = new URL(`proxy/${request.path.replace(/^\/+/, '')}`, this.baseUrl);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.append(name, String(value));
+    }
+    const raw = typeof request.body === 'string' || request.body instanceof Uint8Array;
+    const headers: Record<string, string> = {
+      ...(request.body !== undefined && !raw ? { 'content-type': 'application/json' } : {}),
+      ...request.headers,
+      authorization: `Bearer ${this.secretKey}`,
+      'connection-id': request.connectionId,
+      ...(request.integration ? { 'provider-config-key': request.integration } : {}),
+    };
+    return this.fetch(url, {
+      method: request.method.toUpperCase(),
+      headers,
+      body: request.body === undefined ? undefined : raw ? (request.body as string | Uint8Array<ArrayBuffer>) : JSON.stringify(request.body),
+    });
+  }
+
+  /** One page of a model's changes feed; `crm.contacts` and `crm.companies` pages carry the unified shapes in `data`. */
+  listRecords<M extends string>(query: RecordsQuery & { model: M }): Promise<RecordsPageOf<M>> {
+    return this.call('listRecords', { query }) as Promise<RecordsPageOf<M>>;
   }
 
   /** Pages of the changes feed from `query.cursor`, following nextCursor until everything visible now has been read. */
-  async *iterateRecordPages(query: RecordsQuery): AsyncGenerator<RecordsPage> {
+  async *iterateRecordPages<M extends string>(query: RecordsQuery & { model: M }): AsyncGenerator<RecordsPageOf<M>> {
     let cursor = query.cursor;
     for (;;) {
       const page = await this.listRecords({ ...query, cursor });
@@ -175,7 +247,7 @@ export class TributaryClient {
   }
 
   /** Each change from `query.cursor` on; a record's `cursor` is where to resume after it. */
-  async *iterateRecords(query: RecordsQuery): AsyncGenerator<ChangedRecord> {
+  async *iterateRecords<M extends string>(query: RecordsQuery & { model: M }): AsyncGenerator<ChangedRecordOf<M>> {
     for await (const page of this.iterateRecordPages(query)) yield* page.records;
   }
 
@@ -191,6 +263,7 @@ export class TributaryClient {
     // The key goes only where it is needed, so the public routes can be called without one.
     if (route.secured) headers.authorization = `Bearer ${this.secretKey}`;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    Object.assign(headers, request.headers);
 
     const response = await this.fetch(url, {
       method: route.method.toUpperCase(),

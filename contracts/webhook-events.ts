@@ -20,6 +20,11 @@ export interface SyncWebhookEvent {
   finishedAt: string;
   /** The app's own metadata of the connection (`PATCH /connections/:id`), as it is when the event is delivered. */
   metadata?: Record<string, unknown> | null;
+  /**
+   * The unified models this model's changes also are (`["crm.contacts"]` for `contacts`): read them with the same
+   * cursors, `GET /records?model=crm.contacts&cursor=<cursor>`. Empty when the model maps to none.
+   */
+  unifiedModels?: string[];
   /** Where to fetch exactly these changes: GET /records?connectionId=…&model=…&cursor=<cursor> until nextCursor reaches endCursor. */
   changes: { cursor: string; endCursor: string; path: string };
 }

@@ -2,6 +2,8 @@
 import { parseDuration } from '../sync/duration';
 import { assertTimeZone } from '../sync/rate-limit-waits';
 import type { SyncDefinition } from '../sync/sync-definition';
+import { UNIFIED_MODELS, isUnifiedModel } from '../sync/unified-crm';
+import { LINK_PLACEHOLDERS, type FieldRule, type UnifiedModelMapping } from '../sync/unified-mapping';
 import { ProviderUrlRules, STRICT_URL_POLICY, UrlRefusedError, hostPatternRegExp, type OutboundUrlPolicy } from '../security/provider-urls';
 import type { ProviderApi, ProviderDefinition } from './provider-definition';
 import { hubspot } from './hubspot/hubspot.provider';
@@ -77,6 +79,16 @@ export class ProviderCatalog {
     );
   }
 
+  /** How one of a provider's models reads as a unified model (`crm.contacts`); undefined when it has no such mapping. */
+  unifiedModel(providerKey: string, model: string): UnifiedModelMapping | undefined {
+    return this.get(providerKey).unifiedModels?.find((mapping) => mapping.model === model);
+  }
+
+  /** The unified models a provider model's changes show up in: a `contacts` change is a `crm.contacts` change. */
+  unifiedModelsOf(providerKey: string, model: string): string[] {
+    return (this.find(providerKey)?.unifiedModels ?? []).filter((mapping) => mapping.from === model).map((mapping) => mapping.model);
+  }
+
   sync(providerKey: string, model: string): SyncDefinition {
     const sync = this.get(providerKey).syncs.find((s) => s.model === model);
     if (!sync) throw new Error(`provider "${providerKey}" has no model "${model}"`);
@@ -139,6 +151,18 @@ function validateProvider(provider: ProviderDefinition): void {
     if (models.has(sync.model)) fail(`duplicate model "${sync.model}"`);
     models.add(sync.model);
     if (parseDuration(sync.defaultFrequency) === null) fail(`model "${sync.model}" has an invalid defaultFrequency`);
+  }
+  const unified = new Set<string>();
+  for (const mapping of provider.unifiedModels ?? []) {
+    if (!isUnifiedModel(mapping.model)) fail(`unified model "${mapping.model}" is not one of ${UNIFIED_MODELS.join(', ')}`);
+    if (unified.has(mapping.model)) fail(`duplicate unified model "${mapping.model}"`);
+    unified.add(mapping.model);
+    if (!models.has(mapping.from)) fail(`unified model "${mapping.model}" is read from "${mapping.from}", which the provider does not sync`);
+    for (const rule of Object.values(mapping.fields) as FieldRule[]) {
+      for (const name of 'link' in rule ? [...rule.link.matchAll(/\{(\w+)\}/g)].map((m) => m[1]) : []) {
+        if (!LINK_PLACEHOLDERS.includes(name)) fail(`unified model "${mapping.model}": link placeholder {${name}} is not one of ${LINK_PLACEHOLDERS.join(', ')}`);
+      }
+    }
   }
 }
 

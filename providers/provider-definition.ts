@@ -3,6 +3,7 @@ import type { ActionDefinition } from '../sync/define-action';
 import type { ProviderErrorRules } from '../sync/error-rules';
 import type { QuotaPolicy } from '../sync/quota-guard';
 import type { SyncDefinition } from '../sync/sync-definition';
+import type { UnifiedModelMapping } from '../sync/unified-mapping';
 
 export type TokenLifetime =
   /** The token response says how long the access token lives (`expires_in`, seconds). */
@@ -117,4 +118,6 @@ export interface ProviderDefinition {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action has its own input and output types
   actions?: ActionDefinition<any, any>[];
   syncs: SyncDefinition[];
+  /** The unified models (crm.contacts, …) this provider's models read as, each a field mapping of one of its syncs. */
+  unifiedModels?: UnifiedModelMapping[];
 }

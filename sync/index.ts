@@ -17,3 +17,29 @@ export {
   type NextUrlPagination,
   type OffsetPagination,
 } from './pagination';
+export {
+  UNIFIED_MODELS,
+  UNIFIED_SCHEMAS,
+  crmCompany,
+  crmContact,
+  crmEmail,
+  crmPhone,
+  isUnifiedModel,
+  type CrmCompany,
+  type CrmContact,
+  type CrmEmail,
+  type CrmPhone,
+  type UnifiedModelName,
+} from './unified-crm';
+export {
+  mapRecord,
+  type CrmCompanyMapping,
+  type CrmContactMapping,
+  type FieldRule,
+  type ListRule,
+  type LinkRule,
+  type MappingContext,
+  type ObjectRule,
+  type UnifiedModelMapping,
+  type ValueRule,
+} from './unified-mapping';

@@ -26,5 +26,7 @@ export const hubspotCompaniesSync = crmObjectSync({
   defaultFrequency: '5m',
   // Contacts keep `lastmodifieddate`; every other object type, companies included, `hs_lastmodifieddate`.
   modifiedProperty: 'hs_lastmodifieddate',
-  properties: ['name', 'domain', 'industry', 'phone', 'city', 'country', 'numberofemployees', 'annualrevenue', 'lifecyclestage'],
+  // Version 2 added the owner, which the unified model (crm.companies) maps.
+  version: 2,
+  properties: ['name', 'domain', 'industry', 'phone', 'city', 'country', 'numberofemployees', 'annualrevenue', 'lifecyclestage', 'hubspot_owner_id'],
 });

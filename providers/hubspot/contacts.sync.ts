@@ -26,5 +26,10 @@ export const hubspotContactsSync = crmObjectSync({
   schema: hubspotContactSchema,
   defaultFrequency: '5m',
   modifiedProperty: 'lastmodifieddate',
-  properties: ['email', 'firstname', 'lastname', 'phone', 'jobtitle', 'company', 'city', 'country', 'lifecyclestage'],
+  // Version 2 added what the unified model (crm.contacts) maps: further emails, mobile phone, company and owner.
+  version: 2,
+  properties: [
+    'email', 'firstname', 'lastname', 'phone', 'jobtitle', 'company', 'city', 'country', 'lifecyclestage',
+    'hs_additional_emails', 'mobilephone', 'associatedcompanyid', 'hubspot_owner_id',
+  ],
 });

@@ -63,6 +63,8 @@ export interface CrmObjectSyncOptions<Schema extends z.ZodType<Record<string, un
   description: string;
   schema: Schema;
   defaultFrequency: string;
+  /** Bump when the properties change: every connection then resyncs once, so stored records get them. */
+  version?: number;
   /** The property that moves on every change and that search filters on: `lastmodifieddate` or `hs_lastmodifieddate`. */
   modifiedProperty: string;
   properties: readonly string[];
@@ -102,6 +104,7 @@ export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>
   return defineSync({
     model: options.model,
     description: options.description,
+    version: options.version,
     schema: options.schema,
     idOf: (record) => String(record.id),
     rawIdOf: (raw) => {

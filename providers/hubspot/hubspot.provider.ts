@@ -1,6 +1,7 @@
 // HubSpot as data: OAuth with expires_in and non-rotating refresh tokens, one API host, its error and 429 conventions.
 import type { ProviderDefinition } from '../provider-definition';
 import { hubspotActions } from './actions';
+import { hubspotUnifiedModels } from './crm-mappings';
 import { hubspotCompaniesSync } from './companies.sync';
 import { hubspotContactsSync } from './contacts.sync';
 
@@ -66,4 +67,5 @@ export const hubspot: ProviderDefinition = {
   changeNotifications: { kind: 'hubspot-webhooks', modelsByObjectType: { contact: 'contacts', company: 'companies' } },
   actions: hubspotActions,
   syncs: [hubspotContactsSync, hubspotCompaniesSync],
+  unifiedModels: hubspotUnifiedModels,
 };

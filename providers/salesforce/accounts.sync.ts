@@ -21,8 +21,10 @@ export const accountsSync = soqlSync({
   schema: accountSchema,
   defaultFrequency: '5m',
   required: ['Name'],
+  // Version 2 added OwnerId, which the unified model (crm.companies) maps.
+  version: 2,
   fields: [
-    'Type', 'Industry', 'Website', 'Phone', 'AnnualRevenue', 'NumberOfEmployees', 'BillingStreet',
+    'OwnerId', 'Type', 'Industry', 'Website', 'Phone', 'AnnualRevenue', 'NumberOfEmployees', 'BillingStreet',
     'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry', 'Description', 'CreatedDate',
     'LastModifiedDate',
   ],

@@ -25,8 +25,10 @@ export const contactsSync = soqlSync({
   schema: contactSchema,
   defaultFrequency: '5m',
   required: ['LastName'],
+  // Version 2 added OwnerId, which the unified model (crm.contacts) maps.
+  version: 2,
   fields: [
-    'AccountId', 'Salutation', 'FirstName', 'Title', 'Email', 'Phone', 'MobilePhone', 'Department',
+    'AccountId', 'OwnerId', 'Salutation', 'FirstName', 'Title', 'Email', 'Phone', 'MobilePhone', 'Department',
     'LeadSource', 'MailingStreet', 'MailingCity', 'MailingState', 'MailingPostalCode', 'MailingCountry', 'Birthdate',
     'CreatedDate', 'LastModifiedDate',
   ],

@@ -1,6 +1,7 @@
 // Salesforce as data: OAuth hosts, the missing expires_in, instance URLs, and its error conventions.
 import type { ProviderDefinition } from '../provider-definition';
 import { salesforceActions } from './actions';
+import { salesforceUnifiedModels } from './crm-mappings';
 import { accountsSync } from './accounts.sync';
 import { contactsSync } from './contacts.sync';
 
@@ -75,4 +76,5 @@ export const salesforce: ProviderDefinition = {
   changeNotifications: { kind: 'salesforce-outbound-messages', modelsByObjectType: { Contact: 'contacts', Account: 'accounts' } },
   actions: salesforceActions,
   syncs: [contactsSync, accountsSync],
+  unifiedModels: salesforceUnifiedModels,
 };

@@ -21,6 +21,8 @@ export interface SoqlSyncOptions<Schema extends z.ZodType<Record<string, unknown
   required?: readonly string[];
   schema: Schema;
   defaultFrequency: string;
+  /** Bump when the fields change: every connection then resyncs once, so stored records get them. */
+  version?: number;
 }
 
 /** What the checkpoint and delete detection are made of: always selected. */
@@ -31,6 +33,7 @@ export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(opti
   return defineSync({
     model: options.model,
     description: options.description,
+    version: options.version,
     schema: options.schema,
     idOf: (record) => String(record.Id),
     rawIdOf: (raw) => {

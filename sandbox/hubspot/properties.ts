@@ -20,17 +20,21 @@ export const OBJECT_DEFINITIONS: Record<HubSpotObject, ObjectDefinition> = {
   contacts: {
     modifiedProperty: 'lastmodifieddate',
     defaultProperties: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
-    writable: ['email', 'firstname', 'lastname', 'phone', 'jobtitle', 'company', 'city', 'country', 'lifecyclestage'],
+    // `hs_additional_emails` holds further addresses separated by `;`; `associatedcompanyid` the primary company.
+    writable: [
+      'email', 'firstname', 'lastname', 'phone', 'jobtitle', 'company', 'city', 'country', 'lifecyclestage',
+      'mobilephone', 'hs_additional_emails', 'associatedcompanyid', 'hubspot_owner_id',
+    ],
   },
   companies: {
     modifiedProperty: 'hs_lastmodifieddate',
     defaultProperties: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
-    writable: ['name', 'domain', 'industry', 'phone', 'city', 'country', 'numberofemployees', 'annualrevenue', 'lifecyclestage'],
+    writable: ['name', 'domain', 'industry', 'phone', 'city', 'country', 'numberofemployees', 'annualrevenue', 'lifecyclestage', 'hubspot_owner_id'],
   },
 };
 
 const DATETIME_PROPERTIES = new Set(['createdate', 'lastmodifieddate', 'hs_lastmodifieddate']);
-const NUMBER_PROPERTIES = new Set(['hs_object_id', 'numberofemployees', 'annualrevenue']);
+const NUMBER_PROPERTIES = new Set(['hs_object_id', 'numberofemployees', 'annualrevenue', 'associatedcompanyid']);
 
 export function propertyType(name: string): PropertyType {
   if (DATETIME_PROPERTIES.has(name)) return 'datetime';

@@ -154,6 +154,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   });
   // Token faults act before the endpoint; data faults act inside the data routes, after authentication.
   app.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
+  app.use(faults.holdWriteAnswersMiddleware());
   app.use(oauthRoutes(context));
   app.use(accessTokenInfoRoutes(context));
   app.use(dataRoutes(context));

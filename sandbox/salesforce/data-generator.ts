@@ -130,6 +130,7 @@ function contact(random: Random, id: string, accountIds: readonly string[], stam
     Id: id,
     IsDeleted: false,
     AccountId: accountIds.length > 0 && random.chance(0.9) ? random.pick(accountIds) : null,
+    OwnerId: ownerOf(id),
     FirstName: firstName,
     LastName: lastName,
     Salutation: random.maybe(0.5, SALUTATIONS),
@@ -150,6 +151,15 @@ function contact(random: Random, id: string, accountIds: readonly string[], stam
     SystemModstamp: stamp,
     ...customContactFields(id),
   };
+}
+
+/** A few sales reps own the seeded records; chosen from the Id alone so the generator's stream (every other value) is unchanged. */
+const OWNERS = ['005000000000001AAA', '005000000000002AAA', '005000000000003AAA'] as const;
+
+export function ownerOf(id: string): string {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
+  return OWNERS[hash % OWNERS.length];
 }
 
 const TIERS = ['Gold', 'Silver', 'Bronze', null] as const;
@@ -199,6 +209,7 @@ function account(random: Random, id: string, _accountIds: readonly string[], sta
     Id: id,
     IsDeleted: false,
     Name: name,
+    OwnerId: ownerOf(id),
     Type: random.maybe(0.85, ACCOUNT_TYPES),
     Industry: random.maybe(0.8, INDUSTRIES),
     Website: random.chance(0.7) ? `https://www.${emailPart(word)}${random.int(1, 9999)}.example.com` : null,

@@ -43,6 +43,8 @@ export const OBJECT_FIELDS: Record<SalesforceObject, readonly FieldDefinition[]>
   Contact: [
     ...SYSTEM_FIELDS,
     { name: 'AccountId', type: 'reference' },
+    // The User who owns the record: every Contact and Account has one (the creating user when none is given).
+    { name: 'OwnerId', type: 'reference' },
     ...strings('FirstName'),
     { name: 'LastName', type: 'string', required: true },
     ...strings('Salutation', 'Title', 'Email', 'Phone', 'MobilePhone', 'Department', 'LeadSource'),
@@ -56,6 +58,7 @@ export const OBJECT_FIELDS: Record<SalesforceObject, readonly FieldDefinition[]>
   Account: [
     ...SYSTEM_FIELDS,
     { name: 'Name', type: 'string', required: true },
+    { name: 'OwnerId', type: 'reference' },
     ...strings('Type', 'Industry', 'Website', 'Phone'),
     { name: 'AnnualRevenue', type: 'double' },
     { name: 'NumberOfEmployees', type: 'int' },

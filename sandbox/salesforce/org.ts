@@ -127,6 +127,8 @@ export class Org {
     for (const field of OBJECT_FIELDS[object]) {
       if (!field.system) record[field.name] = values[field.name] ?? null;
     }
+    // Salesforce makes the creating user the owner when the caller names none.
+    if ('OwnerId' in record && record.OwnerId === null) record.OwnerId = this.userId;
     record.CreatedDate = stamp;
     record.LastModifiedDate = stamp;
     record.SystemModstamp = stamp;

@@ -174,6 +174,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     next();
   });
   app.use(faults.holdMiddleware());
+  app.use(faults.holdWriteAnswersMiddleware());
   app.use(faults.middleware());
   app.use(userInfoRoutes(context));
   app.use('/services/oauth2', oauthRoutes(context));

@@ -46,6 +46,8 @@ export interface TestStackOptions {
   /** The API's `/proxy` limits and waits. */
   proxy?: AppDependencies['proxy'];
   providerWebhooks?: AppDependencies['providerWebhooks'];
+  /** How long `POST …/actions/:name` waits for the outcome before answering 202. */
+  actions?: AppDependencies['actions'];
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -135,7 +137,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   // The sandbox providers listen on http://127.0.0.1: the development allowance for loopback, as dev stacks set it.
   const catalog = (options.catalog ?? providerCatalog).withUrlPolicy({ allowLoopback: true });
   const appDependencies = { db: database.db, store, catalog, temporal, workflows, secretKeys: [{ name: 'test', key: secretKey }], logger, registry };
-  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, appName: options.appName, proxy: options.proxy, providerWebhooks: options.providerWebhooks, deleteWaitMs: options.deleteWaitMs }));
+  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, appName: options.appName, proxy: options.proxy, providerWebhooks: options.providerWebhooks, actions: options.actions, deleteWaitMs: options.deleteWaitMs }));
 
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: temporalAddress,

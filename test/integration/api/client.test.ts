@@ -63,6 +63,36 @@ describe('TributaryClient', () => {
     expect(rest).toMatchObject({ records: [], hasMore: false });
   });
 
+  it('changes a connection, runs an action once per key, reads it back, and reaches the provider through the proxy', async () => {
+    const changed = await client.updateConnection('acme', { metadata: { plan: 'gold' } });
+    expect(changed.metadata).toEqual({ plan: 'gold' });
+
+    const input = { lastName: 'Through The Client', email: 'client@example.com' };
+    const first = await client.runAction('acme', 'create-contact', input, { idempotencyKey: 'client-1' });
+    expect(first).toMatchObject({ status: 'succeeded', action: 'create-contact', output: { id: expect.stringMatching(/^003/) } });
+    const again = await client.runAction('acme', 'create-contact', input, { idempotencyKey: 'client-1' });
+    expect([again.actionId, again.output]).toEqual([first.actionId, first.output]);
+    expect(stack.sandbox.records('Contact').filter((c) => c.LastName === 'Through The Client')).toHaveLength(1);
+    expect(await client.getAction('acme', first.actionId)).toMatchObject({ actionId: first.actionId, status: 'succeeded', output: first.output });
+    await expect(client.runAction('acme', 'create-contact', {}, { idempotencyKey: 'client-2' })).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
+
+    const describe = await client.proxy({ connectionId: 'acme', method: 'GET', path: '/services/data/v62.0/sobjects/Contact/describe', integration: 'sandbox' });
+    expect(describe.status).toBe(200);
+    const fields = ((await describe.json()) as { fields: { name: string }[] }).fields.map((f) => f.name);
+    expect(fields).toEqual(expect.arrayContaining(['LastName', 'OwnerId']));
+    const wrongIntegration = await client.proxy({ connectionId: 'acme', method: 'GET', path: '/services/data/v62.0/limits', integration: 'other' });
+    expect(wrongIntegration.status).toBe(400);
+  });
+
+  it('reads crm.contacts with the unified shape typed', async () => {
+    const page = await client.listRecords({ connectionId: 'acme', model: 'crm.contacts', limit: 100 });
+    expect(page.records).toHaveLength(25);
+    // Typed as CrmContact: no casts needed to reach the unified fields.
+    const names: (string | null)[] = page.records.map((r) => r.data.lastName);
+    expect(names.every((name) => typeof name === 'string')).toBe(true);
+    expect(page.records.every((r) => r.data.provider === 'salesforce' && Array.isArray(r.data.emails))).toBe(true);
+  });
+
   it('asks for a sync and reads the run history and webhook deliveries', async () => {
     expect(await client.requestSync('acme', { models: ['contacts'] })).toEqual({ accepted: true, models: ['contacts'], mode: 'incremental' });
     const { runs } = await eventually(async () => {

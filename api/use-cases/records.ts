@@ -1,0 +1,91 @@
+// Reading the changes feed: one page of a provider model, or of a unified model mapped from the same stored records.
+import { encodeCursor, readCursor } from '../../contracts/change-cursor';
+import { AppError } from '../../errors/app-error';
+import type { ProviderCatalog } from '../../providers/catalog';
+import type { RecordAction } from '../../store/records';
+import type { Store } from '../../store/store';
+import { isUnifiedModel } from '../../sync/unified-crm';
+import { mapRecord, type MappingContext, type UnifiedModelMapping } from '../../sync/unified-mapping';
+
+export interface RecordsQuery {
+  connectionId: string;
+  model: string;
+  cursor?: string;
+  limit: number;
+  filter?: string;
+  modifiedAfter?: string;
+}
+
+export interface ChangedRecordView {
+  id: string;
+  action: RecordAction;
+  data: Record<string, unknown>;
+  firstSeenAt: Date;
+  lastModifiedAt: Date;
+  deletedAt: Date | null;
+  cursor: string;
+}
+
+export interface RecordsPageView {
+  records: ChangedRecordView[];
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+export class RecordsUseCases {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: ProviderCatalog,
+  ) {}
+
+  /**
+   * A unified model is a view of its provider model's feed: the same records, the same sequence numbers and cursors
+   * (a cursor from a `contacts` webhook resumes `crm.contacts` too), only `data` is mapped, here at read time, so there
+   * is no second copy to keep in step.
+   */
+  async readPage(query: RecordsQuery): Promise<RecordsPageView> {
+    const connection = await this.store.connections.get(query.connectionId);
+    const mapping = isUnifiedModel(query.model) ? this.catalog.unifiedModel(connection.provider, query.model) : undefined;
+    if (isUnifiedModel(query.model) && !mapping) {
+      throw AppError.invalid('query.model', `${connection.provider} connections have no unified model "${query.model}"`);
+    }
+    const feedModel = mapping?.from ?? query.model;
+    if (!Object.hasOwn(connection.syncs, feedModel)) {
+      const why = mapping ? `, which ${query.model} is read from` : '';
+      throw AppError.invalid('query.model', `connection "${query.connectionId}" does not sync "${feedModel}"${why}`);
+    }
+    const feed = { connectionId: query.connectionId, model: feedModel, incarnation: connection.incarnation };
+    const reading = query.cursor === undefined ? { seq: 0 } : readCursor(query.cursor, feed);
+    if ('problem' in reading) throw AppError.invalid('query.cursor', reading.problem);
+
+    const { records, readThrough, visibleSeq } = await this.store.records.readChanges({
+      ...feed,
+      afterSeq: reading.seq,
+      limit: query.limit,
+      actions: query.filter ? (query.filter.split(',') as RecordAction[]) : undefined,
+      modifiedAfter: query.modifiedAfter ? new Date(query.modifiedAfter) : undefined,
+    });
+    const context = mapping && records.length > 0 ? await this.mappingContext(query.connectionId, connection.provider, connection.providerAccountId ?? null, mapping) : null;
+    return {
+      records: records.map((r) => ({
+        id: r.externalId,
+        action: r.lastAction,
+        data: mapping && context ? mapRecord(mapping, r.externalId, r.data, context) : r.data,
+        firstSeenAt: r.firstSeenAt,
+        lastModifiedAt: r.lastModifiedAt,
+        deletedAt: r.deletedAt,
+        cursor: encodeCursor(r.changeSeq, feed),
+      })),
+      // Resume after everything this page accounted for, which may be past its last record (filtered or empty stretches).
+      nextCursor: encodeCursor(readThrough, feed),
+      hasMore: readThrough < visibleSeq,
+    };
+  }
+
+  /** What record links need from the connection; the sealed credentials are opened only for a link that needs the host. */
+  private async mappingContext(connectionId: string, provider: string, accountId: string | null, mapping: UnifiedModelMapping): Promise<MappingContext> {
+    const needsHost = Object.values(mapping.fields).some((rule) => 'link' in rule && rule.link.includes('{instanceUrl}'));
+    const instanceUrl = needsHost ? (await this.store.connections.readCredentials(connectionId)).credentials.instanceUrl : null;
+    return { provider, instanceUrl, accountId };
+  }
+}
