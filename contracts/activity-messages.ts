@@ -60,6 +60,11 @@ export interface SyncRunSummary {
   /** Feed positions: reading the changes feed from `fromCursor` up to `toCursor` yields exactly this run's changes. */
   fromCursor: string;
   toCursor: string;
+  /**
+   * Why a full run read everything (`initial`, `requested`, `version 3 → 4`, `fields added: Tier__c`); null for an
+   * incremental run. Absent from summaries of workers that predate it (history replayed after an upgrade).
+   */
+  fullReason?: string | null;
 }
 
 export interface RefreshCredentialsInput {

@@ -21,6 +21,8 @@ export interface SoqlSyncOptions<Schema extends z.ZodType<Record<string, unknown
   required?: readonly string[];
   schema: Schema;
   defaultFrequency: string;
+  /** Bump it when what the sync stores changes: every connection then reads everything once (SyncDefinition.version). */
+  version?: number;
 }
 
 /** What the checkpoint and delete detection are made of: always selected. */
@@ -45,6 +47,7 @@ export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(opti
       valueOf: (record, field) => record[field],
     },
     defaultFrequency: options.defaultFrequency,
+    version: options.version,
     // SystemModstamp also moves for automated, invisible changes; they are not news to the app.
     ignoredFields: ['SystemModstamp'],
     async *fetchPages({ checkpoint, http, pageSize, lookbackMs, fields: selected }): AsyncIterable<SyncPage> {
