@@ -175,7 +175,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
      * here, not in the workflow, so connections already running pick it up at their next run without a workflow
      * change. The reason is kept on the run and goes out with its sync webhook.
      */
-    async beginSyncRun(input: BeginSyncRunInput): Promise<BeginSyncRunResult | undefined> {
+    async beginSyncRun(input: BeginSyncRunInput): Promise<BeginSyncRunResult> {
       const connection = await store.connections.get(input.connectionId);
       const integration = await store.integrations.find(connection.integration);
       const sync = catalog.sync(connection.provider, input.model);
@@ -200,7 +200,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       await store.connections.setLastRun(input.connectionId, input.model, input.runId);
       runLogger(input, input.runId).info({ mode, fullReason, provider: connection.provider }, 'sync run started');
       const current = settings.workflow ?? input.settings;
-      return current ? { settings: current } : undefined;
+      return { ...(current ? { settings: current } : {}), mode, fullReason };
     },
 
     /**
