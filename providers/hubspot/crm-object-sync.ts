@@ -66,6 +66,8 @@ export interface CrmObjectSyncOptions<Schema extends z.ZodType<Record<string, un
   /** The property that moves on every change and that search filters on: `lastmodifieddate` or `hs_lastmodifieddate`. */
   modifiedProperty: string;
   properties: readonly string[];
+  /** Bump it when what the sync stores changes: every connection then reads everything once (SyncDefinition.version). */
+  version?: number;
 }
 
 export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>(options: CrmObjectSyncOptions<Schema>): SyncDefinition<Schema> {
@@ -116,6 +118,7 @@ export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>
       valueOf: (record, field) => (record.properties as Record<string, unknown> | undefined)?.[field],
     },
     defaultFrequency: options.defaultFrequency,
+    version: options.version,
     async *fetchPages({ checkpoint, http, pageSize, lookbackMs, fields }): AsyncIterable<SyncPage> {
       const properties = fields && fields.length > 0 ? fields : defaultProperties;
       const listLimit = Math.min(pageSize, LIST_LIMIT_MAX);

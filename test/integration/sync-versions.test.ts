@@ -5,11 +5,13 @@
 import { z } from 'zod';
 import type { SyncWebhookEvent } from '../../contracts/webhook-events';
 import { providerCatalog } from '../../providers/catalog';
+import { crmObjectSync } from '../../providers/hubspot/crm-object-sync';
 import { soqlSync } from '../../providers/salesforce/soql-sync';
 import { readWholeFeed, storedLiveRecords, waitForRunAfter } from '../support/assertions';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import { startHubSpotStack, type HubSpotStack } from '../support/hubspot-stack';
 
 const CONTACTS = 120;
+const HUBSPOT_CONTACTS = 80;
 
 const person = z.looseObject({ Id: z.string(), LastName: z.string(), SystemModstamp: z.string() });
 
@@ -30,10 +32,25 @@ function peopleAt(version: 1 | 2 | 3) {
     version,
   });
 }
-const catalogAt = (version: 1 | 2 | 3) => providerCatalog.withSync('salesforce', peopleAt(version));
+
+/** The same in HubSpot: 2 also stores `jobtitle`; 3 only bumps the version, so nothing stored changes. */
+function hubspotPeopleAt(version: 1 | 2 | 3) {
+  return crmObjectSync({
+    model: 'people',
+    object: 'contacts',
+    description: 'HubSpot contacts, as a team-written sync that changes between releases',
+    schema: z.looseObject({ id: z.string(), properties: z.looseObject({ hs_object_id: z.string(), lastmodifieddate: z.string() }) }),
+    defaultFrequency: '1h',
+    modifiedProperty: 'lastmodifieddate',
+    properties: version === 1 ? ['email', 'firstname', 'lastname'] : ['email', 'firstname', 'lastname', 'jobtitle'],
+    version,
+  });
+}
+
+const catalogAt = (version: 1 | 2 | 3) => providerCatalog.withSync('salesforce', peopleAt(version)).withSync('hubspot', hubspotPeopleAt(version));
 
 describe('bumping a sync’s version under live connections', () => {
-  let stack: TestStack;
+  let stack: HubSpotStack;
   const lastRun: Record<string, string> = {};
 
   /** Asks for an ordinary (incremental) run now, and returns it once finished. */
@@ -67,12 +84,17 @@ describe('bumping a sync’s version under live connections', () => {
   const truth = () => stack.sandbox.records('Contact');
 
   beforeAll(async () => {
-    stack = await startTestStack({ name: 'sync-versions', catalog: catalogAt(1) });
+    stack = await startHubSpotStack({ name: 'sync-versions', catalog: catalogAt(1) });
     stack.sandbox.seed('Contact', CONTACTS);
+    stack.hubspot.seed('contacts', HUBSPOT_CONTACTS);
   });
   afterAll(() => stack?.close());
 
-  it('syncs two live connections on version 1', async () => {
+  it('syncs live connections on version 1: two Salesforce, one HubSpot', async () => {
+    expect((await stack.connectHubSpot('hs', { people: { frequency: '1h' } })).status).toBe(201);
+    const hubspotFirst = await waitForRunAfter(stack, 'hs', 'people', null);
+    expect(hubspotFirst).toMatchObject({ status: 'succeeded', mode: 'incremental', added: HUBSPOT_CONTACTS, fullReason: null });
+    lastRun.hs = hubspotFirst.runId;
     for (const connectionId of ['one', 'two']) {
       expect((await stack.connectSalesforce(connectionId, { people: { frequency: '1h' } })).status).toBe(201);
       const run = await waitForRunAfter(stack, connectionId, 'people', null);
@@ -102,6 +124,16 @@ describe('bumping a sync’s version under live connections', () => {
       expect(next).toMatchObject({ status: 'succeeded', mode: 'incremental', fullReason: null, added: 0, updated: 0, deleted: 0 });
       expect(await fullRunsOf(connectionId)).toBe(1);
     }
+
+    const hubspotBackfill = await syncNow('hs');
+    expect(hubspotBackfill).toMatchObject({ status: 'succeeded', mode: 'full', fullReason: 'version 1 → 2', added: 0, updated: HUBSPOT_CONTACTS, deleted: 0 });
+    expect((await announcedBy(hubspotBackfill.runId, 'hs')).event).toMatchObject({ mode: 'full', fullReason: 'version 1 → 2', updated: HUBSPOT_CONTACTS });
+    const storedInHubSpot = await storedLiveRecords(stack, 'hs', 'people');
+    for (const contact of stack.hubspot.records('contacts')) {
+      expect(storedInHubSpot.get(contact.id)?.properties).toHaveProperty('jobtitle', contact.properties.jobtitle ?? null);
+    }
+    expect(await syncNow('hs')).toMatchObject({ mode: 'incremental', fullReason: null, added: 0, updated: 0, deleted: 0 });
+    expect(await fullRunsOf('hs')).toBe(1);
   });
 
   it('owes a connection made after the bump no full run: its first sync already read version 2', async () => {
@@ -128,6 +160,13 @@ describe('bumping a sync’s version under live connections', () => {
       const stored = await storedLiveRecords(stack, connectionId, 'people');
       for (const contact of truth()) expect(stored.get(contact.Id)).toHaveProperty('Tier__c', contact.Tier__c === null ? null : String(contact.Tier__c).toUpperCase());
     }
+
+    // A bump that changes nothing stored: one full run that reads everything, finds nothing new and announces nothing.
+    const unchanged = await syncNow('hs');
+    expect(unchanged).toMatchObject({ status: 'succeeded', mode: 'full', fullReason: 'version 2 → 3', added: 0, updated: 0, deleted: 0 });
+    expect(unchanged.recordsRead).toBe(HUBSPOT_CONTACTS);
+    expect(await syncNow('hs')).toMatchObject({ mode: 'incremental', fullReason: null });
+    expect(syncEventOf(unchanged.runId)).toBeUndefined();
   });
 
   it('backfills one connection’s own extra field into that connection alone', async () => {
