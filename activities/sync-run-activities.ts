@@ -16,11 +16,12 @@ import type { Logger } from 'pino';
 import type { ProviderDefinition } from '../providers/provider-definition';
 import { ProviderConcurrencyLimits } from '../sync/concurrency-limit';
 import { FieldDiscovery } from '../sync/field-discovery';
-import type { FieldSelection } from '../sync/fields';
+import { extraFieldsFor, type FieldSelection } from '../sync/fields';
 import type { ProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import { QuotaGuard } from '../sync/quota-guard';
 import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
+import { decideRunMode, syncVersionOf } from '../sync/sync-version';
 import { validatePage, type ValidRecord } from '../sync/validate-page';
 import type { RunChanges, SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
@@ -79,8 +80,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   }
 
   /**
-   * The fields to read, for a sync that declares them: what it wants and the integration adds, among those the
-   * account really has. Missing ones are reported on the run; a missing required one fails it, saying which.
+   * The fields to read, for a sync that declares them: what it wants and the integration and the connection add,
+   * among those the account really has. Missing ones are reported on the run; a missing required one fails it, saying which.
    */
   async function chooseFields(
     run: SyncRunDocument,
@@ -171,21 +172,18 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   return {
     /**
      * Starts a run. An incremental run becomes a full resync when what the sync stores changed since the model's
-     * records were last all read (a new sync version, the integration's extra fields): decided here, not in the
-     * workflow, so connections already running pick it up at their next run without a workflow change.
+     * records were last all read (a new sync version, the integration's or the connection's extra fields): decided
+     * here, not in the workflow, so connections already running pick it up at their next run without a workflow
+     * change. The reason is kept on the run and goes out with its sync webhook.
      */
-    async beginSyncRun(input: BeginSyncRunInput): Promise<BeginSyncRunResult | undefined> {
+    async beginSyncRun(input: BeginSyncRunInput): Promise<BeginSyncRunResult> {
       const connection = await store.connections.get(input.connectionId);
       const integration = await store.integrations.find(connection.integration);
       const sync = catalog.sync(connection.provider, input.model);
-      const syncVersion = syncVersionOf(sync, integration?.fields?.[input.model] ?? []);
+      const syncVersion = syncVersionOf(sync, extraFieldsFor(input.model, integration?.fields, connection.fields));
       const lastComplete = await store.runs.lastCompleteVersion(input.connectionId, input.model);
       const cursor = Object.hasOwn(connection.syncs, input.model) ? connection.syncs[input.model].cursor : null;
-      const fullReason =
-        input.mode === 'incremental' && cursor !== null && lastComplete !== null && lastComplete !== syncVersion
-          ? whatChanged(lastComplete, syncVersion, input.model)
-          : null;
-      const mode = fullReason ? 'full' : input.mode;
+      const { mode, fullReason } = decideRunMode({ requested: input.mode, hasCursor: cursor !== null, lastComplete, current: syncVersion });
       // Everything written before this run is complete (one writer per feed), so it may all be read.
       const feed = { connectionId: input.connectionId, model: input.model, incarnation: connection.incarnation };
       const feedSeqAtStart = await store.records.feeds.publishAll(feed);
@@ -206,7 +204,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       await store.connections.setLastRun(input.connectionId, input.model, input.runId);
       runLogger(input, input.runId).info({ mode, fullReason, provider: connection.provider }, 'sync run started');
       const current = settings.workflow ?? input.settings;
-      return current ? { settings: current } : undefined;
+      return { ...(current ? { settings: current } : {}), mode, fullReason };
     },
 
     /**
@@ -227,7 +225,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const fieldsKey = `${run.connectionId}:${run.model}`;
       let handedBack = false;
       try {
-        const fields = await chooseFields(run, sync, http, fieldsKey, integration?.fields?.[run.model] ?? []);
+        const connection = await store.connections.get(run.connectionId);
+      const fields = await chooseFields(run, sync, http, fieldsKey, extraFieldsFor(run.model, integration?.fields, connection.fields));
         // Checkpoint: the run's own, or at its start the last run's cursor, read again over the provider's lookback.
         const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
         for await (const page of sync.fetchPages({ ...from, http, fields: fields?.selected })) {
@@ -304,31 +303,6 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   };
 }
 
-/**
- * What a run reads with, as one comparable string: the sync's version, then the integration's extra fields.
- * Version 1 without extra fields is `1`, what runs from before versions existed are taken to have read.
- */
-export function syncVersionOf(sync: SyncDefinition, extraFields: readonly string[]): string {
-  const version = String(sync.version ?? 1);
-  const extra = [...new Set(extraFields)].sort();
-  return extra.length === 0 ? version : `${version}+${extra.join(',')}`;
-}
-
-/** Why a run must read everything again, in words for the run's log and the app's webhook. */
-export function whatChanged(before: string, now: string, model: string): string {
-  const [versionBefore, fieldsBefore = ''] = before.split('+');
-  const [versionNow, fieldsNow = ''] = now.split('+');
-  const reasons: string[] = [];
-  if (versionBefore !== versionNow) reasons.push(`the ${model} sync changed (version ${versionBefore} -> ${versionNow})`);
-  const had = new Set(fieldsBefore.split(',').filter(Boolean));
-  const has = new Set(fieldsNow.split(',').filter(Boolean));
-  const added = [...has].filter((field) => !had.has(field));
-  const removed = [...had].filter((field) => !has.has(field));
-  if (added.length > 0) reasons.push(`fields added to the integration: ${added.join(', ')}`);
-  if (removed.length > 0) reasons.push(`fields removed from the integration: ${removed.join(', ')}`);
-  return reasons.join('; ') || 'what the sync stores changed';
-}
-
 /** What the workflow announces about an ended run; `feedSeqAtEnd` stands in if the run did not record its own. */
 function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedSeqAtEnd: number): SyncRunSummary {
   const outcome = run.outcome ?? { added: 0, updated: 0, deleted: 0 };
@@ -345,5 +319,6 @@ function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedS
     finishedAt: (run.finishedAt ?? new Date()).toISOString(),
     fromCursor: encodeCursor(run.feedSeqAtStart, run),
     toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd, run),
+    fullReason: run.mode === 'full' ? (run.fullReason ?? null) : null,
   };
 }

@@ -48,6 +48,11 @@ const modelFields = z
       'Fields read on top of each model\'s own, by model: `{"contacts": ["Tier__c", "Region__c"]}`, or `["*"]` for every field the account lets the integration user read. Stored with each record; a field the account lacks is reported on the run, never fails it. Changing them backfills every connection once.',
   });
 
+const connectionFields = z.record(modelName, z.array(fieldName).max(500)).meta({
+  description:
+    'Fields this connection reads on top of each model\'s own and its integration\'s, by model: `{"contacts": ["Tier__c"]}`, or `["*"]` for every field the account lets the integration user read. Adding one backfills this connection alone with one full resync at its next run.',
+});
+
 export const createIntegrationBody = z
   .strictObject({
     key: identifier,
@@ -97,6 +102,7 @@ export const createConnectionBody = z
       .record(modelName, z.strictObject({ frequency }))
       .optional()
       .meta({ description: "Models to sync and how often; every model of the provider at its default frequency when absent." }),
+    fields: connectionFields.optional(),
   })
   .meta({ id: 'CreateConnectionRequest' });
 
@@ -126,8 +132,12 @@ export const updateConnectionBody = z
         }),
       )
       .optional(),
+    fields: connectionFields.optional().meta({ description: "Replaces the connection's extra fields of each model named (`[]` removes them); models not named keep theirs." }),
   })
-  .refine((body) => body.paused !== undefined || body.metadata !== undefined || body.syncs !== undefined, 'must change at least one of paused, metadata, syncs')
+  .refine(
+    (body) => body.paused !== undefined || body.metadata !== undefined || body.syncs !== undefined || body.fields !== undefined,
+    'must change at least one of paused, metadata, syncs, fields',
+  )
   .meta({ id: 'UpdateConnectionRequest', minProperties: 1 });
 
 export const createConnectSessionBody = z
@@ -264,7 +274,13 @@ export const syncRun = z
     missingFields: z
       .array(z.string())
       .meta({ description: "Fields the sync wanted that the customer's account does not have or hides from the integration user: not read, not a failure." }),
-    fullReason: z.string().nullable().meta({ description: 'Why this run is a full resync when one was not asked for (a new sync version, new fields).' }),
+    fullReason: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          'Why a full run reads everything: `initial`, `requested`, or what the sync stores changed (`version 3 → 4`, `fields added: Tier__c`); null for an incremental run.',
+      }),
   })
   .meta({ id: 'SyncRun' });
 
@@ -322,6 +338,9 @@ export const connection = z
     }),
     paused: z.boolean(),
     metadata: z.record(z.string(), jsonValue).nullable(),
+    fields: z
+      .record(z.string(), z.array(z.string()))
+      .meta({ description: "This connection's own extra fields, by model; each run reads these and its integration's `fields` together." }),
     syncs: z.record(
       z.string(),
       z.object({ frequency: z.string(), paused: z.boolean(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() }),

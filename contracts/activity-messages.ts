@@ -16,7 +16,14 @@ export interface BeginSyncRunInput {
 
 /** Older workers answered nothing, which replays as `undefined`. */
 export interface BeginSyncRunResult {
-  settings: WorkflowSettings;
+  /** Absent when the worker has no settings of its own: the workflow keeps its own. */
+  settings?: WorkflowSettings;
+  /**
+   * How the run really reads: an incremental run asked for becomes `full` when what the sync stores changed (see
+   * `fullReason`). For what the workflow shows; the run's slices read the run's stored mode themselves.
+   */
+  mode?: SyncMode;
+  fullReason?: string | null;
 }
 
 
@@ -60,6 +67,11 @@ export interface SyncRunSummary {
   /** Feed positions: reading the changes feed from `fromCursor` up to `toCursor` yields exactly this run's changes. */
   fromCursor: string;
   toCursor: string;
+  /**
+   * Why a full run read everything (`initial`, `requested`, `version 3 → 4`, `fields added: Tier__c`); null for an
+   * incremental run. Absent from summaries of workers that predate it (history replayed after an upgrade).
+   */
+  fullReason?: string | null;
 }
 
 export interface RefreshCredentialsInput {

@@ -9,6 +9,12 @@ export interface SyncWebhookEvent {
   integration: string;
   model: string;
   mode: SyncMode;
+  /**
+   * Why a `full` run read everything: `initial` (asked for before the model's first run), `requested` (the app asked),
+   * or what the sync stores changed (`version 3 → 4`, `fields added: Tier__c`, several joined by `; `). Null when
+   * `mode` is `incremental`, and for a full run recorded before reasons were kept.
+   */
+  fullReason: string | null;
   /** `failed`: the run stopped early, but these changes were stored and are in the feed; the next run continues. */
   status: 'succeeded' | 'failed';
   added: number;

@@ -56,6 +56,8 @@ export interface ConnectionDocument {
   paused?: boolean;
   /** The app's own JSON about this connection, returned as is. */
   metadata?: Record<string, unknown> | null;
+  /** Fields this connection reads on top of its models' own and its integration's, by model (absent: none). */
+  fields?: Record<string, string[]>;
   /**
    * The provider's id of the customer's account (Salesforce org id, HubSpot portal id), learned at connect: from the
    * browser sign-in's token answer, or from the provider's userinfo after `POST /connections`. How a provider's
@@ -78,6 +80,8 @@ export interface ConnectionDocument {
 export interface ConnectionUpdate {
   paused?: boolean;
   metadata?: Record<string, unknown> | null;
+  /** Replaces the extra fields of each model named; an empty list removes the model's. */
+  fields?: Record<string, string[]>;
   addModels?: Record<string, { frequency: string; frequencyMs: number }>;
   removeModels?: string[];
   models?: Record<string, { frequency?: string; frequencyMs?: number; paused?: boolean }>;
@@ -92,6 +96,7 @@ export interface NewConnection {
   providerAccountId?: string | null;
   credentials: ConnectionCredentials;
   syncs: Record<string, { frequency: string; frequencyMs: number }>;
+  fields?: Record<string, string[]>;
 }
 
 const sealContext = (connectionId: string) => `connection:${connectionId}`;
@@ -129,6 +134,7 @@ export class ConnectionRepository {
       credentials: this.cipher.seal(input.credentials, sealContext(input.connectionId)),
       credentialState: { generation: 1, expiresAt: null, refreshedAt: null, refreshCount: 0, lastError: null, refreshStartedAt: null },
       syncs,
+      ...(input.fields && Object.keys(input.fields).length > 0 ? { fields: input.fields } : {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -177,6 +183,10 @@ export class ConnectionRepository {
     const unset: Record<string, ''> = {};
     if (update.paused !== undefined) set.paused = update.paused;
     if (update.metadata !== undefined) set.metadata = update.metadata;
+    for (const [model, names] of Object.entries(update.fields ?? {})) {
+      if (names.length > 0) set[`fields.${model}`] = names;
+      else unset[`fields.${model}`] = '';
+    }
     for (const [model, schedule] of Object.entries(update.addModels ?? {})) {
       set[`syncs.${model}`] = { ...schedule, cursor: null, nextRunAt: new Date(), lastRunId: null, paused: false };
     }

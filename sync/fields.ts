@@ -66,3 +66,13 @@ export function selectFields(list: FieldList, available: readonly AvailableField
   for (const name of extraNames) want(name, false, true);
   return { selected: [...selected.values()], missing: [...new Set(missing)], missingRequired, extraKinds };
 }
+
+/**
+ * The extra fields a connection reads for a model: the integration's, then the connection's own, without repeats.
+ * Own properties only: a model named `constructor` must not find Object's.
+ */
+export function extraFieldsFor(model: string, ...sources: (Readonly<Record<string, readonly string[]>> | null | undefined)[]): string[] {
+  const fields: string[] = [];
+  for (const source of sources) if (source && Object.hasOwn(source, model)) fields.push(...source[model]);
+  return [...new Set(fields)];
+}

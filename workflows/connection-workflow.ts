@@ -310,6 +310,8 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       const begun = await bookkeeping.beginSyncRun({ connectionId: state.connectionId, model, mode, runId, settings: state.settings });
       // Histories from before settings came back replay with no answer here.
       if (begun?.settings) state.settings = begun.settings;
+      // A version backfill turns an incremental run into a full one: show it as what it reads (display only).
+      if (begun?.mode) schedule.activeRun = { runId, mode: begun.mode };
     }
     // A rate-limit wait that a continue-as-new (or a pause) interrupted is waited out first.
     if (schedule.rateLimitedUntil) {
@@ -330,7 +332,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         const sofar = progress.get(model) ?? { pages: 0, records: 0, slices: 0 };
         progress.set(model, sofar);
         const slice = await proxyActivities<Activities>(syncOptions()).syncModelSlice.executeWithOptions(
-          { ...syncOptions(), summary: `${model}: ${mode} sync, slice ${sofar.slices + 1}, after ${sofar.pages} pages / ${sofar.records} records` },
+          { ...syncOptions(), summary: `${model}: ${schedule.activeRun?.mode ?? mode} sync, slice ${sofar.slices + 1}, after ${sofar.pages} pages / ${sofar.records} records` },
           [{ runId }],
         );
         sofar.slices++;

@@ -3,8 +3,8 @@ import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import { UrlRefusedError } from '../../security/provider-urls';
-import type { ProviderDefinition } from '../../providers/provider-definition';
 import type { Store } from '../../store/store';
+import { checkedModelFields } from '../model-fields';
 import { implement } from '../openapi-implement';
 
 export function integrationRoutes(store: Store, catalog: ProviderCatalog): Router {
@@ -34,7 +34,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
         authorizationUrl: body.authorizationUrl ?? provider.oauth.authorizationUrl,
         tokenUrl: body.tokenUrl ?? provider.oauth.tokenUrl,
         apiBaseUrl: body.apiBaseUrl ?? provider.api.baseUrl ?? null,
-        fields: checkedFields(provider, body.fields),
+        fields: checkedModelFields(provider, body.fields),
       });
       return { status: 201, body: integration };
     },
@@ -50,7 +50,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
       const updated = await store.integrations.update(params.key, {
         ...rest,
         ...(apiBaseUrl !== undefined ? { apiBaseUrl: apiBaseUrl ?? provider.api.baseUrl ?? null } : {}),
-        ...(fields !== undefined ? { fields: checkedFields(provider, fields) } : {}),
+        ...(fields !== undefined ? { fields: checkedModelFields(provider, fields) } : {}),
       });
       return { status: 200, body: updated };
     },
@@ -64,16 +64,4 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
     },
   });
   return router;
-}
-
-/** Extra fields may only name the provider's models; a list is kept in its order, without repeats. */
-function checkedFields(provider: ProviderDefinition, fields: Record<string, string[]> | undefined): Record<string, string[]> {
-  const checked: Record<string, string[]> = {};
-  for (const [model, names] of Object.entries(fields ?? {})) {
-    const sync = provider.syncs.find((candidate) => candidate.model === model);
-    if (!sync) throw AppError.invalid(`body.fields.${model}`, `${provider.displayName} has no model "${model}"; it has ${provider.syncs.map((s) => s.model).join(', ')}`);
-    if (!sync.fields) throw AppError.invalid(`body.fields.${model}`, `the ${model} sync reads a fixed set of fields`);
-    checked[model] = [...new Set(names)];
-  }
-  return checked;
 }

@@ -10,6 +10,7 @@ import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../
 import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
+import { checkedModelFields } from '../model-fields';
 import { identifyProviderAccount } from './provider-account';
 import type { z } from 'zod';
 import type { ConnectionHealth, ConnectionHealthReader } from '../connection-health';
@@ -25,6 +26,8 @@ export interface CreateConnectionInput {
   integration: string;
   credentials: { refreshToken: string; accessToken?: string; instanceUrl?: string };
   syncs?: Record<string, { frequency: string }>;
+  /** Extra fields of this connection alone, by model (`{"contacts": ["Tier__c"]}`). */
+  fields?: Record<string, string[]>;
   /** Known from a browser sign-in's token answer; else asked of the provider's userinfo once the workflow runs. */
   providerAccountId?: string | null;
 }
@@ -66,6 +69,7 @@ export class ConnectionUseCases {
       syncs[model] = { frequency, frequencyMs: parseDuration(frequency) as number };
     }
     if (Object.keys(syncs).length === 0) throw AppError.invalid('body.syncs', 'enable at least one model');
+    const fields = checkedModelFields(provider, input.fields);
 
     if (input.credentials.instanceUrl !== undefined) {
       // Every access token of this connection would be sent there: it must be one of the provider's hosts.
@@ -88,6 +92,7 @@ export class ConnectionUseCases {
       providerAccountId: input.providerAccountId ?? null,
       credentials,
       syncs,
+      fields,
     });
     const now = Date.now();
     const models: Record<string, ModelState> = {};
@@ -152,7 +157,8 @@ export class ConnectionUseCases {
   async update(connectionId: string, body: UpdateConnectionInput): Promise<ConnectionView> {
     const connection = await this.store.connections.get(connectionId);
     const provider = this.catalog.get(connection.provider);
-    const update: ConnectionUpdate = { paused: body.paused, metadata: body.metadata };
+    // Stored only: the next run of each model sees its fields changed and reads everything once (beginSyncRun).
+    const update: ConnectionUpdate = { paused: body.paused, metadata: body.metadata, fields: body.fields && checkedModelFields(provider, body.fields) };
     const change: ConnectionChange = { paused: body.paused, models: {} };
     for (const [model, wanted] of Object.entries(body.syncs ?? {})) {
       const definition = provider.syncs.find((s) => s.model === model);
@@ -291,6 +297,7 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
     createdAt: connection.createdAt,
     paused: connection.paused ?? false,
     metadata: (connection.metadata ?? null) as ConnectionView['metadata'],
+    fields: connection.fields ?? {},
     credentials: {
       state,
       expiresAt: credentials.expiresAt,

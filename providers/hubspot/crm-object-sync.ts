@@ -63,11 +63,11 @@ export interface CrmObjectSyncOptions<Schema extends z.ZodType<Record<string, un
   description: string;
   schema: Schema;
   defaultFrequency: string;
-  /** Bump when the properties change: every connection then resyncs once, so stored records get them. */
-  version?: number;
   /** The property that moves on every change and that search filters on: `lastmodifieddate` or `hs_lastmodifieddate`. */
   modifiedProperty: string;
   properties: readonly string[];
+  /** Bump it when what the sync stores changes: every connection then reads everything once (SyncDefinition.version). */
+  version?: number;
 }
 
 export function crmObjectSync<Schema extends z.ZodType<Record<string, unknown>>>(options: CrmObjectSyncOptions<Schema>): SyncDefinition<Schema> {

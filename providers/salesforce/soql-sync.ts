@@ -1,6 +1,6 @@
 // Builds an incremental Salesforce sync for one object: SOQL in (SystemModstamp, Id) order, resumable after any page.
 import type { z } from 'zod';
-import { defineSync, paginateByNextUrl, type AvailableField, type Checkpoint, type FieldKind, type ProviderHttpClient, type SyncDefinition, type SyncPage } from '../../sync';
+import { defineSync, paginateByNextUrl, ProviderError, type AvailableField, type Checkpoint, type FieldKind, type ProviderHttpClient, type SyncDefinition, type SyncPage } from '../../sync';
 
 export const SALESFORCE_API_VERSION = 'v62.0';
 
@@ -21,7 +21,7 @@ export interface SoqlSyncOptions<Schema extends z.ZodType<Record<string, unknown
   required?: readonly string[];
   schema: Schema;
   defaultFrequency: string;
-  /** Bump when the fields change: every connection then resyncs once, so stored records get them. */
+  /** Bump it when what the sync stores changes: every connection then reads everything once (SyncDefinition.version). */
   version?: number;
 }
 
@@ -52,34 +52,51 @@ export function soqlSync<Schema extends z.ZodType<Record<string, unknown>>>(opti
     ignoredFields: ['SystemModstamp'],
     async *fetchPages({ checkpoint, http, pageSize, lookbackMs, fields: selected }): AsyncIterable<SyncPage> {
       const fields = selected && selected.length > 0 ? selected : defaultFields;
-      // queryAll also returns recycle-bin rows, which is how a sync sees deletes, a full resync included. A full
-      // resync that had to start a new query from its checkpoint (its session or query cursor died) would, with
-      // `query`, no longer see rows deleted after it read them live, yet could read rows changed later still: its
-      // cursor would then pass the deletes, beyond the next incremental sync's lookback, and they would stay live
-      // for good. With queryAll the new query returns them as deleted whenever the cursor would pass them.
-      const endpoint = 'queryAll';
-      const soql = buildQuery(options.object, fields, checkpoint, lookbackMs);
-      // Always a fresh query from the checkpoint, never a saved nextRecordsUrl: query locators expire after minutes.
-      const pages = paginateByNextUrl<QueryResponse>(http, {
-        path: `/services/data/${SALESFORCE_API_VERSION}/${endpoint}`,
-        query: { q: soql },
-        headers: { 'Sforce-Query-Options': `batchSize=${pageSize}` },
-        nextUrl: ({ body }) => (body.done ? undefined : body.nextRecordsUrl),
-      });
-      let position = checkpoint;
-      for await (const { body } of pages) {
-        const records: unknown[] = [];
-        const deletedIds: string[] = [];
-        for (const { attributes: _attributes, ...record } of body.records) {
-          if (record.IsDeleted === true) deletedIds.push(record.Id);
-          else records.push(record);
-        }
-        const last = body.records.at(-1);
-        if (last) position = { systemModstamp: last.SystemModstamp, id: last.Id };
-        yield { records, deletedIds, checkpoint: position };
-      }
+      yield* queryAllPages(http, buildQuery(options.object, fields, checkpoint, lookbackMs), { checkpoint, pageSize });
     },
   });
+}
+
+/**
+ * Reads a SOQL query the one way a Salesforce sync may, full resyncs included: with `queryAll`, each `IsDeleted` row
+ * a delete, and each page's checkpoint the last (SystemModstamp, Id) read. With `query`, a full resync that had to
+ * start a new query from its checkpoint (its session or query cursor died) would no longer see rows deleted after it
+ * read them live, yet could read rows changed later still: its cursor would then pass the deletes, beyond the next
+ * incremental sync's lookback, and they would stay live for good. With queryAll the new query returns them as
+ * deleted whenever the cursor would pass them. `soql` must select Id, SystemModstamp and IsDeleted and order by
+ * SystemModstamp, Id (as `buildQuery` does); a query that does not is refused before any request.
+ */
+export async function* queryAllPages(
+  http: ProviderHttpClient,
+  soql: string,
+  { checkpoint, pageSize }: { checkpoint: Checkpoint | null; pageSize: number },
+): AsyncIterable<SyncPage> {
+  const select = /^\s*SELECT\s+(.*?)\s+FROM\s/is.exec(soql)?.[1].split(',').map((field) => field.trim().toLowerCase()) ?? [];
+  const missing = ['Id', 'SystemModstamp', 'IsDeleted'].filter((field) => !select.includes(field.toLowerCase()));
+  if (missing.length > 0) throw new ProviderError('permanent', `the sync's SOQL must select ${missing.join(', ')}: ${soql}`);
+  if (!/\sORDER\s+BY\s+SystemModstamp(\s+ASC)?\s*,\s*Id(\s+ASC)?\s*$/i.test(soql)) {
+    throw new ProviderError('permanent', `the sync's SOQL must end with ORDER BY SystemModstamp, Id, so a page's checkpoint is a resume point: ${soql}`);
+  }
+  // Always a fresh query from the checkpoint, never a saved nextRecordsUrl: query locators expire after minutes.
+  const pages = paginateByNextUrl<QueryResponse>(http, {
+    path: `/services/data/${SALESFORCE_API_VERSION}/queryAll`,
+    query: { q: soql },
+    headers: { 'Sforce-Query-Options': `batchSize=${pageSize}` },
+    nextUrl: ({ body }) => (body.done ? undefined : body.nextRecordsUrl),
+  });
+  let position = checkpoint;
+  for await (const { body } of pages) {
+    const records: unknown[] = [];
+    const deletedIds: string[] = [];
+    // Every row carries `attributes` (its type and URL): metadata, not data worth storing.
+    for (const { attributes: _attributes, ...record } of body.records) {
+      if (record.IsDeleted === true) deletedIds.push(record.Id);
+      else records.push(record);
+    }
+    const last = body.records.at(-1);
+    if (last) position = { systemModstamp: last.SystemModstamp, id: last.Id };
+    yield { records, deletedIds, checkpoint: position };
+  }
 }
 
 interface DescribeResponse {

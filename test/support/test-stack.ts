@@ -79,7 +79,8 @@ export interface TestStack {
   api<T = ResponseJson>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
   /** Registers the sandbox as a Salesforce integration (once) and connects a fresh grant. */
   connectSalesforce(connectionId: string, syncs?: Record<string, { frequency: string }>): Promise<ApiResponse>;
-  startWorker(): Promise<void>;
+  /** Starts the in-process worker; `catalog` replaces the stack's for it, as a new release of the worker would. */
+  startWorker(options?: { catalog?: ProviderCatalog }): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -202,7 +203,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
         ...(syncs ? { syncs } : {}),
       });
     },
-    async startWorker() {
+    async startWorker(replacement) {
       workerConnection = await NativeConnection.connect({ address: temporalAddress });
       worker = await createTributaryWorkers({
         connection: workerConnection,
@@ -212,7 +213,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
         maxConcurrentSyncSlices: options.maxConcurrentSyncSlices,
         dependencies: {
           store,
-          catalog,
+          catalog: replacement?.catalog?.withUrlPolicy({ allowLoopback: true }) ?? catalog,
           logger,
           metrics: workerMetrics,
           settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs, workflow: workflowSettings },

@@ -11,6 +11,8 @@ export function syncEvent(summary: SyncRunSummary): SyncWebhookEvent {
     integration: summary.integration,
     model: summary.model,
     mode: summary.mode,
+    // Absent from summaries made before the reason travelled with them.
+    fullReason: summary.mode === 'full' ? (summary.fullReason ?? null) : null,
     status: summary.status,
     added: summary.added,
     updated: summary.updated,

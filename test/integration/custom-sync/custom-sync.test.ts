@@ -1,9 +1,11 @@
 // A sync a team writes itself (opportunities.sync.ts, public sync API only) runs like a built-in one on the real
 // stack: exact first sync across pages, changes and deletes incrementally, and records that fail the team's schema
-// reported in the run and its webhook, never stored, until a later change makes them valid.
+// reported in the run and its webhook, never stored, until a later change makes them valid; and a full resync
+// restarted from its checkpoint still sees what was deleted after it read it (the kit's queryAll reader).
 import { providerCatalog } from '../../../providers/catalog';
 import type { SyncWebhookEvent } from '../../../contracts/webhook-events';
 import { storedLiveRecords, waitForRunAfter } from '../../support/assertions';
+import { eventually } from '../../support/eventually';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 import { opportunitiesSync } from './opportunities.sync';
 
@@ -72,5 +74,34 @@ describe('a custom sync written against the public sync API', () => {
     // One query from the checkpoint: three changed rows, not the whole table again.
     expect(run.recordsRead).toBe(3);
     expect(await storedLiveRecords(stack, 'acme', 'opportunities')).toEqual(expectedStore([negativeIds[1]]));
+    lastRunId = run.runId;
+  });
+
+  it('loses no delete when a full resync must restart from its checkpoint after its session died', async () => {
+    const byModstampThenId = (a: { SystemModstamp: string; Id: string }, b: { SystemModstamp: string; Id: string }) =>
+      a.SystemModstamp === b.SystemModstamp ? (a.Id < b.Id ? -1 : 1) : a.SystemModstamp < b.SystemModstamp ? -1 : 1;
+    const inOrder = stack.sandbox.records('Opportunity').sort(byModstampThenId);
+    // Both on the resync's first page of 400; the updates are later than any lookback a sync might use.
+    const deleted = [inOrder[10].Id, inOrder[200].Id];
+    const updated = [inOrder[600].Id, inOrder[inOrder.length - 1].Id];
+    stack.sandbox.faults.holdQueries({ afterCalls: 1 });
+    expect((await stack.api('POST', '/connections/acme/sync', { models: ['opportunities'], mode: 'full' })).status).toBe(202);
+    await eventually(() => stack.sandbox.faults.heldQueries() === 1, { intervalMs: 50, what: 'the resync to ask for its second page' });
+    for (const id of deleted) stack.sandbox.delete('Opportunity', id);
+    stack.sandbox.advanceClock(15_000);
+    for (const id of updated) stack.sandbox.update('Opportunity', id, { NextStep: 'Call back', StageName: 'Prospecting' });
+    stack.sandbox.expireSessions();
+    stack.sandbox.faults.clear();
+
+    const full = await waitForRunAfter(stack, 'acme', 'opportunities', lastRunId);
+    expect(full).toMatchObject({ status: 'succeeded', mode: 'full', fullReason: 'requested' });
+    expect((await stack.api('POST', '/connections/acme/sync', { models: ['opportunities'] })).status).toBe(202);
+    const incremental = await waitForRunAfter(stack, 'acme', 'opportunities', full.runId);
+    expect(incremental).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+
+    const stored = await storedLiveRecords(stack, 'acme', 'opportunities');
+    expect({ deletedButStillLive: deleted.filter((id) => stored.has(id)) }).toEqual({ deletedButStillLive: [] });
+    expect(stored).toEqual(expectedStore([negativeIds[1]]));
+    expect(full.deleted + incremental.deleted).toBe(2);
   });
 });

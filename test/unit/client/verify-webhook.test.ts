@@ -12,6 +12,7 @@ const event: SyncWebhookEvent = {
   model: 'contacts',
   status: 'succeeded',
   mode: 'incremental',
+  fullReason: null,
   added: 1,
   updated: 0,
   deleted: 0,

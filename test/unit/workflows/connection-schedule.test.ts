@@ -104,6 +104,16 @@ describe('what operators and the app are told', () => {
     expect(event).toMatchObject({ id: 'run-1', invalidRecords: 0, changes: { cursor: 'c1', endCursor: 'c2', path: '/records?connectionId=a%20b&model=contacts&cursor=c1' } });
   });
 
+  it('a sync event of a full run says why it read everything; an incremental or older summary says null', () => {
+    const summary = {
+      runId: 'run-2', connectionId: 'acme', integration: 'sf', model: 'contacts', status: 'succeeded' as const,
+      added: 0, updated: 5, deleted: 0, invalidRecords: 0, startedAt: 's', finishedAt: 'f', fromCursor: 'c1', toCursor: 'c2',
+    };
+    expect(syncEvent({ ...summary, mode: 'full', fullReason: 'version 3 → 4' })).toMatchObject({ mode: 'full', fullReason: 'version 3 → 4' });
+    expect(syncEvent({ ...summary, mode: 'full' }).fullReason).toBeNull();
+    expect(syncEvent({ ...summary, mode: 'incremental', fullReason: 'stale' }).fullReason).toBeNull();
+  });
+
   it('an auth event succeeds exactly when there is no error', () => {
     const at = new Date(NOW);
     expect(authEvent({ connectionId: 'acme', integration: 'sf' }, 'refresh', null, 'u1', at)).toEqual({
