@@ -20,6 +20,7 @@ import type { FieldSelection } from '../sync/fields';
 import type { ProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import { QuotaGuard } from '../sync/quota-guard';
+import { readAhead } from '../sync/read-ahead';
 import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
 import { validatePage, type ValidRecord } from '../sync/validate-page';
 import type { RunChanges, SyncRunDocument } from '../store/sync-runs';
@@ -222,20 +223,28 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const sliceStartedAt = Date.now();
       const fieldsKey = `${run.connectionId}:${run.model}`;
       let handedBack = false;
+      // The page stored last, until the next read says whether it ends the slice: then its checkpoint and the slice's
+      // end are one write. Its records are stored already; only the checkpoint waits, at most one read.
+      let unrecorded: Omit<Parameters<typeof store.runs.recordPage>[1], 'providerRequests'> | null = null;
+      const recordStoredPage = async (endsSlice: boolean) => {
+        const page = unrecorded;
+        unrecorded = null;
+        if (page) await store.runs.recordPage(runId, { ...page, providerRequests: requests.take() }, { endsSlice });
+        else if (endsSlice) await store.runs.endSlice(runId);
+      };
+      let pages: AsyncGenerator<SyncPage, void, undefined> | null = null;
       try {
         const fields = await chooseFields(run, sync, http, fieldsKey, integration?.fields?.[run.model] ?? []);
         // Checkpoint: the run's own, or at its start the last run's cursor, read again over the provider's lookback.
         const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
-        for await (const page of sync.fetchPages({ ...from, http, fields: fields?.selected })) {
+        // The next page is fetched while this one is stored (one page ahead, see sync/read-ahead.ts).
+        pages = readAhead(sync.fetchPages({ ...from, http, fields: fields?.selected }));
+        for (let next = await pages.next(); !next.done; next = await pages.next()) {
+          const page = next.value;
+          await recordStoredPage(false);
           const { valid, invalid } = validatePage(sync, page.records, fields?.extraKinds);
           const outcome = await applyPage(run, page, valid, progressDetails);
-          await store.runs.recordPage(runId, {
-            checkpoint: page.checkpoint,
-            recordsRead: page.records.length + page.deletedIds.length,
-            providerRequests: requests.take(),
-            invalid,
-            changes: outcome,
-          });
+          unrecorded = { checkpoint: page.checkpoint, recordsRead: page.records.length + page.deletedIds.length, invalid, changes: outcome };
           result.pages++;
           result.recordsRead += page.records.length + page.deletedIds.length;
           heartbeat();
@@ -250,9 +259,14 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           }
         }
         result.done = !handedBack;
-        await store.runs.endSlice(runId);
+        await recordStoredPage(true);
+        // The page read ahead of a hand-back is dropped (the next slice reads it again) once its request settles.
+        await pages.return();
         return result;
       } catch (error) {
+        // A read that failed after the page before it was stored: that page's checkpoint is kept.
+        await recordStoredPage(false);
+        await pages?.return().catch(() => undefined);
         throw await sliceFailed(run, error, { generation, requests: requests.take(), fieldsKey, log });
       }
     },
@@ -260,6 +274,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     async finishSyncRun({ runId, nextRunAt }: FinishSyncRunInput): Promise<SyncRunSummary> {
       const run = await store.runs.require(runId);
       const log = runLogger(run, runId);
+      let finished: SyncRunDocument | null = null;
       if (run.status === 'running') {
         let unseen = 0;
         if (run.mode === 'full') {
@@ -268,15 +283,14 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         }
         const outcome = await outcomeOf(run, unseen);
         const feedSeqAtEnd = await store.records.feeds.publishAll(run.connectionId, run.model);
-        const succeeded = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
-        const durationMs = (succeeded.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
+        finished = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
+        const durationMs = (finished.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
         metrics.syncRunEnded({ provider: run.provider, model: run.model, mode: run.mode }, 'succeeded', durationMs);
         log.info({ mode: run.mode, ...outcome, durationMs }, 'sync run succeeded');
       }
-      const finished = await store.runs.require(runId);
+      finished ??= await store.runs.require(runId);
       // Committed after the run is marked succeeded; repeating both on a retry is harmless.
-      await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId);
-      await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
+      await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId, nextRunAt === null ? null : new Date(nextRunAt));
       return summaryOf(finished, 'succeeded', finished.feedSeqAtStart);
     },
 
