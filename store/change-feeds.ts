@@ -44,7 +44,8 @@ export class ChangeFeedRepository {
   async publishAll(connectionId: string, model: string): Promise<number> {
     const doc = await this.collection.findOne({ _id: feedKey(connectionId, model) });
     if (!doc) return 0;
-    await this.markVisible(connectionId, model, doc.seq);
+    // Usually everything is visible already (a page marks its own changes): then there is nothing to write.
+    if (doc.visibleSeq < doc.seq) await this.markVisible(connectionId, model, doc.seq);
     return doc.seq;
   }
 
