@@ -237,8 +237,11 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         const fields = await chooseFields(run, sync, http, fieldsKey, integration?.fields?.[run.model] ?? []);
         // Checkpoint: the run's own, or at its start the last run's cursor, read again over the provider's lookback.
         const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
-        // The next page is fetched while this one is stored (one page ahead, see sync/read-ahead.ts).
-        pages = readAhead(sync.fetchPages({ ...from, http, fields: fields?.selected }));
+        // The next page is fetched while this one is stored (one page ahead, see sync/read-ahead.ts), unless the slice
+        // hands back after this page anyway: a page read for nothing would be one more provider request per slice.
+        const handsBackAfter = (page: SyncPage) =>
+          page.records.length + page.deletedIds.length > 0 && (Date.now() - sliceStartedAt >= settings.maxSliceMs || stopping?.aborted === true);
+        pages = readAhead(sync.fetchPages({ ...from, http, fields: fields?.selected }), { readAheadOf: (page) => !handsBackAfter(page) });
         for (let next = await pages.next(); !next.done; next = await pages.next()) {
           const page = next.value;
           await recordStoredPage(false);
@@ -252,8 +255,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           // Hand back only after a page that moved the run on: a sync's closing empty page must end the run, not
           // start another slice that reads the same empty page again. A worker that is shutting down hands back at
           // once: its grace time is for storing the page in flight, not for reading more.
-          const progressed = page.records.length + page.deletedIds.length > 0;
-          if (progressed && (Date.now() - sliceStartedAt >= settings.maxSliceMs || stopping?.aborted)) {
+          if (handsBackAfter(page)) {
             handedBack = true;
             break;
           }

@@ -115,6 +115,24 @@ describe('readAhead', () => {
     expect(source.events).not.toContain('fetch 3 started');
   });
 
+  it('reads nothing ahead of an item the consumer says it will stop after', async () => {
+    const source = gatedSource(3);
+    const iterator = readAhead(source.pages, { readAheadOf: (page) => page !== 1 });
+    const first = iterator.next();
+    await source.release();
+    await expect(first).resolves.toEqual({ done: false, value: 1 });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(source.events.filter((event) => event.endsWith('started'))).toEqual(['fetch 1 started']);
+    // Asked for anyway, page 2 is read then, and page 3 ahead of it.
+    const second = iterator.next();
+    await source.release();
+    await expect(second).resolves.toEqual({ done: false, value: 2 });
+    await tick();
+    expect(source.events.filter((event) => event.endsWith('started'))).toEqual(['fetch 1 started', 'fetch 2 started', 'fetch 3 started']);
+    await source.release();
+    await iterator.return();
+  });
+
   it('drops a read ahead that fails after the consumer stopped, without an unhandled rejection', async () => {
     const source = gatedSource(3, { failAt: 2 });
     const consuming = (async () => {
