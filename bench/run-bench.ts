@@ -40,9 +40,12 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
   // Idempotent: the normal end and an interrupt (see stopRunningBench) may both ask for it.
   const cleanUp = (interrupted = false) =>
     (cleanedUp ??= (async () => {
-      await stack?.close({ interrupted }).catch((error: unknown) => log(`bench stack did not close cleanly: ${String(error)}`));
+      const closeStack = stack?.close({ interrupted }).catch((error: unknown) => log(`bench stack did not close cleanly: ${String(error)}`));
+      // Interrupted, whoever sent the signal may kill this process soon (npm and tsx do): signal every service at
+      // once rather than one after another, so none is left running for lack of a turn.
+      if (!interrupted) await closeStack;
       for (const sandbox of sandboxes) await sandbox.close();
-      await Promise.allSettled([services.temporal.stop(), services.mongo.stop()]);
+      await Promise.allSettled([closeStack, services.temporal.stop(), services.mongo.stop()]);
     })());
   running.add(cleanUp);
   try {
