@@ -20,7 +20,6 @@ import type { FieldSelection } from '../sync/fields';
 import type { ProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import { QuotaGuard } from '../sync/quota-guard';
-import { readAhead } from '../sync/read-ahead';
 import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
 import { validatePage, type ValidRecord } from '../sync/validate-page';
 import type { RunChanges, SyncRunDocument } from '../store/sync-runs';
@@ -223,31 +222,20 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const sliceStartedAt = Date.now();
       const fieldsKey = `${run.connectionId}:${run.model}`;
       let handedBack = false;
-      // The page stored last, until the next read says whether it ends the slice: then its checkpoint and the slice's
-      // end are one write. Its records are stored already; only the checkpoint waits, at most one read.
-      let unrecorded: Omit<Parameters<typeof store.runs.recordPage>[1], 'providerRequests'> | null = null;
-      const recordStoredPage = async (endsSlice: boolean) => {
-        const page = unrecorded;
-        unrecorded = null;
-        if (page) await store.runs.recordPage(runId, { ...page, providerRequests: requests.take() }, { endsSlice });
-        else if (endsSlice) await store.runs.endSlice(runId);
-      };
-      let pages: AsyncGenerator<SyncPage, void, undefined> | null = null;
       try {
         const fields = await chooseFields(run, sync, http, fieldsKey, integration?.fields?.[run.model] ?? []);
         // Checkpoint: the run's own, or at its start the last run's cursor, read again over the provider's lookback.
         const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
-        // The next page is fetched while this one is stored (one page ahead, see sync/read-ahead.ts), unless the slice
-        // hands back after this page anyway: a page read for nothing would be one more provider request per slice.
-        const handsBackAfter = (page: SyncPage) =>
-          page.records.length + page.deletedIds.length > 0 && (Date.now() - sliceStartedAt >= settings.maxSliceMs || stopping?.aborted === true);
-        pages = readAhead(sync.fetchPages({ ...from, http, fields: fields?.selected }), { readAheadOf: (page) => !handsBackAfter(page) });
-        for (let next = await pages.next(); !next.done; next = await pages.next()) {
-          const page = next.value;
-          await recordStoredPage(false);
+        for await (const page of sync.fetchPages({ ...from, http, fields: fields?.selected })) {
           const { valid, invalid } = validatePage(sync, page.records, fields?.extraKinds);
           const outcome = await applyPage(run, page, valid, progressDetails);
-          unrecorded = { checkpoint: page.checkpoint, recordsRead: page.records.length + page.deletedIds.length, invalid, changes: outcome };
+          await store.runs.recordPage(runId, {
+            checkpoint: page.checkpoint,
+            recordsRead: page.records.length + page.deletedIds.length,
+            providerRequests: requests.take(),
+            invalid,
+            changes: outcome,
+          });
           result.pages++;
           result.recordsRead += page.records.length + page.deletedIds.length;
           heartbeat();
@@ -255,20 +243,16 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           // Hand back only after a page that moved the run on: a sync's closing empty page must end the run, not
           // start another slice that reads the same empty page again. A worker that is shutting down hands back at
           // once: its grace time is for storing the page in flight, not for reading more.
-          if (handsBackAfter(page)) {
+          const progressed = page.records.length + page.deletedIds.length > 0;
+          if (progressed && (Date.now() - sliceStartedAt >= settings.maxSliceMs || stopping?.aborted)) {
             handedBack = true;
             break;
           }
         }
         result.done = !handedBack;
-        await recordStoredPage(true);
-        // The page read ahead of a hand-back is dropped (the next slice reads it again) once its request settles.
-        await pages.return();
+        await store.runs.endSlice(runId);
         return result;
       } catch (error) {
-        // A read that failed after the page before it was stored: that page's checkpoint is kept.
-        await recordStoredPage(false);
-        await pages?.return().catch(() => undefined);
         throw await sliceFailed(run, error, { generation, requests: requests.take(), fieldsKey, log });
       }
     },

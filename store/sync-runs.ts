@@ -171,19 +171,14 @@ export class SyncRunRepository {
     await this.collection.updateOne({ _id: runId }, { $inc: { slicesEnded: 1 } });
   }
 
-  /**
-   * The durable checkpoint: written only after the page's records are stored, with what the page changed.
-   * `endsSlice`: the slice's last page, so the slice's normal end (see endSlice) is counted in the same write.
-   */
+  /** The durable checkpoint: written only after the page's records are stored, with what the page changed. */
   async recordPage(
     runId: string,
     page: { checkpoint: Checkpoint | null; recordsRead: number; providerRequests: number; invalid: InvalidRecordSample[]; changes: RunChanges },
-    { endsSlice = false }: { endsSlice?: boolean } = {},
   ): Promise<void> {
     const update: Record<string, unknown> = {
       $set: { checkpoint: page.checkpoint },
       $inc: {
-        ...(endsSlice ? { slicesEnded: 1 } : {}),
         pages: 1,
         recordsRead: page.recordsRead,
         providerRequests: page.providerRequests,

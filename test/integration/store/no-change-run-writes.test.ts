@@ -55,7 +55,7 @@ describe('a scheduled run that finds nothing new', () => {
     return { slice, summary };
   }
 
-  it('sends 6 write commands, each needed by what operators see', async () => {
+  it('sends 7 write commands, each needed by what operators see', async () => {
     expect((await stack.connectSalesforce('idle', { contacts: { frequency: '1h' } })).status).toBe(201);
     const keys = stack.workerEnv.TRIBUTARY_ENCRYPTION_KEYS;
     const cipher = new CredentialCipher([{ id: 'k1', key: Buffer.from(keys.slice(3), 'base64') }]);
@@ -74,7 +74,8 @@ describe('a scheduled run that finds nothing new', () => {
         'sync_runs.insert', // beginSyncRun: the run, as GET …/runs shows it
         'connections.update', // beginSyncRun: the connection's lastRunId (GET /connections/:id shows the run in flight)
         'sync_runs.update', // the slice's attempt (a crashed attempt is told from a finished one by it)
-        'sync_runs.update', // the page's checkpoint, counts and log line, with the slice's normal end
+        'sync_runs.update', // the page's checkpoint, counts and log line
+        'sync_runs.update', // the slice's normal end (with the attempt: an interrupted slice means a recount)
         'sync_runs.findAndModify', // finishSyncRun: succeeded, outcome, finishedAt
         'connections.update', // finishSyncRun: committed cursor, lastRunId, next run time in one write
     ]);
