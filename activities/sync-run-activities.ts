@@ -263,6 +263,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     async finishSyncRun({ runId, nextRunAt }: FinishSyncRunInput): Promise<SyncRunSummary> {
       const run = await store.runs.require(runId);
       const log = runLogger(run, runId);
+      let finished: SyncRunDocument | null = null;
       if (run.status === 'running') {
         let unseen = 0;
         if (run.mode === 'full') {
@@ -271,15 +272,14 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         }
         const outcome = await outcomeOf(run, unseen);
         const feedSeqAtEnd = await store.records.feeds.publishAll(run);
-        const succeeded = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
-        const durationMs = (succeeded.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
+        finished = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
+        const durationMs = (finished.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
         metrics.syncRunEnded({ provider: run.provider, model: run.model, mode: run.mode }, 'succeeded', durationMs);
         log.info({ mode: run.mode, ...outcome, durationMs }, 'sync run succeeded');
       }
-      const finished = await store.runs.require(runId);
+      finished ??= await store.runs.require(runId);
       // Committed after the run is marked succeeded; repeating both on a retry is harmless.
-      await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId);
-      await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
+      await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId, nextRunAt === null ? null : new Date(nextRunAt));
       return summaryOf(finished, 'succeeded', finished.feedSeqAtStart);
     },
 

@@ -1,11 +1,13 @@
 // The floor an engine is measured against: a plain loop that reads the same Salesforce pages and bulk-writes the same
-// documents into the same database, with no Temporal, no validation, no checkpoints and no change feed.
+// documents into the same database, with no Temporal, no validation, no checkpoints and no change feed; sequential
+// (fetch, write, fetch…) or pipelined (the next page fetched while the current one is written).
 import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 import type { HttpMethod, ProviderHttpClient, RequestOptions } from '../sync/http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
 import { contentHash } from '../store/content-hash';
 import { COLLECTIONS } from '../store/database';
 import { feedBucketOf, recordKey, type RecordDocument } from '../store/records';
+import { readAhead } from '../sync/read-ahead';
 
 export interface RawPipelineInput {
   db: Db;
@@ -14,6 +16,8 @@ export interface RawPipelineInput {
   instanceUrl: string;
   accessToken: string;
   connectionId: string;
+  /** Fetch the next page while the current one is written (one page ahead), as the end-to-end path does. */
+  pipelined?: boolean;
 }
 
 export interface RawPipelineResult {
@@ -30,14 +34,12 @@ export async function runRawPipeline(input: RawPipelineInput): Promise<RawPipeli
   const first = await firstRequestOf(sync, input.pageSize);
   const headers = { authorization: `Bearer ${input.accessToken}`, accept: 'application/json', ...first.options.headers };
   const startedAt = performance.now();
-  let url: string | undefined = withQuery(new URL(first.path, input.instanceUrl), first.options.query).toString();
+  const firstUrl = withQuery(new URL(first.path, input.instanceUrl), first.options.query).toString();
+  const fetched = fetchPages(firstUrl, headers, input.instanceUrl);
   let records = 0;
   let pages = 0;
   let seq = 0;
-  while (url) {
-    const response = await fetch(url, { headers });
-    if (!response.ok) throw new Error(`raw pipeline: GET ${url} answered ${response.status}: ${await response.text()}`);
-    const page = (await response.json()) as { done: boolean; nextRecordsUrl?: string; records: Record<string, unknown>[] };
+  for await (const page of input.pipelined ? readAhead(fetched) : fetched) {
     const now = new Date();
     const documents: RecordDocument[] = [];
     for (const { attributes: _attributes, ...data } of page.records) {
@@ -62,9 +64,26 @@ export async function runRawPipeline(input: RawPipelineInput): Promise<RawPipeli
     await upsertAll(collection, documents);
     records += documents.length;
     pages++;
-    url = page.done || !page.nextRecordsUrl ? undefined : new URL(page.nextRecordsUrl, input.instanceUrl).toString();
   }
   return { records, pages, seconds: (performance.now() - startedAt) / 1000 };
+}
+
+interface QueryPage {
+  done: boolean;
+  nextRecordsUrl?: string;
+  records: Record<string, unknown>[];
+}
+
+/** Follows nextRecordsUrl from the first page to the last. */
+async function* fetchPages(firstUrl: string, headers: Record<string, string>, instanceUrl: string): AsyncGenerator<QueryPage> {
+  let url: string | undefined = firstUrl;
+  while (url) {
+    const response = await fetch(url, { headers });
+    if (!response.ok) throw new Error(`raw pipeline: GET ${url} answered ${response.status}: ${await response.text()}`);
+    const page = (await response.json()) as QueryPage;
+    yield page;
+    url = page.done || !page.nextRecordsUrl ? undefined : new URL(page.nextRecordsUrl, instanceUrl).toString();
+  }
 }
 
 /**

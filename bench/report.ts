@@ -1,10 +1,13 @@
-// Renders the bench's rows as one markdown table (median, min, max of the runs) with the evidence under it.
+// Renders the bench's rows as one markdown table (median, min, max of the runs), the goals' verdicts and the evidence.
+import { renderGoals, type GoalRow } from './goals';
 import { SECTION_TITLES, type Row, type SectionNumber } from './rows';
 import { summarize } from './stats';
 
 export interface ReportContext {
   title: string;
   environment: string[];
+  /** Issue 15's goals, printed after the table they are read from. */
+  goals: GoalRow[];
   rows: Row[];
   notes: string[];
   limits: string[];
@@ -25,6 +28,7 @@ export function renderReport(context: ReportContext): string {
       );
     }
   }
+  lines.push('', '### Goals', '', ...renderGoals(context.goals));
   lines.push('', '### What limits each figure', '', ...context.limits.map((line) => `- ${line}`));
   if (context.notes.length > 0) lines.push('', '### Evidence', '', ...context.notes.map((line) => `- ${line}`));
   return `${lines.join('\n')}\n`;

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { resolveMongo, type MongoServer } from '../devstack/mongo-server';
 import { resolveTemporal, type TemporalServer } from '../devstack/temporal-server';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../sandbox/salesforce/server';
+import { goalRows } from './goals';
+import { benchIdle } from './idle';
 import { benchInitialSyncs } from './initial-sync';
 import { machineCores } from './process-metrics';
 import type { BenchOptions } from './options';
@@ -38,9 +40,12 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
   // Idempotent: the normal end and an interrupt (see stopRunningBench) may both ask for it.
   const cleanUp = (interrupted = false) =>
     (cleanedUp ??= (async () => {
-      await stack?.close({ interrupted }).catch((error: unknown) => log(`bench stack did not close cleanly: ${String(error)}`));
+      const closeStack = stack?.close({ interrupted }).catch((error: unknown) => log(`bench stack did not close cleanly: ${String(error)}`));
+      // Interrupted, whoever sent the signal may kill this process soon (npm and tsx do): signal every service at
+      // once rather than one after another, so none is left running for lack of a turn.
+      if (!interrupted) await closeStack;
       for (const sandbox of sandboxes) await sandbox.close();
-      await Promise.allSettled([services.temporal.stop(), services.mongo.stop()]);
+      await Promise.allSettled([closeStack, services.temporal.stop(), services.mongo.stop()]);
     })());
   running.add(cleanUp);
   try {
@@ -89,6 +94,11 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
         }),
       );
     }
+    if (options.sections.includes('idle')) {
+      results.push(
+        await benchIdle({ stack, integration: SMALL_INTEGRATION, connections: options.idleConnections, windowSeconds: options.idleWindowSeconds, log }),
+      );
+    }
     if (options.sections.includes('writes')) {
       results.push(await benchRecordWrites({ mongoUri: mongo.uri, sizes: options.sizes, runs: options.runs, log }));
     }
@@ -102,6 +112,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
       ...(options.sections.includes('scale')
         ? [`${options.connections} connections × ${options.scaleRecords} contacts every ${options.scaleFrequency} for ${options.scaleCycles} cycle(s)`]
         : []),
+      ...(options.sections.includes('idle') ? [`${options.idleConnections} idle connections (hourly) observed for ${options.idleWindowSeconds} s`] : []),
     ];
     const environment = [
       `${new Date(benchStartedAt).toISOString()}, ${options.mode} preset: ${scope.join('; ')}; took ${minutes} min`,
@@ -112,15 +123,17 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
         `database ${mongo.kind} ${mongo.uri}; worker = bench/worker-process.ts (worker/main.ts's wiring + a command monitor) in its own process; ` +
         `API, sandbox orgs and webhook receiver in the bench process; production workflow settings`,
     ];
+    const rows = results.flatMap((result) => result.rows);
     return {
       markdown: renderReport({
         title: 'Tributary bench',
         environment,
-        rows: results.flatMap((result) => result.rows),
+        goals: goalRows(rows, options),
+        rows,
         notes: results.flatMap((result) => result.notes),
         limits: limits(mongo.kind, options.accounts, usage.peakRssBytes.bench),
       }),
-      rows: results.flatMap((result) => result.rows),
+      rows,
     };
   } finally {
     await cleanUp();

@@ -51,7 +51,22 @@ async function startProbe(): Promise<void> {
   process.stdout.write(`${PROBE_LINE} ${(probe.address() as AddressInfo).port}\n`);
 }
 
+/**
+ * The bench stops this worker itself, but a bench killed mid-cleanup (npm and tsx may kill it after relaying a
+ * signal) cannot: once the bench is gone (this process is re-parented), shut down as on SIGTERM rather than outlive it.
+ */
+function stopWithTheBench(): void {
+  const bench = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === bench) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 1000);
+  watch.unref();
+}
+
 monitorEveryClient();
+stopWithTheBench();
 startProbe()
   .then(() => import('../worker/main'))
   .catch((error: unknown) => {

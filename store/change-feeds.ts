@@ -56,7 +56,8 @@ export class ChangeFeedRepository {
   async publishAll(feed: FeedId): Promise<number> {
     const doc = await this.collection.findOne({ _id: feedKey(feed) });
     if (!doc) return 0;
-    await this.markVisible(feed, doc.seq);
+    // Usually everything is visible already (a page marks its own changes): then there is nothing to write.
+    if (doc.visibleSeq < doc.seq) await this.markVisible(feed, doc.seq);
     return doc.seq;
   }
 

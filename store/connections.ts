@@ -312,10 +312,12 @@ export class ConnectionRepository {
     await this.collection.updateOne({ _id: connectionId }, { $set: { 'credentialState.lastError': message, updatedAt: new Date() } });
   }
 
-  async commitCursor(connectionId: string, model: string, cursor: Checkpoint | null, runId: string): Promise<void> {
+  /** A run succeeded: its cursor becomes the model's, and (one write for both) when the model runs next. */
+  async commitCursor(connectionId: string, model: string, cursor: Checkpoint | null, runId: string, nextRunAt?: Date | null): Promise<void> {
+    const next = nextRunAt === undefined ? {} : { [`syncs.${model}.nextRunAt`]: nextRunAt };
     await this.collection.updateOne(
       { _id: connectionId },
-      { $set: { [`syncs.${model}.cursor`]: cursor, [`syncs.${model}.lastRunId`]: runId, updatedAt: new Date() } },
+      { $set: { [`syncs.${model}.cursor`]: cursor, [`syncs.${model}.lastRunId`]: runId, ...next, updatedAt: new Date() } },
     );
   }
 
