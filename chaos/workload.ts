@@ -57,6 +57,7 @@ export async function runsInFlight(stack: TestStack, connectionIds?: string[]): 
 /** A run a fault can land in: it has stored pages and certainly has more to read. */
 export interface RunUnderWay {
   runId: string;
+  connectionId: string;
   model: string;
   pages: number;
   recordsRead: number;
@@ -87,13 +88,13 @@ export async function waitForSyncUnderWay(stack: TestStack, connectionIds: strin
   let resyncs = 0;
   for (;;) {
     const running = await stack.store.runs.collection
-      .find({ connectionId: { $in: connectionIds }, status: 'running' }, { projection: { model: 1, pages: 1, recordsRead: 1, startCursor: 1 } })
+      .find({ connectionId: { $in: connectionIds }, status: 'running' }, { projection: { connectionId: 1, model: 1, pages: 1, recordsRead: 1, startCursor: 1 } })
       .toArray();
     for (const run of running) {
       const object = MODEL_OBJECTS[run.model];
       const recordsAtProvider = object ? stack.sandbox.records(object).length : 0;
       if (run.startCursor === null && run.pages >= pages && run.recordsRead < recordsAtProvider) {
-        return { runId: run._id, model: run.model, pages: run.pages, recordsRead: run.recordsRead, recordsAtProvider, holdMs: HOLD_MS };
+        return { runId: run._id, connectionId: run.connectionId, model: run.model, pages: run.pages, recordsRead: run.recordsRead, recordsAtProvider, holdMs: HOLD_MS };
       }
     }
     if (running.length === 0 && (await requestSyncs(stack, connectionIds, 'full'))) resyncs++;
