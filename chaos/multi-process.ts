@@ -1,0 +1,162 @@
+// Scenario m: more than one machine. Several worker processes and several API processes on one task queue and one
+// database; during syncs a worker holding a slice is SIGKILLed and another one holding a slice is drained with
+// SIGTERM, while API requests alternate between the API processes. Besides the records and webhooks: no two runs of
+// one model at once, and no process of the scenario left behind.
+import type { ChaosContext } from './context';
+import { startApiProcesses, type ApiProcess } from './api-processes';
+import { startApiTraffic } from './api-traffic';
+import { conclude } from './conclude';
+import { describeProcesses, killProcesses, survivors } from './processes';
+import type { ScenarioResult } from './report';
+import { overlappingRuns } from './run-overlaps';
+import { waitForSliceHeldBy } from './slice-holders';
+import { startChaosStack, type ChaosStack, type ChaosWorker } from './stack';
+import { changeRecords, HOURLY, landedMidRun, requestSyncs, seedOrg, type OrgSize } from './workload';
+
+export interface MultiProcessParams {
+  connections: number;
+  org: OrgSize;
+  workers: number;
+  apis: number;
+  /** Each round SIGKILLs one worker holding a slice and drains another with SIGTERM. */
+  rounds: number;
+  /** Extra latency per sandbox page, so syncs span the faults. */
+  pageDelayMs: number;
+  /** One API request this often, to the next API process in turn. */
+  requestEveryMs: number;
+  /** How long a SIGTERMed worker may take to hand its slice back and exit before it is SIGKILLed (a failure). */
+  drainGraceMs: number;
+  settleTimeoutMs: number;
+}
+
+const NAME = 'chaos-multi';
+
+export async function multiProcess(context: ChaosContext, params: MultiProcessParams): Promise<ScenarioResult> {
+  const startedAt = Date.now();
+  const stack = await startChaosStack(context, { name: NAME });
+  const workers = [stack.worker, ...Array.from({ length: params.workers - 1 }, () => stack.addWorker())];
+  let apis: ApiProcess[] = [];
+  let result: ScenarioResult;
+  try {
+    apis = await startApiProcesses(context, stack, NAME, params.apis);
+    result = await runFaults(context, params, stack, workers, apis, startedAt);
+  } finally {
+    await Promise.all(apis.map((api) => api.stop()));
+    await stack.close();
+  }
+  // Checked after the teardown a real run ends with: every worker ever started (restarts too) and every API process.
+  const pids = [...workers.flatMap((worker) => worker.startedPids), ...apis.map((api) => api.pid)];
+  const left = survivors(pids);
+  if (left.length > 0) {
+    result.tally.problems.push(`process(es) of the scenario still alive after its teardown: ${describeProcesses(left)}`);
+    killProcesses(left);
+  }
+  result.notes.push(`${pids.length} processes started (pids ${pids.join(', ')}); ${left.length === 0 ? 'none' : left.length} alive after the teardown`);
+  result.seconds = (Date.now() - startedAt) / 1000;
+  return result;
+}
+
+async function runFaults(
+  context: ChaosContext,
+  params: MultiProcessParams,
+  stack: ChaosStack,
+  workers: ChaosWorker[],
+  apis: ApiProcess[],
+  startedAt: number,
+): Promise<ScenarioResult> {
+  await Promise.all(workers.map((worker) => worker.start()));
+  context.log(`  ${workers.map((worker) => `${worker.label} ${worker.pid}`).join(', ')}; ${apis.map((api) => `${api.label} ${api.pid} at ${api.url}`).join(', ')}`);
+  const ids = Array.from({ length: params.connections }, (_, i) => `multi-${i + 1}`);
+  seedOrg(stack.sandbox, params.org);
+  stack.sandbox.faults.slowResponses({ delayMs: params.pageDelayMs });
+  await stack.connectAll(ids, HOURLY);
+  const traffic = startApiTraffic(apis, { connectionIds: ids, sandbox: stack.sandbox, everyMs: params.requestEveryMs });
+
+  const notes: string[] = [];
+  const problems: string[] = [];
+  let resyncs = 0;
+  try {
+    for (let round = 1; round <= params.rounds; round++) {
+      if (round > 1) {
+        // The API traffic keeps incremental runs going, so "no run in flight" never comes: ask for full reads outright.
+        changeRecords(stack.sandbox, context.rng, 40);
+        await requestSyncs(stack, ids, 'full');
+        resyncs++;
+      }
+      const killed = await killHolder(params, stack, ids, workers);
+      problems.push(...killed.problems);
+      notes.push(`round ${round}: ${killed.text}`);
+      context.log(`  ${killed.text}`);
+      // "Another" worker: not the one just killed (and restarted).
+      const drained = await drainHolder(params, stack, ids, workers.filter((worker) => worker !== killed.worker));
+      problems.push(...drained.problems);
+      notes.push(`round ${round}: ${drained.text}`);
+      context.log(`  ${drained.text}`);
+    }
+  } finally {
+    const report = await traffic.stop();
+    problems.push(...report.problems);
+    const sent = Object.entries(report.sent).map(([kind, n]) => `${kind} ×${n}`).join(', ');
+    notes.push(`API requests alternated between ${apis.map((api) => `${api.label} (answered ${api.answered})`).join(' and ')}: ${sent}`);
+  }
+
+  const result = await conclude(stack, ids, {
+    scenario: 'm. several workers and APIs',
+    faults: `${workers.length} worker processes and ${apis.length} API processes on one task queue and database; ${params.rounds} round(s) of a SIGKILL of a worker holding a slice and a SIGTERM drain of another, ${params.connections} connections × 2 models, ${resyncs} rounds of provider changes and resyncs; API requests alternating between the API processes`,
+    notes,
+    startedAt,
+    settleTimeoutMs: params.settleTimeoutMs,
+  });
+  result.tally.problems.push(...problems, ...(await overlappingRuns(stack, ids)));
+  for (const worker of workers.slice(1)) result.notes.push(...worker.unexpectedExits);
+  return result;
+}
+
+interface FaultOutcome {
+  worker: ChaosWorker;
+  text: string;
+  problems: string[];
+}
+
+/** SIGKILLs the worker that runs the slice of a run under way, then restarts it, as a supervisor would. */
+async function killHolder(params: MultiProcessParams, stack: ChaosStack, ids: string[], workers: ChaosWorker[]): Promise<FaultOutcome> {
+  const { underWay, holder } = await waitForSliceHeldBy(stack, ids, workers);
+  const pid = holder.pid;
+  const killedAt = new Date();
+  await holder.kill();
+  stack.sandbox.faults.slowResponses({ delayMs: params.pageDelayMs });
+  const landing = await landedMidRun(stack, underWay, killedAt);
+  await holder.start();
+  return {
+    worker: holder,
+    text: `SIGKILL of ${holder.label} (pid ${pid}) while it ran the slice of ${underWay.connectionId}: ${landing.text}; restarted as pid ${holder.pid}`,
+    problems: landing.landed ? [] : [landing.text],
+  };
+}
+
+/**
+ * SIGTERMs a worker that runs the slice of a run under way and waits for it to exit by itself: the slice must hand
+ * back (end normally after the page in flight, its checkpoint stored) rather than be abandoned to a heartbeat timeout.
+ * Then starts it again, as a rolling deploy would.
+ */
+async function drainHolder(params: MultiProcessParams, stack: ChaosStack, ids: string[], workers: ChaosWorker[]): Promise<FaultOutcome> {
+  const { underWay, holder } = await waitForSliceHeldBy(stack, ids, workers);
+  const pid = holder.pid;
+  const before = await stack.store.runs.require(underWay.runId);
+  const drainedAt = new Date();
+  const exit = await holder.drain(params.drainGraceMs);
+  const seconds = (Date.now() - drainedAt.getTime()) / 1000;
+  const after = await stack.store.runs.require(underWay.runId);
+  stack.sandbox.faults.slowResponses({ delayMs: params.pageDelayMs });
+  const landing = await landedMidRun(stack, underWay, drainedAt);
+  await holder.start();
+  const problems = landing.landed ? [] : [landing.text];
+  if (exit !== 'code 0') problems.push(`${holder.label} (pid ${pid}) SIGTERMed did not drain: it ended ${exit} after ${seconds.toFixed(1)} s`);
+  const handedBack = after.slicesEnded > before.slicesEnded || after.status !== 'running';
+  if (!handedBack) problems.push(`${holder.label} (pid ${pid}) exited after SIGTERM without ending the slice of run ${underWay.runId}: it was abandoned, not handed back`);
+  return {
+    worker: holder,
+    text: `SIGTERM of ${holder.label} (pid ${pid}) while it ran the slice of ${underWay.connectionId}: ${landing.text}; it exited ${exit} ${seconds.toFixed(1)} s later, the slice ${handedBack ? 'handed back' : 'NOT handed back'} (slices ended ${before.slicesEnded} → ${after.slicesEnded}, pages ${before.pages} → ${after.pages}); restarted as pid ${holder.pid}`,
+    problems,
+  };
+}
