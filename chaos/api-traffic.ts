@@ -41,8 +41,9 @@ export function startApiTraffic(
   const problems: string[] = [];
   let stopped = false;
   let scratch = 0;
-  /** Cycles through connections and models in another rhythm than the steps, so every pair gets every kind. */
-  const pick = <T>(list: T[], tick: number) => list[Math.floor(tick / steps.length) % list.length];
+  /** Each kind of request goes to every API process in turn; connections and models cycle once per round of kinds. */
+  const stepOf = (tick: number) => steps[Math.floor(tick / apis.length) % steps.length];
+  const pick = <T>(list: T[], tick: number) => list[Math.floor(tick / (apis.length * steps.length)) % list.length];
 
   const steps: Step[] = [
     {
@@ -95,9 +96,11 @@ export function startApiTraffic(
   const loop = (async () => {
     for (let tick = 0; !stopped; tick++) {
       // Every 20th step creates and deletes a connection: workflows come and go while the others sync.
-      const step = tick % 20 === 10 ? createAndDelete : steps[tick % steps.length];
-      const here = apis[tick % apis.length];
-      const there = apis[(tick + 1) % apis.length];
+      const step = tick % 20 === 10 ? createAndDelete : stepOf(tick);
+      // Creates alternate too: every 20th tick is even, so count them instead.
+      const turn = step === createAndDelete ? scratch : tick;
+      const here = apis[turn % apis.length];
+      const there = apis[(turn + 1) % apis.length];
       sent[step.kind] = (sent[step.kind] ?? 0) + 1;
       const problem = await step.run({ here, there, tick }).catch((error: unknown) => `${step.kind} via ${here.label}: no answer (${String(error)})`);
       if (problem) problems.push(problem);

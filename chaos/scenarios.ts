@@ -28,7 +28,7 @@ export const QUICK: ScenarioSizes = {
   c: { connections: 1, org: { contacts: 4000, accounts: 1000 }, downForMs: 15_000, pageDelayMs: 300, settleTimeoutMs: 240_000 },
   d: { connections: 2, org: { contacts: 500, accounts: 100 }, failForMs: 45_000, modeEveryMs: 10_000, changeEveryMs: 5000, settleTimeoutMs: 300_000 },
   e: { rounds: 10, callsPerKind: 2, signalStorm: 10, org: { contacts: 300, accounts: 50 }, settleTimeoutMs: 120_000 },
-  m: { connections: 3, org: { contacts: 6000, accounts: 1000 }, workers: 3, apis: 2, rounds: 2, pageDelayMs: 300, requestEveryMs: 250, drainGraceMs: 30_000, settleTimeoutMs: 300_000 },
+  m: { connections: 2, org: { contacts: 5000, accounts: 1000 }, workers: 3, apis: 2, rounds: 2, pageDelayMs: 300, requestEveryMs: 500, drainGraceMs: 60_000, settleTimeoutMs: 300_000 },
   u: { connections: 2, org: { contacts: 4000, accounts: 1000 }, pageDelayMs: 300, settleTimeoutMs: 240_000 },
 };
 
@@ -38,7 +38,7 @@ export const FULL: ScenarioSizes = {
   c: { connections: 2, org: { contacts: 20_000, accounts: 5000 }, downForMs: 40_000, pageDelayMs: 200, settleTimeoutMs: 600_000 },
   d: { connections: 3, org: { contacts: 2000, accounts: 500 }, failForMs: 180_000, modeEveryMs: 20_000, changeEveryMs: 10_000, settleTimeoutMs: 900_000 },
   e: { rounds: 40, callsPerKind: 3, signalStorm: 30, org: { contacts: 1000, accounts: 200 }, settleTimeoutMs: 300_000 },
-  m: { connections: 4, org: { contacts: 20_000, accounts: 5000 }, workers: 3, apis: 2, rounds: 4, pageDelayMs: 200, requestEveryMs: 200, drainGraceMs: 30_000, settleTimeoutMs: 600_000 },
+  m: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, workers: 3, apis: 2, rounds: 3, pageDelayMs: 200, requestEveryMs: 200, drainGraceMs: 60_000, settleTimeoutMs: 600_000 },
   u: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, pageDelayMs: 200, settleTimeoutMs: 600_000 },
 };
 

@@ -116,9 +116,10 @@ function chaosWorker(
       started.child.once('exit', (code, signal) => {
         if (current !== started) return; // killed or stopped on purpose
         current = null;
+        if (context.interrupted?.aborted) return; // the suite is being stopped: nothing restarts
         unexpectedExits.push(`${label} ${started.pid} exited on its own (${signal ?? `code ${code}`})`);
         context.log(`  ! ${unexpectedExits.at(-1)}; restarting it`);
-        if (!state.stopping && !context.interrupted?.aborted) void worker.start().catch((error: unknown) => context.log(`  ! ${label} restart failed: ${String(error)}`));
+        if (!state.stopping) void worker.start().catch((error: unknown) => context.log(`  ! ${label} restart failed: ${String(error)}`));
       });
     },
     async kill() {

@@ -99,7 +99,8 @@ export async function waitForSyncUnderWay(stack: TestStack, connectionIds: strin
     }
     if (running.length === 0 && (await requestSyncs(stack, connectionIds, 'full'))) resyncs++;
     if (Date.now() > deadline) {
-      throw new Error(`no full read of ${connectionIds.join(', ')} had stored ${pages} page(s) with more to read within ${timeoutMs / 1000} s (${resyncs} full resyncs asked for)`);
+      const now = running.map((run) => `${run.connectionId} ${run.model} ${run.startCursor === null ? 'full' : 'incremental'} read at ${run.recordsRead} records`);
+      throw new Error(`no full read of ${connectionIds.join(', ')} had stored ${pages} page(s) with more to read within ${timeoutMs / 1000} s (${resyncs} full resyncs asked for; running: ${now.join(', ') || 'none'})`);
     }
     await new Promise((resolve) => setTimeout(resolve, running.length === 0 ? 1000 : 100));
   }
