@@ -92,6 +92,11 @@ async function runFaults(
       notes.push(`round ${round}: ${drained.text}`);
       context.log(`  ${drained.text}`);
     }
+  } catch (error) {
+    // Still settle and compare: whatever kept the faults from landing, what is stored and how the runs overlapped
+    // says more than the error alone.
+    problems.push(`the faults could not all be injected: ${error instanceof Error ? error.message : String(error)}`);
+    context.log(`  ! ${problems.at(-1)}`);
   } finally {
     const report = await traffic?.stop();
     if (report) {
