@@ -18,6 +18,8 @@ export interface ChaosContext {
   rng: Random;
   logDir: string;
   log(line: string): void;
+  /** Aborted when `npm run chaos` is interrupted (SIGINT, SIGTERM): from then on no scenario starts a process. */
+  interrupted?: AbortSignal;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

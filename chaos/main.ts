@@ -8,6 +8,7 @@ import { startTemporal, type TemporalServer } from '../devstack/temporal-server'
 import { Random } from '../sandbox/common/random';
 import { bundleWorkflows } from '../test/support/global-setup';
 import type { ChaosContext } from './context';
+import { describeProcesses, killProcesses, suiteProcesses, survivors } from './processes';
 import { passed, renderReport, type ScenarioResult } from './report';
 import { FULL, QUICK, SCENARIO_KEYS, runScenario, type ScenarioKey } from './scenarios';
 import { DEFAULT_PREVIOUS_RELEASE } from './upgrade';
@@ -20,7 +21,8 @@ const USAGE = `Usage: npm run chaos [-- options]
   --quick          the default: small syncs, 6 worker kills, outages of 15-45 s (a few minutes)
   --full           the issue's sizes: 3 connections of 25k records, 24 kills, a 40 s database and a 3 min webhook outage
   --seed N         replay the random choices (kill moments, failure modes, record changes) of an earlier run
-  --only a,c,e     run only these scenarios (a kills, b Temporal, c database, d webhooks, e races, u upgrade)
+  --only a,c,e     run only these scenarios (a kills, b Temporal, c database, d webhooks, e races, m several workers
+                   and APIs, u upgrade)
   --from REV       the previous release for scenario u: a git revision (default ${DEFAULT_PREVIOUS_RELEASE})
 `;
 
@@ -81,6 +83,8 @@ async function main(): Promise<void> {
   log(`chaos suite, ${options.mode}, seed ${options.seed} (replay with: npm run chaos -- --${options.mode} --seed ${options.seed}); logs in ${relative(ROOT, logDir)}`);
 
   const { temporal, mongo } = await startServices(logDir);
+  const interrupted = new AbortController();
+  stopOnSignals(interrupted, () => Promise.allSettled([temporal.stop(), mongo.stop()]), log);
   const results: ScenarioResult[] = [];
   let crashed = false;
   try {
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
       rng: new Random(options.seed),
       logDir,
       log,
+      interrupted: interrupted.signal,
     };
     for (const key of options.only) {
       log(`scenario ${key}…`);
@@ -106,6 +111,13 @@ async function main(): Promise<void> {
   } finally {
     await Promise.allSettled([temporal.stop(), mongo.stop()]);
   }
+  // Every scenario stops what it started, and the services are stopped: anything still running is a teardown bug.
+  const leftBehind = suiteProcesses();
+  if (leftBehind.length > 0) {
+    crashed = true;
+    log(`processes left behind by the suite, now killed: ${describeProcesses(leftBehind)}`);
+    killProcesses(leftBehind);
+  }
 
   const report = renderReport(`Chaos suite (${options.mode})`, [
     `seed ${options.seed}; \`npm run chaos -- --${options.mode} --seed ${options.seed}\` replays its random choices`,
@@ -117,6 +129,31 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT_DIR, 'results.md'), report);
   log(`written to ${relative(ROOT, join(OUT_DIR, 'results.md'))}`);
   process.exitCode = crashed || results.some((result) => !passed(result)) ? 1 : 0;
+}
+
+/**
+ * Ctrl-C or a SIGTERM of `npm run chaos` mid-run: no scenario gets to its own teardown, so stop everything here.
+ * Scenario processes (workers, API processes: node, like this one) are killed outright, the services stopped as
+ * usual, and whatever the suite started that still lives is killed, before exiting 130.
+ */
+function stopOnSignals(interrupted: AbortController, stopServices: () => Promise<unknown>, log: (line: string) => void): void {
+  const stop = (signal: NodeJS.Signals) => {
+    // npm and tsx relay the terminal's Ctrl-C again: a second signal must not cut the teardown short.
+    if (interrupted.signal.aborted) return;
+    interrupted.abort(signal);
+    log(`${signal}: stopping every process the chaos suite started`);
+    const started = suiteProcesses();
+    killProcesses(started.filter((entry) => entry.command.startsWith(process.execPath)));
+    void stopServices()
+      .finally(() => {
+        const left = [...suiteProcesses(), ...survivors(started.map((entry) => entry.pid))];
+        if (left.length > 0) log(`still running after the teardown, now killed: ${describeProcesses(left)}`);
+        killProcesses(left);
+      })
+      .finally(() => process.exit(130));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

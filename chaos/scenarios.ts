@@ -1,6 +1,7 @@
 // The chaos suite's scenarios and their sizes: `--quick` (the default, a few minutes) and `--full` (the issue's sizes).
 import type { ChaosContext } from './context';
 import { databaseOutage, type DatabaseOutageParams } from './database-outage';
+import { multiProcess, type MultiProcessParams } from './multi-process';
 import type { ScenarioResult } from './report';
 import { signalRace, type SignalRaceParams } from './signal-race';
 import { temporalRestart, type TemporalRestartParams } from './temporal-restart';
@@ -14,11 +15,12 @@ export interface ScenarioSizes {
   c: DatabaseOutageParams;
   d: WebhookOutageParams;
   e: SignalRaceParams;
+  m: MultiProcessParams;
   u: UpgradeParams;
 }
 
 export type ScenarioKey = keyof ScenarioSizes;
-export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'u'];
+export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'm', 'u'];
 
 export const QUICK: ScenarioSizes = {
   a: { connections: 2, org: { contacts: 4000, accounts: 1000 }, kills: 6, killAfterMs: [1000, 5000], pageDelayMs: 300, settleTimeoutMs: 240_000 },
@@ -26,6 +28,7 @@ export const QUICK: ScenarioSizes = {
   c: { connections: 1, org: { contacts: 4000, accounts: 1000 }, downForMs: 15_000, pageDelayMs: 300, settleTimeoutMs: 240_000 },
   d: { connections: 2, org: { contacts: 500, accounts: 100 }, failForMs: 45_000, modeEveryMs: 10_000, changeEveryMs: 5000, settleTimeoutMs: 300_000 },
   e: { rounds: 10, callsPerKind: 2, signalStorm: 10, org: { contacts: 300, accounts: 50 }, settleTimeoutMs: 120_000 },
+  m: { connections: 2, org: { contacts: 5000, accounts: 1000 }, workers: 3, apis: 2, rounds: 2, pageDelayMs: 300, requestEveryMs: 500, drainGraceMs: 60_000, settleTimeoutMs: 300_000 },
   u: { connections: 2, org: { contacts: 4000, accounts: 1000 }, pageDelayMs: 300, settleTimeoutMs: 240_000 },
 };
 
@@ -35,6 +38,7 @@ export const FULL: ScenarioSizes = {
   c: { connections: 2, org: { contacts: 20_000, accounts: 5000 }, downForMs: 40_000, pageDelayMs: 200, settleTimeoutMs: 600_000 },
   d: { connections: 3, org: { contacts: 2000, accounts: 500 }, failForMs: 180_000, modeEveryMs: 20_000, changeEveryMs: 10_000, settleTimeoutMs: 900_000 },
   e: { rounds: 40, callsPerKind: 3, signalStorm: 30, org: { contacts: 1000, accounts: 200 }, settleTimeoutMs: 300_000 },
+  m: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, workers: 3, apis: 2, rounds: 3, pageDelayMs: 200, requestEveryMs: 200, drainGraceMs: 60_000, settleTimeoutMs: 600_000 },
   u: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, pageDelayMs: 200, settleTimeoutMs: 600_000 },
 };
 
@@ -50,6 +54,8 @@ export function runScenario(key: ScenarioKey, context: ChaosContext, sizes: Scen
       return webhookOutage(context, sizes.d);
     case 'e':
       return signalRace(context, sizes.e);
+    case 'm':
+      return multiProcess(context, sizes.m);
     case 'u':
       return upgrade(context, sizes.u);
   }

@@ -57,6 +57,7 @@ export async function runsInFlight(stack: TestStack, connectionIds?: string[]): 
 /** A run a fault can land in: it has stored pages and certainly has more to read. */
 export interface RunUnderWay {
   runId: string;
+  connectionId: string;
   model: string;
   pages: number;
   recordsRead: number;
@@ -87,18 +88,19 @@ export async function waitForSyncUnderWay(stack: TestStack, connectionIds: strin
   let resyncs = 0;
   for (;;) {
     const running = await stack.store.runs.collection
-      .find({ connectionId: { $in: connectionIds }, status: 'running' }, { projection: { model: 1, pages: 1, recordsRead: 1, startCursor: 1 } })
+      .find({ connectionId: { $in: connectionIds }, status: 'running' }, { projection: { connectionId: 1, model: 1, pages: 1, recordsRead: 1, startCursor: 1 } })
       .toArray();
     for (const run of running) {
       const object = MODEL_OBJECTS[run.model];
       const recordsAtProvider = object ? stack.sandbox.records(object).length : 0;
       if (run.startCursor === null && run.pages >= pages && run.recordsRead < recordsAtProvider) {
-        return { runId: run._id, model: run.model, pages: run.pages, recordsRead: run.recordsRead, recordsAtProvider, holdMs: HOLD_MS };
+        return { runId: run._id, connectionId: run.connectionId, model: run.model, pages: run.pages, recordsRead: run.recordsRead, recordsAtProvider, holdMs: HOLD_MS };
       }
     }
     if (running.length === 0 && (await requestSyncs(stack, connectionIds, 'full'))) resyncs++;
     if (Date.now() > deadline) {
-      throw new Error(`no full read of ${connectionIds.join(', ')} had stored ${pages} page(s) with more to read within ${timeoutMs / 1000} s (${resyncs} full resyncs asked for)`);
+      const now = running.map((run) => `${run.connectionId} ${run.model} ${run.startCursor === null ? 'full' : 'incremental'} read at ${run.recordsRead} records`);
+      throw new Error(`no full read of ${connectionIds.join(', ')} had stored ${pages} page(s) with more to read within ${timeoutMs / 1000} s (${resyncs} full resyncs asked for; running: ${now.join(', ') || 'none'})`);
     }
     await new Promise((resolve) => setTimeout(resolve, running.length === 0 ? 1000 : 100));
   }
