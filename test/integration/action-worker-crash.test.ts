@@ -1,6 +1,6 @@
 // SIGKILL the worker process while an action's write is done at the provider and its answer not yet back: after a new
 // worker takes over, the same Idempotency-Key finds the record the dead attempt made instead of creating a second one.
-// Salesforce and HubSpot at once, under one kill.
+// Every built-in action of both providers at once, under one kill.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { spawnLogged, signalGroup, stopProcess } from '../../devstack/processes';
@@ -41,25 +41,43 @@ describe('action with a worker killed mid-write', () => {
     await stack?.close();
   });
 
-  it('creates each contact exactly once, and both calls with the key answer the same output', async () => {
+  it('every built-in action writes once, and both calls with the key answer the same output', async () => {
     const email = 'crashproof@example.com';
-    const act = (connectionId: string, input: Record<string, string>): Promise<ApiResponse> =>
-      stack.api('POST', `/connections/${connectionId}/actions/create-contact`, input, { 'idempotency-key': 'crash-key-1' });
-    const actAtSalesforce = () => act('sf', { lastName: 'Crashproof', email });
-    const actAtHubSpot = () => act('hs', { lastName: 'Crashproof', email });
-    const madeAtSalesforce = () => stack.sandbox.records('Contact').filter((c) => c.Email === email);
-    const madeAtHubSpot = () => stack.hubspot.records('contacts').filter((c) => c.properties.email === email);
+    const sfContact = stack.sandbox.records('Contact')[0].Id as string;
+    const hsContact = stack.hubspot.records('contacts')[0].id;
+    const calls = {
+      'salesforce create-contact': ['sf', 'create-contact', { lastName: 'Crashproof', email }],
+      'salesforce update-contact': ['sf', 'update-contact', { id: sfContact, title: 'Survived a SIGKILL' }],
+      'salesforce create-account': ['sf', 'create-account', { name: 'Crashproof Inc.' }],
+      'hubspot create-contact': ['hs', 'create-contact', { lastName: 'Crashproof', email }],
+      'hubspot update-contact': ['hs', 'update-contact', { id: hsContact, jobTitle: 'Survived a SIGKILL' }],
+    } as const;
+    const act = ([connectionId, action, input]: (typeof calls)[keyof typeof calls]): Promise<ApiResponse> =>
+      stack.api('POST', `/connections/${connectionId}/actions/${action}`, input, { 'idempotency-key': `crash-${action}` });
+    const written = () => ({
+      salesforceContacts: stack.sandbox.records('Contact').filter((c) => c.Email === email).length,
+      salesforceAccounts: stack.sandbox.records('Account').filter((a) => a.Name === 'Crashproof Inc.').length,
+      salesforceTitle: stack.sandbox.records('Contact').find((c) => c.Id === sfContact)?.Title,
+      hubspotContacts: stack.hubspot.records('contacts').filter((c) => c.properties.email === email).length,
+      hubspotJobTitle: stack.hubspot.records('contacts').find((c) => c.id === hsContact)?.properties.jobtitle,
+    });
+    const once = {
+      salesforceContacts: 1,
+      salesforceAccounts: 1,
+      salesforceTitle: 'Survived a SIGKILL',
+      hubspotContacts: 1,
+      hubspotJobTitle: 'Survived a SIGKILL',
+    };
 
     // Each write is carried out at the provider and its answer held: the worker is killed exactly between the two.
     stack.sandbox.faults.holdWriteAnswers();
     stack.hubspot.faults.holdWriteAnswers();
-    const firstAtSalesforce = actAtSalesforce();
-    const firstAtHubSpot = actAtHubSpot();
-    await eventually(async () => stack.sandbox.faults.heldWriteAnswers() === 1 && stack.hubspot.faults.heldWriteAnswers() === 1, {
+    const first = Object.values(calls).map(act);
+    await eventually(async () => stack.sandbox.faults.heldWriteAnswers() === 3 && stack.hubspot.faults.heldWriteAnswers() === 2, {
       timeoutMs: 60_000,
-      what: 'both creates held at the sandboxes',
+      what: 'all five writes held at the sandboxes',
     });
-    expect([madeAtSalesforce().length, madeAtHubSpot().length]).toEqual([1, 1]);
+    expect(written()).toEqual(once);
     signalGroup(worker!, 'SIGKILL');
     await new Promise((resolve) => worker?.once('exit', resolve));
     // Released to the dead sockets; from now on a second create (what this test guards against) would go through.
@@ -67,18 +85,27 @@ describe('action with a worker killed mid-write', () => {
     stack.hubspot.faults.clear();
 
     worker = startWorkerProcess();
-    const [sfFirst, sfAgain, hsFirst, hsAgain] = await Promise.all([firstAtSalesforce, actAtSalesforce(), firstAtHubSpot, actAtHubSpot()]);
-    const seen = JSON.stringify({ sfFirst: sfFirst.body, sfAgain: sfAgain.body, hsFirst: hsFirst.body, hsAgain: hsAgain.body });
-    expect(`${[sfFirst.status, sfAgain.status, hsFirst.status, hsAgain.status].join(',')} ${seen}`).toMatch(/^200,200,200,200 /);
-    expect(sfFirst.body).toMatchObject({ status: 'succeeded', output: { id: madeAtSalesforce()[0].Id } });
-    expect(hsFirst.body).toMatchObject({ status: 'succeeded', output: { id: madeAtHubSpot()[0].id } });
-    expect([sfAgain.body.actionId, sfAgain.body.output]).toEqual([sfFirst.body.actionId, sfFirst.body.output]);
-    expect([hsAgain.body.actionId, hsAgain.body.output]).toEqual([hsFirst.body.actionId, hsFirst.body.output]);
-    expect([madeAtSalesforce().length, madeAtHubSpot().length]).toEqual([1, 1]);
+    const again = Object.values(calls).map(act);
+    const answers = await Promise.all([...first, ...again]);
+    const names = Object.keys(calls);
+    const byName = (index: number) => `${names[index % names.length]} (${index < names.length ? 'first call' : 'repeat'})`;
+    expect(answers.map((answer, index) => `${byName(index)}: ${answer.status} ${answer.body.status}`)).toEqual(
+      answers.map((_, index) => `${byName(index)}: 200 succeeded`),
+    );
+    names.forEach((name, index) => {
+      expect([name, answers[index + names.length].body.actionId, answers[index + names.length].body.output]).toEqual([
+        name,
+        answers[index].body.actionId,
+        answers[index].body.output,
+      ]);
+    });
+    expect(answers[0].body.output).toEqual({ id: stack.sandbox.records('Contact').find((c) => c.Email === email)?.Id });
+    expect(answers[3].body.output).toEqual({ id: stack.hubspot.records('contacts').find((c) => c.properties.email === email)?.id });
+    expect(written()).toEqual(once);
 
     // Later repeats answer from the stored outcome, writing nothing.
-    expect((await actAtSalesforce()).body.output).toEqual(sfFirst.body.output);
-    expect((await actAtHubSpot()).body.output).toEqual(hsFirst.body.output);
-    expect([madeAtSalesforce().length, madeAtHubSpot().length]).toEqual([1, 1]);
+    const later = await Promise.all(Object.values(calls).map(act));
+    expect(later.map((answer) => answer.body.output)).toEqual(answers.slice(0, names.length).map((answer) => answer.body.output));
+    expect(written()).toEqual(once);
   }, 300_000);
 });
