@@ -14,7 +14,7 @@ import { waitForRunAfter } from '../support/assertions';
 import { eventually } from '../support/eventually';
 import { bundleWorkflows } from '../support/global-setup';
 import { startTestStack, type TestStack } from '../support/test-stack';
-import { findSecrets, HISTORIES_DIR, type HistoryFile } from './history-files';
+import { findSecrets, hasCompletedWorkflowTask, HISTORIES_DIR, type HistoryFile } from './history-files';
 
 const ROOT = join(__dirname, '..', '..');
 const HOURLY = { frequency: '1h' };
@@ -48,8 +48,15 @@ class Corpus {
   async capture(state: string, workflowId: string, runId?: string): Promise<void> {
     const cli = await ensureTemporalBinary();
     const args = ['workflow', 'show', '--address', this.temporalAddress, '--workflow-id', workflowId, '--output', 'json'];
-    const { stdout } = await promisify(execFile)(cli, [...args, ...(runId ? ['--run-id', runId] : [])], { maxBuffer: 64 * 1024 * 1024 });
-    const file: HistoryFile = { workflowId, events: (JSON.parse(stdout) as { events: unknown[] }).events };
+    const show = async (): Promise<HistoryFile> => {
+      const { stdout } = await promisify(execFile)(cli, [...args, ...(runId ? ['--run-id', runId] : [])], { maxBuffer: 64 * 1024 * 1024 });
+      return { workflowId, events: (JSON.parse(stdout) as { events: unknown[] }).events };
+    };
+    // A run shown before its first workflow task completed (a run just continued as new) holds no command to replay.
+    const file = await eventually(async () => {
+      const shown = await show();
+      return hasCompletedWorkflowTask(shown) ? shown : null;
+    }, { what: `${state}: a completed workflow task in the history of ${workflowId}` });
     const leaks = findSecrets(file, await this.secrets());
     if (leaks.length > 0) throw new Error(`${state}: a secret appears in the history at ${leaks.slice(0, 3).join(', ')}; nothing written`);
     const path = join(this.dir, `${state}.json`);

@@ -14,11 +14,18 @@ export interface HistoryFile {
   events: unknown[];
 }
 
+/** A history replays a workflow's commands only from its completed workflow tasks; without one the replayer waits forever. */
+export function hasCompletedWorkflowTask(file: Pick<HistoryFile, 'events'>): boolean {
+  return file.events.some((event) => (event as { eventType?: string }).eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
+}
+
 export interface StoredHistory {
   /** `<release>/<state>.json`, relative to the corpus directory: what a failure names. */
   file: string;
   workflowId: string;
   history: History;
+  /** False for a history captured before its first workflow task completed (see hasCompletedWorkflowTask). */
+  replayable: boolean;
 }
 
 /** Every stored history of every release, oldest release directories included: running connections may still have them. */
@@ -29,7 +36,7 @@ export function readCorpus(dir = HISTORIES_DIR): StoredHistory[] {
     for (const name of readdirSync(join(dir, release.name)).filter((file) => file.endsWith('.json')).sort()) {
       const path = join(dir, release.name, name);
       const parsed = JSON.parse(readFileSync(path, 'utf8')) as HistoryFile;
-      stored.push({ file: relative(dir, path), workflowId: parsed.workflowId, history: loadHistory(parsed) });
+      stored.push({ file: relative(dir, path), workflowId: parsed.workflowId, history: loadHistory(parsed), replayable: hasCompletedWorkflowTask(parsed) });
     }
   }
   return stored;

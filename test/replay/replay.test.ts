@@ -43,6 +43,10 @@ describe('replay corpus', () => {
     const failures: string[] = [];
     // One history at a time, so a failure names its file (several files may hold one workflow id at different times).
     for (const stored of corpus) {
+      if (!stored.replayable) {
+        failures.push(`${stored.file} (${stored.workflowId}): no completed workflow task, nothing to replay (captured too early)`);
+        continue;
+      }
       const results = Worker.runReplayHistories(replayOptions(), [{ workflowId: stored.workflowId, history: stored.history }]);
       for await (const result of results) {
         if (result.error) failures.push(`${stored.file} (${stored.workflowId}): ${errorText(result.error)}`);
