@@ -3,6 +3,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Delays } from './delays';
+import { HeldAnswers } from './held-answers';
 import { controlError, fieldProblems, type SandboxHttpError } from './errors';
 
 // Shared so every knob in either sandbox reads shares, durations and counts the same way.
@@ -16,6 +17,7 @@ export const COMMON_FAULT_ARGUMENTS = {
   truncatedJson: z.strictObject({ share: share.default(1), count: count.optional() }),
   invalidGrant: z.strictObject({ count: count.optional() }),
   slowFirstPage: z.strictObject({ delayMs: z.number().int().nonnegative(), count: count.optional() }),
+  holdWriteAnswers: z.strictObject({}),
 };
 
 /** The checked arguments of the knobs every sandbox has, whatever statuses and defaults the provider's schemas give. */
@@ -26,6 +28,7 @@ interface CommonKnobValues {
   invalidGrant: { count?: number };
   tokenEndpointErrors: { count: number; status: number };
   slowFirstPage: { delayMs: number; count?: number };
+  holdWriteAnswers: Record<string, never>;
 }
 type CommonKnob = keyof CommonKnobValues;
 
@@ -50,6 +53,13 @@ export interface CommonFaultControls<Arguments extends KnobArguments> {
   tokenEndpointErrors(args: Input<Arguments, 'tokenEndpointErrors'>): void;
   /** Only the first page of a query or listing answers late (a slow query plan, a cold cache); later pages are quick. */
   slowFirstPage(args: Input<Arguments, 'slowFirstPage'>): void;
+  /**
+   * Writes are carried out, then their answers wait unsent until `clear()`: the record exists at the provider while
+   * the caller has not heard so, the window a crash mid-write falls in.
+   */
+  holdWriteAnswers(): void;
+  /** How many write answers are waiting on `holdWriteAnswers`. */
+  heldWriteAnswers(): number;
   clear(): void;
   /** Names of the knobs that are on, for the control API and debugging. */
   active(): string[];
@@ -71,6 +81,7 @@ export interface CommonFaultState {
   invalidGrant?: { left: number };
   tokenEndpointErrors?: { left: number; status: number };
   slowFirstPage?: { delayMs: number; left: number };
+  holdWriteAnswers?: true;
 }
 
 /** The error each common knob answers with, in the provider's words. */
@@ -89,6 +100,7 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
   protected state = {} as State;
   protected abstract readonly turn: ProviderKnobTurns<Arguments>;
   protected abstract readonly errors: KnobErrors<State>;
+  private readonly heldAnswers = new HeldAnswers();
 
   constructor(
     private readonly knobArguments: Arguments,
@@ -103,6 +115,7 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
     invalidGrant: ({ count }) => (this.commonState.invalidGrant = { left: count ?? Infinity }),
     tokenEndpointErrors: ({ count, status }) => (this.commonState.tokenEndpointErrors = { left: count, status }),
     slowFirstPage: ({ delayMs, count }) => (this.commonState.slowFirstPage = { delayMs, left: count ?? Infinity }),
+    holdWriteAnswers: () => (this.commonState.holdWriteAnswers = true),
   };
 
   /** Where the common knobs write: `state` itself, typed as its common part alone. */
@@ -138,9 +151,25 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
   slowFirstPage(args: Input<Arguments, 'slowFirstPage'>): void {
     this.set('slowFirstPage', args);
   }
+  holdWriteAnswers(): void {
+    this.set('holdWriteAnswers', {});
+  }
+  heldWriteAnswers(): number {
+    return this.heldAnswers.count;
+  }
 
+  /** Turning every knob off also sends the held write answers. */
   clear(): void {
     this.state = {} as State;
+    this.heldAnswers.releaseAll();
+  }
+
+  /** Lets each write `isWrite` picks run, then keeps its answer while `holdWriteAnswers` is on. */
+  holdWriteAnswersMiddleware(): RequestHandler {
+    return this.heldAnswers.middleware(
+      () => this.state.holdWriteAnswers === true,
+      (method, path) => this.isWrite(method, path),
+    );
   }
 
   active(): string[] {
@@ -184,6 +213,9 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
       next();
     };
   }
+
+  /** Whether a request writes at the provider (what `holdWriteAnswers` holds the answer of). */
+  protected abstract isWrite(method: string, path: string): boolean;
 
   /** Whether a data request asks for the first page of a query or listing (not a next page of one). */
   protected abstract isFirstPage(req: Request, kind: string): boolean;

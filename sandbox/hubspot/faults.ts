@@ -1,8 +1,7 @@
 // Fault injection for the HubSpot sandbox: knobs a test turns at run time, each clearing itself, with HubSpot's errors.
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { Delays } from '../common/delays';
-import { HeldAnswers } from '../common/held-answers';
 import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import { crmError, expiredToken, rateLimited, tokenError, type RateLimitPolicy, type SandboxHttpError } from './errors';
 
@@ -15,7 +14,7 @@ export const FAULT_ARGUMENTS = {
   invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
   tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(502) }),
   slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
-  holdWriteAnswers: z.strictObject({}),
+  holdWriteAnswers: COMMON_FAULT_ARGUMENTS.holdWriteAnswers,
 };
 
 export type FaultName = keyof typeof FAULT_ARGUMENTS;
@@ -29,22 +28,15 @@ export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENT
   expiredTokenMidPaging(args: Args<'expiredTokenMidPaging'>): void;
   /** Refreshes answer 400 BAD_REFRESH_TOKEN (the next `count`, or until cleared). */
   invalidGrant(args?: Args<'invalidGrant'>): void;
-  /** CRM object writes (create, update, archive) are carried out, then their answers wait unsent until `clear()`. */
-  holdWriteAnswers(): void;
-  /** How many write answers are waiting on `holdWriteAnswers`. */
-  heldWriteAnswers(): number;
 }
 
 interface FaultState extends CommonFaultState {
   rateLimitStorm?: { until: number; policy: RateLimitPolicy };
   expiredTokenMidPaging?: { left: number };
-  holdWriteAnswers?: true;
 }
 
 /** Its middleware runs after authentication on data calls (a storm refuses only callers HubSpot knows) and first on token calls. */
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
-  private readonly heldAnswers = new HeldAnswers();
-
   constructor(
     delays: Delays,
     private readonly onRefused: (reason: string) => void,
@@ -55,7 +47,6 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
   protected readonly turn: ProviderKnobTurns<typeof FAULT_ARGUMENTS> = {
     rateLimitStorm: ({ seconds, policy }) => (this.state.rateLimitStorm = { until: until(seconds), policy }),
     expiredTokenMidPaging: ({ afterRequests }) => (this.state.expiredTokenMidPaging = { left: afterRequests }),
-    holdWriteAnswers: () => (this.state.holdWriteAnswers = true),
   };
 
   protected readonly errors: KnobErrors<FaultState> = {
@@ -72,25 +63,9 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
   expiredTokenMidPaging(args: Args<'expiredTokenMidPaging'>): void {
     this.set('expiredTokenMidPaging', args);
   }
-  holdWriteAnswers(): void {
-    this.set('holdWriteAnswers', {});
-  }
-  heldWriteAnswers(): number {
-    return this.heldAnswers.count;
-  }
-
-  /** Turning every knob off also sends the held write answers. */
-  override clear(): void {
-    super.clear();
-    this.heldAnswers.releaseAll();
-  }
-
-  /** Lets a write (not a search, which is a POST too) run, then keeps its answer until `clear()`. */
-  holdWriteAnswersMiddleware(): RequestHandler {
-    return this.heldAnswers.middleware(
-      () => this.state.holdWriteAnswers === true,
-      (method, path) => ['POST', 'PATCH', 'DELETE'].includes(method) && path.startsWith('/crm/v3/objects/') && !/\/search\/?$/.test(path),
-    );
+  /** CRM object writes (create, update, archive); a search is a POST too but writes nothing. */
+  protected override isWrite(method: string, path: string): boolean {
+    return ['POST', 'PATCH', 'DELETE'].includes(method) && path.startsWith('/crm/v3/objects/') && !/\/search\/?$/.test(path);
   }
 
   /** A listing or search without an `after` cursor asks for the first page. */

@@ -3,7 +3,6 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { RequestHandler } from 'express';
 import type { Delays } from '../common/delays';
-import { HeldAnswers } from '../common/held-answers';
 import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import { apiError, invalidSession, oauthError, type SandboxHttpError } from './errors';
 
@@ -15,7 +14,7 @@ export const FAULT_ARGUMENTS = {
   invalidSessionMidPaging: z.strictObject({ afterPages: count }),
   expireQueryLocators: z.strictObject({}),
   holdQueries: z.strictObject({ afterCalls: z.number().int().nonnegative() }),
-  holdWriteAnswers: z.strictObject({}),
+  holdWriteAnswers: COMMON_FAULT_ARGUMENTS.holdWriteAnswers,
   invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
   tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(503)]).default(503) }),
   slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
@@ -42,13 +41,6 @@ export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENT
   holdQueries(args: Args<'holdQueries'>): void;
   /** How many query calls are waiting on `holdQueries`. */
   heldQueries(): number;
-  /**
-   * sObject writes (create, update, delete) are carried out, then their answers wait unsent until `clear()`: the
-   * record exists at Salesforce while the caller has not heard so, the window a crash mid-write falls in.
-   */
-  holdWriteAnswers(): void;
-  /** How many write answers are waiting on `holdWriteAnswers`. */
-  heldWriteAnswers(): number;
   /** Refreshes answer invalid_grant (the next `count`, or until cleared). */
   invalidGrant(args?: Args<'invalidGrant'>): void;
 }
@@ -57,7 +49,6 @@ interface FaultState extends CommonFaultState {
   rateLimitStorm?: { until: number; kind: 'daily' | 'concurrent' };
   invalidSessionMidPaging?: { pagesLeft: number };
   holdQueries?: { callsLeft: number };
-  holdWriteAnswers?: true;
 }
 
 const QUERY_KINDS = new Set(['query', 'queryAll', 'queryMore']);
@@ -68,7 +59,6 @@ const SOBJECT_PATH = /^\/services\/data\/[^/]+\/(sobjects|composite)\//;
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
   /** Query calls held by `holdQueries`, each waiting for its release. */
   private held: (() => void)[] = [];
-  private readonly heldAnswers = new HeldAnswers();
 
   constructor(
     delays: Delays,
@@ -82,7 +72,6 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     invalidSessionMidPaging: ({ afterPages }) => (this.state.invalidSessionMidPaging = { pagesLeft: afterPages }),
     expireQueryLocators: () => this.onExpireQueryLocators(),
     holdQueries: ({ afterCalls }) => (this.state.holdQueries = { callsLeft: afterCalls }),
-    holdWriteAnswers: () => (this.state.holdWriteAnswers = true),
   };
 
   protected readonly errors: KnobErrors<FaultState> = {
@@ -108,12 +97,6 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
   heldQueries(): number {
     return this.held.length;
   }
-  holdWriteAnswers(): void {
-    this.set('holdWriteAnswers', {});
-  }
-  heldWriteAnswers(): number {
-    return this.heldAnswers.count;
-  }
 
   /** Turning every knob off also lets the held calls go on, to be answered as the org now is. */
   override clear(): void {
@@ -121,15 +104,11 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     const released = this.held;
     this.held = [];
     for (const release of released) release();
-    this.heldAnswers.releaseAll();
   }
 
-  /** Lets a write run, then keeps its answer (to a caller that may be gone by then) until `clear()`. */
-  holdWriteAnswersMiddleware(): RequestHandler {
-    return this.heldAnswers.middleware(
-      () => this.state.holdWriteAnswers === true,
-      (method, path) => WRITE_METHODS.has(method) && SOBJECT_PATH.test(path),
-    );
+  /** sObject writes: create, update, delete. */
+  protected override isWrite(method: string, path: string): boolean {
+    return WRITE_METHODS.has(method) && SOBJECT_PATH.test(path);
   }
 
   /** Mounted before the other knobs' middleware, so a released call meets the org and sessions of its release. */
