@@ -1,14 +1,10 @@
 // Rotating refresh tokens work once: the answer to a refresh holds the only live one. The refresh activity stores it
 // before anything else can fail, keeps it through a database that briefly refuses the write, and when an answer was
 // lost all the same (the process died holding it) says so plainly instead of retrying a dead token.
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
-import pino from 'pino';
 import { createCredentialActivities } from '../../activities/credential-activities';
 import type { CredentialsState, RefreshCredentialsInput } from '../../contracts/activity-messages';
-import { WorkerMetrics } from '../../observability/metrics';
-import { providerCatalog } from '../../providers/catalog';
 import type { Store } from '../../store/store';
+import { activityAttempt, activityDependencies } from '../support/activity-harness';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 describe('rotating refresh tokens', () => {
@@ -21,16 +17,10 @@ describe('rotating refresh tokens', () => {
   afterAll(() => stack?.close());
 
   const refresher = (store: Store) =>
-    createCredentialActivities({
-      store,
-      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
-      logger: pino({ level: 'silent' }),
-      metrics: new WorkerMetrics(),
-      settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },
-    });
+    createCredentialActivities(activityDependencies(store));
   const refresh = (store: Store, input: RefreshCredentialsInput): Promise<CredentialsState> =>
     // A minute per attempt, as the connection workflow schedules it (the mock's default is one second).
-    new MockActivityEnvironment({ startToCloseTimeoutMs: 60_000, scheduleToCloseTimeoutMs: 0 }, { logger: new DefaultLogger('ERROR') }).run(
+    activityAttempt({ startToCloseTimeoutMs: 60_000, scheduleToCloseTimeoutMs: 0 }).run(
       refresher(store).refreshCredentials,
       input,
     ) as Promise<CredentialsState>;

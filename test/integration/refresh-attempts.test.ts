@@ -1,14 +1,10 @@
 // A refresh attempt never overlaps the next one: when the token endpoint hangs, the attempt gives up before its
 // start-to-close timeout (so Temporal's retry starts only after it ended), and a cancelled attempt abandons its
 // request at once. Either way it writes nothing afterwards: the retry finds the credentials as they were.
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
-import pino from 'pino';
 import { createCredentialActivities } from '../../activities/credential-activities';
 import type { CredentialsState, RefreshCredentialsInput } from '../../contracts/activity-messages';
-import { WorkerMetrics } from '../../observability/metrics';
-import { providerCatalog } from '../../providers/catalog';
 import { eventually } from '../support/eventually';
+import { activityAttempt, activityDependencies } from '../support/activity-harness';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /** The token endpoint answers after this long: longer than the attempts below may take. */
@@ -25,18 +21,9 @@ describe('refresh attempts', () => {
   afterAll(() => stack?.close());
 
   const activities = () =>
-    createCredentialActivities({
-      store: stack.store,
-      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
-      logger: pino({ level: 'silent' }),
-      metrics: new WorkerMetrics(),
-      settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },
-    });
+    createCredentialActivities(activityDependencies(stack.store));
   const attempt = () =>
-    new MockActivityEnvironment(
-      { startToCloseTimeoutMs: START_TO_CLOSE_MS, scheduleToCloseTimeoutMs: 0, heartbeatTimeoutMs: 1000 },
-      { logger: new DefaultLogger('ERROR') },
-    );
+    activityAttempt({ startToCloseTimeoutMs: START_TO_CLOSE_MS, scheduleToCloseTimeoutMs: 0, heartbeatTimeoutMs: 1000 });
 
   /** Waits until the provider has finished answering every refresh it was sent, answered or abandoned. */
   const providerDone = (expected: number) =>

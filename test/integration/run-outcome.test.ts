@@ -1,13 +1,8 @@
 // A run's outcome is counted page by page (no scan of the run's records at the end), and stays exact when an
 // attempt died after storing a page but before checkpointing it, so the page is applied a second time.
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
-import pino from 'pino';
 import { createSyncRunActivities } from '../../activities/sync-run-activities';
-import type { ActivityDependencies } from '../../activities/dependencies';
-import { WorkerMetrics } from '../../observability/metrics';
-import { providerCatalog } from '../../providers/catalog';
 import type { Store } from '../../store/store';
+import { activityAttempt, activityDependencies } from '../support/activity-harness';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 const CONTACTS = 4500; // three pages of the provider's 2,000
@@ -22,17 +17,8 @@ describe('sync run outcome', () => {
   });
   afterAll(() => stack?.close());
 
-  const activities = (store: Store) => {
-    const dependencies: ActivityDependencies = {
-      store,
-      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
-      logger: pino({ level: 'silent' }),
-      metrics: new WorkerMetrics(),
-      settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },
-    };
-    return createSyncRunActivities(dependencies);
-  };
-  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) => new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') }).run(fn, ...args);
+  const activities = (store: Store) => createSyncRunActivities(activityDependencies(store));
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) => activityAttempt().run(fn, ...args);
 
   it('counts page by page when every attempt ended normally, equal to an exact recount', async () => {
     expect((await stack.connectSalesforce('steady', { contacts: { frequency: '1h' } })).status).toBe(201);

@@ -2,16 +2,12 @@
 // id: its worker was cut off from Temporal, so it never heard of the delete. Whatever it writes late must never show
 // up in the new connection. The slice here is held between "the run is still running" and its page write, exactly
 // the window a fence has to cover, then released after the delete and the re-create.
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
-import pino from 'pino';
 import { createSyncRunActivities } from '../../../activities/sync-run-activities';
 import type { SyncSliceResult } from '../../../contracts/activity-messages';
-import { WorkerMetrics } from '../../../observability/metrics';
-import { providerCatalog } from '../../../providers/catalog';
 import type { PageToApply } from '../../../store/records';
 import type { Store } from '../../../store/store';
 import { eventually } from '../../support/eventually';
+import { activityAttempt, activityDependencies } from '../../support/activity-harness';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 
 const CONTACTS = 30;
@@ -66,15 +62,9 @@ describe('a slice of a deleted connection that writes late', () => {
         },
       }),
     };
-    const activities = createSyncRunActivities({
-      store: cutOffStore,
-      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
-      logger: pino({ level: 'silent' }),
-      metrics: new WorkerMetrics(),
-      settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },
-    });
+    const activities = createSyncRunActivities(activityDependencies(cutOffStore));
     const environment = () =>
-      new MockActivityEnvironment({ startToCloseTimeoutMs: 120_000, heartbeatTimeoutMs: 120_000 }, { logger: new DefaultLogger('ERROR') });
+      activityAttempt({ startToCloseTimeoutMs: 120_000, heartbeatTimeoutMs: 120_000 });
     await environment().run(activities.beginSyncRun, { connectionId: 'reborn', model: 'contacts', mode: 'full' as const, runId: 'reborn:contacts:late' });
     const lateSlice = environment()
       .run(activities.syncModelSlice, { runId: 'reborn:contacts:late' })

@@ -1,15 +1,10 @@
 // What a scheduled run that finds nothing new costs the database, command by command: with 10,000 idle connections
 // syncing hourly this is most of the database's work, so the count is pinned here and cannot grow back unnoticed.
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
-import pino from 'pino';
-import type { ActivityDependencies } from '../../../activities/dependencies';
 import { createSyncRunActivities } from '../../../activities/sync-run-activities';
-import { WorkerMetrics } from '../../../observability/metrics';
-import { providerCatalog } from '../../../providers/catalog';
 import { CredentialCipher } from '../../../security/credential-cipher';
 import { createStore, type Store } from '../../../store/store';
+import { activityAttempt, activityDependencies } from '../../support/activity-harness';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 
 const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify']);
@@ -35,18 +30,8 @@ describe('a scheduled run that finds nothing new', () => {
     await stack?.close();
   });
 
-  const activities = (store: Store) => {
-    const dependencies: ActivityDependencies = {
-      store,
-      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
-      logger: pino({ level: 'silent' }),
-      metrics: new WorkerMetrics(),
-      settings: { webhookUrl: null, webhookSecret: null, webhookTimeoutMs: 1000, maxSliceMs: 60_000 },
-    };
-    return createSyncRunActivities(dependencies);
-  };
-  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) =>
-    new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') }).run(fn, ...args);
+  const activities = (store: Store) => createSyncRunActivities(activityDependencies(store));
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) => activityAttempt().run(fn, ...args);
 
   async function scheduledRun(sync: ReturnType<typeof activities>, runId: string) {
     await run(sync.beginSyncRun, { runId, connectionId: 'idle', model: 'contacts', mode: 'incremental' });
