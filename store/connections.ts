@@ -149,6 +149,8 @@ export class ConnectionRepository {
     // Looked up after the insert, not before: a delete of the id's previous life retires the id before it removes that
     // connection, so an insert that succeeded comes after the retirement and sees it. Nothing reads the connection
     // before create returns (its workflow starts after), so a first life never writes under the incarnation drawn.
+    // Drawn before the insert and dropped after, not the other way round: a create cut short in between errs on the
+    // fenced side.
     if (!(await this.retired.findOne({ _id: input.connectionId }))) {
       await this.collection.updateOne({ _id: input.connectionId, incarnation: doc.incarnation }, { $unset: { incarnation: '' } });
       delete doc.incarnation;
