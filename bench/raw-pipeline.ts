@@ -7,7 +7,7 @@ import type { SyncDefinition } from '../sync/sync-definition';
 import { contentHash } from '../store/content-hash';
 import { COLLECTIONS } from '../store/database';
 import { feedBucketOf, recordKey, type RecordDocument } from '../store/records';
-import { readAhead } from '../sync/read-ahead';
+import { readAhead } from './read-ahead';
 
 export interface RawPipelineInput {
   db: Db;

@@ -1,5 +1,5 @@
 // Reading one page ahead: order, the one-item bound, failures after the page before, and stopping early.
-import { readAhead } from '../../../sync/read-ahead';
+import { readAhead } from '../../../bench/read-ahead';
 
 /** A source of pages 1..count whose reads the test releases one by one, recording what was asked when. */
 function gatedSource(count: number, options: { failAt?: number } = {}) {
