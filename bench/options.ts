@@ -19,6 +19,8 @@ export interface BenchOptions {
   /** Connections of the idle section, each syncing `scaleRecords` contacts hourly, observed for `idleWindowSeconds`. */
   idleConnections: number;
   idleWindowSeconds: number;
+  /** The worker's sticky cache (workflows kept in memory); undefined: the SDK's default, from the heap limit. */
+  workerCache?: number;
   /** The records API is read to the end at sizes up to this; above it only `recordsPages` pages (FerretDB scans per page). */
   recordsMaxSize: number;
   recordsPages: number;
@@ -73,6 +75,7 @@ export const USAGE = `Usage: npm run bench [-- options]
   --cycles 2              scheduled cycles observed at scale
   --idle-connections 50   connections syncing hourly, observed between runs (the goal is at 10000)
   --idle-window 30        seconds the idle connections are observed
+  --worker-cache N        the worker's TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS (default: the SDK's, ~2,300 on a 4 GB heap)
   --records-max 10000     read the whole records API at sizes up to this; above it only the first pages
   --records-pages 3       pages read above --records-max
   --sections sync,records,scale,writes,idle
@@ -91,6 +94,7 @@ const FLAGS: Record<string, keyof BenchOptions> = {
   cycles: 'scaleCycles',
   'idle-connections': 'idleConnections',
   'idle-window': 'idleWindowSeconds',
+  'worker-cache': 'workerCache',
   'records-max': 'recordsMaxSize',
   'records-pages': 'recordsPages',
   sections: 'sections',
@@ -155,6 +159,7 @@ function apply(options: BenchOptions, key: keyof BenchOptions, value: string): v
     case 'scaleCycles':
     case 'idleConnections':
     case 'idleWindowSeconds':
+    case 'workerCache':
     case 'recordsMaxSize':
     case 'recordsPages':
       options[key] = positive(value, `--${Object.keys(FLAGS).find((flag) => FLAGS[flag] === key)}`);

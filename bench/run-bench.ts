@@ -53,7 +53,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
     log(`Temporal ${temporal.address}, ${mongo.kind} ${mongo.uri}`);
     refuseHugeSizesOnFerretDb(options, mongo.kind);
     const workflowBundlePath = process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ?? (await bundleWorkflows(dataDir));
-    stack = await startBenchStack({ temporalAddress: temporal.address, mongoUri: mongo.uri, workflowBundlePath, logDir });
+    stack = await startBenchStack({ temporalAddress: temporal.address, mongoUri: mongo.uri, workflowBundlePath, logDir, workerCachedWorkflows: options.workerCache });
     const overall = stack.meter.start();
 
     const org = await startSalesforceSandbox({ seed: 7 });
@@ -121,7 +121,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
         `other processes used ${usage.otherCores === null ? 'n/a' : usage.otherCores.toFixed(2)} cores on average during the bench`,
       `Services: Temporal ${temporal.address} (${process.env.TEMPORAL_ADDRESS ? 'given' : 'dev server started by the bench'}), ` +
         `database ${mongo.kind} ${mongo.uri}; worker = bench/worker-process.ts (worker/main.ts's wiring + a command monitor) in its own process; ` +
-        `API, sandbox orgs and webhook receiver in the bench process; production workflow settings`,
+        `API, sandbox orgs and webhook receiver in the bench process; production workflow settings; worker sticky cache ${options.workerCache ?? "the SDK's default"}`,
     ];
     const rows = results.flatMap((result) => result.rows);
     return {

@@ -4,6 +4,7 @@ import { COLLECTIONS } from '../store/database';
 import type { ConnectionDocument } from '../store/connections';
 import type { SyncRunDocument } from '../store/sync-runs';
 import { parseDuration } from '../sync/duration';
+import { CREATE_CONCURRENCY, createConnections } from './create-connections';
 import { averageUsage } from './initial-sync';
 import { lagBreakdown } from './lag-breakdown';
 import { busiest, type Usage } from './meter';
@@ -58,20 +59,28 @@ export async function benchScale(input: ScaleBenchInput): Promise<SectionResult>
   const poller = setInterval(() => void poll().catch(() => undefined), Math.min(1000, frequencyMs / 10));
 
   try {
-    const createMs: number[] = [];
-    for (let i = 1; i <= connections; i++) {
-      const startedAt = performance.now();
-      await stack.connect(`scale-${i}`, input.integration, { [MODEL]: { frequency: input.frequency } });
-      createMs.push(performance.now() - startedAt);
-    }
+    const { createMs } = await createConnections({
+      stack,
+      integration: input.integration,
+      prefix: 'scale',
+      count: connections,
+      syncs: { [MODEL]: { frequency: input.frequency } },
+      concurrency: CREATE_CONCURRENCY,
+      log,
+    });
     const runs = stack.store.runs.collection;
-    const deadline = Date.now() + 120_000 + connections * 2000;
-    while ((await runs.distinct('connectionId', { status: 'succeeded' })).length < connections) {
-      if (Date.now() > deadline) throw new Error(`not every one of ${connections} connections finished its first sync in time`);
-      await sleep(500);
+    // An overloaded stack never catches up: the cycles are observed anyway (that is the finding), after a bounded wait.
+    const firstSyncDeadline = Date.now() + 120_000 + frequencyMs;
+    let firstSynced = 0;
+    while ((firstSynced = await connectionsCollection.countDocuments({ [`syncs.${MODEL}.cursor`]: { $ne: null } })) < connections) {
+      if (Date.now() > firstSyncDeadline) break;
+      await sleep(1000);
     }
     const firstRunsDoneAt = Date.now();
-    log(`${connections} connections created (POST /connections p50 ${percentile(sortedCopy(createMs), 50).toFixed(0)} ms) and synced once; observing ${cycles} cycle(s) of ${input.frequency}`);
+    log(
+      `${connections} connections created (POST /connections p50 ${percentile(sortedCopy(createMs), 50).toFixed(0)} ms), ${firstSynced} of them synced once; ` +
+        `observing ${cycles} cycle(s) of ${input.frequency}`,
+    );
 
     const usages: Usage[] = [];
     for (let cycle = 1; cycle <= cycles; cycle++) {
@@ -97,7 +106,8 @@ export async function benchScale(input: ScaleBenchInput): Promise<SectionResult>
       notes: [
         `**Connections at scale**: ${connections} connections syncing ${MODEL} every ${input.frequency}; ${started} scheduled runs observed ` +
           `over ${cycles} cycle(s) (${expected} due, ${late} not started ${graceMs / 1000} s after the window); ` +
-          `POST /connections p50 ${percentile(sortedCopy(createMs), 50).toFixed(0)} ms, p99 ${percentile(sortedCopy(createMs), 99).toFixed(0)} ms. ` +
+          `${firstSynced} of ${connections} had finished their first sync when the cycles began; ` +
+          `POST /connections (${CREATE_CONCURRENCY} at once) p50 ${percentile(sortedCopy(createMs), 50).toFixed(0)} ms, p99 ${percentile(sortedCopy(createMs), 99).toFixed(0)} ms. ` +
           `Lag = sync_runs.startedAt − the connection's syncs.${MODEL}.nextRunAt it was due at (polled), first runs excluded.`,
         `**Where the lag goes** (mean of ${breakdown.samples} scheduled runs of ${sampled.length} connections, from their histories): ` +
           `timer fired ${formatMs(breakdown.timerLate)} after the due time, the workflow task scheduled beginSyncRun ${formatMs(breakdown.workflowTask)} later, ` +

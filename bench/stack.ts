@@ -27,6 +27,8 @@ export interface BenchStackOptions {
   mongoUri: string;
   workflowBundlePath: string | undefined;
   logDir: string;
+  /** The worker's sticky cache (TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
+  workerCachedWorkflows?: number;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -101,6 +103,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     // The sandbox providers listen on http://127.0.0.1.
     TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
     ...(options.workflowBundlePath ? { TRIBUTARY_WORKFLOW_BUNDLE: options.workflowBundlePath } : {}),
+    ...(options.workerCachedWorkflows === undefined ? {} : { TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS: String(options.workerCachedWorkflows) }),
   };
   const workerLog = join(options.logDir, 'worker.log');
   const isPolling = pollsTaskQueue(temporal, taskQueue);
@@ -140,9 +143,15 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   }
 
   async function endWorkflows(ids: Iterable<string>): Promise<void> {
-    await Promise.all(
-      [...ids].map((id) => temporal.workflow.getHandle(connectionWorkflowId(id)).terminate('bench phase finished').catch(() => undefined)),
-    );
+    // In batches: ten thousand terminations at once overrun the client's and the dev server's queues.
+    const all = [...ids];
+    for (let start = 0; start < all.length; start += 100) {
+      await Promise.all(
+        all
+          .slice(start, start + 100)
+          .map((id) => temporal.workflow.getHandle(connectionWorkflowId(id)).terminate('bench phase finished').catch(() => undefined)),
+      );
+    }
   }
 
   return {

@@ -14,6 +14,12 @@ const workerSettings = {
   TRIBUTARY_MAX_SLICE_SECONDS: z.coerce.number().int().positive().default(300),
   /** Sync slices this process runs at once (each holds a slot for up to a slice); default: the SDK's 100. */
   TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: z.coerce.number().int().positive().optional(),
+  /**
+   * Connection workflows kept in this worker's memory between their workflow tasks (the sticky cache; default: the
+   * SDK's, from the heap limit, ~2,300 on a 4 GB heap). An evicted connection is replayed from its short history at
+   * its next run: a lower cap trades that CPU for memory when one worker holds thousands of idle connections.
+   */
+  TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** Control activities (token refresh, run bookkeeping, webhooks) at once, on slots sync slices never take. */
   TRIBUTARY_MAX_CONCURRENT_CONTROL_ACTIVITIES: z.coerce.number().int().positive().default(20),
   /**

@@ -12,6 +12,8 @@ export interface TributaryWorkerOptions {
   workflowBundlePath?: string;
   /** Activities (in practice sync slices) the main worker runs at once; default: the SDK's 100. */
   maxConcurrentSyncSlices?: number;
+  /** Workflows kept in memory between their tasks (the sticky cache); default: the SDK's, from the heap limit. */
+  maxCachedWorkflows?: number;
   /** Control activities (refreshes, bookkeeping, webhooks) the control worker runs at once. */
   maxConcurrentControlActivities?: number;
   /** How long in-flight activities may run on after shutdown begins before they are cancelled (SDK default: 0). */
@@ -47,6 +49,7 @@ export async function createTributaryWorkers(options: TributaryWorkerOptions): P
     // (or replays history from then) still finds it.
     activities,
     ...(options.maxConcurrentSyncSlices ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentSyncSlices } : {}),
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.shutdownGraceTimeMs === undefined ? {} : { shutdownGraceTime: options.shutdownGraceTimeMs }),
   });
   const control = await Worker.create({

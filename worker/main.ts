@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     workflowBundlePath: config.TRIBUTARY_WORKFLOW_BUNDLE,
     maxConcurrentSyncSlices: config.TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES,
     maxConcurrentControlActivities: config.TRIBUTARY_MAX_CONCURRENT_CONTROL_ACTIVITIES,
+    maxCachedWorkflows: config.TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTimeMs: config.TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     dependencies: {
       stopping: stopping.signal,
