@@ -138,12 +138,13 @@ describe('deletes by full resync', () => {
   });
 
   it('announces what a failed run stored before it failed, with the cursor range that holds exactly those changes', async () => {
-    stack.sandbox.faults.slowResponses({ delayMs: 400 });
+    // The second page's request waits at the provider until access is revoked, however far the sync reads ahead.
+    stack.sandbox.faults.holdQueries({ afterCalls: 1 });
     expect((await stack.connectSalesforce('cut-short', { contacts: { frequency: '1h' } })).status).toBe(201);
     await eventually(async () => {
       const run = (await stack.api('GET', '/connections/cut-short')).body.syncs.contacts.lastRun;
-      return run?.status === 'running' && run.pages >= 1;
-    }, { intervalMs: 50, what: 'the first page stored' });
+      return run?.status === 'running' && run.pages >= 1 && stack.sandbox.faults.heldQueries() === 1;
+    }, { intervalMs: 50, what: 'the first page stored and the second requested' });
     const { credentials } = await stack.store.connections.readCredentials('cut-short');
     stack.sandbox.revokeGrant(credentials.refreshToken);
     stack.sandbox.faults.clear();
@@ -163,13 +164,13 @@ describe('deletes by full resync', () => {
     const liveBefore = await storedLiveRecords(stack, 'half-read', 'contacts');
     hardDelete(stack.sandbox.records('Contact').slice(200, 202).map((r) => r.Id));
 
-    // The customer revokes access after the first page: the run cannot finish.
-    stack.sandbox.faults.slowResponses({ delayMs: 400 });
+    // The customer revokes access while the second page is requested: the run cannot finish.
+    stack.sandbox.faults.holdQueries({ afterCalls: 1 });
     expect((await stack.api('POST', '/connections/half-read/sync', { models: ['contacts'], mode: 'full' })).status).toBe(202);
     await eventually(async () => {
       const run = (await stack.api('GET', '/connections/half-read')).body.syncs.contacts.lastRun;
-      return run?.runId !== first.runId && run?.status === 'running' && run.pages >= 1;
-    }, { intervalMs: 50, what: 'the full resync to store a page' });
+      return run?.runId !== first.runId && run?.status === 'running' && run.pages >= 1 && stack.sandbox.faults.heldQueries() === 1;
+    }, { intervalMs: 50, what: 'the full resync to store a page and request the next' });
     const { credentials } = await stack.store.connections.readCredentials('half-read');
     stack.sandbox.revokeGrant(credentials.refreshToken);
     stack.sandbox.faults.clear();
