@@ -14,6 +14,11 @@ export interface CreateConnectionsInput {
   syncs: Record<string, { frequency: string }>;
   /** Requests in flight. */
   concurrency: number;
+  /**
+   * At most `max` connections created and not yet synced once: ten thousand first syncs queued at once outgrew the
+   * worker's sticky cache, and every workflow task became a replay of its history. `synced` counts the ones done.
+   */
+  unsynced?: { max: number; synced: () => Promise<number> };
   log: (message: string) => void;
 }
 
@@ -30,8 +35,21 @@ export async function createConnections(input: CreateConnectionsInput): Promise<
   let next = 1;
   let done = 0;
   const logEvery = Math.max(100, Math.ceil(input.count / 10));
+  let synced = 0;
+  let counting: Promise<number> | null = null;
+  const roomFor = async (index: number) => {
+    const limit = input.unsynced;
+    if (!limit) return;
+    while (index - synced > limit.max) {
+      // One count at a time, however many senders wait for it.
+      counting ??= limit.synced().finally(() => (counting = null));
+      synced = await counting;
+      if (index - synced > limit.max) await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  };
   const sender = async () => {
     for (let index = next++; index <= input.count; index = next++) {
+      await roomFor(index);
       const sentAt = performance.now();
       await input.stack.connect(`${input.prefix}-${index}`, input.integration, input.syncs);
       createMs[index - 1] = performance.now() - sentAt;

@@ -19,12 +19,16 @@ export interface IdleBenchInput {
 }
 
 const MODEL = 'contacts';
+/** Connections created but not yet synced once, at most; below the worker's sticky cache (see create-connections.ts). */
+const UNSYNCED_AT_ONCE = 400;
 
 export async function benchIdle(input: IdleBenchInput): Promise<SectionResult> {
   const { stack, connections, log } = input;
   await stack.resetData();
   await stack.restartWorker();
   try {
+    const connectionsCollection = stack.database.db.collection<ConnectionDocument>(COLLECTIONS.connections);
+    const countSynced = () => connectionsCollection.countDocuments({ [`syncs.${MODEL}.cursor`]: { $ne: null } });
     const createdAt = performance.now();
     const { createMs } = await createConnections({
       stack,
@@ -33,13 +37,13 @@ export async function benchIdle(input: IdleBenchInput): Promise<SectionResult> {
       count: connections,
       syncs: { [MODEL]: { frequency: '1h' } },
       concurrency: CREATE_CONCURRENCY,
+      unsynced: { max: UNSYNCED_AT_ONCE, synced: countSynced },
       log,
     });
     const runs = stack.store.runs.collection;
-    const synced = stack.database.db.collection<ConnectionDocument>(COLLECTIONS.connections);
     const deadline = Date.now() + 120_000 + connections * 2000;
     // Checked every few seconds: each check reads every connection, and ten thousand of them are still syncing.
-    while ((await synced.countDocuments({ [`syncs.${MODEL}.cursor`]: { $ne: null } })) < connections) {
+    while ((await countSynced()) < connections) {
       if (Date.now() > deadline) throw new Error(`not every one of ${connections} idle connections finished its first sync in time`);
       await sleep(5000);
     }
@@ -70,7 +74,7 @@ export async function benchIdle(input: IdleBenchInput): Promise<SectionResult> {
         row('runs started in the idle window', runsInWindow, 0, 'none are due (hourly)'),
       ],
       notes: [
-        `**Idle connections** (7): ${connections} connections syncing ${MODEL} hourly, created ${CREATE_CONCURRENCY} at a time ` +
+        `**Idle connections** (7): ${connections} connections syncing ${MODEL} hourly, created ${CREATE_CONCURRENCY} at a time, at most ${UNSYNCED_AT_ONCE} not yet synced ` +
           `(POST /connections p50 ${percentile(sortedCopy(createMs), 50).toFixed(0)} ms) and synced once in ${settleSeconds.toFixed(0)} s; ` +
           `then observed for ${input.windowSeconds} s with no run due.`,
       ],
