@@ -250,10 +250,12 @@ async function startPostgres(plan: PostgresPlan, logFile: string | undefined): P
  * 0.05 ms per `_id` lookup after an initial sync), which would eat the index's gain for key lookups.
  *
  * Indexed: `_id` on every collection; on records, `feedBucket` (the changes feed reads one bucket per query); on
- * runs and webhook deliveries, `connectionId`: every run start reads the connection's last complete run, and without
- * it that read scanned every run of every connection, so a run cost more with each run stored (1,000 connections
- * every minute store 60,000 runs an hour). On records, `connectionId` and `model` are left out: one connection's
- * model is most of the table in every bench and test, and the bucket index already narrows a feed read.
+ * records, runs and webhook deliveries, `connectionId`. Every connection's feed starts at bucket 0, so with thousands
+ * of connections the bucket alone selects every connection's first records, and a feed page of one connection read
+ * them all; PostgreSQL combines the two indexes (BitmapAnd) where that narrows the read, and ignores the connection's
+ * where one connection holds most of the table. Every run start reads the connection's last complete run, which
+ * scanned every run of every connection without it: a run cost more with each run stored (1,000 connections every
+ * minute store 60,000 runs an hour).
  */
 const GIN_INDEXES_SQL = `
 CREATE OR REPLACE FUNCTION tributary_gin_indexes(schema_name text, table_name text) RETURNS void LANGUAGE plpgsql AS $fn$
@@ -262,7 +264,7 @@ BEGIN
   IF table_name LIKE 'records\\_%' THEN
     EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''feedBucket'')) WITH (fastupdate = off)', left(table_name, 50) || '_fb_gin', schema_name, table_name);
   END IF;
-  IF table_name LIKE 'sync\\_runs\\_%' OR table_name LIKE 'webhook\\_deliveries\\_%' THEN
+  IF table_name LIKE 'records\\_%' OR table_name LIKE 'sync\\_runs\\_%' OR table_name LIKE 'webhook\\_deliveries\\_%' THEN
     EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''connectionId'')) WITH (fastupdate = off)', left(table_name, 50) || '_conn_gin', schema_name, table_name);
   END IF;
 END $fn$;
