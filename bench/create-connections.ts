@@ -59,3 +59,13 @@ export async function createConnections(input: CreateConnectionsInput): Promise<
   await Promise.all(Array.from({ length: Math.min(input.concurrency, input.count) }, sender));
   return { createMs, seconds: (performance.now() - startedAt) / 1000 };
 }
+
+/**
+ * Connections whose first sync of `model` has ended, counted from the sync webhooks that arrived rather than from the
+ * database: reading thousands of connection documents every few seconds made FerretDB the setup's bottleneck.
+ */
+export function syncedOnce(stack: BenchStack, model: string): number {
+  const connectionIds = new Set<string>();
+  for (const { event } of stack.receiver.arrived) if (event.type === 'sync' && event.model === model) connectionIds.add(event.connectionId);
+  return connectionIds.size;
+}

@@ -1,8 +1,6 @@
 // Section 7: many connections syncing hourly, after their first sync: what does a worker spend holding them between
 // runs (memory for their cached workflows, CPU for timers and polling), and what do Temporal and the database spend?
-import { COLLECTIONS } from '../store/database';
-import type { ConnectionDocument } from '../store/connections';
-import { CREATE_CONCURRENCY, createConnections } from './create-connections';
+import { CREATE_CONCURRENCY, createConnections, syncedOnce } from './create-connections';
 import { averageUsage } from './initial-sync';
 import { busiest } from './meter';
 import { MB, type Row, type SectionResult } from './rows';
@@ -27,8 +25,7 @@ export async function benchIdle(input: IdleBenchInput): Promise<SectionResult> {
   await stack.resetData();
   await stack.restartWorker();
   try {
-    const connectionsCollection = stack.database.db.collection<ConnectionDocument>(COLLECTIONS.connections);
-    const countSynced = () => connectionsCollection.countDocuments({ [`syncs.${MODEL}.cursor`]: { $ne: null } });
+    const countSynced = async () => syncedOnce(stack, MODEL);
     const createdAt = performance.now();
     const { createMs } = await createConnections({
       stack,
@@ -42,7 +39,6 @@ export async function benchIdle(input: IdleBenchInput): Promise<SectionResult> {
     });
     const runs = stack.store.runs.collection;
     const deadline = Date.now() + 120_000 + connections * 2000;
-    // Checked every few seconds: each check reads every connection, and ten thousand of them are still syncing.
     while ((await countSynced()) < connections) {
       if (Date.now() > deadline) throw new Error(`not every one of ${connections} idle connections finished its first sync in time`);
       await sleep(5000);
