@@ -7,6 +7,7 @@ import { resolveMongo, type MongoServer } from '../devstack/mongo-server';
 import { resolveTemporal, type TemporalServer } from '../devstack/temporal-server';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../sandbox/salesforce/server';
 import { goalRows } from './goals';
+import { benchDocumentShapes } from './document-shapes';
 import { benchIdle } from './idle';
 import { benchInitialSyncs } from './initial-sync';
 import { machineCores } from './process-metrics';
@@ -101,6 +102,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
     }
     if (options.sections.includes('writes')) {
       results.push(await benchRecordWrites({ mongoUri: mongo.uri, sizes: options.sizes, runs: options.runs, log }));
+      results.push(await benchDocumentShapes({ mongoUri: mongo.uri, runs: options.runs, log }));
     }
     const usage = overall.stop();
 
