@@ -108,7 +108,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
 
     const minutes = ((Date.now() - benchStartedAt) / 60_000).toFixed(1);
     const scope = [
-      ...(options.sections.some((section) => section !== 'scale')
+      ...(options.sections.some((section) => section === 'sync' || section === 'records' || section === 'writes')
         ? [`${options.sizes.join(', ')} contacts (batch size 2000) + ${options.accounts} accounts, ${options.runs} run(s) each`]
         : []),
       ...(options.sections.includes('scale')
