@@ -40,7 +40,19 @@ const FERRETDB_POOL_CONNECTIONS = 250;
 
 export async function resolveMongo(options: MongoOptions = {}): Promise<MongoServer> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, kind: 'external', stop: async () => undefined };
+  // A port picked by freePort() is only free when it was picked: a Temporal dev server starting beside this one took
+  // FerretDB's once ("bind: address already in use"). Fresh ports a few times when we chose them; a given port, once.
+  const attempts = options.port === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMongo(options);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
 
+async function startMongo(options: MongoOptions): Promise<MongoServer> {
   const forced = forcedBackend();
   const temporary = options.dataDir ? null : mkdtempSync(join(tmpdir(), 'tributary-mongo-'));
   const dataDir = resolve(options.dataDir ?? (temporary as string));
