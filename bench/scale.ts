@@ -79,7 +79,7 @@ export async function benchScale(input: ScaleBenchInput): Promise<SectionResult>
     }
     const firstRunsDoneAt = Date.now();
     log(
-      `${connections} connections created (POST /connections p50 ${percentile(sortedCopy(createMs), 50).toFixed(0)} ms), ${firstSynced} of them synced once; ` +
+      `${connections} connections created (POST /connections p50 ${percentile(sortedCopy(createMs), 50).toFixed(0)} ms), the first sync of ${firstSynced} announced by webhook; ` +
         `observing ${cycles} cycle(s) of ${input.frequency}`,
     );
 
@@ -107,7 +107,7 @@ export async function benchScale(input: ScaleBenchInput): Promise<SectionResult>
       notes: [
         `**Connections at scale**: ${connections} connections syncing ${MODEL} every ${input.frequency}; ${started} scheduled runs observed ` +
           `over ${cycles} cycle(s) (${expected} due, ${late} not started ${graceMs / 1000} s after the window); ` +
-          `${firstSynced} of ${connections} had finished their first sync when the cycles began; ` +
+          `the first sync of ${firstSynced} of ${connections} had been announced by webhook when the cycles began; ` +
           `POST /connections (${CREATE_CONCURRENCY} at once) p50 ${percentile(sortedCopy(createMs), 50).toFixed(0)} ms, p99 ${percentile(sortedCopy(createMs), 99).toFixed(0)} ms. ` +
           `Lag = sync_runs.startedAt − the connection's syncs.${MODEL}.nextRunAt it was due at (polled), first runs excluded.`,
         `**Where the lag goes** (mean of ${breakdown.samples} scheduled runs of ${sampled.length} connections, from their histories): ` +
