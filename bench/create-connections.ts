@@ -12,52 +12,31 @@ export interface CreateConnectionsInput {
   prefix: string;
   count: number;
   syncs: Record<string, { frequency: string }>;
-  /** Requests in flight. */
-  concurrency: number;
   /**
    * At most `max` connections created and not yet synced once: ten thousand first syncs queued at once outgrew the
    * worker's sticky cache, and every workflow task became a replay of its history. `synced` counts the ones done.
    */
-  unsynced?: { max: number; synced: () => Promise<number> };
+  unsynced?: { max: number; synced: () => number };
   log: (message: string) => void;
 }
 
-export interface CreatedConnections {
-  /** Latency of each `POST /connections`, in creation order (ms). */
-  createMs: number[];
-  /** From the first request sent to the last answered (s). */
-  seconds: number;
-}
-
-export async function createConnections(input: CreateConnectionsInput): Promise<CreatedConnections> {
+/** Creates them `CREATE_CONCURRENCY` at a time; answers the latency of each `POST /connections`, in creation order (ms). */
+export async function createConnections(input: CreateConnectionsInput): Promise<number[]> {
   const createMs: number[] = new Array<number>(input.count);
-  const startedAt = performance.now();
   let next = 1;
   let done = 0;
   const logEvery = Math.max(100, Math.ceil(input.count / 10));
-  let synced = 0;
-  let counting: Promise<number> | null = null;
-  const roomFor = async (index: number) => {
-    const limit = input.unsynced;
-    if (!limit) return;
-    while (index - synced > limit.max) {
-      // One count at a time, however many senders wait for it.
-      counting ??= limit.synced().finally(() => (counting = null));
-      synced = await counting;
-      if (index - synced > limit.max) await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-  };
   const sender = async () => {
     for (let index = next++; index <= input.count; index = next++) {
-      await roomFor(index);
+      while (input.unsynced && index - input.unsynced.synced() > input.unsynced.max) await new Promise((resolve) => setTimeout(resolve, 2000));
       const sentAt = performance.now();
       await input.stack.connect(`${input.prefix}-${index}`, input.integration, input.syncs);
       createMs[index - 1] = performance.now() - sentAt;
       if (++done % logEvery === 0) input.log(`${input.prefix}: ${done} of ${input.count} connections created`);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(input.concurrency, input.count) }, sender));
-  return { createMs, seconds: (performance.now() - startedAt) / 1000 };
+  await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, input.count) }, sender));
+  return createMs;
 }
 
 /**

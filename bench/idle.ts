@@ -25,21 +25,20 @@ export async function benchIdle(input: IdleBenchInput): Promise<SectionResult> {
   await stack.resetData();
   await stack.restartWorker();
   try {
-    const countSynced = async () => syncedOnce(stack, MODEL);
+    const countSynced = () => syncedOnce(stack, MODEL);
     const createdAt = performance.now();
-    const { createMs } = await createConnections({
+    const createMs = await createConnections({
       stack,
       integration: input.integration,
       prefix: 'idle',
       count: connections,
       syncs: { [MODEL]: { frequency: '1h' } },
-      concurrency: CREATE_CONCURRENCY,
       unsynced: { max: UNSYNCED_AT_ONCE, synced: countSynced },
       log,
     });
     const runs = stack.store.runs.collection;
     const deadline = Date.now() + 120_000 + connections * 2000;
-    while ((await countSynced()) < connections) {
+    while (countSynced() < connections) {
       if (Date.now() > deadline) throw new Error(`not every one of ${connections} idle connections finished its first sync in time`);
       await sleep(5000);
     }

@@ -60,13 +60,12 @@ export async function benchScale(input: ScaleBenchInput): Promise<SectionResult>
   const poller = setInterval(() => void poll().catch(() => undefined), frequencyMs / 10);
 
   try {
-    const { createMs } = await createConnections({
+    const createMs = await createConnections({
       stack,
       integration: input.integration,
       prefix: 'scale',
       count: connections,
       syncs: { [MODEL]: { frequency: input.frequency } },
-      concurrency: CREATE_CONCURRENCY,
       log,
     });
     const runs = stack.store.runs.collection;
