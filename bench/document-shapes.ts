@@ -3,6 +3,7 @@
 // layout would reach the feed's goal, or only another engine would.
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
+import { feedBucketOf, type RecordDocument } from '../store/records';
 import type { Row, SectionResult } from './rows';
 import { percentile, sortedCopy } from './stats';
 
@@ -16,7 +17,7 @@ const STORED = 5000;
 const PAGE = 1000;
 const READS_PER_RUN = 5;
 
-/** A Salesforce Contact as stored, and the record document around it (the fields records.ts writes). */
+/** A Salesforce Contact as a sync stores it in a record's `data`. */
 function contact(n: number) {
   const id = `003${String(n).padStart(15, '0')}`;
   return {
@@ -40,21 +41,27 @@ function contact(n: number) {
   };
 }
 
-const feedFields = (n: number) => ({ _id: `shapes:contacts:${n}`, connectionId: 'shapes', model: 'contacts', feedBucket: Math.floor(n / PAGE), changeSeq: n });
+const feedFields = (n: number) => ({ _id: `shapes:contacts:${n}`, connectionId: 'shapes', model: 'contacts', feedBucket: feedBucketOf(n), changeSeq: n });
 
-const SHAPES = {
-  'the stored record': (n: number) => ({
+/** The record document the store writes (typed as it, so the probe follows the store's layout). */
+function storedRecord(n: number): RecordDocument {
+  const data = contact(n);
+  return {
     ...feedFields(n),
-    externalId: contact(n).Id,
-    data: contact(n),
+    externalId: data.Id,
+    data,
     hash: 'a'.repeat(40),
     lastAction: 'added',
     lastChangeRunId: 'run',
     firstSeenAt: new Date(),
     lastModifiedAt: new Date(),
     deletedAt: null,
-  }),
-  'the same, data as one JSON string': (n: number) => ({ ...SHAPES['the stored record'](n), data: JSON.stringify(contact(n)) }),
+  };
+}
+
+const SHAPES = {
+  'the stored record': storedRecord,
+  'the same, data as one JSON string': (n: number) => ({ ...storedRecord(n), data: JSON.stringify(contact(n)) }),
   'feed fields only (_id, connection, model, bucket, sequence)': feedFields,
 } as const;
 
@@ -73,7 +80,7 @@ export async function benchDocumentShapes(input: DocumentShapesBenchInput): Prom
         const readMs: number[] = [];
         for (let read = 0; read < READS_PER_RUN; read++) {
           const startedAt = performance.now();
-          const page = await collection.find({ connectionId: 'shapes', model: 'contacts', feedBucket: 2 }).sort({ changeSeq: 1 }).limit(PAGE).toArray();
+          const page = await collection.find({ connectionId: 'shapes', model: 'contacts', feedBucket: feedBucketOf(2 * PAGE) }).sort({ changeSeq: 1 }).limit(PAGE).toArray();
           readMs.push(performance.now() - startedAt);
           if (page.length !== PAGE) throw new Error(`expected a page of ${PAGE} ${shape} documents, read ${page.length}`);
         }
