@@ -1,6 +1,6 @@
 // The end of every scenario: let Tributary catch up, then compare every stored record with the sandbox's truth and
 // every webhook the receiver got with what had to be announced.
-import { cursorSeq, readCursor } from '../contracts/change-cursor';
+import { readCursor } from '../contracts/change-cursor';
 import { recordsOfFeed } from '../store/records';
 import type { SyncWebhookEvent } from '../contracts/webhook-events';
 import type { TestStack } from '../test/support/test-stack';
@@ -162,12 +162,11 @@ export async function verify(stack: TestStack, connectionIds: string[]): Promise
       // Only this life's webhooks: an earlier life of the connection id (deleted, created again) announced its own
       // feed, whose positions start at 1 too and whose cursors this life refuses.
       const feed = { connectionId, model, incarnation };
-      const ranges = uniqueSyncEvents(received, connectionId, model)
-        .filter((event) => !('problem' in readCursor(event.changes.endCursor, feed)))
-        .map((event) => ({
-          from: cursorSeq(event.changes.cursor) ?? 0,
-          to: cursorSeq(event.changes.endCursor) ?? 0,
-        }));
+      const ranges = uniqueSyncEvents(received, connectionId, model).flatMap((event) => {
+        const from = readCursor(event.changes.cursor, feed);
+        const to = readCursor(event.changes.endCursor, feed);
+        return 'problem' in from || 'problem' in to ? [] : [{ from: from.seq, to: to.seq }];
+      });
       for (const doc of docs) {
         const covering = ranges.filter((range) => doc.changeSeq > range.from && doc.changeSeq <= range.to).length;
         if (covering === 0) {

@@ -35,7 +35,7 @@ export function readCursor(cursor: string, feed: FeedId): CursorReading {
   return { seq };
 }
 
-/** The position alone, for tools that compare cursors of one feed they already know (tests, the chaos verifier). */
+/** The position alone, for tests that compare cursors of one feed they already know. */
 export function cursorSeq(cursor: string): number | null {
   const match = /^c[12]\.([0-9a-z]{1,11})(\.[0-9a-z]{12})?$/.exec(cursor);
   const seq = match ? parseInt(match[1], 36) : NaN;
