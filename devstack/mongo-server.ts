@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { ensureFerretdbBinary, findOnPath } from './binaries';
-import { freePort, signalGroup, spawnLogged, stopProcess, waitUntil } from './processes';
+import { freePort, signalGroup, spawnLogged, startOnFreePorts, stopProcess, waitUntil } from './processes';
 
 const run = promisify(execFile);
 
@@ -40,16 +40,8 @@ const FERRETDB_POOL_CONNECTIONS = 250;
 
 export async function resolveMongo(options: MongoOptions = {}): Promise<MongoServer> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, kind: 'external', stop: async () => undefined };
-  // A port picked by freePort() is only free when it was picked: a Temporal dev server starting beside this one took
-  // FerretDB's once ("bind: address already in use"). Fresh ports a few times when we chose them; a given port, once.
-  const attempts = options.port === undefined ? 3 : 1;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startMongo(options);
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-    }
-  }
+  // FerretDB once found its picked port taken by the time it bound it.
+  return startOnFreePorts(() => startMongo(options), { portsChosen: options.port !== undefined });
 }
 
 async function startMongo(options: MongoOptions): Promise<MongoServer> {

@@ -50,6 +50,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Starts a server on ports picked by freePort(), again on fresh ones if it fails: a picked port is only free when it
+ * was picked, and another process can bind it first ("address already in use"). A caller that chose its ports gets
+ * exactly one try (`portsChosen`).
+ */
+export async function startOnFreePorts<T>(start: () => Promise<T>, { portsChosen }: { portsChosen: boolean }): Promise<T> {
+  const attempts = portsChosen ? 1 : 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
 export async function waitUntil(probe: () => Promise<boolean>, { timeoutMs, what, child }: { timeoutMs: number; what: string; child?: ChildProcess }): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { SEARCH_ATTRIBUTE_NAMES } from '../contracts/search-attributes';
 import { ensureTemporalBinary } from './binaries';
-import { freePort, spawnLogged, stopProcess, waitUntil } from './processes';
+import { freePort, spawnLogged, startOnFreePorts, stopProcess, waitUntil } from './processes';
 
 const run = promisify(execFile);
 
@@ -44,27 +44,19 @@ export async function resolveTemporal(options: TemporalOptions = {}): Promise<Te
 }
 
 export async function startTemporal(options: TemporalOptions = {}): Promise<TemporalServer> {
-  // A port picked by freePort() is only free when it was picked: another process can take it before Temporal
-  // binds it. Try fresh ports a few times when we chose them; a port the caller chose gets exactly one try.
-  const attempts = options.port === undefined && options.uiPort === undefined ? 3 : 1;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const started = await startTemporalOnce(options);
-      let child = started.child;
-      return {
-        address: started.address,
-        uiUrl: options.headless ? null : `http://127.0.0.1:${started.uiPort}`,
-        stop: () => stopProcess(child),
-        async restart() {
-          await stopProcess(child);
-          // The same ports, so every client keeps its address; the same db file, so workflows survive.
-          child = (await startTemporalOnce({ ...options, port: started.port, uiPort: started.uiPort })).child;
-        },
-      };
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-    }
-  }
+  const portsChosen = options.port !== undefined || options.uiPort !== undefined;
+  const started = await startOnFreePorts(() => startTemporalOnce(options), { portsChosen });
+  let child = started.child;
+  return {
+    address: started.address,
+    uiUrl: options.headless ? null : `http://127.0.0.1:${started.uiPort}`,
+    stop: () => stopProcess(child),
+    async restart() {
+      await stopProcess(child);
+      // The same ports, so every client keeps its address; the same db file, so workflows survive.
+      child = (await startTemporalOnce({ ...options, port: started.port, uiPort: started.uiPort })).child;
+    },
+  };
 }
 
 interface StartedTemporal {
