@@ -45,7 +45,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
       // Interrupted, whoever sent the signal may kill this process soon (npm and tsx do): signal every service at
       // once rather than one after another, so none is left running for lack of a turn.
       if (!interrupted) await closeStack;
-      // The sandboxes too: one waiting on a request in flight kept the database's PostgreSQL from its turn once.
+      // The sandboxes too, beside the services: a sandbox slow to close must not hold back stopping the services.
       await Promise.allSettled([closeStack, ...sandboxes.map((sandbox) => sandbox.close()), services.temporal.stop(), services.mongo.stop()]);
     })());
   running.add(cleanUp);

@@ -143,7 +143,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   }
 
   async function endWorkflows(ids: Iterable<string>): Promise<void> {
-    // In batches: ten thousand terminations at once overrun the client's and the dev server's queues.
+    // In batches of 100, so ending ten thousand connections never has ten thousand requests in flight at once.
     const all = [...ids];
     for (let start = 0; start < all.length; start += 100) {
       await Promise.all(
