@@ -14,7 +14,7 @@ export interface CreateConnectionsInput {
   syncs: Record<string, { frequency: string }>;
   /**
    * At most `max` connections created and not yet synced once: ten thousand first syncs queued at once outgrew the
-   * worker's sticky cache, and every workflow task became a replay of its history. `synced` counts the ones done.
+   * worker's sticky cache, so their workflow tasks mostly meant replaying a history. `synced` counts the ones done.
    */
   unsynced?: { max: number; synced: () => number };
   log: (message: string) => void;
