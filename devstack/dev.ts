@@ -15,7 +15,9 @@ const ROOT = resolve(__dirname, '..');
 const DATA_DIR = join(ROOT, '.data');
 const LOG_DIR = join(DATA_DIR, 'logs');
 const SECRETS_FILE = join(DATA_DIR, 'dev-secrets.json');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+// Children run as `node --import tsx`, not under the tsx launcher: the launcher SIGKILLs a child that does not
+// acknowledge a signal within ~60 ms, so a busy worker would be killed instead of drained on shutdown.
+const TSX_LOADER = join(ROOT, 'node_modules', 'tsx');
 
 const PORTS = { api: 3000, worker: 3001, sandbox: 4010, webhooks: 4020, temporal: 7233, temporalUi: 8233, mongo: 27027 };
 const API_URL = `http://127.0.0.1:${PORTS.api}`;
@@ -152,7 +154,7 @@ class DevStack {
   private spawnChild(name: string, entry: string, env: Record<string, string>): RunningChild | null {
     if (this.isStopping) return null;
     const logFile = join(LOG_DIR, `${name}.log`);
-    const child = spawnLogged(TSX, [entry], {
+    const child = spawnLogged(process.execPath, ['--import', 'tsx', entry], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       logFile,
@@ -205,7 +207,7 @@ function checkEntryFiles(): void {
   if (missing.length > 0) {
     throw new Error(`missing ${missing.map((entry) => `${entry.path} (${entry.what})`).join(', ')}`);
   }
-  if (!existsSync(TSX)) throw new Error(`${relative(ROOT, TSX)} is missing; run npm ci first`);
+  if (!existsSync(TSX_LOADER)) throw new Error(`${relative(ROOT, TSX_LOADER)} is missing; run npm ci first`);
 }
 
 /** A clear message now beats a child dying later with EADDRINUSE buried in its log. */
