@@ -31,6 +31,11 @@ export interface RecordDocument {
 export interface PageToApply extends FeedId {
   runId: string;
   markSeen: boolean;
+  /**
+   * The caller expects most of the page to be stored already, so it is looked up before writing whatever its size:
+   * an incremental run's first page re-reads the lookback window, which after a bulk load holds hundreds of records.
+   */
+  likelyStored?: boolean;
   upserts: { externalId: string; data: Record<string, unknown> }[];
   deletedIds: string[];
   ignoredFields: readonly string[];
@@ -123,10 +128,11 @@ export class RecordRepository {
    * second time, because unchanged content is recognised by its hash and a deleted record stays deleted.
    *
    * A large page is inserted first and only what already existed is looked up: an initial sync (most of the volume)
-   * then costs one bulk insert per page and no reads. A small page (a lookback re-read, a trickle of changes), or one
-   * following a page that was mostly stored already, is looked up first: a page that changes nothing then writes
-   * nothing at all, not even a feed reservation, and stored records are not offered to insertMany only to be refused
-   * (FerretDB retries a refused batch one document at a time).
+   * then costs one bulk insert per page and no reads. A small page (a lookback re-read, a trickle of changes), a page
+   * the caller marks `likelyStored`, or one following a page that was mostly stored already (remembered per worker
+   * process: another worker, or a restarted one, does not know it) is looked up first: a page that changes nothing
+   * then writes nothing at all, not even a feed reservation, and stored records are not offered to insertMany only to
+   * be refused (FerretDB retries a refused batch one document at a time).
    *
    * Only what changed is then written, one update per record by `_id` in one unordered bulk write: on FerretDB 1.24
    * each is an `_id` equality (served by the dev stack's GIN index), where a `$in` would read the whole model.
@@ -145,7 +151,7 @@ export class RecordRepository {
     const incoming = upserts.map(({ externalId, data }) => ({ _id: keyOf(externalId), externalId, data, hash: contentHash(data, page.ignoredFields) }));
     const feed = feedKey(page);
     const large = incoming.length + deletes.length > READ_FIRST_MAX_RECORDS;
-    const readFirst = !large || this.lastPageWasStored.get(feed) === true;
+    const readFirst = !large || page.likelyStored === true || this.lastPageWasStored.get(feed) === true;
     let stored = readFirst ? await this.storedStates([...incoming.map((record) => record._id), ...deletes]) : null;
 
     // One sequence number per record that may change: all of a large page (numbers left unused by unchanged records

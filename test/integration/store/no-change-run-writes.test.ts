@@ -40,12 +40,26 @@ describe('a scheduled run that finds nothing new', () => {
     return { slice, summary };
   }
 
-  it('sends 7 write commands, each needed by what operators see', async () => {
-    expect((await stack.connectSalesforce('idle', { contacts: { frequency: '1h' } })).status).toBe(201);
+  /** A store as a worker process opens it: its own caches, on the monitored client. */
+  function workerStore(): Store {
     const keys = stack.workerEnv.TRIBUTARY_ENCRYPTION_KEYS;
     const cipher = new CredentialCipher([{ id: 'k1', key: Buffer.from(keys.slice(3), 'base64') }]);
-    const store = createStore(monitored.db(stack.database.db.databaseName), cipher);
-    const sync = activities(store);
+    return createStore(monitored.db(stack.database.db.databaseName), cipher);
+  }
+
+  const EXPECTED_WRITES = [
+    'sync_runs.insert', // beginSyncRun: the run, as GET …/runs shows it
+    'connections.update', // beginSyncRun: the connection's lastRunId (GET /connections/:id shows the run in flight)
+    'sync_runs.update', // the slice's attempt (a crashed attempt is told from a finished one by it)
+    'sync_runs.update', // the page's checkpoint, counts and log line
+    'sync_runs.update', // the slice's normal end (with the attempt: an interrupted slice means a recount)
+    'sync_runs.findAndModify', // finishSyncRun: succeeded, outcome, finishedAt
+    'connections.update', // finishSyncRun: committed cursor, lastRunId, next run time in one write
+  ];
+
+  it('sends 7 write commands, each needed by what operators see', async () => {
+    expect((await stack.connectSalesforce('idle', { contacts: { frequency: '1h' } })).status).toBe(201);
+    const sync = activities(workerStore());
     await scheduledRun(sync, 'first');
     // The same process's second run: caches are warm, as for every scheduled run after a worker's first.
     await scheduledRun(sync, 'second');
@@ -55,20 +69,31 @@ describe('a scheduled run that finds nothing new', () => {
     expect(slice).toMatchObject({ done: true });
     expect(summary).toMatchObject({ added: 0, updated: 0, deleted: 0 });
     const writes = commands.filter((command) => WRITE_COMMANDS.has(command.split('.')[1]));
-    expect(writes).toEqual([
-        'sync_runs.insert', // beginSyncRun: the run, as GET …/runs shows it
-        'connections.update', // beginSyncRun: the connection's lastRunId (GET /connections/:id shows the run in flight)
-        'sync_runs.update', // the slice's attempt (a crashed attempt is told from a finished one by it)
-        'sync_runs.update', // the page's checkpoint, counts and log line
-        'sync_runs.update', // the slice's normal end (with the attempt: an interrupted slice means a recount)
-        'sync_runs.findAndModify', // finishSyncRun: succeeded, outcome, finishedAt
-        'connections.update', // finishSyncRun: committed cursor, lastRunId, next run time in one write
-    ]);
+    expect(writes).toEqual(EXPECTED_WRITES);
     // Nothing about the records or the change feed: no page changed anything.
     expect(writes.filter((command) => command.startsWith('records.') || command.startsWith('change_feeds.'))).toEqual([]);
     const stored = await stack.store.connections.get('idle');
     expect(stored.syncs.contacts).toMatchObject({ lastRunId: 'idle-run' });
     expect(stored.syncs.contacts.nextRunAt).toBeInstanceOf(Date);
     expect(await stack.store.runs.require('idle-run')).toMatchObject({ status: 'succeeded', pages: 1, providerRequests: 1, attempts: 1, slicesEnded: 1 });
+  });
+
+  it('writes no record when its lookback re-reads a bulk load, even on a worker that never ran the connection', async () => {
+    // A bulk load: 120 contacts sharing one SystemModstamp, the newest. A no-change run re-reads them all over the
+    // lookback, a page well over the size that is looked up before writing in any case (50).
+    stack.sandbox.seed('Contact', 120, { tieGroupSize: 120 });
+    expect((await stack.connectSalesforce('bulk-loaded', { contacts: { frequency: '1h' } })).status).toBe(201);
+    await scheduledRun(activities(workerStore()), 'bulk-first');
+
+    // Another worker (or this one restarted) runs the next one: nothing remembered about the connection's pages.
+    commands = [];
+    const { slice, summary } = await scheduledRun(activities(workerStore()), 'bulk-idle');
+    expect(slice).toMatchObject({ done: true });
+    expect((await stack.store.runs.require('bulk-idle')).recordsRead).toBeGreaterThanOrEqual(120);
+    expect(summary).toMatchObject({ added: 0, updated: 0, deleted: 0 });
+    const writes = commands.filter((command) => WRITE_COMMANDS.has(command.split('.')[1]));
+    // An insert of the re-read records (refused, then retried one by one on FerretDB) and a feed reservation would
+    // show here as records.insert and change_feeds.findAndModify.
+    expect(writes).toEqual(EXPECTED_WRITES);
   });
 });
