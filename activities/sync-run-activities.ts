@@ -127,8 +127,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         incarnation: run.incarnation,
         runId,
         markSeen: run.mode === 'full',
-        // What an incremental run reads first was mostly stored by the run before (see lookbackOf).
-        likelyStored: run.mode === 'incremental' && firstOfRun,
+        // What an incremental run reads first from a cursor was mostly stored by the run before (see lookbackOf);
+        // a connection's first run is incremental too, from no cursor, and stores everything anew.
+        likelyStored: run.mode === 'incremental' && run.startCursor !== null && firstOfRun,
         upserts: valid,
         deletedIds: page.deletedIds,
         ignoredFields: sync.ignoredFields ?? [],

@@ -33,8 +33,8 @@ describe('a scheduled run that finds nothing new', () => {
   const activities = (store: Store) => createSyncRunActivities(activityDependencies(store));
   const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) => activityAttempt().run(fn, ...args);
 
-  async function scheduledRun(sync: ReturnType<typeof activities>, runId: string) {
-    await run(sync.beginSyncRun, { runId, connectionId: 'idle', model: 'contacts', mode: 'incremental' });
+  async function scheduledRun(sync: ReturnType<typeof activities>, runId: string, connectionId = 'idle') {
+    await run(sync.beginSyncRun, { runId, connectionId, model: 'contacts', mode: 'incremental' });
     const slice = await run(sync.syncModelSlice, { runId });
     const summary = await run(sync.finishSyncRun, { runId, nextRunAt: Date.now() + 3_600_000 });
     return { slice, summary };
@@ -83,11 +83,14 @@ describe('a scheduled run that finds nothing new', () => {
     // lookback, a page well over the size that is looked up before writing in any case (50).
     stack.sandbox.seed('Contact', 120, { tieGroupSize: 120 });
     expect((await stack.connectSalesforce('bulk-loaded', { contacts: { frequency: '1h' } })).status).toBe(201);
-    await scheduledRun(activities(workerStore()), 'bulk-first');
+    commands = [];
+    await scheduledRun(activities(workerStore()), 'bulk-first', 'bulk-loaded');
+    // The connection's first run (incremental, from no cursor) inserts its pages without looking anything up.
+    expect(commands.filter((command) => command.startsWith('records.'))).toEqual(['records.insert']);
 
     // Another worker (or this one restarted) runs the next one: nothing remembered about the connection's pages.
     commands = [];
-    const { slice, summary } = await scheduledRun(activities(workerStore()), 'bulk-idle');
+    const { slice, summary } = await scheduledRun(activities(workerStore()), 'bulk-idle', 'bulk-loaded');
     expect(slice).toMatchObject({ done: true });
     expect((await stack.store.runs.require('bulk-idle')).recordsRead).toBeGreaterThanOrEqual(120);
     expect(summary).toMatchObject({ added: 0, updated: 0, deleted: 0 });
