@@ -109,7 +109,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   }
 
   /** Stores one validated page, unless the run ended meanwhile. */
-  async function applyPage(run: SyncRunDocument, page: SyncPage, valid: ValidRecord[], { firstOfRun, progressDetails }: { firstOfRun: boolean; progressDetails: () => unknown }) {
+  async function applyPage(run: SyncRunDocument, page: SyncPage, valid: ValidRecord[], { likelyStored, progressDetails }: { likelyStored: boolean; progressDetails: () => unknown }) {
     const runId = run._id;
     // Terminating a workflow reaches its running activity only with a heartbeat's answer, seconds later: a
     // connection deleted meanwhile has lost this run (deleted before its records), so write nothing more.
@@ -127,9 +127,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         incarnation: run.incarnation,
         runId,
         markSeen: run.mode === 'full',
-        // What an incremental run reads first from a cursor was mostly stored by the run before (see lookbackOf);
-        // a connection's first run is incremental too, from no cursor, and stores everything anew.
-        likelyStored: run.mode === 'incremental' && run.startCursor !== null && firstOfRun,
+        likelyStored,
         upserts: valid,
         deletedIds: page.deletedIds,
         ignoredFields: sync.ignoredFields ?? [],
@@ -234,7 +232,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
         for await (const page of sync.fetchPages({ ...from, http, fields: fields?.selected })) {
           const { valid, invalid } = validatePage(sync, page.records, fields?.extraKinds);
-          const outcome = await applyPage(run, page, valid, { firstOfRun: run.pages + result.pages === 0, progressDetails });
+          // What an incremental run reads first from a cursor (its lookback re-read) was mostly stored by the run
+          // before; a connection's first run is incremental too, but from no cursor, and stores everything anew.
+          const likelyStored = run.mode === 'incremental' && run.startCursor !== null && run.pages + result.pages === 0;
+          const outcome = await applyPage(run, page, valid, { likelyStored, progressDetails });
           await store.runs.recordPage(runId, {
             checkpoint: page.checkpoint,
             recordsRead: page.records.length + page.deletedIds.length,
