@@ -1,0 +1,236 @@
+// Starts a fake Microsoft Dynamics 365 / Dataverse: the login host (identity platform endpoints and the control
+// API) and one listener per environment, each its own origin as each org has its own host. Returns the handle.
+import express, { type Request } from 'express';
+import { Delays } from '../common/delays';
+import { controlError } from '../common/errors';
+import type { RequestArea } from '../common/faults';
+import { bareApp, errorHandler, listen, type ListeningServer } from '../common/http-server';
+import { changeOptions, resolveOptions } from '../common/options';
+import { Random } from '../common/random';
+import type { SandboxContext } from './context';
+import { controlRoutes } from './control-routes';
+import { Environment, etagOf, type StoredRow } from './environment';
+import { environmentApp } from './environment-app';
+import { SandboxHttpError } from './errors';
+import { Faults, type FaultControls } from './faults';
+import { oauthRoutes } from './oauth';
+import { DEFAULT_OPTIONS, optionChangeSchema, optionsSchema, type DynamicsSandboxOptions } from './options';
+import { PagingCookies } from './paging-cookies';
+import { ServiceProtection } from './service-protection';
+import { SessionStore } from './sessions';
+import { StatsRecorder, type DynamicsSandboxStats } from './stats';
+import type { EntitySet } from './tables';
+import { DynamicsWebhookSender } from './webhook-sender';
+
+export type { DynamicsSandboxOptions, DynamicsEnvironmentOptions } from './options';
+export type { DynamicsSandboxStats } from './stats';
+export type { FaultControls as DynamicsFaultControls } from './faults';
+export type { EntitySet } from './tables';
+
+/** A row as the truth: every property (secured ones unmasked), with its etag. */
+export type DataverseRecord = Record<string, unknown>;
+
+export interface DynamicsEnvironmentHandle {
+  name: string;
+  /** The org URL, e.g. http://127.0.0.1:40123 (what a customer types on the connect screen; the scope's resource). */
+  url: string;
+  /** `{url}/api/data/v9.2`. */
+  apiUrl: string;
+  organizationId: string;
+  /** The systemuser id WhoAmI answers for the signed-in user. */
+  userId: string;
+  /** Generated rows whose modifiedon seconds come in tie groups (`tieGroupSize` fixes their size). */
+  seed(entitySet: EntitySet, count: number, opts?: { tieGroupSize?: number }): string[];
+  create(entitySet: EntitySet, values: Record<string, unknown>, opts?: { id?: string }): DataverseRecord;
+  update(entitySet: EntitySet, id: string, values: Record<string, unknown>): DataverseRecord;
+  /** One bulk edit now: `tieGroupSize` rows share each modifiedon second (default: all share one). */
+  updateMany(entitySet: EntitySet, ids: readonly string[], values: Record<string, unknown>, opts?: { tieGroupSize?: number }): DataverseRecord[];
+  /** An import now: new rows, `tieGroupSize` sharing each second (default: all share one). */
+  importNow(entitySet: EntitySet, count: number, opts?: { tieGroupSize?: number }): string[];
+  /** A hard delete: the row is gone; change tracking reports it as `$deletedEntity`. */
+  delete(entitySet: EntitySet, id: string): void;
+  /** The truth, by primary key in SQL Server order. */
+  records(entitySet: EntitySet): DataverseRecord[];
+  setChangeTracking(entitySet: EntitySet, enabled: boolean): void;
+  /** Changes from now on are stamped `ms` later, and delta tokens age by as much. */
+  advanceClock(ms: number): void;
+}
+
+export interface DynamicsSandbox {
+  /** The login host, e.g. http://127.0.0.1:40123: `{url}/{tenant}/oauth2/v2.0/authorize|token`, and `/__sandbox`. */
+  url: string;
+  tenantId: string;
+  environments: DynamicsEnvironmentHandle[];
+  /** By name; without one, the first environment. */
+  environment(name?: string): DynamicsEnvironmentHandle;
+  close(): Promise<void>;
+  setOptions(partial: Partial<DynamicsSandboxOptions>): void;
+  /** Seeds the first environment (the shared control API's `/seed`). */
+  seed(entitySet: EntitySet, count: number, opts?: { tieGroupSize?: number }): string[];
+  /** As if the user signed in and consented for `environment` (default: the first). */
+  issueGrant(opts?: { environment?: string; offlineAccess?: boolean }): { accessToken: string; refreshToken: string; expiresIn: number; grantId: string; environmentUrl: string; tenantId: string };
+  /** Every access token now answers 401. */
+  expireSessions(): void;
+  /** Every refresh token now answers invalid_grant AADSTS700082 (as after 90 idle days). */
+  expireRefreshTokens(): void;
+  /** The user's sessions were revoked: refreshes answer invalid_grant AADSTS50173. */
+  revokeGrant(grantIdOrToken: string): void;
+  stats(): DynamicsSandboxStats;
+  resetStats(): void;
+  faults: FaultControls;
+  /** Webhook notifications sent to `webhookUrl` so far (one per change). */
+  webhookStats(): { delivered: number; notifications: number; failed: number };
+  webhooksFlushed(): Promise<void>;
+}
+
+function classifyLogin(req: Request): { area: RequestArea; kind: string } {
+  if (/^\/[^/]+\/oauth2\/v2\.0\/token$/.test(req.path)) {
+    const grantType: unknown = req.body?.grant_type;
+    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
+  }
+  if (/^\/[^/]+\/oauth2\/v2\.0\/authorize$/.test(req.path)) return { area: 'other', kind: 'authorize' };
+  return { area: 'other', kind: 'other' };
+}
+
+const guidFrom = (random: Random) => {
+  const hex = Array.from({ length: 32 }, () => random.int(0, 15).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+
+export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {}): Promise<DynamicsSandbox> {
+  const resolved = resolveOptions(optionsSchema, DEFAULT_OPTIONS, options);
+  const random = new Random(resolved.seed);
+  const tenantId = guidFrom(random);
+  const sessions = new SessionStore({ tenantId, objectId: guidFrom(random), upn: 'integration.user@sandbox.onmicrosoft.com', name: 'Integration User' });
+  const delays = new Delays();
+  const stats = new StatsRecorder();
+  const webhooks = new DynamicsWebhookSender(resolved);
+  const environments = resolved.environments.map(
+    (spec, index) => new Environment(spec.name, resolved.seed * 1009 + index * 7919, spec.changeTracking ?? {}, (environment, change) => webhooks.changed(environment, change)),
+  );
+  let loginUrl = '';
+  const faults = new Faults(
+    delays,
+    (code) => stats.refused(code),
+    () => {
+      for (const environment of environments) environment.deltaTokensValidFromVersion = environment.currentVersion + 1;
+    },
+    // The knobs are shared by every environment, so the mid-paging 401's challenge names the tenant, not the resource.
+    () => new SandboxHttpError(401, undefined, 'unauthorized', { 'WWW-Authenticate': `Bearer authorization_uri=${loginUrl}/${tenantId}/oauth2/authorize` }),
+  );
+  const context: SandboxContext = {
+    options: resolved,
+    environments,
+    sessions,
+    faults,
+    stats,
+    serviceProtection: new ServiceProtection(() => ({ requests: resolved.requestsPerWindow, windowMs: resolved.requestWindowMs, concurrent: resolved.concurrentRequests })),
+    pagingCookies: new PagingCookies(),
+    delays,
+    loginUrl: () => loginUrl,
+    environmentByOrigin: (origin) => environments.find((environment) => environment.url.toLowerCase() === origin.toLowerCase()),
+  };
+
+  const truth = (environment: Environment, entitySet: EntitySet, row: StoredRow): DataverseRecord => ({ '@odata.etag': etagOf(row), ...row.values });
+  const handles: DynamicsEnvironmentHandle[] = environments.map((environment) => ({
+    name: environment.name,
+    get url() {
+      return environment.url;
+    },
+    get apiUrl() {
+      return `${environment.url}/api/data/v9.2`;
+    },
+    organizationId: environment.organizationId,
+    userId: environment.userId,
+    seed: (entitySet, count, opts) => environment.seed(entitySet, count, opts),
+    create: (entitySet, values, opts = {}) => truth(environment, entitySet, environment.create(entitySet, values, opts.id?.toLowerCase())),
+    update: (entitySet, id, values) => truth(environment, entitySet, environment.update(entitySet, id, values)),
+    updateMany: (entitySet, ids, values, opts) => environment.updateMany(entitySet, ids, values, opts).map((row) => truth(environment, entitySet, row)),
+    importNow: (entitySet, count, opts) => environment.importNow(entitySet, count, opts),
+    delete: (entitySet, id) => environment.delete(entitySet, id),
+    records: (entitySet) => environment.records(entitySet),
+    setChangeTracking: (entitySet, enabled) => {
+      environment.changeTracking[entitySet] = enabled;
+    },
+    advanceClock: (ms) => environment.advanceClock(ms),
+  }));
+
+  const sandbox: DynamicsSandbox = {
+    url: '',
+    tenantId,
+    environments: handles,
+    environment(name) {
+      const found = name === undefined ? handles[0] : handles.find((handle) => handle.name === name);
+      if (!found) throw controlError(404, `no environment named ${String(name)}`, [{ field: 'environment', message: `must be one of ${handles.map((h) => h.name).join(', ')}` }]);
+      return found;
+    },
+    close: async () => undefined,
+    setOptions(partial) {
+      const changed = changeOptions(resolved, optionChangeSchema, partial);
+      if (changed.seed !== undefined) environments.forEach((environment, index) => environment.reseed(changed.seed! * 1009 + index * 7919));
+    },
+    seed: (entitySet, count, opts) => handles[0].seed(entitySet, count, opts),
+    issueGrant(opts = {}) {
+      const environment = environments[handles.indexOf(sandbox.environment(opts.environment))];
+      const { grant, access, refreshToken } = sessions.createGrant(resolved.clientId, environment.url, { accessMs: resolved.accessTokenLifetimeMs, refreshMs: resolved.refreshTokenLifetimeMs }, opts.offlineAccess ?? true);
+      return { accessToken: access.token, refreshToken: refreshToken ?? '', expiresIn: Math.round(resolved.accessTokenLifetimeMs / 1000), grantId: grant.id, environmentUrl: environment.url, tenantId };
+    },
+    expireSessions: () => sessions.expireAccessTokens(),
+    expireRefreshTokens: () => sessions.expireRefreshTokens(),
+    revokeGrant(grantIdOrToken) {
+      if (!sessions.revoke(grantIdOrToken)) throw controlError(404, 'no grant with that id or token', [{ field: 'grantIdOrToken', message: 'unknown' }]);
+    },
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    faults,
+    webhookStats: () => ({ ...webhooks.stats }),
+    webhooksFlushed: () => webhooks.flushed(),
+  };
+
+  const login = bareApp();
+  login.use('/__sandbox', controlRoutes(sandbox));
+  login.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  login.use((req, res, next) => {
+    const { area, kind } = classifyLogin(req);
+    res.locals.area = area;
+    res.locals.kind = kind;
+    stats.count(kind);
+    next();
+  });
+  // Token faults act before the endpoint; data faults act in each environment, after authentication.
+  login.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
+  login.use(oauthRoutes(context));
+  login.use(() => {
+    throw new SandboxHttpError(404, { error: 'not_found', error_description: 'No such endpoint on the login host.' }, 'not found');
+  });
+  login.use(
+    errorHandler({
+      invalidJson: (res) => res.status(400).json({ error: 'invalid_request', error_description: 'The request body is not valid.' }),
+      clientError: (res, status, message) => res.status(status).type('text').send(message),
+      internalError: (res) => res.status(500).json({ error: 'server_error', error_description: 'AADSTS90033: A transient error has occurred.' }),
+    }),
+  );
+
+  const servers: ListeningServer[] = [];
+  const closeAll = async () => {
+    await webhooks.close();
+    await Promise.all(servers.map((server) => server.close()));
+  };
+  try {
+    const loginServer = await listen(login, { port: resolved.port, host: resolved.host }, delays);
+    servers.push(loginServer);
+    loginUrl = loginServer.url;
+    for (const [index, environment] of environments.entries()) {
+      const spec = resolved.environments[index];
+      const server = await listen(environmentApp(context, environment), { port: spec.port ?? 0, host: spec.host ?? resolved.host }, delays);
+      servers.push(server);
+      environment.url = server.url;
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  sandbox.url = loginUrl;
+  sandbox.close = closeAll;
+  return sandbox;
+}
