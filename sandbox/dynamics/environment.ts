@@ -61,7 +61,7 @@ export class Environment {
   /** Set once the environment's listener runs: e.g. http://127.0.0.1:40123 (the org URL, no trailing slash). */
   url = '';
   readonly changeTracking: Record<EntitySet, boolean>;
-  /** Delta tokens for versions below this one answer "expired" (ExpireChangeTrackingInDays passed, or a knob). */
+  /** Delta tokens for versions below this one answer "expired" (see `expireDeltaTokens`). */
   deltaTokensValidFromVersion = 0;
   private readonly tables: Record<EntitySet, Table> = { contacts: new Table(), accounts: new Table() };
   private random: Random;
@@ -103,6 +103,11 @@ export class Environment {
 
   reseed(seed: number): void {
     this.random = new Random(seed);
+  }
+
+  /** Every delta token issued so far lapses; the version moves on so tokens issued from now on are good. */
+  expireDeltaTokens(): void {
+    this.deltaTokensValidFromVersion = ++this.version;
   }
 
   get currentVersion(): number {

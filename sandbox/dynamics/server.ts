@@ -113,7 +113,7 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     delays,
     (code) => stats.refused(code),
     () => {
-      for (const environment of environments) environment.deltaTokensValidFromVersion = environment.currentVersion + 1;
+      for (const environment of environments) environment.expireDeltaTokens();
     },
     // The knobs are shared by every environment, so the mid-paging 401's challenge names the tenant, not the resource.
     () => new SandboxHttpError(401, undefined, 'unauthorized', { 'WWW-Authenticate': `Bearer authorization_uri=${loginUrl}/${tenantId}/oauth2/authorize` }),

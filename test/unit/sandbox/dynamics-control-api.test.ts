@@ -1,0 +1,52 @@
+import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/server';
+import { api } from './dynamics-client';
+
+describe('Dynamics sandbox: the /__sandbox control API (the truth tests and the chaos suite read)', () => {
+  let sandbox: DynamicsSandbox;
+  beforeEach(async () => {
+    sandbox = await startDynamicsSandbox();
+  });
+  afterEach(() => sandbox.close());
+
+  async function control(method: string, path: string, body?: unknown) {
+    const response = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  it('lists environments, seeds, reads, updates and deletes records in a chosen environment', async () => {
+    const listed = await control('GET', '/environments');
+    expect(listed.body).toEqual({ tenantId: sandbox.tenantId, environments: sandbox.environments.map((e) => ({ name: e.name, url: e.url, apiUrl: e.apiUrl, organizationId: e.organizationId })) });
+    const seeded = await control('POST', '/environments/fabrikam/seed', { entitySet: 'contacts', count: 4, tieGroupSize: 2 });
+    expect(seeded.status).toBe(201);
+    const records = await control('GET', '/records/contacts?environment=fabrikam');
+    expect(records.body.records.map((r: { contactid: string }) => r.contactid).sort()).toEqual([...seeded.body.ids].sort());
+    expect((await control('GET', '/records/contacts')).body.records).toEqual([]);
+
+    const [id] = seeded.body.ids;
+    const updated = await control('PATCH', `/records/contacts/${id}?environment=fabrikam`, { jobtitle: 'CFO' });
+    expect(updated.body).toMatchObject({ contactid: id, jobtitle: 'CFO' });
+    expect((await control('DELETE', `/records/contacts/${id}?environment=fabrikam`)).status).toBe(204);
+    expect((await control('GET', '/records/contacts?environment=fabrikam')).body.records).toHaveLength(3);
+
+    const grant = await control('POST', '/grants', { environment: 'fabrikam' });
+    expect(grant.status).toBe(201);
+    const read = await api(sandbox.environment('fabrikam'), grant.body.accessToken, 'contacts?$select=jobtitle');
+    expect(read.body.value).toHaveLength(3);
+  });
+
+  it('answers a bad control request with a 400 naming the field, and changes nothing', async () => {
+    const badValue = await control('POST', '/records/contacts', { lastname: 'X', firstname: 42 });
+    expect(badValue.status).toBe(400);
+    expect(badValue.body.fields).toEqual([{ field: 'firstname', message: "Cannot convert the literal '42' to the expected type 'Edm.String'." }]);
+    const badSet = await control('GET', '/records/leads');
+    expect(badSet.body.fields[0].field).toBe('entitySet');
+    const badEnvironment = await control('POST', '/grants', { environment: 'nowhere' });
+    expect(badEnvironment.status).toBe(404);
+    const badFault = await control('POST', '/faults/rate-limit-storm', { seconds: 1, limit: 'daily' });
+    expect(badFault.status).toBe(400);
+    expect(badFault.body.fields[0].field).toBe('limit');
+    expect(sandbox.environment().records('contacts')).toEqual([]);
+    expect(sandbox.faults.active()).toEqual([]);
+  });
+});
