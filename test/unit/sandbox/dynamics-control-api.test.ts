@@ -1,3 +1,5 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/server';
 import { api } from './dynamics-client';
 
@@ -48,5 +50,35 @@ describe('Dynamics sandbox: the /__sandbox control API (the truth tests and the 
     expect(badFault.body.fields[0].field).toBe('limit');
     expect(sandbox.environment().records('contacts')).toEqual([]);
     expect(sandbox.faults.active()).toEqual([]);
+  });
+
+  it('sends a RemoteExecutionContext with the shared header key for each change, to the configured URL', async () => {
+    const received: { headers: IncomingHttpHeaders; body: Record<string, unknown> }[] = [];
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: JSON.parse(text) as Record<string, unknown> });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      sandbox.setOptions({ webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/dynamics`, webhookHeaders: { 'x-tributary-key': 'shared-secret' } });
+      const environment = sandbox.environment();
+      const grant = sandbox.issueGrant();
+      await api(environment, grant.accessToken, 'contacts', { method: 'POST', body: { lastname: 'Lovelace' } });
+      const [row] = environment.records('contacts') as { contactid: string }[];
+      environment.delete('contacts', row.contactid);
+      await sandbox.webhooksFlushed();
+      expect(received.map((r) => [r.headers['x-ms-dynamics-request-name'], r.headers['x-ms-dynamics-entity-name'], r.headers['x-tributary-key']])).toEqual([
+        ['create', 'contact', 'shared-secret'],
+        ['delete', 'contact', 'shared-secret'],
+      ]);
+      expect(received[0].body).toMatchObject({ MessageName: 'Create', PrimaryEntityName: 'contact', PrimaryEntityId: row.contactid, OrganizationId: environment.organizationId, OperationCreatedOn: expect.stringMatching(/^\/Date\(\d+\)\/$/) });
+      expect(sandbox.webhookStats()).toEqual({ delivered: 2, notifications: 2, failed: 0 });
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });
