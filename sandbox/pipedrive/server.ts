@@ -1,0 +1,282 @@
+// Starts a fake Pipedrive over HTTP: oauth.pipedrive.com (with the /__sandbox control API) on one loopback listener,
+// and each company's `{domain}.pipedrive.com` on a listener of its own, so every company has its own `api_domain`.
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import { Delays } from '../common/delays';
+import { controlError } from '../common/errors';
+import { bareApp, errorHandler, listen, type ListeningServer } from '../common/http-server';
+import { changeOptions, resolveOptions } from '../common/options';
+import { SandboxClock } from './clock';
+import { Company, asControlError, type ChangeOrigin } from './company';
+import type { CompanyHost, SandboxContext } from './context';
+import { controlRoutes } from './control-routes';
+import { authenticate, dataRoutes, edgeRoutes, rateLimited } from './data-routes';
+import { classifyApi } from './endpoints';
+import { CloudflareBlock, apiError, oauthError } from './errors';
+import { Faults, type FaultControls } from './faults';
+import { toApiField, type CustomFieldType, type PipedriveObject } from './fields';
+import { oauthRoutes, tokenBody } from './oauth';
+import { DEFAULT_OPTIONS, optionChangeSchema, optionsSchema, type PipedriveSandboxOptions } from './options';
+import { RateLimits } from './rate-limits';
+import { SessionStore } from './sessions';
+import { StatsRecorder, type PipedriveSandboxStats } from './stats';
+import { WebhookRegistry, toApiWebhook } from './webhook-registry';
+import { WebhookSender, type WebhookDeliveryStats } from './webhook-sender';
+
+export type { PipedriveObject } from './fields';
+export type { PipedriveSandboxOptions } from './options';
+export type { PipedriveSandboxStats } from './stats';
+export type { FaultControls as PipedriveFaultControls } from './faults';
+
+type Item = Record<string, unknown>;
+type CompanyChoice = { company?: string };
+
+export interface SandboxCompany {
+  domain: string;
+  id: number;
+  /** What token answers call `api_domain`: this company's own listener, e.g. http://127.0.0.1:40125. */
+  apiDomain: string;
+  adminUserId: number;
+  userIds: number[];
+}
+
+export interface PipedriveSandbox {
+  /** The OAuth host (oauth.pipedrive.com) and the /__sandbox control API, e.g. http://127.0.0.1:40123. */
+  url: string;
+  companies: SandboxCompany[];
+  /** The API base of a company (default: the first). */
+  apiDomain(company?: string): string;
+  close(): Promise<void>;
+  setOptions(partial: Partial<PipedriveSandboxOptions>): void;
+  /** Returns the new ids; many records share one update second. */
+  seed(object: PipedriveObject, count: number, opts?: { tieGroupSize?: number } & CompanyChoice): number[];
+  /** Changes made here count as made in Pipedrive's UI by the company's admin (`change_source: app`). */
+  create(object: PipedriveObject, values: Item, opts?: CompanyChoice): Item;
+  update(object: PipedriveObject, id: number, values: Item, opts?: CompanyChoice): Item;
+  /** A bulk edit: every record gets the same update second. */
+  updateMany(object: PipedriveObject, ids: readonly number[], values: Item, opts?: CompanyChoice): Item[];
+  /** Soft delete: gone from lists and search; purged after `deletedRetentionMs`. */
+  delete(object: PipedriveObject, id: number, opts?: CompanyChoice): void;
+  /** `fromId` is merged into `intoId`: a delete and a change, as webhooks v2 announce it. */
+  merge(object: PipedriveObject, fromId: number, intoId: number, opts?: CompanyChoice): Item;
+  /** Deleted records vanish now instead of after the retention. */
+  purgeDeleted(opts?: CompanyChoice): void;
+  /** Moves the sandbox clock forward (codes, refresh-token idleness, purges, search lag, budgets). */
+  advanceClock(ms: number): void;
+  /** The truth, ascending by id, as the API renders items. */
+  records(object: PipedriveObject, opts?: { includeDeleted?: boolean } & CompanyChoice): Item[];
+  fields(object: PipedriveObject, opts?: CompanyChoice): Item[];
+  /** A user adds a custom field (null on every record); returns it as the field endpoints show it. */
+  addCustomField(object: PipedriveObject, spec: { name: string; type: CustomFieldType; options?: string[] }, opts?: CompanyChoice): Item;
+  /** As if a user of the company installed the app. */
+  issueGrant(opts?: { company?: string; userId?: number; scopes?: string[] }): { accessToken: string; refreshToken: string; expiresIn: number; apiDomain: string; grantId: string; companyId: number; userId: number };
+  /** Every access token now answers 401. */
+  expireSessions(): void;
+  /** The app was uninstalled: refresh answers "Invalid grant", access tokens 401, its webhooks are gone. */
+  revokeGrant(grantIdOrToken: string): void;
+  stats(): PipedriveSandboxStats;
+  /** Clears request counts, refresh history, today's budgets and the burst windows. */
+  resetStats(): void;
+  faults: FaultControls;
+  /** The registered webhooks of a company, as `/api/v1/webhooks` lists them. */
+  webhooks(opts?: CompanyChoice): Item[];
+  webhookStats(): WebhookDeliveryStats;
+  /** Resolves once every delivery started so far has succeeded or been given up (retries included). */
+  webhooksFlushed(): Promise<void>;
+}
+
+const UI_CHANGE = (host: CompanyHost): ChangeOrigin => ({ source: 'app', userId: host.company.admin.id });
+
+function oauthKind(req: Request): { area: 'token' | 'other'; kind: string } {
+  if (req.path === '/oauth/token') {
+    const grantType: unknown = req.body?.grant_type;
+    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
+  }
+  if (req.path === '/oauth/authorize') return { area: 'other', kind: 'authorize' };
+  if (req.path === '/oauth/revoke') return { area: 'other', kind: 'revoke' };
+  return { area: 'other', kind: 'other' };
+}
+
+/** Cloudflare's block page is HTML; everything else goes to the shared handler as JSON. */
+const cloudflarePages: ErrorRequestHandler = (error, _req, res, next) => {
+  if (!(error instanceof CloudflareBlock) || res.headersSent) return next(error);
+  res.status(403).type('html').send(error.html);
+};
+
+const apiFallbacks = errorHandler({
+  invalidJson: (res) => res.status(400).json(apiError(400, 'Invalid JSON in request body').body),
+  clientError: (res, status, message) => res.status(status).json(apiError(status, message).body),
+  internalError: (res) => res.status(500).json(apiError(500, 'Internal server error').body),
+});
+
+export async function startPipedriveSandbox(options: PipedriveSandboxOptions = {}): Promise<PipedriveSandbox> {
+  const resolved = resolveOptions(optionsSchema, DEFAULT_OPTIONS, options);
+  const clock = new SandboxClock();
+  const delays = new Delays();
+  const stats = new StatsRecorder();
+  const sessions = new SessionStore(clock);
+  const rateLimits = new RateLimits(clock, () => resolved);
+  const webhooks = new WebhookRegistry();
+  const faults = new Faults(delays, (kind) => {
+    stats.refused(kind);
+    // A storm's 429s try Cloudflare's patience like real ones, on every company host.
+    if (kind !== 'cloudflare') for (const domain of companies.keys()) rateLimits.noteRefusal(domain);
+  });
+  const webhookSender = new WebhookSender(webhooks, clock, delays, () => resolved, () => faults.webhookQuirks());
+  const companies = new Map<string, CompanyHost>();
+  /** Each company's URL is known once its listener is up. */
+  const urls = new Map<string, string>();
+  resolved.companies.forEach((spec, index) => {
+    const name = `${spec.domain.charAt(0).toUpperCase()}${spec.domain.slice(1)} Ltd`;
+    const company = new Company(spec.domain, name, resolved.seed + index * 7919, clock, () => resolved);
+    company.onChange = (event) => webhookSender.announce(company, event);
+    companies.set(spec.domain, { company, limits: { domain: spec.domain, plan: spec.plan ?? 'growth', seats: spec.seats ?? 5 }, url: () => urls.get(spec.domain) ?? '' });
+  });
+  let oauthUrl = '';
+  const context: SandboxContext = { options: resolved, clock, companies, sessions, faults, stats, rateLimits, webhooks, webhookSender, delays, oauthUrl: () => oauthUrl };
+
+  const hostOf = (opts: CompanyChoice = {}): CompanyHost => {
+    const domain = opts.company ?? [...companies.keys()][0];
+    const host = companies.get(domain);
+    if (!host) throw controlError(404, `no company ${domain}`, [{ field: 'company', message: `must be one of ${[...companies.keys()].join(', ')}` }]);
+    return host;
+  };
+  const inCompany = <T>(opts: CompanyChoice | undefined, run: (host: CompanyHost) => T): T => {
+    const host = hostOf(opts);
+    try {
+      return run(host);
+    } catch (error) {
+      throw asControlError(error);
+    }
+  };
+
+  const sandbox: PipedriveSandbox = {
+    url: '',
+    companies: [],
+    apiDomain: (company) => hostOf({ company }).url(),
+    close: async () => undefined,
+    setOptions(partial) {
+      const change = optionChangeSchema.safeParse(partial);
+      if (change.success && change.data.signInCompany && !companies.has(change.data.signInCompany)) {
+        throw controlError(400, 'invalid options', [{ field: 'signInCompany', message: `must be one of ${[...companies.keys()].join(', ')}` }]);
+      }
+      const changed = changeOptions(resolved, optionChangeSchema, partial);
+      if (changed.seed !== undefined) [...companies.values()].forEach((host, index) => host.company.reseed((changed.seed as number) + index * 7919));
+    },
+    seed: (object, count, opts) => inCompany(opts, ({ company }) => company.seed(object, count, opts)),
+    create: (object, values, opts) => inCompany(opts, (host) => host.company.item(host.company.create(object, values, UI_CHANGE(host)))),
+    update: (object, id, values, opts) => inCompany(opts, (host) => host.company.item(host.company.update(object, id, values, UI_CHANGE(host)))),
+    updateMany: (object, ids, values, opts) => inCompany(opts, (host) => host.company.updateMany(object, ids, values, UI_CHANGE(host)).map((record) => host.company.item(record))),
+    delete: (object, id, opts) => inCompany(opts, (host) => host.company.delete(object, id, UI_CHANGE(host))),
+    merge: (object, fromId, intoId, opts) => inCompany(opts, (host) => host.company.item(host.company.merge(object, fromId, intoId, UI_CHANGE(host)))),
+    purgeDeleted: (opts) => inCompany(opts, ({ company }) => company.purgeExpired(true)),
+    advanceClock: (ms) => clock.advance(ms),
+    records: (object, opts) => inCompany(opts, ({ company }) => company.records(object, opts)),
+    fields: (object, opts) => inCompany(opts, ({ company }) => company.fields.list(object).map(toApiField)),
+    addCustomField: (object, spec, opts) => inCompany(opts, ({ company }) => toApiField(company.fields.add(object, spec))),
+    issueGrant(opts = {}) {
+      const host = hostOf(opts);
+      const userId = opts.userId ?? host.company.admin.id;
+      if (!host.company.user(userId)) throw controlError(400, `no user ${userId} in ${host.company.domain}`, [{ field: 'userId', message: 'must be a user of the company' }]);
+      const { grant, access } = sessions.createGrant(
+        { clientId: resolved.clientId, company: host.company.domain, companyId: host.company.id, userId, scopes: opts.scopes ?? [...resolved.appScopes] },
+        resolved.accessTokenLifetimeMs,
+      );
+      const body = tokenBody(context, grant, access);
+      return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresIn: body.expires_in, apiDomain: body.api_domain, grantId: grant.id, companyId: host.company.id, userId };
+    },
+    expireSessions: () => sessions.expireAll(),
+    revokeGrant(grantIdOrToken) {
+      const grant = sessions.revoke(grantIdOrToken);
+      if (!grant) throw controlError(404, 'no grant with that id or token', [{ field: 'grantIdOrToken', message: 'unknown' }]);
+      webhooks.removeForGrant(grant.id);
+    },
+    stats: () => stats.snapshot(Object.fromEntries([...companies.values()].map((host) => [host.company.domain, rateLimits.usage(host.limits)]))),
+    resetStats() {
+      stats.reset();
+      rateLimits.reset();
+    },
+    faults,
+    webhooks: (opts) => webhooks.list(hostOf(opts).company.domain).map(toApiWebhook),
+    webhookStats: () => ({ ...webhookSender.stats }),
+    webhooksFlushed: () => webhookSender.flushed(),
+  };
+
+  const oauthApp = bareApp();
+  oauthApp.use('/__sandbox', controlRoutes(sandbox));
+  oauthApp.use('/oauth', express.urlencoded({ extended: false, limit: '1mb' }));
+  oauthApp.use((req, res, next) => {
+    const { area, kind } = oauthKind(req);
+    res.locals.area = area;
+    res.locals.kind = kind;
+    stats.count(kind);
+    next();
+  });
+  oauthApp.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
+  oauthApp.use(oauthRoutes(context));
+  oauthApp.use(() => {
+    throw oauthError(404, 'not_found', 'Not found');
+  });
+  oauthApp.use(apiFallbacks);
+
+  const servers: ListeningServer[] = [];
+  try {
+    const oauthServer = await listen(oauthApp, resolved, delays);
+    servers.push(oauthServer);
+    oauthUrl = oauthServer.url;
+    for (const spec of resolved.companies) {
+      const server = await listen(companyApp(context, companies.get(spec.domain) as CompanyHost), { host: spec.host ?? '127.0.0.1', port: spec.port ?? 0 }, delays);
+      servers.push(server);
+      urls.set(spec.domain, server.url);
+    }
+  } catch (error) {
+    await Promise.all(servers.map((server) => server.close()));
+    throw error;
+  }
+
+  sandbox.url = oauthUrl;
+  sandbox.companies = [...companies.values()].map((host) => ({
+    domain: host.company.domain,
+    id: host.company.id,
+    apiDomain: host.url(),
+    adminUserId: host.company.admin.id,
+    userIds: host.company.users.map((user) => user.id),
+  }));
+  sandbox.close = async () => {
+    await webhookSender.close();
+    // Held calls are let go so their sockets can close.
+    faults.clear();
+    await Promise.all(servers.map((server) => server.close()));
+  };
+  return sandbox;
+}
+
+/** One company's host: the edge (Cloudflare, retired endpoints), authentication, faults, limits, then the API. */
+function companyApp(context: SandboxContext, host: CompanyHost): Express {
+  const { faults, stats } = context;
+  const app = bareApp();
+  app.use('/api', express.json({ limit: '1mb' }), express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use((req, res, next) => {
+    const endpoint = classifyApi(req.method, req.path);
+    const kind = endpoint.isList && endpoint.kind.endsWith('.list') && req.query.cursor !== undefined ? `${endpoint.kind}.next` : endpoint.kind;
+    res.locals.endpoint = endpoint;
+    res.locals.kind = kind;
+    res.locals.area = 'data';
+    stats.count(kind);
+    res.on('close', stats.dataRequestStarted());
+    next();
+  });
+  app.use(faults.holdListsMiddleware());
+  app.use(faults.holdWriteAnswersMiddleware());
+  app.use(edgeRoutes(context, host));
+  app.use(authenticate(context, host));
+  app.use(faults.failNextRequestsMiddleware());
+  app.use(faults.middleware());
+  app.use(rateLimited(context, host));
+  app.use(dataRoutes(context, host));
+  app.use(() => {
+    throw apiError(404, 'Unknown method .');
+  });
+  app.use(cloudflarePages);
+  app.use(apiFallbacks);
+  return app;
+}
