@@ -7,7 +7,7 @@ import type { SandboxClock } from './clock';
 import { type ListPosition, type SortBy, type SortDirection } from './cursors';
 import { generateOrganization, generatePerson, updateSeconds } from './data-generator';
 import { FieldCatalog, type PipedriveObject } from './fields';
-import { checkWrite, toApiItem, type FieldProblem, type RecordValues, type RenderOptions, type StoredRecord } from './record-values';
+import { checkWrite, toApiItem, type ApiItem, type FieldProblem, type RecordValues, type RenderOptions, type StoredRecord } from './record-values';
 import { SearchIndex, searchDocument, type SearchDocument } from './search-index';
 import { SortedIndex, compareKeys } from './sorted-index';
 
@@ -238,12 +238,12 @@ export class Company {
   }
 
   /** The truth, ascending by id, rendered as the API renders items. */
-  records(object: PipedriveObject, opts: { includeDeleted?: boolean } = {}): Record<string, unknown>[] {
+  records(object: PipedriveObject, opts: { includeDeleted?: boolean } = {}): ApiItem[] {
     this.purgeExpired();
     return this.tables[object].byIdOrder.filter((record) => opts.includeDeleted || record.deletedMs === null).map((record) => this.item(record));
   }
 
-  item(record: StoredRecord, render?: RenderOptions): Record<string, unknown> {
+  item(record: StoredRecord, render?: RenderOptions): ApiItem {
     return toApiItem(record, this.fields, render);
   }
 

@@ -1,6 +1,6 @@
 // The HTTP control API under /__sandbox/ on the OAuth host: what the handle can do, for the chaos suite, the dev
 // demo and tests in other processes. Record routes take `?company=<domain>` (default: the first company).
-import type { Request, Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { parseBody, sharedControlRoutes } from '../common/control-routes';
 import { controlError } from '../common/errors';
@@ -36,62 +36,64 @@ function companyParam(req: Request): { company?: string } {
 export function controlRoutes(sandbox: PipedriveSandbox): Router {
   // The shared routes speak of string ids; Pipedrive's are integers.
   const controlled = { ...sandbox, seed: (object: PipedriveObject, count: number, opts?: { tieGroupSize?: number }) => sandbox.seed(object, count, opts).map(String) };
-  return sharedControlRoutes(controlled, {
+  const router = Router();
+  // Ahead of the shared routes: this seed also takes `?company=`.
+  router.post('/seed', express.json(), (req, res) => {
+    const body = parseBody(seedBody, req.body);
+    const ids = sandbox.seed(body.object, body.count, { tieGroupSize: body.tieGroupSize, ...companyParam(req) });
+    res.status(201).json({ count: ids.length, ids });
+  });
+  router.use(sharedControlRoutes(controlled, {
     objects: OBJECTS,
     grantBody: z.strictObject({ company: z.string().min(1).optional(), userId: z.number().int().positive().optional(), scopes: z.array(z.string().min(1)).optional() }),
     revokeField: 'grantIdOrToken',
     optionChange: optionChangeSchema,
     faultArguments: FAULT_ARGUMENTS,
-    recordRoutes(router) {
-      // Mounted before the shared routes: this seed also takes `?company=`.
-      router.post('/seed', (req, res) => {
-        const body = parseBody(seedBody, req.body);
-        const ids = sandbox.seed(body.object, body.count, { tieGroupSize: body.tieGroupSize, ...companyParam(req) });
-        res.status(201).json({ count: ids.length, ids });
-      });
-      router.get('/companies', (_req, res) => {
+    recordRoutes(records) {
+      records.get('/companies', (_req, res) => {
         res.json({ companies: sandbox.companies });
       });
-      router.get('/records/:object', (req, res) => {
+      records.get('/records/:object', (req, res) => {
         res.json({ records: sandbox.records(objectParam(req), { includeDeleted: req.query.includeDeleted === 'true', ...companyParam(req) }) });
       });
-      router.post('/records/:object', (req, res) => {
+      records.post('/records/:object', (req, res) => {
         res.status(201).json(sandbox.create(objectParam(req), parseBody(valuesBody, req.body), companyParam(req)));
       });
-      router.post('/records/:object/update-many', (req, res) => {
+      records.post('/records/:object/update-many', (req, res) => {
         const body = parseBody(updateManyBody, req.body);
         res.json({ records: sandbox.updateMany(objectParam(req), body.ids, body.values, companyParam(req)) });
       });
-      router.patch('/records/:object/:id', (req, res) => {
+      records.patch('/records/:object/:id', (req, res) => {
         res.json(sandbox.update(objectParam(req), idParam(req), parseBody(valuesBody, req.body), companyParam(req)));
       });
-      router.delete('/records/:object/:id', (req, res) => {
+      records.delete('/records/:object/:id', (req, res) => {
         sandbox.delete(objectParam(req), idParam(req), companyParam(req));
         res.status(204).end();
       });
-      router.post('/records/:object/:id/merge', (req, res) => {
+      records.post('/records/:object/:id/merge', (req, res) => {
         res.json(sandbox.merge(objectParam(req), idParam(req), parseBody(mergeBody, req.body).intoId, companyParam(req)));
       });
-      router.get('/fields/:object', (req, res) => {
+      records.get('/fields/:object', (req, res) => {
         res.json({ fields: sandbox.fields(objectParam(req), companyParam(req)) });
       });
-      router.post('/fields/:object', (req, res) => {
+      records.post('/fields/:object', (req, res) => {
         res.status(201).json(sandbox.addCustomField(objectParam(req), parseBody(fieldBody, req.body), companyParam(req)));
       });
-      router.post('/purge-deleted', (req, res) => {
+      records.post('/purge-deleted', (req, res) => {
         sandbox.purgeDeleted(companyParam(req));
         res.status(204).end();
       });
-      router.post('/advance-clock', (req, res) => {
+      records.post('/advance-clock', (req, res) => {
         sandbox.advanceClock(parseBody(clockBody, req.body).ms);
         res.status(204).end();
       });
-      router.get('/webhooks', (req, res) => {
+      records.get('/webhooks', (req, res) => {
         res.json({ webhooks: sandbox.webhooks(companyParam(req)) });
       });
-      router.get('/webhook-stats', (_req, res) => {
+      records.get('/webhook-stats', (_req, res) => {
         res.json(sandbox.webhookStats());
       });
     },
-  });
+  }));
+  return router;
 }

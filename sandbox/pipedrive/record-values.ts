@@ -207,6 +207,17 @@ function customValue(field: FieldDefinition, raw: unknown): { value?: unknown; p
   }
 }
 
+/** A person or organization as the v2 API returns it (the fields every item has, and the rest). */
+export interface ApiItem {
+  id: number;
+  name: string;
+  add_time: string;
+  update_time: string;
+  is_deleted: boolean;
+  custom_fields: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
 export interface RenderOptions {
   /** `custom_fields` query parameter: only these keys (null: all of them). */
   customFields: ReadonlySet<string> | null;
@@ -217,7 +228,7 @@ export interface RenderOptions {
 const ALL: RenderOptions = { customFields: null, optionLabels: false };
 
 /** A stored record as the v2 API returns it. */
-export function toApiItem(record: StoredRecord, fields: FieldCatalog, render: RenderOptions = ALL): Record<string, unknown> {
+export function toApiItem(record: StoredRecord, fields: FieldCatalog, render: RenderOptions = ALL): ApiItem {
   const { values } = record;
   const custom: Record<string, unknown> = {};
   for (const field of fields.custom(record.object)) {

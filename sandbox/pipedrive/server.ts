@@ -17,6 +17,7 @@ import { toApiField, type CustomFieldType, type PipedriveObject } from './fields
 import { oauthRoutes, tokenBody } from './oauth';
 import { DEFAULT_OPTIONS, optionChangeSchema, optionsSchema, type PipedriveSandboxOptions } from './options';
 import { RateLimits } from './rate-limits';
+import type { ApiItem } from './record-values';
 import { SessionStore } from './sessions';
 import { StatsRecorder, type PipedriveSandboxStats } from './stats';
 import { WebhookRegistry, toApiWebhook } from './webhook-registry';
@@ -25,9 +26,11 @@ import { WebhookSender, type WebhookDeliveryStats } from './webhook-sender';
 export type { PipedriveObject } from './fields';
 export type { PipedriveSandboxOptions } from './options';
 export type { PipedriveSandboxStats } from './stats';
+export type { ApiItem as PipedriveItem } from './record-values';
 export type { FaultControls as PipedriveFaultControls } from './faults';
 
-type Item = Record<string, unknown>;
+type Item = ApiItem;
+type Values = Record<string, unknown>;
 type CompanyChoice = { company?: string };
 
 export interface SandboxCompany {
@@ -50,10 +53,10 @@ export interface PipedriveSandbox {
   /** Returns the new ids; many records share one update second. */
   seed(object: PipedriveObject, count: number, opts?: { tieGroupSize?: number } & CompanyChoice): number[];
   /** Changes made here count as made in Pipedrive's UI by the company's admin (`change_source: app`). */
-  create(object: PipedriveObject, values: Item, opts?: CompanyChoice): Item;
-  update(object: PipedriveObject, id: number, values: Item, opts?: CompanyChoice): Item;
+  create(object: PipedriveObject, values: Values, opts?: CompanyChoice): Item;
+  update(object: PipedriveObject, id: number, values: Values, opts?: CompanyChoice): Item;
   /** A bulk edit: every record gets the same update second. */
-  updateMany(object: PipedriveObject, ids: readonly number[], values: Item, opts?: CompanyChoice): Item[];
+  updateMany(object: PipedriveObject, ids: readonly number[], values: Values, opts?: CompanyChoice): Item[];
   /** Soft delete: gone from lists and search; purged after `deletedRetentionMs`. */
   delete(object: PipedriveObject, id: number, opts?: CompanyChoice): void;
   /** `fromId` is merged into `intoId`: a delete and a change, as webhooks v2 announce it. */
@@ -64,9 +67,9 @@ export interface PipedriveSandbox {
   advanceClock(ms: number): void;
   /** The truth, ascending by id, as the API renders items. */
   records(object: PipedriveObject, opts?: { includeDeleted?: boolean } & CompanyChoice): Item[];
-  fields(object: PipedriveObject, opts?: CompanyChoice): Item[];
+  fields(object: PipedriveObject, opts?: CompanyChoice): Values[];
   /** A user adds a custom field (null on every record); returns it as the field endpoints show it. */
-  addCustomField(object: PipedriveObject, spec: { name: string; type: CustomFieldType; options?: string[] }, opts?: CompanyChoice): Item;
+  addCustomField(object: PipedriveObject, spec: { name: string; type: CustomFieldType; options?: string[] }, opts?: CompanyChoice): Values;
   /** As if a user of the company installed the app. */
   issueGrant(opts?: { company?: string; userId?: number; scopes?: string[] }): { accessToken: string; refreshToken: string; expiresIn: number; apiDomain: string; grantId: string; companyId: number; userId: number };
   /** Every access token now answers 401. */
@@ -78,7 +81,7 @@ export interface PipedriveSandbox {
   resetStats(): void;
   faults: FaultControls;
   /** The registered webhooks of a company, as `/api/v1/webhooks` lists them. */
-  webhooks(opts?: CompanyChoice): Item[];
+  webhooks(opts?: CompanyChoice): Values[];
   webhookStats(): WebhookDeliveryStats;
   /** Resolves once every delivery started so far has succeeded or been given up (retries included). */
   webhooksFlushed(): Promise<void>;
