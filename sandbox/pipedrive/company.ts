@@ -7,7 +7,7 @@ import type { SandboxClock } from './clock';
 import { type ListPosition, type SortBy, type SortDirection } from './cursors';
 import { generateOrganization, generatePerson, updateSeconds } from './data-generator';
 import { FieldCatalog, type PipedriveObject } from './fields';
-import { checkWrite, toApiItem, type ApiItem, type FieldProblem, type RecordValues, type RenderOptions, type StoredRecord } from './record-values';
+import { checkWrite, toApiItem, type ApiItem, type ContactPoint, type FieldProblem, type RecordValues, type RenderOptions, type StoredRecord } from './record-values';
 import { SearchIndex, searchDocument, type SearchDocument } from './search-index';
 import { SortedIndex, compareKeys } from './sorted-index';
 
@@ -74,6 +74,8 @@ class ObjectTable {
   byIdOrder: StoredRecord[] = [];
   readonly byUpdate = new SortedIndex((record) => record.updateSec);
   readonly byAdd = new SortedIndex((record) => record.addSec);
+  /** Soft-deleted records waiting for their purge; kept apart so a purge check need not scan the table. */
+  readonly deleted = new Set<StoredRecord>();
   /** The newest update second handed out by seeding, so seeded history never lands after live changes. */
   highWaterSec = Number.NEGATIVE_INFINITY;
 
@@ -193,6 +195,7 @@ export class Company {
     const record = this.live(object, id);
     const last = this.item(record);
     this.restamp(record, this.clock.nowSeconds(), () => (record.deletedMs = this.clock.now()));
+    this.tables[object].deleted.add(record);
     this.searchIndex.remove(object, id);
     this.announce({ object, action: 'delete', id, data: null, previous: last, origin, ...extra });
   }
@@ -205,14 +208,15 @@ export class Company {
     if (fromId === intoId) throw new WriteRefused([{ field: 'merge_with_id', message: 'cannot merge a record with itself' }]);
     const from = this.live(object, fromId);
     const into = this.live(object, intoId);
-    const union = (a: { value: string }[] = [], b: { value: string }[] = []) => [...a, ...b.filter((point) => !a.some((kept) => kept.value === point.value))].map((point) => ({ ...point, primary: false }));
+    // The survivor keeps its own addresses first (its primary stays primary) and gains the merged record's new ones.
+    const union = (kept: ContactPoint[] = [], added: ContactPoint[] = []) =>
+      [...kept, ...added.filter((point) => !kept.some((own) => own.value === point.value))].map((point, index) => ({ ...point, primary: index === 0 }));
     const custom: Record<string, unknown> = {};
     for (const [code, value] of Object.entries(from.values.custom_fields)) if ((into.values.custom_fields[code] ?? null) === null && value !== null) custom[code] = value;
     const body: Record<string, unknown> = { custom_fields: custom };
     if (object === 'persons') {
-      const withPrimary = (points: { value: string; primary: boolean; label: string }[]) => points.map((point, index) => ({ ...point, primary: index === 0 }));
-      body.emails = withPrimary(union(into.values.emails, from.values.emails) as never);
-      body.phones = withPrimary(union(into.values.phones, from.values.phones) as never);
+      body.emails = union(into.values.emails, from.values.emails);
+      body.phones = union(into.values.phones, from.values.phones);
     }
     this.delete(object, fromId, origin, { mergedToId: intoId });
     return this.updateMany(object, [intoId], body, origin, { mergedFromId: fromId })[0] ?? into;
@@ -223,8 +227,12 @@ export class Company {
     const cutoff = this.clock.now() - this.settings().deletedRetentionMs;
     for (const table of Object.values(this.tables)) {
       const expired = (record: StoredRecord) => record.deletedMs !== null && (all || record.deletedMs <= cutoff);
-      if (!table.byIdOrder.some(expired)) continue;
-      for (const record of table.byIdOrder) if (expired(record)) table.byId.delete(record.id);
+      const purged = [...table.deleted].filter(expired);
+      if (purged.length === 0) continue;
+      for (const record of purged) {
+        table.byId.delete(record.id);
+        table.deleted.delete(record);
+      }
       table.byIdOrder = table.byIdOrder.filter((record) => !expired(record));
       table.byUpdate.removeWhere(expired);
       table.byAdd.removeWhere(expired);
