@@ -27,7 +27,7 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows must be deterministic: do I/O in activities.' })),
           patterns: [
-            { group: ['**/activities/*', '**/store/*', '**/api/*', '**/worker/*', '**/sandbox/*'], allowTypeImports: true, message: 'Workflows may import these by type only.' },
+            { group: ['**/activities/*', '**/store/*', '**/api/*', '**/worker/*', '**/sandbox/*', '**/sync/*', '**/providers/*'], allowTypeImports: true, message: 'Workflows may import these by type only.' },
             { group: ['mongodb', 'express', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Not allowed in workflow code.' },
           ],
         },

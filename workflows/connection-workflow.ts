@@ -39,7 +39,7 @@ import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } 
 import { StatusAttribute } from '../contracts/search-attributes';
 import { controlTaskQueue } from '../contracts/task-queues';
 import type { AuthWebhookEvent, SyncWebhookEvent } from '../contracts/webhook-events';
-import { fullJitterBackoffMs } from '../sync/rate-limit-waits';
+import { fullJitterBackoffMs } from '../contracts/backoff';
 import { connectionDetails, isoTime, type ModelProgress } from './connection/details';
 import { failureOf, lastAttemptMessage } from './connection/failures';
 import { launchesDue, nextRunAfter, nextWakeAt, refreshBackoffMs } from './connection/schedule';
