@@ -2,7 +2,7 @@
 // "no such workflow" is translated here, into a false result, so use cases never import @temporalio/client.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { actionWorkflowId, type ActionWorkflowInput } from '../contracts/action-messages';
-import type { ConnectionChange, ConnectionWorkflowInput, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
+import type { ConnectionChange, ConnectionState, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
 import type { WebhookEvent } from '../contracts/webhook-events';
 import { ConnectionIdAttribute, IntegrationAttribute, ProviderAttribute, StatusAttribute } from '../contracts/search-attributes';
@@ -31,7 +31,7 @@ export class ConnectionWorkflows {
   }
 
   /** Idempotent: starting a connection whose workflow already runs leaves that one alone. */
-  async start(input: Omit<ConnectionWorkflowInput, 'settings'>): Promise<void> {
+  async start(input: Omit<ConnectionState, 'settings'>): Promise<void> {
     await this.client.workflow.start(connectionWorkflow, {
       workflowId: this.workflowId(input.connectionId),
       taskQueue: this.taskQueue,

@@ -2,7 +2,7 @@
 // the connection exists with exactly one running workflow, or neither exists; sync requests accepted by a connection
 // that stays are never lost; duplicate creates never start a second workflow.
 import type { Client } from '@temporalio/client';
-import type { ConnectionWorkflowInput } from '../contracts/connection-workflow-messages';
+import type { ConnectionState } from '../contracts/connection-workflow-messages';
 import { sleep, type ChaosContext } from './context';
 import { conclude } from './conclude';
 import type { ScenarioResult } from './report';
@@ -120,7 +120,7 @@ async function waitForIdle(stack: ChaosStack): Promise<void> {
   for (;;) {
     const state = await stack.temporal.workflow
       .getHandle(stack.workflowId(ID))
-      .query<ConnectionWorkflowInput>('connectionState')
+      .query<ConnectionState>('connectionState')
       .catch(() => null);
     const ran = await stack.store.runs.latestPerModel(ID, MODELS);
     const idle = state !== null && Object.values(state.models).every((model) => model.activeRun === null && model.requestedMode === null);

@@ -41,7 +41,11 @@ export interface WorkflowSettings {
   degradedNoticeAfterMs?: number;
 }
 
-export interface ConnectionWorkflowInput {
+/**
+ * A connection's workflow state as plain JSON: what a run starts with, what continue-as-new carries to the next run
+ * (so its shape only ever grows by optional fields), and what the `connectionState` query answers.
+ */
+export interface ConnectionState {
   connectionId: string;
   integration: string;
   provider: string;

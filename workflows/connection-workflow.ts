@@ -29,7 +29,7 @@ import type { Activities } from '../activities';
 import type { SyncMode } from '../contracts/activity-messages';
 import type {
   ConnectionChange,
-  ConnectionWorkflowInput,
+  ConnectionState,
   ConnectionWorkflowStatus,
   CredentialsExpiredNotice,
   ReauthorizedNotice,
@@ -54,14 +54,14 @@ export const credentialsExpiredSignal = defineSignal<[CredentialsExpiredNotice]>
 export const connectionChangedSignal = defineSignal<[ConnectionChange]>('connectionChanged');
 /** `DELETE /connections/:id`: stop every run, wait until none writes any more, end; the API then removes the data. */
 export const deleteRequestedSignal = defineSignal('deleteRequested');
-export const connectionStateQuery = defineQuery<ConnectionWorkflowInput>('connectionState');
+export const connectionStateQuery = defineQuery<ConnectionState>('connectionState');
 
 /** A sync that hits 401 this many times in a row, each time with fresh credentials, is failed instead of looping. */
 const MAX_AUTH_RETRIES_PER_RUN = 5;
 const DEFAULT_DEGRADED_NOTICE_AFTER_MS = 15 * 60_000;
 
-export async function connectionWorkflow(input: ConnectionWorkflowInput): Promise<void> {
-  const state: ConnectionWorkflowInput = input;
+export async function connectionWorkflow(input: ConnectionState): Promise<void> {
+  const state: ConnectionState = input;
 
   // Each patch is decided once per run: true for runs started by this code, false while replaying a run that an
   // earlier release started (which keeps its old behaviour until it continues as new). See README "Changing workflow code".

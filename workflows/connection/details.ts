@@ -1,5 +1,5 @@
 // The connection's "current details" in the Temporal UI: in words, what it is doing and why.
-import type { ConnectionWorkflowInput } from '../../contracts/connection-workflow-messages';
+import type { ConnectionState } from '../../contracts/connection-workflow-messages';
 
 export interface ModelProgress {
   pages: number;
@@ -8,7 +8,7 @@ export interface ModelProgress {
 }
 
 export function connectionDetails(
-  state: ConnectionWorkflowInput,
+  state: ConnectionState,
   progress: ReadonlyMap<string, ModelProgress>,
   lastOutcome: ReadonlyMap<string, string>,
   refreshing: boolean,

@@ -1,6 +1,6 @@
 // Which models a connection should start syncing now, and when it next needs to wake: pure decisions over its state.
 import type { SyncMode } from '../../contracts/activity-messages';
-import type { ConnectionWorkflowInput } from '../../contracts/connection-workflow-messages';
+import type { ConnectionState } from '../../contracts/connection-workflow-messages';
 
 export interface Launch {
   model: string;
@@ -10,11 +10,11 @@ export interface Launch {
 }
 
 /** A parked (auth_error) or paused connection starts nothing; a paused model is skipped. */
-export function isIdle(state: ConnectionWorkflowInput): boolean {
+export function isIdle(state: ConnectionState): boolean {
   return state.status === 'auth_error' || state.paused === true;
 }
 
-export function launchesDue(state: ConnectionWorkflowInput, running: ReadonlySet<string>, now: number): Launch[] {
+export function launchesDue(state: ConnectionState, running: ReadonlySet<string>, now: number): Launch[] {
   if (isIdle(state)) return [];
   const launches: Launch[] = [];
   for (const [model, schedule] of Object.entries(state.models)) {
@@ -27,7 +27,7 @@ export function launchesDue(state: ConnectionWorkflowInput, running: ReadonlySet
 }
 
 /** Epoch ms of the next scheduled run or credential refresh; undefined when only a message can wake the connection. */
-export function nextWakeAt(state: ConnectionWorkflowInput, running: ReadonlySet<string>): number | undefined {
+export function nextWakeAt(state: ConnectionState, running: ReadonlySet<string>): number | undefined {
   if (isIdle(state)) return undefined;
   const dueTimes = Object.entries(state.models)
     .filter(([model, schedule]) => !running.has(model) && !schedule.paused)

@@ -1,12 +1,12 @@
 // The connection workflow's pure decisions: what starts now, when it next wakes, how refresh failures back off.
-import type { ConnectionWorkflowInput, ModelState } from '../../../contracts/connection-workflow-messages';
+import type { ConnectionState, ModelState } from '../../../contracts/connection-workflow-messages';
 import { connectionDetails } from '../../../workflows/connection/details';
 import { launchesDue, nextRunAfter, nextWakeAt, refreshBackoffMs } from '../../../workflows/connection/schedule';
 import { authEvent, syncEvent } from '../../../workflows/connection/webhook-events';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const model = (overrides: Partial<ModelState> = {}): ModelState => ({ frequencyMs: 60_000, nextRunAt: NOW + 30_000, activeRun: null, requestedMode: null, ...overrides });
-const connection = (overrides: Partial<ConnectionWorkflowInput> = {}): ConnectionWorkflowInput => ({
+const connection = (overrides: Partial<ConnectionState> = {}): ConnectionState => ({
   connectionId: 'acme',
   integration: 'sf',
   provider: 'salesforce',
