@@ -39,6 +39,8 @@ export async function connectionWorkflow(input: ConnectionStateJSON): Promise<vo
   }
   runs.resumeInterrupted();
 
+  // Each turn: send what handlers owed the app, end for a delete, continue as new when the history is long, refresh
+  // the token if due, launch the runs that are due, then sleep until the next is due or a message wakes the loop.
   for (;;) {
     for (const event of announcements.owed()) await announcements.send(event);
     if (lifecycle.deleting) return endForDelete();

@@ -63,7 +63,7 @@ export class Credentials {
   }
 
   /** An action or the proxy was refused the token of `generation` (a signal: refreshed from the main loop). */
-  refusedAt(generation: number): void {
+  tokenRefused(generation: number): void {
     this.#refused = Math.max(this.#refused ?? 0, generation);
   }
 

@@ -93,7 +93,7 @@ export function registerHandlers({ state, lifecycle, announcements, credentials,
     lifecycle.wake = true;
   });
   setHandler(credentialsExpiredSignal, (notice) => {
-    credentials.refusedAt(notice.generation);
+    credentials.tokenRefused(notice.generation);
     lifecycle.wake = true;
   });
   setHandler(connectionChangedSignal, (change) => {
