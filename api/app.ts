@@ -5,7 +5,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { httpRequestMetrics } from '../observability/http-metrics';
-import { createProcessRegistry } from '../observability/metrics';
+import { ProviderWebhookMetrics, createProcessRegistry } from '../observability/metrics';
 import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
 import { ConnectionHealthReader, type HealthThresholds } from './connection-health';
@@ -76,7 +76,7 @@ export function createApp(deps: AppDependencies): Express {
   const proxy = new ProxyUseCases(deps.store, deps.catalog, deps.workflows, proxySettings, deps.logger);
   // Before the JSON parser: the proxy forwards bodies byte for byte.
   app.use('/proxy', requireSecretKey(deps.secretKeys), proxyRoutes(proxy, proxySettings.maxBodyBytes));
-  // Public: HubSpot signs its webhooks with the app's client secret; Salesforce's must name a connected org.
+  // Public: HubSpot signs its webhooks with the app's client secret; Salesforce's URL carries the integration's secret.
   const providerWebhooks = new ProviderWebhookUseCases(
     deps.store,
     deps.catalog,
@@ -84,8 +84,9 @@ export function createApp(deps: AppDependencies): Express {
     { ...DEFAULT_PROVIDER_WEBHOOK_SETTINGS, ...deps.providerWebhooks },
     deps.publicUrl,
     deps.logger,
+    new ProviderWebhookMetrics(registry),
   );
-  app.use(providerWebhookRoutes(providerWebhooks));
+  app.use(providerWebhookRoutes(providerWebhooks, deps.logger));
   app.use(express.json({ limit: '256kb' }));
   // Before the secret key: which methods a path takes is in the public document anyway.
   app.use(methodNotAllowedHandler());
@@ -104,7 +105,7 @@ export function createApp(deps: AppDependencies): Express {
   // The browser routes are public: a connect token or a state authorises them, never the secret key.
   app.use(oauthRoutes(connect, deps.publicUrl, appName, deps.logger));
   app.use(requireSecretKey(deps.secretKeys));
-  app.use(integrationRoutes(deps.store, deps.catalog));
+  app.use(integrationRoutes(deps.store, deps.catalog, deps.publicUrl));
   app.use(connectSessionRoutes(connect));
   app.use(connectionRoutes(connections, deps.store));
   app.use(actionRoutes(new ActionUseCases(deps.store, deps.catalog, deps.workflows, { ...DEFAULT_ACTION_SETTINGS, ...deps.actions })));

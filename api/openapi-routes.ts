@@ -22,7 +22,7 @@ export type ResponseContract = BodyResponseContract | RedirectResponseContract;
 export const isRedirect = (response: ResponseContract): response is RedirectResponseContract => 'redirect' in response;
 
 /** The AppError statuses a route can answer with, besides 400 and 401 which are derived (see errorResponses). */
-export type ErrorStatus = 404 | 409 | 503;
+export type ErrorStatus = 401 | 404 | 409 | 503;
 
 export interface RouteContract {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -110,7 +110,7 @@ export const routes = {
     summary: "Register a provider's OAuth app",
     secured: true,
     body: schemas.createIntegrationBody,
-    responses: { 201: { description: 'Registered.', body: schemas.integration } },
+    responses: { 201: { description: 'Registered.', body: schemas.integrationDetail } },
     errors: [409],
     createdIdField: 'key',
   }),
@@ -127,7 +127,7 @@ export const routes = {
     summary: 'Get an integration',
     secured: true,
     params: schemas.integrationKeyParams,
-    responses: { 200: { description: 'The integration.', body: schemas.integration } },
+    responses: { 200: { description: 'The integration.', body: schemas.integrationDetail } },
     errors: [404],
   }),
   updateIntegration: defineRoute({
@@ -137,7 +137,7 @@ export const routes = {
     secured: true,
     params: schemas.integrationKeyParams,
     body: schemas.updateIntegrationBody,
-    responses: { 200: { description: 'The integration as it now is (never its secret).', body: schemas.integration } },
+    responses: { 200: { description: 'The integration as it now is (never its client secret).', body: schemas.integrationDetail } },
     errors: [404],
   }),
   deleteIntegration: defineRoute({
@@ -320,14 +320,25 @@ export const routes = {
   receiveProviderWebhook: defineRoute({
     method: 'post',
     path: '/provider-webhooks/{integration}',
-    summary: 'Change notifications from the provider (HubSpot webhooks, signed v3; Salesforce Outbound Messages): sync soon',
+    summary: 'Signed change notifications from the provider (HubSpot webhooks, signed v3): sync soon',
     secured: false,
     params: schemas.providerWebhookParams,
     responses: {
-      200: { description: 'Salesforce: the Ack envelope.', body: z.string(), mediaType: 'text/xml' },
       204: { description: 'HubSpot: accepted.', body: z.string(), mediaType: 'text/plain' },
     },
-    errors: [404],
+    // 401: a bad signature, or an unsigned provider's notification without its URL secret.
+    errors: [401, 404],
+  }),
+  receiveProviderWebhookWithSecret: defineRoute({
+    method: 'post',
+    path: '/provider-webhooks/{integration}/{webhookSecret}',
+    summary: "Unsigned change notifications (Salesforce Outbound Messages), authenticated by the integration's URL secret: sync soon",
+    secured: false,
+    params: schemas.providerWebhookSecretParams,
+    responses: {
+      200: { description: 'Salesforce: the Ack envelope, whichever org the message names.', body: z.string(), mediaType: 'text/xml' },
+    },
+    errors: [401, 404],
   }),
   listRecords: defineRoute({
     method: 'get',

@@ -78,6 +78,17 @@ export const updateIntegrationBody = z
     tokenUrl: httpUrl.optional(),
     apiBaseUrl: httpUrl.nullable().optional().meta({ description: "null: back to the provider's host." }),
     fields: modelFields.optional().meta({ description: "Replaces the integration's extra fields; models not named lose theirs." }),
+    rotateWebhookUrl: z
+      .literal(true)
+      .optional()
+      .meta({ description: "A new random secret in `providerWebhook.url` (providers whose webhooks are unsigned: Salesforce). The previous URL keeps working for `webhookUrlGraceHours`, while each org's endpoint is changed." }),
+    webhookUrlGraceHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(720)
+      .optional()
+      .meta({ description: 'With `rotateWebhookUrl`: how long the previous URL is still accepted; default 168 (a week), 0 for a leaked one.' }),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })
   .meta({ id: 'UpdateIntegrationRequest', minProperties: 1 });
@@ -244,6 +255,28 @@ export const integration = z
     updatedAt: timestamp,
   })
   .meta({ id: 'Integration', description: 'A provider app registered once to connect many customer accounts; without its client secret.' });
+
+export const providerWebhook = z
+  .object({
+    url: z
+      .string()
+      .nullable()
+      .meta({
+        readOnly: true,
+        description:
+          "Where the provider sends change notifications. For unsigned ones (Salesforce Outbound Messages) it ends in the integration's random secret: treat it as a credential. null: an integration registered before URL secrets, until `rotateWebhookUrl` gives it one.",
+      }),
+    previousUrlValidUntil: timestamp.nullable().meta({ description: 'After a rotation: until when the previous URL is still accepted.' }),
+  })
+  .meta({ id: 'ProviderWebhook', description: 'Where to point the provider\'s change notifications (see the README, "Provider webhooks").' });
+
+export const integrationDetail = integration
+  .extend({
+    providerWebhook: providerWebhook
+      .nullable()
+      .meta({ description: 'null when the provider sends no change notifications. Shown only here, never in the list of integrations.' }),
+  })
+  .meta({ id: 'IntegrationDetail', description: 'An integration as one reads it alone: with where its provider webhooks go.' });
 
 export const integrationDeleted = z.object({ key: z.string(), deleted: z.literal(true) }).meta({ id: 'IntegrationDeleted' });
 
@@ -480,3 +513,7 @@ export const actionResult = z
   .meta({ id: 'ActionResult', description: 'An action and, once finished, its output or error.' });
 
 export const providerWebhookParams = z.strictObject({ integration: identifier });
+export const providerWebhookSecretParams = z.strictObject({
+  integration: identifier,
+  webhookSecret: z.string().min(1).max(128).meta({ description: "The integration's URL secret, as `providerWebhook.url` shows it." }),
+});

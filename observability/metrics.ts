@@ -1,4 +1,4 @@
-// Prometheus metrics: a registry per process with the Node.js defaults, the worker's sync, provider and webhook counters, and the API's stuck-connection gauges.
+// Prometheus metrics: a registry per process with the Node.js defaults, the worker's sync, provider and webhook counters, and the API's stuck-connection gauges and provider-webhook counter.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -115,6 +115,24 @@ export class WorkerMetrics {
 
   webhookAttempted(eventType: string, delivered: boolean, status: number | null): void {
     this.webhookDeliveries.inc({ event_type: eventType, outcome: delivered ? 'delivered' : 'failed', status_class: statusClass(status) });
+  }
+}
+
+/** What the API counts of provider webhooks; integration keys are few and chosen by the operator, accounts never labels. */
+export class ProviderWebhookMetrics {
+  private readonly unmatched: Counter<'integration' | 'provider'>;
+
+  constructor(readonly registry: Registry) {
+    this.unmatched = new Counter({
+      name: 'tributary_provider_webhook_unmatched_accounts_total',
+      help: 'Authenticated provider webhook deliveries naming an account no connection of the integration has (once per account and delivery): changes that reach no connection. The log line names the account.',
+      labelNames: ['integration', 'provider'],
+      registers: [registry],
+    });
+  }
+
+  accountUnmatched(integration: string, provider: string): void {
+    this.unmatched.inc({ integration, provider });
   }
 }
 

@@ -16,8 +16,19 @@ export interface IntegrationDocument {
   apiBaseUrl: string | null;
   /** Fields read on top of each model's own, by model (`["Tier__c"]`, or `["*"]` for every readable field). */
   fields?: Record<string, string[]>;
+  /** Sealed; in the provider-webhook URL of providers whose notifications carry no signature (Salesforce). */
+  webhookSecret?: SealedSecret;
+  /** The secret before the last rotation, still accepted until `validUntil` so each org's endpoint can be moved meanwhile. */
+  previousWebhookSecret?: { secret: SealedSecret; validUntil: Date } | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** The provider-webhook URL secrets in clear: the current one, and the one before it while it is still accepted. */
+export interface WebhookSecrets {
+  /** Null for an integration made before URL secrets existed, until its first rotation. */
+  current: string | null;
+  previous: { secret: string; validUntil: Date } | null;
 }
 
 /** What an integration looks like outside the store: never the secret. */
@@ -47,6 +58,8 @@ export interface NewIntegration {
   /** The API host when it is the same for every customer; null when each connection has its own (Salesforce). */
   apiBaseUrl: string | null;
   fields?: Record<string, string[]>;
+  /** For providers whose webhooks are unsigned: the secret their webhook URL carries. */
+  webhookSecret?: string;
 }
 
 /** What `PATCH /integrations/:key` may change; absent fields stay as they are. */
@@ -79,6 +92,7 @@ export class IntegrationRepository {
       tokenUrl: input.tokenUrl,
       apiBaseUrl: input.apiBaseUrl,
       fields: input.fields ?? {},
+      ...(input.webhookSecret === undefined ? {} : { webhookSecret: this.cipher.seal(input.webhookSecret, webhookSecretContext(input.key)) }),
       createdAt: now,
       updatedAt: now,
     };
@@ -124,20 +138,72 @@ export class IntegrationRepository {
     if (deletedCount === 0) throw AppError.notFound('integration', key);
   }
 
-  /** For the token client only: the OAuth app's credentials in clear. */
-  /** Re-seals, under the current key, every client secret sealed under an older one; repeatable, like the connections'. */
+  /**
+   * Re-seals, under the current key, every client secret and webhook URL secret sealed under an older one; repeatable,
+   * like the connections'. Counts integrations, not secrets.
+   */
   async resealStale(): Promise<number> {
+    const currentKeyId = this.cipher.currentKeyId;
     let resealed = 0;
-    const stale = this.collection.find({ 'clientSecret.keyId': { $ne: this.cipher.currentKeyId } }, { projection: { clientSecret: 1 } });
+    const stale = this.collection.find(
+      {
+        $or: [
+          { 'clientSecret.keyId': { $ne: currentKeyId } },
+          { webhookSecret: { $exists: true }, 'webhookSecret.keyId': { $ne: currentKeyId } },
+          { 'previousWebhookSecret.secret': { $exists: true }, 'previousWebhookSecret.secret.keyId': { $ne: currentKeyId } },
+        ],
+      },
+      { projection: { clientSecret: 1, webhookSecret: 1, previousWebhookSecret: 1 } },
+    );
     for await (const doc of stale) {
-      const context = `integration:${doc._id}`;
-      const clientSecret = this.cipher.seal(this.cipher.open<string>(doc.clientSecret, context), context);
-      const result = await this.collection.updateOne({ _id: doc._id, 'clientSecret.iv': doc.clientSecret.iv }, { $set: { clientSecret } });
+      const reseal = (sealed: SealedSecret, context: string) => this.cipher.seal(this.cipher.open<string>(sealed, context), context);
+      // Every secret's iv is in the filter: a rotation or a new client secret meanwhile is never overwritten.
+      const filter: Record<string, unknown> = { _id: doc._id, 'clientSecret.iv': doc.clientSecret.iv };
+      const $set: Record<string, SealedSecret> = {};
+      if (doc.clientSecret.keyId !== currentKeyId) $set.clientSecret = reseal(doc.clientSecret, `integration:${doc._id}`);
+      if (doc.webhookSecret) {
+        filter['webhookSecret.iv'] = doc.webhookSecret.iv;
+        if (doc.webhookSecret.keyId !== currentKeyId) $set.webhookSecret = reseal(doc.webhookSecret, webhookSecretContext(doc._id));
+      }
+      if (doc.previousWebhookSecret) {
+        filter['previousWebhookSecret.secret.iv'] = doc.previousWebhookSecret.secret.iv;
+        if (doc.previousWebhookSecret.secret.keyId !== currentKeyId) $set['previousWebhookSecret.secret'] = reseal(doc.previousWebhookSecret.secret, webhookSecretContext(doc._id));
+      }
+      const result = await this.collection.updateOne(filter, { $set });
       resealed += result.modifiedCount;
     }
     return resealed;
   }
 
+  /** For the provider-webhook route and the integration's own view only; null when the integration does not exist. */
+  async webhookSecrets(key: string): Promise<WebhookSecrets | null> {
+    const doc = await this.collection.findOne({ _id: key }, { projection: { webhookSecret: 1, previousWebhookSecret: 1 } });
+    if (!doc) return null;
+    const context = webhookSecretContext(key);
+    return {
+      current: doc.webhookSecret ? this.cipher.open<string>(doc.webhookSecret, context) : null,
+      previous: doc.previousWebhookSecret
+        ? { secret: this.cipher.open<string>(doc.previousWebhookSecret.secret, context), validUntil: doc.previousWebhookSecret.validUntil }
+        : null,
+    };
+  }
+
+  /**
+   * Puts a new webhook URL secret in place; the current one stays accepted until `previousValidUntil` (a time already
+   * past: not at all), and any older one stops. A compare-and-set: of two rotations at once, one is refused.
+   */
+  async rotateWebhookSecret(key: string, secret: string, previousValidUntil: Date, now = new Date()): Promise<void> {
+    const doc = await this.collection.findOne({ _id: key }, { projection: { webhookSecret: 1 } });
+    if (!doc) throw AppError.notFound('integration', key);
+    const previousWebhookSecret = doc.webhookSecret && previousValidUntil > now ? { secret: doc.webhookSecret, validUntil: previousValidUntil } : null;
+    const result = await this.collection.updateOne(
+      { _id: key, ...(doc.webhookSecret ? { 'webhookSecret.iv': doc.webhookSecret.iv } : { webhookSecret: { $exists: false } }) },
+      { $set: { webhookSecret: this.cipher.seal(secret, webhookSecretContext(key)), previousWebhookSecret, updatedAt: now } },
+    );
+    if (result.modifiedCount === 0) throw new AppError('conflict', `integration "${key}": its webhook secret was rotated by another request at the same time; read it again`);
+  }
+
+  /** For the token client only: the OAuth app's credentials in clear. */
   async getClientCredentials(key: string): Promise<{ clientId: string; clientSecret: string; tokenUrl: string }> {
     const doc = await this.collection.findOne({ _id: key });
     if (!doc) throw AppError.notFound('integration', key);
@@ -147,6 +213,11 @@ export class IntegrationRepository {
       tokenUrl: doc.tokenUrl,
     };
   }
+}
+
+/** Bound into the sealed webhook secret, so it opens only on its own integration (and never as a client secret). */
+function webhookSecretContext(key: string): string {
+  return `integration-webhook:${key}`;
 }
 
 function toIntegration(doc: IntegrationDocument): Integration {

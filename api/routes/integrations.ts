@@ -3,12 +3,24 @@ import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import { UrlRefusedError } from '../../security/provider-urls';
+import { newWebhookUrlSecret } from '../../security/webhook-url-secret';
+import type { Integration } from '../../store/integrations';
 import type { Store } from '../../store/store';
 import { checkedModelFields } from '../model-fields';
 import { implement } from '../openapi-implement';
+import { providerWebhookKind } from '../provider-webhooks/provider-webhook-kinds';
+import { providerWebhookView } from '../provider-webhooks/provider-webhook-url';
 
-export function integrationRoutes(store: Store, catalog: ProviderCatalog): Router {
+/** How long a rotated-out webhook URL is still accepted unless told otherwise: time for every org's endpoint to move. */
+const DEFAULT_WEBHOOK_URL_GRACE_HOURS = 168;
+
+export function integrationRoutes(store: Store, catalog: ProviderCatalog, publicUrl: string): Router {
   const router = Router();
+  /** The integration as read alone: with its provider-webhook URL, which may hold the URL secret (never in the list). */
+  const detail = async (integration: Integration) => ({
+    ...integration,
+    providerWebhook: providerWebhookView(publicUrl, integration.key, providerWebhookKind(catalog.get(integration.provider)), await store.integrations.webhookSecrets(integration.key)),
+  });
   implement(router, {
     createIntegration: async ({ body }) => {
       const provider = catalog.find(body.provider);
@@ -35,24 +47,35 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog): Route
         tokenUrl: body.tokenUrl ?? provider.oauth.tokenUrl,
         apiBaseUrl: body.apiBaseUrl ?? provider.api.baseUrl ?? null,
         fields: checkedModelFields(provider, body.fields),
+        // Unsigned notifications are authenticated by this secret in their URL: one from the start.
+        ...(providerWebhookKind(provider)?.authentication.by === 'url-secret' ? { webhookSecret: newWebhookUrlSecret() } : {}),
       });
-      return { status: 201, body: integration };
+      return { status: 201, body: await detail(integration) };
     },
 
     listIntegrations: async () => ({ status: 200, body: { integrations: await store.integrations.list() } }),
 
-    getIntegration: async ({ params }) => ({ status: 200, body: await store.integrations.get(params.key) }),
+    getIntegration: async ({ params }) => ({ status: 200, body: await detail(await store.integrations.get(params.key)) }),
 
     updateIntegration: async ({ params, body }) => {
       const current = await store.integrations.get(params.key);
       const provider = catalog.get(current.provider);
-      const { apiBaseUrl, fields, ...rest } = body;
+      const { apiBaseUrl, fields, rotateWebhookUrl, webhookUrlGraceHours, ...rest } = body;
+      // Checked before anything is written: a refused request changes nothing.
+      if (webhookUrlGraceHours !== undefined && !rotateWebhookUrl) throw AppError.invalid('body.webhookUrlGraceHours', 'only goes with "rotateWebhookUrl": true');
+      if (rotateWebhookUrl && providerWebhookKind(provider)?.authentication.by !== 'url-secret') {
+        throw AppError.invalid('body.rotateWebhookUrl', `${provider.key} webhooks carry no URL secret (they are signed, or not sent): nothing to rotate`);
+      }
       const updated = await store.integrations.update(params.key, {
         ...rest,
         ...(apiBaseUrl !== undefined ? { apiBaseUrl: apiBaseUrl ?? provider.api.baseUrl ?? null } : {}),
         ...(fields !== undefined ? { fields: checkedModelFields(provider, fields) } : {}),
       });
-      return { status: 200, body: updated };
+      if (rotateWebhookUrl) {
+        const graceMs = (webhookUrlGraceHours ?? DEFAULT_WEBHOOK_URL_GRACE_HOURS) * 3_600_000;
+        await store.integrations.rotateWebhookSecret(params.key, newWebhookUrlSecret(), new Date(Date.now() + graceMs));
+      }
+      return { status: 200, body: await detail(rotateWebhookUrl ? await store.integrations.get(params.key) : updated) };
     },
 
     deleteIntegration: async ({ params }) => {

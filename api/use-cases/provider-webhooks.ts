@@ -1,12 +1,14 @@
-// The provider webhooks' story: check the notification is authentic, find its connections and models, sync them soon.
+// The provider webhooks' story: check the delivery is the provider's (before reading it when the URL carries the proof),
+// read it, drop what was already handled, find the connections of each account and model, and sync them soon.
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
+import type { ProviderWebhookMetrics } from '../../observability/metrics';
 import type { ProviderCatalog } from '../../providers/catalog';
-import { hubSpotSignatureProblem } from '../../security/hubspot-webhook-signature';
+import { webhookUrlSecretMatches } from '../../security/webhook-url-secret';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
-import { outboundMessageAck, parseOutboundMessage } from '../provider-webhooks/salesforce-outbound-message';
+import type { ChangeNotice } from '../provider-webhooks/change-notice';
+import { PROVIDER_WEBHOOK_KINDS, type ProviderWebhookKind, type WebhookAnswer } from '../provider-webhooks/provider-webhook-kinds';
 
 export interface ProviderWebhookSettings {
   /**
@@ -28,20 +30,13 @@ export interface ReceivedWebhook {
   header(name: string): string | undefined;
 }
 
-export interface WebhookAnswer {
-  status: number;
-  contentType?: string;
-  body?: string;
+/** A delivery whose integration is known and, for URL-secret providers, already authenticated: its body may be read. */
+export interface AdmittedDelivery {
+  integrationKey: string;
+  provider: string;
+  kind: ProviderWebhookKind;
+  modelsByObjectType: Record<string, string>;
 }
-
-const hubSpotEvents = z
-  .array(
-    z.looseObject({
-      portalId: z.number().int(),
-      subscriptionType: z.string().regex(/^\w+\.\w+$/),
-    }),
-  )
-  .max(1000);
 
 export class ProviderWebhookUseCases {
   /** Trailing-edge checks this process owes; unref'd, so they never keep a process alive. */
@@ -55,59 +50,101 @@ export class ProviderWebhookUseCases {
     /** Where HubSpot sends its webhooks: its signature covers the full URL it called. */
     private readonly publicUrl: string,
     private readonly logger: Logger,
+    private readonly metrics: ProviderWebhookMetrics,
   ) {}
 
-  async receive(integrationKey: string, request: ReceivedWebhook): Promise<WebhookAnswer> {
-    const integration = await this.store.integrations.find(integrationKey);
-    const provider = integration ? this.catalog.find(integration.provider) : undefined;
-    const notifications = provider?.changeNotifications;
-    if (!integration || !notifications) throw AppError.notFound('integration with provider webhooks', integrationKey);
-    const log = this.logger.child({ integration: integrationKey });
+  /**
+   * `POST /provider-webhooks/:integration`, before the body is read. Only signing providers use this URL: an unsigned
+   * provider's delivery here carries no credential at all, and is refused unread.
+   */
+  async admitSigned(integrationKey: string): Promise<AdmittedDelivery> {
+    const admitted = await this.admitted(integrationKey);
+    if (admitted.kind.authentication.by !== 'signature') {
+      this.logger.warn({ integration: integrationKey, problem: 'no URL secret' }, 'provider webhook refused');
+      throw new AppError('unauthorized', `integration "${integrationKey}" takes notifications only at its webhook URL with its secret (providerWebhook.url in GET /integrations/${integrationKey})`);
+    }
+    return admitted;
+  }
 
-    if (notifications.kind === 'hubspot-webhooks') {
-      const { clientSecret } = await this.store.integrations.getClientCredentials(integrationKey);
-      const problem = hubSpotSignatureProblem(clientSecret, {
+  /**
+   * `POST /provider-webhooks/:integration/:webhookSecret`, before the body is read: the secret is compared in constant
+   * time with the current one and, during a rotation's grace period, the previous one.
+   */
+  async admitWithUrlSecret(integrationKey: string, presented: string, now = new Date()): Promise<AdmittedDelivery> {
+    const admitted = await this.admitted(integrationKey);
+    if (admitted.kind.authentication.by !== 'url-secret') throw AppError.notFound('webhook URL with a secret for integration', integrationKey);
+    const secrets = await this.store.integrations.webhookSecrets(integrationKey);
+    const accepted = [secrets?.current, secrets?.previous && secrets.previous.validUntil > now ? secrets.previous.secret : null].filter((s): s is string => !!s);
+    if (accepted.length === 0) {
+      throw new AppError('unauthorized', `integration "${integrationKey}" has no webhook URL secret yet: PATCH /integrations/${integrationKey} with {"rotateWebhookUrl": true} makes one`);
+    }
+    if (!webhookUrlSecretMatches(presented, accepted)) {
+      this.logger.warn({ integration: integrationKey, problem: 'wrong URL secret' }, 'provider webhook refused');
+      throw new AppError('unauthorized', `not the webhook URL of integration "${integrationKey}": GET /integrations/${integrationKey} shows it`);
+    }
+    return admitted;
+  }
+
+  /** Once the body is read: a signed delivery is verified; then it is read, deduplicated and acted on. */
+  async receive(admitted: AdmittedDelivery, request: ReceivedWebhook): Promise<WebhookAnswer> {
+    const log = this.logger.child({ integration: admitted.integrationKey });
+    const { authentication } = admitted.kind;
+    if (authentication.by === 'signature') {
+      const { clientSecret } = await this.store.integrations.getClientCredentials(admitted.integrationKey);
+      const problem = authentication.problem(clientSecret, {
         method: request.method,
         uri: `${this.publicUrl.replace(/\/+$/, '')}${request.originalUrl}`,
         rawBody: request.rawBody,
-        timestamp: request.header('x-hubspot-request-timestamp'),
-        signature: request.header('x-hubspot-signature-v3'),
+        header: request.header,
       });
       if (problem) {
         log.warn({ problem }, 'provider webhook refused');
-        throw new AppError('unauthorized', `not a webhook from this HubSpot app: ${problem}`);
+        throw new AppError('unauthorized', `not a webhook from this ${admitted.provider} app: ${problem}`);
       }
-      const events = parseJson(hubSpotEvents, request.rawBody);
-      const modelsByAccount = new Map<string, Set<string>>();
-      for (const event of events) {
-        const model = notifications.modelsByObjectType[event.subscriptionType.split('.')[0]];
-        if (!model) continue;
-        const account = String(event.portalId);
-        if (!modelsByAccount.has(account)) modelsByAccount.set(account, new Set());
-        modelsByAccount.get(account)?.add(model);
-      }
-      for (const [account, models] of modelsByAccount) await this.triggerAccount(integrationKey, account, [...models], log);
-      return { status: 204 };
     }
-
-    const message = parseOutboundMessage(request.rawBody.toString('utf8'));
-    if (!message) throw AppError.invalid('body', 'is not a Salesforce Outbound Message (SOAP notifications with an OrganizationId)');
-    // Outbound Messages carry no signature: only a message for an org we have a connection to is acted on.
-    const connections = await this.store.connections.findByProviderAccount(integrationKey, message.organizationId);
-    if (connections.length === 0) throw AppError.notFound('connection for Salesforce organization', message.organizationId);
-    const fresh = await this.store.providerNotifications.firstSeen(integrationKey, message.notifications.map((n) => n.id));
-    const models = new Set<string>();
-    for (const notification of message.notifications) {
-      const model = notifications.modelsByObjectType[notification.objectType];
-      if (model && fresh.includes(notification.id)) models.add(model);
-    }
-    if (models.size > 0) await this.triggerAccount(integrationKey, message.organizationId, [...models], log);
-    return { status: 200, contentType: 'text/xml; charset=utf-8', body: outboundMessageAck(true) };
+    await this.act(admitted, admitted.kind.parse(request.rawBody), log);
+    return admitted.kind.accepted;
   }
 
-  private async triggerAccount(integrationKey: string, account: string, models: string[], log: Logger): Promise<void> {
-    const connections = await this.store.connections.findByProviderAccount(integrationKey, account);
-    if (connections.length === 0) log.warn({ account }, 'provider webhook for an account no connection is known for');
+  private async admitted(integrationKey: string): Promise<AdmittedDelivery> {
+    const integration = await this.store.integrations.find(integrationKey);
+    const provider = integration ? this.catalog.find(integration.provider) : undefined;
+    const notifications = provider?.changeNotifications;
+    if (!integration || !provider || !notifications) throw AppError.notFound('integration with provider webhooks', integrationKey);
+    return { integrationKey, provider: provider.key, kind: PROVIDER_WEBHOOK_KINDS[notifications.kind], modelsByObjectType: notifications.modelsByObjectType };
+  }
+
+  /**
+   * Acts on the notices not seen before (a redelivery or a replay finds its ids remembered), per account. Known and
+   * unknown accounts get the same answer; an unknown one is counted and logged, so deliveries that reach no connection
+   * show. If acting fails, the ids are forgotten again, so the provider's retry is acted on.
+   */
+  private async act(admitted: AdmittedDelivery, notices: readonly ChangeNotice[], log: Logger): Promise<void> {
+    const fresh = new Set(await this.store.providerNotifications.firstSeen(admitted.integrationKey, notices.map((n) => n.notificationId)));
+    const modelsByAccount = new Map<string, Set<string>>();
+    for (const notice of notices) {
+      if (!fresh.has(notice.notificationId)) continue;
+      const models = modelsByAccount.get(notice.account) ?? new Set<string>();
+      modelsByAccount.set(notice.account, models);
+      // Own properties only: an object type named `constructor` is no model.
+      if (Object.hasOwn(admitted.modelsByObjectType, notice.objectType)) models.add(admitted.modelsByObjectType[notice.objectType]);
+    }
+    try {
+      for (const [account, models] of modelsByAccount) await this.triggerAccount(admitted, account, [...models], log);
+    } catch (error) {
+      await this.store.providerNotifications.forget(admitted.integrationKey, [...fresh]).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async triggerAccount(admitted: AdmittedDelivery, account: string, models: string[], log: Logger): Promise<void> {
+    const connections = await this.store.connections.findByProviderAccount(admitted.integrationKey, account);
+    if (connections.length === 0) {
+      // The account goes in the log line, never in a metric label (one series per account would grow without end).
+      this.metrics.accountUnmatched(admitted.integrationKey, admitted.provider);
+      log.warn({ provider: admitted.provider, account }, 'provider webhook for an account no connection has: nothing to sync');
+      return;
+    }
     for (const connection of connections) {
       const synced = models.filter((model) => connection.syncs[model]);
       if (synced.length === 0 || connection.status === 'auth_error') continue;
@@ -152,19 +189,4 @@ export class ProviderWebhookUseCases {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
-}
-
-function parseJson<T>(schema: z.ZodType<T>, raw: Buffer): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw AppError.invalid('body', 'is not valid JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw AppError.invalid(`body${issue.path.length ? `.${issue.path.join('.')}` : ''}`, issue.message);
-  }
-  return parsed.data;
 }

@@ -81,7 +81,11 @@ export class OutboundMessageSender {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 
-  /** Salesforce counts a message delivered only when the answer acknowledges it; otherwise it sends it again. */
+  /**
+   * Salesforce counts a message delivered only when the answer acknowledges it; otherwise it sends it again. Like an
+   * org's Outbound Message endpoint, `webhookUrl` is set to the integration's `providerWebhook.url`, which ends in its
+   * secret: the message itself carries no credential.
+   */
   private async deliver(batch: Notification[]): Promise<boolean> {
     const answer = await fetch(this.options.webhookUrl, {
       method: 'POST',

@@ -39,6 +39,12 @@ describe('key retirement with reseal', () => {
     const oldKey: EncryptionKey = { id, key: Buffer.from(encoded, 'base64') };
     const newKey: EncryptionKey = { id: 'k2', key: randomBytes(32) };
 
+    // A rotated webhook URL: its secret and the previous one (in its grace period) are sealed too.
+    const firstSecret = (await stack.store.integrations.webhookSecrets('salesforce-sandbox'))?.current;
+    expect((await stack.api('PATCH', '/integrations/salesforce-sandbox', { rotateWebhookUrl: true })).status).toBe(200);
+    const webhookSecrets = await stack.store.integrations.webhookSecrets('salesforce-sandbox');
+    expect(webhookSecrets?.previous?.secret).toBe(firstSecret);
+
     // Rotate: the new key first, the old one still there to open what it sealed.
     const rotated = createStore(stack.database.db, new CredentialCipher([newKey, oldKey]));
     expect(await resealAll(rotated)).toEqual({ integrations: 1, connections: 1 });
@@ -47,6 +53,7 @@ describe('key retirement with reseal', () => {
     // Retire the old key.
     const onlyNew = createStore(stack.database.db, new CredentialCipher([newKey]));
     expect((await onlyNew.integrations.getClientCredentials('salesforce-sandbox')).clientSecret).toBe('sandbox-client-secret');
+    expect(await onlyNew.integrations.webhookSecrets('salesforce-sandbox')).toEqual(webhookSecrets);
     expect((await onlyNew.connections.readCredentials('rotated')).credentials.refreshToken).toEqual(expect.any(String));
     // The old key really cannot open them any more: the reseal did re-encrypt.
     const onlyOld = createStore(stack.database.db, new CredentialCipher([oldKey]));

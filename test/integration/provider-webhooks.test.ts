@@ -1,10 +1,13 @@
 // Provider webhooks on the real stack: a change at HubSpot or Salesforce reaches the records API within seconds of the
 // provider's notification (schedules set to an hour), forged or stale notifications do nothing, redelivered Outbound
-// Messages are acted on once, and a 10,000-event burst makes a handful of signals and runs.
+// Messages and replayed HubSpot deliveries are acted on once, deliveries naming an account no connection has are
+// counted, and a 10,000-event burst makes a handful of signals and runs.
 import { createHmac } from 'node:crypto';
 import { readWholeFeed, waitForRunAfter } from '../support/assertions';
 import { eventually } from '../support/eventually';
+import { sampleSum } from './observability/prometheus-text';
 import { HUBSPOT_INTEGRATION, startHubSpotStack, type HubSpotStack } from '../support/hubspot-stack';
+import { outboundMessageAck } from '../../api/provider-webhooks/salesforce-outbound-message';
 import { outboundMessageEnvelope } from '../../sandbox/salesforce/outbound-messages';
 
 const WINDOW_MS = 1000;
@@ -22,7 +25,9 @@ describe('provider webhooks', () => {
     await waitForRunAfter(stack, 'hs', 'contacts', null);
     await waitForRunAfter(stack, 'sf', 'contacts', null);
     hubspotHook = `${stack.apiUrl}/provider-webhooks/${HUBSPOT_INTEGRATION}`;
-    salesforceHook = `${stack.apiUrl}/provider-webhooks/salesforce-sandbox`;
+    // Outbound Messages carry no signature: the URL the integration shows carries its secret.
+    salesforceHook = (await stack.api('GET', '/integrations/salesforce-sandbox')).body.providerWebhook?.url;
+    expect(salesforceHook).toMatch(new RegExp(`^${stack.apiUrl}/provider-webhooks/salesforce-sandbox/[\\w-]{43}$`));
     stack.hubspot.setOptions({ webhookUrl: hubspotHook });
     stack.sandbox.setOptions({ webhookUrl: salesforceHook });
   });
@@ -33,6 +38,19 @@ describe('provider webhooks', () => {
     const history = await stack.temporal.workflow.getHandle(stack.workflowId(connectionId)).fetchHistory();
     return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'syncRequested').length;
   };
+
+  const unmatchedDeliveries = async (integration: string) =>
+    sampleSum(await (await fetch(`${stack.apiUrl}/metrics`)).text(), 'tributary_provider_webhook_unmatched_accounts_total', { integration });
+  const signedHubSpotPost = (body: string, timestamp = String(Date.now())) =>
+    fetch(hubspotHook, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-signature-v3': createHmac('sha256', 'hubspot-sandbox-client-secret').update(`POST${hubspotHook}${body}${timestamp}`).digest('base64'),
+      },
+      body,
+    });
 
   it('records the provider account of each connection at connect', async () => {
     const tokenInfo = (await (await fetch(`${stack.hubspot.url}/oauth/v1/access-tokens/${stack.hubspot.issueGrant().accessToken}`)).json()) as { hub_id: number };
@@ -115,10 +133,10 @@ describe('provider webhooks', () => {
     expect(stack.sandbox.webhookStats()).toMatchObject({ delivered: 1, failed: 0 });
   });
 
-  it('acts once on a redelivered Outbound Message and refuses one for an unknown org', async () => {
+  it('acts once on a redelivered Outbound Message, and Acks one for an unknown org alike, counting it', async () => {
     const orgId = (await stack.store.connections.find('sf'))?.providerAccountId as string;
     const [contact] = stack.sandbox.records('Contact');
-    const envelope = outboundMessageEnvelope(orgId, stack.sandbox.url, [{ id: '04l000000000REDELIV', object: 'Contact', recordId: contact.Id }]);
+    const envelope = outboundMessageEnvelope(orgId, stack.sandbox.url, [{ id: '04l000000000REDELI', object: 'Contact', recordId: contact.Id }]);
     const post = (xml: string) => fetch(salesforceHook, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
     // After the window, so the first delivery opens a new one.
     await new Promise((resolve) => setTimeout(resolve, 2 * WINDOW_MS));
@@ -132,7 +150,42 @@ describe('provider webhooks', () => {
     // The repeat opened no window: nothing was signalled for it.
     expect((await stack.database.db.collection('sync_triggers').findOne({ _id: 'sf' as never }))?.windowEndsAt).toEqual(trigger?.windowEndsAt);
 
-    const unknown = await post(outboundMessageEnvelope('00D000000000000AAA', stack.sandbox.url, [{ id: '04l000000000UNKNOWN', object: 'Contact', recordId: contact.Id }]));
-    expect(unknown.status).toBe(404);
+    // No oracle: whoever holds the URL learns nothing from the answer about which orgs are customers.
+    const unmatchedBefore = await unmatchedDeliveries('salesforce-sandbox');
+    const unknown = await post(outboundMessageEnvelope('00D000000000000AAA', stack.sandbox.url, [{ id: '04l000000000UNKNOW', object: 'Contact', recordId: contact.Id }]));
+    expect([unknown.status, await unknown.text()]).toEqual([first.status, outboundMessageAck(true)]);
+    expect(await unmatchedDeliveries('salesforce-sandbox')).toBe(unmatchedBefore + 1);
+  });
+
+  it('acts once on a signed HubSpot delivery replayed within its 5 minutes', async () => {
+    const portalId = Number((await stack.store.connections.find('hs'))?.providerAccountId);
+    const [contact] = stack.hubspot.records('contacts');
+    const body = JSON.stringify([
+      { eventId: 987_654_321, subscriptionId: 1001, portalId, appId: 1, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: Number(contact.id), propertyName: 'jobtitle', propertyValue: 'Replayed', changeSource: 'CRM_UI' },
+    ]);
+    const timestamp = String(Date.now());
+    const trigger = () => stack.database.db.collection('sync_triggers').findOne({ _id: 'hs' as never });
+    // The burst before may have stretched hs's window: wait until none is open, so a delivery that acts opens one.
+    const windowClosed = async () => {
+      const current = await trigger();
+      return !current || (current.windowEndsAt.getTime() < Date.now() && !current.pending);
+    };
+    await eventually(windowClosed, { timeoutMs: 60_000, what: "hs's coalescing window closed" });
+    expect((await signedHubSpotPost(body, timestamp)).status).toBe(204);
+    const opened = await trigger();
+    expect(opened?.windowEndsAt.getTime()).toBeGreaterThan(Date.now());
+    await eventually(windowClosed, { timeoutMs: 60_000, what: "hs's coalescing window closed" });
+    // The same bytes, timestamp and signature again: authentic, fresh, and already handled.
+    expect((await signedHubSpotPost(body, timestamp)).status).toBe(204);
+    expect(await trigger()).toMatchObject({ windowEndsAt: opened?.windowEndsAt, pending: false });
+  });
+
+  it('counts a signed HubSpot delivery for a portal no connection has, by integration only', async () => {
+    const before = await unmatchedDeliveries(HUBSPOT_INTEGRATION);
+    const body = JSON.stringify([{ eventId: 5, subscriptionId: 1001, portalId: 424242, appId: 1, occurredAt: Date.now(), subscriptionType: 'contact.creation', attemptNumber: 0, objectId: 7, changeSource: 'CRM_UI' }]);
+    expect((await signedHubSpotPost(body)).status).toBe(204);
+    const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+    expect(sampleSum(metrics, 'tributary_provider_webhook_unmatched_accounts_total', { integration: HUBSPOT_INTEGRATION, provider: 'hubspot' })).toBe(before + 1);
+    expect(metrics).not.toContain('424242'); // an account id is never a label
   });
 });

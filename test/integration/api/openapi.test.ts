@@ -118,7 +118,8 @@ describe('the OpenAPI document', () => {
       expect([operationId, operation.requestBody !== undefined]).toEqual([operationId, route.body !== undefined]);
       expect([operationId, operation.security]).toEqual([operationId, route.secured ? [{ secretKey: [] }] : []]);
       const statuses = Object.keys(operation.responses);
-      expect([operationId, statuses.includes('401')]).toEqual([operationId, route.secured]);
+      // 401: a secured route without the key, or a provider webhook without the provider's signature or URL secret.
+      expect([operationId, statuses.includes('401')]).toEqual([operationId, route.secured || (route.errors ?? []).includes(401)]);
       expect([operationId, statuses.includes('400')]).toEqual([operationId, Boolean(route.params || route.query || route.body)]);
       // A success, or for the browser routes of the connect flow a redirect.
       expect([operationId, statuses.some((s) => /^[23]/.test(s))]).toEqual([operationId, true]);
@@ -163,7 +164,8 @@ describe('the OpenAPI document', () => {
         expect([operationId, answer.status]).toEqual([operationId, 401]);
       } else {
         // Provider webhooks authenticate by the provider's own means: for an integration that does not exist, a 404.
-        const expected = browserRoutes.includes(operationId) ? 400 : operationId === 'receiveProviderWebhook' ? 404 : 200;
+        const webhookRoutes: OperationId[] = ['receiveProviderWebhook', 'receiveProviderWebhookWithSecret'];
+        const expected = browserRoutes.includes(operationId) ? 400 : webhookRoutes.includes(operationId) ? 404 : 200;
         expect([operationId, answer.status]).toEqual([operationId, expected]);
       }
       expectDocumented(operationId, answer);
@@ -248,6 +250,8 @@ describe('the OpenAPI document', () => {
     expectDocumented('runAction', await call('POST', '/connections/nobody/actions/create-contact', { email: 'a@example.com' }));
     expectDocumented('getAction', await call('GET', '/connections/acme/actions/nobody'));
     expectDocumented('receiveProviderWebhook', await call('POST', '/provider-webhooks/nobody', {}));
+    expectDocumented('receiveProviderWebhook', await call('POST', '/provider-webhooks/salesforce-sandbox', {}));
+    expectDocumented('receiveProviderWebhookWithSecret', await call('POST', '/provider-webhooks/salesforce-sandbox/wrong-secret', {}));
     expectDocumented('listRecords', await call('GET', '/records?connectionId=nobody&model=contacts'));
     expectDocumented('listConnections', await call('GET', '/connections?limit=0'));
     expectDocumented('createConnectSession', await call('POST', '/connect-sessions', { integration: 'second-app', connectionId: 'acme' }));
@@ -256,7 +260,7 @@ describe('the OpenAPI document', () => {
 
     // Their successes need a provider write or a provider-signed notification; test/integration/actions.test.ts and
     // test/integration/provider-webhooks.test.ts exercise them. Here only their error answers are checked.
-    const exercisedElsewhere: OperationId[] = ['runAction', 'getAction', 'receiveProviderWebhook'];
+    const exercisedElsewhere: OperationId[] = ['runAction', 'getAction', 'receiveProviderWebhook', 'receiveProviderWebhookWithSecret'];
     for (const [operationId, route] of allRoutes) {
       if (exercisedElsewhere.includes(operationId)) continue;
       const success = Object.keys(route.responses).map(Number).filter((status) => status < 300);

@@ -8,7 +8,8 @@ const NOT_FOR_APPS: Partial<Record<OperationId, string>> = {
   oauthConnect: 'opened by the customer\'s browser from a connect URL',
   oauthConnectSubmit: 'posted by the connect screen in the customer\'s browser',
   oauthCallback: 'the provider sends the customer\'s browser here after consent',
-  receiveProviderWebhook: 'called by HubSpot and Salesforce with their own signatures',
+  receiveProviderWebhook: 'called by HubSpot with its own signature',
+  receiveProviderWebhookWithSecret: "called by Salesforce at the integration's webhook URL, which carries its secret",
 };
 
 /** How each client method is called in this test; a route missing here fails too, so a new method gets exercised. */

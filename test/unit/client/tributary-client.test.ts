@@ -29,6 +29,7 @@ const integration = {
   fields: {},
   createdAt: '2024-05-01T10:00:00.000Z',
   updatedAt: '2024-05-01T10:00:00.000Z',
+  providerWebhook: { url: 'https://api.example/provider-webhooks/sf/not-a-real-url-secret', previousUrlValidUntil: null },
 };
 
 describe('TributaryClient requests', () => {
