@@ -59,6 +59,12 @@ describe('provider webhooks', () => {
     expect((await stack.store.connections.find('sf'))?.providerAccountId).toMatch(/^00D/);
   });
 
+  it("shows HubSpot's webhook URL without a secret (HubSpot signs its deliveries), and refuses to rotate one", async () => {
+    expect((await stack.api('GET', `/integrations/${HUBSPOT_INTEGRATION}`)).body.providerWebhook).toEqual({ url: hubspotHook, previousUrlValidUntil: null });
+    const rotate = await stack.api('PATCH', `/integrations/${HUBSPOT_INTEGRATION}`, { rotateWebhookUrl: true });
+    expect([rotate.status, rotate.body.error.fields?.[0]?.field]).toEqual([400, 'body.rotateWebhookUrl']);
+  });
+
   it('refuses a HubSpot webhook with a wrong signature or an old timestamp, and does nothing', async () => {
     const body = JSON.stringify([{ portalId: 1, subscriptionType: 'contact.propertyChange', objectId: 1, eventId: 1 }]);
     const sign = (secret: string, timestamp: string) => createHmac('sha256', secret).update(`POST${hubspotHook}${body}${timestamp}`).digest('base64');

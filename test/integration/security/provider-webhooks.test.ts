@@ -150,6 +150,27 @@ describe('provider webhooks under attack', () => {
     expect([misuse.status, misuse.body.error.fields?.[0]?.field]).toEqual([400, 'body.webhookUrlGraceHours']);
   });
 
+  it('an integration registered before URL secrets refuses Outbound Messages until a rotation gives it its URL', async () => {
+    await stack.store.integrations.create({
+      key: 'legacy-sf',
+      provider: 'salesforce',
+      clientId: 'c',
+      clientSecret: 's',
+      scopes: ['api'],
+      authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
+      tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
+      apiBaseUrl: null,
+    });
+    expect((await stack.api('GET', '/integrations/legacy-sf')).body.providerWebhook).toEqual({ url: null, previousUrlValidUntil: null });
+    const message = envelope([{ id: '04l000000000LEGACY', recordId: contactId() }]);
+    for (const url of [`${stack.apiUrl}/provider-webhooks/legacy-sf`, `${stack.apiUrl}/provider-webhooks/legacy-sf/${'a'.repeat(43)}`]) {
+      expect((await post(url, message)).status).toBe(401);
+    }
+    const rotated = await stack.api('PATCH', '/integrations/legacy-sf', { rotateWebhookUrl: true });
+    expect(rotated.body.providerWebhook).toEqual({ url: expect.stringMatching(/\/provider-webhooks\/legacy-sf\/[\w-]{43}$/), previousUrlValidUntil: null });
+    expect((await post(rotated.body.providerWebhook.url, message)).status).toBe(200);
+  });
+
   it('never writes the URL secret to a log line, even when a delivery fails half-way', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
