@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { ensureTemporalBinary } from '../../devstack/binaries';
 import { resolveMongo, type MongoServer } from '../../devstack/mongo-server';
 import { startTemporal, type TemporalServer } from '../../devstack/temporal-server';
+import { actionWorkflowId } from '../../contracts/action-messages';
 import { reauthorizedSignal } from '../../workflows';
 import { salesforceCatalog, shortRuleWaits } from '../integration/faults/fault-support';
 import { waitForRunAfter } from '../support/assertions';
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
     await driveDelete(stack, corpus, rememberTokens);
     await driveDegradedAndRecovered(stack, corpus, rememberTokens);
     await driveChangedByTheApp(stack, corpus, rememberTokens);
+    await driveActions(stack, corpus, rememberTokens);
     await driveContinueAsNew(longLived, corpus, rememberTokens);
     process.stdout.write(`${corpus.written.length} histories written to ${relative(ROOT, dir)}; commit them with the release\n`);
   } catch (error) {
@@ -262,6 +264,37 @@ async function driveChangedByTheApp(stack: TestStack, corpus: Corpus, rememberTo
   await waitForRunAfter(stack, id, 'contacts', first.runId);
   await rememberTokens(stack, id);
   await corpus.capture('changed-by-the-app', stack.workflowId(id));
+}
+
+/**
+ * Actions (write-back), each its own workflow: one that succeeds, one the provider refuses (422), and one that meets
+ * Salesforce's concurrent-request limit, which names no wait, so the workflow sleeps a backoff timer and then writes.
+ */
+async function driveActions(stack: TestStack, corpus: Corpus, rememberTokens: RememberTokens): Promise<void> {
+  const id = 'replay-actions';
+  await connect(stack, id, { contacts: HOURLY });
+  await waitForRunAfter(stack, id, 'contacts', null);
+  await rememberTokens(stack, id);
+  const act = async (state: string, action: string, body: unknown, outcome: 'succeeded' | 'failed', waited = false) => {
+    const answer = await stack.api('POST', `/connections/${id}/actions/${action}`, body, { 'idempotency-key': `replay-${state}` });
+    const actionId = answer.body?.actionId as string | undefined;
+    if (!actionId) throw new Error(`${state}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    // The API answers once the outcome is stored; the workflow still reads it back and announces it: wait for its end.
+    const handle = stack.temporal.workflow.getHandle(actionWorkflowId(actionId));
+    await eventually(async () => (await handle.describe()).status.name !== 'RUNNING', { timeoutMs: 60_000, what: `${state}: the action's workflow to end` });
+    const stored = await stack.store.actions.get(actionId);
+    if (stored.status !== outcome) throw new Error(`${state}: expected ${outcome}, got ${JSON.stringify(stored)}`);
+    const timers = (await handle.fetchHistory()).events?.filter((event) => event.timerStartedEventAttributes).length ?? 0;
+    if (waited !== timers > 0) throw new Error(`${state}: expected ${waited ? 'a' : 'no'} rate-limit timer, found ${timers}`);
+    await rememberTokens(stack, id);
+    await corpus.capture(state, handle.workflowId);
+  };
+  await act('action-succeeded', 'create-contact', { lastName: 'Replay', email: 'replay-action@example.com' }, 'succeeded');
+  // An id Salesforce does not know: 404 NOT_FOUND, a refusal the action reports as provider_refused.
+  await act('action-refused', 'update-contact', { id: '003000000000000AAA', title: 'Nobody' }, 'failed');
+  stack.sandbox.faults.rateLimitStorm({ seconds: 2, kind: 'concurrent' });
+  await act('action-rate-limited', 'create-account', { name: 'Replay Rate Limited' }, 'succeeded', true);
+  stack.sandbox.faults.clear();
 }
 
 /** A low threshold: the first run continues as new; both the run that ended and the one that followed are kept. */

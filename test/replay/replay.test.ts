@@ -16,6 +16,10 @@ const STATES = [
   'deleted',
   'continue-as-new-first-run',
   'continue-as-new-next-run',
+  // Action workflows (write-back): each action is its own short workflow.
+  'action-succeeded',
+  'action-refused',
+  'action-rate-limited',
 ];
 
 function replayOptions(): ReplayWorkerOptions {
