@@ -38,7 +38,7 @@ export interface ProxyRequest {
   connectionId: string;
   /** `GET`, `POST`, …: any method the provider's API takes. */
   method: string;
-  /** The provider API's path, `/services/data/v62.0/sobjects/Contact/describe`; never an absolute URL. */
+  /** The provider API's path, `/services/data/v62.0/sobjects/Contact/describe`; never an absolute URL, no `.`/`..` segments. */
   path: string;
   query?: Record<string, string | number | undefined>;
   /** Sent as JSON unless it is already a string or bytes, which go as they are. */
@@ -210,8 +210,12 @@ export class TributaryClient {
    * unknown connection, a refused host) come back as its error statuses with the error body, not thrown.
    */
   async proxy(request: ProxyRequest): Promise<Response> {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(request.path)) throw new Error('proxy: path must be a path of the provider API, not an absolute URL');
+    const refused = refusedProxyPath(request.path);
+    if (refused) throw new Error(`proxy: path ${refused}`);
+    const proxyRoot = new URL('proxy/', this.baseUrl);
     const url = new URL(`proxy/${request.path.replace(/^\/+/, '')}`, this.baseUrl);
+    // Belt and braces: whatever the checks above missed, the secret key only ever goes under /proxy/.
+    if (url.origin !== proxyRoot.origin || !url.pathname.startsWith(proxyRoot.pathname)) throw new Error('proxy: path resolves outside /proxy');
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.append(name, String(value));
     }
@@ -292,4 +296,21 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why a proxy path is refused, or null. The path is resolved against the API's URL, and URL resolution removes `.` and
+ * `..` segments (also spelled `%2e`, and after dropping tabs and newlines) and reads `\` as `/`: a path built from
+ * user input could then name another Tributary route and carry the secret key there. The query part is the
+ * provider's business (a SOQL query may hold `..` or `\`) and is left alone.
+ */
+function refusedProxyPath(path: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return 'must be a path of the provider API, not an absolute URL';
+  const pathPart = path.split(/[?#]/, 1)[0];
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(pathPart)) return 'must not contain control characters';
+  if (pathPart.includes('\\')) return 'must not contain backslashes';
+  const dotSegment = pathPart.split('/').find((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+  if (dotSegment !== undefined) return `must not contain "." or ".." segments ("${dotSegment}"): they would resolve outside the provider path`;
+  return null;
 }

@@ -95,3 +95,33 @@ describe('TributaryClient answers', () => {
     );
   });
 });
+
+describe('TributaryClient proxy paths', () => {
+  // A path built from user input must never become another Tributary route: URL resolution would turn
+  // `proxy/../connections` into `/connections` and send the secret key there.
+  it.each([
+    ['a dot-dot segment', '../connections'],
+    ['a dot-dot segment after a real one', '/crm/v3/../../connections/acme'],
+    ['a percent-encoded dot-dot', '/%2e%2e/connections'],
+    ['an upper-case, half-encoded dot-dot', '/crm/.%2E/%2E./integrations'],
+    ['a single-dot segment', '/crm/./v3/objects'],
+    ['a backslash, which URLs read as a slash', '/crm\\..\\connections'],
+    ['a tab inside a dot-dot, which URL parsing drops', '/.\t./connections'],
+  ])('refuses a path with %s, before sending anything', async (_what, path) => {
+    const { fetch, sent } = answering(200, {});
+    const client = new TributaryClient({ baseUrl: 'https://api.example/tributary', secretKey: 'the-key', fetch });
+    await expect(client.proxy({ connectionId: 'c1', method: 'GET', path })).rejects.toThrow(/^proxy: path/);
+    expect(sent).toEqual([]);
+  });
+
+  it('sends dots inside segment names, percent-encoded slashes and a query with dots or backslashes under /proxy', async () => {
+    const { fetch, sent } = answering(200, {});
+    const client = new TributaryClient({ baseUrl: 'https://api.example/tributary', secretKey: 'the-key', fetch });
+    await client.proxy({ connectionId: 'c1', method: 'GET', path: '/services/data/v59.0/sobjects/a..b/x%2F..' });
+    await client.proxy({ connectionId: 'c1', method: 'GET', path: "/services/data/v59.0/query?q=SELECT+Id+FROM+Contact+WHERE+LastName='O\\'Brien'+AND+x='../..'" });
+    expect(sent.map((request) => request.url)).toEqual([
+      'https://api.example/tributary/proxy/services/data/v59.0/sobjects/a..b/x%2F..',
+      'https://api.example/tributary/proxy/services/data/v59.0/query?q=SELECT+Id+FROM+Contact+WHERE+LastName=%27O\\%27Brien%27+AND+x=%27../..%27',
+    ]);
+  });
+});
