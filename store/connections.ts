@@ -72,6 +72,8 @@ export interface ConnectionDocument {
    * worker of an earlier release, still running during a rolling deploy, writes too.
    */
   incarnation?: string;
+  /** The last refresh a proxied 401 forced (see `claimForcedRefresh`); absent: none yet. */
+  forcedRefresh?: { generation: number; at: Date };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -329,6 +331,36 @@ export class ConnectionRepository {
 
   async setLastRun(connectionId: string, model: string, runId: string): Promise<void> {
     await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.lastRunId`]: runId } });
+  }
+
+  /**
+   * Whether a proxied 401 met with credentials of `generation` may ask the workflow for a refresh: `granted` to one
+   * caller, never twice for one generation and at most once per `minIntervalMs` per connection, decided by one
+   * compare-and-set so it holds across API processes. `newer`: newer credentials are stored already. `pending`: another
+   * request was granted this generation less than `pendingForMs` ago, so its refresh is worth waiting for. `refused`:
+   * too soon after the last forced refresh.
+   */
+  async claimForcedRefresh(
+    connectionId: string,
+    generation: number,
+    { minIntervalMs, pendingForMs }: { minIntervalMs: number; pendingForMs: number },
+  ): Promise<'granted' | 'newer' | 'pending' | 'refused'> {
+    const now = new Date();
+    const claimed = await this.collection.updateOne(
+      {
+        _id: connectionId,
+        'credentialState.generation': generation,
+        'forcedRefresh.generation': { $ne: generation },
+        $or: [{ forcedRefresh: { $exists: false } }, { 'forcedRefresh.at': { $lte: new Date(now.getTime() - minIntervalMs) } }],
+      },
+      { $set: { forcedRefresh: { generation, at: now } } },
+    );
+    if (claimed.modifiedCount === 1) return 'granted';
+    const doc = await this.collection.findOne({ _id: connectionId }, { projection: { credentialState: 1, forcedRefresh: 1 } });
+    if (!doc) throw AppError.notFound('connection', connectionId);
+    if (doc.credentialState.generation > generation) return 'newer';
+    const forced = doc.forcedRefresh;
+    return forced?.generation === generation && now.getTime() - forced.at.getTime() < pendingForMs ? 'pending' : 'refused';
   }
 
   /**

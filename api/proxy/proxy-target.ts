@@ -35,11 +35,16 @@ export function proxyTarget(baseUrl: string, pathAndQuery: string): URL {
 /** Methods that may be sent again when no answer (or a gateway error) came back: repeating them changes nothing more. */
 export const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+/** Hop-by-hop headers (RFC 9110 §7.6.1, plus the old `proxy-connection`): they describe one connection, not the request. */
+const HOP_BY_HOP = ['connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'http2-settings'];
 
-/** Request headers never forwarded: ours (the secret key, the connection), the caller's cookies, and hop-by-hop ones. */
+/**
+ * Request headers never forwarded: ours (the secret key, the connection), the caller's cookies, hop-by-hop ones, and
+ * `Expect` (the API's server already answered `100-continue`; it concerns the caller's hop, and fetch refuses it).
+ */
 const NOT_FORWARDED = new Set([
   ...HOP_BY_HOP,
+  'expect',
   'host',
   'authorization',
   'cookie',
@@ -54,24 +59,43 @@ const NOT_FORWARDED = new Set([
 ]);
 
 /**
+ * The body parser has inflated a compressed body (gzip, deflate, br) before the proxy sees it: it forwards the
+ * decoded bytes, which the encoding, the length and any digest of the encoded bytes no longer describe.
+ */
+const DESCRIBE_ENCODED_BODY = ['content-encoding', 'content-md5', 'content-digest', 'repr-digest', 'digest'];
+
+/**
  * Answer headers never passed back: hop-by-hop ones, the provider's cookies, and the body's encoding and length
  * (fetch has already decoded the body, so they would describe bytes the caller never gets).
  */
 const NOT_RETURNED = new Set([...HOP_BY_HOP, 'set-cookie', 'content-encoding', 'content-length']);
 
+/** The header names a `Connection` header lists: hop-by-hop for this message (RFC 9110 §7.6.1). */
+function namedInConnection(value: string | null | undefined): Set<string> {
+  return new Set((value ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+}
+
 export function forwardedRequestHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const connection = headers.connection;
+  const hopByHop = namedInConnection(Array.isArray(connection) ? connection.join(',') : connection);
+  const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
+  const inflated = encoding !== '' && encoding !== 'identity';
   const forwarded: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || NOT_FORWARDED.has(name.toLowerCase())) continue;
-    forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [rawName, value] of Object.entries(headers)) {
+    const name = rawName.toLowerCase();
+    if (value === undefined || NOT_FORWARDED.has(name) || hopByHop.has(name)) continue;
+    if (name === 'content-encoding' || (inflated && DESCRIBE_ENCODED_BODY.includes(name))) continue;
+    forwarded[rawName] = Array.isArray(value) ? value.join(', ') : value;
   }
   return forwarded;
 }
 
 export function returnedResponseHeaders(headers: Headers): Record<string, string> {
+  const hopByHop = namedInConnection(headers.get('connection'));
   const returned: Record<string, string> = {};
   headers.forEach((value, name) => {
-    if (!NOT_RETURNED.has(name.toLowerCase())) returned[name] = value;
+    const lower = name.toLowerCase();
+    if (!NOT_RETURNED.has(lower) && !hopByHop.has(lower)) returned[name] = value;
   });
   return returned;
 }

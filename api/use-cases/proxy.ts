@@ -20,6 +20,8 @@ export interface ProxySettings {
   requestTimeoutMs: number;
   /** Extra attempts for idempotent methods that got no answer or a gateway error (502, 503, 504). */
   idempotentRetries: number;
+  /** A proxied 401 forces a refresh of a connection at most this often (and never twice for one generation). */
+  forcedRefreshMinIntervalMs: number;
 }
 
 export const DEFAULT_PROXY_SETTINGS: ProxySettings = {
@@ -27,6 +29,7 @@ export const DEFAULT_PROXY_SETTINGS: ProxySettings = {
   refreshWaitMs: 30_000,
   requestTimeoutMs: 60_000,
   idempotentRetries: 2,
+  forcedRefreshMinIntervalMs: 60_000,
 };
 
 const RETRIED_STATUSES = new Set([502, 503, 504]);
@@ -68,23 +71,39 @@ export class ProxyUseCases {
     let { generation, credentials } = await this.store.connections.readCredentials(connectionId);
     let answer = await this.send(method, target, headers, body, credentials.accessToken);
     if (answer.status === 401) {
-      // Refresh belongs to the connection workflow: ask it, wait for its result in the store, then try once more.
+      // Refresh belongs to the connection workflow. A caller cannot make it hammer the token endpoint: only one request
+      // per generation, and one per interval per connection, may ask; requests of the same burst wait for that refresh.
+      const claim = await this.store.connections.claimForcedRefresh(connectionId, generation, {
+        minIntervalMs: this.settings.forcedRefreshMinIntervalMs,
+        pendingForMs: this.settings.refreshWaitMs,
+      });
+      if (claim === 'refused') {
+        // Credentials refreshed moments ago and refused again: another refresh would not help; the caller sees why.
+        log.info({ generation }, 'provider answered 401 again soon after a forced refresh; handing it back');
+        return this.relay(answer, res, log);
+      }
       await answer.body?.cancel();
-      log.info({ generation }, 'provider answered 401; asking the connection workflow to refresh');
-      if (!(await this.workflows.credentialsExpired(connectionId, generation))) {
-        throw new AppError('conflict', `connection "${connectionId}" has no running workflow to refresh its credentials`);
+      if (claim === 'granted') {
+        log.info({ generation }, 'provider answered 401; asking the connection workflow to refresh');
+        if (!(await this.workflows.credentialsExpired(connectionId, generation))) {
+          throw new AppError('conflict', `connection "${connectionId}" has no running workflow to refresh its credentials`);
+        }
       }
-      const waited = await waitForNewCredentials(this.store.connections, connectionId, generation, { timeoutMs: this.settings.refreshWaitMs });
-      if (waited.outcome === 'auth_error') {
-        throw new AppError('conflict', `connection "${connectionId}" is in auth_error${waited.reason ? `: ${waited.reason}` : ''}; the customer must reconnect`);
-      }
-      if (waited.outcome === 'timed_out') {
-        throw new AppError('unavailable', `the credentials of connection "${connectionId}" were not refreshed within ${this.settings.refreshWaitMs} ms; retrying is safe`);
-      }
+      if (claim !== 'newer') await this.waitForRefresh(connectionId, generation);
       ({ generation, credentials } = await this.store.connections.readCredentials(connectionId));
       answer = await this.send(method, target, headers, body, credentials.accessToken);
     }
     await this.relay(answer, res, log);
+  }
+
+  private async waitForRefresh(connectionId: string, generation: number): Promise<void> {
+    const waited = await waitForNewCredentials(this.store.connections, connectionId, generation, { timeoutMs: this.settings.refreshWaitMs });
+    if (waited.outcome === 'auth_error') {
+      throw new AppError('conflict', `connection "${connectionId}" is in auth_error${waited.reason ? `: ${waited.reason}` : ''}; the customer must reconnect`);
+    }
+    if (waited.outcome === 'timed_out') {
+      throw new AppError('unavailable', `the credentials of connection "${connectionId}" were not refreshed within ${this.settings.refreshWaitMs} ms; retrying is safe`);
+    }
   }
 
   /** The customer's own host (Salesforce's instance URL) first, then the integration's, then the provider's: as syncs do. */

@@ -1,5 +1,7 @@
 // /proxy on the real stack: reaches both providers' describe endpoints with the connection's token, forwards writes,
 // waits for the connection workflow's refresh after a 401, passes rate limits back, and refuses other hosts.
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { ResponseJson } from '../../support/test-stack';
 import { startHubSpotStack, type HubSpotStack } from '../../support/hubspot-stack';
 import { waitForRunAfter } from '../../support/assertions';
@@ -7,7 +9,11 @@ import { waitForRunAfter } from '../../support/assertions';
 describe('the proxy', () => {
   let stack: HubSpotStack;
   beforeAll(async () => {
-    stack = await startHubSpotStack({ name: 'proxy', proxy: { refreshWaitMs: 20_000, maxBodyBytes: 64 * 1024 } });
+    stack = await startHubSpotStack({
+      name: 'proxy',
+      // Longer than any test below takes, so no forced refresh is allowed again by the clock while one runs.
+      proxy: { refreshWaitMs: 20_000, maxBodyBytes: 64 * 1024, forcedRefreshMinIntervalMs: 10 * 60_000 },
+    });
     stack.sandbox.seed('Contact', 3);
     stack.hubspot.seed('contacts', 3);
     expect((await stack.connectSalesforce('sf', { contacts: { frequency: '1h' } })).status).toBe(201);
@@ -19,7 +25,7 @@ describe('the proxy', () => {
 
   /** A fetch Response whose json() is typed loosely, as the stack's api() answers are. */
   type ProxyAnswer = Omit<Response, 'json'> & { json(): Promise<ResponseJson> };
-  const proxy = (method: string, path: string, connectionId: string, body?: unknown, headers: Record<string, string> = {}): Promise<ProxyAnswer> =>
+  const proxy = (method: string, path: string, connectionId: string, body?: unknown, headers: Record<string, string> = {}, raw?: Buffer): Promise<ProxyAnswer> =>
     fetch(`${stack.apiUrl}/proxy${path}`, {
       method,
       headers: {
@@ -28,7 +34,7 @@ describe('the proxy', () => {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
 
   it("answers Salesforce's describe call with the connection's token and the provider's headers", async () => {
@@ -55,6 +61,31 @@ describe('the proxy', () => {
     const refused = await proxy('POST', '/services/data/v59.0/sobjects/Contact/', 'sf', { FirstName: 'No last name' });
     expect(refused.status).toBe(400);
     expect((await refused.json())[0].errorCode).toBe('REQUIRED_FIELD_MISSING');
+  });
+
+  it('forwards a gzip-compressed body it inflated without its Content-Encoding, so the provider reads it', async () => {
+    const body = gzipSync(JSON.stringify({ LastName: 'Compressed' }));
+    const created = await proxy('POST', '/services/data/v59.0/sobjects/Contact/', 'sf', undefined, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body);
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    expect(stack.sandbox.records('Contact').find((r) => r.Id === id)?.LastName).toBe('Compressed');
+  });
+
+  it('answers a request sent with Expect: 100-continue (curl does so for large bodies) instead of failing to forward it', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${stack.apiUrl}/proxy/services/data/v59.0/sobjects/Contact/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.secretKey}`, 'connection-id': 'sf', 'content-type': 'application/json', expect: '100-continue' },
+      });
+      request.on('continue', () => request.end(JSON.stringify({ LastName: 'Expected' })));
+      request.on('response', (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+      request.on('error', reject);
+    });
+    expect(answer).toMatchObject({ status: 201 });
+    expect(stack.sandbox.records('Contact').find((r) => r.Id === JSON.parse(answer.body).id)?.LastName).toBe('Expected');
   });
 
   it("refuses other hosts, without the connection's token ever leaving", async () => {
@@ -115,5 +146,45 @@ describe('the proxy', () => {
     const answer = await proxy('GET', `/services/data/v59.0/query?q=${encodeURIComponent('SELECT Id, FirstName, LastName, Email, Title FROM Contact')}`, 'sf');
     expect(answer.status).toBe(503);
     expect((await answer.json()).error.message).toMatch(/over the proxy's limit of 65536/);
+  });
+
+  // Last: these expire every session of the sandbox, and a connection whose refresh was forced recently is then
+  // handed its 401s back for the rest of the file.
+  describe('a provider that keeps answering 401', () => {
+    const describePath = '/services/data/v59.0/sobjects/Contact/describe';
+    const refreshes = () => stack.sandbox.stats().requests['token.refresh_token'] ?? 0;
+    const signalsOf = async (connectionId: string) =>
+      ((await stack.temporal.workflow.getHandle(stack.workflowId(connectionId)).fetchHistory()).events ?? []).filter(
+        (event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'credentialsExpired',
+      ).length;
+
+    it('cannot make the workflow hammer the token endpoint: one forced refresh, then the 401s are handed back', async () => {
+      expect((await stack.connectSalesforce('hammered', { contacts: { frequency: '1h' } })).status).toBe(201);
+      await waitForRunAfter(stack, 'hammered', 'contacts', null);
+      const before = refreshes();
+      const statuses: number[] = [];
+      // Every token the provider hands out is refused at once (say, an admin's policy): each request meets a 401.
+      for (let i = 0; i < 6; i++) {
+        stack.sandbox.expireSessions();
+        const answer = await proxy('GET', describePath, 'hammered');
+        statuses.push(answer.status);
+        await answer.body?.cancel();
+      }
+      expect(statuses).toEqual([200, 401, 401, 401, 401, 401]);
+      expect(refreshes() - before).toBe(1);
+      expect(await signalsOf('hammered')).toBe(1);
+    });
+
+    it('asks once for a burst of 401s on one generation, and every request of the burst waits for that refresh', async () => {
+      expect((await stack.connectSalesforce('burst', { contacts: { frequency: '1h' } })).status).toBe(201);
+      await waitForRunAfter(stack, 'burst', 'contacts', null);
+      const before = refreshes();
+      stack.sandbox.expireSessions();
+      const answers = await Promise.all(Array.from({ length: 6 }, () => proxy('GET', describePath, 'burst')));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      await Promise.all(answers.map((answer) => answer.body?.cancel()));
+      expect(refreshes() - before).toBe(1);
+      expect(await signalsOf('burst')).toBe(1);
+    });
   });
 });

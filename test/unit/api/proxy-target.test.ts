@@ -46,6 +46,36 @@ describe('proxied headers', () => {
     expect(forwarded).toEqual({ accept: 'application/json', 'if-modified-since': 'Wed, 21 Oct 2026 07:28:00 GMT' });
   });
 
+  it('never forwards hop-by-hop headers, those the caller named in Connection, or Expect (the proxy answers 100-continue itself)', () => {
+    const forwarded = forwardedRequestHeaders({
+      connection: 'keep-alive, X-Hop-Secret',
+      'x-hop-secret': 'for the next hop only',
+      'proxy-connection': 'keep-alive',
+      expect: '100-continue',
+      te: 'trailers',
+      'content-type': 'application/json',
+    });
+    expect(forwarded).toEqual({ 'content-type': 'application/json' });
+  });
+
+  it('drops the encoding, length and digests of a body it has already inflated, since they describe bytes it no longer sends', () => {
+    const forwarded = forwardedRequestHeaders({
+      'content-encoding': 'gzip',
+      'content-length': '123',
+      'content-md5': 'Q2hlY2sgSW50ZWdyaXR5IQ==',
+      'content-digest': 'sha-256=:abc=:',
+      'repr-digest': 'sha-256=:abc=:',
+      digest: 'SHA-256=abc=',
+      'content-type': 'application/json',
+    });
+    expect(forwarded).toEqual({ 'content-type': 'application/json' });
+    // Digests of a body that was never re-encoded still describe it.
+    expect(forwardedRequestHeaders({ 'content-digest': 'sha-256=:abc=:', 'content-type': 'text/plain' })).toEqual({
+      'content-digest': 'sha-256=:abc=:',
+      'content-type': 'text/plain',
+    });
+  });
+
   it("passes the provider's rate-limit headers back but not its cookies or body encoding", () => {
     const returned = returnedResponseHeaders(new Headers({
       'x-hubspot-ratelimit-remaining': '0',
@@ -55,5 +85,10 @@ describe('proxied headers', () => {
       'content-type': 'application/json',
     }));
     expect(returned).toEqual({ 'x-hubspot-ratelimit-remaining': '0', 'retry-after': '10', 'content-type': 'application/json' });
+  });
+
+  it('returns no header the provider named as hop-by-hop in its Connection header', () => {
+    const returned = returnedResponseHeaders(new Headers({ connection: 'close, x-hop', 'x-hop': '1', 'content-type': 'text/plain', 'proxy-connection': 'close' }));
+    expect(returned).toEqual({ 'content-type': 'text/plain' });
   });
 });
