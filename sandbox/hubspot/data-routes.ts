@@ -98,7 +98,7 @@ export function dataRoutes(context: SandboxContext): Router {
   router.post('/crm/v3/objects/:object/search', (req, res) => {
     const object = objectOf(req);
     const request = parseSearchRequest(req.body, SEARCH_RESULT_CAP, () => context.stats.refused('searchCap'));
-    const matched = portal.search(object, request);
+    const matched = portal.search(object, request, Date.now() - context.options.searchIndexLagMs);
     const end = Math.min(matched.length, request.offset + request.limit, SEARCH_RESULT_CAP);
     const properties = request.properties && request.properties.length > 0 ? request.properties : [...OBJECT_DEFINITIONS[object].defaultProperties];
     const results = [];

@@ -18,6 +18,11 @@ export interface HubSpotSandboxOptions {
   tenSecondlyLimit?: number;
   /** Search requests per second per account (HubSpot: 5); 0 (the default) turns the limit off. Over it: 429 `SECONDLY`. */
   searchPerSecondLimit?: number;
+  /**
+   * Default 0. How far the search index trails writes, as HubSpot's does by a few seconds: a contact or company created
+   * less than this long ago is not found by search yet, while reads, lists and the duplicate-email check see it at once.
+   */
+  searchIndexLagMs?: number;
   /** Default false: authorize shows a consent page; true: it redirects with a code at once. */
   autoConsent?: boolean;
   /** PRNG seed for generated data. */
@@ -45,6 +50,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   tokenLatencyMs: 0,
   tenSecondlyLimit: 110,
   searchPerSecondLimit: 0,
+  searchIndexLagMs: 0,
   autoConsent: false,
   seed: 1,
   signInPortalId: null,
@@ -62,6 +68,7 @@ export const optionsSchema = z.strictObject({
   tokenLatencyMs: count.optional(),
   tenSecondlyLimit: count.optional(),
   searchPerSecondLimit: count.optional(),
+  searchIndexLagMs: count.optional(),
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
   signInPortalId: z.number().int().positive().nullable().optional(),

@@ -185,9 +185,14 @@ export class Portal {
     return { results, nextN };
   }
 
-  /** Matching live records in the request's order; the caller cuts the result window. */
-  search(object: HubSpotObject, request: SearchRequest): StoredRecord[] {
-    const matched = this.tables[object].ordered.filter((record) => !record.archived && matchesGroups(record, request.filterGroups));
+  /**
+   * Matching live records in the request's order; the caller cuts the result window. `indexedUntilMs`: records created
+   * after it are not in the search index yet (the index trails writes).
+   */
+  search(object: HubSpotObject, request: SearchRequest, indexedUntilMs = Number.POSITIVE_INFINITY): StoredRecord[] {
+    const matched = this.tables[object].ordered.filter(
+      (record) => !record.archived && record.createdMs <= indexedUntilMs && matchesGroups(record, request.filterGroups),
+    );
     const sort = request.sorts[0];
     matched.sort((a, b) => compareForSort(a, b, sort));
     return matched;

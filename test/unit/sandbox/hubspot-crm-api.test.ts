@@ -101,6 +101,34 @@ describe('HubSpot sandbox CRM objects API', () => {
   });
 });
 
+describe('HubSpot sandbox search index lag', () => {
+  let sandbox: HubSpotSandbox;
+  afterEach(() => sandbox.close());
+
+  it('with searchIndexLagMs, a new contact is read and refused as a duplicate at once but searched only once the lag has passed', async () => {
+    sandbox = await startHubSpotSandbox({ tenSecondlyLimit: 0, searchIndexLagMs: 1500 });
+    const token = sandbox.issueGrant().accessToken;
+    const byEmail = { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'trailing@example.com' }] }], limit: 10 };
+    const created = await fetch(`${sandbox.url}/crm/v3/objects/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ properties: { email: 'trailing@example.com' } }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    expect((await hubSearch(sandbox, 'contacts', token, byEmail)).body.total).toBe(0);
+    expect((await hubGet(sandbox, `/crm/v3/objects/contacts/${id}?properties=createdate`, token)).status).toBe(200);
+    const duplicate = await fetch(`${sandbox.url}/crm/v3/objects/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ properties: { email: 'trailing@example.com' } }),
+    });
+    expect(duplicate.status).toBe(409);
+    expect(((await duplicate.json()) as { message: string }).message).toBe(`Contact already exists. Existing ID: ${id}`);
+    await sleep(1600);
+    expect((await hubSearch(sandbox, 'contacts', token, byEmail)).body.results.map((r: { id: string }) => r.id)).toEqual([id]);
+  });
+});
+
 describe('HubSpot sandbox rate limits', () => {
   let sandbox: HubSpotSandbox;
   afterEach(() => sandbox.close());
