@@ -4,64 +4,95 @@ import type { ActionOutcome } from '../contracts/action-messages';
 import { FailureType } from '../contracts/failure-types';
 import { ApplicationFailure } from '@temporalio/common';
 import { waitForNewCredentials, type CredentialWaitOutcome } from '../store/credential-generation-wait';
-import type { ActionError } from '../store/actions';
+import type { Action, ActionError } from '../store/actions';
 import { ProviderError } from '../sync/provider-error';
 import type { ActivityDependencies } from './dependencies';
 import { openConnectionHttp } from './connection-http';
 import { toActivityFailure } from './failures';
+import { heartbeatWhile } from './heartbeat';
+
+/**
+ * The action, or a non-retryable `Gone` failure when it belongs to no live connection: its connection was deleted
+ * (which removes its actions), or the connection id now names a later life. Retrying could never help, and writing
+ * with a new life's credentials must never happen.
+ */
+function gone(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.gone, message, nonRetryable: true });
+}
 
 export function createActionActivities({ store, catalog, logger }: ActivityDependencies) {
+  async function liveAction(actionId: string): Promise<Action> {
+    const action = await store.actions.find(actionId);
+    if (!action) throw gone(`action ${actionId} no longer exists: its connection was deleted`);
+    return action;
+  }
+
   async function finished(actionId: string, result: { status: 'succeeded'; output: unknown } | { status: 'failed'; error: ActionError }): Promise<ActionOutcome> {
+    await liveAction(actionId);
     const action = await store.actions.finish(actionId, result);
     return { status: action.status === 'succeeded' ? 'succeeded' : 'failed', errorCode: action.error?.code ?? null };
   }
 
+  /**
+   * Exactly once where the provider lets us know: a write-ahead mark before the write; an attempt that finds the mark
+   * (its predecessor died between writing and storing the answer) asks the action's `findExisting` first, and an
+   * action without one is failed as `outcome_unknown` rather than written twice.
+   */
+  async function runOnce(actionId: string, context: Context): Promise<ActionOutcome> {
+    const action = await liveAction(actionId);
+    if (action.status !== 'running') return { status: action.status, errorCode: action.error?.code ?? null };
+    const connection = await store.connections.find(action.connectionId);
+    if (!connection) throw gone(`connection "${action.connectionId}" was deleted: action ${actionId} is not run`);
+    if (action.incarnation !== undefined && action.incarnation !== (connection.incarnation ?? null)) {
+      throw gone(`connection "${action.connectionId}" was deleted and created again: action ${actionId} belonged to its earlier life`);
+    }
+    const provider = catalog.get(connection.provider);
+    const definition = provider.actions?.find((a) => a.name === action.name);
+    if (!definition) return finished(actionId, { status: 'failed', error: { code: 'failed', message: `${provider.displayName} has no action "${action.name}"` } });
+    const { generation, http } = await openConnectionHttp({ store, catalog }, connection, { signal: context.cancellationSignal });
+    const earlierWriteStartedAt = definition.idempotent ? null : action.writeStartedAt;
+    const actionContext = {
+      input: definition.input.parse(action.input),
+      http,
+      connection: { connectionId: connection.connectionId, integration: connection.integration, provider: connection.provider },
+      earlierWriteStartedAt,
+    };
+    const log = logger.child({ actionId, action: action.name, connectionId: connection.connectionId, attempt: context.info.attempt });
+    const attemptStartedAt = new Date();
+    try {
+      if (earlierWriteStartedAt) {
+        if (!definition.findExisting) {
+          return finished(actionId, { status: 'failed', error: { code: 'outcome_unknown', message: 'an earlier attempt may have written; this action cannot tell, so it is not written again' } });
+        }
+        const existing = await definition.findExisting({ ...actionContext, since: earlierWriteStartedAt });
+        if (existing) {
+          log.info('an earlier attempt had written: taking its result');
+          return finished(actionId, { status: 'succeeded', output: definition.output.parse(existing) });
+        }
+      }
+      await store.actions.markWriteStarted(actionId, attemptStartedAt);
+      const output = definition.output.parse(await definition.run(actionContext));
+      return await finished(actionId, { status: 'succeeded', output });
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'permanent') {
+        return finished(actionId, { status: 'failed', error: { code: 'provider_refused', message: error.message } });
+      }
+      // A 401 or 429 means the provider did not execute the request: this attempt wrote nothing.
+      if (error instanceof ProviderError && (error.kind === 'auth_expired' || error.kind === 'rate_limited')) {
+        await store.actions.clearWriteStarted(actionId, attemptStartedAt);
+      }
+      throw toActivityFailure(error, generation);
+    }
+  }
+
   return {
     /**
-     * Exactly once where the provider lets us know: a write-ahead mark before the write; an attempt that finds the mark
-     * (its predecessor died between writing and storing the answer) asks the action's `findExisting` first, and an
-     * action without one is failed as `outcome_unknown` rather than written twice.
+     * Heartbeats while it works, so a workflow that gives the activity a heartbeat timeout learns of a killed worker
+     * in seconds, while a provider that takes long over the request (within the start-to-close timeout) is waited for.
      */
     async runAction({ actionId }: { actionId: string }): Promise<ActionOutcome> {
       const context = Context.current();
-      const action = await store.actions.get(actionId);
-      if (action.status !== 'running') return { status: action.status, errorCode: action.error?.code ?? null };
-      const connection = await store.connections.get(action.connectionId);
-      const provider = catalog.get(connection.provider);
-      const definition = provider.actions?.find((a) => a.name === action.name);
-      if (!definition) return finished(actionId, { status: 'failed', error: { code: 'failed', message: `${provider.displayName} has no action "${action.name}"` } });
-      const { generation, http } = await openConnectionHttp({ store, catalog }, connection, { signal: context.cancellationSignal });
-      const actionContext = {
-        input: definition.input.parse(action.input),
-        http,
-        connection: { connectionId: connection.connectionId, integration: connection.integration, provider: connection.provider },
-      };
-      const log = logger.child({ actionId, action: action.name, connectionId: connection.connectionId, attempt: context.info.attempt });
-      const attemptStartedAt = new Date();
-      try {
-        if (!definition.idempotent && action.writeStartedAt) {
-          if (!definition.findExisting) {
-            return finished(actionId, { status: 'failed', error: { code: 'outcome_unknown', message: 'an earlier attempt may have written; this action cannot tell, so it is not written again' } });
-          }
-          const existing = await definition.findExisting({ ...actionContext, since: action.writeStartedAt });
-          if (existing) {
-            log.info('an earlier attempt had written: taking its result');
-            return finished(actionId, { status: 'succeeded', output: definition.output.parse(existing) });
-          }
-        }
-        await store.actions.markWriteStarted(actionId, attemptStartedAt);
-        const output = definition.output.parse(await definition.run(actionContext));
-        return await finished(actionId, { status: 'succeeded', output });
-      } catch (error) {
-        if (error instanceof ProviderError && error.kind === 'permanent') {
-          return finished(actionId, { status: 'failed', error: { code: 'provider_refused', message: error.message } });
-        }
-        // A 401 or 429 means the provider did not execute the request: this attempt wrote nothing.
-        if (error instanceof ProviderError && (error.kind === 'auth_expired' || error.kind === 'rate_limited')) {
-          await store.actions.clearWriteStarted(actionId, attemptStartedAt);
-        }
-        throw toActivityFailure(error, generation);
-      }
+      return heartbeatWhile(context, runOnce(actionId, context));
     },
 
     async failAction({ actionId, code, message }: { actionId: string; code: ActionError['code']; message: string }): Promise<ActionOutcome> {
@@ -69,7 +100,7 @@ export function createActionActivities({ store, catalog, logger }: ActivityDepen
     },
 
     async readActionResult({ actionId }: { actionId: string }): Promise<{ output: unknown; error: ActionError | null }> {
-      const action = await store.actions.get(actionId);
+      const action = await liveAction(actionId);
       return { output: action.output, error: action.error };
     },
 

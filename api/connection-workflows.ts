@@ -100,8 +100,9 @@ export class ConnectionWorkflows {
   /**
    * Starts an action's workflow once per action id: a request repeating the key while it runs attaches to it
    * (USE_EXISTING), and one after it finished starts nothing (REJECT_DUPLICATE): the stored outcome is the answer.
+   * `ended`: its workflow had already ended, so whatever the action's stored state, no workflow will change it.
    */
-  async startAction(input: Omit<ActionWorkflowInput, 'connectionWorkflowId' | 'webhookRetryForMs'>): Promise<void> {
+  async startAction(input: Omit<ActionWorkflowInput, 'connectionWorkflowId' | 'webhookRetryForMs'>): Promise<'running' | 'ended'> {
     try {
       await this.client.workflow.start(actionWorkflow, {
         workflowId: actionWorkflowId(input.actionId, this.workflowIdPrefix),
@@ -111,8 +112,10 @@ export class ConnectionWorkflows {
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: `Action ${input.action} on connection ${input.connectionId}`,
       });
+      return 'running';
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      return 'ended';
     }
   }
 

@@ -11,6 +11,11 @@ export interface ActionWorkflowInput {
   connectionWorkflowId: string;
   /** How long the webhook announcing the outcome is redelivered. */
   webhookRetryForMs: number;
+  /**
+   * The life of the connection id the action belongs to (see ConnectionDocument.incarnation): null for the id's first
+   * life; absent in workflows started before actions knew it. Its webhook is delivered only while that life lasts.
+   */
+  incarnation?: string | null;
 }
 
 export interface ActionOutcome {

@@ -12,9 +12,14 @@ export interface ActionError {
 }
 
 export interface ActionDocument {
-  /** Derived from the connection and the Idempotency-Key. */
+  /** Derived from the connection, its life and the Idempotency-Key (see `actionIdOf`). */
   _id: string;
   connectionId: string;
+  /**
+   * The connection's life the action was made in: null for the id's first life (ConnectionDocument.incarnation
+   * absent), absent on actions stored before actions recorded it. A running action of another life is stopped.
+   */
+  incarnation?: string | null;
   name: string;
   idempotencyKey: string;
   input: unknown;

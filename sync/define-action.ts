@@ -13,6 +13,12 @@ export interface ActionContext<Input> {
   /** The connection's authenticated client: base URL, token, error and rate-limit rules built in. */
   http: ProviderHttpClient;
   connection: ActionConnection;
+  /**
+   * When an earlier attempt marked this write started and never stored its answer (a killed worker, a lost answer):
+   * it may have written, as early as this. Null on a first write, and for `idempotent` actions (they simply repeat).
+   * See `findExisting`; a create may also use it to recognise its own record in a provider's duplicate refusal.
+   */
+  earlierWriteStartedAt: Date | null;
 }
 
 export interface ActionDefinition<Input = unknown, Output = unknown> {

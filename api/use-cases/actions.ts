@@ -24,9 +24,15 @@ export interface ActionView {
   finishedAt: Date | null;
 }
 
-/** The same connection and key always name the same action (and so the same workflow). */
-export const actionIdOf = (connectionId: string, idempotencyKey: string) =>
-  `act_${createHash('sha256').update(`${connectionId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+/**
+ * The same connection life and key always name the same action (and so the same workflow). A connection id's first
+ * life has no incarnation, and its ids are those every earlier release gave, so actions running or finished across
+ * an upgrade keep theirs; a later life (the id deleted and created again) hashes its incarnation in, so a key its
+ * deleted predecessor used names a new action, not a workflow that ended with the old life. Header values hold no
+ * newline, so the parts cannot run into each other.
+ */
+export const actionIdOf = (connectionId: string, idempotencyKey: string, incarnation?: string) =>
+  `act_${createHash('sha256').update(incarnation ? `${connectionId}\n${incarnation}\n${idempotencyKey}` : `${connectionId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 
 export class ActionUseCases {
   constructor(
@@ -52,25 +58,33 @@ export class ActionUseCases {
         fields: parsed.error.issues.map((i) => ({ field: `body${i.path.length ? `.${i.path.join('.')}` : ''}`, message: i.message })),
       });
     }
-    const actionId = actionIdOf(connectionId, idempotencyKey);
+    const incarnation = connection.incarnation ?? null;
+    const actionId = actionIdOf(connectionId, idempotencyKey, connection.incarnation);
     const existing = await this.store.actions.find(actionId);
     if (!existing && connection.status === 'auth_error') {
       throw new AppError('conflict', `connection "${connectionId}" is in auth_error${connection.statusReason ? `: ${connection.statusReason}` : ''}; the customer must reconnect`);
     }
-    const { action } = await this.store.actions.createOrFind({ _id: actionId, connectionId, name, idempotencyKey, input: parsed.data });
+    const { action } = await this.store.actions.createOrFind({ _id: actionId, connectionId, incarnation, name, idempotencyKey, input: parsed.data });
     if (action.name !== name || JSON.stringify(action.input) !== JSON.stringify(parsed.data)) {
       throw new AppError('conflict', `Idempotency-Key "${idempotencyKey}" was already used for a different action or input`);
     }
     if (action.status === 'running') {
-      await this.workflows.startAction({ actionId, connectionId, integration: connection.integration, action: name });
+      const started = await this.workflows.startAction({ actionId, connectionId, integration: connection.integration, action: name, incarnation });
+      if (started === 'ended') {
+        // The action's workflow is over (terminated, or stopped) and never stored an outcome: nothing will, so say so
+        // rather than answer 202 to every repeat for ever.
+        await this.store.actions.finish(actionId, { status: 'failed', error: { code: 'failed', message: "the action's workflow ended without recording an outcome; it may or may not have written" } });
+      }
     }
     const settled = await this.waitForOutcome(actionId, this.settings.answerWithinMs);
     return { status: statusOf(settled), body: toView(settled) };
   }
 
   async describe(connectionId: string, actionId: string): Promise<ActionView> {
-    const action = await this.store.actions.find(actionId);
-    if (!action || action.connectionId !== connectionId) throw AppError.notFound('action', actionId);
+    const [action, connection] = await Promise.all([this.store.actions.find(actionId), this.store.connections.find(connectionId)]);
+    // An action of another life of the connection id is not this connection's.
+    const ofThisLife = action?.incarnation === undefined || action.incarnation === (connection?.incarnation ?? null);
+    if (!action || !connection || action.connectionId !== connectionId || !ofThisLife) throw AppError.notFound('action', actionId);
     return toView(action);
   }
 

@@ -1,6 +1,7 @@
 // SIGKILL the worker process while an action's write is done at the provider and its answer not yet back: after a new
-// worker takes over, the same Idempotency-Key finds the record the dead attempt made instead of creating a second one.
-// Every built-in action of both providers at once, under one kill.
+// worker takes over (in seconds: the action activity heartbeats), the same Idempotency-Key finds the record the dead
+// attempt made instead of creating a second one, at HubSpot even while its search index has not caught up with that
+// record. Every built-in action of both providers at once, under one kill.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { spawnLogged, signalGroup, stopProcess } from '../../devstack/processes';
@@ -10,9 +11,12 @@ import { startHubSpotStack, type HubSpotStack } from '../support/hubspot-stack';
 import type { ApiResponse } from '../support/test-stack';
 
 const root = join(__dirname, '..', '..');
-// The action's activity has a 2-minute start-to-close timeout and no heartbeat: Temporal retries a killed attempt only
-// after it, so each call waits long enough to answer with the outcome rather than 202.
-const ANSWER_WITHIN_MS = 200_000;
+// The action's activity heartbeats with a 15-second heartbeat timeout: Temporal retries a killed attempt once its beats
+// stop, not after the 2-minute start-to-close timeout. Every call must have its outcome within this (not 202): about
+// four times what the retry takes, which holds on a loaded 2-core machine; before the heartbeat it took over 2 minutes.
+const ANSWER_WITHIN_MS = 60_000;
+/** HubSpot's search trails writes; here longer than the retry takes, so the retry's search cannot see the contact. */
+const SEARCH_INDEX_LAG_MS = 5 * 60_000;
 
 describe('action with a worker killed mid-write', () => {
   let stack: HubSpotStack;
@@ -25,7 +29,12 @@ describe('action with a worker killed mid-write', () => {
     });
 
   beforeAll(async () => {
-    stack = await startHubSpotStack({ name: 'action-crash', inProcessWorker: false, actions: { answerWithinMs: ANSWER_WITHIN_MS } });
+    stack = await startHubSpotStack({
+      name: 'action-crash',
+      inProcessWorker: false,
+      actions: { answerWithinMs: ANSWER_WITHIN_MS },
+      hubspot: { searchIndexLagMs: SEARCH_INDEX_LAG_MS },
+    });
     stack.sandbox.seed('Contact', 3);
     stack.hubspot.seed('contacts', 3);
     worker = startWorkerProcess();
@@ -102,6 +111,9 @@ describe('action with a worker killed mid-write', () => {
     expect(answers[0].body.output).toEqual({ id: stack.sandbox.records('Contact').find((c) => c.Email === email)?.Id });
     expect(answers[3].body.output).toEqual({ id: stack.hubspot.records('contacts').find((c) => c.properties.email === email)?.id });
     expect(written()).toEqual(once);
+    // At HubSpot the retry's search could not see the contact yet: it wrote again, HubSpot refused the duplicate naming
+    // the contact, and the action read that contact's createdate and took it as its own.
+    expect(stack.hubspot.stats().requests.create).toBe(2);
 
     // Later repeats answer from the stored outcome, writing nothing.
     const later = await Promise.all(Object.values(calls).map(act));

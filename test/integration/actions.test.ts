@@ -79,6 +79,40 @@ describe('actions', () => {
     expect(stack.sandbox.records('Contact').filter((c) => c.Email === 'crashed@example.com')).toHaveLength(1);
   });
 
+  describe('a HubSpot create whose answer was lost, while the search index trails', () => {
+    // HubSpot's search shows a new contact seconds late, so the retry's check-before-write can miss the contact the lost
+    // attempt made; HubSpot then refuses the write by its email, naming the contact that has it.
+    beforeAll(() => stack.hubspot.setOptions({ searchIndexLagMs: 60_000 }));
+    afterAll(() => stack.hubspot.setOptions({ searchIndexLagMs: 0 }));
+
+    /** What a worker SIGKILLed mid-create leaves: the action marked "write started" at `markedAt`. */
+    const interrupted = async (key: string, input: { email: string; firstName?: string }, markedAt: Date) => {
+      const actionId = actionIdOf('hs', key);
+      await stack.store.actions.createOrFind({ _id: actionId, connectionId: 'hs', incarnation: null, name: 'create-contact', idempotencyKey: key, input });
+      await stack.store.actions.markWriteStarted(actionId, markedAt);
+    };
+
+    it('takes the contact the refusal names when it was created after the earlier attempt marked its write', async () => {
+      const input = { email: 'lost-answer@example.com', firstName: 'Lost' };
+      await interrupted('lost-1', input, new Date(Date.now() - 2000));
+      const written = stack.hubspot.create('contacts', { email: input.email, firstname: 'Lost' });
+
+      const retried = await act('hs', 'create-contact', input, 'lost-1');
+      expect([retried.status, retried.body.status, retried.body.output]).toEqual([200, 'succeeded', { id: written.id }]);
+      expect(stack.hubspot.records('contacts').filter((c) => c.properties.email === input.email)).toHaveLength(1);
+    });
+
+    it('still refuses (422) when the contact with that email existed before the earlier attempt', async () => {
+      // A seeded contact: created long before any attempt of this action.
+      const existing = stack.hubspot.records('contacts').find((c) => c.properties.email)!;
+      const input = { email: existing.properties.email! };
+      await interrupted('lost-2', input, new Date(Date.now() - 2000));
+      const refused = await act('hs', 'create-contact', input, 'lost-2');
+      expect([refused.status, refused.body.error?.code]).toEqual([422, 'provider_refused']);
+      expect(refused.body.error.message).toContain(`Existing ID: ${existing.id}`);
+    });
+  });
+
   it('refuses bad input naming the field, a missing key, a reused key with other input, and auth_error connections', async () => {
     const bad = await act('sf', 'create-contact', { email: 'not-an-email' }, 'bad-1');
     expect(bad.status).toBe(400);
