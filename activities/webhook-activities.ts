@@ -10,15 +10,42 @@ export interface DeliveryResult {
   status: number | null;
 }
 
+/** Which life of the connection id an event belongs to: an incarnation, null for the id's first life. */
+type Life = string | null;
+
 export function createWebhookActivities({ store, logger, metrics, settings, catalog }: ActivityDependencies) {
+  /**
+   * The life `event` was made in, or 'ended' when that life was deleted. Told by the workflow that made the event when it
+   * knows; else read from what the event is about: a sync event's run and an action event's action carry their life and
+   * are deleted with it. An auth event (and an action recorded before actions kept their life) was made by its
+   * connection's workflow while that connection existed, so an event older than the current connection belongs to an
+   * earlier life. That compares Temporal's workflow time with the API's clock; the connection's workflow should pass
+   * its incarnation instead (it does not know it yet).
+   */
+  async function lifeOf(event: WebhookEvent, told: Life | undefined, connection: { incarnation?: string; createdAt: Date }): Promise<Life | 'ended'> {
+    if (told !== undefined) return told;
+    if (event.type === 'sync') {
+      const run = await store.runs.find(event.id);
+      return run ? (run.incarnation ?? null) : 'ended';
+    }
+    if (event.type === 'action') {
+      const action = await store.actions.find(event.actionId);
+      if (!action) return 'ended';
+      if (action.incarnation !== undefined) return action.incarnation;
+    }
+    return Date.parse(event.at) >= connection.createdAt.getTime() ? (connection.incarnation ?? null) : 'ended';
+  }
+
   return {
-    async deliverWebhook(event: WebhookEvent): Promise<DeliveryResult> {
+    async deliverWebhook(event: WebhookEvent, life: { incarnation?: Life } = {}): Promise<DeliveryResult> {
       if (!settings.webhookUrl || !settings.webhookSecret) return { delivered: false, status: null };
-      // A deleted connection's events stop here, retries included; the app keeps its own metadata in every event,
-      // read now rather than carried through Temporal history.
+      // A deleted connection's events stop here, retries included, and so do those of a deleted life when the id was
+      // created again: they must not reach the app as the new connection's. The app keeps its own metadata in every
+      // event, read now rather than carried through Temporal history.
       const connection = await store.connections.find(event.connectionId);
-      if (!connection) {
-        logger.info({ eventId: event.id, connectionId: event.connectionId }, 'webhook dropped: the connection was deleted');
+      const incarnation = connection ? await lifeOf(event, life.incarnation, connection) : 'ended';
+      if (!connection || incarnation === 'ended' || incarnation !== (connection.incarnation ?? null)) {
+        logger.info({ eventId: event.id, connectionId: event.connectionId }, `webhook dropped: ${connection ? "the event's life of the connection was deleted" : 'the connection was deleted'}`);
         return { delivered: false, status: null };
       }
       // Added here, not by the workflow: which unified models a provider model feeds is catalog data, not history.
@@ -57,6 +84,7 @@ export function createWebhookActivities({ store, logger, metrics, settings, cata
         eventId: event.id,
         type: event.type,
         connectionId: event.connectionId,
+        incarnation,
         attempt,
         status,
         error,

@@ -78,6 +78,22 @@ export interface SyncRunDocument {
 
 export type SyncRun = Omit<SyncRunDocument, '_id'> & { runId: string };
 
+/** One life of a connection id (see ConnectionDocument.incarnation): what run reads are limited to. */
+export interface ConnectionLife {
+  connectionId: string;
+  incarnation?: string;
+}
+
+/**
+ * The runs of one life. Equality on `incarnation` hides what a deleted life's late writes left; an id's first life has
+ * none (no life came before it), so its runs keep the plain filter every earlier release wrote them under.
+ */
+const runsOfLife = ({ connectionId, incarnation }: ConnectionLife) => (incarnation ? { connectionId, incarnation } : { connectionId });
+
+/** Whether a run belongs to this life of the connection id. */
+export const isRunOfLife = (run: Pick<SyncRun, 'connectionId' | 'incarnation'>, life: ConnectionLife): boolean =>
+  run.connectionId === life.connectionId && (!life.incarnation || run.incarnation === life.incarnation);
+
 const MAX_INVALID_SAMPLES = 20;
 
 /** What runs stored before sync versions existed read with. */
@@ -248,17 +264,25 @@ export class SyncRunRepository {
     await this.collection.deleteMany({ connectionId });
   }
 
-  async latestPerModel(connectionId: string, models: string[]): Promise<Record<string, SyncRun | null>> {
+  /** A life's run, or null (also for a run of another life of the same connection id). */
+  async findOfLife(runId: string, life: ConnectionLife): Promise<SyncRun | null> {
+    const run = await this.find(runId);
+    return run && isRunOfLife(run, life) ? run : null;
+  }
+
+  /** `life` as a bare connection id: every life's runs (callers that know the connection pass its incarnation). */
+  async latestPerModel(life: string | ConnectionLife, models: string[]): Promise<Record<string, SyncRun | null>> {
+    const ofLife = runsOfLife(typeof life === 'string' ? { connectionId: life } : life);
     const result: Record<string, SyncRun | null> = {};
     for (const model of models) {
-      const doc = await this.collection.find({ connectionId, model }).sort({ startedAt: -1 }).limit(1).next();
+      const doc = await this.collection.find({ ...ofLife, model }).sort({ startedAt: -1 }).limit(1).next();
       result[model] = doc ? toSyncRun(doc) : null;
     }
     return result;
   }
 
-  async list(connectionId: string, options: { model?: string; before?: Date; limit: number }): Promise<SyncRun[]> {
-    const filter: Record<string, unknown> = { connectionId };
+  async list(life: ConnectionLife, options: { model?: string; before?: Date; limit: number }): Promise<SyncRun[]> {
+    const filter: Record<string, unknown> = runsOfLife(life);
     if (options.model) filter.model = options.model;
     if (options.before) filter.startedAt = { $lt: options.before };
     const docs = await this.collection.find(filter).sort({ startedAt: -1 }).limit(options.limit).toArray();

@@ -6,6 +6,11 @@ export interface WebhookDeliveryAttempt {
   eventId: string;
   type: string;
   connectionId: string;
+  /**
+   * The life of the connection id the event belongs to (see ConnectionDocument.incarnation): null for the id's first
+   * life, absent on attempts recorded before deliveries carried it (those were of the then-current life).
+   */
+  incarnation?: string | null;
   attempt: number;
   status: number | null;
   error: string | null;
@@ -32,9 +37,14 @@ export class WebhookDeliveryRepository {
     await this.collection.deleteMany({ connectionId });
   }
 
-  async forConnection(connectionId: string, limit: number): Promise<WebhookDeliveryAttempt[]> {
+  /**
+   * The newest attempts of one life of the connection id: a later life's (`incarnation` set) by equality; an id's first
+   * life has no earlier one, so its attempts are all the id's. A bare id lists every life's.
+   */
+  async forConnection(life: string | { connectionId: string; incarnation?: string }, limit: number): Promise<WebhookDeliveryAttempt[]> {
+    const { connectionId, incarnation } = typeof life === 'string' ? { connectionId: life, incarnation: undefined } : life;
     return this.collection
-      .find({ connectionId }, { projection: { _id: 0 } })
+      .find(incarnation ? { connectionId, incarnation } : { connectionId }, { projection: { _id: 0 } })
       .sort({ attemptedAt: -1 })
       .limit(limit)
       .toArray();

@@ -26,15 +26,17 @@ export function connectionRoutes(connections: ConnectionUseCases, store: Store):
       body: { accepted: true, ...(await connections.requestSync(params.connectionId, body)) },
     }),
 
+    // Runs of the connection's current life only: a deleted life's late writes never show (see ConnectionLife).
     getRun: async ({ params: { connectionId, runId } }) => {
-      const run = await store.runs.find(runId);
-      if (!run || run.connectionId !== connectionId) throw AppError.notFound('sync run', runId);
+      const connection = await store.connections.get(connectionId);
+      const run = await store.runs.findOfLife(runId, connection);
+      if (!run) throw AppError.notFound('sync run', runId);
       return { status: 200, body: { ...toRunView(run), log: run.log ?? [] } };
     },
 
     listRuns: async ({ params: { connectionId }, query }) => {
-      await store.connections.get(connectionId);
-      const runs = await store.runs.list(connectionId, {
+      const connection = await store.connections.get(connectionId);
+      const runs = await store.runs.list(connection, {
         model: query.model,
         before: query.before ? new Date(query.before) : undefined,
         limit: query.limit,
@@ -47,8 +49,8 @@ export function connectionRoutes(connections: ConnectionUseCases, store: Store):
     },
 
     listWebhookDeliveries: async ({ params: { connectionId } }) => {
-      await store.connections.get(connectionId);
-      return { status: 200, body: { deliveries: await store.webhookDeliveries.forConnection(connectionId, 100) } };
+      const connection = await store.connections.get(connectionId);
+      return { status: 200, body: { deliveries: await store.webhookDeliveries.forConnection(connection, 100) } };
     },
   });
   return router;

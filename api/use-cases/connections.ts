@@ -208,7 +208,7 @@ export class ConnectionUseCases {
   async describe(connectionId: string): Promise<ConnectionView> {
     const connection = await this.store.connections.get(connectionId);
     const [lastRuns, health] = await Promise.all([
-      this.store.runs.latestPerModel(connectionId, Object.keys(connection.syncs)),
+      this.store.runs.latestPerModel(connection, Object.keys(connection.syncs)),
       this.health.read(this.workflows.workflowId(connectionId)),
     ]);
     return toConnectionView(connection, lastRuns, health);
@@ -219,7 +219,7 @@ export class ConnectionUseCases {
     // One describe per connection (a list is at most a page), a few at a time.
     const health = await mapAtMost(HEALTH_READS_AT_ONCE, connections, (c) => this.health.read(this.workflows.workflowId(c.connectionId)));
     return Promise.all(
-      connections.map(async (c, i) => toConnectionView(c, await this.store.runs.latestPerModel(c.connectionId, Object.keys(c.syncs)), health[i])),
+      connections.map(async (c, i) => toConnectionView(c, await this.store.runs.latestPerModel(c, Object.keys(c.syncs)), health[i])),
     );
   }
 
