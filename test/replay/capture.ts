@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { ensureTemporalBinary } from '../../devstack/binaries';
 import { resolveMongo, type MongoServer } from '../../devstack/mongo-server';
 import { startTemporal, type TemporalServer } from '../../devstack/temporal-server';
+import { actionIdOf } from '../../api/use-cases/actions';
 import { actionWorkflowId } from '../../contracts/action-messages';
 import { reauthorizedSignal } from '../../workflows';
 import { salesforceCatalog, shortRuleWaits } from '../integration/faults/fault-support';
@@ -295,6 +296,25 @@ async function driveActions(stack: TestStack, corpus: Corpus, rememberTokens: Re
   stack.sandbox.faults.rateLimitStorm({ seconds: 2, kind: 'concurrent' });
   await act('action-rate-limited', 'create-account', { name: 'Replay Rate Limited' }, 'succeeded', true);
   stack.sandbox.faults.clear();
+  await driveActionOfDeletedConnection(stack, corpus, rememberTokens);
+}
+
+/** The connection is deleted while its action waits out a rate limit: the action's workflow stops, failed, `Gone`. */
+async function driveActionOfDeletedConnection(stack: TestStack, corpus: Corpus, rememberTokens: RememberTokens): Promise<void> {
+  const id = 'replay-action-orphan';
+  await connect(stack, id, { contacts: HOURLY });
+  await waitForRunAfter(stack, id, 'contacts', null);
+  await rememberTokens(stack, id);
+  stack.sandbox.faults.rateLimitStorm({ seconds: 60, kind: 'daily' });
+  const answering = stack.api('POST', `/connections/${id}/actions/create-contact`, { lastName: 'Orphan' }, { 'idempotency-key': 'replay-orphan' });
+  const handle = stack.temporal.workflow.getHandle(actionWorkflowId(actionIdOf(id, 'replay-orphan')));
+  await eventually(async () => (await handle.fetchHistory()).events?.some((event) => event.timerStartedEventAttributes), { what: 'the action to wait on a timer' });
+  const deleted = await stack.api('DELETE', `/connections/${id}`);
+  if (deleted.status !== 200) throw new Error(`delete ${id}: ${deleted.status} ${JSON.stringify(deleted.body)}`);
+  stack.sandbox.faults.clear();
+  await answering;
+  await eventually(async () => (await handle.describe()).status.name === 'FAILED', { timeoutMs: 60_000, what: "the deleted connection's action to fail" });
+  await corpus.capture('action-connection-deleted', handle.workflowId);
 }
 
 /** A low threshold: the first run continues as new; both the run that ended and the one that followed are kept. */

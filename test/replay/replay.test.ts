@@ -20,6 +20,7 @@ const STATES = [
   'action-succeeded',
   'action-refused',
   'action-rate-limited',
+  'action-connection-deleted',
 ];
 
 function replayOptions(): ReplayWorkerOptions {
