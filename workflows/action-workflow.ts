@@ -14,7 +14,7 @@ import type { Activities } from '../activities';
 import type { ActionOutcome, ActionWorkflowInput } from '../contracts/action-messages';
 import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../contracts/failure-types';
 import type { ActionWebhookEvent } from '../contracts/webhook-events';
-import { fullJitterBackoffMs } from '../sync/rate-limit-waits';
+import { fullJitterBackoffMs } from '../contracts/backoff';
 import { credentialsExpiredSignal } from './connection-workflow';
 import { webhookDeliveryWorkflow } from './webhook-delivery-workflow';
 
