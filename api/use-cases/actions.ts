@@ -59,8 +59,17 @@ export class ActionUseCases {
       });
     }
     const incarnation = connection.incarnation ?? null;
-    const actionId = actionIdOf(connectionId, idempotencyKey, connection.incarnation);
-    const existing = await this.store.actions.find(actionId);
+    let actionId = actionIdOf(connectionId, idempotencyKey, connection.incarnation);
+    let existing = await this.store.actions.find(actionId);
+    if (!existing && connection.incarnation) {
+      // A later life that began before action ids carried the incarnation may hold this key's action under the old id:
+      // it is this life's if it was made after this life began (a delete removes the previous life's actions).
+      const legacy = await this.store.actions.find(actionIdOf(connectionId, idempotencyKey));
+      if (legacy && legacy.connectionId === connectionId && legacy.incarnation === undefined && legacy.createdAt >= connection.createdAt) {
+        ({ actionId } = legacy);
+        existing = legacy;
+      }
+    }
     if (!existing && connection.status === 'auth_error') {
       throw new AppError('conflict', `connection "${connectionId}" is in auth_error${connection.statusReason ? `: ${connection.statusReason}` : ''}; the customer must reconnect`);
     }

@@ -66,6 +66,16 @@ describe('actions across the lives of a connection', () => {
     const repeated = await act('reborn', 'create-contact', input, 'signup-1');
     expect([repeated.status, repeated.body.actionId, repeated.body.output]).toEqual([200, second.body.actionId, second.body.output]);
     expect((await stack.api('GET', `/connections/reborn/actions/${first.body.actionId}`)).status).toBe(404);
+
+    // An action this life made before action ids carried the incarnation (stored by an earlier release, under the id
+    // that release gave) is still the one its key names: a repeat after the upgrade answers it and writes nothing.
+    const upgraded = { lastName: 'Before Upgrade' };
+    const legacyId = firstLifeActionId('reborn', 'pre-upgrade');
+    await stack.store.actions.createOrFind({ _id: legacyId, connectionId: 'reborn', name: 'create-contact', idempotencyKey: 'pre-upgrade', input: upgraded });
+    await stack.store.actions.finish(legacyId, { status: 'succeeded', output: { id: '003000000000001AAA' } });
+    const afterUpgrade = await act('reborn', 'create-contact', upgraded, 'pre-upgrade');
+    expect([afterUpgrade.status, afterUpgrade.body.actionId, afterUpgrade.body.output]).toEqual([200, legacyId, { id: '003000000000001AAA' }]);
+    expect(stack.sandbox.records('Contact').filter((c) => c.LastName === 'Before Upgrade')).toHaveLength(0);
   });
 
   it('stops an action of a deleted connection, failing its workflow with the reason, instead of retrying for ever', async () => {
