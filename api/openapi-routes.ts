@@ -191,6 +191,17 @@ export const routes = {
     responses: {
       303: { description: "To the provider's authorize URL, with the integration's scopes, a single-use state and PKCE (S256).", redirect: true },
       400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
+      403: {
+        description:
+          'An error page, and nothing spent: the form was not posted by the connect screen (another site, by `Sec-Fetch-Site` or `Origin`; or neither header and no echo of the screen\'s cookie).',
+        mediaType: HTML,
+        body: schemas.htmlPage,
+      },
+      503: {
+        description: "An error page, and nothing spent: the integration's authorization URL breaks the provider's host rules (the operator must correct it).",
+        mediaType: HTML,
+        body: schemas.htmlPage,
+      },
     },
   }),
   oauthCallback: defineRoute({

@@ -181,6 +181,7 @@ export const connectForm = z
   .strictObject({
     connectionId: identifier,
     connectToken: secret(256, "From the connect URL; spent by this request (one authorization)."),
+    screenNonce: secret(64, "Set by the connect screen: echoes its SameSite=Strict cookie, for browsers that send no Sec-Fetch-Site or Origin.").optional(),
   })
   .meta({ id: 'ConnectForm', description: "The connect link's parameters, posted by the connect screen's form." });
 

@@ -18,6 +18,11 @@ export interface ProviderOAuth {
   authorizationUrl: string;
   tokenUrl: string;
   defaultScopes: string[];
+  /**
+   * Extra parameters of the authorize URL, as the provider names them (Salesforce: `prompt: 'consent'`, so a customer
+   * always sees and approves the consent page instead of an already-approved app passing silently).
+   */
+  authorizationParams?: Record<string, string>;
   /** How long before expiry a token is refreshed proactively. */
   refreshMarginSeconds: number;
   tokenLifetime: TokenLifetime;

@@ -3,9 +3,10 @@
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import { hashOneTimeToken } from '../../oauth/one-time-token';
-import { bindingCookie, bindingNonce, clearedBindingCookie, newBrowserBinding } from '../browser-binding';
+import { bindingCookie, bindingNonce, clearedBindingCookie, newBrowserBinding, screenCookie, screenNonceMatches } from '../browser-binding';
+import { judgeConnectFormOrigin } from '../connect-form-origin';
 import { htmlErrorHandler } from '../html-error-handler';
-import { connectedPage, connectScreenPage } from '../html-pages';
+import { connectedPage, connectScreenPage, errorPage } from '../html-pages';
 import { implement } from '../openapi-implement';
 import type { ConnectUseCases } from '../use-cases/connect';
 
@@ -26,19 +27,45 @@ export function oauthRoutes(connect: ConnectUseCases, publicUrl: string, appName
   // The connect screen's form: a few short fields, nothing nested.
   router.use('/oauth/connect', express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }));
 
+  const publicOrigin = new URL(publicUrl).origin;
+
   implement(router, {
     // A GET spends nothing: link scanners open every link in a mail, and the customer's click must still work after.
+    // Its only cookie is the screen's nonce, which the form echoes (see judgeConnectFormOrigin).
     oauthConnect: async ({ params, query }) => {
       const screen = await connect.describeConnect({ integration: params.integration, ...query });
       const action = `${new URL(publicUrl).pathname.replace(/\/+$/, '')}/oauth/connect/${encodeURIComponent(params.integration)}`;
-      return { status: 200, body: connectScreenPage({ ...screen, action, fields: { connectionId: query.connectionId, connectToken: query.connectToken } }) };
+      const screenNonce = newBrowserBinding().nonce;
+      return {
+        status: 200,
+        body: connectScreenPage({ ...screen, action, fields: { connectionId: query.connectionId, connectToken: query.connectToken, screenNonce } }),
+        headers: { 'Set-Cookie': screenCookie(query.connectToken, screenNonce, publicUrl, screen.validForMs) },
+      };
     },
 
-    // No CSRF token: the connect token in the form is itself the capability, and the state that follows is bound to
-    // this browser by the cookie set here, so only this browser can finish what this POST starts.
-    oauthConnectSubmit: async ({ params, body }) => {
+    // The connect token is a capability anyone holding the link has, so by itself it does not say whose browser posts
+    // it: another site could make a victim's browser post the attacker's own link (and a provider that approves an
+    // already-approved app silently would bind the victim's account to the attacker's connection). Only a POST from
+    // the connect screen itself goes on; a refused one spends nothing and sets no cookie. The state that follows is
+    // bound to this browser by the cookie set here, so only this browser can finish what this POST starts.
+    oauthConnectSubmit: async ({ params, body, headers }) => {
+      const verdict = judgeConnectFormOrigin(headers, publicOrigin, () => screenNonceMatches(headers.cookie, body.connectToken, body.screenNonce));
+      if (!verdict.accepted) {
+        logger.warn({ integration: params.integration, connectionId: body.connectionId, reason: verdict.reason }, 'connect form refused: not posted by the connect screen');
+        return {
+          status: 403,
+          body: errorPage(
+            appName,
+            403,
+            `This request to connect your account did not come from ${appName}'s connect screen, so nothing was done. If you meant to connect, open the link you were given again and press Connect there.`,
+          ),
+        };
+      }
       const binding = newBrowserBinding();
-      const started = await connect.startAuthorization({ integration: params.integration, ...body }, binding.nonceHash);
+      const started = await connect.startAuthorization(
+        { integration: params.integration, connectionId: body.connectionId, connectToken: body.connectToken },
+        binding.nonceHash,
+      );
       return {
         status: 303,
         location: started.authorizeUrl,

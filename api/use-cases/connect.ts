@@ -9,6 +9,7 @@ import { createPkcePair } from '../../oauth/pkce';
 import { exchangeAuthorizationCode, TokenError, type TokenSet } from '../../oauth/token-client';
 import type { ProviderCatalog } from '../../providers/catalog';
 import type { ProviderDefinition } from '../../providers/provider-definition';
+import { UrlRefusedError } from '../../security/provider-urls';
 import type { Connection } from '../../store/connections';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
@@ -38,6 +39,8 @@ export interface ConnectScreenView {
   appName: string;
   providerName: string;
   permissions: string[];
+  /** How long the connect link stays usable: the screen's nonce cookie lives as long. */
+  validForMs: number;
 }
 
 export interface ConnectSessionView {
@@ -123,7 +126,12 @@ export class ConnectUseCases {
     const provider = this.catalog.get(integration.provider);
     const scopes = integration.scopes.length > 0 ? integration.scopes : provider.oauth.defaultScopes;
     const permissions = scopes.map((scope) => provider.oauth.scopeDescriptions[scope] ?? `use the "${scope}" permission`);
-    return { appName: this.settings.appName, providerName: provider.displayName, permissions: [...new Set(permissions)] };
+    return {
+      appName: this.settings.appName,
+      providerName: provider.displayName,
+      permissions: [...new Set(permissions)],
+      validForMs: session.expiresAt.getTime() - this.settings.now(),
+    };
   }
 
   /**
@@ -135,13 +143,17 @@ export class ConnectUseCases {
     browserNonceHash: string,
   ): Promise<{ authorizeUrl: string; state: string; stateTtlMs: number }> {
     const now = new Date(this.settings.now());
+    const integration = await this.store.integrations.find(input.integration);
+    if (!integration) throw unusableLink();
+    const provider = this.catalog.get(integration.provider);
+    // Checked before anything is spent: the customer's browser, with a state and our client id, goes there next.
+    const authorizeUrl = this.authorizationUrlOf(integration.key, integration.authorizationUrl, provider);
     const session = await this.store.connectSessions.use(
       hashOneTimeToken(input.connectToken),
       { integration: input.integration, connectionId: input.connectionId },
       now,
     );
     if (!session) throw unusableLink();
-    const integration = await this.store.integrations.get(session.integration);
     const { clientId } = await this.store.integrations.getClientCredentials(integration.key);
     const state = newOneTimeToken();
     const pkce = createPkcePair();
@@ -159,7 +171,8 @@ export class ConnectUseCases {
       expiresAt: new Date(now.getTime() + this.settings.stateTtlMs),
     });
 
-    const authorizeUrl = new URL(integration.authorizationUrl);
+    // The provider's own parameters first (Salesforce's prompt=consent); the flow's own ones always win.
+    for (const [name, value] of Object.entries(provider.oauth.authorizationParams ?? {})) authorizeUrl.searchParams.set(name, value);
     authorizeUrl.searchParams.set('response_type', 'code');
     authorizeUrl.searchParams.set('client_id', clientId);
     authorizeUrl.searchParams.set('redirect_uri', this.redirectUri);
@@ -168,6 +181,23 @@ export class ConnectUseCases {
     authorizeUrl.searchParams.set('code_challenge', pkce.challenge);
     authorizeUrl.searchParams.set('code_challenge_method', pkce.method);
     return { authorizeUrl: authorizeUrl.toString(), state: state.token, stateTtlMs: this.settings.stateTtlMs };
+  }
+
+  /**
+   * The integration's authorization URL, only if it passes the provider's host rules: one stored before the rules
+   * applied to updates, or that a narrowed TRIBUTARY_PROVIDER_EXTRA_HOSTS no longer allows, sends nobody anywhere.
+   */
+  private authorizationUrlOf(integrationKey: string, stored: string, provider: ProviderDefinition): URL {
+    try {
+      return this.catalog.urlRules(provider.key).check(stored);
+    } catch (error) {
+      if (!(error instanceof UrlRefusedError)) throw error;
+      this.logger.error({ integration: integrationKey, reason: error.message }, "integration's authorizationUrl breaks the provider's host rules; connect refused");
+      throw new AppError(
+        'unavailable',
+        `This app's ${provider.displayName} sign-in address is not one Tributary sends customers to, so nothing was done. The app's operator must correct the integration; then start connecting again from the app.`,
+      );
+    }
   }
 
   /**

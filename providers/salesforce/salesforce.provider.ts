@@ -16,6 +16,9 @@ export const salesforce: ProviderDefinition = {
     authorizationUrl: 'https://login.salesforce.com/services/oauth2/authorize',
     tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
     defaultScopes: ['api', 'refresh_token'],
+    // Without it Salesforce approves an app the signed-in user already approved without showing anything: a connect
+    // form someone else's site got a customer's browser to submit would connect that customer's org unseen.
+    authorizationParams: { prompt: 'consent' },
     refreshMarginSeconds: 300,
     // Salesforce never sends expires_in; the session lifetime is an org setting (2 hours by default).
     tokenLifetime: { source: 'introspection', introspectionPath: '/services/oauth2/introspect', fallbackSeconds: 7200 },

@@ -37,10 +37,18 @@ describe('connecting an account through the browser', () => {
     };
   }
 
-  /** The customer presses Connect on the connect screen: its form posts the link's parameters to the link's path. */
-  async function pressConnect(connectUrl: string): Promise<Answer> {
+  /**
+   * The customer presses Connect on the connect screen: its form posts the link's parameters to the link's path. By
+   * default as a current browser does (`Sec-Fetch-Site: same-origin`); `headers` replace that, `fields` add to the form.
+   */
+  async function pressConnect(connectUrl: string, headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' }, fields: Record<string, string> = {}): Promise<Answer> {
     const url = new URL(connectUrl);
-    const response = await fetch(`${url.origin}${url.pathname}`, { method: 'POST', redirect: 'manual', body: new URLSearchParams(url.searchParams) });
+    const response = await fetch(`${url.origin}${url.pathname}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers,
+      body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), ...fields }),
+    });
     return {
       status: response.status,
       location: response.headers.get('location'),
@@ -150,6 +158,8 @@ describe('connecting an account through the browser', () => {
       state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       code_challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       code_challenge_method: 'S256',
+      // Salesforce's catalog entry: the customer always sees the consent page, even for an app approved before.
+      prompt: 'consent',
     });
     // Stored: the state's hash, and the verifier sealed (never in clear).
     const [pending] = await stack.database.db.collection(COLLECTIONS.oauthStates).find({ connectionId: 'scoped' }).toArray();
@@ -344,7 +354,9 @@ describe('connecting an account through the browser', () => {
     // A mail gateway opens the link first, more than once.
     const scanned = await get(session.connectUrl);
     await get(session.connectUrl);
-    expect([scanned.status, scanned.contentType, scanned.cookie]).toEqual([200, expect.stringMatching(/^text\/html/), null]);
+    expect([scanned.status, scanned.contentType]).toEqual([200, expect.stringMatching(/^text\/html/)]);
+    // Its one cookie is the screen's nonce, for the form to echo: sent back only by pages of this site, to the form's path.
+    expect(scanned.setCookie).toMatch(/^tributary_screen_[0-9a-f]{16}=[A-Za-z0-9_-]{43}; Path=\/oauth\/connect; Max-Age=(89\d|900); HttpOnly; SameSite=Strict$/);
     expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'scanned' })).toBe(0);
     // The screen: the app, the provider, what will be read in plain words, and a form posting the link back.
     expect(scanned.text).toMatch(/<html lang="en">/);
@@ -365,6 +377,58 @@ describe('connecting an account through the browser', () => {
     const done = await get(back.location as string, toProvider.cookie);
     expect([done.status, done.text]).toEqual([200, expect.stringMatching(/<h1>Connected<\/h1>/)]);
     expect(await connectionExists('scanned')).toBe(true);
+  });
+
+  it('a connect form posted by another site is refused with a 403 page, spends nothing and sets no cookie; the link still connects', async () => {
+    const session = await newSession('injected');
+    const statesBefore = await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'injected' });
+
+    // An attacker's page auto-submits the attacker's own connect link from the victim's browser.
+    const crossSite = await pressConnect(session.connectUrl, { origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' });
+    expectErrorPage(crossSite, 403, /did not come from Tributary&#39;s connect screen, so nothing was done/);
+    expect(crossSite.setCookie).toBeNull();
+    expect(crossSite.location).toBeNull();
+    // Refused the same way: a sibling site, and an older browser without Sec-Fetch-Site that names the other origin.
+    expectErrorPage(await pressConnect(session.connectUrl, { 'sec-fetch-site': 'same-site' }), 403, /did not come from/);
+    expectErrorPage(await pressConnect(session.connectUrl, { origin: 'https://attacker.example' }), 403, /did not come from/);
+    // Neither header (a proxy stripped them) and no echo of the screen's cookie: nothing proves it came from the screen.
+    expectErrorPage(await pressConnect(session.connectUrl, {}), 403, /did not come from/);
+    expectErrorPage(await pressConnect(session.connectUrl, { origin: 'null' }), 403, /did not come from/);
+    expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'injected' })).toBe(statesBefore);
+
+    // Nothing was spent: the link still opens the screen, and the customer's own Connect still connects.
+    const screen = await get(session.connectUrl);
+    expect(screen.status).toBe(200);
+    const toProvider = await pressConnect(session.connectUrl);
+    expect(toProvider.status).toBe(303);
+    const back = await get(toProvider.location as string);
+    expect((await get(back.location as string, toProvider.cookie)).status).toBe(200);
+    expect(await connectionExists('injected')).toBe(true);
+  });
+
+  it("a browser that sends neither Sec-Fetch-Site nor Origin connects by echoing its screen's SameSite=Strict cookie; an older one by its Origin", async () => {
+    const fromScreen = async (connectUrl: string) => {
+      const screen = await get(connectUrl);
+      const nonce = /name="screenNonce" value="([^"]+)"/.exec(screen.text)?.[1] as string;
+      expect(screen.cookie).toBe(`${screen.cookie?.split('=')[0]}=${nonce}`);
+      return { cookie: screen.cookie as string, nonce };
+    };
+    const first = await newSession('echoed');
+    const { cookie, nonce } = await fromScreen(first.connectUrl);
+    // The echo without the cookie (another site's form: a Strict cookie does not come along), or the cookie without
+    // the echo, proves nothing.
+    expectErrorPage(await pressConnect(first.connectUrl, {}, { screenNonce: nonce }), 403, /did not come from/);
+    expectErrorPage(await pressConnect(first.connectUrl, { cookie }), 403, /did not come from/);
+    expectErrorPage(await pressConnect(first.connectUrl, { cookie }, { screenNonce: 'x'.repeat(43) }), 403, /did not come from/);
+    // The cookie of another link's screen does not count for this one.
+    const other = await fromScreen((await newSession('echoed-other')).connectUrl);
+    expectErrorPage(await pressConnect(first.connectUrl, { cookie: other.cookie }, { screenNonce: other.nonce }), 403, /did not come from/);
+    // Cookie and echo together: the screen's own form, with `Origin: null` as our no-referrer pages make browsers send.
+    expect((await pressConnect(first.connectUrl, { cookie, origin: 'null' }, { screenNonce: nonce })).status).toBe(303);
+
+    // A browser from before Sec-Fetch-Site that sends the public URL's origin.
+    const second = await newSession('echoed');
+    expect((await pressConnect(second.connectUrl, { origin: new URL(stack.apiUrl).origin })).status).toBe(303);
   });
 
   it('a connection stays with its Salesforce org: a re-authorisation into another org is refused, keeps the old credentials and sends an auth webhook', async () => {

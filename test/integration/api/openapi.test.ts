@@ -220,7 +220,13 @@ describe('the OpenAPI document', () => {
     const screen = await fetch(session.body.connectUrl);
     expectDocumented('oauthConnect', { status: screen.status, body: await screen.text() });
     const connectUrl = new URL(session.body.connectUrl);
-    const toProvider = await fetch(`${connectUrl.origin}${connectUrl.pathname}`, { method: 'POST', redirect: 'manual', body: new URLSearchParams(connectUrl.searchParams) });
+    // As a current browser posts the connect screen's form: same-origin, said by Sec-Fetch-Site.
+    const toProvider = await fetch(`${connectUrl.origin}${connectUrl.pathname}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'sec-fetch-site': 'same-origin' },
+      body: new URLSearchParams(connectUrl.searchParams),
+    });
     expect(toProvider.status).toBe(303);
     expect(operationOf(routes.oauthConnectSubmit).responses['303']).toMatchObject({ headers: { Location: { required: true } } });
     const backFromProvider = await fetch(toProvider.headers.get('location') as string, { redirect: 'manual' });
