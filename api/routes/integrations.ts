@@ -25,18 +25,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
     createIntegration: async ({ body }) => {
       const provider = catalog.find(body.provider);
       if (!provider) throw AppError.invalid('body.provider', `must be one of: ${catalog.keys().join(', ')}`);
-      // The client secret, codes and every token go to these URLs: each must be one of the provider's hosts.
-      const rules = catalog.urlRules(provider.key);
-      for (const field of ['authorizationUrl', 'tokenUrl', 'apiBaseUrl'] as const) {
-        const url = body[field];
-        if (url === undefined) continue;
-        try {
-          rules.check(url);
-        } catch (error) {
-          if (!(error instanceof UrlRefusedError)) throw error;
-          throw AppError.invalid(`body.${field}`, error.message);
-        }
-      }
+      checkProviderUrls(catalog, provider.key, body);
       const integration = await store.integrations.create({
         key: body.key,
         provider: provider.key,
@@ -60,6 +49,8 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
     updateIntegration: async ({ params, body }) => {
       const current = await store.integrations.get(params.key);
       const provider = catalog.get(current.provider);
+      // The same rules as at creation: an update is how a URL would otherwise slip past them.
+      checkProviderUrls(catalog, provider.key, body);
       const { apiBaseUrl, fields, rotateWebhookUrl, webhookUrlGraceHours, ...rest } = body;
       // Checked before anything is written: a refused request changes nothing.
       if (webhookUrlGraceHours !== undefined && !rotateWebhookUrl) throw AppError.invalid('body.webhookUrlGraceHours', 'only goes with "rotateWebhookUrl": true');
@@ -87,4 +78,26 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
     },
   });
   return router;
+}
+
+/**
+ * The client secret, codes and every token go to these URLs: each one given must be on one of the provider's hosts
+ * (a 400 naming the field otherwise, before anything is stored). Literal IPs are refused here without connecting.
+ */
+function checkProviderUrls(
+  catalog: ProviderCatalog,
+  providerKey: string,
+  body: { authorizationUrl?: string; tokenUrl?: string; apiBaseUrl?: string | null },
+): void {
+  const rules = catalog.urlRules(providerKey);
+  for (const field of ['authorizationUrl', 'tokenUrl', 'apiBaseUrl'] as const) {
+    const url = body[field];
+    if (url === undefined || url === null) continue;
+    try {
+      rules.check(url);
+    } catch (error) {
+      if (!(error instanceof UrlRefusedError)) throw error;
+      throw AppError.invalid(`body.${field}`, error.message);
+    }
+  }
 }

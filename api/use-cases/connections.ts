@@ -4,6 +4,7 @@ import type { SyncMode } from '../../contracts/activity-messages';
 import type { ConnectionChange, ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
+import { identifyAccount } from '../../oauth/account-id';
 import { UrlRefusedError } from '../../security/provider-urls';
 import { removeConnectionData } from '../../store/connection-data';
 import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../store/connections';
@@ -11,7 +12,6 @@ import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
 import { checkedModelFields } from '../model-fields';
-import { identifyProviderAccount } from './provider-account';
 import type { z } from 'zod';
 import type { ConnectionHealth, ConnectionHealthReader } from '../connection-health';
 import type { ConnectionWorkflows } from '../connection-workflows';
@@ -119,15 +119,21 @@ export class ConnectionUseCases {
   }
 
   /**
-   * Best effort: a connection whose account is unknown still syncs on its schedule, only provider webhooks cannot
-   * reach it (the provider-webhooks route logs each event it cannot place). Needs an access token to ask with.
+   * Best effort: a connection whose account is unknown still syncs on its schedule, and learns its account at its
+   * first token refresh (see refreshCredentials). Needs an access token to ask with; the request goes through the
+   * provider's host rules and is read up to the token answers' byte limit, as every request carrying a token.
    */
   private async recordProviderAccount(connectionId: string, credentials: ConnectionCredentials, apiBaseUrl: string | null, providerKey: string): Promise<void> {
     const provider = this.catalog.get(providerKey);
     const baseUrl = credentials.instanceUrl ?? apiBaseUrl ?? provider.api.baseUrl;
     if (!provider.accountIdentity || !credentials.accessToken || !baseUrl) return;
     try {
-      const accountId = await identifyProviderAccount(baseUrl, credentials.accessToken, provider.accountIdentity);
+      const accountId = await identifyAccount(provider.accountIdentity, {
+        baseUrl,
+        accessToken: credentials.accessToken,
+        urlRules: this.catalog.urlRules(provider.key),
+        maxResponseBytes: provider.oauth.maxResponseBytes,
+      });
       await this.store.connections.setProviderAccountId(connectionId, accountId);
     } catch {
       // Left unknown; see above.
