@@ -124,10 +124,53 @@ const jsonValue: z.ZodType<JsonValue> = z
   .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]))
   .meta({ id: 'JsonValue' });
 
-const connectionMetadata = z
-  .record(z.string().max(128), jsonValue)
-  .refine((value) => JSON.stringify(value).length <= 16_384, 'must be at most 16 KiB as JSON')
-  .meta({ description: 'Free JSON the app keeps with the connection (at most 16 KiB): returned by GET and carried in every webhook.' });
+const METADATA_MAX_BYTES = 16_384;
+/** The metadata object itself is level 1. */
+const METADATA_MAX_DEPTH = 10;
+/** Stored as given, so no key MongoDB would read as an operator (`$…`) or a path (`a.b`). */
+const metadataKey = z
+  .string()
+  .min(1)
+  .max(128)
+  // eslint-disable-next-line no-control-regex -- NUL on purpose: BSON keys end at one, so the driver refuses them
+  .regex(/^[^$.\u0000][^.\u0000]*$/, 'must not start with "$" or contain "." (or NUL)');
+type MetadataValue = string | number | boolean | null | MetadataValue[] | { [key: string]: MetadataValue };
+const metadataValue: z.ZodType<MetadataValue> = z
+  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(metadataValue), z.record(metadataKey, metadataValue)]))
+  .meta({ id: 'MetadataValue', description: `Any JSON value; objects and arrays nest at most ${METADATA_MAX_DEPTH} levels deep in all, counting the metadata object.` });
+
+/**
+ * Depth, keys and size, checked by one iterative walk before the recursive schema runs: zod descends one stack frame
+ * per level, so 5,000 levels (10 KB of JSON) would overflow the stack instead of failing validation.
+ */
+function boundedMetadata(value: unknown, ctx: z.core.$RefinementCtx): unknown {
+  if (typeof value !== 'object' || value === null) return value; // the record schema says what is wrong with it
+  const pending: { node: object; path: (string | number)[] }[] = [{ node: value, path: [] }];
+  while (pending.length > 0) {
+    const { node, path } = pending.pop() as (typeof pending)[number];
+    if (path.length >= METADATA_MAX_DEPTH) {
+      ctx.addIssue({ code: 'custom', path, message: `nests deeper than ${METADATA_MAX_DEPTH} levels`, input: node });
+      return value;
+    }
+    const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((child, index) => [index, child]) : Object.entries(node);
+    for (const [key, child] of entries) {
+      if (typeof key === 'string' && !metadataKey.safeParse(key).success) {
+        ctx.addIssue({ code: 'custom', path: [...path, key], message: 'key must be 1-128 characters, not start with "$" and not contain "."', input: key });
+        return value;
+      }
+      if (typeof child === 'object' && child !== null) pending.push({ node: child, path: [...path, key] });
+    }
+  }
+  if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) ctx.addIssue({ code: 'custom', message: 'must be at most 16 KiB as JSON', input: value });
+  return value;
+}
+
+const connectionMetadata = z.preprocess(
+  boundedMetadata,
+  z.record(metadataKey, metadataValue).meta({
+    description: `Free JSON the app keeps with the connection (at most 16 KiB as JSON, nested at most ${METADATA_MAX_DEPTH} levels, keys not starting with "$" and without "."): returned by GET and carried in every webhook.`,
+  }),
+);
 
 export const updateConnectionBody = z
   .strictObject({
