@@ -209,20 +209,28 @@ export class ConnectionRepository {
   }
 
   /**
-   * Re-seals, under the current key, every connection's credentials sealed under an older one; returns how many. Safe
-   * to repeat and to interrupt: only stale ones are touched, and a write that raced a refresh (which seals under the
+   * Re-seals, under the current key, every connection's credentials sealed under an older one; returns how many, and
+   * the ids of those no configured key opens (left as they are, so one lost key does not stop the others). Safe to
+   * repeat and to interrupt: only stale ones are touched, and a write that raced a refresh (which seals under the
    * current key anyway) changes nothing.
    */
-  async resealStale(): Promise<number> {
+  async resealStale(): Promise<{ resealed: number; unopenable: string[] }> {
     let resealed = 0;
+    const unopenable: string[] = [];
     const stale = this.collection.find({ 'credentials.keyId': { $ne: this.cipher.currentKeyId } }, { projection: { credentials: 1 } });
     for await (const doc of stale) {
       const context = sealContext(doc._id);
-      const credentials = this.cipher.seal(this.cipher.open<ConnectionCredentials>(doc.credentials, context), context);
+      let credentials: SealedSecret;
+      try {
+        credentials = this.cipher.seal(this.cipher.open<ConnectionCredentials>(doc.credentials, context), context);
+      } catch {
+        unopenable.push(doc._id);
+        continue;
+      }
       const result = await this.collection.updateOne({ _id: doc._id, 'credentials.iv': doc.credentials.iv }, { $set: { credentials } });
       resealed += result.modifiedCount;
     }
-    return resealed;
+    return { resealed, unopenable };
   }
 
   async readCredentials(connectionId: string): Promise<{ generation: number; credentials: ConnectionCredentials }> {

@@ -140,11 +140,13 @@ export class IntegrationRepository {
 
   /**
    * Re-seals, under the current key, every client secret and webhook URL secret sealed under an older one; repeatable,
-   * like the connections'. Counts integrations, not secrets.
+   * like the connections'. Counts integrations, not secrets. Like the connections', it goes on past an integration
+   * whose secrets no configured key opens, returning its key among `unopenable` (that integration is left as it is).
    */
-  async resealStale(): Promise<number> {
+  async resealStale(): Promise<{ resealed: number; unopenable: string[] }> {
     const currentKeyId = this.cipher.currentKeyId;
     let resealed = 0;
+    const unopenable: string[] = [];
     const stale = this.collection.find(
       {
         $or: [
@@ -160,19 +162,24 @@ export class IntegrationRepository {
       // Every secret's iv is in the filter: a rotation or a new client secret meanwhile is never overwritten.
       const filter: Record<string, unknown> = { _id: doc._id, 'clientSecret.iv': doc.clientSecret.iv };
       const $set: Record<string, SealedSecret> = {};
-      if (doc.clientSecret.keyId !== currentKeyId) $set.clientSecret = reseal(doc.clientSecret, `integration:${doc._id}`);
-      if (doc.webhookSecret) {
-        filter['webhookSecret.iv'] = doc.webhookSecret.iv;
-        if (doc.webhookSecret.keyId !== currentKeyId) $set.webhookSecret = reseal(doc.webhookSecret, webhookSecretContext(doc._id));
-      }
-      if (doc.previousWebhookSecret) {
-        filter['previousWebhookSecret.secret.iv'] = doc.previousWebhookSecret.secret.iv;
-        if (doc.previousWebhookSecret.secret.keyId !== currentKeyId) $set['previousWebhookSecret.secret'] = reseal(doc.previousWebhookSecret.secret, webhookSecretContext(doc._id));
+      try {
+        if (doc.clientSecret.keyId !== currentKeyId) $set.clientSecret = reseal(doc.clientSecret, `integration:${doc._id}`);
+        if (doc.webhookSecret) {
+          filter['webhookSecret.iv'] = doc.webhookSecret.iv;
+          if (doc.webhookSecret.keyId !== currentKeyId) $set.webhookSecret = reseal(doc.webhookSecret, webhookSecretContext(doc._id));
+        }
+        if (doc.previousWebhookSecret) {
+          filter['previousWebhookSecret.secret.iv'] = doc.previousWebhookSecret.secret.iv;
+          if (doc.previousWebhookSecret.secret.keyId !== currentKeyId) $set['previousWebhookSecret.secret'] = reseal(doc.previousWebhookSecret.secret, webhookSecretContext(doc._id));
+        }
+      } catch {
+        unopenable.push(doc._id);
+        continue;
       }
       const result = await this.collection.updateOne(filter, { $set });
       resealed += result.modifiedCount;
     }
-    return resealed;
+    return { resealed, unopenable };
   }
 
   /** For the provider-webhook route and the integration's own view only; null when the integration does not exist. */

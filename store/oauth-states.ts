@@ -32,6 +32,15 @@ export interface OAuthState {
 
 export type NewOAuthState = OAuthState & { stateHash: string; createdAt: Date };
 
+/** A state whose sealed verifier no configured key opens (sealed under a key retired since): it can only be refused. */
+export interface UnreadableOAuthState {
+  unreadable: true;
+  /** Why it did not open (which key id is missing, or a failed check); never any content. */
+  reason: string;
+  integration: string;
+  connectionId: string;
+}
+
 const sealContext = (stateHash: string) => `oauth-state:${stateHash}`;
 
 export class OAuthStateRepository {
@@ -52,16 +61,22 @@ export class OAuthStateRepository {
    * Deletes the state and returns what it held, atomically: of two callbacks with the same state only one gets it.
    * Expired states are returned too (the caller says "expired" rather than "unknown"); either way they are gone.
    */
-  async consume(stateHash: string): Promise<OAuthState | null> {
+  async consume(stateHash: string): Promise<OAuthState | UnreadableOAuthState | null> {
     const doc = await this.collection.findOneAndDelete({ _id: stateHash });
     if (!doc) return null;
+    let codeVerifier: string;
+    try {
+      codeVerifier = this.cipher.open<string>(doc.codeVerifier, sealContext(stateHash));
+    } catch (error) {
+      return { unreadable: true, reason: (error as Error).message, integration: doc.integration, connectionId: doc.connectionId };
+    }
     return {
       connectSessionId: doc.connectSessionId,
       integration: doc.integration,
       connectionId: doc.connectionId,
       redirectUrl: doc.redirectUrl,
       allowAccountChange: doc.allowAccountChange === true,
-      codeVerifier: this.cipher.open<string>(doc.codeVerifier, sealContext(stateHash)),
+      codeVerifier,
       browserBindingHash: doc.browserBindingHash,
       expiresAt: doc.expiresAt,
     };

@@ -208,6 +208,11 @@ export class ConnectUseCases {
     if (!input.state) throw new AppError('validation_failed', `The answer from the sign-in page has no state. ${START_AGAIN}`);
     const pending = await this.store.oauthStates.consume(hashOneTimeToken(input.state));
     if (!pending) throw new AppError('validation_failed', `This sign-in is unknown or was already completed. ${START_AGAIN}`);
+    if ('unreadable' in pending) {
+      // Started before an encryption key was retired (README: wait out the states in flight first): spent, and refused.
+      this.logger.warn({ integration: pending.integration, connectionId: pending.connectionId, reason: pending.reason }, 'OAuth state could not be opened; the customer must start again');
+      throw new AppError('validation_failed', `This sign-in can no longer be finished (it was started before a security change on our side). ${START_AGAIN}`);
+    }
     if (pending.expiresAt.getTime() <= this.settings.now()) throw new AppError('validation_failed', `This sign-in took too long and expired. ${START_AGAIN}`);
     if (browserNonceHash !== pending.browserBindingHash) {
       throw new AppError('validation_failed', `This sign-in was started in another browser. ${START_AGAIN}`);
