@@ -221,7 +221,7 @@ export const routes = {
       },
       409: {
         description:
-          'An error page, and nothing changed: the connection exists under another integration, or the sign-in was into another provider account than the connection\'s (and the connect session did not set allowAccountChange).',
+          'An error page, and nothing changed: the connection exists under another integration, the sign-in was into another provider account than the connection\'s (and the connect session did not set allowAccountChange), or the connection was deleted while the customer signed in.',
         mediaType: HTML,
         body: schemas.htmlPage,
       },

@@ -290,7 +290,16 @@ export class ConnectUseCases {
         if (!(error instanceof AppError && error.code === 'conflict')) throw error;
       }
     }
-    const connection = existing ?? (await this.store.connections.get(connectionId));
+    // Under the lock creates and deletes take: a delete racing this re-authorisation either ends before it (and the
+    // customer is told) or starts after it (and stops the workflow this one signalled or restarted), so no workflow
+    // is left running, or restarted, for a connection that no longer exists.
+    await this.connections.exclusively(connectionId, () => this.reauthorize(connectionId, integration, provider, tokens, allowAccountChange));
+  }
+
+  private async reauthorize(connectionId: string, integration: string, provider: ProviderDefinition, tokens: SignedIn, allowAccountChange: boolean): Promise<void> {
+    const credentials = { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, instanceUrl: tokens.instanceUrl };
+    const connection = await this.store.connections.find(connectionId);
+    if (!connection) throw new AppError('conflict', `This connection was deleted while you were signing in, so nothing was stored. ${START_AGAIN}`);
     this.assertSameIntegration(connection, integration);
     // A connection stays with its account: one org's records and checkpoints must never mix with another's.
     const boundTo = connection.providerAccountId ?? null;

@@ -195,7 +195,11 @@ export class ConnectionUseCases {
     return this.describe(connectionId);
   }
 
-  private async exclusively<T>(connectionId: string, change: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `change` holding the connection's lock, the one creates and deletes take (re-authorisations too), so no two
+   * of them interleave on one connection. Not re-entrant: `change` must not call `create` or `delete`.
+   */
+  async exclusively<T>(connectionId: string, change: () => Promise<T>): Promise<T> {
     const holder = randomUUID();
     const deadline = Date.now() + LOCK_WAIT_MS;
     while (!(await this.store.connectionLocks.acquire(connectionId, holder, LOCK_LEASE_MS))) {
