@@ -3,7 +3,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ConnectionStatusInput, CredentialsState, RefreshCredentialsInput } from '../contracts/activity-messages';
 import { FailureType } from '../contracts/failure-types';
-import { introspectExpiry, refreshAccessToken, TokenError, type TokenSet } from '../oauth/token-client';
+import { lookUpAccountId } from '../oauth/account-id';
+import { introspectExpiry, refreshAccessToken, TokenError } from '../oauth/token-client';
 import { AppError } from '../errors/app-error';
 import type { ActivityDependencies } from './dependencies';
 import { heartbeatWhile } from './heartbeat';
@@ -49,7 +50,7 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
     const log = logger.child({ connectionId, integration: connection.integration, provider: connection.provider });
     const earlierAnswerMayBeLost = Boolean(connection.credentialState.refreshStartedAt);
     await store.connections.markRefreshStarted(connectionId, generation);
-    let tokens: TokenSet;
+    let tokens: Awaited<ReturnType<typeof refreshAccessToken>>;
     try {
       // Half of what is left at most: the other half is for storing the answer, which must not be cut short.
       tokens = await refreshAccessToken(provider.oauth, client, credentials.refreshToken, {
@@ -93,6 +94,17 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
     }
     metrics.tokenRefreshed(connection.provider, 'succeeded');
     log.info({ generation: newGeneration, expiresAt, rotated: tokens.refreshToken !== null }, 'credentials refreshed');
+    if (!connection.providerAccountId) {
+      // A connection made by POST /connections with a refresh token alone: learn its account now, so provider
+      // webhooks find it and a browser re-authorisation must sign into the same account. Best effort, within this
+      // attempt's deadline; a connection that still does not know tries again at its next refresh.
+      const accountId =
+        tokens.accountIdInAnswer ??
+        (await lookUpAccountId(provider.oauth, client, tokens.accessToken, { timeoutMs: deadline - Date.now(), signal: cancelled }));
+      if (accountId !== null && (await store.connections.setProviderAccountId(connectionId, accountId, { generation: newGeneration }))) {
+        log.info({ accountId }, 'provider account learned at refresh');
+      }
+    }
     return { generation: newGeneration, ...state(expiresAt) };
   }
 }

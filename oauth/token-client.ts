@@ -2,7 +2,7 @@
 import type { ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
 import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
 import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
-import { accountIdOf } from './account-id';
+import { accountIdInAnswer, accountIdOf } from './account-id';
 
 export interface OAuthClient {
   clientId: string;
@@ -60,9 +60,11 @@ export async function refreshAccessToken(
   client: OAuthClient,
   refreshToken: string,
   limits: TokenRequestLimits = {},
-): Promise<TokenSet> {
-  const { tokens } = await requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, limits);
-  return tokens;
+): Promise<TokenSet & { accountIdInAnswer: string | null }> {
+  const { tokens, json } = await requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, limits);
+  // What the answer says of the account (Salesforce's identity URL, HubSpot's hub_id), asking nobody: a connection
+  // created with a refresh token alone learns its account here.
+  return { ...tokens, accountIdInAnswer: accountIdInAnswer(oauth, json) };
 }
 
 export async function exchangeAuthorizationCode(

@@ -301,10 +301,15 @@ export class ConnectionRepository {
 
   /**
    * Recorded once the provider has said which account a token belongs to; only while none is recorded (null matches
-   * an absent field too), so a lookup never moves a connection bound by a sign-in to another account.
+   * an absent field too), so a lookup never moves a connection bound by a sign-in to another account. With
+   * `generation`, also only while the credentials the account was learned from are still the stored ones (a
+   * re-authorisation meanwhile may be into another account). True when it was recorded.
    */
-  async setProviderAccountId(connectionId: string, providerAccountId: string): Promise<void> {
-    await this.collection.updateOne({ _id: connectionId, providerAccountId: null }, { $set: { providerAccountId, updatedAt: new Date() } });
+  async setProviderAccountId(connectionId: string, providerAccountId: string, learnedFrom: { generation?: number } = {}): Promise<boolean> {
+    const filter: Record<string, unknown> = { _id: connectionId, providerAccountId: null };
+    if (learnedFrom.generation !== undefined) filter['credentialState.generation'] = learnedFrom.generation;
+    const result = await this.collection.updateOne(filter, { $set: { providerAccountId, updatedAt: new Date() } });
+    return result.modifiedCount === 1;
   }
 
   /** The connections of an integration that belong to one provider account (usually one; a reconnect under a new id makes two). */
