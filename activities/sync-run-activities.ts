@@ -282,8 +282,11 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         log.info({ mode: run.mode, ...outcome, durationMs }, 'sync run succeeded');
       }
       finished ??= await store.runs.require(runId);
-      // Committed after the run is marked succeeded; repeating both on a retry is harmless.
-      await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId, nextRunAt === null ? null : new Date(nextRunAt));
+      // Committed after the run is marked succeeded; repeating both on a retry is harmless. Only into the life the run
+      // began in: a connection that moved to another account since starts over from no cursor.
+      await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId, nextRunAt === null ? null : new Date(nextRunAt), {
+        incarnation: run.incarnation,
+      });
       return summaryOf(finished, 'succeeded', finished.feedSeqAtStart);
     },
 

@@ -40,10 +40,17 @@ export interface AuthWebhookEvent {
   type: 'auth';
   connectionId: string;
   integration: string;
-  operation: 'creation' | 'refresh' | 'reauthorization';
+  /**
+   * `account_change`: a re-authorisation its connect session allowed moved the connection to another provider account
+   * (`accountChange` says which). The connection's data started over: records, changes feeds and cursors of the old
+   * account are gone from it (cursors into them answer 400), and every model reads the new account from the start.
+   */
+  operation: 'creation' | 'refresh' | 'reauthorization' | 'account_change';
   success: boolean;
   error: string | null;
   at: string;
+  /** `account_change` only: the account ids before and after. */
+  accountChange?: { from: string; to: string };
   /** The app's own metadata of the connection, as it is when the event is delivered. */
   metadata?: Record<string, unknown> | null;
 }

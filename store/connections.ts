@@ -103,6 +103,8 @@ export interface NewConnection {
 
 const sealContext = (connectionId: string) => `connection:${connectionId}`;
 
+const newIncarnation = () => randomUUID().replaceAll('-', '').slice(0, 16);
+
 /** A connection id that was deleted at least once: created again, it gets an incarnation (see ConnectionDocument). */
 interface RetiredConnectionId {
   _id: string;
@@ -129,7 +131,7 @@ export class ConnectionRepository {
       integration: input.integration,
       provider: input.provider,
       providerAccountId: input.providerAccountId ?? null,
-      incarnation: randomUUID().replaceAll('-', '').slice(0, 16),
+      incarnation: newIncarnation(),
       status: 'active',
       statusReason: null,
       statusUntil: null,
@@ -329,11 +331,23 @@ export class ConnectionRepository {
     await this.collection.updateOne({ _id: connectionId }, { $set: { 'credentialState.lastError': message, updatedAt: new Date() } });
   }
 
-  /** A run succeeded: its cursor becomes the model's, and (one write for both) when the model runs next. */
-  async commitCursor(connectionId: string, model: string, cursor: Checkpoint | null, runId: string, nextRunAt?: Date | null): Promise<void> {
+  /**
+   * A run succeeded: its cursor becomes the model's, and (one write for both) when the model runs next. With `fence`,
+   * only while the connection is still in the life the run began in (the run's incarnation; none for a first life):
+   * a run of an account the connection has since moved away from must not hand its cursor to the new one.
+   */
+  async commitCursor(
+    connectionId: string,
+    model: string,
+    cursor: Checkpoint | null,
+    runId: string,
+    nextRunAt?: Date | null,
+    fence?: { incarnation: string | undefined },
+  ): Promise<void> {
     const next = nextRunAt === undefined ? {} : { [`syncs.${model}.nextRunAt`]: nextRunAt };
+    const life = fence ? { incarnation: fence.incarnation ?? { $exists: false } } : {};
     await this.collection.updateOne(
-      { _id: connectionId },
+      { _id: connectionId, ...life },
       { $set: { [`syncs.${model}.cursor`]: cursor, [`syncs.${model}.lastRunId`]: runId, ...next, updatedAt: new Date() } },
     );
   }
@@ -391,14 +405,23 @@ export class ConnectionRepository {
     credentials: ConnectionCredentials,
     expiresAt: Date | null,
     account: { id: string | null; expected?: string | null } = { id: null },
+    startOver?: { models: string[] },
   ): Promise<number | null> {
     const now = new Date();
     const filter: Record<string, unknown> = { _id: connectionId };
     if (account.expected !== undefined) filter.providerAccountId = account.expected;
+    // Another account's data must not mix with the old one's: a new life (incarnation), so its records, feeds and
+    // runs are keyed apart from everything before, and every model reads from no cursor again, now.
+    const newLife: Record<string, unknown> = {};
+    if (startOver) {
+      newLife.incarnation = newIncarnation();
+      for (const model of startOver.models) Object.assign(newLife, { [`syncs.${model}.cursor`]: null, [`syncs.${model}.lastRunId`]: null, [`syncs.${model}.nextRunAt`]: now });
+    }
     const result = await this.collection.findOneAndUpdate(
       filter,
       {
         $set: {
+          ...newLife,
           ...(account.id !== null ? { providerAccountId: account.id } : {}),
           credentials: this.cipher.seal(credentials, sealContext(connectionId)),
           'credentialState.expiresAt': expiresAt,

@@ -260,6 +260,19 @@ export class SyncRunRepository {
     );
   }
 
+  /**
+   * Ends every run of one life of a connection that is still running (the connection moved to another account): a
+   * slice still reading finds its run over at its next page and stops. Outcome zero: what they stored belongs to the
+   * life that ended, which nobody reads, so nothing is announced. Returns how many were ended.
+   */
+  async endRunningOfLife(connectionId: string, incarnation: string | undefined, error: { code: string; message: string }): Promise<number> {
+    const result = await this.collection.updateMany(
+      { connectionId, status: 'running', incarnation: incarnation ?? { $exists: false } },
+      { $set: { status: 'failed', finishedAt: new Date(), error, outcome: { added: 0, updated: 0, deleted: 0 } } },
+    );
+    return result.modifiedCount;
+  }
+
   async deleteForConnection(connectionId: string): Promise<void> {
     await this.collection.deleteMany({ connectionId });
   }

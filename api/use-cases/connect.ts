@@ -306,19 +306,64 @@ export class ConnectUseCases {
     if (!allowAccountChange && boundTo !== null && tokens.accountId !== boundTo) {
       await this.refuseAccountChange(connection, provider, boundTo, tokens.accountId);
     }
-    const generation = await this.store.connections.replaceCredentials(connectionId, credentials, tokens.expiresAt, {
-      id: tokens.accountId,
-      // Compare-and-set on the account seen above, so a concurrent re-authorisation cannot slip a change past it.
-      ...(allowAccountChange ? {} : { expected: boundTo }),
-    });
+    // A move the session allowed, between two known accounts. (A connection whose account was never known is bound,
+    // not moved: nothing says its data came from another account.)
+    const movedTo = allowAccountChange && boundTo !== null && tokens.accountId !== null && tokens.accountId !== boundTo ? tokens.accountId : null;
+    const generation = await this.store.connections.replaceCredentials(
+      connectionId,
+      credentials,
+      tokens.expiresAt,
+      {
+        id: tokens.accountId,
+        // Compare-and-set on the account seen above, so a concurrent re-authorisation cannot slip a change past it.
+        ...(allowAccountChange && movedTo === null ? {} : { expected: boundTo }),
+      },
+      movedTo === null ? undefined : { models: Object.keys(connection.syncs) },
+    );
     if (generation === null) {
       const now = await this.store.connections.get(connectionId);
       return this.refuseAccountChange(now, provider, now.providerAccountId ?? null, tokens.accountId);
     }
-    if (allowAccountChange && boundTo !== null && tokens.accountId !== null && tokens.accountId !== boundTo) {
-      this.logger.warn({ connectionId, from: boundTo, to: tokens.accountId }, 'connection moved to another provider account, as its connect session allowed');
-    }
+    if (movedTo !== null) await this.endOldLife(connection, provider, boundTo as string, movedTo);
     if (!(await this.workflows.reauthorize(connectionId, generation))) await this.restartWorkflow(connection, generation);
+    if (movedTo !== null) {
+      // Every model reads the new account from the start now, not at its next scheduled run.
+      await this.workflows.requestSync(connectionId, { models: Object.keys(connection.syncs), mode: 'full' });
+      await this.announceAccountChange(connection, boundTo as string, movedTo);
+    }
+  }
+
+  /**
+   * The connection now belongs to another account and lives as a new incarnation (stored with the credentials). Runs
+   * of the old life still in flight are ended, so their slices stop at the next page; whatever they still write goes
+   * under the old life's keys, which nothing reads, and their cursors are fenced out of the new life (commitCursor).
+   */
+  private async endOldLife(connection: Connection, provider: ProviderDefinition, from: string, to: string): Promise<void> {
+    const what = provider.oauth.accountId.noun;
+    const ended = await this.store.runs.endRunningOfLife(connection.connectionId, connection.incarnation, {
+      code: 'AccountChanged',
+      message: `the connection moved from ${provider.displayName} ${what} ${from} to ${to}; its data starts over`,
+    });
+    this.logger.warn({ connectionId: connection.connectionId, from, to, runsEnded: ended }, 'connection moved to another provider account, as its connect session allowed; its data starts over');
+  }
+
+  /** Told by the API, not the workflow: only here is it known that the account changed (the workflow hears a generation). */
+  private async announceAccountChange(connection: Connection, from: string, to: string): Promise<void> {
+    try {
+      await this.workflows.announce({
+        id: `auth:${connection.connectionId}:${randomUUID()}`,
+        type: 'auth',
+        connectionId: connection.connectionId,
+        integration: connection.integration,
+        operation: 'account_change',
+        success: true,
+        error: null,
+        at: new Date().toISOString(),
+        accountChange: { from, to },
+      });
+    } catch (failure) {
+      this.logger.error({ err: failure, connectionId: connection.connectionId }, 'could not announce the account change');
+    }
   }
 
   /**
