@@ -1,0 +1,175 @@
+// Fault injection for the Zoho sandbox: knobs a test turns at run time, each clearing itself, answered with the CRM
+// API's and Zoho Accounts' own errors (token failures as HTTP 200 `{"error": …}`).
+import type { Request, RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Delays } from '../common/delays';
+import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
+import type { LimitName } from './api-limits';
+import { SandboxHttpError, accountsError, invalidToken, zohoError } from './errors';
+
+export const FAULT_ARGUMENTS = {
+  rateLimitStorm: z.strictObject({ seconds, limit: z.enum(['concurrency', 'subConcurrency', 'credits']).default('concurrency') }),
+  serverErrors: z.strictObject({ share, seconds: seconds.optional(), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(500) }),
+  slowResponses: COMMON_FAULT_ARGUMENTS.slowResponses,
+  truncatedJson: COMMON_FAULT_ARGUMENTS.truncatedJson,
+  failNextRequests: z.strictObject({
+    count,
+    failure: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal('timeout'), z.literal('reset')]).default(500),
+    /** For 'timeout': how long the connection hangs before it is dropped unanswered. */
+    delayMs: z.number().int().nonnegative().default(30_000),
+  }),
+  expiredTokenMidPaging: z.strictObject({ afterPages: count }),
+  expirePageTokens: z.strictObject({}),
+  holdReads: z.strictObject({ afterCalls: z.number().int().nonnegative() }),
+  holdWriteAnswers: COMMON_FAULT_ARGUMENTS.holdWriteAnswers,
+  invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
+  accessDenied: z.strictObject({ count: count.optional() }),
+  tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(503) }),
+  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
+};
+
+export type FaultName = keyof typeof FAULT_ARGUMENTS;
+type Args<Name extends FaultName> = z.input<(typeof FAULT_ARGUMENTS)[Name]>;
+
+/** Without `seconds` or `count` a knob stays on until `clear()`. Data knobs act on every data centre's API. */
+export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENTS> {
+  /** Every API call is refused by the chosen limit (as configured: status, code, Retry-After) for a while. */
+  rateLimitStorm(args: Args<'rateLimitStorm'>): void;
+  /** The next `count` API calls fail: with that status, by hanging then dropping the connection, or by a reset. */
+  failNextRequests(args: Args<'failNextRequests'>): void;
+  /** The Nth next-page call (page > 1 or a page_token) from now answers 401 INVALID_TOKEN, once. */
+  expiredTokenMidPaging(args: Args<'expiredTokenMidPaging'>): void;
+  /** Every page_token handed out so far answers EXPIRED_VALUE. */
+  expirePageTokens(): void;
+  /** After `afterCalls` more reads (lists, next pages, deleted lists, searches) the next ones wait until `clear()`. */
+  holdReads(args: Args<'holdReads'>): void;
+  heldReads(): number;
+  /** Refreshes answer `{"error":"invalid_code"}` (the next `count`, or until cleared), as for a revoked token. */
+  invalidGrant(args?: Args<'invalidGrant'>): void;
+  /** Token requests (codes and refreshes) answer "Access Denied", as past the per-window mint cap. */
+  accessDenied(args?: Args<'accessDenied'>): void;
+}
+
+interface FaultState extends CommonFaultState {
+  rateLimitStorm?: { until: number; limit: LimitName };
+  failNextRequests?: { left: number; failure: number | 'timeout' | 'reset'; delayMs: number };
+  expiredTokenMidPaging?: { pagesLeft: number };
+  holdReads?: { callsLeft: number };
+  accessDenied?: { left: number };
+}
+
+const READ_KINDS = new Set(['list', 'nextPage', 'deleted', 'search']);
+
+export const serverError = (status: number): SandboxHttpError => zohoError(status, 'INTERNAL_ERROR', 'Internal Server Error');
+
+export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
+  private held: (() => void)[] = [];
+
+  constructor(
+    private readonly waits: Delays,
+    /** The refusal the configured limits answer with, counted in the stats like the real limiter's. */
+    private readonly throttled: (limit: LimitName) => SandboxHttpError,
+    private readonly onExpirePageTokens: () => void,
+    private readonly accessDeniedAnswer: () => SandboxHttpError,
+  ) {
+    super(FAULT_ARGUMENTS, waits);
+  }
+
+  protected readonly turn: ProviderKnobTurns<typeof FAULT_ARGUMENTS> = {
+    rateLimitStorm: ({ seconds, limit }) => (this.state.rateLimitStorm = { until: until(seconds), limit }),
+    failNextRequests: ({ count, failure, delayMs }) => (this.state.failNextRequests = { left: count, failure, delayMs }),
+    expiredTokenMidPaging: ({ afterPages }) => (this.state.expiredTokenMidPaging = { pagesLeft: afterPages }),
+    expirePageTokens: () => this.onExpirePageTokens(),
+    holdReads: ({ afterCalls }) => (this.state.holdReads = { callsLeft: afterCalls }),
+    accessDenied: ({ count }) => (this.state.accessDenied = { left: count ?? Infinity }),
+  };
+
+  protected readonly errors: KnobErrors<FaultState> = {
+    rateLimitStorm: ({ limit }) => this.throttled(limit),
+    serverErrors: (status) => serverError(status),
+    // What Zoho Accounts answers when it is down is unknown; a 5xx without access_token is what clients must handle.
+    tokenEndpointErrors: (status) => accountsError('server_error', status),
+    invalidGrant: () => accountsError('invalid_code'),
+  };
+
+  failNextRequests(args: Args<'failNextRequests'>): void {
+    this.set('failNextRequests', args);
+  }
+  expiredTokenMidPaging(args: Args<'expiredTokenMidPaging'>): void {
+    this.set('expiredTokenMidPaging', args);
+  }
+  expirePageTokens(): void {
+    this.set('expirePageTokens', {});
+  }
+  holdReads(args: Args<'holdReads'>): void {
+    this.set('holdReads', args);
+  }
+  heldReads(): number {
+    return this.held.length;
+  }
+  accessDenied(args?: Args<'accessDenied'>): void {
+    this.set('accessDenied', args);
+  }
+
+  /** Turning every knob off also lets held reads go on, answered as the org now is. */
+  override clear(): void {
+    super.clear();
+    const released = this.held;
+    this.held = [];
+    for (const release of released) release();
+  }
+
+  /** Mounted before authentication: a held read meets the tokens and data of its release. */
+  holdReadsMiddleware(): RequestHandler {
+    return (_req, res, next) => {
+      const hold = this.state.holdReads;
+      if (!hold || !READ_KINDS.has(res.locals.kind as string)) return next();
+      if (hold.callsLeft > 0) {
+        hold.callsLeft--;
+        return next();
+      }
+      this.held.push(() => next());
+    };
+  }
+
+  /** `failNextRequests`: after authentication, with the other data knobs. */
+  failuresMiddleware(): RequestHandler {
+    return async (req, _res, next) => {
+      const failing = this.state.failNextRequests;
+      if (!failing) return next();
+      if (--failing.left <= 0) delete this.state.failNextRequests;
+      if (failing.failure === 'reset') return req.socket.destroy();
+      if (failing.failure === 'timeout') {
+        await this.waits.wait(failing.delayMs);
+        return req.socket.destroy();
+      }
+      next(serverError(failing.failure));
+    };
+  }
+
+  /** `accessDenied`: on the token endpoint, after the common token knobs. */
+  accessDeniedMiddleware(): RequestHandler {
+    return (_req, res, next) => {
+      const denied = this.state.accessDenied;
+      if (!denied || res.locals.area !== 'token') return next();
+      if (--denied.left <= 0) delete this.state.accessDenied;
+      next(this.accessDeniedAnswer());
+    };
+  }
+
+  protected override isWrite(method: string, path: string): boolean {
+    return (method === 'POST' || method === 'PUT') && /^\/crm\/v8\/(Contacts|Accounts)(\/|$)/.test(path);
+  }
+
+  protected override isFirstPage(_req: Request, kind: string): boolean {
+    return kind === 'list';
+  }
+
+  /** Only next-page calls count down, so the failure lands between pages of one listing. */
+  protected override midPagingError(kind: string): SandboxHttpError | undefined {
+    const midPaging = this.state.expiredTokenMidPaging;
+    if (!midPaging || kind !== 'nextPage' || --midPaging.pagesLeft > 0) return undefined;
+    delete this.state.expiredTokenMidPaging;
+    return invalidToken();
+  }
+}
