@@ -62,7 +62,6 @@ export function apiApp(context: SandboxContext, dataCentre: DataCentre): express
     next();
   });
   app.use(context.faults.holdReadsMiddleware());
-  app.use(context.faults.holdWriteAnswersMiddleware());
   app.use('/crm', express.json({ limit: '10mb' }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (res.locals.area !== 'data') return next();
@@ -87,6 +86,8 @@ export function apiApp(context: SandboxContext, dataCentre: DataCentre): express
     res.on('close', finished);
     next();
   });
+  // Only writes that get through hold their answers (and stay in flight meanwhile); refused ones answer at once.
+  app.use(context.faults.holdWriteAnswersMiddleware());
   app.use(metadataRoutes(context));
   app.use(context.channels.routes());
   app.use(searchRoutes(context));

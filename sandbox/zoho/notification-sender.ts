@@ -1,6 +1,6 @@
 // Delivers Notifications API callbacks: one POST per run of consecutive changes of one kind to one channel, its
 // `ids` batched, `operation` insert|update|delete, and the `token` and `channel_id` registered (no signature).
-import { NotificationQueue } from '../common/notification-queue';
+import { NotificationQueue, type NotificationDeliveryStats } from '../common/notification-queue';
 import type { ModuleName } from './modules';
 
 export interface PendingNotification {
@@ -22,13 +22,11 @@ const QUEUE_BATCH = 1000;
 
 export class NotificationSender {
   private readonly queue: NotificationQueue<PendingNotification>;
+  /** By callback (one request), not by queue batch: what a receiver counts. */
+  readonly stats: NotificationDeliveryStats = { delivered: 0, notifications: 0, failed: 0 };
 
   constructor(private readonly idsPerCallback: () => number) {
     this.queue = new NotificationQueue(QUEUE_BATCH, (batch) => this.deliver(batch));
-  }
-
-  get stats() {
-    return this.queue.stats;
   }
 
   push(notification: PendingNotification): void {
@@ -63,8 +61,11 @@ export class NotificationSender {
       try {
         const answer = await fetch(first.notifyUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
         await answer.arrayBuffer();
-        if (!answer.ok) allAcknowledged = false;
+        if (!answer.ok) throw new Error(`callback answered ${answer.status}`);
+        this.stats.delivered++;
+        this.stats.notifications += run.length;
       } catch {
+        this.stats.failed++;
         allAcknowledged = false;
       }
     }
