@@ -34,8 +34,12 @@ function classify(req: Request): { area: RequestArea; kind: string } {
   return { area: 'data', kind: 'other' };
 }
 
-/** Credits a call costs (1; writes 1 per 10 records) and whether it is heavy (a write of more than 10 records). */
+/**
+ * Credits a call costs (1; the deleted-records list 2; writes 1 per 10 records, per Zoho's credit table) and whether
+ * it is heavy (a write of more than 10 records).
+ */
 function costOf(req: Request, kind: string): { credits: number; heavy: boolean } {
+  if (kind === 'deleted') return { credits: 2, heavy: false };
   if (kind !== 'insert' && kind !== 'update' && kind !== 'upsert') return { credits: 1, heavy: false };
   const data = (req.body as { data?: unknown } | undefined)?.data;
   const records = Array.isArray(data) ? data.length : 1;

@@ -81,6 +81,21 @@ describe('Zoho sandbox: API credits, concurrency and data fault knobs', () => {
     expect((await call('org')).status).toBe(200);
   });
 
+  it('truncatedJson cuts the next answer in half, and a failNextRequests timeout drops the connection unanswered', async () => {
+    await start();
+    sandbox.seed('Contacts', 3);
+    sandbox.faults.truncatedJson({ count: 1 });
+    const cut = await call('Contacts?fields=Last_Name');
+    expect(cut.status).toBe(200);
+    expect(() => JSON.parse(cut.text)).toThrow();
+    expect((await call('Contacts?fields=Last_Name')).body.data).toHaveLength(3);
+    sandbox.faults.failNextRequests({ count: 1, failure: 'timeout', delayMs: 100 });
+    await expect(call('org')).rejects.toThrow();
+    // Two listings cost 1 credit each and the deleted list 2; the call the knob failed never reached the limiter.
+    await call('Contacts/deleted');
+    expect(sandbox.stats().creditsUsed.zylker).toBe(1 + 1 + 2);
+  });
+
   it('expiredTokenMidPaging answers 401 INVALID_TOKEN on the Nth next page only, and the stats count kinds by data centre', async () => {
     await start();
     sandbox.seed('Contacts', 12);
