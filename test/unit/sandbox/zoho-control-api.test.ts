@@ -102,11 +102,11 @@ describe('Zoho sandbox: the /__sandbox control API and notification channels', (
 
     it('stops calling back once a channel lapses or is disabled, and refuses non-loopback URLs and expiries past a week', async () => {
       const grant = sandbox.issueGrant();
-      const soon = new Date(Date.now() + 400).toISOString();
+      const soon = new Date(Date.now() + 1500).toISOString();
       const created = await crm(grant.apiDomain, grant.accessToken, 'actions/watch', { method: 'POST', body: { watch: [{ channel_id: 7, events: ['Contacts.create'], notify_url: notifyUrl, channel_expiry: soon }] } });
       expect(created.status).toBe(201);
       expect((await crm(grant.apiDomain, grant.accessToken, 'actions/watch')).body.watch.map((c: { channel_id: string }) => c.channel_id)).toEqual(['7']);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 1600));
       sandbox.org().create('Contacts', { Last_Name: 'After expiry' });
       await sandbox.notificationsFlushed();
       expect(received).toEqual([]);

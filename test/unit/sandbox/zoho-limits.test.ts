@@ -61,10 +61,10 @@ describe('Zoho sandbox: API credits, concurrency and data fault knobs', () => {
 
   it('rateLimitStorm refuses every call by the chosen limit until its seconds run out', async () => {
     await start();
-    sandbox.faults.rateLimitStorm({ seconds: 0.4, limit: 'credits' });
+    sandbox.faults.rateLimitStorm({ seconds: 1, limit: 'credits' });
     expect((await call('org')).status).toBe(429);
     expect((await call('Contacts?fields=Last_Name')).status).toBe(429);
-    await sleep(500);
+    await sleep(1100);
     expect((await call('org')).status).toBe(200);
     expect(sandbox.stats().refusals).toEqual({ credits: 2 });
   });

@@ -152,12 +152,12 @@ describe('Zoho sandbox: multi-DC OAuth', () => {
 
   it('expires access tokens after the configured lifetime and on expireSessions; grant codes after theirs', async () => {
     await sandbox.close();
-    sandbox = await startZohoSandbox({ accessTokenLifetimeMs: 300, codeLifetimeMs: 200, autoConsent: true });
+    sandbox = await startZohoSandbox({ accessTokenLifetimeMs: 1000, codeLifetimeMs: 1000, autoConsent: true });
     const grant = sandbox.issueGrant();
-    expect(grant.expiresIn).toBe(0);
+    expect(grant.expiresIn).toBe(1);
     expect((await crm(grant.apiDomain, grant.accessToken, 'org')).status).toBe(200);
     const code = (await authorize({})).searchParams.get('code') ?? '';
-    await sleep(400);
+    await sleep(1100);
     expect((await crm(grant.apiDomain, grant.accessToken, 'org')).body.code).toBe('INVALID_TOKEN');
     expect((await exchange(grant.accountsServer, code)).body).toEqual({ error: 'invalid_code' });
     sandbox.setOptions({ accessTokenLifetimeMs: 60_000 });

@@ -32,7 +32,7 @@ describe('Zoho sandbox: token caps and token fault knobs', () => {
   });
 
   it('allows N mints per refresh token per window, then answers "Access Denied" until the window passes', async () => {
-    sandbox = await startZohoSandbox({ maxTokenMintsPerWindow: 3, tokenMintWindowMs: 400 });
+    sandbox = await startZohoSandbox({ maxTokenMintsPerWindow: 3, tokenMintWindowMs: 1500 });
     const grant = sandbox.issueGrant();
     // The grant's own access token counts: two refreshes fit in the window, the third does not.
     expect((await refresh(sandbox, grant.accountsServer, grant.refreshToken)).body.access_token).toBeDefined();
@@ -43,7 +43,7 @@ describe('Zoho sandbox: token caps and token fault knobs', () => {
     // Another refresh token of the same user has its own window.
     const other = sandbox.issueGrant();
     expect((await refresh(sandbox, other.accountsServer, other.refreshToken)).body.access_token).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     expect((await refresh(sandbox, grant.accountsServer, grant.refreshToken)).body.access_token).toBeDefined();
     expect(sandbox.stats().refreshes.filter((r) => !r.ok)).toEqual([{ refreshTokenId: grant.refreshTokenId, ok: false, error: 'Access Denied', at: expect.any(Number) }]);
     sandbox.setOptions({ accessDeniedStatus: 400 });

@@ -109,10 +109,10 @@ describe('Zoho sandbox: writes, search and field discovery', () => {
     expect((await call('GET', 'Contacts/search?email=nobody@example.com')).status).toBe(204);
     expect((await call('GET', 'Contacts/search')).body).toMatchObject({ code: 'REQUIRED_PARAM_MISSING' });
 
-    sandbox.setOptions({ searchIndexLagMs: 300 });
+    sandbox.setOptions({ searchIndexLagMs: 1000 });
     await call('POST', 'Contacts', { data: [{ Last_Name: 'Meitner', Email: 'lise@example.com' }] });
     expect((await call('GET', 'Contacts/search?email=lise@example.com')).status).toBe(204);
-    await sleep(350);
+    await sleep(1100);
     expect((await call('GET', 'Contacts/search?email=lise@example.com')).body.data).toHaveLength(1);
   });
 
