@@ -36,6 +36,19 @@ export interface ResponseInfo {
   headers: Headers;
 }
 
+/** One request and its whole answer, as a recording keeps it (see sync/sync-recorder.ts). */
+export interface ProviderExchange {
+  method: HttpMethod;
+  /** As sent: the connection's base URL resolved, the query added. */
+  url: URL;
+  /** The JSON body sent, undefined for none. */
+  requestBody: unknown;
+  status: number;
+  headers: Headers;
+  /** The answer's body as read ('' for a redirect, which is never read). */
+  text: string;
+}
+
 export interface HttpClientOptions {
   baseUrl: string;
   accessToken: string;
@@ -49,6 +62,11 @@ export interface HttpClientOptions {
   signal?: AbortSignal;
   /** Sees every answer, e.g. to read quota headers. */
   onResponse?: (info: ResponseInfo) => void;
+  /**
+   * Sees every request with its whole answer, for a recording (a dry run's `--save`). Unset on the engine's runs, where
+   * it costs nothing: nothing is copied for it.
+   */
+  onExchange?: (exchange: ProviderExchange) => void;
   /** Sees every request that got no answer at all (reset, timeout); not called when `signal` cancelled it. */
   onNoResponse?: (error: Error) => void;
   /** Reads the usage every answer reports and refuses to start a request once too much of the quota is used. */
@@ -69,10 +87,7 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
   }
 
   async function sendNow<T>(method: HttpMethod, pathOrUrl: string, body: unknown, request: RequestOptions = {}): Promise<HttpResponse<T>> {
-    const url = await permittedUrl(pathOrUrl);
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
+    const url = requestUrl(await checkedBaseUrl(), pathOrUrl, request.query);
     options.quota?.assertRoom();
     const release = options.limiter ? await options.limiter.acquire(options.signal) : () => undefined;
     const signals = [AbortSignal.timeout(options.timeoutMs)];
@@ -107,36 +122,19 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
     }
     options.quota?.observe(response.headers);
     options.onResponse?.({ status: response.status, headers: response.headers });
-    if (isRedirect(response)) {
-      throw new ProviderError('permanent', `${method} ${url.pathname} answered HTTP ${response.status}, a redirect; redirects are not followed with credentials`, {
-        status: response.status,
-      });
-    }
-    if (!response.ok) throw classifyErrorResponse(options.errorRules, response.status, response.headers, text);
-    try {
-      // A write answered 204 No Content (Salesforce's PATCH) has no body to parse.
-      return { status: response.status, headers: response.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
-    } catch {
-      throw new ProviderError('transient', `${method} ${url.pathname} returned a truncated or invalid JSON body`, {
-        status: response.status,
-      });
-    }
+    options.onExchange?.({ method, url, requestBody: body, status: response.status, headers: response.headers, text });
+    return answerOf<T>(method, url, { status: response.status, headers: response.headers, text, redirect: isRedirect(response) }, options.errorRules);
   }
 
-  /** The base URL must pass the provider's rules, and every request must stay on its origin (a next-page link too). */
+  /** The base URL must pass the provider's rules; every request must then stay on its origin (requestUrl). */
   // Checked (and its host resolved) once per client, i.e. once per sync slice.
   let checkedBase: Promise<URL> | undefined;
-  async function permittedUrl(pathOrUrl: string): Promise<URL> {
+  function checkedBaseUrl(): Promise<URL> {
     checkedBase ??= options.urlRules.checkBeforeConnect(options.baseUrl).catch((error: unknown) => {
       if (!(error instanceof UrlRefusedError)) throw error;
       throw new ProviderError('permanent', `the connection's API URL ${error.message}; no request was sent`);
     });
-    const base = await checkedBase;
-    const url = new URL(pathOrUrl, base);
-    if (url.origin !== base.origin || url.username || url.password) {
-      throw new ProviderError('permanent', `a URL the provider handed back leaves the API's origin ${base.origin}; it was not followed`);
-    }
-    return url;
+    return checkedBase;
   }
 
   return {
@@ -150,6 +148,46 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
       return send<T>(method, pathOrUrl, body, request);
     },
   };
+}
+
+/**
+ * Where a request goes: a path against the connection's base URL, or an absolute URL the provider handed back (a next
+ * page) as long as it keeps the base's origin, with the query's defined values added. Shared with the offline client,
+ * so a replayed sync asks for exactly what it would ask the provider for.
+ */
+export function requestUrl(base: URL, pathOrUrl: string, query: RequestOptions['query'] = {}): URL {
+  const url = new URL(pathOrUrl, base);
+  if (url.origin !== base.origin || url.username || url.password) {
+    throw new ProviderError('permanent', `a URL the provider handed back leaves the API's origin ${base.origin}; it was not followed`);
+  }
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url;
+}
+
+/**
+ * What a sync gets for an answer: its parsed body, or the `ProviderError` the engine acts on (a redirect, an error
+ * status classified by the provider's rules, a body that is not JSON). Shared with the offline client, so a recorded
+ * answer means what the live one did.
+ */
+export function answerOf<T>(
+  method: HttpMethod,
+  url: URL,
+  answer: { status: number; headers: Headers; text: string; redirect: boolean },
+  errorRules: ProviderErrorRules,
+): HttpResponse<T> {
+  const { status, headers, text } = answer;
+  if (answer.redirect) {
+    throw new ProviderError('permanent', `${method} ${url.pathname} answered HTTP ${status}, a redirect; redirects are not followed with credentials`, { status });
+  }
+  if (status < 200 || status >= 300) throw classifyErrorResponse(errorRules, status, headers, text);
+  try {
+    // A write answered 204 No Content (Salesforce's PATCH) has no body to parse.
+    return { status, headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
+  } catch {
+    throw new ProviderError('transient', `${method} ${url.pathname} returned a truncated or invalid JSON body`, { status });
+  }
 }
 
 /** fetch says "This operation was aborted" for a timeout and "fetch failed" for a reset: name the actual cause. */
