@@ -5,6 +5,11 @@ export type { Checkpoint, CheckpointValue } from './checkpoint';
 export { ALL_FIELDS, type AvailableField, type FieldKind, type FieldList } from './fields';
 export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from './http-client';
 export { ProviderError, type ProviderErrorKind } from './provider-error';
+export { runSyncOffline, type OfflineRun, type OfflineRunOptions } from './run-sync-offline';
+export type { ReadPage } from './read-sync';
+export { RecordingMismatchError, type ServedRequest } from './replay-http-client';
+export { readRecording, RecordingFormatError, type RecordedExchange, type Recording } from './recording';
+export type { InvalidRecord, ValidRecord } from './validate-page';
 export {
   nextLinkOf,
   paginateByCursor,
