@@ -1,0 +1,202 @@
+// `npm run recordings`: runs each built-in sync against its sandbox with the recorder on and writes the recordings
+// that test/unit/sync/built-in-recordings.test.ts replays (test/recordings/*.recording.json).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { providerCatalog } from '../providers/catalog';
+import { hubspotCompaniesSync } from '../providers/hubspot/companies.sync';
+import { hubspotContactsSync } from '../providers/hubspot/contacts.sync';
+import { hubspot } from '../providers/hubspot/hubspot.provider';
+import type { ProviderDefinition } from '../providers/provider-definition';
+import { accountsSync } from '../providers/salesforce/accounts.sync';
+import { contactsSync } from '../providers/salesforce/contacts.sync';
+import { salesforce } from '../providers/salesforce/salesforce.provider';
+import { startHubSpotSandbox, type HubSpotObject } from '../sandbox/hubspot/server';
+import { startSalesforceSandbox, type SalesforceObject } from '../sandbox/salesforce/server';
+import { createProviderHttpClient, type HttpClientOptions } from '../sync/http-client';
+import { readSync, type ReadPage, type ReadSyncOptions } from '../sync/read-sync';
+import type { Recording } from '../sync/recording';
+import { ReplayHttpClient } from '../sync/replay-http-client';
+import type { SyncDefinition } from '../sync/sync-definition';
+import { SyncRecorder } from '../sync/sync-recorder';
+
+export const RECORDINGS_DIR = join(__dirname, '..', 'test', 'recordings');
+
+/** Salesforce's smallest query batch: a second page needs more rows than this, whatever pageSize asks for. */
+const SALESFORCE_MIN_BATCH = 200;
+
+/**
+ * Hidden from the integration user (field-level security), so each of the 200-row pages stays a few dozen KB: the
+ * recording keeps the system fields, the required ones and these few.
+ */
+const SALESFORCE_VISIBLE: Record<'Contact' | 'Account', string[]> = {
+  Contact: ['FirstName', 'Email'],
+  Account: ['Industry', 'Website'],
+};
+
+export interface RecordedSync {
+  /** Checked: no secret remains in it. */
+  recording: Recording;
+  /** What the live run read, page by page, to compare a replay with. */
+  live: ReadPage[];
+  /** Writes the recording; refuses, writing nothing, if a secret would remain. */
+  save(file: string): Promise<void>;
+}
+
+interface Scenario {
+  file: string;
+  provider: ProviderDefinition;
+  sync: SyncDefinition;
+  record(): Promise<RecordedSync>;
+}
+
+export const SCENARIOS: Scenario[] = [
+  salesforceScenario('salesforce-contacts.recording.json', contactsSync, 'Contact'),
+  salesforceScenario('salesforce-accounts.recording.json', accountsSync, 'Account'),
+  hubspotScenario('hubspot-contacts.recording.json', hubspotContactsSync, 'contacts'),
+  hubspotScenario('hubspot-companies.recording.json', hubspotCompaniesSync, 'companies'),
+];
+
+/**
+ * A first sync of 202 rows, one of them deleted, read in Salesforce's smallest batches: two pages, the delete on the
+ * second. Its resume from the first checkpoint is a new query (as a resumed run makes), recorded too.
+ */
+function salesforceScenario(file: string, sync: SyncDefinition, object: 'Contact' | 'Account'): Scenario {
+  return {
+    file,
+    provider: salesforce,
+    sync,
+    async record() {
+      const wanted = sync.fields?.wanted ?? [];
+      const hidden = wanted.filter((field) => !SALESFORCE_VISIBLE[object].includes(field));
+      const sandbox = await startSalesforceSandbox({ seed: 24, hiddenFields: { [object]: hidden } });
+      try {
+        const ids = sandbox.seed(object as SalesforceObject, SALESFORCE_MIN_BATCH + 2);
+        sandbox.delete(object, ids[10]);
+        const grant = sandbox.issueGrant();
+        return await recordRun({
+          sync,
+          provider: salesforce,
+          baseUrl: sandbox.url,
+          accessToken: grant.accessToken,
+          secrets: { 'access token': grant.accessToken, 'refresh token': grant.refreshToken, 'client secret': 'sandbox-client-secret' },
+          run: { mode: 'incremental', checkpoint: null, pageSize: SALESFORCE_MIN_BATCH, lookbackMs: 0 },
+          description:
+            `Salesforce sandbox (seed 24): a first ${sync.model} sync of ${ids.length} rows, one deleted, in batches of ` +
+            `${SALESFORCE_MIN_BATCH} (two pages), optional fields other than ${SALESFORCE_VISIBLE[object].join(', ')} hidden ` +
+            'from the integration user; then the run resumed from its first checkpoint. Made by `npm run recordings`.',
+        });
+      } finally {
+        await sandbox.close();
+      }
+    },
+  };
+}
+
+/**
+ * An incremental run after a first sync: one record changed and one created (one search page), two archived (the
+ * archived list read one per page: two more pages). The first sync itself is not recorded; its checkpoint is the run's.
+ */
+function hubspotScenario(file: string, sync: SyncDefinition, object: HubSpotObject): Scenario {
+  return {
+    file,
+    provider: hubspot,
+    sync,
+    async record() {
+      const sandbox = await startHubSpotSandbox({ seed: 24, tenSecondlyLimit: 0 });
+      try {
+        const ids = sandbox.seed(object, 4);
+        const grant = sandbox.issueGrant();
+        const plainClient = httpClient(hubspot, sandbox.url, grant.accessToken);
+        const first = await collect(await readSync(sync, plainClient, { mode: 'incremental', checkpoint: null, pageSize: hubspot.api.pageSize, lookbackMs: 0 }));
+        const name = object === 'contacts' ? { firstname: 'Recorded', lastname: 'Newcomer', email: 'recorded.newcomer@example.com' } : { name: 'Recorded Newcomer Ltd', domain: 'newcomer.example' };
+        sandbox.update(object, ids[0], object === 'contacts' ? { jobtitle: 'Recorded change' } : { industry: 'RECORDED_CHANGE' });
+        sandbox.create(object, name);
+        sandbox.archive(object, ids[1]);
+        sandbox.archive(object, ids[2]);
+        return await recordRun({
+          sync,
+          provider: hubspot,
+          baseUrl: sandbox.url,
+          accessToken: grant.accessToken,
+          secrets: { 'access token': grant.accessToken, 'refresh token': grant.refreshToken, 'client secret': 'hubspot-sandbox-client-secret' },
+          run: { mode: 'incremental', checkpoint: first.at(-1)?.checkpoint ?? null, pageSize: 1, lookbackMs: hubspot.api.incrementalLookbackMs ?? 0 },
+          description:
+            `HubSpot sandbox (seed 24): after a first sync of 4 ${object}, one changed, one created and two archived; ` +
+            'the incremental run that reads them with pages of one. Made by `npm run recordings`.',
+        });
+      } finally {
+        await sandbox.close();
+      }
+    },
+  };
+}
+
+function httpClient(provider: ProviderDefinition, baseUrl: string, accessToken: string, extra: Partial<HttpClientOptions> = {}) {
+  return createProviderHttpClient({
+    baseUrl,
+    accessToken,
+    // The sandboxes listen on loopback; everything else about the client is the provider's own.
+    urlRules: providerCatalog.withUrlPolicy({ allowLoopback: true }).urlRules(provider.key),
+    maxResponseBytes: provider.api.maxResponseBytes,
+    errorRules: provider.api.errorRules,
+    timeoutMs: 10_000,
+    ...extra,
+  });
+}
+
+async function collect(read: { pages: AsyncIterable<ReadPage> }): Promise<ReadPage[]> {
+  const pages: ReadPage[] = [];
+  for await (const page of read.pages) pages.push(page);
+  return pages;
+}
+
+/**
+ * Runs the sync once with the recorder on, then each resume from one of its checkpoints (but the last, which starts the
+ * next run), so that a test can replay those too: the requests a resume makes that the run did not (a Salesforce
+ * resume is a new query from the checkpoint) are made live and recorded.
+ */
+async function recordRun(input: {
+  sync: SyncDefinition;
+  provider: ProviderDefinition;
+  baseUrl: string;
+  accessToken: string;
+  secrets: Record<string, string>;
+  run: ReadSyncOptions & { mode: 'full' | 'incremental' };
+  description: string;
+}): Promise<RecordedSync> {
+  const recorder = new SyncRecorder({
+    apiBaseUrl: input.baseUrl,
+    secrets: input.secrets,
+    run: { mode: input.run.mode, checkpoint: input.run.checkpoint, pageSize: input.run.pageSize, lookbackMs: input.run.lookbackMs },
+    provider: input.provider.key,
+    model: input.sync.model,
+    description: input.description,
+  });
+  const http = httpClient(input.provider, input.baseUrl, input.accessToken, { onExchange: recorder.onExchange });
+  const read = await readSync(input.sync, http, input.run);
+  const live = await collect(read);
+  for (let page = 0; page < live.length - 1; page++) {
+    // What the recording already answers is replayed; only what it cannot (a new query from the checkpoint) goes live.
+    const replayFirst = new ReplayHttpClient(recorder.recording(), input.provider.api.errorRules, http);
+    await collect(await readSync(input.sync, replayFirst, { ...input.run, checkpoint: live[page].checkpoint, lookbackMs: 0 }));
+  }
+  return { recording: recorder.recording(), live, save: (file) => recorder.save(file) };
+}
+
+async function main(): Promise<void> {
+  await mkdir(RECORDINGS_DIR, { recursive: true });
+  for (const scenario of SCENARIOS) {
+    const { recording, live, save } = await scenario.record();
+    await save(join(RECORDINGS_DIR, scenario.file));
+    const records = live.reduce((sum, page) => sum + page.records.length, 0);
+    const deletes = live.reduce((sum, page) => sum + page.deletedIds.length, 0);
+    process.stdout.write(`${scenario.file}: ${live.length} pages, ${records} records, ${deletes} deletes, ${recording.exchanges.length} exchanges\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
