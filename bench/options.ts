@@ -30,7 +30,7 @@ export interface BenchOptions {
   out: string;
 }
 
-export const SECTIONS = ['sync', 'records', 'scale', 'writes', 'idle'] as const;
+export const SECTIONS = ['sync', 'records', 'scale', 'writes', 'idle', 'dev'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const QUICK: Omit<BenchOptions, 'out'> = {
@@ -78,7 +78,7 @@ export const USAGE = `Usage: npm run bench [-- options]
   --worker-cache N        the worker's TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS (default: the SDK's, ~2,300 on a 4 GB heap)
   --records-max 10000     read the whole records API at sizes up to this; above it only the first pages
   --records-pages 3       pages read above --records-max
-  --sections sync,records,scale,writes,idle
+  --sections sync,records,scale,writes,idle,dev
   --out .data/bench/results.md
 
 Every flag can also be given as an environment variable: BENCH_SIZES, BENCH_RUNS, BENCH_CONNECTIONS, …

@@ -15,6 +15,7 @@ import type { BenchOptions } from './options';
 import { renderReport } from './report';
 import { MB, type Row, type SectionResult } from './rows';
 import { benchRecordWrites } from './record-writes';
+import { benchRecordingTest } from './recording-test';
 import { benchScale } from './scale';
 import { startBenchStack, type BenchStack } from './stack';
 
@@ -67,6 +68,8 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
     await stack.registerSandbox(SMALL_INTEGRATION, smallOrg);
 
     const results: SectionResult[] = [];
+    // First, while the machine is quiet: it measures milliseconds.
+    if (options.sections.includes('dev')) results.push(await benchRecordingTest({ runs: options.runs, log }));
     if (options.sections.includes('sync') || options.sections.includes('records')) {
       const synced = await benchInitialSyncs({
         stack,
@@ -115,6 +118,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
         ? [`${options.connections} connections × ${options.scaleRecords} contacts every ${options.scaleFrequency} for ${options.scaleCycles} cycle(s)`]
         : []),
       ...(options.sections.includes('idle') ? [`${options.idleConnections} idle connections (hourly) observed for ${options.idleWindowSeconds} s`] : []),
+      ...(options.sections.includes('dev') ? [`a recording test replayed ${options.runs + 1} times`] : []),
     ];
     const environment = [
       `${new Date(benchStartedAt).toISOString()}, ${options.mode} preset: ${scope.join('; ')}; took ${minutes} min`,

@@ -16,7 +16,7 @@ const TINY: BenchOptions = {
   idleWindowSeconds: 2,
   recordsMaxSize: 10_000,
   recordsPages: 3,
-  sections: ['sync', 'records', 'scale', 'writes', 'idle'],
+  sections: ['sync', 'records', 'scale', 'writes', 'idle', 'dev'],
   forceSizes: false,
   out: '',
 };
@@ -55,6 +55,7 @@ describe('npm run bench', () => {
       '1,000 connections every minute',
       '10,000 idle connections',
       'Database write commands per scheduled no-change run',
+      'A recording test of a 2-page sync',
     ]);
     for (const goal of goals) expect(goal).toMatch(/\| (pass|miss)( at [^|]+)? \|$|\| not measured \|$/);
     // Only the 1M records page needs a size the tiny preset does not run.
