@@ -17,7 +17,7 @@ export const GENERIC_ERROR_RULES: ProviderErrorRules = {
 /** One request the sync made offline and what answered it. */
 export interface ServedRequest {
   method: HttpMethod;
-  /** Decoded for reading: `/services/data/v62.0/queryAll?q=SELECT Id, …`. */
+  /** Decoded for reading, parameters in name order: `/services/data/v62.0/queryAll?q=SELECT Id, …`. */
   path: string;
   status: number;
   /** Its index in `recording.exchanges`; `null` when `whenMissing` answered it. */

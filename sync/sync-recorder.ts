@@ -90,7 +90,8 @@ export class SyncRecorder {
     this.exchanges.push({
       request: {
         method: exchange.method,
-        path: this.scrubUrl(exchange.url.pathname + exchange.url.search),
+        // A query may carry a URL of the connection's own (a redirect target, a callback): its host goes too.
+        path: this.scrubUrl(this.hideHosts(exchange.url.pathname + exchange.url.search)),
         // As it went over the wire (a Date as its ISO text, undefined fields left out), which is what a replay compares.
         ...(exchange.requestBody === undefined ? {} : { body: this.scrubValue(JSON.parse(JSON.stringify(exchange.requestBody))) }),
       },
