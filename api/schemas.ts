@@ -2,7 +2,8 @@
 // OpenAPI document. Schemas with a `.meta({ id })` become named components of the document.
 import { z } from 'zod';
 import type { AppErrorCode } from '../errors/app-error';
-import { PROVIDER_KEYS } from '../contracts/provider-keys';
+import { providerUrlPattern } from '../contracts/provider-hosts';
+import { PROVIDER_KEYS, type ProviderKey } from '../contracts/provider-keys';
 import { SYNC_MODES } from '../contracts/sync-mode';
 import { crmCompany, crmContact } from '../sync/unified-crm';
 
@@ -14,9 +15,34 @@ export const identifier = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be 1-128 letters, digits, "_", "-" or ".", starting with a letter or digit');
 
-const modelName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a model name');
+const modelName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a model name (a lower-case letter, then up to 63 lower-case letters, digits or "_")');
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+// Limits the document declares so that no request it calls valid is refused for its size: the largest `fields` map
+// (10 models of 200 names) is about 170 KB of JSON, under the API's 256 KB body limit with everything else a body holds.
+const MAX_SYNC_MODELS = 50;
+const MAX_FIELD_MODELS = 10;
+const MAX_FIELDS_PER_MODEL = 200;
+
+/** A map keyed by model name with at most `max` models; JSON Schema says so with maxProperties. */
+const byModel = <V extends z.ZodType>(value: V, max: number) =>
+  z
+    .record(modelName, value)
+    .refine((map) => Object.keys(map).length <= max, `must name at most ${max} models`)
+    .meta({ maxProperties: max });
+
+// Printable ASCII, as the document's `format: uri` already says (the rest percent-encoded): the URL parser would let a
+// control character through, and it would be stored as given. (A .regex() here would replace the format in the document.)
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048)
+  .refine((url) => /^[\x21-\x7E]+$/.test(url), 'must be printable ASCII (percent-encode the rest)');
+
+/**
+ * A URL Tributary sends these providers' credentials to. The document states the providers' own https hosts (see
+ * contracts/provider-hosts.ts); the catalog's host rules check it when the request names the provider, and may allow
+ * more (an operator's extra hosts, loopback in development), so the pattern is documented, not enforced here.
+ */
+const providerUrl = (providers: readonly ProviderKey[]) => httpUrl.meta({ pattern: providerUrlPattern(providers) });
 
 // The query string carries numbers as text; `<number>` types what a typed caller passes, the coercion parses the text.
 const queryLimit = (max: number, fallback: number) => z.coerce.number<number>().int().min(1).max(max).default(fallback);
@@ -41,42 +67,53 @@ const secret = (max: number, description: string) => z.string().min(1).max(max).
 /** `Tier__c`, `hs_lead_status`, or `*` for every field the account lets the integration user read. */
 const fieldName = z.string().regex(/^(\*|[A-Za-z][A-Za-z0-9_]{0,79})$/, 'must be a field name (letters, digits, "_") or "*"');
 
-const modelFields = z
-  .record(modelName, z.array(fieldName).max(500))
+const fieldNames = z.array(fieldName).max(MAX_FIELDS_PER_MODEL);
+
+const modelFields = byModel(fieldNames, MAX_FIELD_MODELS)
   .meta({
     description:
       'Fields read on top of each model\'s own, by model: `{"contacts": ["Tier__c", "Region__c"]}`, or `["*"]` for every field the account lets the integration user read. Stored with each record; a field the account lacks is reported on the run, never fails it. Changing them backfills every connection once.',
   });
 
-const connectionFields = z.record(modelName, z.array(fieldName).max(500)).meta({
+const connectionFields = byModel(fieldNames, MAX_FIELD_MODELS).meta({
   description:
     'Fields this connection reads on top of each model\'s own and its integration\'s, by model: `{"contacts": ["Tier__c"]}`, or `["*"]` for every field the account lets the integration user read. Adding one backfills this connection alone with one full resync at its next run.',
 });
 
-export const createIntegrationBody = z
-  .strictObject({
+// RFC 6749 (appendix A.1): a client id is printable ASCII; it is stored as given, so no control character gets in.
+const clientId = z.string().min(1).max(512).regex(/^[\x20-\x7E]*$/, 'must be printable ASCII');
+
+const scopes = z.array(z.string().max(256).regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50);
+
+/** One provider's registration: its URL overrides must be on that provider's hosts, which the document spells out. */
+const createIntegrationOf = (provider: ProviderKey) =>
+  z.strictObject({
     key: identifier,
-    provider: z.enum(PROVIDER_KEYS).meta({ description: 'Which provider the OAuth app belongs to.' }),
-    clientId: z.string().min(1).max(512),
+    provider: z.literal(provider).meta({ description: 'Which provider the OAuth app belongs to.' }),
+    clientId,
     clientSecret: secret(512, "The OAuth app's client secret; stored encrypted, never returned."),
-    scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
-    authorizationUrl: httpUrl.optional().meta({ description: "Overrides the provider's default, e.g. for Salesforce sandboxes or My Domain hosts." }),
-    tokenUrl: httpUrl.optional().meta({ description: "Overrides the provider's default token endpoint." }),
-    apiBaseUrl: httpUrl
+    scopes: scopes.optional(),
+    authorizationUrl: providerUrl([provider]).optional().meta({ description: "Overrides the provider's default, e.g. for Salesforce sandboxes or My Domain hosts." }),
+    tokenUrl: providerUrl([provider]).optional().meta({ description: "Overrides the provider's default token endpoint." }),
+    apiBaseUrl: providerUrl([provider])
       .optional()
       .meta({ description: "Overrides the provider's API host (a regional data centre, a sandbox). A per-connection host the provider hands out at sign-in, like Salesforce's instance URL, still wins." }),
     fields: modelFields.optional(),
-  })
+  });
+
+export const createIntegrationBody = z
+  .discriminatedUnion('provider', PROVIDER_KEYS.map(createIntegrationOf) as unknown as [ReturnType<typeof createIntegrationOf>, ...ReturnType<typeof createIntegrationOf>[]])
   .meta({ id: 'CreateIntegrationRequest' });
 
 export const updateIntegrationBody = z
   .strictObject({
-    clientId: z.string().min(1).max(512).optional(),
+    clientId: clientId.optional(),
     clientSecret: secret(512, 'A new client secret (rotation); stored encrypted, never returned.').optional(),
-    scopes: z.array(z.string().regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50).optional(),
-    authorizationUrl: httpUrl.optional(),
-    tokenUrl: httpUrl.optional(),
-    apiBaseUrl: httpUrl.nullable().optional().meta({ description: "null: back to the provider's host." }),
+    scopes: scopes.optional(),
+    // The integration's provider decides which hosts are allowed: one of another provider's is a 409.
+    authorizationUrl: providerUrl(PROVIDER_KEYS).optional(),
+    tokenUrl: providerUrl(PROVIDER_KEYS).optional(),
+    apiBaseUrl: providerUrl(PROVIDER_KEYS).nullable().optional().meta({ description: "null: back to the provider's host." }),
     fields: modelFields.optional().meta({ description: "Replaces the integration's extra fields; models not named lose theirs." }),
     rotateWebhookUrl: z
       .literal(true)
@@ -97,6 +134,7 @@ export const updateIntegrationBody = z
 // above zero (at most six digits), or of ms from 1000 (at most nine digits); see sync/duration.ts.
 const frequency = z
   .string()
+  .max(32)
   .regex(/^(?:0*[1-9]\d{0,5}(?:s|m|h|d)|0*[1-9]\d{3,8}ms)$/, 'must be a duration of at least 1s, like "30s", "5m", "1h" or "1d"')
   .meta({ description: 'How often the model syncs: a duration of at least 1s, like "30s", "5m", "1h" or "1d".' });
 
@@ -107,12 +145,13 @@ export const createConnectionBody = z
     credentials: z.strictObject({
       refreshToken: secret(4096, 'Stored encrypted, never returned.'),
       accessToken: secret(4096, 'Stored encrypted, never returned.').optional(),
-      instanceUrl: httpUrl.optional(),
+      // The integration's provider decides which hosts are allowed: one of another provider's is a 409.
+      instanceUrl: providerUrl(PROVIDER_KEYS).optional(),
     }),
-    syncs: z
-      .record(modelName, z.strictObject({ frequency }))
+    syncs: byModel(z.strictObject({ frequency }), MAX_SYNC_MODELS)
+      .refine((map) => Object.keys(map).length > 0, 'enable at least one model')
       .optional()
-      .meta({ description: "Models to sync and how often; every model of the provider at its default frequency when absent." }),
+      .meta({ minProperties: 1, description: "Models to sync and how often; every model of the provider at its default frequency when absent." }),
     fields: connectionFields.optional(),
   })
   .meta({ id: 'CreateConnectionRequest' });
@@ -176,16 +215,14 @@ export const updateConnectionBody = z
   .strictObject({
     paused: z.boolean().optional().meta({ description: 'Pause the whole connection: no sync runs and no token refreshes until resumed.' }),
     metadata: connectionMetadata.nullable().optional(),
-    syncs: z
-      .record(
-        modelName,
-        z.strictObject({
-          enabled: z.boolean().optional().meta({ description: 'Enable a model of the provider (including one added after the connection was made) or disable it.' }),
-          frequency: frequency.optional(),
-          paused: z.boolean().optional().meta({ description: 'Pause this model only; a run in flight stops at its next page boundary and resumes when unpaused.' }),
-        }),
-      )
-      .optional(),
+    syncs: byModel(
+      z.strictObject({
+        enabled: z.boolean().optional().meta({ description: 'Enable a model of the provider (including one added after the connection was made) or disable it.' }),
+        frequency: frequency.optional(),
+        paused: z.boolean().optional().meta({ description: 'Pause this model only; a run in flight stops at its next page boundary and resumes when unpaused.' }),
+      }),
+      MAX_SYNC_MODELS,
+    ).optional(),
     fields: connectionFields.optional().meta({ description: "Replaces the connection's extra fields of each model named (`[]` removes them); models not named keep theirs." }),
   })
   .refine(
@@ -230,11 +267,17 @@ export const connectForm = z
 
 // Not strict: providers add parameters of their own to the callback (Salesforce communities add sfdc_community_*).
 // Only these are read; each must be a single string, so `state[$ne]=` style input never reaches the store.
+// RFC 6749 limits each to printable ASCII, and the state is always sent back (Tributary always sends one). The lengths
+// keep the longest valid callback, percent-encoded, under Node's 16 KiB request head (a 431 otherwise).
+const printableAscii = (max: number, string = z.string()) => string.max(max).regex(/^[\x20-\x7E]*$/, 'must be printable ASCII');
 export const oauthCallbackQuery = z.object({
-  state: z.string().min(1).max(256).optional(),
-  code: z.string().min(1).max(4096).optional(),
-  error: z.string().max(256).optional(),
-  error_description: z.string().max(1024).optional(),
+  state: printableAscii(
+    256,
+    z.string({ error: (issue) => (issue.input === undefined ? 'the answer from the sign-in page has no state; start connecting again from the app' : undefined) }).min(1),
+  ).meta({ description: 'The state Tributary sent the provider, which sends it back with the code or the error.' }),
+  code: printableAscii(3072).min(1).optional(),
+  error: printableAscii(256).optional(),
+  error_description: printableAscii(1024).optional(),
 });
 
 export const connectionIdParams = z.strictObject({ connectionId: identifier });
@@ -249,7 +292,7 @@ export const listConnectionsQuery = z.strictObject({
 
 export const syncRequestBody = z
   .strictObject({
-    models: z.array(modelName).min(1).optional().meta({ description: "Every model of the connection when absent." }),
+    models: z.array(modelName).min(1).max(MAX_SYNC_MODELS).optional().meta({ description: "Every model of the connection when absent." }),
     mode: syncMode.default('incremental').meta({ description: 'A full sync re-reads everything and marks records it no longer sees as deleted.' }),
   })
   .meta({ id: 'SyncRequest' });
@@ -258,15 +301,21 @@ export const recordsQuery = z.strictObject({
   connectionId: identifier,
   model: z
     .string()
-    .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/, 'must be a model name, or a unified model such as crm.contacts')
+    .regex(/^[a-z][a-z0-9_]{0,63}(\.[a-z][a-z0-9_]{0,63})?$/, 'must be a model name, or a unified model such as crm.contacts')
     .meta({
       description:
         "A model the connection syncs (`contacts`), or a unified CRM model (`crm.contacts`, `crm.companies`) read from the same stored records and feed: same cursors, `data` in the CrmContact / CrmCompany shape.",
     }),
-  cursor: z.string().max(64).optional().meta({ description: 'A nextCursor or record cursor from an earlier page or webhook; the start of the feed when absent.' }),
+  // The shapes contracts/change-cursor.ts issues (positions below 36^10, far past any feed's); one of another feed is a 409.
+  cursor: z
+    .string()
+    .regex(/^c2\.[0-9a-z]{1,10}\.[0-9a-z]{12}$|^c1\.[0-9a-z]{1,10}$/, 'is not a cursor issued by this API')
+    .optional()
+    .meta({ description: 'A nextCursor or record cursor from an earlier page or webhook; the start of the feed when absent.' }),
   limit: queryLimit(1000, 100),
   filter: z
     .string()
+    .max(64)
     .regex(/^(added|updated|deleted)(,(added|updated|deleted))*$/, 'must be a comma-separated list of added, updated, deleted')
     .optional(),
   modifiedAfter: z.iso.datetime({ offset: true }).optional(),
@@ -361,7 +410,8 @@ export const syncRun = z
   })
   .meta({ id: 'SyncRun' });
 
-export const runParams = z.strictObject({ connectionId: identifier, runId: z.string().min(1).max(300) });
+/** Run ids are `<connectionId>:<model>:<uuid>`; the pattern admits their characters only, so nothing else reaches a query. */
+export const runParams = z.strictObject({ connectionId: identifier, runId: z.string().min(1).max(300).regex(/^[A-Za-z0-9_.:-]+$/, 'is not a run id') });
 
 export const syncRunDetail = syncRun
   .extend({
