@@ -111,7 +111,7 @@ export const routes = {
     secured: true,
     body: schemas.createIntegrationBody,
     responses: { 201: { description: 'Registered.', body: schemas.integrationDetail } },
-    errors: [409],
+    errors: [404, 409],
     createdIdField: 'key',
   }),
   listIntegrations: defineRoute({
@@ -138,7 +138,7 @@ export const routes = {
     params: schemas.integrationKeyParams,
     body: schemas.updateIntegrationBody,
     responses: { 200: { description: 'The integration as it now is (never its client secret).', body: schemas.integrationDetail } },
-    errors: [404],
+    errors: [404, 409],
   }),
   deleteIntegration: defineRoute({
     method: 'delete',
@@ -156,7 +156,7 @@ export const routes = {
     secured: true,
     body: schemas.createConnectionBody,
     responses: { 201: { description: 'Connected; the first sync of each model starts now.', body: schemas.connection } },
-    errors: [409, 503],
+    errors: [404, 409, 503],
     createdIdField: 'connectionId',
   }),
   createConnectSession: defineRoute({
@@ -166,7 +166,7 @@ export const routes = {
     secured: true,
     body: schemas.createConnectSessionBody,
     responses: { 201: { description: "Created; send the customer's browser to connectUrl.", body: schemas.connectSession } },
-    errors: [409],
+    errors: [404, 409],
   }),
   oauthConnect: defineRoute({
     method: 'get',
@@ -177,7 +177,8 @@ export const routes = {
     query: schemas.connectQuery,
     responses: {
       200: { description: "The connect screen: the app's name, the provider, what will be read, and a form that posts the link's parameters back.", mediaType: HTML, body: schemas.htmlPage },
-      400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
+      400: { description: 'An error page: the connect link is malformed.', mediaType: HTML, body: schemas.htmlPage },
+      404: { description: 'An error page: the connect link is unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
     },
   }),
   oauthConnectSubmit: defineRoute({
@@ -190,13 +191,14 @@ export const routes = {
     bodyMediaType: 'application/x-www-form-urlencoded',
     responses: {
       303: { description: "To the provider's authorize URL, with the integration's scopes, a single-use state and PKCE (S256).", redirect: true },
-      400: { description: 'An error page: the connect link is malformed, unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
+      400: { description: 'An error page: the connect link is malformed.', mediaType: HTML, body: schemas.htmlPage },
       403: {
         description:
           'An error page, and nothing spent: the form was not posted by the connect screen (another site, by `Sec-Fetch-Site` or `Origin`; or neither header and no echo of the screen\'s cookie).',
         mediaType: HTML,
         body: schemas.htmlPage,
       },
+      404: { description: 'An error page, and nothing spent: the connect link is unknown, expired or already used.', mediaType: HTML, body: schemas.htmlPage },
       503: {
         description: "An error page, and nothing spent: the integration's authorization URL breaks the provider's host rules (the operator must correct it).",
         mediaType: HTML,
@@ -215,10 +217,11 @@ export const routes = {
       302: { description: "Connected: to the connect session's redirectUrl with `connectionId` and `status=connected`.", redirect: true },
       400: {
         description:
-          'An error page, and nothing changed: the state is missing, unknown, used, expired or from another browser, the provider answered an error (the customer denied access), or it refused the code.',
+          'An error page, and nothing changed: the state is missing or from another browser, the provider answered an error (the customer denied access), or it refused the code.',
         mediaType: HTML,
         body: schemas.htmlPage,
       },
+      404: { description: 'An error page, and nothing changed: the state is unknown, already used or expired.', mediaType: HTML, body: schemas.htmlPage },
       409: {
         description:
           'An error page, and nothing changed: the connection exists under another integration, the sign-in was into another provider account than the connection\'s (and the connect session did not set allowAccountChange), or the connection was deleted while the customer signed in.',
@@ -358,7 +361,7 @@ export const routes = {
     secured: true,
     query: schemas.recordsQuery,
     responses: { 200: { description: 'A page of changes; follow nextCursor.', body: schemas.recordsPage } },
-    errors: [404],
+    errors: [404, 409],
   }),
 };
 

@@ -23,8 +23,18 @@ const conversion = {
 const ERROR_RESPONSES: Record<400 | 401 | ErrorStatus, { name: string; description: string; schema: string }> = {
   400: { name: 'ValidationFailed', description: 'The request is invalid; `fields` names each bad field.', schema: 'ValidationError' },
   401: { name: 'Unauthorized', description: 'The secret key is missing or wrong.', schema: 'Error' },
-  404: { name: 'NotFound', description: 'The integration or connection does not exist.', schema: 'Error' },
-  409: { name: 'Conflict', description: 'It already exists, the connection has no running workflow, or another request is creating or deleting it.', schema: 'Error' },
+  404: {
+    name: 'NotFound',
+    description:
+      'What the request names does not exist: the integration or connection it addresses or creates a connection of, a changes feed (a model the connection does not sync), or, creating an integration or connection, a model the provider does not have. `fields` names the field when it is in the query or body.',
+    schema: 'Error',
+  },
+  409: {
+    name: 'Conflict',
+    description:
+      "It conflicts with what it addresses as it now is: it already exists, the connection has no running workflow or another request is creating or deleting it, a change or sync names a model the connection or its provider does not have, the change would leave a connection no model, a cursor belongs to another changes feed, or a URL is on another provider's hosts. `fields` names the field when it is one.",
+    schema: 'Error',
+  },
   503: { name: 'Unavailable', description: 'Temporal did not accept the request; retrying is safe.', schema: 'Error' },
 };
 

@@ -1,4 +1,4 @@
-// Validates request input with zod and turns every problem into one 400 naming each bad field.
+// Request problems as errors that name the field: input the schema refuses (400), and well-formed input naming what does not exist (404) or conflicts with it (409).
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
 
@@ -15,4 +15,17 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
 function failWith(fields: { field: string; message: string }[]): never {
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   throw new AppError('validation_failed', `invalid request: ${summary}`, { fields });
+}
+
+/**
+ * The request is well formed but names something that does not exist: an integration, a model of the provider or
+ * of the connection. A 404 that still names the field, so the caller knows which reference to fix.
+ */
+export function notFoundAt(field: string, message: string): AppError {
+  return new AppError('not_found', `${field}: ${message}`, { fields: [{ field, message }] });
+}
+
+/** The request is well formed but conflicts with what it addresses as it now is (its provider, its models, its feed): a 409 naming the field. */
+export function conflictAt(field: string, message: string): AppError {
+  return new AppError('conflict', `${field}: ${message}`, { fields: [{ field, message }] });
 }

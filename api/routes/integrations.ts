@@ -35,7 +35,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
         authorizationUrl: body.authorizationUrl ?? provider.oauth.authorizationUrl,
         tokenUrl: body.tokenUrl ?? provider.oauth.tokenUrl,
         apiBaseUrl: body.apiBaseUrl ?? provider.api.baseUrl ?? null,
-        fields: checkedModelFields(provider, body.fields),
+        fields: checkedModelFields(provider, body.fields, { changing: false }),
         // Unsigned notifications are authenticated by this secret in their URL: one from the start.
         ...(providerWebhookKind(provider)?.authentication.by === 'url-secret' ? { webhookSecret: newWebhookUrlSecret() } : {}),
       });
@@ -60,7 +60,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
       const updated = await store.integrations.update(params.key, {
         ...rest,
         ...(apiBaseUrl !== undefined ? { apiBaseUrl: apiBaseUrl ?? provider.api.baseUrl ?? null } : {}),
-        ...(fields !== undefined ? { fields: checkedModelFields(provider, fields) } : {}),
+        ...(fields !== undefined ? { fields: checkedModelFields(provider, fields, { changing: true }) } : {}),
       });
       if (rotateWebhookUrl) {
         const graceMs = (webhookUrlGraceHours ?? DEFAULT_WEBHOOK_URL_GRACE_HOURS) * 3_600_000;

@@ -13,6 +13,7 @@ import { UrlRefusedError } from '../../security/provider-urls';
 import type { Connection } from '../../store/connections';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
+import { notFoundAt } from '../validation';
 import type { ConnectionUseCases } from './connections';
 
 export interface ConnectFlowSettings {
@@ -62,8 +63,9 @@ export type ConnectOutcome =
 
 const START_AGAIN = 'Start connecting again from the app.';
 
+// A link or sign-in that names no usable session is a 404: there is nothing left that it could open.
 function unusableLink(): AppError {
-  return new AppError('validation_failed', `This connect link cannot be used: it has expired, was already used, or was made for another account. ${START_AGAIN}`);
+  return new AppError('not_found', `This connect link cannot be used: it has expired, was already used, or was made for another account. ${START_AGAIN}`);
 }
 
 /** What a successful code exchange yields: tokens that can stay connected, and the account they are for. */
@@ -90,7 +92,7 @@ export class ConnectUseCases {
   /** The app (with its secret key) lets one browser connect one account: a connect token only its hash is kept of. */
   async createSession(input: { integration: string; connectionId: string; redirectUrl?: string; allowAccountChange?: boolean }): Promise<ConnectSessionView> {
     const integration = await this.store.integrations.find(input.integration);
-    if (!integration) throw AppError.invalid('body.integration', `integration "${input.integration}" does not exist`);
+    if (!integration) throw notFoundAt('body.integration', `integration "${input.integration}" does not exist`);
     const existing = await this.store.connections.find(input.connectionId);
     if (existing) this.assertSameIntegration(existing, input.integration);
 
@@ -207,13 +209,13 @@ export class ConnectUseCases {
   async finishAuthorization(input: CallbackInput, browserNonceHash: string | null): Promise<ConnectOutcome> {
     if (!input.state) throw new AppError('validation_failed', `The answer from the sign-in page has no state. ${START_AGAIN}`);
     const pending = await this.store.oauthStates.consume(hashOneTimeToken(input.state));
-    if (!pending) throw new AppError('validation_failed', `This sign-in is unknown or was already completed. ${START_AGAIN}`);
+    if (!pending) throw new AppError('not_found', `This sign-in is unknown or was already completed. ${START_AGAIN}`);
     if ('unreadable' in pending) {
       // Started before an encryption key was retired (README: wait out the states in flight first): spent, and refused.
       this.logger.warn({ integration: pending.integration, connectionId: pending.connectionId, reason: pending.reason }, 'OAuth state could not be opened; the customer must start again');
       throw new AppError('validation_failed', `This sign-in can no longer be finished (it was started before a security change on our side). ${START_AGAIN}`);
     }
-    if (pending.expiresAt.getTime() <= this.settings.now()) throw new AppError('validation_failed', `This sign-in took too long and expired. ${START_AGAIN}`);
+    if (pending.expiresAt.getTime() <= this.settings.now()) throw new AppError('not_found', `This sign-in took too long and expired. ${START_AGAIN}`);
     if (browserNonceHash !== pending.browserBindingHash) {
       throw new AppError('validation_failed', `This sign-in was started in another browser. ${START_AGAIN}`);
     }

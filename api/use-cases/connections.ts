@@ -5,13 +5,14 @@ import type { ConnectionChange, ModelState } from '../../contracts/connection-wo
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import { identifyAccount } from '../../oauth/account-id';
-import { UrlRefusedError } from '../../security/provider-urls';
 import { removeConnectionData } from '../../store/connection-data';
 import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../store/connections';
 import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
 import { checkedModelFields } from '../model-fields';
+import { checkProviderUrl } from '../provider-url-field';
+import { conflictAt, notFoundAt } from '../validation';
 import type { z } from 'zod';
 import type { ConnectionHealth, ConnectionHealthReader } from '../connection-health';
 import type { ConnectionWorkflows } from '../connection-workflows';
@@ -57,29 +58,20 @@ export class ConnectionUseCases {
 
   private async createUnlocked(input: CreateConnectionInput): Promise<ConnectionView> {
     const integration = await this.store.integrations.find(input.integration);
-    if (!integration) throw AppError.invalid('body.integration', `integration "${input.integration}" does not exist`);
+    if (!integration) throw notFoundAt('body.integration', `integration "${input.integration}" does not exist`);
     const provider = this.catalog.get(integration.provider);
 
     const syncs: Record<string, { frequency: string; frequencyMs: number }> = {};
     const requested = input.syncs ?? Object.fromEntries(provider.syncs.map((s) => [s.model, { frequency: s.defaultFrequency }]));
     for (const [model, { frequency }] of Object.entries(requested)) {
-      if (!provider.syncs.some((s) => s.model === model)) {
-        throw AppError.invalid(`body.syncs.${model}`, `${provider.displayName} has no model "${model}"`);
-      }
+      if (!provider.syncs.some((s) => s.model === model)) throw notFoundAt(`body.syncs.${model}`, `${provider.displayName} has no model "${model}"`);
       syncs[model] = { frequency, frequencyMs: parseDuration(frequency) as number };
     }
     if (Object.keys(syncs).length === 0) throw AppError.invalid('body.syncs', 'enable at least one model');
-    const fields = checkedModelFields(provider, input.fields);
+    const fields = checkedModelFields(provider, input.fields, { changing: false });
 
-    if (input.credentials.instanceUrl !== undefined) {
-      // Every access token of this connection would be sent there: it must be one of the provider's hosts.
-      try {
-        this.catalog.urlRules(provider.key).check(input.credentials.instanceUrl);
-      } catch (error) {
-        if (!(error instanceof UrlRefusedError)) throw error;
-        throw AppError.invalid('body.credentials.instanceUrl', error.message);
-      }
-    }
+    // Every access token of this connection would be sent there: it must be one of the provider's hosts.
+    if (input.credentials.instanceUrl !== undefined) checkProviderUrl(this.catalog, provider.key, 'body.credentials.instanceUrl', input.credentials.instanceUrl);
     const credentials: ConnectionCredentials = {
       refreshToken: input.credentials.refreshToken,
       accessToken: input.credentials.accessToken ?? null,
@@ -159,16 +151,17 @@ export class ConnectionUseCases {
   /**
    * Stores the change first (so GET and a restarted workflow see it), then tells the running workflow, which applies
    * it at once. Every model named must exist at the provider; a model can be enabled after the connection was made.
+   * A model it cannot take is a 409, not a 404: the connection is there, the change conflicts with what it is now.
    */
   async update(connectionId: string, body: UpdateConnectionInput): Promise<ConnectionView> {
     const connection = await this.store.connections.get(connectionId);
     const provider = this.catalog.get(connection.provider);
     // Stored only: the next run of each model sees its fields changed and reads everything once (beginSyncRun).
-    const update: ConnectionUpdate = { paused: body.paused, metadata: body.metadata, fields: body.fields && checkedModelFields(provider, body.fields) };
+    const update: ConnectionUpdate = { paused: body.paused, metadata: body.metadata, fields: body.fields && checkedModelFields(provider, body.fields, { changing: true }) };
     const change: ConnectionChange = { paused: body.paused, models: {} };
     for (const [model, wanted] of Object.entries(body.syncs ?? {})) {
       const definition = provider.syncs.find((s) => s.model === model);
-      if (!definition) throw AppError.invalid(`body.syncs.${model}`, `${provider.displayName} has no model "${model}"`);
+      if (!definition) throw conflictAt(`body.syncs.${model}`, `${provider.displayName} has no model "${model}"`);
       const current = Object.hasOwn(connection.syncs, model) ? connection.syncs[model] : undefined;
       const frequency = wanted.frequency ?? current?.frequency ?? definition.defaultFrequency;
       const frequencyMs = parseDuration(frequency) as number;
@@ -177,7 +170,7 @@ export class ConnectionUseCases {
         (update.removeModels ??= []).push(model);
         (change.models as NonNullable<ConnectionChange['models']>)[model] = { enabled: false };
       } else if (!current) {
-        if (wanted.enabled !== true) throw AppError.invalid(`body.syncs.${model}`, `"${model}" is not enabled on this connection; set enabled: true`);
+        if (wanted.enabled !== true) throw conflictAt(`body.syncs.${model}`, `connection "${connectionId}" does not sync "${model}"; set enabled: true to add it`);
         (update.addModels ??= {})[model] = { frequency, frequencyMs };
         if (wanted.paused !== undefined) (update.models ??= {})[model] = { paused: wanted.paused };
         (change.models as NonNullable<ConnectionChange['models']>)[model] = { enabled: true, frequencyMs, paused: wanted.paused };
@@ -187,7 +180,7 @@ export class ConnectionUseCases {
       }
     }
     const remaining = Object.keys(connection.syncs).filter((m) => !update.removeModels?.includes(m)).length + Object.keys(update.addModels ?? {}).length;
-    if (remaining === 0) throw AppError.invalid('body.syncs', 'a connection keeps at least one model; delete the connection instead');
+    if (remaining === 0) throw conflictAt('body.syncs', 'a connection keeps at least one model; delete the connection instead');
     // Only the workflow writes the stored status (rate limits, degraded, auth_error); a paused connection is shown as
     // `paused` from its own flag, so the two writers never overwrite each other.
     await this.store.connections.update(connectionId, update);
@@ -238,7 +231,7 @@ export class ConnectionUseCases {
     const models = request.models ?? Object.keys(connection.syncs);
     for (const model of models) {
       // Own properties only: "constructor" is on every object's prototype, and must not reach the workflow as a model.
-      if (!Object.hasOwn(connection.syncs, model)) throw AppError.invalid('body.models', `connection "${connectionId}" does not sync "${model}"`);
+      if (!Object.hasOwn(connection.syncs, model)) throw conflictAt('body.models', `connection "${connectionId}" does not sync "${model}"; enable it first (PATCH syncs.${model}.enabled)`);
     }
     if (!(await this.workflows.requestSync(connectionId, { models, mode: request.mode }))) {
       throw new AppError('conflict', `connection "${connectionId}" has no running workflow`);

@@ -1,11 +1,12 @@
 // Reading the changes feed: one page of a provider model, or of a unified model mapped from the same stored records.
-import { encodeCursor, readCursor } from '../../contracts/change-cursor';
+import { cursorSeq, encodeCursor, readCursor } from '../../contracts/change-cursor';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import type { RecordAction } from '../../store/records';
 import type { Store } from '../../store/store';
 import { isUnifiedModel } from '../../sync/unified-crm';
 import { mapRecord, type MappingContext, type UnifiedModelMapping } from '../../sync/unified-mapping';
+import { conflictAt, notFoundAt } from '../validation';
 
 export interface RecordsQuery {
   connectionId: string;
@@ -41,22 +42,28 @@ export class RecordsUseCases {
   /**
    * A unified model is a view of its provider model's feed: the same records, the same sequence numbers and cursors
    * (a cursor from a `contacts` webhook resumes `crm.contacts` too), only `data` is mapped, here at read time, so there
-   * is no second copy to keep in step.
+   * is no second copy to keep in step. A model the connection does not have is a 404; a cursor of another feed (another
+   * model, connection, or an earlier life of this connection id) a 409: both are well formed, and refused because of
+   * what this connection is now.
    */
   async readPage(query: RecordsQuery): Promise<RecordsPageView> {
     const connection = await this.store.connections.get(query.connectionId);
     const mapping = isUnifiedModel(query.model) ? this.catalog.unifiedModel(connection.provider, query.model) : undefined;
     if (isUnifiedModel(query.model) && !mapping) {
-      throw AppError.invalid('query.model', `${connection.provider} connections have no unified model "${query.model}"`);
+      throw notFoundAt('query.model', `${connection.provider} connections have no unified model "${query.model}"`);
     }
     const feedModel = mapping?.from ?? query.model;
     if (!Object.hasOwn(connection.syncs, feedModel)) {
       const why = mapping ? `, which ${query.model} is read from` : '';
-      throw AppError.invalid('query.model', `connection "${query.connectionId}" does not sync "${feedModel}"${why}`);
+      throw notFoundAt('query.model', `connection "${query.connectionId}" does not sync "${feedModel}"${why}`);
     }
     const feed = { connectionId: query.connectionId, model: feedModel, incarnation: connection.incarnation };
     const reading = query.cursor === undefined ? { seq: 0 } : readCursor(query.cursor, feed);
-    if ('problem' in reading) throw AppError.invalid('query.cursor', reading.problem);
+    if ('problem' in reading) {
+      // A cursor this API could have issued, refused only because it is another feed's.
+      const wellFormed = cursorSeq(query.cursor as string) !== null;
+      throw wellFormed ? conflictAt('query.cursor', reading.problem) : AppError.invalid('query.cursor', reading.problem);
+    }
 
     const { records, readThrough, visibleSeq } = await this.store.records.readChanges({
       ...feed,

@@ -72,8 +72,9 @@ describe('Salesforce fields the org really has', () => {
   it('refuses to delete an integration that connections use, and to add fields to a model the provider lacks', async () => {
     const refused = await stack.api('DELETE', '/integrations/salesforce-sandbox');
     expect(refused.status).toBe(409);
+    // A 409, not a 400: the body is well formed and conflicts with what the integration's provider has (issue 25).
     const unknownModel = await stack.api('PATCH', '/integrations/salesforce-sandbox', { fields: { leads: ['Tier__c'] } });
-    expect(unknownModel.status).toBe(400);
+    expect(unknownModel.status).toBe(409);
     expect(JSON.stringify(unknownModel.body)).toMatch(/body\.fields\.leads/);
     expect((await stack.api('GET', '/integrations/salesforce-sandbox')).body.fields).toEqual({ contacts: ['Tier__c', 'Region__c'] });
   });

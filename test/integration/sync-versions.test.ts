@@ -189,7 +189,7 @@ describe('bumping a sync’s version under live connections', () => {
     expect(await syncNow('two')).toMatchObject({ mode: 'incremental', fullReason: null, updated: 0 });
   });
 
-  it('takes extra fields at create, and refuses an unknown model or a bad field name with a 400 naming it', async () => {
+  it('takes extra fields at create, and refuses an unknown model (409 on a change, 404 at create) or a bad field name (400), naming it', async () => {
     const grant = stack.sandbox.issueGrant();
     const created = await stack.api('POST', '/connections', {
       connectionId: 'four',
@@ -205,8 +205,9 @@ describe('bumping a sync’s version under live connections', () => {
     const stored = await storedLiveRecords(stack, 'four', 'people');
     for (const contact of truth()) expect(stored.get(contact.Id)).toHaveProperty('Region__c', contact.Region__c);
 
+    // Well-formed, naming a model the provider lacks: a 409 on a change, a 404 at create (issue 25); not a 400.
     const unknownModel = await stack.api('PATCH', '/connections/four', { fields: { leads: ['Tier__c'] } });
-    expect(unknownModel.status).toBe(400);
+    expect(unknownModel.status).toBe(409);
     expect(JSON.stringify(unknownModel.body)).toMatch(/body\.fields\.leads/);
     const badName = await stack.api('PATCH', '/connections/four', { fields: { people: ['Region__c; DROP'] } });
     expect(badName.status).toBe(400);
@@ -217,7 +218,7 @@ describe('bumping a sync’s version under live connections', () => {
       credentials: { refreshToken: 'r' },
       fields: { opportunities: ['Name'] },
     });
-    expect(atCreate.status).toBe(400);
+    expect(atCreate.status).toBe(404);
     expect(JSON.stringify(atCreate.body)).toMatch(/body\.fields\.opportunities/);
     expect((await stack.api('GET', '/connections/five')).status).toBe(404);
     expect((await stack.api('GET', '/connections/four')).body.fields).toEqual({ people: ['Region__c'] });

@@ -191,13 +191,13 @@ describe('connecting an account through the browser', () => {
     const before = await stack.store.connections.readCredentials('replayed');
 
     const replay = await get(callbackUrl.toString(), cookie);
-    expectErrorPage(replay, 400, /unknown or was already completed/);
+    expectErrorPage(replay, 404, /unknown or was already completed/);
     const after = await stack.store.connections.readCredentials('replayed');
     expect(after).toEqual(before);
 
     const raced = await throughConsent((await newSession('raced')).connectUrl);
     const answers = await Promise.all([get(raced.callbackUrl.toString(), raced.cookie), get(raced.callbackUrl.toString(), raced.cookie)]);
-    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 404]);
     expect((await stack.store.connections.readCredentials('raced')).generation).toBe(1);
   });
 
@@ -205,7 +205,7 @@ describe('connecting an account through the browser', () => {
     const { callbackUrl, cookie } = await throughConsent((await newSession('forged')).connectUrl);
     const forged = new URL(callbackUrl);
     forged.searchParams.set('state', randomBytes(32).toString('base64url'));
-    expectErrorPage(await get(forged.toString(), cookie), 400, /unknown or was already completed/);
+    expectErrorPage(await get(forged.toString(), cookie), 404, /unknown or was already completed/);
 
     // The real state and code, but without the cookie of the browser that started: someone else's browser.
     const elsewhere = await get(callbackUrl.toString());
@@ -218,7 +218,7 @@ describe('connecting an account through the browser', () => {
   it('an expired state ends on an error page and changes nothing', async () => {
     const { callbackUrl, cookie } = await throughConsent((await newSession('slow')).connectUrl);
     clockOffsetMs = 11 * MINUTE;
-    expectErrorPage(await get(callbackUrl.toString(), cookie), 400, /took too long and expired/);
+    expectErrorPage(await get(callbackUrl.toString(), cookie), 404, /took too long and expired/);
     expect(await connectionExists('slow')).toBe(false);
   });
 
@@ -244,7 +244,7 @@ describe('connecting an account through the browser', () => {
     retried.searchParams.delete('error');
     retried.searchParams.delete('error_description');
     retried.searchParams.set('code', 'aPrxanything');
-    expectErrorPage(await get(retried.toString(), toProvider.cookie), 400, /unknown or was already completed/);
+    expectErrorPage(await get(retried.toString(), toProvider.cookie), 404, /unknown or was already completed/);
   });
 
   it('a code the provider refuses, or a missing code, ends on an error page that echoes nothing unescaped', async () => {
@@ -270,28 +270,29 @@ describe('connecting an account through the browser', () => {
     expect(await connectionExists('hostile')).toBe(false);
   });
 
+  // A link or state that names no usable sign-in is a 404 page (issue 25: schema-valid, so not a 400); a malformed one a 400.
   it('a connect token that is missing, wrong, for another connection or integration, expired or used answers 4xx and starts nothing', async () => {
     const connect = (path: string) => get(`${stack.apiUrl}${path}`);
     const session = await newSession('tokened');
     const token = encodeURIComponent(session.token);
 
     expectErrorPage(await connect('/oauth/connect/sf?connectionId=tokened'), 400, /connectToken/);
-    expectErrorPage(await connect(`/oauth/connect/sf?connectionId=tokened&connectToken=${randomBytes(32).toString('base64url')}`), 400, /cannot be used/);
+    expectErrorPage(await connect(`/oauth/connect/sf?connectionId=tokened&connectToken=${randomBytes(32).toString('base64url')}`), 404, /cannot be used/);
     const otherConnection = await connect(`/oauth/connect/sf?connectionId=someone-else&connectToken=${token}`);
-    expectErrorPage(otherConnection, 400, /cannot be used/);
+    expectErrorPage(otherConnection, 404, /cannot be used/);
     expect(otherConnection.text).not.toContain(session.token);
-    expectErrorPage(await connect(`/oauth/connect/sf-custom-scopes?connectionId=tokened&connectToken=${token}`), 400, /cannot be used/);
+    expectErrorPage(await connect(`/oauth/connect/sf-custom-scopes?connectionId=tokened&connectToken=${token}`), 404, /cannot be used/);
 
     // The failed attempts did not spend it, and neither do any number of GETs: the right POST works, once.
     expect((await get(session.connectUrl)).status).toBe(200);
     expect((await pressConnect(session.connectUrl)).status).toBe(303);
-    expectErrorPage(await get(session.connectUrl), 400, /cannot be used/);
-    expectErrorPage(await pressConnect(session.connectUrl), 400, /cannot be used/);
+    expectErrorPage(await get(session.connectUrl), 404, /cannot be used/);
+    expectErrorPage(await pressConnect(session.connectUrl), 404, /cannot be used/);
 
     const late = await newSession('tokened');
     clockOffsetMs = 16 * MINUTE;
-    expectErrorPage(await get(late.connectUrl), 400, /cannot be used/);
-    expectErrorPage(await pressConnect(late.connectUrl), 400, /cannot be used/);
+    expectErrorPage(await get(late.connectUrl), 404, /cannot be used/);
+    expectErrorPage(await pressConnect(late.connectUrl), 404, /cannot be used/);
     // Only the one good open left a state behind.
     expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'tokened' })).toBe(1);
   });
@@ -470,7 +471,9 @@ describe('connecting an account through the browser', () => {
     expect(operatorBody.status).toBe(400);
     expect(operatorBody.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['body.integration']);
     expect((await stack.api('POST', '/connect-sessions', { integration: 'sf', connectionId: 'ops', redirectUrl: 'javascript:alert(1)' })).status).toBe(400);
-    expect((await stack.api('POST', '/connect-sessions', { integration: 'nope', connectionId: 'ops' })).status).toBe(400);
+    // A well-formed integration key that names none is a 404 naming the field (issue 25: not a 400).
+    const unknownIntegration = await stack.api('POST', '/connect-sessions', { integration: 'nope', connectionId: 'ops' });
+    expect([unknownIntegration.status, unknownIntegration.body.error.fields]).toEqual([404, [{ field: 'body.integration', message: 'integration "nope" does not exist' }]]);
 
     expectErrorPage(await get(`${stack.apiUrl}/oauth/connect/sf?connectionId=ops&connectToken[$ne]=x`), 400, /connectToken/);
     expectErrorPage(await get(`${stack.apiUrl}/oauth/connect/sf?connectionId[$ne]=x&connectToken=x`), 400, /connectionId/);

@@ -27,20 +27,28 @@ describe('API hardening', () => {
   });
   afterAll(() => stack?.close());
 
-  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])('model name "%s" is a 400 for the feed and for a sync request', async (model) => {
+  // "constructor" is a well-formed model name the connection does not have: a 404 for the feed, a 409 for the sync
+  // request (issue 25); the others break the model name pattern: a 400. None reaches the workflow or the store.
+  test.each([
+    ['constructor', 404, 409],
+    ['toString', 400, 400],
+    ['__proto__', 400, 400],
+    ['hasOwnProperty', 400, 400],
+    ['valueOf', 400, 400],
+  ])('model name "%s" is refused for the feed (%i) and for a sync request (%i)', async (model, feedStatus, syncStatus) => {
     const feed = await stack.api('GET', `/records?connectionId=acme&model=${model}`);
-    expect([feed.status, feed.body.error.fields[0].field]).toEqual([400, 'query.model']);
+    expect([feed.status, feed.body.error.fields[0].field]).toEqual([feedStatus, 'query.model']);
     const sync = await stack.api('POST', '/connections/acme/sync', { models: [model] });
-    expect([sync.status, sync.body.error.fields[0].field]).toEqual([400, expect.stringMatching(/^body\.models/)]);
+    expect([sync.status, sync.body.error.fields[0].field]).toEqual([syncStatus, expect.stringMatching(/^body\.models/)]);
   });
 
-  test('a cursor from another connection or model is a 400 naming query.cursor; its own feed accepts it', async () => {
+  test('a cursor from another connection or model is a 409 naming query.cursor; its own feed accepts it', async () => {
     const own = await stack.api('GET', '/records?connectionId=acme&model=contacts&limit=1');
     expect(own.status).toBe(200);
     const cursor = own.body.nextCursor as string;
     for (const path of [`/records?connectionId=globex&model=contacts&cursor=${cursor}`, `/records?connectionId=acme&model=accounts&cursor=${cursor}`]) {
       const answer = await stack.api('GET', path);
-      expect([path, answer.status, answer.body.error.fields]).toEqual([path, 400, [{ field: 'query.cursor', message: expect.stringMatching(/another changes feed/) }]]);
+      expect([path, answer.status, answer.body.error.fields]).toEqual([path, 409, [{ field: 'query.cursor', message: expect.stringMatching(/another changes feed/) }]]);
     }
     expect((await stack.api('GET', `/records?connectionId=acme&model=contacts&cursor=${cursor}`)).status).toBe(200);
   });

@@ -7,6 +7,8 @@ import { createApp, type AppDependencies } from '../../../api/app';
 import { openApiDocument } from '../../../api/openapi';
 import { expressPath, routes, type OperationId, type RouteContract } from '../../../api/openapi-routes';
 import { errorBody, validationErrorBody } from '../../../api/schemas';
+import { providerUrlPattern } from '../../../contracts/provider-hosts';
+import { PROVIDER_KEYS, type ProviderKey } from '../../../contracts/provider-keys';
 import { eventually } from '../../support/eventually';
 import { startTestStack, type ApiResponse, type TestStack } from '../../support/test-stack';
 
@@ -147,8 +149,8 @@ describe('the OpenAPI document', () => {
       }
     };
     visit(document);
-    // clientSecret twice: registering an integration and rotating its secret.
-    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'clientSecret', 'connectToken', 'refreshToken', 'token']);
+    // clientSecret three times: registering an integration (one variant per provider) and rotating its secret.
+    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'clientSecret', 'clientSecret', 'connectToken', 'refreshToken', 'token']);
     for (const [name, secret] of secrets) expect([name, secret]).toEqual([name, expect.objectContaining(name === 'token' ? { readOnly: true } : { writeOnly: true })]);
     for (const [, secret] of secrets) expect(secret).not.toHaveProperty('default');
     expect(document.components.schemas.ConnectSession).toMatchObject({ properties: { token: { readOnly: true } } });
@@ -293,9 +295,10 @@ describe('the OpenAPI document', () => {
     expect((await call('PUT', '/nowhere')).status).toBe(404);
   });
 
-  it('carries the refinements the API validates: the provider enum, the frequency pattern, the sync modes', () => {
+  it('carries the refinements the API validates: the providers, the frequency pattern, the sync modes', () => {
     const schemas = document.components.schemas as Record<string, { properties: Record<string, Json> }>;
-    expect(schemas.CreateIntegrationRequest.properties.provider).toMatchObject({ enum: ['salesforce', 'hubspot'] });
+    const registrations = (document.components.schemas.CreateIntegrationRequest as { oneOf: { properties: Record<string, Json> }[] }).oneOf;
+    expect(registrations.map((variant) => variant.properties.provider.const)).toEqual(['salesforce', 'hubspot']);
     const frequency = (schemas.CreateConnectionRequest.properties.syncs as { additionalProperties: { properties: { frequency: { pattern: string } } } })
       .additionalProperties.properties.frequency;
     const pattern = new RegExp(frequency.pattern);
@@ -335,5 +338,79 @@ describe('the OpenAPI document', () => {
     const params = await call('GET', '/integrations/not%20a%20key');
     expectDocumented('getIntegration', params);
     expect(params.body.error.fields).toEqual([{ field: 'params.key', message: expect.any(String) }]);
+  });
+
+  it("declares the provider hosts a URL may name: a registration's own provider's, a change's or an instance URL's any provider's", () => {
+    type Variant = { properties: Record<string, { pattern?: string; anyOf?: { pattern?: string }[] }> };
+    const urlFields = ['authorizationUrl', 'tokenUrl', 'apiBaseUrl'];
+    for (const variant of (document.components.schemas.CreateIntegrationRequest as { oneOf: (Variant & { properties: { provider: { const: ProviderKey } } })[] }).oneOf) {
+      const provider = variant.properties.provider.const;
+      for (const field of urlFields) expect([provider, field, variant.properties[field].pattern]).toEqual([provider, field, providerUrlPattern([provider])]);
+    }
+    const change = (document.components.schemas.UpdateIntegrationRequest as Variant).properties;
+    const patterns = [change.authorizationUrl.pattern, change.tokenUrl.pattern, change.apiBaseUrl.anyOf?.[0].pattern];
+    const credentials = (document.components.schemas.CreateConnectionRequest as { properties: { credentials: Variant } }).properties.credentials;
+    patterns.push(credentials.properties.instanceUrl.pattern);
+    expect(patterns).toEqual(Array(4).fill(providerUrlPattern([...PROVIDER_KEYS])));
+  });
+
+  it("never refuses a request the document calls valid for its size: the largest extra-fields maps fit the body limit", async () => {
+    // Built from the document's own bounds, so raising one past what the body limit holds fails here. Every model
+    // name is one the provider lacks, so each answer says that (404 creating, 409 changing), not that it is too large.
+    const fieldsSchema = (document.components.schemas.UpdateConnectionRequest as { properties: { fields: { maxProperties: number; additionalProperties: { maxItems: number } } } })
+      .properties.fields;
+    const longestName = `X${'x'.repeat(79)}`;
+    const largest = (prefix: string) =>
+      Object.fromEntries(
+        Array.from({ length: fieldsSchema.maxProperties }, (_, i) => [`${prefix}${String(i).padStart(2, '0')}`.padEnd(64, 'z'), Array(fieldsSchema.additionalProperties.maxItems).fill(longestName)]),
+      );
+    const fields = largest('m');
+    const firstModel = Object.keys(fields)[0];
+    const credentials = { refreshToken: 'r'.repeat(4096), accessToken: 'a'.repeat(4096) };
+    const cases: [OperationId, string, string, unknown, number][] = [
+      ['createIntegration', 'POST', '/integrations', { key: 'largest', provider: 'salesforce', clientId: 'c', clientSecret: 's', fields }, 404],
+      ['updateIntegration', 'PATCH', '/integrations/salesforce-sandbox', { fields }, 409],
+      ['createConnection', 'POST', '/connections', { connectionId: 'largest', integration: 'salesforce-sandbox', credentials, fields }, 404],
+      ['updateConnection', 'PATCH', '/connections/acme', { fields }, 409],
+    ];
+    for (const [operationId, method, path, body, status] of cases) {
+      const answer = await call(method, path, body);
+      expect([operationId, answer.status, answer.body.error.fields]).toEqual([operationId, status, [{ field: `body.fields.${firstModel}`, message: expect.any(String) }]]);
+      expectDocumented(operationId, answer);
+    }
+    // One more model, or one more name, is past what the document allows: a 400 naming the field.
+    const tooMany = await call('PATCH', '/connections/acme', { fields: { ...largest('m'), contacts: [] } });
+    expect([tooMany.status, tooMany.body.error.fields]).toEqual([400, [{ field: 'body.fields', message: 'must name at most 10 models' }]]);
+    const tooLong = await call('PATCH', '/connections/acme', { fields: { contacts: Array(fieldsSchema.additionalProperties.maxItems + 1).fill('Tier__c') } });
+    expect([tooLong.status, tooLong.body.error.fields.map((f: { field: string }) => f.field)]).toEqual([400, ['body.fields.contacts']]);
+  });
+
+  it('a well-formed request naming what does not exist is a 404, one that conflicts with what it addresses a 409, each naming the field', async () => {
+    const grant = stack.sandbox.issueGrant();
+    const cases: [OperationId, string, string, unknown, number, string][] = [
+      ['createConnection', 'POST', '/connections', { connectionId: 'orphan', integration: 'nobody', credentials: { refreshToken: 'r' } }, 404, 'body.integration'],
+      ['createConnectSession', 'POST', '/connect-sessions', { integration: 'nobody', connectionId: 'orphan' }, 404, 'body.integration'],
+      ['createConnection', 'POST', '/connections', { connectionId: 'orphan', integration: 'salesforce-sandbox', credentials: { refreshToken: 'r' }, syncs: { leads: { frequency: '1h' } } }, 404, 'body.syncs.leads'],
+      ['listRecords', 'GET', '/records?connectionId=acme&model=leads', undefined, 404, 'query.model'],
+      ['listRecords', 'GET', '/records?connectionId=acme&model=crm.deals', undefined, 404, 'query.model'],
+      // On an existing connection a 404 would say the connection is gone: these conflict with what it is now.
+      ['requestSync', 'POST', '/connections/acme/sync', { models: ['contacts', 'leads'] }, 409, 'body.models'],
+      ['updateConnection', 'PATCH', '/connections/acme', { syncs: { leads: { enabled: true } } }, 409, 'body.syncs.leads'],
+      // An instance URL on HubSpot's hosts is one the document allows (it cannot know the integration's provider).
+      [
+        'createConnection',
+        'POST',
+        '/connections',
+        { connectionId: 'orphan', integration: 'salesforce-sandbox', credentials: { refreshToken: grant.refreshToken, accessToken: grant.accessToken, instanceUrl: 'https://api.hubapi.com' } },
+        409,
+        'body.credentials.instanceUrl',
+      ],
+    ];
+    for (const [operationId, method, path, body, status, field] of cases) {
+      const answer = await call(method, path, body);
+      expect([operationId, path, answer.status, answer.body.error.fields]).toEqual([operationId, path, status, [{ field, message: expect.any(String) }]]);
+      expectDocumented(operationId, answer);
+    }
+    expect((await call('GET', '/connections/orphan')).status).toBe(404);
   });
 });

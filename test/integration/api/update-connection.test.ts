@@ -96,20 +96,22 @@ describe('PATCH /connections/:id', () => {
     await eventually(async () => !('accounts' in (await workflowState()).models), { what: 'accounts gone from the workflow' });
   });
 
-  it('refuses bad input with a 400 naming the field, and changes nothing', async () => {
+  it('refuses bad input with a 400 naming the field, a change the connection cannot take with a 409, and changes nothing', async () => {
     const before = (await stack.api('GET', '/connections/acme')).body;
-    const cases: [unknown, RegExp][] = [
-      [{}, /at least one/],
-      [{ syncs: { opportunities_x: { enabled: true } } }, /body\.syncs\.opportunities_x/],
-      [{ syncs: { contacts: { frequency: 'often' } } }, /frequency/],
-      [{ syncs: { contacts: { enabled: false } } }, /at least one model/],
-      [{ paused: 'yes' }, /paused/],
-      [{ syncs: { constructor: { enabled: true } } }, /constructor/],
-      [{ metadata: { blob: 'x'.repeat(20_000) } }, /16 KiB/],
+    // Well-formed changes that conflict with what the connection is (a model its provider lacks, removing its last
+    // model) are a 409, not a 400 (issue 25), and not a 404, which would say the connection is gone.
+    const cases: [unknown, number, RegExp][] = [
+      [{}, 400, /at least one/],
+      [{ syncs: { opportunities_x: { enabled: true } } }, 409, /body\.syncs\.opportunities_x/],
+      [{ syncs: { contacts: { frequency: 'often' } } }, 400, /frequency/],
+      [{ syncs: { contacts: { enabled: false } } }, 409, /at least one model/],
+      [{ paused: 'yes' }, 400, /paused/],
+      [{ syncs: { constructor: { enabled: true } } }, 409, /constructor/],
+      [{ metadata: { blob: 'x'.repeat(20_000) } }, 400, /16 KiB/],
     ];
-    for (const [body, message] of cases) {
+    for (const [body, status, message] of cases) {
       const answer = await stack.api('PATCH', '/connections/acme', body);
-      expect({ body, status: answer.status, message: JSON.stringify(answer.body) }).toMatchObject({ body, status: 400, message: expect.stringMatching(message) });
+      expect({ body, status: answer.status, message: JSON.stringify(answer.body) }).toMatchObject({ body, status, message: expect.stringMatching(message) });
     }
     expect((await stack.api('PATCH', '/connections/nobody', { paused: true })).status).toBe(404);
     expect((await stack.api('GET', '/connections/acme')).body).toEqual(before);
