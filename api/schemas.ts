@@ -128,7 +128,11 @@ export const updateIntegrationBody = z
       .meta({ description: 'With `rotateWebhookUrl`: how long the previous URL is still accepted; default 168 (a week), 0 for a leaked one.' }),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })
-  .meta({ id: 'UpdateIntegrationRequest', minProperties: 1 });
+  .refine((body) => body.webhookUrlGraceHours === undefined || body.rotateWebhookUrl === true, {
+    message: 'only goes with "rotateWebhookUrl": true',
+    path: ['webhookUrlGraceHours'],
+  })
+  .meta({ id: 'UpdateIntegrationRequest', minProperties: 1, dependentRequired: { webhookUrlGraceHours: ['rotateWebhookUrl'] } });
 
 // The pattern is the whole rule, so the document tells clients exactly what is valid: a whole number of s, m, h or d
 // above zero (at most six digits), or of ms from 1000 (at most nine digits); see sync/duration.ts.

@@ -10,6 +10,8 @@ import { checkedModelFields } from '../model-fields';
 import { implement } from '../openapi-implement';
 import { providerWebhookKind } from '../provider-webhooks/provider-webhook-kinds';
 import { providerWebhookView } from '../provider-webhooks/provider-webhook-url';
+import { checkProviderUrl } from '../provider-url-field';
+import { conflictAt } from '../validation';
 
 /** How long a rotated-out webhook URL is still accepted unless told otherwise: time for every org's endpoint to move. */
 const DEFAULT_WEBHOOK_URL_GRACE_HOURS = 168;
@@ -49,13 +51,16 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
     updateIntegration: async ({ params, body }) => {
       const current = await store.integrations.get(params.key);
       const provider = catalog.get(current.provider);
-      // The same rules as at creation: an update is how a URL would otherwise slip past them.
-      checkProviderUrls(catalog, provider.key, body);
+      // The same rules as at creation: an update is how a URL would otherwise slip past them. The document cannot know
+      // this integration's provider, so another provider's host is a 409 here, not a 400.
+      for (const field of ['authorizationUrl', 'tokenUrl', 'apiBaseUrl'] as const) {
+        const url = body[field];
+        if (url !== undefined && url !== null) checkProviderUrl(catalog, provider.key, `body.${field}`, url);
+      }
+      // The schema already refused webhookUrlGraceHours without rotateWebhookUrl. Checked before anything is written.
       const { apiBaseUrl, fields, rotateWebhookUrl, webhookUrlGraceHours, ...rest } = body;
-      // Checked before anything is written: a refused request changes nothing.
-      if (webhookUrlGraceHours !== undefined && !rotateWebhookUrl) throw AppError.invalid('body.webhookUrlGraceHours', 'only goes with "rotateWebhookUrl": true');
       if (rotateWebhookUrl && providerWebhookKind(provider)?.authentication.by !== 'url-secret') {
-        throw AppError.invalid('body.rotateWebhookUrl', `${provider.key} webhooks carry no URL secret (they are signed, or not sent): nothing to rotate`);
+        throw conflictAt('body.rotateWebhookUrl', `${provider.key} webhooks carry no URL secret (they are signed, or not sent): nothing to rotate`);
       }
       const updated = await store.integrations.update(params.key, {
         ...rest,
@@ -84,15 +89,11 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
  * The client secret, codes and every token go to these URLs: each one given must be on one of the provider's hosts
  * (a 400 naming the field otherwise, before anything is stored). Literal IPs are refused here without connecting.
  */
-function checkProviderUrls(
-  catalog: ProviderCatalog,
-  providerKey: string,
-  body: { authorizationUrl?: string; tokenUrl?: string; apiBaseUrl?: string | null },
-): void {
+function checkProviderUrls(catalog: ProviderCatalog, providerKey: string, body: { authorizationUrl?: string; tokenUrl?: string; apiBaseUrl?: string }): void {
   const rules = catalog.urlRules(providerKey);
   for (const field of ['authorizationUrl', 'tokenUrl', 'apiBaseUrl'] as const) {
     const url = body[field];
-    if (url === undefined || url === null) continue;
+    if (url === undefined) continue;
     try {
       rules.check(url);
     } catch (error) {

@@ -307,6 +307,8 @@ describe('the OpenAPI document', () => {
       expect([value, pattern.test(value)]).toEqual([value, valid]);
     }
     expect(schemas.SyncRequest.properties.mode).toMatchObject({ enum: ['incremental', 'full'] });
+    // A grace period only goes with a rotation: the document says so, so a schema-valid PATCH never meets that 400.
+    expect(document.components.schemas.UpdateIntegrationRequest).toMatchObject({ dependentRequired: { webhookUrlGraceHours: ['rotateWebhookUrl'] } });
   });
 
   it('links POST /connections to every operation that takes its connectionId, so a client (or a stateful tester) can follow it', () => {
@@ -405,6 +407,7 @@ describe('the OpenAPI document', () => {
         409,
         'body.credentials.instanceUrl',
       ],
+      ['updateIntegration', 'PATCH', '/integrations/salesforce-sandbox', { tokenUrl: 'https://api.hubapi.com/oauth/v1/token' }, 409, 'body.tokenUrl'],
     ];
     for (const [operationId, method, path, body, status, field] of cases) {
       const answer = await call(method, path, body);
