@@ -177,10 +177,21 @@ const metadataKey = z
   .max(128)
   // eslint-disable-next-line no-control-regex -- NUL on purpose: BSON keys end at one, so the driver refuses them
   .regex(/^[^$.\u0000][^.\u0000]*$/, 'must not start with "$" or contain "." (or NUL)');
-type MetadataValue = string | number | boolean | null | MetadataValue[] | { [key: string]: MetadataValue };
+// What the database cannot store is refused, not a 500: FerretDB (the development and test database, and a supported
+// one) stores no string with a NUL and no array directly inside an array ("nested arrays are not supported").
+// eslint-disable-next-line no-control-regex -- NUL on purpose
+const metadataString = z.string().regex(/^[^\u0000]*$/, 'must not contain NUL');
+type MetadataItem = string | number | boolean | null | { [key: string]: MetadataValue };
+type MetadataValue = MetadataItem | MetadataItem[];
 const metadataValue: z.ZodType<MetadataValue> = z
-  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(metadataValue), z.record(metadataKey, metadataValue)]))
-  .meta({ id: 'MetadataValue', description: `Any JSON value; objects and arrays nest at most ${METADATA_MAX_DEPTH} levels deep in all, counting the metadata object.` });
+  .lazy(() => z.union([metadataString, z.number(), z.boolean(), z.null(), z.array(metadataItem), z.record(metadataKey, metadataValue)]))
+  .meta({
+    id: 'MetadataValue',
+    description: `Any JSON value but an array directly inside an array, or a string with NUL; objects and arrays nest at most ${METADATA_MAX_DEPTH} levels deep in all, counting the metadata object.`,
+  });
+const metadataItem: z.ZodType<MetadataItem> = z
+  .lazy(() => z.union([metadataString, z.number(), z.boolean(), z.null(), z.record(metadataKey, metadataValue)]))
+  .meta({ id: 'MetadataArrayItem', description: 'An element of a metadata array: any metadata value but another array.' });
 
 /**
  * Depth, keys and size, checked by one iterative walk before the recursive schema runs: zod descends one stack frame
@@ -201,6 +212,15 @@ function boundedMetadata(value: unknown, ctx: z.core.$RefinementCtx): unknown {
         ctx.addIssue({ code: 'custom', path: [...path, key], message: 'key must be 1-128 characters, not start with "$" and not contain "."', input: key });
         return value;
       }
+      // Said here with the place and the reason; the union schema below could only say "Invalid input".
+      if (Array.isArray(node) && Array.isArray(child)) {
+        ctx.addIssue({ code: 'custom', path: [...path, key], message: 'an array must not hold an array directly (the database cannot store it); wrap it in an object', input: child });
+        return value;
+      }
+      if (typeof child === 'string' && child.includes('\u0000')) {
+        ctx.addIssue({ code: 'custom', path: [...path, key], message: 'must not contain NUL', input: child });
+        return value;
+      }
       if (typeof child === 'object' && child !== null) pending.push({ node: child, path: [...path, key] });
     }
   }
@@ -211,7 +231,7 @@ function boundedMetadata(value: unknown, ctx: z.core.$RefinementCtx): unknown {
 const connectionMetadata = z.preprocess(
   boundedMetadata,
   z.record(metadataKey, metadataValue).meta({
-    description: `Free JSON the app keeps with the connection (at most 16 KiB as JSON, nested at most ${METADATA_MAX_DEPTH} levels, keys not starting with "$" and without "."): returned by GET and carried in every webhook.`,
+    description: `Free JSON the app keeps with the connection (at most 16 KiB as JSON, nested at most ${METADATA_MAX_DEPTH} levels, keys not starting with "$" and without ".", no array directly inside an array, no NUL in a string): returned by GET and carried in every webhook.`,
   }),
 );
 

@@ -10,8 +10,10 @@ function nested(levels: number, inner: unknown = 1): unknown {
 }
 
 /** The same as JSON text, for depths JSON.stringify itself cannot take (it recurses). */
-function nestedJson(levels: number, kind: 'object' | 'array'): string {
-  return kind === 'object' ? `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}` : `${'['.repeat(levels)}1${']'.repeat(levels)}`;
+function nestedJson(levels: number, kind: 'object' | 'array' | 'array of objects'): string {
+  if (kind === 'object') return `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+  if (kind === 'array') return `${'['.repeat(levels)}1${']'.repeat(levels)}`;
+  return `${'[{"a":'.repeat(levels / 2)}1${'}]'.repeat(levels / 2)}`;
 }
 
 describe('connection metadata limits', () => {
@@ -36,7 +38,9 @@ describe('connection metadata limits', () => {
     const deep = `{"metadata":{"deep":${nestedJson(5000, 'object')}}}`;
     expect(deep.length).toBeLessThan(40_000);
     await refused(deep, /^body\.metadata\.deep(\.a){9}$/, /^nests deeper than 10 levels$/);
-    await refused(`{"metadata":{"list":${nestedJson(5000, 'array')}}}`, /^body\.metadata\.list(\.0){9}$/, /nests deeper than 10 levels/);
+    await refused(`{"metadata":{"list":${nestedJson(5000, 'array of objects')}}}`, /^body\.metadata\.list(\.0\.a){4}\.0$/, /nests deeper than 10 levels/);
+    // Arrays directly in arrays are refused at the first one (the database cannot store them; see below).
+    await refused(`{"metadata":{"list":${nestedJson(5000, 'array')}}}`, /^body\.metadata\.list\.0$/, /must not hold an array directly/);
     // The limit itself: 10 levels counting the metadata object are fine, 11 are not.
     expect((await stack.api('PATCH', '/connections/meta', { metadata: { x: nested(9) } })).status).toBe(200);
     expect((await stack.api('PATCH', '/connections/meta', { metadata: stored })).status).toBe(200);
@@ -50,6 +54,18 @@ describe('connection metadata limits', () => {
     await refused({ '': 1 }, /^body\.metadata\./, /1-128 characters/);
     // `$` inside a key, and dots in values, are fine.
     expect((await stack.api('PATCH', '/connections/meta', { metadata: { price$: 'a.b.c' } })).status).toBe(200);
+    expect((await stack.api('PATCH', '/connections/meta', { metadata: stored })).status).toBe(200);
+  });
+
+  // Both were a 500 on FerretDB ("nested arrays are not supported", and a NUL in a string), found by schemathesis
+  // once it could reach a connection (issue 25); the document declares both.
+  test('an array directly inside an array, or a NUL in a string, is a 400 naming it, not a 500', async () => {
+    await refused({ a: [[]] }, /^body\.metadata\.a\.0$/, /must not hold an array directly/);
+    await refused({ a: [{ b: [1, [2]] }] }, /^body\.metadata\.a\.0\.b\.1$/, /must not hold an array directly/);
+    await refused({ a: { b: 'x\u0000' } }, /^body\.metadata\.a\.b$/, /must not contain NUL/);
+    await refused({ a: ['\u0000'] }, /^body\.metadata\.a\.0$/, /must not contain NUL/);
+    // An object between two arrays is fine, and so is any other control character.
+    expect((await stack.api('PATCH', '/connections/meta', { metadata: { a: [{ b: [1, { c: [2] }] }], d: '\u0001' } })).status).toBe(200);
     expect((await stack.api('PATCH', '/connections/meta', { metadata: stored })).status).toBe(200);
   });
 
@@ -67,5 +83,10 @@ describe('connection metadata limits', () => {
     expect(document.components.schemas.MetadataValue.description).toMatch(/10 levels/);
     const pattern = new RegExp(metadata.propertyNames.pattern);
     expect(['tenant', 'price$', '$where', 'a.b'].map((key) => pattern.test(key))).toEqual([true, true, false, false]);
+    // An array's items are any metadata value but an array; strings have no NUL.
+    const kinds = (schema: { anyOf: { type?: string }[] }) => schema.anyOf.map((s) => s.type);
+    expect(kinds(document.components.schemas.MetadataValue)).toEqual(['string', 'number', 'boolean', 'null', 'array', 'object']);
+    expect(kinds(document.components.schemas.MetadataArrayItem)).toEqual(['string', 'number', 'boolean', 'null', 'object']);
+    expect(new RegExp(document.components.schemas.MetadataValue.anyOf[0].pattern).test('a\u0000b')).toBe(false);
   });
 });
