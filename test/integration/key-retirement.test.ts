@@ -54,8 +54,8 @@ describe('key retirement with reseal', () => {
     expect([answer.status, answer.headers.get('content-type')]).toEqual([400, expect.stringMatching(/^text\/html/)]);
     expect(await answer.text()).toMatch(/This sign-in can no longer be finished .* Start connecting again from the app\./);
     expect((await stack.api('GET', '/connections/late-customer')).status).toBe(404);
-    // Spent like any other: the same callback again is an unknown state.
-    expect((await fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' })).status).toBe(400);
+    // Spent like any other: the same callback again is an unknown state (a 404 page, as every unknown state is since issue 25).
+    expect((await fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' })).status).toBe(404);
     expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'late-customer' })).toBe(0);
   });
 
