@@ -1,7 +1,8 @@
 // Schemathesis (PyPI) against the running API's /openapi.json: every check with its defaults and no exception, the
-// stateful phase included, must find nothing. The API runs on loopback without a worker, and no host name but
-// localhost resolves in its process, so nothing a generated request names (token URLs, API hosts) is ever contacted.
-// Schemathesis is installed into ~/.cache/tributary/schemathesis-venv on first use.
+// stateful phase included, must find nothing. The API and its worker run on loopback with two connections to the
+// sandbox Salesforce, and no host name but loopback resolves in their process, so nothing a generated request names
+// (token URLs, API hosts) is ever contacted. Schemathesis is installed into ~/.cache/tributary/schemathesis-venv on
+// first use.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -62,8 +63,16 @@ describe('the API contract, checked by schemathesis', () => {
   beforeAll(async () => {
     ensureSchemathesis();
     lookups = allowOnlyLoopbackLookups();
-    // No worker: DELETE would wait its full 30 s for a workflow nobody runs, past schemathesis' 10 s read timeout.
-    stack = await startTestStack({ name: 'schemathesis', inProcessWorker: false, deleteWaitMs: 1000 });
+    // DELETE waits at most 1 s for the connection's workflow, well inside schemathesis' 10 s read timeout.
+    stack = await startTestStack({ name: 'schemathesis', inProcessWorker: true, deleteWaitMs: 1000 });
+    // Connections with records, runs and webhook deliveries, which GET /connections leads the stateful phase to: the
+    // changes feed, sync requests and changes of a live connection are where issue 25 found schema-valid requests
+    // refused, and a run with no connection never reaches them.
+    stack.sandbox.seed('Contact', 30);
+    for (const connectionId of ['acme', 'globex']) {
+      const connected = await stack.connectSalesforce(connectionId);
+      if (connected.status !== 201) throw new Error(`could not connect ${connectionId}: ${JSON.stringify(connected.body)}`);
+    }
   }, 300_000);
   afterAll(async () => {
     await stack?.close();
