@@ -2,9 +2,21 @@
 // promises nobody awaits, and workflow code that reaches for I/O (non-deterministic on replay).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+// A provider is its folder: the engine names none, so a new provider touches only providers/<name>/, its sandbox and
+// the registration line in providers/catalog.ts. The names are the provider folders themselves, so a new folder is
+// covered the day it appears. Comments may still name one as an example: they are not code, and the rule cannot see them.
+const engineFolders = ['api', 'activities', 'workflows', 'store', 'security', 'contracts', 'oauth', 'sync', 'worker', 'client', 'errors', 'observability', 'config'];
+const providerFolders = readdirSync(new URL('./providers/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const providerName = `/${providerFolders.join('|')}/i`;
+const providerRule = (selector, what) => ({ selector, message: `${what}: the engine names no provider; put what a provider knows in its catalog entry (providers/<name>/).` });
+const providerFolderImport = String.raw`/(^|[\/])providers[\/][^\/]+[\/]/`;
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -46,6 +58,21 @@ export default tseslint.config(
             { group: ['express', 'mongodb', 'pino', '@temporalio/*'], message: 'Not allowed in the client.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    files: engineFolders.map((folder) => `${folder}/**/*.ts`),
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration', 'ImportExpression', 'ExportNamedDeclaration', 'ExportAllDeclaration'].map((node) =>
+          providerRule(`${node}[source.value=${providerFolderImport}]`, 'Imports a provider folder'),
+        ),
+        providerRule(`TSImportType[argument.literal.value=${providerFolderImport}]`, 'Imports a provider folder'),
+        providerRule(`Identifier[name=${providerName}]`, 'Names a provider'),
+        providerRule(`Literal[value=${providerName}]`, 'Spells a provider name'),
+        providerRule(`TemplateElement[value.raw=${providerName}]`, 'Spells a provider name'),
       ],
     },
   },
