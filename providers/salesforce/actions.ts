@@ -1,8 +1,7 @@
 // Salesforce's built-in actions: create and update a Contact, create an Account, through the sObject REST API.
 import { z } from 'zod';
 import { defineAction, type ProviderHttpClient } from '../../sync';
-
-const API = '/services/data/v59.0';
+import { SALESFORCE_API_PATH as API } from './api-version';
 
 const contactFields = {
   firstName: z.string().max(40).optional(),

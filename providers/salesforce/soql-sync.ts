@@ -1,8 +1,7 @@
 // Builds an incremental Salesforce sync for one object: SOQL in (SystemModstamp, Id) order, resumable after any page.
 import type { z } from 'zod';
 import { defineSync, paginateByNextUrl, ProviderError, type AvailableField, type Checkpoint, type FieldKind, type ProviderHttpClient, type SyncDefinition, type SyncPage } from '../../sync';
-
-export const SALESFORCE_API_VERSION = 'v62.0';
+import { SALESFORCE_API_PATH } from './api-version';
 
 interface QueryResponse {
   totalSize: number;
@@ -79,7 +78,7 @@ export async function* queryAllPages(
   }
   // Always a fresh query from the checkpoint, never a saved nextRecordsUrl: query locators expire after minutes.
   const pages = paginateByNextUrl<QueryResponse>(http, {
-    path: `/services/data/${SALESFORCE_API_VERSION}/queryAll`,
+    path: `${SALESFORCE_API_PATH}/queryAll`,
     query: { q: soql },
     headers: { 'Sforce-Query-Options': `batchSize=${pageSize}` },
     nextUrl: ({ body }) => (body.done ? undefined : body.nextRecordsUrl),
@@ -113,7 +112,7 @@ const KIND_OF_TYPE: Record<string, FieldKind> = {
 
 /** The fields the org has and the integration user may read: describe leaves out those field-level security hides. */
 export async function describeFields(http: ProviderHttpClient, object: string): Promise<AvailableField[]> {
-  const { fields } = await http.get<DescribeResponse>(`/services/data/${SALESFORCE_API_VERSION}/sobjects/${object}/describe`);
+  const { fields } = await http.get<DescribeResponse>(`${SALESFORCE_API_PATH}/sobjects/${object}/describe`);
   return fields.map((field) => ({ name: field.name, kind: KIND_OF_TYPE[field.type] ?? 'any', custom: field.custom === true }));
 }
 
