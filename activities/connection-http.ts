@@ -5,7 +5,7 @@ import { createProviderHttpClient, type HttpClientOptions } from '../sync/http-c
 import { ProviderError } from '../sync/provider-error';
 import { toActivityFailure } from './failures';
 
-type ExtraOptions = Omit<HttpClientOptions, 'baseUrl' | 'accessToken' | 'urlRules' | 'maxResponseBytes' | 'errorRules' | 'timeoutMs'>;
+type ExtraOptions = Omit<HttpClientOptions, 'baseUrl' | 'accessToken' | 'authorizationScheme' | 'urlRules' | 'maxResponseBytes' | 'errorRules' | 'timeoutMs'>;
 
 /**
  * The customer's own host (Salesforce's instance URL) first, then the integration's, then the provider's, with the
@@ -27,6 +27,7 @@ export async function openConnectionHttp(
   const http = createProviderHttpClient({
     baseUrl,
     accessToken: credentials.accessToken,
+    authorizationScheme: provider.api.authorizationScheme,
     urlRules: catalog.urlRules(provider.key),
     maxResponseBytes: provider.api.maxResponseBytes,
     errorRules: provider.api.errorRules,

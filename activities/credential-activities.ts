@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ConnectionStatusInput, CredentialsState, RefreshCredentialsInput } from '../contracts/activity-messages';
 import { FailureType } from '../contracts/failure-types';
-import { lookUpAccountId } from '../oauth/account-id';
+import { identifyAccount } from '../oauth/account-identity';
 import { introspectExpiry, refreshAccessToken, TokenError } from '../oauth/token-client';
 import { AppError } from '../errors/app-error';
 import type { ActivityDependencies } from './dependencies';
@@ -53,7 +53,7 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
     let tokens: Awaited<ReturnType<typeof refreshAccessToken>>;
     try {
       // Half of what is left at most: the other half is for storing the answer, which must not be cut short.
-      tokens = await refreshAccessToken(provider.oauth, client, credentials.refreshToken, {
+      tokens = await refreshAccessToken(provider, client, credentials.refreshToken, {
         timeoutMs: (deadline - Date.now()) / 2,
         signal: cancelled,
       });
@@ -89,7 +89,7 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
     );
     let expiresAt = tokens.expiresAt;
     if (expiresAt === null) {
-      expiresAt = await introspectExpiry(provider.oauth, client, tokens.accessToken, { timeoutMs: deadline - Date.now(), signal: cancelled });
+      expiresAt = await introspectExpiry(provider, client, tokens.accessToken, { timeoutMs: deadline - Date.now(), signal: cancelled });
       await store.connections.setCredentialExpiry(connectionId, newGeneration, expiresAt);
     }
     metrics.tokenRefreshed(connection.provider, 'succeeded');
@@ -98,9 +98,18 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
       // A connection made by POST /connections with a refresh token alone: learn its account now, so provider
       // webhooks find it and a browser re-authorisation must sign into the same account. Best effort, within this
       // attempt's deadline; a connection that still does not know tries again at its next refresh.
+      const integration = tokens.accountIdInAnswer === null ? await store.integrations.find(connection.integration) : null;
+      const target = {
+        accessToken: tokens.accessToken,
+        apiBaseUrl: tokens.instanceUrl ?? credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl ?? null,
+        tokenUrl: client.tokenUrl,
+        urlRules: client.urlRules,
+        maxResponseBytes: provider.oauth.maxResponseBytes,
+        authorizationScheme: provider.api.authorizationScheme,
+      };
       const accountId =
         tokens.accountIdInAnswer ??
-        (await lookUpAccountId(provider.oauth, client, tokens.accessToken, { timeoutMs: deadline - Date.now(), signal: cancelled }));
+        (await identifyAccount(provider.accountIdentity, target, {}, { timeoutMs: deadline - Date.now(), signal: cancelled }).catch(() => null));
       if (accountId !== null && (await store.connections.setProviderAccountId(connectionId, accountId, { generation: newGeneration }))) {
         log.info({ accountId }, 'provider account learned at refresh');
       }

@@ -15,6 +15,7 @@ import { FailureType, type RateLimitedDetails } from '../contracts/failure-types
 import type { Logger } from 'pino';
 import type { ProviderDefinition } from '../providers/provider-definition';
 import { ProviderConcurrencyLimits } from '../sync/concurrency-limit';
+import { isFieldError } from '../sync/error-rules';
 import { FieldDiscovery } from '../sync/field-discovery';
 import { extraFieldsFor, type FieldSelection } from '../sync/fields';
 import type { ProviderHttpClient } from '../sync/http-client';
@@ -152,9 +153,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     log.warn({ err: (error as Error).message }, 'sync slice stopped');
     let cause = error;
     const sync = catalog.sync(run.provider, run.model);
-    if (error instanceof ProviderError && error.details.providerCode === 'INVALID_FIELD' && sync.fields && Context.current().info.attempt === 1) {
-      // Field-level security changed since the fields were listed: list them again on the retry (once: a field the
-      // fresh list offers and the query still refuses is the provider's inconsistency, not ours to loop on).
+    const { errorRules } = catalog.get(run.provider).api;
+    if (error instanceof ProviderError && isFieldError(errorRules, error) && sync.fields && Context.current().info.attempt === 1) {
+      // The account's permissions changed since the fields were listed: list them again on the retry (once: a field
+      // the fresh list offers and the request still refuses is the provider's inconsistency, not ours to loop on).
       fieldDiscovery.forget(fieldsKey);
       cause = new ProviderError('transient', `${error.message} (fields are listed again)`, error.details);
     }

@@ -334,11 +334,11 @@ export const routes = {
   receiveProviderWebhook: defineRoute({
     method: 'post',
     path: '/provider-webhooks/{integration}',
-    summary: 'Signed change notifications from the provider (HubSpot webhooks, signed v3): sync soon',
+    summary: "Change notifications that prove themselves (signed with the app's client secret, or carrying the integration's webhook secret): sync soon",
     secured: false,
     params: schemas.providerWebhookParams,
     responses: {
-      204: { description: 'HubSpot: accepted.', body: z.string(), mediaType: 'text/plain' },
+      204: { description: 'Accepted, with the empty answer the provider expects.', body: z.string(), mediaType: 'text/plain' },
     },
     // 401: a bad signature, or an unsigned provider's notification without its URL secret.
     errors: [401, 404],
@@ -346,11 +346,11 @@ export const routes = {
   receiveProviderWebhookWithSecret: defineRoute({
     method: 'post',
     path: '/provider-webhooks/{integration}/{webhookSecret}',
-    summary: "Unsigned change notifications (Salesforce Outbound Messages), authenticated by the integration's URL secret: sync soon",
+    summary: "Unsigned change notifications, authenticated by the integration's URL secret: sync soon",
     secured: false,
     params: schemas.providerWebhookSecretParams,
     responses: {
-      200: { description: 'Salesforce: the Ack envelope, whichever org the message names.', body: z.string(), mediaType: 'text/xml' },
+      200: { description: 'Accepted, with the acknowledgement the provider expects (an XML envelope), whichever account the delivery names.', body: z.string(), mediaType: 'text/xml' },
     },
     errors: [401, 404],
   }),

@@ -156,7 +156,7 @@ function buildDocument() {
       title: 'Tributary API',
       version,
       description:
-        "Connect your customers' SaaS accounts (Salesforce first), keep their records synced into MongoDB, and read every change through the changes feed.",
+        "Connect your customers' SaaS accounts (CRMs first), keep their records synced into MongoDB, and read every change through the changes feed.",
     },
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,

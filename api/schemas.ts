@@ -93,11 +93,11 @@ const createIntegrationOf = (provider: ProviderKey) =>
     clientId,
     clientSecret: secret(512, "The OAuth app's client secret; stored encrypted, never returned."),
     scopes: scopes.optional(),
-    authorizationUrl: providerUrl([provider]).optional().meta({ description: "Overrides the provider's default, e.g. for Salesforce sandboxes or My Domain hosts." }),
+    authorizationUrl: providerUrl([provider]).optional().meta({ description: "Overrides the provider's default, e.g. for a provider's sandbox or a customer's own sign-in host." }),
     tokenUrl: providerUrl([provider]).optional().meta({ description: "Overrides the provider's default token endpoint." }),
     apiBaseUrl: providerUrl([provider])
       .optional()
-      .meta({ description: "Overrides the provider's API host (a regional data centre, a sandbox). A per-connection host the provider hands out at sign-in, like Salesforce's instance URL, still wins." }),
+      .meta({ description: "Overrides the provider's API host (a regional data centre, a sandbox). A per-connection host the provider hands out at sign-in (an instance URL, an API domain) still wins." }),
     fields: modelFields.optional(),
   });
 
@@ -118,7 +118,7 @@ export const updateIntegrationBody = z
     rotateWebhookUrl: z
       .literal(true)
       .optional()
-      .meta({ description: "A new random secret in `providerWebhook.url` (providers whose webhooks are unsigned: Salesforce). The previous URL keeps working for `webhookUrlGraceHours`, while each org's endpoint is changed." }),
+      .meta({ description: "A new random secret in `providerWebhook.url` (providers whose webhooks are unsigned). The previous URL keeps working for `webhookUrlGraceHours`, while each org's endpoint is changed." }),
     webhookUrlGraceHours: z
       .number()
       .int()
@@ -268,7 +268,7 @@ export const createConnectSessionBody = z
       .default(false)
       .meta({
         description:
-          "Let a re-authorisation move the connection to a different provider account (another Salesforce org or HubSpot portal). Off: signing into another account is refused and the connection keeps its credentials.",
+          "Let a re-authorisation move the connection to a different provider account (another organization or portal at the provider). Off: signing into another account is refused and the connection keeps its credentials.",
       }),
   })
   .meta({ id: 'CreateConnectSessionRequest' });
@@ -381,7 +381,7 @@ export const providerWebhook = z
       .meta({
         readOnly: true,
         description:
-          "Where the provider sends change notifications. For unsigned ones (Salesforce Outbound Messages) it ends in the integration's random secret: treat it as a credential. null: an integration registered before URL secrets, until `rotateWebhookUrl` gives it one.",
+          "Where the provider sends change notifications. For unsigned ones it ends in the integration's random secret: treat it as a credential. null: an integration registered before URL secrets, until `rotateWebhookUrl` gives it one.",
       }),
     previousUrlValidUntil: timestamp.nullable().meta({ description: 'After a rotation: until when the previous URL is still accepted.' }),
   })
@@ -475,7 +475,7 @@ export const connection = z
     accountId: z
       .string()
       .nullable()
-      .meta({ description: "The provider's id of the connected account (Salesforce organization id, HubSpot portal id); null until a sign-in names it." }),
+      .meta({ description: "The provider's id of the connected account (an organization or portal id); null until a sign-in names it." }),
     status: connectionStatus,
     statusReason: z.string().nullable(),
     statusUntil: timestamp.nullable(),

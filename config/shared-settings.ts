@@ -104,7 +104,7 @@ export const providerUrlSettings = {
         const [provider, patterns] = part.split('=').map((p) => p.trim());
         const list = (patterns ?? '').split('|').map((p) => p.trim().toLowerCase()).filter(Boolean);
         if (!provider || list.length === 0 || list.some((pattern) => !/^(\*\.)?[a-z0-9*-]+(\.[a-z0-9*-]+)+$/.test(pattern))) {
-          ctx.addIssue({ code: 'custom', message: `each entry must be provider=host[|host…], like salesforce=*.example.com (got "${part}")` });
+          ctx.addIssue({ code: 'custom', message: `each entry must be provider=host[|host…], like crm=*.example.com (got "${part}")` });
           return z.NEVER;
         }
         hosts[provider] = [...(hosts[provider] ?? []), ...list];

@@ -1,21 +1,27 @@
 // Talks to a provider's OAuth token endpoint (code exchange, refresh, introspection), shaped by its catalog entry.
-import type { ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
+import type { ProviderDefinition, ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
 import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
 import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
-import { accountIdInAnswer, accountIdOf } from './account-id';
+import { accountIdInAnswer, identifyAccount } from './account-identity';
 
 export interface OAuthClient {
   clientId: string;
   clientSecret: string;
   tokenUrl: string;
-  /** Where the client secret and tokens may be sent, and which instance URLs an answer may name. */
+  /** Where the client secret and tokens may be sent, and which API base URLs an answer may name. */
   urlRules: ProviderUrlRules;
+  /** The integration's API base URL, for an account lookup on the API when the token answer names no base of its own. */
+  apiBaseUrl?: string | null;
 }
+
+/** What the token client reads of a catalog entry: its OAuth conventions and how it names the account. */
+export type TokenProvider = Pick<ProviderDefinition, 'oauth' | 'accountIdentity' | 'api'>;
 
 export interface TokenSet {
   accessToken: string;
   /** Null when the provider did not send one (Salesforce on refresh without rotation): keep the stored one. */
   refreshToken: string | null;
+  /** The connection's own API base URL, from the answer's `oauth.apiBaseUrlField`; null when it names none. */
   instanceUrl: string | null;
   /** Null when the provider would not say. */
   expiresAt: Date | null;
@@ -56,40 +62,50 @@ const RFC6749_TOKEN_ERRORS: TokenErrorConvention = { codeField: 'error', message
  * for providers that need introspection, ask `introspectExpiry` after storing.
  */
 export async function refreshAccessToken(
-  oauth: ProviderOAuth,
+  provider: Pick<ProviderDefinition, 'oauth' | 'accountIdentity'>,
   client: OAuthClient,
   refreshToken: string,
   limits: TokenRequestLimits = {},
 ): Promise<TokenSet & { accountIdInAnswer: string | null }> {
-  const { tokens, json } = await requestTokens(oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, limits);
-  // What the answer says of the account (Salesforce's identity URL, HubSpot's hub_id), asking nobody: a connection
-  // created with a refresh token alone learns its account here.
-  return { ...tokens, accountIdInAnswer: accountIdInAnswer(oauth, json) };
+  const { tokens, json } = await requestTokens(provider.oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, limits);
+  // What the answer says of the account, asking nobody: a connection created with a refresh token alone learns its
+  // account here (or, when the answer does not say, from the lookup its refresh activity makes next).
+  return { ...tokens, accountIdInAnswer: accountIdInAnswer(provider.accountIdentity, json) };
 }
 
+/** The account is what the answer says or the provider's lookup answers; null when neither tells (best effort). */
 export async function exchangeAuthorizationCode(
-  oauth: ProviderOAuth,
+  provider: TokenProvider,
   client: OAuthClient,
   grant: { code: string; redirectUri: string; codeVerifier?: string },
 ): Promise<TokenSet & { accountId: string | null }> {
+  const { oauth } = provider;
   const form: Record<string, string> = { grant_type: 'authorization_code', code: grant.code, redirect_uri: grant.redirectUri };
   if (grant.codeVerifier) form.code_verifier = grant.codeVerifier;
   const { tokens, json } = await requestTokens(oauth, client, form);
+  const target = {
+    accessToken: tokens.accessToken,
+    apiBaseUrl: tokens.instanceUrl ?? client.apiBaseUrl ?? provider.api.baseUrl ?? null,
+    tokenUrl: client.tokenUrl,
+    urlRules: client.urlRules,
+    maxResponseBytes: oauth.maxResponseBytes,
+    authorizationScheme: provider.api.authorizationScheme,
+  };
   return {
     ...tokens,
     expiresAt: tokens.expiresAt ?? (await expiryOf(oauth, client, tokens.accessToken, json)),
-    accountId: await accountIdOf(oauth, client, json, tokens.accessToken),
+    accountId: await identifyAccount(provider.accountIdentity, target, json).catch(() => null),
   };
 }
 
 /** When the answer did not say how long the access token lives: the provider's introspection, or its usual lifetime. */
 export async function introspectExpiry(
-  oauth: ProviderOAuth,
+  provider: Pick<ProviderDefinition, 'oauth'>,
   client: OAuthClient,
   accessToken: string,
   limits: TokenRequestLimits = {},
 ): Promise<Date | null> {
-  return expiryOf(oauth, client, accessToken, {}, limits);
+  return expiryOf(provider.oauth, client, accessToken, {}, limits);
 }
 
 async function requestTokens(
@@ -98,12 +114,11 @@ async function requestTokens(
   form: Record<string, string>,
   limits: TokenRequestLimits = {},
 ): Promise<{ tokens: TokenSet; json: Record<string, unknown> }> {
-  const body = new URLSearchParams({ ...form, client_id: client.clientId, client_secret: client.clientSecret });
-  const answer = await postForm(oauth, client, client.tokenUrl, body, limits);
+  const answer = await postForm(oauth, client, client.tokenUrl, new URLSearchParams(form), limits);
   if (answer.status >= 500) throw new TokenError('transient', `token endpoint answered HTTP ${answer.status}`);
   const json = answer.json as Record<string, unknown> | undefined;
-  if (answer.status >= 400 || !json) {
-    const convention = oauth.tokenErrors ?? RFC6749_TOKEN_ERRORS;
+  const convention = oauth.tokenErrors ?? RFC6749_TOKEN_ERRORS;
+  if (answer.status >= 400 || !json || refusedWithOk(convention, json)) {
     const code = typeof json?.[convention.codeField] === 'string' ? (json[convention.codeField] as string) : `HTTP ${answer.status}`;
     const message = json?.[convention.messageField];
     // Copied into connection errors and pages: kept short.
@@ -114,14 +129,14 @@ async function requestTokens(
   if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
     throw new TokenError('transient', 'token endpoint answered without an access_token');
   }
-  const instanceUrl = oauth.instanceUrlField ? json[oauth.instanceUrlField] : undefined;
+  const instanceUrl = oauth.apiBaseUrlField ? json[oauth.apiBaseUrlField] : undefined;
   if (typeof instanceUrl === 'string') {
     // Every later access token would go there: an answer naming a host outside the provider's is refused whole.
     try {
       client.urlRules.check(instanceUrl);
     } catch (error) {
       if (!(error instanceof UrlRefusedError)) throw error;
-      throw new TokenError('rejected', `token endpoint answered with an ${oauth.instanceUrlField} that ${error.message}`);
+      throw new TokenError('rejected', `token endpoint answered with an ${oauth.apiBaseUrlField} that ${error.message}`);
     }
   }
   const tokens: TokenSet = {
@@ -131,6 +146,11 @@ async function requestTokens(
     expiresAt: expiresInOf(oauth, json),
   };
   return { tokens, json };
+}
+
+/** A 2xx answer that is a refusal all the same (`refusesWithOk`): no access token, and an error code where the convention keeps it. */
+function refusedWithOk(convention: TokenErrorConvention, json: Record<string, unknown>): boolean {
+  return convention.refusesWithOk === true && json.access_token === undefined && typeof json[convention.codeField] === 'string';
 }
 
 function expiresInOf(oauth: ProviderOAuth, json: Record<string, unknown>): Date | null {
@@ -151,12 +171,7 @@ async function expiryOf(
   const fallback = new Date(Date.now() + lifetime.fallbackSeconds * 1000);
   try {
     const url = new URL(lifetime.introspectionPath, client.tokenUrl);
-    const body = new URLSearchParams({
-      token: accessToken,
-      token_type_hint: 'access_token',
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-    });
+    const body = new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' });
     const answer = await postForm(oauth, client, url.toString(), body, limits);
     const info = answer.json as { active?: boolean; exp?: number } | undefined;
     if (answer.status === 200 && info?.active === true && typeof info.exp === 'number') return new Date(info.exp * 1000);
@@ -166,13 +181,25 @@ async function expiryOf(
   return fallback;
 }
 
+/**
+ * POSTs a form to the token or introspection endpoint with the app's credentials, as the provider takes them: in
+ * the body (`form`) or as HTTP Basic (`basic`, each part form-encoded first as RFC 6749 §2.3.1 says).
+ */
 async function postForm(
   oauth: ProviderOAuth,
   client: OAuthClient,
   url: string,
-  body: URLSearchParams,
+  form: URLSearchParams,
   limits: TokenRequestLimits,
 ): Promise<{ status: number; json: unknown }> {
+  const body = new URLSearchParams(form);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (oauth.clientAuthentication === 'basic') {
+    headers.authorization = `Basic ${Buffer.from(`${formEncoded(client.clientId)}:${formEncoded(client.clientSecret)}`).toString('base64')}`;
+  } else {
+    body.set('client_id', client.clientId);
+    body.set('client_secret', client.clientSecret);
+  }
   try {
     await client.urlRules.checkBeforeConnect(url);
   } catch (error) {
@@ -187,7 +214,7 @@ async function postForm(
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers,
       body,
       signal: AbortSignal.any(signals),
       // Following a 307/308 would re-send the client secret and refresh token to wherever Location points.
@@ -212,4 +239,8 @@ async function postForm(
   } catch {
     return { status: response.status >= 500 ? response.status : 502, json: undefined };
   }
+}
+
+function formEncoded(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
 }

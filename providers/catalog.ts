@@ -5,7 +5,8 @@ import type { SyncDefinition } from '../sync/sync-definition';
 import { UNIFIED_MODELS, isUnifiedModel } from '../sync/unified-crm';
 import { LINK_PLACEHOLDERS, type FieldRule, type UnifiedModelMapping } from '../sync/unified-mapping';
 import { ProviderUrlRules, STRICT_URL_POLICY, UrlRefusedError, hostPatternRegExp, type OutboundUrlPolicy } from '../security/provider-urls';
-import type { ProviderApi, ProviderDefinition } from './provider-definition';
+import type { AccountIdentity, ProviderApi, ProviderDefinition } from './provider-definition';
+import type { ProviderWebhooks } from './provider-webhooks';
 import { hubspot } from './hubspot/hubspot.provider';
 import { salesforce } from './salesforce/salesforce.provider';
 
@@ -121,9 +122,11 @@ function validateProvider(provider: ProviderDefinition): void {
   }
   if (!(provider.api.maxResponseBytes > 0) || !(provider.oauth.maxResponseBytes > 0)) fail('api.maxResponseBytes and oauth.maxResponseBytes must be positive');
   if (!(provider.api.errorRules.maxRateLimitWaitMs > 0)) fail('api.errorRules.maxRateLimitWaitMs must be positive');
-  if (!provider.api.baseUrl && !provider.oauth.instanceUrlField) fail('needs api.baseUrl or oauth.instanceUrlField');
-  const accountPattern = provider.oauth.accountId.pattern;
-  if (accountPattern && !accountPattern.source.includes('(?<accountId>')) fail('oauth.accountId.pattern needs a named group "accountId"');
+  if (!provider.api.baseUrl && !provider.oauth.apiBaseUrlField) fail('needs api.baseUrl or oauth.apiBaseUrlField');
+  validateAccountIdentity(provider.accountIdentity, fail);
+  // Shapes decided for the next providers, not yet read by the engine: an entry relying on one would silently not work.
+  if (provider.oauth.tokenHostFromCallback) fail('oauth.tokenHostFromCallback is not implemented yet');
+  if (provider.connectInputs?.length) fail('connectInputs are not implemented yet');
   if (provider.api.pageSize < 1) fail('api.pageSize must be positive');
   if (!(provider.api.requestTimeoutMs > 0)) fail('api.requestTimeoutMs must be positive');
   if (!Number.isInteger(provider.api.maxConcurrentRequests) || provider.api.maxConcurrentRequests < 1) {
@@ -152,6 +155,7 @@ function validateProvider(provider: ProviderDefinition): void {
     models.add(sync.model);
     if (parseDuration(sync.defaultFrequency) === null) fail(`model "${sync.model}" has an invalid defaultFrequency`);
   }
+  if (provider.webhooks) validateWebhooks(provider.webhooks, models, fail);
   const unified = new Set<string>();
   for (const mapping of provider.unifiedModels ?? []) {
     if (!isUnifiedModel(mapping.model)) fail(`unified model "${mapping.model}" is not one of ${UNIFIED_MODELS.join(', ')}`);
@@ -163,6 +167,21 @@ function validateProvider(provider: ProviderDefinition): void {
         if (!LINK_PLACEHOLDERS.includes(name)) fail(`unified model "${mapping.model}": link placeholder {${name}} is not one of ${LINK_PLACEHOLDERS.join(', ')}`);
       }
     }
+  }
+}
+
+function validateAccountIdentity(identity: AccountIdentity, fail: (message: string) => never): void {
+  if (!identity.tokenAnswer && !identity.lookup) fail('accountIdentity needs tokenAnswer, lookup or both');
+  const pattern = identity.tokenAnswer?.pattern;
+  if (pattern && !pattern.source.includes('(?<accountId>')) fail('accountIdentity.tokenAnswer.pattern needs a named group "accountId"');
+  // Relative, on the host it is resolved against: the lookup carries the access token.
+  if (identity.lookup && !/^\/(?!\/)/.test(identity.lookup.path)) fail('accountIdentity.lookup.path must be a path starting with one "/"');
+}
+
+function validateWebhooks(webhooks: ProviderWebhooks, models: Set<string>, fail: (message: string) => never): void {
+  if (!(webhooks.maxBodyBytes > 0)) fail('webhooks.maxBodyBytes must be positive');
+  for (const [objectType, model] of Object.entries(webhooks.modelsByObjectType)) {
+    if (!models.has(model)) fail(`webhooks.modelsByObjectType maps "${objectType}" to "${model}", which the provider does not sync`);
   }
 }
 

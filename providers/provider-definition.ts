@@ -4,6 +4,7 @@ import type { ProviderErrorRules } from '../sync/error-rules';
 import type { QuotaPolicy } from '../sync/quota-guard';
 import type { SyncDefinition } from '../sync/sync-definition';
 import type { UnifiedModelMapping } from '../sync/unified-mapping';
+import type { ProviderWebhooks } from './provider-webhooks';
 
 export type TokenLifetime =
   /** The token response says how long the access token lives (`expires_in`, seconds). */
@@ -17,21 +18,38 @@ export type TokenLifetime =
 export interface ProviderOAuth {
   authorizationUrl: string;
   tokenUrl: string;
+  /** May name connect inputs as `{name}` (see `ProviderDefinition.connectInputs`). */
   defaultScopes: string[];
   /**
    * Extra parameters of the authorize URL, as the provider names them (Salesforce: `prompt: 'consent'`, so a customer
    * always sees and approves the consent page instead of an already-approved app passing silently).
    */
   authorizationParams?: Record<string, string>;
+  /**
+   * How the app proves itself to the token endpoint (RFC 6749 §2.3.1). `form` (the default): `client_id` and
+   * `client_secret` in the form body. `basic`: an HTTP Basic `Authorization` header, and neither in the body
+   * (Pipedrive takes nothing else).
+   */
+  clientAuthentication?: 'form' | 'basic';
   /** How long before expiry a token is refreshed proactively. */
   refreshMarginSeconds: number;
   tokenLifetime: TokenLifetime;
-  /** Token-response field with the per-customer API host (Salesforce's `instance_url`); absent: `api.baseUrl`. */
-  instanceUrlField?: string;
+  /**
+   * The token-answer field that names this connection's own API base URL: Salesforce's `instance_url`, Pipedrive's
+   * and Zoho's `api_domain`. It must pass the provider's host rules (an answer naming another host is refused whole),
+   * it is kept when a refresh answer leaves it out, and every API call of the connection goes there. Absent:
+   * `api.baseUrl` (or the integration's `apiBaseUrl`).
+   */
+  apiBaseUrlField?: string;
+  /**
+   * Not implemented yet (issue 23, Zoho's data centres); the catalog refuses an entry that sets it. The OAuth
+   * callback's query parameter naming the accounts server this customer signed in at (Zoho's `accounts-server`,
+   * `https://accounts.zoho.eu`): checked against the provider's hosts, it replaces the origin of `tokenUrl` for this
+   * connection's code exchange and every later refresh, and is stored with the connection's credentials.
+   */
+  tokenHostFromCallback?: { queryParameter: string };
   /** How the token endpoint words a refusal; absent: RFC 6749's `{error, error_description}` and `invalid_grant`. */
   tokenErrors?: TokenErrorConvention;
-  /** Where the id of the customer's account (a Salesforce org, a HubSpot portal) is read at sign-in. */
-  accountId: AccountIdSource;
   /**
    * What each scope lets the app do, in words the customer understands, for the connect screen ("read your records
    * such as contacts"). A scope missing here is shown as is.
@@ -42,16 +60,24 @@ export interface ProviderOAuth {
 }
 
 /**
- * The connected account's id, so a re-authorisation into another account is noticed. Read from a token-response
- * field (`pattern`, when given, takes the named group `accountId` out of it); when the field is absent and `lookup`
- * is given, from a JSON answer of `GET <token URL origin><path>` where `{accessToken}` stands for the new token.
+ * The connected account's id (a Salesforce org, a HubSpot portal), so provider webhooks find the account's
+ * connections and a re-authorisation into another account is noticed. Read from the token answer when it says
+ * (`tokenAnswer`), else asked with the access token (`lookup`); null when neither tells, and asked again at the next
+ * sign-in or refresh. One rule, read by one fetcher (oauth/account-identity.ts) at sign-in, at refresh and when a
+ * connection is created with tokens.
  */
-export interface AccountIdSource {
+export interface AccountIdentity {
   /** What the customer calls the account, for messages: "organization", "portal". */
   noun: string;
-  tokenField: string;
-  pattern?: RegExp;
-  lookup?: { path: string; field: string };
+  /** A token-answer field (text or integer); `pattern`, when given, takes its named group `accountId`. */
+  tokenAnswer?: { field: string; pattern?: RegExp };
+  /**
+   * A GET answering JSON with the id in `field`. `path` is relative to the connection's API base (`api`) or to the
+   * token URL's origin (`token-url`, a host that already receives the client secret), and must stay on that origin.
+   * Where `path` holds `{accessToken}` the token travels there (a token-info endpoint); otherwise in the
+   * `Authorization` header, with the provider's scheme.
+   */
+  lookup?: { from: 'api' | 'token-url'; path: string; field: string };
 }
 
 /**
@@ -62,11 +88,21 @@ export interface TokenErrorConvention {
   codeField: string;
   messageField: string;
   invalidGrantCodes: string[];
+  /**
+   * The endpoint also refuses with HTTP 200 (Zoho: `200 {"error": "invalid_code"}`): a 2xx answer without an access
+   * token that names a code is then read as a refusal, not as a provider fault.
+   */
+  refusesWithOk?: boolean;
 }
 
 export interface ProviderApi {
-  /** Fixed API host for providers without a per-customer instance URL. */
+  /** Fixed API host for providers without a per-connection one (`oauth.apiBaseUrlField`); may name connect inputs. */
   baseUrl?: string;
+  /**
+   * The scheme of the `Authorization` header API calls carry the access token in: `Bearer` (the default), Zoho's
+   * `Zoho-oauthtoken`. Syncs, actions, the proxy and the account lookup all send it.
+   */
+  authorizationScheme?: string;
   errorRules: ProviderErrorRules;
   pageSize: number;
   requestTimeoutMs: number;
@@ -87,23 +123,19 @@ export interface ProviderApi {
 }
 
 /**
- * How the provider names the customer account behind a token (Salesforce org id, HubSpot portal id), asked once at
- * connect: change notifications name the account, never our connection.
+ * Not implemented yet (issue 23, Dynamics' environment URL); the catalog refuses an entry that declares one. A value
+ * the connect screen asks the customer for before sign-in, validated, stored with the connection, and substituted
+ * for `{name}` in `oauth.defaultScopes`, `oauth.authorizationUrl`/`tokenUrl` and `api.baseUrl`: Dynamics asks for
+ * `environmentUrl` (`https://<org>.crm.dynamics.com`), its scope is `{environmentUrl}/.default offline_access` and
+ * its API base `{environmentUrl}/api/data/v9.2`.
  */
-export interface AccountIdentity {
-  /** Relative to the connection's API base; `{accessToken}` is replaced by the token (HubSpot's token-info endpoint). */
-  path: string;
-  /** The field of the JSON answer that holds the account id. */
-  field: string;
-}
-
-/**
- * What the provider's change notifications look like to us: which model an event's object type belongs to.
- * HubSpot names types `contact`/`company` (subscriptionType `contact.propertyChange`); Salesforce sObjects `Contact`.
- */
-export interface ChangeNotifications {
-  kind: 'hubspot-webhooks' | 'salesforce-outbound-messages';
-  modelsByObjectType: Record<string, string>;
+export interface ConnectInput {
+  name: string;
+  /** The connect screen's label: "Your Dynamics 365 environment URL". */
+  label: string;
+  /** `url`: an https URL without path, query or credentials, on the provider's hosts (its host rules). */
+  kind: 'url';
+  example?: string;
 }
 
 export interface ProviderDefinition {
@@ -117,8 +149,11 @@ export interface ProviderDefinition {
   hosts: string[];
   oauth: ProviderOAuth;
   api: ProviderApi;
-  accountIdentity?: AccountIdentity;
-  changeNotifications?: ChangeNotifications;
+  accountIdentity: AccountIdentity;
+  /** Change notifications the provider sends to `POST /provider-webhooks/…`; absent when it sends none. */
+  webhooks?: ProviderWebhooks;
+  /** Asked on the connect screen before sign-in (see ConnectInput); not implemented yet. */
+  connectInputs?: ConnectInput[];
   /** Writes the app can run through POST /connections/:id/actions/:name. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action has its own input and output types
   actions?: ActionDefinition<any, any>[];

@@ -38,6 +38,25 @@ export interface ProviderErrorRules {
   rateLimitBackoff: BackoffPolicy;
   /** No wait a provider names (Retry-After, a reset header, a rule) is longer than this; longer ones are clamped. */
   maxRateLimitWaitMs: number;
+  /**
+   * Answers that mean a requested field does not exist or is hidden from the integration user (its permissions
+   * changed since the fields were listed): a sync run that chose its fields lists them again and retries once, reading
+   * the field no more. They are classified as usual (`rules`, then the HTTP status) before that.
+   */
+  fieldErrors?: FieldErrorRule[];
+}
+
+/** Matches an error answer by its status and the provider's code (read at `errorCodePath`). */
+export interface FieldErrorRule {
+  status?: number;
+  code: string;
+}
+
+/** Whether a classified error is one the provider says is about a field that does not exist or is hidden. */
+export function isFieldError(rules: Pick<ProviderErrorRules, 'fieldErrors'>, error: ProviderError): boolean {
+  return (rules.fieldErrors ?? []).some(
+    (rule) => rule.code === error.details.providerCode && (rule.status === undefined || rule.status === error.details.status),
+  );
 }
 
 export function classifyErrorResponse(rules: ProviderErrorRules, status: number, headers: Headers, body: string, now = Date.now()): ProviderError {

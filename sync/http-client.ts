@@ -1,4 +1,5 @@
 // The authenticated HTTP client a sync gets: base URL, bearer token, timeouts and provider error classification built in.
+import { authorizationHeader } from '../security/authorization-header';
 import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
 import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
 import { classifyErrorResponse, type ProviderErrorRules } from './error-rules';
@@ -52,6 +53,8 @@ export interface ProviderExchange {
 export interface HttpClientOptions {
   baseUrl: string;
   accessToken: string;
+  /** The `Authorization` scheme the token is sent with: the provider's `api.authorizationScheme`, `Bearer` by default. */
+  authorizationScheme?: string;
   /** Where the provider's access token may go: the base URL and every request are checked before anything is sent. */
   urlRules: ProviderUrlRules;
   /** Bodies (pages and errors) longer than this are refused: the provider's `api.maxResponseBytes`. */
@@ -98,7 +101,7 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
       response = await fetch(url, {
         method,
         headers: {
-          authorization: `Bearer ${options.accessToken}`,
+          authorization: authorizationHeader(options.accessToken, options.authorizationScheme),
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...request.headers,

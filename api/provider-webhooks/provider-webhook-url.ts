@@ -1,6 +1,6 @@
 // The provider-webhook URL an operator configures at the provider: with the integration's secret where the provider signs nothing.
+import type { ProviderWebhooks } from '../../providers/provider-webhooks';
 import type { WebhookSecrets } from '../../store/integrations';
-import type { ProviderWebhookKind } from './provider-webhook-kinds';
 
 export interface ProviderWebhookView {
   /** Null: a URL-secret integration registered before secrets existed, until its first rotation. */
@@ -13,13 +13,13 @@ export interface ProviderWebhookView {
 export function providerWebhookView(
   publicUrl: string,
   integrationKey: string,
-  kind: ProviderWebhookKind | undefined,
+  webhooks: ProviderWebhooks | undefined,
   secrets: WebhookSecrets | null,
   now = new Date(),
 ): ProviderWebhookView | null {
-  if (!kind) return null;
+  if (!webhooks) return null;
   const base = `${publicUrl.replace(/\/+$/, '')}/provider-webhooks/${encodeURIComponent(integrationKey)}`;
-  if (kind.authentication.by === 'signature') return { url: base, previousUrlValidUntil: null };
+  if (webhooks.authentication.by !== 'url-secret') return { url: base, previousUrlValidUntil: null };
   const previous = secrets?.previous && secrets.previous.validUntil > now ? secrets.previous.validUntil : null;
   return { url: secrets?.current ? `${base}/${secrets.current}` : null, previousUrlValidUntil: previous };
 }

@@ -2,13 +2,13 @@
 import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
+import type { ProviderDefinition } from '../../providers/provider-definition';
 import { UrlRefusedError } from '../../security/provider-urls';
 import { newWebhookUrlSecret } from '../../security/webhook-url-secret';
 import type { Integration } from '../../store/integrations';
 import type { Store } from '../../store/store';
 import { checkedModelFields } from '../model-fields';
 import { implement } from '../openapi-implement';
-import { providerWebhookKind } from '../provider-webhooks/provider-webhook-kinds';
 import { providerWebhookView } from '../provider-webhooks/provider-webhook-url';
 import { checkProviderUrl } from '../provider-url-field';
 import { conflictAt } from '../validation';
@@ -21,7 +21,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
   /** The integration as read alone: with its provider-webhook URL, which may hold the URL secret (never in the list). */
   const detail = async (integration: Integration) => ({
     ...integration,
-    providerWebhook: providerWebhookView(publicUrl, integration.key, providerWebhookKind(catalog.get(integration.provider)), await store.integrations.webhookSecrets(integration.key)),
+    providerWebhook: providerWebhookView(publicUrl, integration.key, catalog.get(integration.provider).webhooks, await store.integrations.webhookSecrets(integration.key)),
   });
   implement(router, {
     createIntegration: async ({ body }) => {
@@ -38,8 +38,8 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
         tokenUrl: body.tokenUrl ?? provider.oauth.tokenUrl,
         apiBaseUrl: body.apiBaseUrl ?? provider.api.baseUrl ?? null,
         fields: checkedModelFields(provider, body.fields, { changing: false }),
-        // Unsigned notifications are authenticated by this secret in their URL: one from the start.
-        ...(providerWebhookKind(provider)?.authentication.by === 'url-secret' ? { webhookSecret: newWebhookUrlSecret() } : {}),
+        // Notifications authenticated by the integration's own secret (in their URL, or carried by the delivery): one from the start.
+        ...(usesWebhookSecret(provider) ? { webhookSecret: newWebhookUrlSecret() } : {}),
       });
       return { status: 201, body: await detail(integration) };
     },
@@ -59,7 +59,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
       }
       // The schema already refused webhookUrlGraceHours without rotateWebhookUrl. Checked before anything is written.
       const { apiBaseUrl, fields, rotateWebhookUrl, webhookUrlGraceHours, ...rest } = body;
-      if (rotateWebhookUrl && providerWebhookKind(provider)?.authentication.by !== 'url-secret') {
+      if (rotateWebhookUrl && !usesWebhookSecret(provider)) {
         throw conflictAt('body.rotateWebhookUrl', `${provider.key} webhooks carry no URL secret (they are signed, or not sent): nothing to rotate`);
       }
       const updated = await store.integrations.update(params.key, {
@@ -83,6 +83,12 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
     },
   });
   return router;
+}
+
+/** Whether the provider's webhooks are authenticated by the integration's own webhook secret (see WebhookAuthentication). */
+function usesWebhookSecret(provider: ProviderDefinition): boolean {
+  const by = provider.webhooks?.authentication.by;
+  return by === 'url-secret' || by === 'webhook-secret';
 }
 
 /**

@@ -50,7 +50,7 @@ function answer(webhooks: ProviderWebhookUseCases) {
 function readBody(logger: Logger): RequestHandler {
   const readers = new Map<number, RequestHandler>();
   return (req, res, next) => {
-    const limit = (res.locals.delivery as AdmittedDelivery).kind.maxBodyBytes;
+    const limit = (res.locals.delivery as AdmittedDelivery).webhooks.maxBodyBytes;
     let reader = readers.get(limit);
     if (!reader) {
       reader = express.raw({ type: () => true, limit });

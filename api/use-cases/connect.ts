@@ -228,7 +228,7 @@ export class ConnectUseCases {
     }
     if (!input.code) throw new AppError('validation_failed', `${provider.displayName} sent no authorization code. ${START_AGAIN}`);
 
-    const tokens = await this.exchange(provider, pending.integration, input.code, pending.codeVerifier, pending.connectionId);
+    const tokens = await this.exchange(provider, integration.key, integration.apiBaseUrl, input.code, pending.codeVerifier, pending.connectionId);
     await this.connectOrReauthorize(pending.connectionId, pending.integration, provider, tokens, pending.allowAccountChange);
 
     if (pending.redirectUrl) {
@@ -243,14 +243,15 @@ export class ConnectUseCases {
   private async exchange(
     provider: ProviderDefinition,
     integrationKey: string,
+    apiBaseUrl: string | null,
     code: string,
     codeVerifier: string,
     connectionId: string,
   ): Promise<SignedIn> {
-    const client = { ...(await this.store.integrations.getClientCredentials(integrationKey)), urlRules: this.catalog.urlRules(provider.key) };
+    const client = { ...(await this.store.integrations.getClientCredentials(integrationKey)), urlRules: this.catalog.urlRules(provider.key), apiBaseUrl };
     let tokens: TokenSet & { accountId: string | null };
     try {
-      tokens = await exchangeAuthorizationCode(provider.oauth, client, { code, redirectUri: this.redirectUri, codeVerifier });
+      tokens = await exchangeAuthorizationCode(provider, client, { code, redirectUri: this.redirectUri, codeVerifier });
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       // TokenError messages carry the provider's error code and description, never a token or secret.
@@ -341,7 +342,7 @@ export class ConnectUseCases {
    * under the old life's keys, which nothing reads, and their cursors are fenced out of the new life (commitCursor).
    */
   private async endOldLife(connection: Connection, provider: ProviderDefinition, from: string, to: string): Promise<void> {
-    const what = provider.oauth.accountId.noun;
+    const what = provider.accountIdentity.noun;
     const ended = await this.store.runs.endRunningOfLife(connection.connectionId, connection.incarnation, {
       code: 'AccountChanged',
       message: `the connection moved from ${provider.displayName} ${what} ${from} to ${to}; its data starts over`,
@@ -373,7 +374,7 @@ export class ConnectUseCases {
    * credentials), the app hears of it by an `auth` webhook, and the customer reads why.
    */
   private async refuseAccountChange(connection: Connection, provider: ProviderDefinition, boundTo: string | null, signedInto: string | null): Promise<never> {
-    const what = provider.oauth.accountId.noun;
+    const what = provider.accountIdentity.noun;
     const error =
       signedInto === null
         ? `${provider.displayName} did not say which ${what} the sign-in was into; the connection belongs to ${what} ${boundTo}`

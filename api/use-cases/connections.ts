@@ -4,9 +4,10 @@ import type { SyncMode } from '../../contracts/activity-messages';
 import type { ConnectionChange, ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
-import { identifyAccount } from '../../oauth/account-id';
+import { identifyAccount } from '../../oauth/account-identity';
 import { removeConnectionData } from '../../store/connection-data';
 import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../store/connections';
+import type { Integration } from '../../store/integrations';
 import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
 import { parseDuration } from '../../sync/duration';
@@ -106,7 +107,7 @@ export class ConnectionUseCases {
       await this.store.connections.delete(connection.connectionId);
       throw new AppError('unavailable', `could not start the connection's workflow: ${(error as Error).message}`);
     }
-    if (!connection.providerAccountId) await this.recordProviderAccount(connection.connectionId, credentials, integration.apiBaseUrl, provider.key);
+    if (!connection.providerAccountId) await this.recordProviderAccount(connection.connectionId, credentials, integration, provider.key);
     return this.describe(connection.connectionId);
   }
 
@@ -115,18 +116,19 @@ export class ConnectionUseCases {
    * first token refresh (see refreshCredentials). Needs an access token to ask with; the request goes through the
    * provider's host rules and is read up to the token answers' byte limit, as every request carrying a token.
    */
-  private async recordProviderAccount(connectionId: string, credentials: ConnectionCredentials, apiBaseUrl: string | null, providerKey: string): Promise<void> {
+  private async recordProviderAccount(connectionId: string, credentials: ConnectionCredentials, integration: Integration, providerKey: string): Promise<void> {
     const provider = this.catalog.get(providerKey);
-    const baseUrl = credentials.instanceUrl ?? apiBaseUrl ?? provider.api.baseUrl;
-    if (!provider.accountIdentity || !credentials.accessToken || !baseUrl) return;
+    if (!credentials.accessToken) return;
     try {
       const accountId = await identifyAccount(provider.accountIdentity, {
-        baseUrl,
         accessToken: credentials.accessToken,
+        apiBaseUrl: credentials.instanceUrl ?? integration.apiBaseUrl ?? provider.api.baseUrl ?? null,
+        tokenUrl: integration.tokenUrl,
         urlRules: this.catalog.urlRules(provider.key),
         maxResponseBytes: provider.oauth.maxResponseBytes,
+        authorizationScheme: provider.api.authorizationScheme,
       });
-      await this.store.connections.setProviderAccountId(connectionId, accountId);
+      if (accountId !== null) await this.store.connections.setProviderAccountId(connectionId, accountId);
     } catch {
       // Left unknown; see above.
     }

@@ -7,8 +7,7 @@ import type { ProviderCatalog } from '../../providers/catalog';
 import { webhookUrlSecretMatches } from '../../security/webhook-url-secret';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
-import type { ChangeNotice } from '../provider-webhooks/change-notice';
-import { PROVIDER_WEBHOOK_KINDS, type ProviderWebhookKind, type WebhookAnswer } from '../provider-webhooks/provider-webhook-kinds';
+import type { ChangeNotice, ProviderWebhooks, WebhookAnswer, WebhookDelivery } from '../../providers/provider-webhooks';
 
 export interface ProviderWebhookSettings {
   /**
@@ -24,7 +23,7 @@ export const DEFAULT_PROVIDER_WEBHOOK_SETTINGS: ProviderWebhookSettings = { coal
 
 export interface ReceivedWebhook {
   method: string;
-  /** The path and query as received, to rebuild the URL HubSpot signed. */
+  /** The path and query as received, to rebuild the URL the provider called (a signature may cover it). */
   originalUrl: string;
   rawBody: Buffer;
   header(name: string): string | undefined;
@@ -34,8 +33,7 @@ export interface ReceivedWebhook {
 export interface AdmittedDelivery {
   integrationKey: string;
   provider: string;
-  kind: ProviderWebhookKind;
-  modelsByObjectType: Record<string, string>;
+  webhooks: ProviderWebhooks;
 }
 
 export class ProviderWebhookUseCases {
@@ -47,19 +45,20 @@ export class ProviderWebhookUseCases {
     private readonly catalog: ProviderCatalog,
     private readonly workflows: ConnectionWorkflows,
     private readonly settings: ProviderWebhookSettings,
-    /** Where HubSpot sends its webhooks: its signature covers the full URL it called. */
+    /** Where providers send their webhooks: a signature may cover the full URL they called. */
     private readonly publicUrl: string,
     private readonly logger: Logger,
     private readonly metrics: ProviderWebhookMetrics,
   ) {}
 
   /**
-   * `POST /provider-webhooks/:integration`, before the body is read. Only signing providers use this URL: an unsigned
-   * provider's delivery here carries no credential at all, and is refused unread.
+   * `POST /provider-webhooks/:integration`, before the body is read. Only providers whose deliveries prove themselves
+   * (a signature, a secret they carry) use this URL: a URL-secret provider's delivery here carries no credential at
+   * all, and is refused unread.
    */
   async admitSigned(integrationKey: string): Promise<AdmittedDelivery> {
     const admitted = await this.admitted(integrationKey);
-    if (admitted.kind.authentication.by !== 'signature') {
+    if (admitted.webhooks.authentication.by === 'url-secret') {
       this.logger.warn({ integration: integrationKey, problem: 'no URL secret' }, 'provider webhook refused');
       throw new AppError('unauthorized', `integration "${integrationKey}" takes notifications only at its webhook URL with its secret (providerWebhook.url in GET /integrations/${integrationKey})`);
     }
@@ -72,12 +71,8 @@ export class ProviderWebhookUseCases {
    */
   async admitWithUrlSecret(integrationKey: string, presented: string, now = new Date()): Promise<AdmittedDelivery> {
     const admitted = await this.admitted(integrationKey);
-    if (admitted.kind.authentication.by !== 'url-secret') throw AppError.notFound('webhook URL with a secret for integration', integrationKey);
-    const secrets = await this.store.integrations.webhookSecrets(integrationKey);
-    const accepted = [secrets?.current, secrets?.previous && secrets.previous.validUntil > now ? secrets.previous.secret : null].filter((s): s is string => !!s);
-    if (accepted.length === 0) {
-      throw new AppError('unauthorized', `integration "${integrationKey}" has no webhook URL secret yet: PATCH /integrations/${integrationKey} with {"rotateWebhookUrl": true} makes one`);
-    }
+    if (admitted.webhooks.authentication.by !== 'url-secret') throw AppError.notFound('webhook URL with a secret for integration', integrationKey);
+    const accepted = await this.acceptedWebhookSecrets(integrationKey, now);
     if (!webhookUrlSecretMatches(presented, accepted)) {
       this.logger.warn({ integration: integrationKey, problem: 'wrong URL secret' }, 'provider webhook refused');
       throw new AppError('unauthorized', `not the webhook URL of integration "${integrationKey}": GET /integrations/${integrationKey} shows it`);
@@ -85,33 +80,48 @@ export class ProviderWebhookUseCases {
     return admitted;
   }
 
-  /** Once the body is read: a signed delivery is verified; then it is read, deduplicated and acted on. */
+  /**
+   * Once the body is read: a delivery that proves itself is checked by the provider's own rule, with the one secret
+   * the rule names; then it is read, deduplicated and acted on.
+   */
   async receive(admitted: AdmittedDelivery, request: ReceivedWebhook): Promise<WebhookAnswer> {
     const log = this.logger.child({ integration: admitted.integrationKey });
-    const { authentication } = admitted.kind;
-    if (authentication.by === 'signature') {
-      const { clientSecret } = await this.store.integrations.getClientCredentials(admitted.integrationKey);
-      const problem = authentication.problem(clientSecret, {
+    const { authentication } = admitted.webhooks;
+    if (authentication.by !== 'url-secret') {
+      const delivery: WebhookDelivery = {
         method: request.method,
         uri: `${this.publicUrl.replace(/\/+$/, '')}${request.originalUrl}`,
         rawBody: request.rawBody,
         header: request.header,
-      });
+      };
+      const problem =
+        authentication.by === 'client-secret'
+          ? authentication.authenticate(delivery, (await this.store.integrations.getClientCredentials(admitted.integrationKey)).clientSecret)
+          : authentication.authenticate(delivery, await this.acceptedWebhookSecrets(admitted.integrationKey));
       if (problem) {
         log.warn({ problem }, 'provider webhook refused');
         throw new AppError('unauthorized', `not a webhook from this ${admitted.provider} app: ${problem}`);
       }
     }
-    await this.act(admitted, admitted.kind.parse(request.rawBody), log);
-    return admitted.kind.accepted;
+    await this.act(admitted, admitted.webhooks.parse(request.rawBody), log);
+    return admitted.webhooks.accepted;
   }
 
   private async admitted(integrationKey: string): Promise<AdmittedDelivery> {
     const integration = await this.store.integrations.find(integrationKey);
     const provider = integration ? this.catalog.find(integration.provider) : undefined;
-    const notifications = provider?.changeNotifications;
-    if (!integration || !provider || !notifications) throw AppError.notFound('integration with provider webhooks', integrationKey);
-    return { integrationKey, provider: provider.key, kind: PROVIDER_WEBHOOK_KINDS[notifications.kind], modelsByObjectType: notifications.modelsByObjectType };
+    if (!integration || !provider?.webhooks) throw AppError.notFound('integration with provider webhooks', integrationKey);
+    return { integrationKey, provider: provider.key, webhooks: provider.webhooks };
+  }
+
+  /** The integration's webhook secret and, during a rotation's grace period, the previous one; refused when it has none. */
+  private async acceptedWebhookSecrets(integrationKey: string, now = new Date()): Promise<string[]> {
+    const secrets = await this.store.integrations.webhookSecrets(integrationKey);
+    const accepted = [secrets?.current, secrets?.previous && secrets.previous.validUntil > now ? secrets.previous.secret : null].filter((s): s is string => !!s);
+    if (accepted.length === 0) {
+      throw new AppError('unauthorized', `integration "${integrationKey}" has no webhook URL secret yet: PATCH /integrations/${integrationKey} with {"rotateWebhookUrl": true} makes one`);
+    }
+    return accepted;
   }
 
   /**
@@ -127,7 +137,8 @@ export class ProviderWebhookUseCases {
       const models = modelsByAccount.get(notice.account) ?? new Set<string>();
       modelsByAccount.set(notice.account, models);
       // Own properties only: an object type named `constructor` is no model.
-      if (Object.hasOwn(admitted.modelsByObjectType, notice.objectType)) models.add(admitted.modelsByObjectType[notice.objectType]);
+      const { modelsByObjectType } = admitted.webhooks;
+      if (Object.hasOwn(modelsByObjectType, notice.objectType)) models.add(modelsByObjectType[notice.objectType]);
     }
     try {
       for (const [account, models] of modelsByAccount) await this.triggerAccount(admitted, account, [...models], log);

@@ -8,6 +8,7 @@ import type { ProviderCatalog } from '../../providers/catalog';
 import { waitForNewCredentials } from '../../store/credential-generation-wait';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
+import { authorizationHeader } from '../../security/authorization-header';
 import { UrlRefusedError } from '../../security/provider-urls';
 import { IDEMPOTENT_METHODS, forwardedRequestHeaders, proxyTarget, returnedResponseHeaders } from '../proxy/proxy-target';
 
@@ -68,8 +69,9 @@ export class ProxyUseCases {
     const headers = forwardedRequestHeaders(req.headers);
     const log = this.logger.child({ connectionId, method, path: target.pathname });
 
+    const { authorizationScheme } = this.catalog.get(connection.provider).api;
     let { generation, credentials } = await this.store.connections.readCredentials(connectionId);
-    let answer = await this.send(method, target, headers, body, credentials.accessToken);
+    let answer = await this.send(method, target, headers, body, credentials.accessToken, authorizationScheme);
     if (answer.status === 401) {
       // Refresh belongs to the connection workflow. A caller cannot make it hammer the token endpoint: only one request
       // per generation, and one per interval per connection, may ask; requests of the same burst wait for that refresh.
@@ -91,7 +93,7 @@ export class ProxyUseCases {
       }
       if (claim !== 'newer') await this.waitForRefresh(connectionId, generation);
       ({ generation, credentials } = await this.store.connections.readCredentials(connectionId));
-      answer = await this.send(method, target, headers, body, credentials.accessToken);
+      answer = await this.send(method, target, headers, body, credentials.accessToken, authorizationScheme);
     }
     await this.relay(answer, res, log);
   }
@@ -116,13 +118,20 @@ export class ProxyUseCases {
   }
 
   /** Sends once, or for idempotent methods up to `idempotentRetries` more times when no answer or a gateway error came back. */
-  private async send(method: string, target: URL, headers: Record<string, string>, body: Buffer | undefined, accessToken: string | null): Promise<globalThis.Response> {
+  private async send(
+    method: string,
+    target: URL,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    accessToken: string | null,
+    authorizationScheme: string | undefined,
+  ): Promise<globalThis.Response> {
     const attempts = 1 + (IDEMPOTENT_METHODS.has(method) ? this.settings.idempotentRetries : 0);
     for (let attempt = 1; ; attempt++) {
       try {
         const answer = await fetch(target, {
           method,
-          headers: { ...headers, ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) },
+          headers: { ...headers, ...(accessToken ? { authorization: authorizationHeader(accessToken, authorizationScheme) } : {}) },
           body: method === 'GET' || method === 'HEAD' ? undefined : body,
           // Never follow a redirect with the token: the caller gets the 3xx and decides.
           redirect: 'manual',

@@ -4,6 +4,7 @@ import { hubspotActions } from './actions';
 import { hubspotUnifiedModels } from './crm-mappings';
 import { hubspotCompaniesSync } from './companies.sync';
 import { hubspotContactsSync } from './contacts.sync';
+import { hubspotWebhooks } from './webhooks';
 
 export const hubspot: ProviderDefinition = {
   key: 'hubspot',
@@ -20,8 +21,6 @@ export const hubspot: ProviderDefinition = {
     tokenLifetime: { source: 'expires_in' },
     // The v1 token endpoint answers `{"status": "BAD_REFRESH_TOKEN", "message": …}`, not RFC 6749's `error`.
     tokenErrors: { codeField: 'status', messageField: 'message', invalidGrantCodes: ['BAD_REFRESH_TOKEN', 'BAD_AUTH_CODE', 'invalid_grant'] },
-    // The portal ("hub") is the account. Token answers carry `hub_id` since 2025-08; older ones need the token lookup.
-    accountId: { noun: 'portal', tokenField: 'hub_id', lookup: { path: '/oauth/v1/access-tokens/{accessToken}', field: 'hub_id' } },
     scopeDescriptions: {
       oauth: 'keep access until you disconnect',
       'crm.objects.contacts.read': 'read your HubSpot contacts',
@@ -61,10 +60,14 @@ export const hubspot: ProviderDefinition = {
     // No quota guard: OAuth answers carry no daily-allowance headers (X-HubSpot-RateLimit-Daily is sent to private
     // apps only), and the 10-second window is handled by its 429.
   },
-  // The portal id (`hub_id`) of a token; HubSpot's token-info endpoint takes the token in its path.
-  accountIdentity: { path: '/oauth/v1/access-tokens/{accessToken}', field: 'hub_id' },
-  // Webhook subscriptions: `contact.creation`, `company.propertyChange`, … (the part before the dot is the type).
-  changeNotifications: { kind: 'hubspot-webhooks', modelsByObjectType: { contact: 'contacts', company: 'companies' } },
+  accountIdentity: {
+    noun: 'portal',
+    // The portal ("hub") is the account. Token answers carry `hub_id` since 2025-08; older ones need the token-info
+    // endpoint, on the token endpoint's host, which takes the token in its path.
+    tokenAnswer: { field: 'hub_id' },
+    lookup: { from: 'token-url', path: '/oauth/v1/access-tokens/{accessToken}', field: 'hub_id' },
+  },
+  webhooks: hubspotWebhooks,
   actions: hubspotActions,
   syncs: [hubspotContactsSync, hubspotCompaniesSync],
   unifiedModels: hubspotUnifiedModels,

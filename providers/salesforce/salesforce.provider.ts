@@ -4,6 +4,7 @@ import { salesforceActions } from './actions';
 import { salesforceUnifiedModels } from './crm-mappings';
 import { accountsSync } from './accounts.sync';
 import { contactsSync } from './contacts.sync';
+import { salesforceWebhooks } from './webhooks';
 
 export const salesforce: ProviderDefinition = {
   key: 'salesforce',
@@ -22,9 +23,8 @@ export const salesforce: ProviderDefinition = {
     refreshMarginSeconds: 300,
     // Salesforce never sends expires_in; the session lifetime is an org setting (2 hours by default).
     tokenLifetime: { source: 'introspection', introspectionPath: '/services/oauth2/introspect', fallbackSeconds: 7200 },
-    instanceUrlField: 'instance_url',
-    // The identity URL `https://login.salesforce.com/id/{orgId}/{userId}`: the org is the account; the user may change.
-    accountId: { noun: 'organization', tokenField: 'id', pattern: /\/id\/(?<accountId>[A-Za-z0-9]{15,18})\/[A-Za-z0-9]{15,18}\/?$/ },
+    // Each org has its own host (its My Domain): every API call of the connection goes there.
+    apiBaseUrlField: 'instance_url',
     scopeDescriptions: {
       api: 'read your Salesforce records such as contacts and accounts',
       full: 'read your Salesforce records such as contacts and accounts',
@@ -54,6 +54,9 @@ export const salesforce: ProviderDefinition = {
       rateLimitBackoff: { baseMs: 5_000, capMs: 10 * 60_000 },
       // The longest wait Salesforce could mean is its rolling 24-hour window.
       maxRateLimitWaitMs: 24 * 60 * 60_000,
+      // SOQL naming a field the org lacks, or one field-level security hides from the integration user (describe
+      // leaves those out), fails whole: `400 [{"errorCode": "INVALID_FIELD", …}]`.
+      fieldErrors: [{ status: 400, code: 'INVALID_FIELD' }],
     },
     pageSize: 2000,
     // SystemModstamp is taken when a transaction writes, but the row is visible only once it commits.
@@ -74,9 +77,15 @@ export const salesforce: ProviderDefinition = {
       waitMs: 60 * 60_000,
     },
   },
-  // OpenID userinfo on the instance names the org: Outbound Messages carry the same OrganizationId.
-  accountIdentity: { path: '/services/oauth2/userinfo', field: 'organization_id' },
-  changeNotifications: { kind: 'salesforce-outbound-messages', modelsByObjectType: { Contact: 'contacts', Account: 'accounts' } },
+  accountIdentity: {
+    noun: 'organization',
+    // The identity URL `https://login.salesforce.com/id/{orgId}/{userId}`: the org is the account; the user may change.
+    tokenAnswer: { field: 'id', pattern: /\/id\/(?<accountId>[A-Za-z0-9]{15,18})\/[A-Za-z0-9]{15,18}\/?$/ },
+    // OpenID userinfo on the instance names the org (Outbound Messages carry the same OrganizationId): for a
+    // connection created with tokens, which has no token answer to read.
+    lookup: { from: 'api', path: '/services/oauth2/userinfo', field: 'organization_id' },
+  },
+  webhooks: salesforceWebhooks,
   actions: salesforceActions,
   syncs: [contactsSync, accountsSync],
   unifiedModels: salesforceUnifiedModels,

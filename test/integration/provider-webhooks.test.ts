@@ -7,7 +7,7 @@ import { readWholeFeed, waitForRunAfter } from '../support/assertions';
 import { eventually } from '../support/eventually';
 import { sampleSum } from './observability/prometheus-text';
 import { HUBSPOT_INTEGRATION, startHubSpotStack, type HubSpotStack } from '../support/hubspot-stack';
-import { outboundMessageAck } from '../../api/provider-webhooks/salesforce-outbound-message';
+import { outboundMessageAck } from '../../providers/salesforce/outbound-message';
 import { outboundMessageEnvelope } from '../../sandbox/salesforce/outbound-messages';
 
 const WINDOW_MS = 1000;

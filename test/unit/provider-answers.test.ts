@@ -100,7 +100,7 @@ describe('provider answers', () => {
   test('a token answer over the byte limit is refused', async () => {
     const provider = await fakeProvider({ '/token': (res) => res.writeHead(200).end(JSON.stringify({ access_token: 'a', pad: 'x'.repeat(100_000) })) });
     try {
-      const error = await refreshAccessToken(salesforce.oauth, { clientId: 'c', clientSecret: 's', tokenUrl: `${provider.url}/token`, urlRules: rules }, 'r').catch((e: unknown) => e);
+      const error = await refreshAccessToken(salesforce, { clientId: 'c', clientSecret: 's', tokenUrl: `${provider.url}/token`, urlRules: rules }, 'r').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TokenError);
       expect((error as TokenError).message).toMatch(/more than 65536 bytes/);
     } finally {

@@ -1,5 +1,5 @@
 import { PROVIDER_KEYS } from '../../contracts/provider-keys';
-import { readAccountId } from '../../oauth/account-id';
+import { accountIdInAnswer, readAccountId } from '../../oauth/account-identity';
 import { ProviderCatalog, providerCatalog } from '../../providers/catalog';
 import { hubspot } from '../../providers/hubspot/hubspot.provider';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
@@ -16,14 +16,14 @@ describe('provider catalog', () => {
 
   it("reads the account id where each provider's entry says: Salesforce's org from the identity URL, HubSpot's hub_id", () => {
     const identityUrl = 'https://login.salesforce.com/id/00D5e000000AbCdEAF/0055e000001XyZwAAK';
-    expect(readAccountId(salesforce.oauth.accountId, identityUrl)).toBe('00D5e000000AbCdEAF');
-    expect(readAccountId(salesforce.oauth.accountId, 'https://login.salesforce.com/services/oauth2/token')).toBeNull();
-    expect(hubspot.oauth.accountId.tokenField).toBe('hub_id');
-    expect(readAccountId(hubspot.oauth.accountId, 62515)).toBe('62515');
-    expect(readAccountId(hubspot.oauth.accountId, undefined)).toBeNull();
-    expect(() => new ProviderCatalog([{ ...salesforce, oauth: { ...salesforce.oauth, accountId: { noun: 'org', tokenField: 'id', pattern: /\/id\/(\w+)/ } } }])).toThrow(
-      /named group "accountId"/,
-    );
+    expect(accountIdInAnswer(salesforce.accountIdentity, { id: identityUrl })).toBe('00D5e000000AbCdEAF');
+    expect(accountIdInAnswer(salesforce.accountIdentity, { id: 'https://login.salesforce.com/services/oauth2/token' })).toBeNull();
+    expect(accountIdInAnswer(hubspot.accountIdentity, { hub_id: 62515 })).toBe('62515');
+    expect(accountIdInAnswer(hubspot.accountIdentity, {})).toBeNull();
+    expect(readAccountId(2 ** 53)).toBeNull();
+    const unnamed = { ...salesforce.accountIdentity, tokenAnswer: { field: 'id', pattern: /\/id\/(\w+)/ } };
+    expect(() => new ProviderCatalog([{ ...salesforce, accountIdentity: unnamed }])).toThrow(/named group "accountId"/);
+    expect(() => new ProviderCatalog([{ ...salesforce, accountIdentity: { noun: 'organization' } }])).toThrow(/needs tokenAnswer, lookup or both/);
   });
 
   it('fails loudly on a broken entry instead of skipping it', () => {

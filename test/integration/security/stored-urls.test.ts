@@ -4,7 +4,7 @@
 // before any connection, or recording servers on loopback.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { identifyAccount } from '../../../oauth/account-id';
+import { identifyAccount } from '../../../oauth/account-identity';
 import { providerCatalog } from '../../../providers/catalog';
 import { salesforce } from '../../../providers/salesforce/salesforce.provider';
 import { COLLECTIONS } from '../../../store/database';
@@ -104,8 +104,9 @@ describe('stored integration URLs', () => {
     try {
       const strictRules = providerCatalog.withUrlPolicy({ allowLoopback: false }).urlRules('salesforce');
       await expect(
-        identifyAccount(salesforce.accountIdentity as NonNullable<typeof salesforce.accountIdentity>, {
-          baseUrl: target.url,
+        identifyAccount(salesforce.accountIdentity, {
+          apiBaseUrl: target.url,
+          tokenUrl: `${target.url}/services/oauth2/token`,
           accessToken: 'token-that-must-stay-here',
           urlRules: strictRules,
           maxResponseBytes: salesforce.oauth.maxResponseBytes,

@@ -1,7 +1,7 @@
 // Reads a HubSpot webhook delivery (a JSON array of subscription events) into the changes it announces.
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
-import type { ChangeNotice } from './change-notice';
+import type { ChangeNotice } from '../provider-webhooks';
 
 const hubSpotEvents = z
   .array(

@@ -1,7 +1,7 @@
 // Reading Salesforce Outbound Messages: what Salesforce sends is read whatever its prefixes, and anything else (DTDs,
 // entities, more than 100 notifications, ids Salesforce never makes, broken XML) is refused naming what is wrong.
 import { AppError } from '../../../errors/app-error';
-import { MAX_OUTBOUND_NOTIFICATIONS, parseOutboundMessage } from '../../../api/provider-webhooks/salesforce-outbound-message';
+import { MAX_OUTBOUND_NOTIFICATIONS, parseOutboundMessage } from '../../../providers/salesforce/outbound-message';
 import { outboundMessageEnvelope } from '../../../sandbox/salesforce/outbound-messages';
 
 const ORG = '00D5g000004ABCDEAA';
