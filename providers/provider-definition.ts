@@ -72,8 +72,9 @@ export interface AccountIdentity {
   /** A token-answer field (text or integer); `pattern`, when given, takes its named group `accountId`. */
   tokenAnswer?: { field: string; pattern?: RegExp };
   /**
-   * A GET answering JSON with the id in `field`. `path` is relative to the connection's API base (`api`) or to the
-   * token URL's origin (`token-url`, a host that already receives the client secret), and must stay on that origin.
+   * A GET answering JSON with the id in `field`. `path` is resolved, as every API path is, against the origin of
+   * the connection's API base (`api`) or of the token URL (`token-url`, a host that already receives the client
+   * secret), and must stay on it.
    * Where `path` holds `{accessToken}` the token travels there (a token-info endpoint); otherwise in the
    * `Authorization` header, with the provider's scheme.
    */
