@@ -139,6 +139,22 @@ export interface ConnectInput {
   example?: string;
 }
 
+/**
+ * One provider as the engine knows it. Every provider-specific fact is a field here, read by generic engine code that
+ * names no provider, so a provider is its folder (`providers/<name>/`: this entry, its syncs, actions, unified
+ * mappings and webhook parsing), its sandbox, and one line in providers/catalog.ts. What the next providers bring,
+ * and where it goes:
+ * - an API host per connection, named by the token answer (Pipedrive's and Zoho's `api_domain`): `oauth.apiBaseUrlField`;
+ * - HTTP Basic client authentication at the token endpoint (Pipedrive): `oauth.clientAuthentication`;
+ * - refusals inside HTTP 200 (Zoho's `{"error": "invalid_code"}`): `oauth.tokenErrors.refusesWithOk`;
+ * - another Authorization scheme (Zoho's `Zoho-oauthtoken`): `api.authorizationScheme`;
+ * - webhooks proven by HTTP Basic credentials (Pipedrive) or a body token (Zoho) equal to the integration's webhook
+ *   secret: `webhooks.authentication` `{ by: 'webhook-secret' }`;
+ * - the accounts server the OAuth callback names (Zoho's `accounts-server`): `oauth.tokenHostFromCallback` (typed only);
+ * - a value asked before sign-in that shapes the scope and API base (Dynamics' environment URL): `connectInputs`
+ *   (typed only).
+ * test/support/papyrus/ is a provider that exists only in tests and uses the implemented ones.
+ */
 export interface ProviderDefinition {
   key: string;
   displayName: string;
