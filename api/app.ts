@@ -91,7 +91,7 @@ export function createApp(deps: AppDependencies): Express {
   // Before the secret key: which methods a path takes is in the public document anyway.
   app.use(methodNotAllowedHandler());
   app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry }));
-  app.use(openApiRoutes());
+  app.use(openApiRoutes(deps.catalog));
   const appName = deps.appName ?? DEFAULT_APP_NAME;
   const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds), deps.deleteWaitMs);
   const connect = new ConnectUseCases(

@@ -1,6 +1,8 @@
-// The OpenAPI 3.1 document, built from the route table and the schemas' JSON Schema conversions.
+// The OpenAPI 3.1 document, built from the route table, the schemas' JSON Schema conversions and the provider catalog.
 import { z } from 'zod';
 import { version } from '../package.json';
+import type { ProviderCatalog } from '../providers/catalog';
+import { withProviders } from './openapi-providers';
 import { componentId, isRedirect, routes, type ErrorStatus, type OperationId, type RouteContract } from './openapi-routes';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;
@@ -26,7 +28,7 @@ const ERROR_RESPONSES: Record<400 | 401 | ErrorStatus, { name: string; descripti
   404: {
     name: 'NotFound',
     description:
-      'What the request names does not exist: the integration or connection it addresses or creates a connection of, a changes feed (a model the connection does not sync), or, creating an integration or connection, a model the provider does not have. `fields` names the field when it is in the query or body.',
+      'What the request names does not exist: the integration or connection it addresses or creates a connection of, the provider it registers an OAuth app of, a changes feed (a model the connection does not sync), or, creating an integration or connection, a model the provider does not have. `fields` names the field when it is in the query or body.',
     schema: 'Error',
   },
   409: {
@@ -137,15 +139,16 @@ function operation(operationId: string, route: RouteContract) {
   };
 }
 
-function componentSchemas(): Record<string, JsonSchema> {
+function componentSchemas(catalog: ProviderCatalog): Record<string, JsonSchema> {
   // The global registry holds every schema named with .meta({ id }); api/schemas.ts is where they are named.
   const { schemas: converted } = z.toJSONSchema(z.globalRegistry, { ...conversion, uri: (id) => `${COMPONENT_URI}${id}` });
-  return Object.fromEntries(
-    Object.entries(converted).map(([id, { $id: _id, $schema: _schema, ...schema }]) => [id, schema]),
-  );
+  const schemas = Object.fromEntries(Object.entries(converted).map(([id, { $id: _id, $schema: _schema, ...schema }]) => [id, schema]));
+  // Which providers, and the hosts each one's URLs may name: the catalog's, so one list is kept, in each entry.
+  const providers = catalog.keys().map((key) => ({ key, hosts: catalog.get(key).hosts }));
+  return withProviders(schemas, providers) as Record<string, JsonSchema>;
 }
 
-function buildDocument() {
+function buildDocument(catalog: ProviderCatalog) {
   const paths: Record<string, Record<string, ReturnType<typeof operation>>> = {};
   for (const [operationId, route] of Object.entries(routes) as [OperationId, RouteContract][]) {
     (paths[route.path] ??= {})[route.method] = operation(operationId, route);
@@ -164,7 +167,7 @@ function buildDocument() {
       securitySchemes: {
         secretKey: { type: 'http', scheme: 'bearer', description: 'The TRIBUTARY_SECRET_KEY the API runs with.' },
       },
-      schemas: componentSchemas(),
+      schemas: componentSchemas(catalog),
       responses: {
         ...Object.fromEntries(
           Object.values(ERROR_RESPONSES).map(({ name, description, schema }) => [
@@ -181,9 +184,14 @@ function buildDocument() {
 
 export type OpenApiDocument = ReturnType<typeof buildDocument>;
 
-let document: OpenApiDocument | undefined;
+const documents = new WeakMap<ProviderCatalog, OpenApiDocument>();
 
-/** Built on first use and kept: the schemas do not change while the process runs. */
-export function openApiDocument(): OpenApiDocument {
-  return (document ??= buildDocument());
+/** Built on first use and kept for the catalog: neither it nor the schemas change while the process runs. */
+export function openApiDocument(catalog: ProviderCatalog): OpenApiDocument {
+  let document = documents.get(catalog);
+  if (!document) {
+    document = buildDocument(catalog);
+    documents.set(catalog, document);
+  }
+  return document;
 }

@@ -2,8 +2,6 @@
 // OpenAPI document. Schemas with a `.meta({ id })` become named components of the document.
 import { z } from 'zod';
 import type { AppErrorCode } from '../errors/app-error';
-import { providerUrlPattern } from '../contracts/provider-hosts';
-import { PROVIDER_KEYS, type ProviderKey } from '../contracts/provider-keys';
 import { SYNC_MODES } from '../contracts/sync-mode';
 import { crmCompany, crmContact } from '../sync/unified-crm';
 
@@ -37,12 +35,24 @@ const httpUrl = z
   .max(2048)
   .refine((url) => /^[\x21-\x7E]+$/.test(url), 'must be printable ASCII (percent-encode the rest)');
 
+// These schemas are the typed client's too, and apps load the client: they know no provider, so that loading them
+// loads no provider code (test/unit/client/client-module-graph.test.ts). Which providers and hosts there are is the
+// server's to say: the OpenAPI document, built with the provider catalog, replaces these two marks with them
+// (api/openapi-providers.ts), and the routes check a request against the catalog (an answer naming the field).
+
+/** Marks the field naming a provider: the document turns its object into one variant per provider of the catalog. */
+export const PROVIDER_KEY_MARK = 'x-tributary-provider-key';
+/** Marks a URL Tributary sends a provider's credentials to: the document states the provider's own https hosts. */
+export const PROVIDER_URL_MARK = 'x-tributary-provider-url';
+
+/** A provider's key, as the catalog's keys are spelled; one the catalog does not hold is a 404. */
+const providerKey = identifier.meta({ [PROVIDER_KEY_MARK]: true, description: 'Which provider the OAuth app belongs to.' });
+
 /**
- * A URL Tributary sends these providers' credentials to. The document states the providers' own https hosts (see
- * contracts/provider-hosts.ts); the catalog's host rules check it when the request names the provider, and may allow
- * more (an operator's extra hosts, loopback in development), so the pattern is documented, not enforced here.
+ * A URL Tributary sends a provider's credentials to. The provider's host rules check it (they may allow more than the
+ * document states: an operator's extra hosts, loopback in development), so any http(s) URL passes here.
  */
-const providerUrl = (providers: readonly ProviderKey[]) => httpUrl.meta({ pattern: providerUrlPattern(providers) });
+const providerUrl = httpUrl.meta({ [PROVIDER_URL_MARK]: true });
 
 // The query string carries numbers as text; `<number>` types what a typed caller passes, the coercion parses the text.
 const queryLimit = (max: number, fallback: number) => z.coerce.number<number>().int().min(1).max(max).default(fallback);
@@ -85,24 +95,21 @@ const clientId = z.string().min(1).max(512).regex(/^[\x20-\x7E]*$/, 'must be pri
 
 const scopes = z.array(z.string().max(256).regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50);
 
-/** One provider's registration: its URL overrides must be on that provider's hosts, which the document spells out. */
-const createIntegrationOf = (provider: ProviderKey) =>
-  z.strictObject({
+/** A registration: the document splits it into one variant per provider, each with its own provider's hosts. */
+export const createIntegrationBody = z
+  .strictObject({
     key: identifier,
-    provider: z.literal(provider).meta({ description: 'Which provider the OAuth app belongs to.' }),
+    provider: providerKey,
     clientId,
     clientSecret: secret(512, "The OAuth app's client secret; stored encrypted, never returned."),
     scopes: scopes.optional(),
-    authorizationUrl: providerUrl([provider]).optional().meta({ description: "Overrides the provider's default, e.g. for a provider's sandbox or a customer's own sign-in host." }),
-    tokenUrl: providerUrl([provider]).optional().meta({ description: "Overrides the provider's default token endpoint." }),
-    apiBaseUrl: providerUrl([provider])
+    authorizationUrl: providerUrl.optional().meta({ description: "Overrides the provider's default, e.g. for a provider's sandbox or a customer's own sign-in host." }),
+    tokenUrl: providerUrl.optional().meta({ description: "Overrides the provider's default token endpoint." }),
+    apiBaseUrl: providerUrl
       .optional()
       .meta({ description: "Overrides the provider's API host (a regional data centre, a sandbox). A per-connection host the provider hands out at sign-in (an instance URL, an API domain) still wins." }),
     fields: modelFields.optional(),
-  });
-
-export const createIntegrationBody = z
-  .discriminatedUnion('provider', PROVIDER_KEYS.map(createIntegrationOf) as unknown as [ReturnType<typeof createIntegrationOf>, ...ReturnType<typeof createIntegrationOf>[]])
+  })
   .meta({ id: 'CreateIntegrationRequest' });
 
 export const updateIntegrationBody = z
@@ -111,9 +118,9 @@ export const updateIntegrationBody = z
     clientSecret: secret(512, 'A new client secret (rotation); stored encrypted, never returned.').optional(),
     scopes: scopes.optional(),
     // The integration's provider decides which hosts are allowed: one of another provider's is a 409.
-    authorizationUrl: providerUrl(PROVIDER_KEYS).optional(),
-    tokenUrl: providerUrl(PROVIDER_KEYS).optional(),
-    apiBaseUrl: providerUrl(PROVIDER_KEYS).nullable().optional().meta({ description: "null: back to the provider's host." }),
+    authorizationUrl: providerUrl.optional(),
+    tokenUrl: providerUrl.optional(),
+    apiBaseUrl: providerUrl.nullable().optional().meta({ description: "null: back to the provider's host." }),
     fields: modelFields.optional().meta({ description: "Replaces the integration's extra fields; models not named lose theirs." }),
     rotateWebhookUrl: z
       .literal(true)
@@ -150,7 +157,7 @@ export const createConnectionBody = z
       refreshToken: secret(4096, 'Stored encrypted, never returned.'),
       accessToken: secret(4096, 'Stored encrypted, never returned.').optional(),
       // The integration's provider decides which hosts are allowed: one of another provider's is a 409.
-      instanceUrl: providerUrl(PROVIDER_KEYS).optional(),
+      instanceUrl: providerUrl.optional(),
     }),
     syncs: byModel(z.strictObject({ frequency }), MAX_SYNC_MODELS)
       .refine((map) => Object.keys(map).length > 0, 'enable at least one model')

@@ -11,7 +11,7 @@ import { checkedModelFields } from '../model-fields';
 import { implement } from '../openapi-implement';
 import { providerWebhookView } from '../provider-webhooks/provider-webhook-url';
 import { checkProviderUrl } from '../provider-url-field';
-import { conflictAt } from '../validation';
+import { conflictAt, notFoundAt } from '../validation';
 
 /** How long a rotated-out webhook URL is still accepted unless told otherwise: time for every org's endpoint to move. */
 const DEFAULT_WEBHOOK_URL_GRACE_HOURS = 168;
@@ -25,8 +25,10 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
   });
   implement(router, {
     createIntegration: async ({ body }) => {
+      // The schema (the client's too) knows no provider: a well-formed key the catalog lacks is what does not exist here.
       const provider = catalog.find(body.provider);
-      if (!provider) throw AppError.invalid('body.provider', `must be one of: ${catalog.keys().join(', ')}`);
+      if (!provider) throw notFoundAt('body.provider', `provider "${body.provider}" does not exist; this API has ${catalog.keys().join(', ')}`);
+      // On another provider's hosts is a 400 here, unlike in a change: the document's variant for this provider says so.
       checkProviderUrls(catalog, provider.key, body);
       const integration = await store.integrations.create({
         key: body.key,

@@ -35,9 +35,12 @@ describe('a sixth provider, added as a folder and one registration line', () => 
   const deliver = async (body: unknown) =>
     fetch(`${stack.apiUrl}/provider-webhooks/${INTEGRATION}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  it('is registered through the API like any provider: the OpenAPI enum names it, its webhook URL carries no secret', async () => {
+  it('is registered through the API like any provider: the OpenAPI document names it with its hosts, its webhook URL carries no secret', async () => {
     const document = (await stack.api('GET', '/openapi.json')).body;
-    expect(document.components.schemas.CreateIntegrationRequest.properties.provider.enum).toContain('papyrus');
+    type Registration = { properties: { provider: { const: string }; tokenUrl: { pattern: string } } };
+    const registration = (document.components.schemas.CreateIntegrationRequest.oneOf as Registration[]).find((variant) => variant.properties.provider.const === 'papyrus');
+    const ownHosts = new RegExp(registration?.properties.tokenUrl.pattern ?? '^$');
+    expect([ownHosts.test('https://auth.papyrus.example/oauth/token'), ownHosts.test('https://login.salesforce.com/services/oauth2/token')]).toEqual([true, false]);
     const created = await stack.api('POST', '/integrations', {
       key: INTEGRATION,
       provider: 'papyrus',

@@ -1,8 +1,10 @@
-import { PROVIDER_KEYS } from '../../contracts/provider-keys';
+import { openApiDocument } from '../../api/openapi';
+import { createIntegrationBody } from '../../api/schemas';
 import { accountIdInAnswer, readAccountId } from '../../oauth/account-identity';
 import { ProviderCatalog, providerCatalog } from '../../providers/catalog';
 import { hubspot } from '../../providers/hubspot/hubspot.provider';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
+import { papyrus } from '../support/papyrus/papyrus.provider';
 
 describe('provider catalog', () => {
   it('loads Salesforce with contacts and accounts', () => {
@@ -10,8 +12,17 @@ describe('provider catalog', () => {
     expect(providerCatalog.get('salesforce').syncs.map((s) => s.model)).toEqual(['contacts', 'accounts']);
   });
 
-  it('the API names exactly the providers the catalog holds', () => {
-    expect([...PROVIDER_KEYS].sort()).toEqual(providerCatalog.keys().sort());
+  it('the OpenAPI document names exactly the providers of the catalog it is built with; the schemas name none', () => {
+    type Registration = { oneOf: { properties: { provider: { const: string } } }[] };
+    const documented = (catalog: ProviderCatalog) =>
+      (openApiDocument(catalog).components.schemas.CreateIntegrationRequest as Registration).oneOf.map((variant) => variant.properties.provider.const);
+    expect(documented(providerCatalog)).toEqual(providerCatalog.keys());
+    const withSixth = new ProviderCatalog([...providerCatalog.keys().map((key) => providerCatalog.get(key)), papyrus]);
+    expect(documented(withSixth)).toEqual([...providerCatalog.keys(), 'papyrus']);
+    // The client's schema takes any well-formed key: which exist is the server's to say (a 404).
+    const registration = { key: 'app', clientId: 'c', clientSecret: 's' };
+    expect(createIntegrationBody.safeParse({ ...registration, provider: 'papyrus' }).success).toBe(true);
+    expect(createIntegrationBody.safeParse({ ...registration, provider: 'not a key' }).success).toBe(false);
   });
 
   it("reads the account id where each provider's entry says: Salesforce's org from the identity URL, HubSpot's hub_id", () => {

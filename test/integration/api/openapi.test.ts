@@ -7,8 +7,8 @@ import { createApp, type AppDependencies } from '../../../api/app';
 import { openApiDocument } from '../../../api/openapi';
 import { expressPath, routes, type OperationId, type RouteContract } from '../../../api/openapi-routes';
 import { errorBody, validationErrorBody } from '../../../api/schemas';
-import { providerUrlPattern } from '../../../contracts/provider-hosts';
-import { PROVIDER_KEYS, type ProviderKey } from '../../../contracts/provider-keys';
+import { providerUrlPattern } from '../../../api/provider-url-pattern';
+import { providerCatalog } from '../../../providers/catalog';
 import { eventually } from '../../support/eventually';
 import { startTestStack, type ApiResponse, type TestStack } from '../../support/test-stack';
 
@@ -33,7 +33,7 @@ function servedRoutes(): string[] {
 type Json = Record<string, unknown>;
 type Operation = { security: unknown[]; parameters: { name: string; in: string; required: boolean }[]; requestBody?: Json; responses: Record<string, Json> };
 
-const document = JSON.parse(JSON.stringify(openApiDocument())) as {
+const document = JSON.parse(JSON.stringify(openApiDocument(providerCatalog))) as {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Json>; responses: Record<string, { content: { 'application/json': { schema: { $ref: string } } } }> };
@@ -298,7 +298,8 @@ describe('the OpenAPI document', () => {
   it('carries the refinements the API validates: the providers, the frequency pattern, the sync modes', () => {
     const schemas = document.components.schemas as Record<string, { properties: Record<string, Json> }>;
     const registrations = (document.components.schemas.CreateIntegrationRequest as { oneOf: { properties: Record<string, Json> }[] }).oneOf;
-    expect(registrations.map((variant) => variant.properties.provider.const)).toEqual(['salesforce', 'hubspot']);
+    // The catalog's providers, which the document is built with: the schemas know none.
+    expect(registrations.map((variant) => variant.properties.provider.const)).toEqual(providerCatalog.keys());
     const frequency = (schemas.CreateConnectionRequest.properties.syncs as { additionalProperties: { properties: { frequency: { pattern: string } } } })
       .additionalProperties.properties.frequency;
     const pattern = new RegExp(frequency.pattern);
@@ -345,15 +346,16 @@ describe('the OpenAPI document', () => {
   it("declares the provider hosts a URL may name: a registration's own provider's, a change's or an instance URL's any provider's", () => {
     type Variant = { properties: Record<string, { pattern?: string; anyOf?: { pattern?: string }[] }> };
     const urlFields = ['authorizationUrl', 'tokenUrl', 'apiBaseUrl'];
-    for (const variant of (document.components.schemas.CreateIntegrationRequest as { oneOf: (Variant & { properties: { provider: { const: ProviderKey } } })[] }).oneOf) {
+    const hostsOf = (key: string) => providerCatalog.get(key).hosts;
+    for (const variant of (document.components.schemas.CreateIntegrationRequest as { oneOf: (Variant & { properties: { provider: { const: string } } })[] }).oneOf) {
       const provider = variant.properties.provider.const;
-      for (const field of urlFields) expect([provider, field, variant.properties[field].pattern]).toEqual([provider, field, providerUrlPattern([provider])]);
+      for (const field of urlFields) expect([provider, field, variant.properties[field].pattern]).toEqual([provider, field, providerUrlPattern(hostsOf(provider))]);
     }
     const change = (document.components.schemas.UpdateIntegrationRequest as Variant).properties;
     const patterns = [change.authorizationUrl.pattern, change.tokenUrl.pattern, change.apiBaseUrl.anyOf?.[0].pattern];
     const credentials = (document.components.schemas.CreateConnectionRequest as { properties: { credentials: Variant } }).properties.credentials;
     patterns.push(credentials.properties.instanceUrl.pattern);
-    expect(patterns).toEqual(Array(4).fill(providerUrlPattern([...PROVIDER_KEYS])));
+    expect(patterns).toEqual(Array(4).fill(providerUrlPattern(providerCatalog.keys().flatMap(hostsOf))));
   });
 
   it("never refuses a request the document calls valid for its size: the largest extra-fields maps fit the body limit", async () => {
@@ -393,6 +395,8 @@ describe('the OpenAPI document', () => {
       ['createConnection', 'POST', '/connections', { connectionId: 'orphan', integration: 'nobody', credentials: { refreshToken: 'r' } }, 404, 'body.integration'],
       ['createConnectSession', 'POST', '/connect-sessions', { integration: 'nobody', connectionId: 'orphan' }, 404, 'body.integration'],
       ['createConnection', 'POST', '/connections', { connectionId: 'orphan', integration: 'salesforce-sandbox', credentials: { refreshToken: 'r' }, syncs: { leads: { frequency: '1h' } } }, 404, 'body.syncs.leads'],
+      // The schemas (the client's too) know no provider: one the catalog lacks does not exist here, like an integration.
+      ['createIntegration', 'POST', '/integrations', { key: 'orphan-app', provider: 'nobody', clientId: 'c', clientSecret: 's' }, 404, 'body.provider'],
       ['listRecords', 'GET', '/records?connectionId=acme&model=leads', undefined, 404, 'query.model'],
       ['listRecords', 'GET', '/records?connectionId=acme&model=crm.deals', undefined, 404, 'query.model'],
       // On an existing connection a 404 would say the connection is gone: these conflict with what it is now.
@@ -415,5 +419,6 @@ describe('the OpenAPI document', () => {
       expectDocumented(operationId, answer);
     }
     expect((await call('GET', '/connections/orphan')).status).toBe(404);
+    expect((await call('GET', '/integrations/orphan-app')).status).toBe(404);
   });
 });

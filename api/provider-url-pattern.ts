@@ -1,12 +1,6 @@
-// Each provider's own hosts as plain data, and the URL pattern they admit: the OpenAPI document declares which URLs a
-// request may name without loading the catalog. A unit test keeps the lists equal to the catalog's and every URL the
-// pattern admits one the catalog's host rules accept.
-import type { ProviderKey } from './provider-keys';
-
-export const PROVIDER_HOSTS: Record<ProviderKey, readonly string[]> = {
-  salesforce: ['*.salesforce.com', '*.force.com'],
-  hubspot: ['api.hubapi.com', 'api-*.hubapi.com', 'app.hubspot.com', 'app-*.hubspot.com'],
-};
+// The URLs a list of host patterns admits, as a JSON-Schema regular expression: how the OpenAPI document states which
+// URLs a request may name. The hosts are a catalog entry's (api/openapi-providers.ts passes them); a unit test keeps
+// every URL the pattern admits one the catalog's host rules accept.
 
 /**
  * One host label, as the catalog's `*` matches it, except one starting with `xn--`: that is punycode, and most such
@@ -18,9 +12,11 @@ const PORT = '(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2
 const PCHARS = "[A-Za-z0-9._~!$&'()*+,;=:@/-]";
 const REST = `(?:/${PCHARS}*)?(?:\\?(?:${PCHARS}|\\?)*)?(?:#(?:${PCHARS}|\\?)*)?`;
 
-/** `*.salesforce.com` → any name below salesforce.com; `api-*.hubapi.com` → `api-` and more in that one label. */
+/** `*.example.com` → any name below example.com; `api-*.example.com` → `api-` and more in that one label. */
 function hostSource(pattern: string): string {
+  // Lower case, as the catalog's host rules compare it (security/provider-urls.ts).
   return pattern
+    .toLowerCase()
     .split('.')
     .map((label, index) => {
       if (label === '*' && index === 0) return `(?:${LABEL}\\.)*${LABEL}`;
@@ -34,11 +30,11 @@ function hostSource(pattern: string): string {
 }
 
 /**
- * The https URLs on these providers' own hosts, as a regular expression source valid in JavaScript and in JSON
- * Schema: a lower-case host, an optional port, and no user name, password or percent-escapes. The catalog's host
- * rules accept every URL it matches (they may accept more: an operator's extra hosts, loopback in development).
+ * The https URLs on these hosts (a catalog entry's `hosts`, in its pattern syntax), as a regular expression source
+ * valid in JavaScript and in JSON Schema: a lower-case host, an optional port, and no user name, password or
+ * percent-escapes. The catalog's host rules accept every URL it matches (they may accept more: an operator's extra
+ * hosts, loopback in development). Throws for a host pattern it cannot state, so a new provider's odd one is noticed.
  */
-export function providerUrlPattern(providers: readonly ProviderKey[]): string {
-  const hosts = providers.flatMap((key) => PROVIDER_HOSTS[key]).map(hostSource);
-  return `^https://(?:${hosts.join('|')})${PORT}${REST}$`;
+export function providerUrlPattern(hosts: readonly string[]): string {
+  return `^https://(?:${hosts.map(hostSource).join('|')})${PORT}${REST}$`;
 }
