@@ -17,6 +17,11 @@ const providerFolders = readdirSync(new URL('./providers/', import.meta.url), { 
 const providerName = `/${providerFolders.join('|')}/i`;
 const providerRule = (selector, what) => ({ selector, message: `${what}: the engine names no provider; put what a provider knows in its catalog entry (providers/<name>/).` });
 const providerFolderImport = String.raw`/(^|[\/])providers[\/][^\/]+[\/]/`;
+// Apps load the typed client: nothing it imports may import providers/, not even by type (the catalog is every provider).
+const clientLoadsNoProvider = {
+  regex: String.raw`(^|/)providers(/|$)`,
+  message: 'The typed client and the schemas it loads know no provider: take the catalog as a parameter on the server side (see api/openapi-providers.ts).',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -47,7 +52,8 @@ export default tseslint.config(
     },
   },
   {
-    // The client ships to apps: the route table and the schemas, never the server's Express adapter or its I/O.
+    // The client ships to apps: the route table and the schemas, never the server's Express adapter or its I/O, nor
+    // any provider's code (the catalog loads every provider's syncs and parsers).
     files: ['client/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -56,10 +62,16 @@ export default tseslint.config(
           patterns: [
             { regex: '/api/(?!openapi-routes$|schemas$)', message: 'The client may import only api/openapi-routes and api/schemas.' },
             { group: ['express', 'mongodb', 'pino', '@temporalio/*'], message: 'Not allowed in the client.' },
+            clientLoadsNoProvider,
           ],
         },
       ],
     },
+  },
+  {
+    // What the client imports of the API: they know no provider; the server's OpenAPI document names the catalog's.
+    files: ['api/schemas.ts', 'api/openapi-routes.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [clientLoadsNoProvider] }] },
   },
   {
     files: engineFolders.map((folder) => `${folder}/**/*.ts`),
