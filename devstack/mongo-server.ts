@@ -21,7 +21,16 @@ export interface MongoServer {
    * external server.
    */
   outage?: { begin(): Promise<void>; end(): Promise<void> };
+  /**
+   * Freezes the database and thaws it (SIGSTOP, SIGCONT): its processes keep their connections open and answer
+   * nothing meanwhile, as a server stalled by its host (a paused VM, a hung disk) would. `parts` names what freezes:
+   * the wire-protocol server (mongod or FerretDB), its PostgreSQL, or both (the default). Absent for an external server.
+   */
+  stall?: { begin(parts?: StalledPart[]): Promise<void>; end(): Promise<void> };
 }
+
+/** `backend` is FerretDB's PostgreSQL; a server without one (mongod, FerretDB on SQLite) stalls its server alone. */
+export type StalledPart = 'server' | 'backend';
 
 export interface MongoOptions {
   /** Keep data here across restarts; without it a temporary folder is used and removed on stop. */
@@ -40,6 +49,11 @@ const FERRETDB_POOL_CONNECTIONS = 250;
 
 export async function resolveMongo(options: MongoOptions = {}): Promise<MongoServer> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, kind: 'external', stop: async () => undefined };
+  return startMongoServer(options);
+}
+
+/** A server of the caller's own whatever MONGODB_URI says: one a test may stop, restart or stall. */
+export async function startMongoServer(options: MongoOptions = {}): Promise<MongoServer> {
   // FerretDB once found its picked port taken by the time it bound it.
   return startOnFreePorts(() => startMongo(options), { portsChosen: options.port !== undefined });
 }
@@ -64,6 +78,7 @@ async function startMongo(options: MongoOptions): Promise<MongoServer> {
     const mongod = forced ? null : findOnPath('mongod');
     let kind: MongoServer['kind'];
     let serve: () => ChildProcess;
+    let backend: { freeze(): () => void } | null = null;
     if (mongod) {
       kind = 'mongod';
       serve = () => spawnLogged(mongod, ['--dbpath', dataDir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'], { logFile: options.logFile });
@@ -76,6 +91,7 @@ async function startMongo(options: MongoOptions): Promise<MongoServer> {
         kind = 'ferretdb-postgresql';
         const pg = await startPostgres(postgres, options.logFile);
         stoppers.push(pg.stop);
+        backend = pg;
         // FerretDB's default pool is 50 connections and an update command takes more than one at a time, so a few dozen
         // concurrent writes could wait on one another for good. Our PostgreSQL allows 300: give FerretDB most of them.
         const pool = `pool_max_conns=${FERRETDB_POOL_CONNECTIONS}`;
@@ -124,7 +140,23 @@ async function startMongo(options: MongoOptions): Promise<MongoServer> {
         await ready();
       },
     };
-    return { uri, kind, stop, outage };
+    const thaws: (() => void)[] = [];
+    const stall = {
+      async begin(parts: StalledPart[] = ['server', 'backend']) {
+        if (parts.includes('backend') && backend) thaws.push(backend.freeze());
+        if (parts.includes('server')) {
+          const frozen = child;
+          signalGroup(frozen, 'SIGSTOP');
+          thaws.push(() => signalGroup(frozen, 'SIGCONT'));
+        }
+      },
+      async end() {
+        for (const thaw of thaws.splice(0).reverse()) thaw();
+      },
+    };
+    // Stoppers run last-added first: a frozen process is thawed before it is asked to stop (it ignores SIGTERM meanwhile).
+    stoppers.push(() => stall.end());
+    return { uri, kind, stop, outage, stall };
   } catch (error) {
     await stop();
     throw error;
@@ -193,7 +225,7 @@ async function preparePostgres(dataDir: string, { temporary, forced }: { tempora
   return { binDir, runAs, clusterDir, socketDir, temporary };
 }
 
-async function startPostgres(plan: PostgresPlan, logFile: string | undefined): Promise<{ port: number; stop: () => Promise<void> }> {
+async function startPostgres(plan: PostgresPlan, logFile: string | undefined): Promise<{ port: number; stop: () => Promise<void>; freeze(): () => void }> {
   const { binDir, runAs, clusterDir, socketDir } = plan;
   const asServerUser = (tool: string, args: string[]): [string, string[]] => {
     const command = join(binDir, tool);
@@ -240,7 +272,51 @@ async function startPostgres(plan: PostgresPlan, logFile: string | undefined): P
     await stop();
     throw error;
   }
-  return { port, stop };
+  return { port, stop, freeze: () => freezePostgres(clusterDir) };
+}
+
+/**
+ * SIGSTOPs the cluster's postmaster and every process it started, and returns what SIGCONTs them. Its backends each
+ * run in a session of their own (setsid), so stopping its process group would leave them answering. The postmaster
+ * goes first: stopped, it starts no backend that the list below would miss.
+ */
+function freezePostgres(clusterDir: string): () => void {
+  const postmaster = postmasterPid(clusterDir);
+  if (postmaster === null) return () => undefined;
+  const frozen = [postmaster];
+  signalPid(postmaster, 'SIGSTOP');
+  for (const pid of childPids(postmaster)) {
+    signalPid(pid, 'SIGSTOP');
+    frozen.push(pid);
+  }
+  return () => {
+    for (const pid of frozen.reverse()) signalPid(pid, 'SIGCONT');
+  };
+}
+
+/** Direct children of `parent`, from /proc (Linux; PostgreSQL-backed FerretDB is only set up where it runs). */
+function childPids(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name (in parentheses) may hold spaces: the parent pid is the second field after it.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
 }
 
 /**
