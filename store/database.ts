@@ -1,5 +1,6 @@
 // Opens the MongoDB database and creates the indexes every repository relies on.
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { watchServerMonitors, type WatchdogLog } from './monitor-watchdog';
 
 export const COLLECTIONS = {
   integrations: 'integrations',
@@ -23,11 +24,38 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(uri: string, dbName: string): Promise<Database> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, retryWrites: true });
-  await client.connect();
+/**
+ * A connect or a hello that takes longer than this fails, and the server counts as down: the driver's 30 s default is
+ * meant for far-away servers, and the watchdog's bound (twice this) is how long a wedged client stays cut off.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** The driver's default, stated because the watchdog's bound depends on it. */
+const HEARTBEAT_FREQUENCY_MS = 10_000;
+
+export async function openDatabase(uri: string, dbName: string, options: { log?: WatchdogLog } = {}): Promise<Database> {
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: 10_000,
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    heartbeatFrequencyMS: HEARTBEAT_FREQUENCY_MS,
+    retryWrites: true,
+  });
+  // Watching from before the first connect: the first monitors can wedge too.
+  const watchdog = watchServerMonitors(client, { connectTimeoutMS: CONNECT_TIMEOUT_MS, heartbeatFrequencyMS: HEARTBEAT_FREQUENCY_MS, log: options.log });
+  try {
+    await client.connect();
+  } catch (error) {
+    watchdog.stop();
+    throw error;
+  }
   const db = client.db(dbName);
-  return { client, db, close: () => client.close() };
+  return {
+    client,
+    db,
+    close: () => {
+      watchdog.stop();
+      return client.close();
+    },
+  };
 }
 
 const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string; expireAfterSeconds?: number }[] = [

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const config = parseWorkerConfig();
   installRuntime(config, logger);
 
-  const database = await openDatabase(config.MONGODB_URI, config.MONGODB_DB);
+  const database = await openDatabase(config.MONGODB_URI, config.MONGODB_DB, { log: logger.child({ component: 'database' }) });
   await ensureIndexes(database.db);
   const store = createStore(database.db, new CredentialCipher(config.TRIBUTARY_ENCRYPTION_KEYS));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
