@@ -271,6 +271,9 @@ export class RecordRepository {
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
       const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      // The driver wraps a batch that failed as a whole (its connection closed, as a database restart closes it) in a
+      // bulk write error with no write errors: nothing here says the documents were stored.
+      if (writeErrors.length === 0) throw error;
       for (const writeError of writeErrors) {
         if (writeError.code !== DUPLICATE_KEY) throw error;
         duplicates.add(documents[writeError.index]._id);
