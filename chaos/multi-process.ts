@@ -158,9 +158,8 @@ async function killHolder(params: MultiProcessParams, stack: ChaosStack, ids: st
  * Then starts it again, as a rolling deploy would.
  */
 async function drainHolder(params: MultiProcessParams, stack: ChaosStack, ids: string[], workers: ChaosWorker[]): Promise<FaultOutcome> {
-  const { underWay, holder } = await waitForSliceHeldBy(stack, ids, workers);
+  const { underWay, holder, before } = await waitForSliceHeldBy(stack, ids, workers);
   const pid = holder.pid;
-  const before = await stack.store.runs.require(underWay.runId);
   const drainedAt = new Date();
   const exit = await holder.drain(params.drainGraceMs);
   const seconds = (Date.now() - drainedAt.getTime()) / 1000;
