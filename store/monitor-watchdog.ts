@@ -58,11 +58,14 @@ export function watchServerMonitors(client: MongoClient, options: MonitorWatchdo
     reconnecting = true;
     log?.warn({ server: address, stuckForMs }, 'database client: a server check never ended; reconnecting the client');
     try {
-      await client.close();
+      // Connecting again is what unwedges it, so a close that fails (it only tidies up) does not stop that.
+      await client.close().catch((error: Error) => log?.warn({ err: error.message }, 'database client: closing the wedged client failed'));
       for (let attempt = 1; !stopped; attempt++) {
         try {
           await client.connect();
-          log?.info({ server: address, attempts: attempt }, 'database client reconnected');
+          // Closed by its owner while connecting: a client connected behind its back would keep the process alive.
+          if (stopped) await client.close();
+          else log?.info({ server: address, attempts: attempt }, 'database client reconnected');
           return;
         } catch (error) {
           // The database may still be down: the next attempt waits for it as any operation would.
@@ -70,8 +73,6 @@ export function watchServerMonitors(client: MongoClient, options: MonitorWatchdo
           await new Promise((resolve) => setTimeout(resolve, retryEveryMs).unref());
         }
       }
-    } catch (error) {
-      log?.warn({ err: (error as Error).message }, 'database client: closing the wedged client failed');
     } finally {
       reconnecting = false;
     }
