@@ -26,7 +26,8 @@ export interface Database {
 
 /**
  * A connect or a hello that takes longer than this fails, and the server counts as down: the driver's 30 s default is
- * meant for far-away servers, and the watchdog's bound (twice this) is how long a wedged client stays cut off.
+ * meant for far-away servers, and the watchdog's bound for a wedged hello (this plus 5 s) is how long a client wedged
+ * by a restart stays cut off.
  */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** The driver's default, stated because the watchdog's bound depends on it. */

@@ -30,29 +30,46 @@ export interface MonitorWatchdog {
  * (the database closing every connection at once, as a restart does): the hello is written to the dead socket, which
  * never emits the `drain` the driver waits for, and the check never ends. The server then stays Unknown for good and
  * every operation fails server selection, while the database answers everyone else. A check can legitimately last at
- * most a connect plus a hello (2 × connectTimeoutMS), or an awaited hello (connectTimeoutMS + heartbeatFrequencyMS);
- * one outstanding longer is wedged, and nothing the application does through the client would ever unwedge it.
+ * most a hello (connectTimeoutMS, plus heartbeatFrequencyMS for an awaited one), preceded by a connect (another
+ * connectTimeoutMS) unless the last check succeeded and the monitor kept its connection; one outstanding longer is
+ * wedged, and nothing the application does through the client would ever unwedge it.
  * Closing the client and connecting it again (the same MongoClient, so every Db and Collection made from it stays
  * valid) gives it new monitors.
  */
 export function watchServerMonitors(client: MongoClient, options: MonitorWatchdogOptions): MonitorWatchdog {
   const { connectTimeoutMS, heartbeatFrequencyMS, marginMs = 5000, checkEveryMs = 1000, retryEveryMs = 1000, log } = options;
-  /** Per server address: when its outstanding check started, and whether it is an awaited hello. */
-  const outstanding = new Map<string, { since: number; awaited: boolean }>();
+  /** Per server address: when its outstanding check started, and how long it may legitimately take. */
+  const outstanding = new Map<string, { since: number; limitMs: number }>();
+  /** Per server address: whether its last check succeeded, so that the monitor kept its connection open. */
+  const connectionKept = new Map<string, boolean>();
   let stopped = false;
   let reconnecting = false;
 
-  const started = (event: ServerHeartbeatStartedEvent) => outstanding.set(event.connectionId, { since: Date.now(), awaited: event.awaited });
-  const ended = (event: { connectionId: string }) => outstanding.delete(event.connectionId);
-  const serverGone = (event: { address: string }) => outstanding.delete(event.address);
-  const topologyGone = () => outstanding.clear();
+  const started = (event: ServerHeartbeatStartedEvent) => {
+    // A check after a success says hello on the connection it kept; after a failure (or at first) it connects first.
+    const connectMs = connectionKept.get(event.connectionId) ? 0 : connectTimeoutMS;
+    const helloMs = connectTimeoutMS + (event.awaited ? heartbeatFrequencyMS : 0);
+    outstanding.set(event.connectionId, { since: Date.now(), limitMs: connectMs + helloMs + marginMs });
+  };
+  const ended = (succeeded: boolean) => (event: { connectionId: string }) => {
+    outstanding.delete(event.connectionId);
+    connectionKept.set(event.connectionId, succeeded);
+  };
+  const succeeded = ended(true);
+  const failed = ended(false);
+  const serverGone = (event: { address: string }) => {
+    outstanding.delete(event.address);
+    connectionKept.delete(event.address);
+  };
+  const topologyGone = () => {
+    outstanding.clear();
+    connectionKept.clear();
+  };
   client.on('serverHeartbeatStarted', started);
-  client.on('serverHeartbeatSucceeded', ended);
-  client.on('serverHeartbeatFailed', ended);
+  client.on('serverHeartbeatSucceeded', succeeded);
+  client.on('serverHeartbeatFailed', failed);
   client.on('serverClosed', serverGone);
   client.on('topologyClosed', topologyGone);
-
-  const limitFor = (awaited: boolean) => (awaited ? connectTimeoutMS + heartbeatFrequencyMS : 2 * connectTimeoutMS) + marginMs;
 
   const reconnect = async (address: string, stuckForMs: number) => {
     reconnecting = true;
@@ -83,7 +100,7 @@ export function watchServerMonitors(client: MongoClient, options: MonitorWatchdo
     const now = Date.now();
     for (const [address, check] of outstanding) {
       const age = now - check.since;
-      if (age > limitFor(check.awaited)) {
+      if (age > check.limitMs) {
         outstanding.clear();
         void reconnect(address, age);
         return;
@@ -98,8 +115,8 @@ export function watchServerMonitors(client: MongoClient, options: MonitorWatchdo
       stopped = true;
       clearInterval(timer);
       client.off('serverHeartbeatStarted', started);
-      client.off('serverHeartbeatSucceeded', ended);
-      client.off('serverHeartbeatFailed', ended);
+      client.off('serverHeartbeatSucceeded', succeeded);
+      client.off('serverHeartbeatFailed', failed);
       client.off('serverClosed', serverGone);
       client.off('topologyClosed', topologyGone);
     },

@@ -7,8 +7,8 @@ import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 /** Past the driver's 500 ms minimum between two checks, so a failed operation makes the monitor check at once. */
 const MONITOR_IDLE_MS = 700;
 /**
- * A wedged monitor is noticed once its check has been outstanding for 2 × connectTimeoutMS (10 s) plus 5 s of slack,
- * then the client reconnects: well under this on a loaded 2-core machine. A client that stays wedged never answers.
+ * A wedged monitor is noticed once its hello has been outstanding for connectTimeoutMS (10 s) plus 5 s of slack, then
+ * the client reconnects: well under this on a loaded 2-core machine. A client that stays wedged never answers.
  */
 const RECOVERY_BOUND_MS = 45_000;
 
