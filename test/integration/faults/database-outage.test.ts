@@ -16,8 +16,6 @@ const LOG_DIR = join(__dirname, '..', '..', '..', '.data', 'test', 'logs');
 const CONTACTS = 10_000;
 /** Pages answered before the sync is held: the fault goes in as the third page is let through and being stored. */
 const PAGES_BEFORE_FAULT = 2;
-/** A little latency per page, so the pages after the fault are still to be read when the database is gone. */
-const PAGE_DELAY_MS = 300;
 /** How long the database stays stopped or frozen. */
 const FAULT_MS = 8000;
 /** The issue's bound: from the database's return to the worker's next activity that gets through. */
@@ -66,20 +64,21 @@ describe('a worker whose database restarts or stalls mid-sync', () => {
   });
 
   /**
-   * Connects a connection, lets its first sync store a page, then breaks the database for FAULT_MS and mends it. Checks
+   * Connects a connection, lets its first sync store two pages, then breaks the database for FAULT_MS and mends it. Checks
    * readiness meanwhile, the first page the worker stores after the database is back, and the finished run.
    */
   async function syncThroughFault(connectionId: string, fault: { begin(): Promise<void>; end(): Promise<void> }): Promise<void> {
-    stack.sandbox.faults.slowResponses({ delayMs: PAGE_DELAY_MS });
     stack.sandbox.faults.holdQueries({ afterCalls: PAGES_BEFORE_FAULT });
     expect((await stack.connectSalesforce(connectionId, { contacts: { frequency: '1h' } })).status).toBe(201);
     await eventually(() => stack.sandbox.faults.heldQueries() === 1, { what: `${connectionId}'s first sync to ask for page ${PAGES_BEFORE_FAULT + 1}` });
     const underWay = await stack.store.runs.collection.findOne({ connectionId, model: 'contacts', status: 'running' });
     if (!underWay) throw new Error(`${connectionId} has no running contacts run`);
 
-    // The held page goes through and the database goes away while the worker stores it (or reads the next).
+    // The held page goes through and the next is held: the database goes away while the worker stores the page, and
+    // the run cannot end before the database is back, however long the server takes to stop (a run once ended while
+    // FerretDB was stopping).
     stack.sandbox.faults.clear();
-    stack.sandbox.faults.slowResponses({ delayMs: PAGE_DELAY_MS });
+    stack.sandbox.faults.holdQueries({ afterCalls: 0 });
     await fault.begin();
     const faultAt = Date.now();
     // Readiness must say so while the database is away: the worker's probe and the API's.
@@ -94,6 +93,7 @@ describe('a worker whose database restarts or stalls mid-sync', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, FAULT_MS - (Date.now() - faultAt))));
     await fault.end();
     const backAt = new Date();
+    stack.sandbox.faults.clear();
 
     // The worker's next activity that gets through stores a page (or ends the run): its own clock says when.
     const after = await eventually(
