@@ -10,7 +10,8 @@ type ExtraOptions = Omit<HttpClientOptions, 'baseUrl' | 'accessToken' | 'authori
 /**
  * The customer's own host (Salesforce's instance URL) first, then the integration's, then the provider's, with the
  * stored access token and the provider's host rules, byte limit, error rules and timeout. `generation` is the
- * credentials' generation, which a 401 reports so the workflow can tell a stale token from a fresh one.
+ * credentials' generation, which a 401 reports so the workflow can tell a stale token from a fresh one; `baseUrl` the
+ * host chosen (a recording hides it).
  */
 export async function openConnectionHttp(
   { store, catalog }: { store: Store; catalog: ProviderCatalog },
@@ -34,5 +35,5 @@ export async function openConnectionHttp(
     timeoutMs: provider.api.requestTimeoutMs,
     ...extra,
   });
-  return { generation, provider, integration, http };
+  return { generation, provider, integration, http, baseUrl };
 }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
+import { DEV_PORTS } from './dev-stack-address';
 import { startDevWebhookReceiver, type DevWebhookReceiver } from './webhook-receiver';
 import { resolveMongo, type MongoServer } from './mongo-server';
 import { signalGroup, spawnLogged, stopProcess, waitUntil } from './processes';
@@ -19,7 +20,7 @@ const SECRETS_FILE = join(DATA_DIR, 'dev-secrets.json');
 // acknowledge a signal within ~60 ms, so a busy worker would be killed instead of drained on shutdown.
 const TSX_LOADER = join(ROOT, 'node_modules', 'tsx');
 
-const PORTS = { api: 3000, worker: 3001, sandbox: 4010, webhooks: 4020, temporal: 7233, temporalUi: 8233, mongo: 27027 };
+const PORTS = DEV_PORTS;
 const API_URL = `http://127.0.0.1:${PORTS.api}`;
 // The worker's status server: its probes and its sync metrics (records, runs, provider requests) in dev as in production.
 const WORKER_STATUS_URL = `http://127.0.0.1:${PORTS.worker}`;

@@ -41,6 +41,14 @@ export interface PageToApply extends FeedId {
   ignoredFields: readonly string[];
 }
 
+/** What applyPage would do with a page, by external id (see previewPage). */
+export interface PagePreview {
+  added: string[];
+  updated: string[];
+  unchanged: string[];
+  deleted: string[];
+}
+
 export interface PageOutcome {
   added: number;
   updated: number;
@@ -55,7 +63,7 @@ const DUPLICATE_KEY = 11000;
  */
 const READ_FIRST_MAX_RECORDS = 50;
 
-type StoredState = Pick<RecordDocument, 'hash' | 'lastAction'>;
+export type StoredState = Pick<RecordDocument, 'hash' | 'lastAction'>;
 const isLive = (state: StoredState | undefined) => state !== undefined && state.lastAction !== 'deleted';
 /** New, deleted before, or stored with other content. */
 const isChange = (state: StoredState | undefined, hash: string) => !isLive(state) || state?.hash !== hash;
@@ -395,5 +403,46 @@ export class RecordRepository {
 
   async countLive(feed: FeedId): Promise<number> {
     return this.collection.countDocuments({ ...recordsOfFeed(feed), lastAction: { $ne: 'deleted' } });
+  }
+
+  /**
+   * Read-only: what applyPage would make of `page`, record by record, by the same rules (the last occurrence of an id
+   * wins, a delete of an id the page also upserts is ignored, content compared by the same hash, a delete of what is
+   * not live is not news), without writing anything. `pending` stands for what earlier pages of the same read would
+   * have stored (a real run would have written them): it is consulted before the database and updated with this page.
+   */
+  async previewPage(page: Pick<PageToApply, 'connectionId' | 'model' | 'incarnation' | 'upserts' | 'deletedIds' | 'ignoredFields'>, pending: Map<string, StoredState>): Promise<PagePreview> {
+    const upserts = [...new Map(page.upserts.map((u) => [u.externalId, u])).values()];
+    const upsertIds = new Set(upserts.map((u) => u.externalId));
+    const deletes = [...new Set(page.deletedIds.filter((id) => !upsertIds.has(id)))];
+    const unknown = [...upsertIds, ...deletes].filter((id) => !pending.has(id));
+    const stored = await this.storedStates(unknown.map((id) => recordKey(page.connectionId, page.model, id, page.incarnation)));
+    const stateOf = (id: string) => (pending.has(id) ? pending.get(id) : stored.get(recordKey(page.connectionId, page.model, id, page.incarnation)));
+    const preview: PagePreview = { added: [], updated: [], unchanged: [], deleted: [] };
+    for (const { externalId, data } of upserts) {
+      const before = stateOf(externalId);
+      const hash = contentHash(data, page.ignoredFields);
+      if (!isChange(before, hash)) preview.unchanged.push(externalId);
+      else preview[isLive(before) ? 'updated' : 'added'].push(externalId);
+      pending.set(externalId, { hash, lastAction: isChange(before, hash) ? (isLive(before) ? 'updated' : 'added') : (before as StoredState).lastAction });
+    }
+    for (const externalId of deletes) {
+      const before = stateOf(externalId);
+      if (!isLive(before)) continue;
+      preview.deleted.push(externalId);
+      pending.set(externalId, { hash: (before as StoredState).hash, lastAction: 'deleted' });
+    }
+    return preview;
+  }
+
+  /**
+   * Read-only: the live records of `feed` that a complete full resync which saw only `seen` would mark deleted
+   * (markUnseenAsDeleted), `pending` standing for what its pages would have stored.
+   */
+  async previewUnseen(feed: FeedId, seen: ReadonlySet<string>, pending: ReadonlyMap<string, StoredState>): Promise<string[]> {
+    const live = await this.collection
+      .find({ ...recordsOfFeed(feed), lastAction: { $ne: 'deleted' } }, { projection: { externalId: 1 } })
+      .toArray();
+    return live.map((doc) => doc.externalId).filter((id) => !seen.has(id) && pending.get(id)?.lastAction !== 'deleted');
   }
 }

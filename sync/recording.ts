@@ -55,6 +55,11 @@ export const recordingSchema = z.strictObject({
     lookbackMs: z.number().int().nonnegative().default(0),
     /** The integration's and connection's extra fields for the model (or `*`), for a sync that declares `fields`. */
     extraFields: z.array(z.string()).optional(),
+    /**
+     * The recorded run stopped after this many pages though the sync had more (a dry run's `--limit`): a replay stops
+     * there too, as the recorded run did, instead of asking for a page nobody recorded. Absent: it read to the end.
+     */
+    stopAfterPages: z.number().int().positive().optional(),
   }),
   /** In the order they happened; a recording may also hold the requests of runs resumed from its checkpoints. */
   exchanges: z.array(z.strictObject({ request: recordedRequest, response: recordedResponse })),

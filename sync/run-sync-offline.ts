@@ -54,7 +54,8 @@ export async function runSyncOffline(sync: SyncDefinition, recording: unknown, o
   return runFrom(sync, parsed, options);
 }
 
-async function runFrom(sync: SyncDefinition, recording: Recording, options: OfflineRunOptions): Promise<OfflineRun> {
+/** `stopAfterPages`: a resume of a run that stopped early (see RecordedRun.stopAfterPages) stops where that run did. */
+async function runFrom(sync: SyncDefinition, recording: Recording, options: OfflineRunOptions, stopAfterPages?: number): Promise<OfflineRun> {
   const http = new ReplayHttpClient(recording, options.errorRules);
   const run = {
     mode: options.mode ?? recording.run.mode,
@@ -64,11 +65,16 @@ async function runFrom(sync: SyncDefinition, recording: Recording, options: Offl
     fields: options.fields,
     extraFields: options.extraFields ?? recording.run.extraFields,
   };
+  const stopAfter = stopAfterPages ?? recording.run.stopAfterPages;
   const read = await readSync(sync, http, run);
   const pages: ReadPage[] = [];
-  for await (const page of read.pages) pages.push(page);
+  for await (const page of read.pages) {
+    pages.push(page);
+    // Leaving the loop ends the sync's generator: nothing more is asked of the recording.
+    if (pages.length === stopAfter) break;
+  }
   const checkpoints = pages.map((page) => page.checkpoint);
-  return {
+  const result: OfflineRun = {
     pages,
     records: pages.flatMap((page) => page.records),
     invalid: pages.flatMap((page) => page.invalid),
@@ -80,7 +86,11 @@ async function runFrom(sync: SyncDefinition, recording: Recording, options: Offl
       if (!Number.isInteger(page) || page < 0 || page >= checkpoints.length) {
         return Promise.reject(new RangeError(`resumeFrom(${page}): the run handed out checkpoints 0 to ${checkpoints.length - 1}`));
       }
-      return runFrom(sync, recording, { ...options, mode: run.mode, pageSize: run.pageSize, checkpoint: checkpoints[page], lookbackMs: 0 });
+      const left = stopAfter === undefined ? undefined : stopAfter - page - 1;
+      // The recorded run stopped after this page: so does its resume, before asking anything.
+      if (left === 0) return Promise.resolve({ ...result, pages: [], records: [], invalid: [], deletedIds: [], checkpoints: [], requests: [] });
+      return runFrom(sync, recording, { ...options, mode: run.mode, pageSize: run.pageSize, checkpoint: checkpoints[page], lookbackMs: 0 }, left);
     },
   };
+  return result;
 }

@@ -58,6 +58,7 @@ export class SyncRecorder {
   private readonly keepHeaders: Set<string>;
   private readonly apiBase: string;
   private readonly recordedAt: string;
+  private stopAfterPages: number | undefined;
 
   constructor(private readonly options: SyncRecorderOptions) {
     this.secrets = Object.entries(options.secrets)
@@ -103,6 +104,14 @@ export class SyncRecorder {
     return this.exchanges.length;
   }
 
+  /**
+   * The recorded run stopped after `pages` pages though the sync had more (a dry run's `--limit`): a replay stops
+   * there too (`run.stopAfterPages`) instead of asking for a page that was never recorded.
+   */
+  stoppedAfter(pages: number): void {
+    this.stopAfterPages = pages;
+  }
+
   /** The recording as JSON text, checked: throws RecordingRefusedError, naming where, if a secret remains. */
   serialize(): string {
     const recording: Recording = {
@@ -114,7 +123,7 @@ export class SyncRecorder {
       recordedAt: this.recordedAt,
       apiBase: this.apiBase,
       // A checkpoint may hold a next-page URL too.
-      run: this.scrubValue(this.options.run) as RecordedRun,
+      run: this.scrubValue({ ...this.options.run, ...(this.stopAfterPages === undefined ? {} : { stopAfterPages: this.stopAfterPages }) }) as RecordedRun,
       exchanges: this.exchanges,
     };
     const text = formatRecording(recording);

@@ -5,10 +5,10 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
-import { waitForNewCredentials } from '../../store/credential-generation-wait';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
 import { authorizationHeader } from '../../security/authorization-header';
+import { FreshCredentials } from '../fresh-credentials';
 import { UrlRefusedError } from '../../security/provider-urls';
 import { IDEMPOTENT_METHODS, forwardedRequestHeaders, proxyTarget, returnedResponseHeaders } from '../proxy/proxy-target';
 
@@ -36,13 +36,17 @@ export const DEFAULT_PROXY_SETTINGS: ProxySettings = {
 const RETRIED_STATUSES = new Set([502, 503, 504]);
 
 export class ProxyUseCases {
+  private readonly freshCredentials: FreshCredentials;
+
   constructor(
     private readonly store: Store,
     private readonly catalog: ProviderCatalog,
-    private readonly workflows: ConnectionWorkflows,
+    workflows: ConnectionWorkflows,
     private readonly settings: ProxySettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.freshCredentials = new FreshCredentials(store, workflows, settings);
+  }
 
   async forward(req: Request, res: Response): Promise<void> {
     const connectionId = req.get('connection-id');
@@ -73,39 +77,20 @@ export class ProxyUseCases {
     let { generation, credentials } = await this.store.connections.readCredentials(connectionId);
     let answer = await this.send(method, target, headers, body, credentials.accessToken, authorizationScheme);
     if (answer.status === 401) {
-      // Refresh belongs to the connection workflow. A caller cannot make it hammer the token endpoint: only one request
-      // per generation, and one per interval per connection, may ask; requests of the same burst wait for that refresh.
-      const claim = await this.store.connections.claimForcedRefresh(connectionId, generation, {
-        minIntervalMs: this.settings.forcedRefreshMinIntervalMs,
-        pendingForMs: this.settings.refreshWaitMs,
-      });
+      // Refresh belongs to the connection workflow; the proxy only asks for it and waits (see FreshCredentials).
+      const claim = await this.freshCredentials.claim(connectionId, generation);
       if (claim === 'refused') {
         // Credentials refreshed moments ago and refused again: another refresh would not help; the caller sees why.
         log.info({ generation }, 'provider answered 401 again soon after a forced refresh; handing it back');
         return this.relay(answer, res, log);
       }
       await answer.body?.cancel();
-      if (claim === 'granted') {
-        log.info({ generation }, 'provider answered 401; asking the connection workflow to refresh');
-        if (!(await this.workflows.credentialsExpired(connectionId, generation))) {
-          throw new AppError('conflict', `connection "${connectionId}" has no running workflow to refresh its credentials`);
-        }
-      }
-      if (claim !== 'newer') await this.waitForRefresh(connectionId, generation);
+      if (claim === 'granted') log.info({ generation }, 'provider answered 401; asking the connection workflow to refresh');
+      await this.freshCredentials.awaitRefresh(connectionId, generation, claim);
       ({ generation, credentials } = await this.store.connections.readCredentials(connectionId));
       answer = await this.send(method, target, headers, body, credentials.accessToken, authorizationScheme);
     }
     await this.relay(answer, res, log);
-  }
-
-  private async waitForRefresh(connectionId: string, generation: number): Promise<void> {
-    const waited = await waitForNewCredentials(this.store.connections, connectionId, generation, { timeoutMs: this.settings.refreshWaitMs });
-    if (waited.outcome === 'auth_error') {
-      throw new AppError('conflict', `connection "${connectionId}" is in auth_error${waited.reason ? `: ${waited.reason}` : ''}; the customer must reconnect`);
-    }
-    if (waited.outcome === 'timed_out') {
-      throw new AppError('unavailable', `the credentials of connection "${connectionId}" were not refreshed within ${this.settings.refreshWaitMs} ms; retrying is safe`);
-    }
   }
 
   /** The customer's own host (Salesforce's instance URL) first, then the integration's, then the provider's: as syncs do. */
