@@ -6,6 +6,7 @@ export { ALL_FIELDS, type AvailableField, type FieldKind, type FieldList } from 
 export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from './http-client';
 export { ProviderError, type ProviderErrorKind } from './provider-error';
 export { runSyncOffline, type OfflineRun, type OfflineRunOptions } from './run-sync-offline';
+export { runActionOffline, type OfflineAction, type OfflineActionOptions } from './run-action-offline';
 export type { ReadPage } from './read-sync';
 export { RecordingMismatchError, type ServedRequest } from './replay-http-client';
 export { readRecording, RecordingFormatError, type RecordedExchange, type Recording } from './recording';

@@ -47,8 +47,9 @@ export const recordingSchema = z.strictObject({
   recordedAt: z.iso.datetime().optional(),
   /** The connection's API base URL with its origin replaced by PLACEHOLDER_ORIGIN; paths resolve against it. */
   apiBase: z.url(),
-  /** The run the recording starts with: what runSyncOffline replays unless told otherwise. */
-  run: z.strictObject({
+  /** The run the recording starts with: what runSyncOffline replays unless told otherwise. Absent in an action's recording. */
+  run: z
+    .strictObject({
     mode: z.enum(['full', 'incremental']),
     checkpoint: z.record(z.string(), checkpointValue).nullable(),
     pageSize: z.number().int().positive(),
@@ -60,14 +61,15 @@ export const recordingSchema = z.strictObject({
      * there too, as the recorded run did, instead of asking for a page nobody recorded. Absent: it read to the end.
      */
     stopAfterPages: z.number().int().positive().optional(),
-  }),
+    })
+    .optional(),
   /** In the order they happened; a recording may also hold the requests of runs resumed from its checkpoints. */
   exchanges: z.array(z.strictObject({ request: recordedRequest, response: recordedResponse })),
 });
 
 export type Recording = z.infer<typeof recordingSchema>;
 export type RecordedExchange = Recording['exchanges'][number];
-export type RecordedRun = Recording['run'];
+export type RecordedRun = NonNullable<Recording['run']>;
 
 /** A recording that is not one, or not one this version reads. */
 export class RecordingFormatError extends Error {

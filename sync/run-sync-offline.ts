@@ -3,7 +3,7 @@
 import type { Checkpoint } from './checkpoint';
 import type { ProviderErrorRules } from './error-rules';
 import { readSync, type ReadPage } from './read-sync';
-import { parseRecording, readRecording, type Recording } from './recording';
+import { RecordingFormatError, parseRecording, readRecording, type Recording } from './recording';
 import { ReplayHttpClient, type ServedRequest } from './replay-http-client';
 import type { SyncDefinition, SyncMode } from './sync-definition';
 import type { InvalidRecord, ValidRecord } from './validate-page';
@@ -56,16 +56,18 @@ export async function runSyncOffline(sync: SyncDefinition, recording: unknown, o
 
 /** `stopAfterPages`: a resume of a run that stopped early (see RecordedRun.stopAfterPages) stops where that run did. */
 async function runFrom(sync: SyncDefinition, recording: Recording, options: OfflineRunOptions, stopAfterPages?: number): Promise<OfflineRun> {
+  const recorded = recording.run;
+  if (!recorded) throw new RecordingFormatError('the recording has no "run" (an action\'s recording?): a sync replays from the run it describes');
   const http = new ReplayHttpClient(recording, options.errorRules);
   const run = {
-    mode: options.mode ?? recording.run.mode,
-    checkpoint: options.checkpoint === undefined ? recording.run.checkpoint : options.checkpoint,
-    pageSize: options.pageSize ?? recording.run.pageSize,
-    lookbackMs: options.lookbackMs ?? recording.run.lookbackMs,
+    mode: options.mode ?? recorded.mode,
+    checkpoint: options.checkpoint === undefined ? recorded.checkpoint : options.checkpoint,
+    pageSize: options.pageSize ?? recorded.pageSize,
+    lookbackMs: options.lookbackMs ?? recorded.lookbackMs,
     fields: options.fields,
-    extraFields: options.extraFields ?? recording.run.extraFields,
+    extraFields: options.extraFields ?? recorded.extraFields,
   };
-  const stopAfter = stopAfterPages ?? recording.run.stopAfterPages;
+  const stopAfter = stopAfterPages ?? recorded.stopAfterPages;
   const read = await readSync(sync, http, run);
   const pages: ReadPage[] = [];
   for await (const page of read.pages) {

@@ -84,7 +84,7 @@ describe.each([
   let started: { archivedSince: number; modifiedAt: number };
   beforeAll(async () => {
     const recording = await readRecording(recordingPath(name));
-    started = recording.run.checkpoint as typeof started;
+    started = recording.run?.checkpoint as typeof started;
     run = await runSyncOffline(sync, recording, { errorRules: hubspot.api.errorRules });
   });
 

@@ -110,4 +110,35 @@ describe('runSyncOffline', () => {
     const run = await runSyncOffline(syncAsking([{ path: '/items' }]), recordingOf([ok('/items', ['a'])]));
     await expect(run.resumeFrom(1)).rejects.toThrow(/resumeFrom\(1\): the run handed out checkpoints 0 to 0/);
   });
+
+  it('stops where a recorded run stopped early (a dry run’s --limit), and so do its resumes', async () => {
+    // Three pages at the provider; the recorded run read two. A resume starts at the page after its checkpoint's.
+    const sync = defineSync({
+      model: 'items',
+      description: 'items',
+      schema: item,
+      idOf: (record) => String(record.id),
+      defaultFrequency: '5m',
+      async *fetchPages({ http, checkpoint }) {
+        for (let page = Number(checkpoint?.page ?? 0) + 1; page <= 3; page++) {
+          const answer = await http.get<{ items: unknown[] }>(`/items?page=${page}`);
+          yield { records: answer.items, deletedIds: [], checkpoint: { page } };
+        }
+      },
+    });
+    const recording = recordingOf([ok('/items?page=1', ['a']), ok('/items?page=2', ['b'])]);
+    const stopped = { ...recording, run: { ...recording.run!, stopAfterPages: 2 } };
+
+    await expect(runSyncOffline(sync, recording)).rejects.toThrow(RecordingMismatchError);
+    const run = await runSyncOffline(sync, stopped);
+    expect(run.records.map((record) => record.externalId)).toEqual(['a', 'b']);
+    const rest = await run.resumeFrom(0);
+    expect(rest.pages).toEqual(run.pages.slice(1));
+    expect((await run.resumeFrom(1)).pages).toEqual([]);
+  });
+
+  it('refuses to replay a sync from a recording with no run (an action’s)', async () => {
+    const { run: _run, ...actionRecording } = recordingOf([ok('/items', ['a'])]);
+    await expect(runSyncOffline(syncAsking([{ path: '/items' }]), actionRecording)).rejects.toThrow(new RecordingFormatError('the recording has no "run" (an action\'s recording?): a sync replays from the run it describes'));
+  });
 });
