@@ -8,7 +8,7 @@ export const SECTION_TITLES = {
   5: '5. Records API (GET /records, limit 1000)',
   6: '6. Record writes and feed reads over stored records (store alone)',
   7: '7. Idle connections (hourly schedule, between runs)',
-  8: '8. Developer loop (sync kit, no stack)',
+  8: '8. Developer loop (recording tests offline; dry runs on a running stack)',
 } as const;
 
 export type SectionNumber = keyof typeof SECTION_TITLES;

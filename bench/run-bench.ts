@@ -8,6 +8,7 @@ import { resolveTemporal, type TemporalServer } from '../devstack/temporal-serve
 import { startSalesforceSandbox, type SalesforceSandbox } from '../sandbox/salesforce/server';
 import { goalRows } from './goals';
 import { benchDocumentShapes } from './document-shapes';
+import { benchDryRunLoop } from './dryrun-loop';
 import { benchIdle } from './idle';
 import { benchInitialSyncs } from './initial-sync';
 import { machineCores } from './process-metrics';
@@ -69,7 +70,10 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
 
     const results: SectionResult[] = [];
     // First, while the machine is quiet: it measures milliseconds.
-    if (options.sections.includes('dev')) results.push(await benchRecordingTest({ runs: options.runs, log }));
+    if (options.sections.includes('dev')) {
+      results.push(await benchRecordingTest({ runs: options.runs, log }));
+      results.push(await benchDryRunLoop({ stack, integration: SMALL_INTEGRATION, runs: options.runs, log }));
+    }
     if (options.sections.includes('sync') || options.sections.includes('records')) {
       const synced = await benchInitialSyncs({
         stack,
@@ -118,7 +122,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
         ? [`${options.connections} connections × ${options.scaleRecords} contacts every ${options.scaleFrequency} for ${options.scaleCycles} cycle(s)`]
         : []),
       ...(options.sections.includes('idle') ? [`${options.idleConnections} idle connections (hourly) observed for ${options.idleWindowSeconds} s`] : []),
-      ...(options.sections.includes('dev') ? [`a recording test replayed ${options.runs + 1} times`] : []),
+      ...(options.sections.includes('dev') ? [`a recording test replayed ${options.runs + 1} times, a sync file edited and dry-run ${options.runs} times`] : []),
     ];
     const environment = [
       `${new Date(benchStartedAt).toISOString()}, ${options.mode} preset: ${scope.join('; ')}; took ${minutes} min`,

@@ -43,6 +43,8 @@ export interface BenchStack {
   receiver: BenchWebhookReceiver;
   meter: Meter;
   worker(): WorkerHandle;
+  /** The worker's environment: what a process needs to reach this stack as the worker does (the dry run CLI). */
+  workerEnv: Record<string, string>;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
   /** Registers a sandbox org as an integration named `key`. */
   registerSandbox(key: string, sandbox: SalesforceSandbox): Promise<void>;
@@ -161,6 +163,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     receiver,
     meter,
     worker: () => worker,
+    workerEnv,
     api,
     async registerSandbox(key, sandbox) {
       const created = await api('POST', '/integrations', {

@@ -56,6 +56,7 @@ describe('npm run bench', () => {
       '10,000 idle connections',
       'Database write commands per scheduled no-change run',
       'A recording test of a 2-page sync',
+      'Edit a sync file → the dry run shows the change, end to end',
     ]);
     for (const goal of goals) expect(goal).toMatch(/\| (pass|miss)( at [^|]+)? \|$|\| not measured \|$/);
     // Only the 1M records page needs a size the tiny preset does not run.
