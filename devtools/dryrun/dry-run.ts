@@ -63,7 +63,8 @@ export interface DryRunRequestLog {
 
 export interface DryRunReport {
   connection: { connectionId: string; integration: string; provider: string; status: Connection['status'] };
-  sync: { model: string; source: string; version: string };
+  /** `version`: the sync's own; `extraFields`: the integration's, the connection's and --fields, which a run reads too. */
+  sync: { model: string; source: string; version: number; extraFields: string[] };
   run: { mode: SyncMode; fullReason: string | null; checkpoint: Checkpoint | null; startsFrom: string; lookbackMs: number; pageSize: number };
   /** For a sync that discovers its fields: what it read, and what this account lacks or hides. */
   fields: { selected: string[]; missing: string[] } | null;
@@ -396,10 +397,10 @@ class DryRunReader {
   }
 
   report(durationMs: number): DryRunReport {
-    const { connection, sync, source, version, mode, fullReason, checkpoint, startsFrom, lookbackMs, pageSize } = this.plan;
+    const { connection, sync, source, mode, fullReason, checkpoint, startsFrom, lookbackMs, pageSize } = this.plan;
     return {
       connection: { connectionId: connection.connectionId, integration: connection.integration, provider: connection.provider, status: connection.status },
-      sync: { model: sync.model, source, version },
+      sync: { model: sync.model, source, version: sync.version ?? 1, extraFields: this.plan.extraFields },
       run: { mode, fullReason, checkpoint, startsFrom, lookbackMs, pageSize },
       fields: this.fieldsRead,
       pages: this.pages.map((page) => ({ records: page.records.length, invalid: page.invalid.length, deletedIds: page.deletedIds.length, checkpoint: page.checkpoint })),

@@ -51,7 +51,8 @@ async function main(argv: readonly string[]): Promise<number> {
           }
           return fresh;
         },
-        progress: (line) => process.stderr.write(`[dryrun] ${line}\n`),
+        // For a person watching a long read; the report says it all again at the end.
+        progress: process.stderr.isTTY ? (line) => process.stderr.write(`[dryrun] ${line}\n`) : undefined,
       },
       parsed.request,
     );

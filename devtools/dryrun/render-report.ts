@@ -17,9 +17,9 @@ export function renderReport(report: DryRunReport, { recordsShown = 3, idsShown 
   const json = (value: unknown) => JSON.stringify(value);
 
   lines.push(`Dry run of ${sync.model} on connection ${connection.connectionId} (${connection.integration}, ${connection.provider}): nothing was written`);
-  lines.push(`  sync     ${sync.source}, version ${sync.version}`);
+  lines.push(`  sync     ${sync.source}, version ${sync.version}${sync.extraFields.length > 0 ? `; extra fields ${sync.extraFields.join(', ')}` : ''}`);
   lines.push(`  mode     ${run.mode}${run.fullReason ? ` (${run.fullReason})` : ''}, from ${run.startsFrom}${run.checkpoint ? ` ${json(run.checkpoint)}` : ''}`);
-  lines.push(`           pages of up to ${run.pageSize}${run.lookbackMs > 0 ? `, re-reading the last ${run.lookbackMs / 1000} s (lookback)` : ''}`);
+  lines.push(`           page size asked: ${run.pageSize}${run.lookbackMs > 0 ? `; re-reading the last ${run.lookbackMs / 1000} s (the provider's lookback)` : ''}`);
   if (report.fields) {
     lines.push(`  fields   ${report.fields.selected.join(', ')}`);
     if (report.fields.missing.length > 0) lines.push(`           not readable in this account, skipped: ${report.fields.missing.join(', ')}`);
@@ -39,7 +39,10 @@ export function renderReport(report: DryRunReport, { recordsShown = 3, idsShown 
     section(`Invalid records (not stored, counted on the run): ${report.invalid.length}`);
     for (const record of report.invalid) lines.push(`  ${record.externalId ?? '(no id)'}  ${record.problems.join('; ')}`);
   }
-  if (report.deletedIds.length > 0) section(`Deletes the provider reported: ${report.deletedIds.length}`);
+  if (report.deletedIds.length > 0) {
+    section(`Deletes the provider reported: ${report.deletedIds.length} (news only for records stored and not deleted yet)`);
+    lines.push(`  ${report.deletedIds.slice(0, idsShown).join(', ')}${report.deletedIds.length > idsShown ? ` … and ${report.deletedIds.length - idsShown} more` : ''}`);
+  }
 
   section('Against what is stored, storing these pages would make');
   const { changes } = report;
@@ -52,7 +55,7 @@ export function renderReport(report: DryRunReport, { recordsShown = 3, idsShown 
   if (run.mode === 'full' && !changes.unseenChecked) lines.push('  (records it did not reach are not counted as deleted: the full read did not reach the end)');
 
   section(`Requests: ${report.requests.length}`);
-  for (const request of report.requests) lines.push(clip(`  ${request.method} ${request.path} → ${request.status ?? 'no answer'}`));
+  for (const request of report.requests) lines.push(clip(`  ${request.method} ${readable(request.path)} → ${request.status ?? 'no answer'}`));
   lines.push(
     `  rate-limit waits: ${report.rateLimitWaits.length === 0 ? 'none' : report.rateLimitWaits.map((wait) => `${(wait.waitMs / 1000).toFixed(1)} s (${wait.reason})`).join('; ')}`,
   );
@@ -69,9 +72,18 @@ function outcomeLine(report: DryRunReport): string {
     case 'end':
       return `Done in ${seconds} s: the sync read to the end.`;
     case 'limit':
-      return `Done in ${seconds} s: stopped after ${report.pages.length} page(s), at the --limit.`;
+      return `Done in ${seconds} s: stopped at the --limit after ${report.pages.length} page(s); the sync was not asked for more.`;
     case 'error':
       return `FAILED after ${seconds} s (${report.error?.kind}): ${report.error?.message}`;
+  }
+}
+
+/** A query string as a person reads it: `q=SELECT Id, Name FROM …` rather than `q=SELECT+Id%2C+Name+FROM+…`. */
+function readable(path: string): string {
+  try {
+    return decodeURIComponent(path.replace(/\+/g, ' '));
+  } catch {
+    return path;
   }
 }
 
