@@ -231,7 +231,8 @@ class DryRunReader {
       const opened = await openConnectionHttp({ store, catalog }, connection, {
         quota: provider.api.quota ? new QuotaGuard(provider.api.quota) : undefined,
         onExchange: (exchange) => this.exchanged(exchange),
-        onNoResponse: () => this.requests.push({ method: '?', path: '(no answer)', status: null }),
+        // Which request it was is in the error the sync then gets (and the report's error or retry line).
+        onNoResponse: (error) => this.requests.push({ method: '', path: this.hideTokens(`no answer: ${error.message}`), status: null }),
       });
       const { credentials } = await store.connections.readCredentials(connection.connectionId);
       if (credentials.accessToken) this.tokens.add(credentials.accessToken);

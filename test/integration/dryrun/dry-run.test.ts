@@ -169,6 +169,22 @@ describe('a dry run', () => {
     expect(Number(refreshed.at(-1)?.eventId)).toBeGreaterThan(Number(signalled[0].eventId));
   });
 
+  it('waits out a rate limit as the engine would and lists the wait; one longer than --max-wait fails it (exit 1), saying so', async () => {
+    stack.sandbox.faults.rateLimitStorm({ seconds: 1, kind: 'concurrent' });
+    const waited = await dryRunHere();
+    expect(waited).toMatchObject({ stopped: 'end', error: null });
+    expect(waited.rateLimitWaits[0]).toEqual({ reason: expect.stringContaining('concurrent request limit reached'), waitMs: expect.any(Number) });
+    expect(waited.requests.map((request) => request.status)).toContain(403);
+
+    // Through the CLI: a sync that fails is an exit code, with the report of what it did.
+    stack.sandbox.faults.rateLimitStorm({ seconds: 30, kind: 'daily' });
+    const cli = await dryRunCli(['salesforce-sandbox', 'contacts', '--connection', 'acme', '--json', '--max-wait', '60']);
+    stack.sandbox.faults.clear();
+    expect(cli.code).toBe(1);
+    const refused = JSON.parse(cli.stdout) as DryRunReport;
+    expect(refused).toMatchObject({ stopped: 'error', rateLimitWaits: [], error: { kind: 'rate_limited', message: expect.stringMatching(/API request limit reached.*asks to wait 900 s, more than --max-wait 60 s allows$/) } });
+  });
+
   it('runs a sync file the catalog does not list (--sync)', async () => {
     const opportunities = stack.sandbox.seed('Opportunity', 7);
 
@@ -213,6 +229,16 @@ describe('a dry run', () => {
     expect(JSON.stringify(report.error)).not.toContain(credentials.accessToken);
     expect(existsSync(file)).toBe(false);
     stack.sandbox.delete('Contact', leaky.Id);
+  });
+
+  it('refuses, before any request, what it cannot run as asked', async () => {
+    await expect(dryRunHere({ connectionId: 'nobody' })).rejects.toThrow(new DryRunRefusedError('connection "nobody" does not exist'));
+    await expect(dryRunHere({ integration: 'hubspot-sandbox' })).rejects.toThrow(new DryRunRefusedError('connection "acme" belongs to integration "salesforce-sandbox", not "hubspot-sandbox"'));
+    await expect(dryRunHere({ model: 'opportunities' })).rejects.toThrow(/^Salesforce has no model "opportunities" in the catalog \(it has contacts, accounts\); for a sync file not listed yet, add --sync <file>$/);
+    await expect(dryRunHere({ model: 'opportunities', syncFile: OPPORTUNITIES_SYNC, fields: ['Probability'] })).rejects.toThrow(
+      new DryRunRefusedError('--fields: the opportunities sync reads a fixed set of fields (it declares no `fields`), so none can be added'),
+    );
+    await expect(dryRunHere({ model: 'leads', syncFile: OPPORTUNITIES_SYNC })).rejects.toThrow(new DryRunRefusedError(`--sync ${OPPORTUNITIES_SYNC} defines "opportunities", not "leads"`));
   });
 
   it('refuses a paused connection and one in auth_error, each with its reason, before reading anything', async () => {
