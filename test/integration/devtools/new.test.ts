@@ -31,7 +31,7 @@ describe('npm run new', () => {
       if (!['providers', 'test', '.git', '.data', 'tsconfig.json', 'jest.config.js'].includes(name)) symlinkSync(join(ROOT, name), join(root, name));
     }
     mkdirSync(join(root, 'providers', 'acme-crm'), { recursive: true });
-    for (const name of ['provider-definition.ts', 'hubspot']) symlinkSync(join(ROOT, 'providers', name), join(root, 'providers', name));
+    for (const name of readdirSync(join(ROOT, 'providers'))) symlinkSync(join(ROOT, 'providers', name), join(root, 'providers', name));
     writeFileSync(
       entryFile(),
       [
