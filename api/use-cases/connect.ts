@@ -2,7 +2,6 @@
 // consent with state and PKCE, and the callback creates the connection or re-authorises it. Every failure changes nothing.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ModelState } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
 import { hashOneTimeToken, newOneTimeToken } from '../../oauth/one-time-token';
 import { createPkcePair } from '../../oauth/pkce';
@@ -13,6 +12,7 @@ import { UrlRefusedError } from '../../security/provider-urls';
 import type { Connection } from '../../store/connections';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
+import { workflowStartState } from '../workflow-start-state';
 import { notFoundAt } from '../validation';
 import type { ConnectionUseCases } from './connections';
 
@@ -403,21 +403,7 @@ export class ConnectUseCases {
 
   /** A connection whose workflow has ended (terminated by an operator, say) runs again from its stored schedule. */
   private async restartWorkflow(connection: Connection, generation: number): Promise<void> {
-    const now = Date.now();
-    const models: Record<string, ModelState> = {};
-    for (const [model, schedule] of Object.entries(connection.syncs)) {
-      models[model] = { frequencyMs: schedule.frequencyMs, nextRunAt: now, activeRun: null, requestedMode: null };
-    }
-    await this.workflows.start({
-      connectionId: connection.connectionId,
-      integration: connection.integration,
-      provider: connection.provider,
-      models,
-      credentials: { generation, refreshAt: null },
-      status: 'active',
-      statusReason: null,
-      announceAuth: 'reauthorization',
-    });
+    await this.workflows.start(workflowStartState(connection, generation, 'reauthorization'));
   }
 
   private assertSameIntegration(connection: Connection, integration: string): void {

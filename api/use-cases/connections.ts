@@ -1,7 +1,7 @@
 // The connection stories: create one and start its workflow, describe it, ask it to sync now, delete it.
 import { randomUUID } from 'node:crypto';
 import type { SyncMode } from '../../contracts/activity-messages';
-import type { ConnectionChange, ModelState } from '../../contracts/connection-workflow-messages';
+import type { ConnectionChange } from '../../contracts/connection-workflow-messages';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import { identifyAccount } from '../../oauth/account-identity';
@@ -17,6 +17,7 @@ import { conflictAt, notFoundAt } from '../validation';
 import type { z } from 'zod';
 import type { ConnectionHealth, ConnectionHealthReader } from '../connection-health';
 import type { ConnectionWorkflows } from '../connection-workflows';
+import { workflowStartState } from '../workflow-start-state';
 import type { connection as connectionSchema, credentialState, syncRun, updateConnectionBody } from '../schemas';
 
 type CredentialState = z.output<typeof credentialState>;
@@ -87,21 +88,8 @@ export class ConnectionUseCases {
       syncs,
       fields,
     });
-    const now = Date.now();
-    const models: Record<string, ModelState> = {};
-    for (const [model, schedule] of Object.entries(syncs)) {
-      models[model] = { frequencyMs: schedule.frequencyMs, nextRunAt: now, activeRun: null, requestedMode: null };
-    }
     try {
-      await this.workflows.start({
-        connectionId: connection.connectionId,
-        integration: integration.key,
-        provider: provider.key,
-        models,
-        credentials: { generation: connection.credentialState.generation, refreshAt: null },
-        status: 'active',
-        statusReason: null,
-      });
+      await this.workflows.start(workflowStartState(connection, connection.credentialState.generation));
     } catch (error) {
       // Without its workflow a connection would never sync: undo, so the client can simply retry.
       await this.store.connections.delete(connection.connectionId);

@@ -6,6 +6,7 @@ import { COLLECTIONS } from '../../../store/database';
 import { waitForRunAfter } from '../../support/assertions';
 import { eventually } from '../../support/eventually';
 import { startTestStack, type TestStack } from '../../support/test-stack';
+import { connectionStateQuery } from '../../../workflows';
 
 const MINUTE = 60_000;
 
@@ -348,6 +349,24 @@ describe('connecting an account through the browser', () => {
     await stack.receiver.waitFor((received) => received.some((r) => r.event.type === 'auth' && r.event.connectionId === 'ended' && r.event.operation === 'reauthorization'));
     const auth = stack.receiver.received.map((r) => r.event).filter((e) => e.type === 'auth' && e.connectionId === 'ended');
     expect(auth.map((e) => e.type === 'auth' && e.operation)).toEqual(['creation', 'reauthorization']);
+  });
+
+  it('re-connecting a paused connection whose workflow has ended restarts it paused, with its paused models', async () => {
+    expect((await connectThroughBrowser('sleeper')).status).toBe(200);
+    await waitForRunAfter(stack, 'sleeper', 'contacts', null);
+    expect((await stack.api('PATCH', '/connections/sleeper', { paused: true, syncs: { contacts: { paused: true } } })).status).toBe(200);
+    await stack.temporal.workflow.getHandle(stack.workflowId('sleeper')).terminate('operator ended it');
+
+    expect((await connectThroughBrowser('sleeper')).status).toBe(200);
+    // The app paused it; a reconnect restores the workflow, not a schedule the app turned off.
+    const state = await stack.temporal.workflow.getHandle(stack.workflowId('sleeper')).query(connectionStateQuery);
+    expect({ paused: state.paused, status: state.status, contactsPaused: state.models.contacts?.paused }).toEqual({
+      paused: true,
+      status: 'paused',
+      contactsPaused: true,
+    });
+    const view = await stack.api('GET', '/connections/sleeper');
+    expect([view.body.status, view.body.paused, view.body.syncs.contacts.paused]).toEqual(['paused', true, true]);
   });
 
   it("the connect URL shows the connect screen and spends nothing: a link scanner's GET, then the customer's Connect, still connects", async () => {
