@@ -60,7 +60,6 @@ export function environmentApp(context: SandboxContext, environment: Environment
     next();
   });
   app.use(context.faults.holdReadsMiddleware());
-  app.use(context.faults.holdWriteAnswersMiddleware());
   app.use('/api/data', express.json({ limit: '10mb', type: ['application/json', 'application/*+json'] }));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (res.locals.area !== 'data') return next();
@@ -83,6 +82,9 @@ export function environmentApp(context: SandboxContext, environment: Environment
     res.on('close', finished);
     next();
   });
+  // Only writes that get past authentication, the fault knobs and service protection hold their answers (and stay in
+  // flight meanwhile); a refused write answers at once, as it changed nothing.
+  app.use(context.faults.holdWriteAnswersMiddleware());
   app.use(dataRoutes(context, environment));
   app.use(writeRoutes(context, environment));
   app.use((req) => {

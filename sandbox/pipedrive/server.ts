@@ -269,12 +269,14 @@ function companyApp(context: SandboxContext, host: CompanyHost): Express {
     next();
   });
   app.use(faults.holdListsMiddleware());
-  app.use(faults.holdWriteAnswersMiddleware());
   app.use(edgeRoutes(context, host));
   app.use(authenticate(context, host));
   app.use(faults.failNextRequestsMiddleware());
   app.use(faults.middleware());
   app.use(rateLimited(context, host));
+  // Only writes that get past the edge, authentication, the fault knobs and the limits hold their answers; a refused
+  // write answers at once, as it changed nothing.
+  app.use(faults.holdWriteAnswersMiddleware());
   app.use(dataRoutes(context, host));
   app.use(() => {
     throw apiError(404, 'Unknown method .');

@@ -39,6 +39,26 @@ describe('Dynamics sandbox: service protection and data fault knobs', () => {
     expect((await api(environment, accessToken, 'WhoAmI')).status).toBe(200);
   });
 
+  it('holds only the answers of writes that got past authentication and service protection: a refused write answers at once', async () => {
+    sandbox.setOptions({ requestsPerWindow: 0, concurrentRequests: 1 });
+    sandbox.faults.holdWriteAnswers();
+    const held = api(environment, accessToken, 'contacts', { method: 'POST', body: { lastname: 'Held' } });
+    for (let i = 0; i < 100 && sandbox.faults.heldWriteAnswers() === 0; i++) await sleep(10);
+    expect(sandbox.faults.heldWriteAnswers()).toBe(1);
+    /** The status a write answers with, or 'held' when its answer joins the held ones instead (so a hold does not hang the test). */
+    const statusOrHeld = async (write: Promise<{ status: number }>): Promise<number | 'held'> => {
+      let settled = false;
+      const status = write.then((answer) => answer.status).finally(() => (settled = true));
+      while (!settled && sandbox.faults.heldWriteAnswers() === 1) await sleep(10);
+      return settled ? status : 'held';
+    };
+    expect(await statusOrHeld(api(environment, accessToken, 'contacts', { method: 'POST', body: { lastname: 'Over the limit' } }))).toBe(429);
+    expect(await statusOrHeld(api(environment, 'not-a-token', 'contacts', { method: 'POST', body: { lastname: 'Bad token' } }))).toBe(401);
+    sandbox.faults.clear();
+    expect((await held).status).toBe(204);
+    expect(environment.records('contacts').map((row) => row.lastname)).toEqual(['Held']);
+  });
+
   it('rateLimitStorm answers 429 with the chosen limit and Retry-After until its seconds run out', async () => {
     sandbox.setOptions({ requestsPerWindow: 0 });
     sandbox.faults.rateLimitStorm({ seconds: 0.5, limit: 'executionTime', retryAfterSeconds: 7 });

@@ -68,6 +68,25 @@ describe('Pipedrive sandbox rate limits and fault knobs', () => {
     expect((await pdControl(sandbox, 'POST', '/faults/rate-limit-storm', { seconds: 1, kind: 'hail' })).status).toBe(400);
   });
 
+  it('holds only the answers of writes that got past authentication and the limits: a refused write answers at once', async () => {
+    sandbox.setOptions({ burstLimit: 1 });
+    sandbox.faults.holdWriteAnswers();
+    const held = pdApi(api, 'POST', '/api/v2/persons', token, { name: 'Held' });
+    while (sandbox.faults.heldWriteAnswers() === 0) await sleep(10);
+    /** The status a write answers with, or 'held' when its answer joins the held ones instead (so a hold does not hang the test). */
+    const statusOrHeld = async (write: Promise<{ status: number }>): Promise<number | 'held'> => {
+      let settled = false;
+      const status = write.then((answer) => answer.status).finally(() => (settled = true));
+      while (!settled && sandbox.faults.heldWriteAnswers() === 1) await sleep(10);
+      return settled ? status : 'held';
+    };
+    expect(await statusOrHeld(pdApi(api, 'POST', '/api/v2/persons', token, { name: 'Over the burst' }))).toBe(429);
+    expect(await statusOrHeld(pdApi(api, 'POST', '/api/v2/persons', 'v1u:not-a-token', { name: 'Bad token' }))).toBe(401);
+    sandbox.faults.clear();
+    expect((await held).status).toBe(201);
+    expect(sandbox.records('persons').map((person) => person.name)).toEqual(['Held']);
+  });
+
   it('fails the next N calls with a 5xx, or by hanging up without an answer', async () => {
     sandbox.setOptions({ burstLimit: 0 });
     sandbox.faults.failNextRequests({ count: 2, status: 502 });
