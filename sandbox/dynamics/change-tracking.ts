@@ -24,7 +24,7 @@ export function readDeltaToken(environment: Environment, token: string, lifetime
   const version = Number(match[1]);
   const issuedAt = Date.UTC(Number(match[4]), Number(match[2]) - 1, Number(match[3]), Number(match[5]), Number(match[6]), Number(match[7]));
   if (!Number.isFinite(issuedAt) || version > environment.currentVersion) throw invalidDeltaToken();
-  if (version < environment.deltaTokensValidFromVersion || environment.now() - issuedAt > lifetimeMs) {
+  if (version < environment.deltaTokensValidFromVersion || environment.clock.now() - issuedAt > lifetimeMs) {
     throw dataverseError(expiredStatus, EXPIRED_VERSION_STAMP, 'Version stamp associated with the client has expired. Please perform a full sync.');
   }
   return version;

@@ -91,7 +91,7 @@ function listRows(context: SandboxContext, environment: Environment, apiUrl: str
     const deltaOptions = { ...(options.$select !== undefined ? { $select: options.$select } : {}) };
     const links = next
       ? { nextLink: linkWith(`${apiUrl}/${entitySet}`, { ...linkOptions, $skiptoken: context.pagingCookies.encode({ query: queryIdentity, page, position: next }) }) }
-      : { deltaLink: linkWith(`${apiUrl}/${entitySet}`, { ...deltaOptions, $deltatoken: formatDeltaToken(position.toVersion, environment.now()) }) };
+      : { deltaLink: linkWith(`${apiUrl}/${entitySet}`, { ...deltaOptions, $deltatoken: formatDeltaToken(position.toVersion, environment.clock.now()) }) };
     send(value, links, position.kind === 'delta' ? '/$delta' : '');
     return;
   }

@@ -1,6 +1,7 @@
 // One Dataverse environment (an org) in memory: its rows by primary key, the row versions change tracking reads,
 // the tombstones of deleted rows, its whole-second clock and the identities WhoAmI names.
-import { controlError, SandboxHttpError } from '../common/errors';
+import { SandboxClock } from '../common/clock';
+import { SandboxHttpError } from '../common/errors';
 import { Random } from '../common/random';
 import { checkSeedArguments } from '../common/seeding';
 import { generateValues, modifiedSeconds } from './data-generator';
@@ -70,7 +71,8 @@ export class Environment {
   private readonly node: string;
   private readonly clockSeq: string;
   private readonly epoch: string;
-  private clockAheadMs = 0;
+  /** The environment's time: modifiedon is its whole second, and delta tokens age by it. */
+  readonly clock = new SandboxClock();
 
   constructor(
     readonly name: string,
@@ -91,16 +93,6 @@ export class Environment {
     this.changeTracking = { contacts: changeTracking.contacts ?? true, accounts: changeTracking.accounts ?? true };
   }
 
-  /** The environment's time in ms; modifiedon is its whole second. */
-  now(): number {
-    return Date.now() + this.clockAheadMs;
-  }
-
-  advanceClock(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw controlError(400, 'the clock only moves forward', [{ field: 'ms', message: 'must be a non-negative number' }]);
-    this.clockAheadMs += ms;
-  }
-
   reseed(seed: number): void {
     this.random = new Random(seed);
   }
@@ -117,7 +109,7 @@ export class Environment {
   seed(entitySet: EntitySet, count: number, opts: { tieGroupSize?: number } = {}): string[] {
     checkSeedArguments(count, opts.tieGroupSize);
     const table = this.tables[entitySet];
-    const nowSec = Math.floor(this.now() / 1000);
+    const nowSec = Math.floor(this.clock.now() / 1000);
     const startSec = Math.max(nowSec - SEED_WINDOW_SECONDS, table.highWaterSec);
     const stamps = modifiedSeconds(this.random, count, startSec, Math.max(nowSec, startSec), opts.tieGroupSize);
     const accountIds = entitySet === 'contacts' ? [...this.tables.accounts.rows.keys()] : [];
@@ -296,7 +288,7 @@ export class Environment {
   /** The current second, never before a modifiedon already handed out; changes within one second share it. */
   private tick(entitySet: EntitySet): number {
     const table = this.tables[entitySet];
-    const sec = Math.max(Math.floor(this.now() / 1000), table.highWaterSec);
+    const sec = Math.max(Math.floor(this.clock.now() / 1000), table.highWaterSec);
     table.highWaterSec = sec;
     return sec;
   }

@@ -2,6 +2,7 @@
 // (authorization_code, refresh_token), with scopes naming one environment (`<env>/.default` or
 // `<env>/user_impersonation`, plus `offline_access` for a refresh token) and AADSTS-coded errors.
 import { Router, type Request } from 'express';
+import { WALL_CLOCK } from '../common/clock';
 import { PendingAuthorizations, redirectWith, type AuthorizationRequest as CommonAuthorizationRequest } from '../common/authorizations';
 import { consentPage, escapeHtml } from '../common/consent-page';
 import { isHttpUrl, sameText, text } from '../common/oauth-values';
@@ -51,7 +52,8 @@ export function parseScope(context: SandboxContext, scope: string | undefined): 
 
 export function oauthRoutes(context: SandboxContext): Router {
   const router = Router();
-  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: '1.A', bytes: 120 });
+  // Each environment's clock stamps its rows only; the login host's codes and tokens live on wall time.
+  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: '1.A', bytes: 120 }, WALL_CLOCK);
   const lifetimes = () => ({ accessMs: context.options.accessTokenLifetimeMs, refreshMs: context.options.refreshTokenLifetimeMs });
 
   const knownTenant = (tenant: string) => MULTI_TENANT.has(tenant) || tenant === context.sessions.user.tenantId || tenant === tenantDomain(context);
@@ -103,7 +105,7 @@ export function oauthRoutes(context: SandboxContext): Router {
     if (grantType === 'authorization_code') {
       const issued = authorizations.takeCode(text(req.body.code));
       if (!issued) throw aadError(400, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.');
-      if (Date.now() >= issued.expiresAt) throw aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+      if (issued.expired) throw aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
       if (issued.clientId !== clientId) throw aadError(400, 'invalid_grant', 70000, "The provided value for the 'code' parameter is not valid.");
       if (text(req.body.redirect_uri) !== issued.redirectUri) throw aadError(400, 'invalid_grant', 50148, 'The redirect_uri does not match the one used in the authorization request.');
       if (issued.codeChallenge && !verifierMatches(text(req.body.code_verifier), issued.codeChallenge)) {

@@ -152,7 +152,7 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     setChangeTracking: (entitySet, enabled) => {
       environment.changeTracking[entitySet] = enabled;
     },
-    advanceClock: (ms) => environment.advanceClock(ms),
+    advanceClock: (ms) => environment.clock.advance(ms),
   }));
 
   const sandbox: DynamicsSandbox = {

@@ -37,7 +37,7 @@ export function remoteExecutionContext(environment: Environment, change: RowChan
     IsolationMode: 1,
     MessageName: change.message,
     Mode: 1,
-    OperationCreatedOn: wcfDate(environment.now()),
+    OperationCreatedOn: wcfDate(environment.clock.now()),
     OperationId: randomUUID(),
     OrganizationId: environment.organizationId,
     OrganizationName: environment.name,

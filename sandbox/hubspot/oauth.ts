@@ -1,6 +1,7 @@
 // HubSpot's OAuth 2.0: the install page at /oauth/authorize (consent, redirect with a code, PKCE optional) and the
 // v1 token endpoint, form-encoded, answering `expires_in: 1800` and errors as `{status: 'BAD_…', message}`.
 import { Router } from 'express';
+import { WALL_CLOCK } from '../common/clock';
 import { PendingAuthorizations, redirectWith, type AuthorizationRequest as CommonAuthorizationRequest } from '../common/authorizations';
 import { consentPage, escapeHtml } from '../common/consent-page';
 import { isHttpUrl, sameText, text } from '../common/oauth-values';
@@ -25,7 +26,7 @@ function installError(message: string): Error & { status: number; expose: boolea
 export function oauthRoutes(context: SandboxContext): Router {
   const router = Router();
   // HubSpot codes are UUID-like; single use, valid for minutes.
-  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: 'na1-', bytes: 24 });
+  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: 'na1-', bytes: 24 }, WALL_CLOCK);
 
   // `hub_id` has been part of the answer since 2025-08 (before, only the token-information endpoint below said it).
   const tokenBody = (grant: Grant, access: AccessToken) => ({
@@ -69,7 +70,7 @@ export function oauthRoutes(context: SandboxContext): Router {
 
     if (grantType === 'authorization_code') {
       const issued = authorizations.takeCode(text(req.body.code));
-      if (!issued || Date.now() >= issued.expiresAt) throw tokenError(400, 'BAD_AUTH_CODE', 'missing or unknown auth code');
+      if (!issued || issued.expired) throw tokenError(400, 'BAD_AUTH_CODE', 'missing or unknown auth code');
       if (text(req.body.redirect_uri) !== issued.redirectUri) throw tokenError(400, 'BAD_REDIRECT_URI', 'redirect_uri does not match initial auth code URI');
       if (issued.codeChallenge && !verifierMatches(text(req.body.code_verifier), issued.codeChallenge)) {
         throw tokenError(400, 'BAD_AUTH_CODE', 'code_verifier does not match the code_challenge');

@@ -3,7 +3,7 @@
 import { controlError } from '../common/errors';
 import { Random } from '../common/random';
 import { checkSeedArguments } from '../common/seeding';
-import type { SandboxClock } from './clock';
+import type { SandboxClock } from '../common/clock';
 import { type ListPosition, type SortBy, type SortDirection } from './cursors';
 import { generateOrganization, generatePerson, updateSeconds } from './data-generator';
 import { FieldCatalog, type PipedriveObject } from './fields';

@@ -1,6 +1,6 @@
 // Everything a Pipedrive sandbox route needs, built once by the server and handed to each router.
 import type { Delays } from '../common/delays';
-import type { SandboxClock } from './clock';
+import type { SandboxClock } from '../common/clock';
 import type { Company } from './company';
 import type { Faults } from './faults';
 import type { ResolvedOptions } from './options';

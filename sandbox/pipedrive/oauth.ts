@@ -37,9 +37,8 @@ export function tokenBody(context: SandboxContext, grant: Grant, access: AccessT
 
 export function oauthRoutes(context: SandboxContext): Router {
   const router = Router();
-  // Codes are judged against the sandbox clock below (advancing it 5 minutes expires them).
-  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: '', bytes: 30 });
-  const issuedAt = new Map<string, number>();
+  // On the sandbox clock: advancing it 5 minutes expires codes and consent pages.
+  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: '', bytes: 30 }, context.clock);
 
   /** HTTP Basic is the only client authentication the token endpoint takes; credentials in the body count as none. */
   function authenticateClient(req: Request): string {
@@ -63,23 +62,17 @@ export function oauthRoutes(context: SandboxContext): Router {
     if (!redirectUri || !isHttpUrl(redirectUri)) throw installError('Invalid request: redirect_uri is not a valid URI');
     const host = signInCompany(context);
     const request: AuthorizationRequest = { clientId, redirectUri, state: text(req.query.state), codeChallenge: undefined, company: host.company.domain, userId: host.company.admin.id };
-    if (context.options.autoConsent) return res.redirect(302, approve(request));
+    if (context.options.autoConsent) return res.redirect(302, authorizations.approve(request));
     res.type('html').send(pipedriveConsentPage(authorizations.awaitConsent(request), context.options.appScopes, host.company.name));
   });
 
   router.post('/oauth/authorize', (req, res) => {
     const request = authorizations.takeConsent(text(req.body?.ticket));
     if (!request) throw installError('This install link expired: start again');
-    if (req.body?.decision === 'allow') return res.redirect(302, approve(request));
+    if (req.body?.decision === 'allow') return res.redirect(302, authorizations.approve(request));
     // Unconfirmed upstream: the error Pipedrive names when the user declines.
     res.redirect(302, redirectWith(request.redirectUri, { error: 'user_denied', state: request.state }));
   });
-
-  function approve(request: AuthorizationRequest): string {
-    const location = authorizations.approve(request);
-    issuedAt.set(new URL(location).searchParams.get('code') ?? '', context.clock.now());
-    return location;
-  }
 
   router.post('/oauth/token', async (req, res) => {
     if (!req.is('application/x-www-form-urlencoded')) throw oauthError(400, 'invalid_request', 'Invalid request: content must be application/x-www-form-urlencoded');
@@ -90,12 +83,9 @@ export function oauthRoutes(context: SandboxContext): Router {
 
     if (grantType === 'authorization_code') {
       await context.delays.wait(context.options.tokenLatencyMs);
-      const code = text(req.body.code);
-      const issued = authorizations.takeCode(code);
-      const at = issuedAt.get(code ?? '');
-      issuedAt.delete(code ?? '');
-      if (!issued || at === undefined) throw oauthError(400, 'invalid_grant', 'Invalid grant: authorization_code is invalid');
-      if (context.clock.now() >= at + CODE_LIFETIME_MS) throw oauthError(400, 'invalid_grant', 'Invalid grant: authorization_code has expired');
+      const issued = authorizations.takeCode(text(req.body.code));
+      if (!issued) throw oauthError(400, 'invalid_grant', 'Invalid grant: authorization_code is invalid');
+      if (issued.expired) throw oauthError(400, 'invalid_grant', 'Invalid grant: authorization_code has expired');
       const redirectUri = text(req.body.redirect_uri);
       if (!redirectUri || !isHttpUrl(redirectUri)) throw oauthError(400, 'invalid_request', 'Invalid request: redirect_uri is not a valid URI');
       if (redirectUri !== issued.redirectUri) throw oauthError(400, 'invalid_request', 'Invalid request: redirect_uri is invalid');

@@ -1,7 +1,7 @@
 // Pipedrive's token-based limits: a daily token budget per company (each call costs tokens, reset at midnight),
 // a rolling 2-second burst limit per access token with a tighter one for search, the x-ratelimit-* headers, and
 // Cloudflare's block of a host that keeps hammering after its 429s.
-import type { SandboxClock } from './clock';
+import type { SandboxClock } from '../common/clock';
 import type { Plan } from './options';
 
 export const BURST_WINDOW_MS = 2000;

@@ -1,6 +1,5 @@
 // What a person or organization holds, how write bodies (`POST`/`PATCH /api/v2/…`) are checked into it, and how a
 // stored record is rendered as a v2 item: `emails`/`phones` arrays with `primary`, custom fields under their hashes.
-import { formatSeconds } from './clock';
 import type { FieldCatalog, FieldDefinition, PipedriveObject } from './fields';
 
 export interface ContactPoint {
@@ -267,4 +266,9 @@ function withLabels(field: FieldDefinition, value: unknown): unknown {
   if (field.type === 'enum') return label(value);
   if (field.type === 'set' && Array.isArray(value)) return value.map(label);
   return structuredClone(value);
+}
+
+/** RFC 3339 in UTC with whole seconds, as Pipedrive v2 writes `add_time` and `update_time` (e.g. 2025-01-10T13:22:08Z). */
+function formatSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

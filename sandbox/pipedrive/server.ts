@@ -5,7 +5,7 @@ import { Delays } from '../common/delays';
 import { controlError } from '../common/errors';
 import { bareApp, errorHandler, listen, type ListeningServer } from '../common/http-server';
 import { changeOptions, resolveOptions } from '../common/options';
-import { SandboxClock } from './clock';
+import { SandboxClock } from '../common/clock';
 import { Company, asControlError, type ChangeOrigin } from './company';
 import type { CompanyHost, SandboxContext } from './context';
 import { controlRoutes } from './control-routes';

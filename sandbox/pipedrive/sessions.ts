@@ -1,7 +1,7 @@
 // Installs (grants: one user in one company, holding the refresh token) and the access tokens they issue. A refresh
 // token dies after 60 days unused; whether a refresh rotates it is unconfirmed upstream, so it is a switch.
 import { randomBytes } from 'node:crypto';
-import type { SandboxClock } from './clock';
+import type { SandboxClock } from '../common/clock';
 
 export interface Grant {
   id: string;

@@ -3,7 +3,7 @@
 // after 10 failed first attempts, and on request duplicates and out-of-order arrival.
 import { randomUUID } from 'node:crypto';
 import type { Delays } from '../common/delays';
-import type { SandboxClock } from './clock';
+import type { SandboxClock } from '../common/clock';
 import type { ChangeEvent, Company } from './company';
 import { ENTITY } from './fields';
 import type { Webhook, WebhookRegistry } from './webhook-registry';

@@ -1,6 +1,7 @@
 // The OAuth 2.0 server: authorize (consent page + PKCE codes), token, introspect, revoke, and the identity URL.
 import { createHmac } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { WALL_CLOCK } from '../common/clock';
 import { PendingAuthorizations, redirectWith, type AuthorizationRequest as CommonAuthorizationRequest } from '../common/authorizations';
 import { consentPage, escapeHtml } from '../common/consent-page';
 import { isHttpUrl, sameText, text } from '../common/oauth-values';
@@ -22,7 +23,8 @@ interface AuthorizationRequest extends CommonAuthorizationRequest {
 
 export function oauthRoutes(context: SandboxContext): Router {
   const router = Router();
-  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: 'aPrx', bytes: 48 });
+  // The org's clock stamps records only; sessions and codes live on wall time.
+  const authorizations = new PendingAuthorizations<AuthorizationRequest>(CODE_LIFETIME_MS, { prefix: 'aPrx', bytes: 48 }, WALL_CLOCK);
 
   function tokenBody(grant: Grant, session: Session, refreshToken: string | null) {
     const id = identityUrlOf(context, grant);
@@ -93,7 +95,7 @@ export function oauthRoutes(context: SandboxContext): Router {
       await context.delays.wait(context.options.tokenLatencyMs);
       const issued = authorizations.takeCode(text(req.body.code));
       if (!issued) throw oauthError(400, 'invalid_grant', 'authentication failure');
-      if (Date.now() >= issued.expiresAt) throw oauthError(400, 'invalid_grant', 'expired authorization code');
+      if (issued.expired) throw oauthError(400, 'invalid_grant', 'expired authorization code');
       if (issued.clientId !== clientId) throw oauthError(400, 'invalid_grant', 'authentication failure');
       if (text(req.body.redirect_uri) !== issued.redirectUri) throw oauthError(400, 'invalid_grant', 'redirect_uri must match configuration');
       if (issued.codeChallenge && !verifierMatches(text(req.body.code_verifier), issued.codeChallenge)) {

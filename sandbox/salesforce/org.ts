@@ -1,4 +1,5 @@
 // The in-memory org: current records by Id, a (SystemModstamp, Id) index for range scans, the recycle bin and the org clock.
+import { SandboxClock } from '../common/clock';
 import { controlError } from '../common/errors';
 import { Random } from '../common/random';
 import { checkSeedArguments } from '../common/seeding';
@@ -57,8 +58,8 @@ export class Org {
   readonly pod: string;
   private random: Random;
   private readonly tables: Record<SalesforceObject, ObjectTable>;
-  /** How far the org's clock is ahead of this process's: lets a test make minutes pass between two changes at once. */
-  private clockAheadMs = 0;
+  /** The org's time, what SystemModstamp is taken from: a test moves it to make minutes pass between two changes at once. */
+  readonly clock = new SandboxClock();
 
   constructor(seed: number) {
     this.random = new Random(seed);
@@ -74,17 +75,6 @@ export class Org {
     };
   }
 
-  /** The org's time: what SystemModstamp is taken from. */
-  now(): number {
-    return Date.now() + this.clockAheadMs;
-  }
-
-  /** Later changes are stamped as if `ms` more had passed (the org clock never goes back). */
-  advanceClock(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw controlError(400, 'the clock only moves forward', [{ field: 'ms', message: 'must be a non-negative number' }]);
-    this.clockAheadMs += ms;
-  }
-
   /** A new seed restarts the generator stream; ids keep counting so they stay unique and ordered. */
   reseed(seed: number): void {
     this.random = new Random(seed);
@@ -94,7 +84,7 @@ export class Org {
     const tieGroupSize = opts.tieGroupSize;
     checkSeedArguments(count, tieGroupSize);
     const table = this.tables[object];
-    const now = this.now();
+    const now = this.clock.now();
     // Seeded history lies in the past 30 days, but never before a stamp this object already has.
     const windowStartMs = Math.max(now - SEED_WINDOW_MS, table.highWaterMs + 1);
     const { records, stamps } = generateRecords(object, {
@@ -144,7 +134,7 @@ export class Org {
     const table = this.tables[object];
     const previous = this.existing(object, id);
     const values = this.validate(object, fields, 'update');
-    const ms = opts.committedLateByMs ? this.now() - opts.committedLateByMs : this.tick(table);
+    const ms = opts.committedLateByMs ? this.clock.now() - opts.committedLateByMs : this.tick(table);
     const stamp = formatDateTime(ms);
     const record: SalesforceRecord = { ...previous.record, ...values, LastModifiedDate: stamp, SystemModstamp: stamp };
     this.replace(table, previous, { ms, id: previous.id, record, live: true });
@@ -212,7 +202,7 @@ export class Org {
 
   /** Strictly after the previous change, so resuming after any (SystemModstamp, Id) never skips a later change. */
   private tick(table: ObjectTable): number {
-    const ms = Math.max(this.now(), table.highWaterMs + 1);
+    const ms = Math.max(this.clock.now(), table.highWaterMs + 1);
     table.highWaterMs = ms;
     return ms;
   }

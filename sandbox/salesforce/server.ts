@@ -129,7 +129,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       outbound.changed(object, id);
     },
     purgeRecycleBin: () => org.purgeRecycleBin(),
-    advanceClock: (ms) => org.advanceClock(ms),
+    advanceClock: (ms) => org.clock.advance(ms),
     records: (object, opts) => org.records(object, opts),
     issueGrant(opts = {}) {
       const scope = opts.scope ?? 'api refresh_token';

@@ -3,6 +3,7 @@
 // the user's data centre; token (codes only at that data centre, `api_domain` in the answer, errors as HTTP 200);
 // and revoke.
 import { Router, type Request } from 'express';
+import { WALL_CLOCK } from '../common/clock';
 import { PendingAuthorizations, redirectWith, type AuthorizationRequest as CommonAuthorizationRequest } from '../common/authorizations';
 import { consentPage, escapeHtml } from '../common/consent-page';
 import { isHttpUrl, sameText, text } from '../common/oauth-values';
@@ -23,7 +24,8 @@ export interface AuthorizationRequest extends CommonAuthorizationRequest {
 export type AuthorizationStores = Map<string, PendingAuthorizations<AuthorizationRequest>>;
 
 export function authorizationStore(codeLifetimeMs: number): PendingAuthorizations<AuthorizationRequest> {
-  return new PendingAuthorizations<AuthorizationRequest>(codeLifetimeMs, { prefix: '1000.', bytes: 32 });
+  // Each org's clock stamps its records and page tokens only; the accounts servers live on wall time.
+  return new PendingAuthorizations<AuthorizationRequest>(codeLifetimeMs, { prefix: '1000.', bytes: 32 }, WALL_CLOCK);
 }
 
 /** The authorize page's own errors: no redirect, the request cannot be trusted to name where to go. */
@@ -96,7 +98,7 @@ export function oauthRoutes(context: SandboxContext, dataCentre: DataCentre, sto
     if (grantType === 'authorization_code') {
       // A code another data centre issued is unknown here (and stays good where it lives).
       const issued = here.takeCode(text(params.code));
-      if (!issued || Date.now() >= issued.expiresAt) throw accountsError('invalid_code');
+      if (!issued || issued.expired) throw accountsError('invalid_code');
       if (text(params.redirect_uri) !== issued.redirectUri) throw accountsError('invalid_redirect_uri');
       const { access, refreshToken, newRefreshToken } = context.sessions.grant({ org: issued.org.name, clientId, scopes: issued.scopes, location: dataCentre.location, offline: issued.offline, forceConsent: issued.forceConsent, accessMs });
       res.json(tokenBody(dataCentre, access.token, access.scopes, accessMs, newRefreshToken ? refreshToken!.token : null));

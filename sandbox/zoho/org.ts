@@ -1,6 +1,7 @@
 // One Zoho CRM org in memory: its Contacts and Accounts by id, the deleted records (recycle bin, then permanent),
 // its whole-second clock in its own offset, its one user, and the ids field metadata and notifications name.
 import { createHash } from 'node:crypto';
+import { SandboxClock } from '../common/clock';
 import { controlError } from '../common/errors';
 import { Random } from '../common/random';
 import { checkSeedArguments } from '../common/seeding';
@@ -75,7 +76,8 @@ export class Org {
   private readonly ids: IdSequence;
   private version = 0;
   private serial = 0;
-  private clockAheadMs = 0;
+  /** The org's time: Modified_Time is its whole second, and page tokens age by it. */
+  readonly clock = new SandboxClock();
 
   constructor(
     readonly name: string,
@@ -106,16 +108,6 @@ export class Org {
     for (const module of MODULES) for (const field of MODULE_DEFINITIONS[module].fields) this.fieldIds[module][field.apiName] = this.ids.next(this.random);
   }
 
-  /** The org's time in ms; Modified_Time is its whole second. */
-  now(): number {
-    return Date.now() + this.clockAheadMs;
-  }
-
-  advanceClock(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw controlError(400, 'the clock only moves forward', [{ field: 'ms', message: 'must be a non-negative number' }]);
-    this.clockAheadMs += ms;
-  }
-
   reseed(seed: number): void {
     this.random = new Random(seed);
   }
@@ -123,7 +115,7 @@ export class Org {
   seed(module: ModuleName, count: number, opts: { tieGroupSize?: number } = {}): string[] {
     checkSeedArguments(count, opts.tieGroupSize);
     const store = this.modules[module];
-    const nowSec = Math.floor(this.now() / 1000);
+    const nowSec = Math.floor(this.clock.now() / 1000);
     const startSec = Math.max(nowSec - SEED_WINDOW_SECONDS, store.highWaterSec);
     const stamps = modifiedSeconds(this.random, count, startSec, Math.max(nowSec, startSec), opts.tieGroupSize);
     const ids = stamps.map((modifiedSec) => {
@@ -288,7 +280,7 @@ export class Org {
   /** The current second, never before a Modified_Time already handed out; changes within one second share it. */
   private tick(module: ModuleName): number {
     const store = this.modules[module];
-    const sec = Math.max(Math.floor(this.now() / 1000), store.highWaterSec);
+    const sec = Math.max(Math.floor(this.clock.now() / 1000), store.highWaterSec);
     store.highWaterSec = sec;
     return sec;
   }

@@ -77,7 +77,7 @@ function listRecords(context: SandboxContext, org: Org, module: ModuleName, req:
   let limit: number;
   const records = orderedRecords(org, query);
   if (pageToken !== undefined) {
-    const entry = context.pageTokens.read(pageToken, org.name, identity, org.now());
+    const entry = context.pageTokens.read(pageToken, org.name, identity, org.clock.now());
     if (entry.served >= TOKEN_PAGING_LIMIT) throw zohoError(400, 'PAGINATION_LIMIT_EXCEEDED', `You can only get upto ${TOKEN_PAGING_LIMIT} records using page_token param`, { param_name: 'page_token' });
     ({ page, served } = entry);
     start = indexAfter(records, entry.position, query);
@@ -102,7 +102,7 @@ function listRecords(context: SandboxContext, org: Org, module: ModuleName, req:
   let nextPageToken: string | null = null;
   let expiry: string | null = null;
   if (moreRecords) {
-    const expiresAt = org.now() + context.options.pageTokenLifetimeMs;
+    const expiresAt = org.clock.now() + context.options.pageTokenLifetimeMs;
     nextPageToken = context.pageTokens.issue({ org: org.name, query: identity, page: page + 1, served: served + slice.length, position: positionOf(slice[slice.length - 1], sortBy), expiresAt });
     expiry = formatZohoTime(Math.floor(expiresAt / 1000), org.offsetMinutes);
   }

@@ -209,7 +209,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     emptyRecycleBin: (module) => org.emptyRecycleBin(module),
     records: (module) => org.sortedRecords(module).map((record) => truth(org, module, record)),
     deleted: (module) => org.tombstones(module).map((t) => ({ id: t.id, display_name: t.displayName, type: t.type, deleted_time: formatZohoTime(t.deletedSec, org.offsetMinutes) })),
-    advanceClock: (ms) => org.advanceClock(ms),
+    advanceClock: (ms) => org.clock.advance(ms),
     tokens: () => sessions.holdings(org.name, resolved.clientId),
   }));
   const dataCentreHandles: ZohoDataCentreHandle[] = dataCentres.map((dc) => ({

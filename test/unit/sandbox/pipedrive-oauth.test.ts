@@ -51,6 +51,17 @@ describe('Pipedrive sandbox OAuth', () => {
     expect(back.searchParams.get('code')).toBeNull();
   });
 
+  it('lets a consent page expire on the sandbox clock, as codes do', async () => {
+    sandbox.setOptions({ autoConsent: false });
+    const page = await (await fetch(`${sandbox.url}/oauth/authorize?${new URLSearchParams({ client_id: PIPEDRIVE_CLIENT.id, redirect_uri: REDIRECT_URI, state: 's3' })}`)).text();
+    const ticket = /name="ticket" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    sandbox.advanceClock(5 * 60_000 + 1000);
+    const decided = await fetch(`${sandbox.url}/oauth/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `ticket=${ticket}&decision=allow`, redirect: 'manual' });
+    expect(decided.status).toBe(400);
+    expect(decided.headers.get('location')).toBeNull();
+    expect(await decided.text()).toContain('This install link expired');
+  });
+
   it('takes client credentials only by HTTP Basic, and only a form body', async () => {
     const code = await authorizationCode(sandbox);
     const inBody = await fetch(`${sandbox.url}/oauth/token`, {
