@@ -1,12 +1,13 @@
-// The HTTP control API under /__sandbox/ that both sandboxes offer: seeding, grants, stats, options and fault knobs.
-// Routes for reading and changing records are each provider's own and are mounted first.
-import express, { Router } from 'express';
+// The HTTP control API under /__sandbox/ that every sandbox offers: seeding, grants, stats, options and fault knobs.
+// Each provider's own routes (records, tenants, clocks) are mounted first, so a provider may also extend a shared one.
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { controlError, fieldProblems } from './errors';
 
 /** What the shared routes call on a sandbox handle. */
 export interface ControlledSandbox<ObjectName extends string, GrantRequest, OptionChange> {
-  seed(object: ObjectName, count: number, opts?: { tieGroupSize?: number }): string[];
+  /** The new records' ids (strings or, as Pipedrive's, numbers). */
+  seed(object: ObjectName, count: number, opts?: { tieGroupSize?: number }): readonly (string | number)[];
   issueGrant(opts?: GrantRequest): unknown;
   expireSessions(): void;
   revokeGrant(grantIdOrToken: string): void;
@@ -26,8 +27,11 @@ export interface ProviderControlApi<ObjectName extends string, GrantRequest, Opt
   optionChange: z.ZodType<OptionChange>;
   /** The provider's fault knobs by name (their argument schemas): `POST /faults/:name` must name one. */
   faultArguments: object;
-  /** The provider's routes for records, mounted on the same router before the shared ones. */
-  recordRoutes(router: Router): void;
+  /**
+   * The provider's own routes, mounted on the same router (JSON bodies already parsed) before the shared ones: a
+   * provider route on a shared path (a `/seed` that also takes `?company=`) answers in its place.
+   */
+  providerRoutes(router: Router): void;
 }
 
 /** Parses a control request body; a problem is a 400 naming the field. */
@@ -35,6 +39,22 @@ export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) throw controlError(400, 'invalid request body', fieldProblems(parsed.error));
   return parsed.data;
+}
+
+/** What `/seed` takes, for a provider extending it: an object of the provider's, how many, and tie groups. */
+export function seedBody<ObjectName extends string>(objects: readonly ObjectName[]) {
+  return z.strictObject({
+    object: z.enum(objects as [ObjectName, ...ObjectName[]]),
+    count: z.number().int().min(0).max(5_000_000),
+    tieGroupSize: z.number().int().positive().optional(),
+  });
+}
+
+/** A path parameter that must name one of `allowed` (an object, a module); anything else is a 400 naming it. */
+export function oneOf<Name extends string>(req: Request, param: string, allowed: readonly Name[], what = param): Name {
+  const value = String(req.params[param]);
+  if (!(allowed as readonly string[]).includes(value)) throw controlError(400, `unknown ${what} ${value}`, [{ field: param, message: `must be one of ${allowed.join(', ')}` }]);
+  return value as Name;
 }
 
 /** `expire-query-locators` and `expireQueryLocators` both name the same knob. */
@@ -48,22 +68,19 @@ export function sharedControlRoutes<ObjectName extends string, GrantRequest, Opt
   sandbox: ControlledSandbox<ObjectName, GrantRequest, OptionChange>,
   provider: ProviderControlApi<ObjectName, GrantRequest, OptionChange>,
 ): Router {
-  const seedBody = z.strictObject({
-    object: z.enum(provider.objects as [ObjectName, ...ObjectName[]]),
-    count: z.number().int().min(0).max(5_000_000),
-    tieGroupSize: z.number().int().positive().optional(),
-  });
+  const seed = seedBody(provider.objects);
   const revokeBody = z.strictObject({ [provider.revokeField]: z.string().min(1) });
 
   const router = Router();
   router.use(express.json({ limit: '10mb' }));
 
+  provider.providerRoutes(router);
+
   router.post('/seed', (req, res) => {
-    const body = parseBody(seedBody, req.body);
+    const body = parseBody(seed, req.body);
     const ids = sandbox.seed(body.object, body.count, { tieGroupSize: body.tieGroupSize });
     res.status(201).json({ count: ids.length, ids });
   });
-  provider.recordRoutes(router);
 
   router.post('/grants', (req, res) => {
     res.status(201).json(sandbox.issueGrant(parseBody(provider.grantBody, req.body)));

@@ -2,21 +2,16 @@
 // options, faults) and the environments' records, the provider's truth for the chaos suite and tests.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { parseBody, sharedControlRoutes } from '../common/control-routes';
-import { controlError } from '../common/errors';
+import { oneOf, parseBody, sharedControlRoutes } from '../common/control-routes';
 import { FAULT_ARGUMENTS } from './faults';
 import { optionChangeSchema } from './options';
 import type { DynamicsEnvironmentHandle, DynamicsSandbox } from './server';
-import { ENTITY_SETS, isEntitySet, type EntitySet } from './tables';
+import { ENTITY_SETS, type EntitySet } from './tables';
 
 const valuesBody = z.record(z.string(), z.unknown());
 const tieGroupSize = z.number().int().positive().optional();
 
-function entitySetParam(req: Request): EntitySet {
-  const entitySet = String(req.params.entitySet);
-  if (!isEntitySet(entitySet)) throw controlError(400, `unknown entity set ${entitySet}`, [{ field: 'entitySet', message: `must be one of ${ENTITY_SETS.join(', ')}` }]);
-  return entitySet;
-}
+const entitySetParam = (req: Request): EntitySet => oneOf(req, 'entitySet', ENTITY_SETS, 'entity set');
 
 export function controlRoutes(sandbox: DynamicsSandbox): Router {
   /** `?environment=name` (default: the first environment). */
@@ -28,7 +23,7 @@ export function controlRoutes(sandbox: DynamicsSandbox): Router {
     revokeField: 'grantIdOrToken',
     optionChange: optionChangeSchema,
     faultArguments: FAULT_ARGUMENTS,
-    recordRoutes(router) {
+    providerRoutes(router) {
       router.get('/environments', (_req, res) => {
         res.json({ tenantId: sandbox.tenantId, environments: sandbox.environments.map(({ name, url, apiUrl, organizationId }) => ({ name, url, apiUrl, organizationId })) });
       });

@@ -1,20 +1,15 @@
 // The HTTP control API under /__sandbox/: what the handle can do, for the dev demo and tests in other processes.
 import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { parseBody, sharedControlRoutes } from '../common/control-routes';
-import { controlError } from '../common/errors';
+import { oneOf, parseBody, sharedControlRoutes } from '../common/control-routes';
 import { FAULT_ARGUMENTS } from './faults';
 import { optionsSchema } from './options';
-import { OBJECTS, isObject, type HubSpotObject } from './properties';
+import { OBJECTS, type HubSpotObject } from './properties';
 import type { HubSpotSandbox } from './server';
 
 const propertiesBody = z.strictObject({ properties: z.record(z.string(), z.unknown()) });
 
-function objectParam(req: Request): HubSpotObject {
-  const object = String(req.params.object);
-  if (!isObject(object)) throw controlError(400, `unknown object ${object}`, [{ field: 'object', message: `must be one of ${OBJECTS.join(', ')}` }]);
-  return object;
-}
+const objectParam = (req: Request): HubSpotObject => oneOf(req, 'object', OBJECTS);
 
 export function controlRoutes(sandbox: HubSpotSandbox): Router {
   return sharedControlRoutes(sandbox, {
@@ -23,7 +18,7 @@ export function controlRoutes(sandbox: HubSpotSandbox): Router {
     revokeField: 'grantIdOrToken',
     optionChange: optionsSchema.omit({ port: true, host: true }),
     faultArguments: FAULT_ARGUMENTS,
-    recordRoutes(router) {
+    providerRoutes(router) {
       router.get('/records/:object', (req, res) => {
         res.json({ records: sandbox.records(objectParam(req), { includeArchived: req.query.includeArchived === 'true' }) });
       });

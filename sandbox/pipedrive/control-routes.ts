@@ -1,26 +1,22 @@
 // The HTTP control API under /__sandbox/ on the OAuth host: what the handle can do, for the chaos suite, the dev
 // demo and tests in other processes. Record routes take `?company=<domain>` (default: the first company).
-import express, { Router, type Request } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
-import { parseBody, sharedControlRoutes } from '../common/control-routes';
+import { oneOf, parseBody, seedBody, sharedControlRoutes } from '../common/control-routes';
 import { controlError } from '../common/errors';
 import { FAULT_ARGUMENTS } from './faults';
-import { CUSTOM_FIELD_TYPES, OBJECTS, isObject, type PipedriveObject } from './fields';
+import { CUSTOM_FIELD_TYPES, OBJECTS, type PipedriveObject } from './fields';
 import { optionChangeSchema } from './options';
 import type { PipedriveSandbox } from './server';
 
 const valuesBody = z.record(z.string(), z.unknown());
-const seedBody = z.strictObject({ object: z.enum(OBJECTS as [PipedriveObject, ...PipedriveObject[]]), count: z.number().int().min(0).max(5_000_000), tieGroupSize: z.number().int().positive().optional() });
+const seedInCompanyBody = seedBody(OBJECTS);
 const updateManyBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(1), values: valuesBody });
 const mergeBody = z.strictObject({ intoId: z.number().int().positive() });
 const clockBody = z.strictObject({ ms: z.number().int().nonnegative() });
 const fieldBody = z.strictObject({ name: z.string().min(1), type: z.enum(CUSTOM_FIELD_TYPES), options: z.array(z.string().min(1)).optional() });
 
-function objectParam(req: Request): PipedriveObject {
-  const object = String(req.params.object);
-  if (!isObject(object)) throw controlError(400, `unknown object ${object}`, [{ field: 'object', message: `must be one of ${OBJECTS.join(', ')}` }]);
-  return object;
-}
+const objectParam = (req: Request): PipedriveObject => oneOf(req, 'object', OBJECTS);
 
 function idParam(req: Request): number {
   const id = Number(req.params.id);
@@ -34,22 +30,19 @@ function companyParam(req: Request): { company?: string } {
 }
 
 export function controlRoutes(sandbox: PipedriveSandbox): Router {
-  // The shared routes speak of string ids; Pipedrive's are integers.
-  const controlled = { ...sandbox, seed: (object: PipedriveObject, count: number, opts?: { tieGroupSize?: number }) => sandbox.seed(object, count, opts).map(String) };
-  const router = Router();
-  // Ahead of the shared routes: this seed also takes `?company=`.
-  router.post('/seed', express.json(), (req, res) => {
-    const body = parseBody(seedBody, req.body);
-    const ids = sandbox.seed(body.object, body.count, { tieGroupSize: body.tieGroupSize, ...companyParam(req) });
-    res.status(201).json({ count: ids.length, ids });
-  });
-  router.use(sharedControlRoutes(controlled, {
+  return sharedControlRoutes(sandbox, {
     objects: OBJECTS,
     grantBody: z.strictObject({ company: z.string().min(1).optional(), userId: z.number().int().positive().optional(), scopes: z.array(z.string().min(1)).optional() }),
     revokeField: 'grantIdOrToken',
     optionChange: optionChangeSchema,
     faultArguments: FAULT_ARGUMENTS,
-    recordRoutes(records) {
+    providerRoutes(records) {
+      // In place of the shared seed: this one also takes `?company=`.
+      records.post('/seed', (req, res) => {
+        const body = parseBody(seedInCompanyBody, req.body);
+        const ids = sandbox.seed(body.object, body.count, { tieGroupSize: body.tieGroupSize, ...companyParam(req) });
+        res.status(201).json({ count: ids.length, ids });
+      });
       records.get('/companies', (_req, res) => {
         res.json({ companies: sandbox.companies });
       });
@@ -94,6 +87,5 @@ export function controlRoutes(sandbox: PipedriveSandbox): Router {
         res.json(sandbox.webhookStats());
       });
     },
-  }));
-  return router;
+  });
 }

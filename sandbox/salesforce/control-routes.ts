@@ -23,7 +23,7 @@ export function controlRoutes(sandbox: SalesforceSandbox): Router {
     revokeField: 'grantIdOrRefreshToken',
     optionChange: optionsSchema.omit({ port: true, host: true }),
     faultArguments: FAULT_ARGUMENTS,
-    recordRoutes(router) {
+    providerRoutes(router) {
       router.get('/records/:object', (req, res) => {
         const includeDeleted = req.query.includeDeleted === 'true';
         res.json({ records: sandbox.records(objectParam(req), { includeDeleted }) });

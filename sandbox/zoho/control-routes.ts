@@ -2,10 +2,9 @@
 // revoke, stats, options, faults) and each org's records and deletes, the provider's truth for the chaos suite.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { parseBody, sharedControlRoutes } from '../common/control-routes';
-import { controlError } from '../common/errors';
+import { oneOf, parseBody, sharedControlRoutes } from '../common/control-routes';
 import { FAULT_ARGUMENTS } from './faults';
-import { MODULES, isModule, type ModuleName } from './modules';
+import { MODULES, type ModuleName } from './modules';
 import { optionChangeSchema } from './options';
 import type { ZohoOrgHandle, ZohoSandbox } from './server';
 
@@ -13,11 +12,7 @@ const valuesBody = z.record(z.string(), z.unknown());
 const tieGroupSize = z.number().int().positive().optional();
 const moduleEnum = z.enum(MODULES as [ModuleName, ...ModuleName[]]);
 
-function moduleParam(req: Request): ModuleName {
-  const module = String(req.params.module);
-  if (!isModule(module)) throw controlError(400, `unknown module ${module}`, [{ field: 'module', message: `must be one of ${MODULES.join(', ')}` }]);
-  return module;
-}
+const moduleParam = (req: Request): ModuleName => oneOf(req, 'module', MODULES);
 
 export function controlRoutes(sandbox: ZohoSandbox): Router {
   /** `?org=name` (default: the first org). */
@@ -29,7 +24,7 @@ export function controlRoutes(sandbox: ZohoSandbox): Router {
     revokeField: 'token',
     optionChange: optionChangeSchema,
     faultArguments: FAULT_ARGUMENTS,
-    recordRoutes(router) {
+    providerRoutes(router) {
       router.get('/data-centres', (_req, res) => {
         res.json({ dataCentres: sandbox.dataCentres.map(({ location, accountsUrl, apiUrl }) => ({ location, accountsUrl, apiUrl })) });
       });
