@@ -1,17 +1,19 @@
-// Fault injection both sandboxes share: knobs a test turns by name, each clearing itself, and the middleware that
+// Fault injection every sandbox shares: knobs a test turns by name, each clearing itself, and the middleware that
 // applies them. Each provider names its own knobs and words the errors they cause.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Delays } from './delays';
 import { HeldAnswers } from './held-answers';
+import { HeldRequests, type HoldCountdown } from './held-requests';
 import { controlError, fieldProblems, type SandboxHttpError } from './errors';
+import type { RequestArea } from './request-tags';
 
-// Shared so every knob in either sandbox reads shares, durations and counts the same way.
+// Shared so every knob in every sandbox reads shares, durations and counts the same way.
 export const share = z.number().min(0).max(1);
 export const seconds = z.number().positive();
 export const count = z.number().int().positive();
 
-/** Knobs whose arguments read the same in both sandboxes; the others differ in the statuses or policies they offer. */
+/** Knobs whose arguments read the same in every sandbox; the others differ in the statuses or policies they offer. */
 export const COMMON_FAULT_ARGUMENTS = {
   slowResponses: z.strictObject({ delayMs: z.number().int().nonnegative(), share: share.default(1), seconds: seconds.optional() }),
   truncatedJson: z.strictObject({ share: share.default(1), count: count.optional() }),
@@ -19,6 +21,38 @@ export const COMMON_FAULT_ARGUMENTS = {
   slowFirstPage: z.strictObject({ delayMs: z.number().int().nonnegative(), count: count.optional() }),
   holdWriteAnswers: z.strictObject({}),
 };
+
+/** One of the HTTP statuses a provider answers a failure with; `usual` when a test names none. */
+function statusAmong<const Status extends number>(statuses: readonly [Status, ...Status[]], usual: NoInfer<Status>) {
+  const literals = statuses.map((status) => z.literal(status)) as [z.ZodLiteral<Status>, ...z.ZodLiteral<Status>[]];
+  return z.union(literals).default(usual);
+}
+
+/** `serverErrors`: a share of data calls fail, for a while or until cleared, with one of the provider's 5xx. */
+export function serverErrorsArguments<const Status extends number>(statuses: readonly [Status, ...Status[]], usual: NoInfer<Status>) {
+  return z.strictObject({ share, seconds: seconds.optional(), status: statusAmong(statuses, usual) });
+}
+
+/** `tokenEndpointErrors`: the next `count` token requests fail with one of the provider's 5xx. */
+export function tokenEndpointErrorsArguments<const Status extends number>(statuses: readonly [Status, ...Status[]], usual: NoInfer<Status>) {
+  return z.strictObject({ count, status: statusAmong(statuses, usual) });
+}
+
+/** `failNextRequests`, as the sandboxes that word it this way take it: a 5xx, a hang then a dropped connection, or a reset. */
+export function failNextRequestsArguments(usual: 500 | 502 | 503 | 504) {
+  return z.strictObject({
+    count,
+    failure: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal('timeout'), z.literal('reset')]).default(usual),
+    /** For 'timeout': how long the connection hangs before it is dropped unanswered. */
+    delayMs: z.number().int().nonnegative().default(30_000),
+  });
+}
+
+/** A hold knob's arguments (`holdQueries`, `holdReads`, `holdLists`): how many matching calls still go through first. */
+export const holdArguments = z.strictObject({ afterCalls: z.number().int().nonnegative() });
+
+/** A mid-paging knob's arguments: the Nth next-page call from now is the one that fails. */
+export const midPagingArguments = z.strictObject({ afterPages: count });
 
 /** The checked arguments of the knobs every sandbox has, whatever statuses and defaults the provider's schemas give. */
 interface CommonKnobValues {
@@ -65,9 +99,6 @@ export interface CommonFaultControls<Arguments extends KnobArguments> {
   active(): string[];
 }
 
-/** The request kinds the middleware tells apart (set on `res.locals.area` by the server). */
-export type RequestArea = 'data' | 'token' | 'other';
-
 interface Window {
   until: number;
 }
@@ -82,6 +113,8 @@ export interface CommonFaultState {
   tokenEndpointErrors?: { left: number; status: number };
   slowFirstPage?: { delayMs: number; left: number };
   holdWriteAnswers?: true;
+  /** Only in the sandboxes that have the knob; each turns its own arguments into this. */
+  failNextRequests?: { left: number; failure: number | 'timeout' | 'reset'; delayMs: number };
 }
 
 /** The error each common knob answers with, in the provider's words. */
@@ -101,6 +134,7 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
   protected abstract readonly turn: ProviderKnobTurns<Arguments>;
   protected abstract readonly errors: KnobErrors<State>;
   private readonly heldAnswers = new HeldAnswers();
+  private readonly heldRequests = new HeldRequests();
 
   constructor(
     private readonly knobArguments: Arguments,
@@ -158,10 +192,11 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
     return this.heldAnswers.count;
   }
 
-  /** Turning every knob off also sends the held write answers. */
+  /** Turning every knob off also sends the held write answers, then lets held calls go on against the data as it now is. */
   clear(): void {
     this.state = {} as State;
     this.heldAnswers.releaseAll();
+    this.heldRequests.releaseAll();
   }
 
   /** Lets each write `isWrite` picks run, then keeps its answer while `holdWriteAnswers` is on. */
@@ -170,6 +205,34 @@ export abstract class FaultKnobs<Arguments extends KnobArguments, State extends 
       () => this.state.holdWriteAnswers === true,
       (method, path) => this.isWrite(method, path),
     );
+  }
+
+  /** For a provider's hold knob: from its countdown on, the calls of the kinds it `matches` wait until `clear()`. */
+  protected holdRequestsMiddleware(countdown: () => HoldCountdown | undefined, matches: (kind: string) => boolean): RequestHandler {
+    return this.heldRequests.middleware(countdown, matches);
+  }
+
+  /** How many calls a provider's hold knob keeps waiting. */
+  protected heldRequestCount(): number {
+    return this.heldRequests.count;
+  }
+
+  /**
+   * For the sandboxes with a `failNextRequests` knob, mounted where the provider checks it: the next calls fail with
+   * the provider's 5xx, hang and then lose their connection unanswered, or are reset at once.
+   */
+  failNextRequestsMiddleware(): RequestHandler {
+    return async (req, _res, next) => {
+      const failing = this.state.failNextRequests;
+      if (!failing) return next();
+      if (--failing.left <= 0) delete this.state.failNextRequests;
+      if (failing.failure === 'reset') return req.socket.destroy();
+      if (failing.failure === 'timeout') {
+        await this.delays.wait(failing.delayMs);
+        return req.socket.destroy();
+      }
+      next(this.errors.serverErrors(failing.failure));
+    };
   }
 
   active(): string[] {

@@ -1,7 +1,7 @@
 // The HTTP app of one environment (its own listener, as each org has its own host): bearer tokens checked against
 // the environment's audience, service protection per user, the data fault knobs, then the Web API routes.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { RequestArea } from '../common/faults';
+import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler } from '../common/http-server';
 import type { SandboxContext } from './context';
 import { dataRoutes } from './data-routes';
@@ -69,7 +69,7 @@ export function environmentApp(context: SandboxContext, environment: Environment
     next();
   });
   app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.middleware()(req, res, next) : next()));
-  app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.failuresMiddleware()(req, res, next) : next()));
+  app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.failNextRequestsMiddleware()(req, res, next) : next()));
   app.use((_req: Request, res: Response, next: NextFunction) => {
     if (res.locals.area !== 'data') return next();
     const userKey = res.locals.userKey as string;

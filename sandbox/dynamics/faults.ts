@@ -3,27 +3,18 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Delays } from '../common/delays';
-import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
+import { COMMON_FAULT_ARGUMENTS, FaultKnobs, failNextRequestsArguments, holdArguments, midPagingArguments, seconds, serverErrorsArguments, tokenEndpointErrorsArguments, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import { SERVICE_PROTECTION, aadError, dataverseError, throttled, type SandboxHttpError, type ServiceProtectionLimit } from './errors';
 
 export const FAULT_ARGUMENTS = {
+  ...COMMON_FAULT_ARGUMENTS,
   rateLimitStorm: z.strictObject({ seconds, limit: z.enum(['requests', 'executionTime', 'concurrency']).default('requests'), retryAfterSeconds: z.number().int().positive().default(2) }),
-  serverErrors: z.strictObject({ share, seconds: seconds.optional(), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(503) }),
-  slowResponses: COMMON_FAULT_ARGUMENTS.slowResponses,
-  truncatedJson: COMMON_FAULT_ARGUMENTS.truncatedJson,
-  failNextRequests: z.strictObject({
-    count,
-    failure: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal('timeout'), z.literal('reset')]).default(503),
-    /** For 'timeout': how long the connection hangs before it is dropped unanswered. */
-    delayMs: z.number().int().nonnegative().default(30_000),
-  }),
-  expiredTokenMidPaging: z.strictObject({ afterPages: count }),
+  serverErrors: serverErrorsArguments([500, 502, 503, 504], 503),
+  failNextRequests: failNextRequestsArguments(503),
+  expiredTokenMidPaging: midPagingArguments,
   expireDeltaTokens: z.strictObject({}),
-  holdReads: z.strictObject({ afterCalls: z.number().int().nonnegative() }),
-  holdWriteAnswers: COMMON_FAULT_ARGUMENTS.holdWriteAnswers,
-  invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
-  tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(503)]).default(503) }),
-  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
+  holdReads: holdArguments,
+  tokenEndpointErrors: tokenEndpointErrorsArguments([500, 503], 503),
 };
 
 export type FaultName = keyof typeof FAULT_ARGUMENTS;
@@ -48,7 +39,6 @@ export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENT
 
 interface FaultState extends CommonFaultState {
   rateLimitStorm?: { until: number; limit: ServiceProtectionLimit; retryAfterSeconds: number };
-  failNextRequests?: { left: number; failure: number | 'timeout' | 'reset'; delayMs: number };
   expiredTokenMidPaging?: { pagesLeft: number };
   holdReads?: { callsLeft: number };
 }
@@ -56,15 +46,13 @@ interface FaultState extends CommonFaultState {
 const READ_KINDS = new Set(['list', 'nextPage', 'delta']);
 
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
-  private held: (() => void)[] = [];
-
   constructor(
-    private readonly waits: Delays,
+    delays: Delays,
     private readonly onRefused: (code: string) => void,
     private readonly onExpireDeltaTokens: () => void,
     private readonly expiredToken: () => SandboxHttpError,
   ) {
-    super(FAULT_ARGUMENTS, waits);
+    super(FAULT_ARGUMENTS, delays);
   }
 
   protected readonly turn: ProviderKnobTurns<typeof FAULT_ARGUMENTS> = {
@@ -101,43 +89,12 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     this.set('holdReads', args);
   }
   heldReads(): number {
-    return this.held.length;
-  }
-
-  /** Turning every knob off also lets held reads go on, answered as the environment now is. */
-  override clear(): void {
-    super.clear();
-    const released = this.held;
-    this.held = [];
-    for (const release of released) release();
+    return this.heldRequestCount();
   }
 
   /** Mounted before authentication: a held read meets the tokens and data of its release. */
   holdReadsMiddleware(): RequestHandler {
-    return (_req, res, next) => {
-      const hold = this.state.holdReads;
-      if (!hold || !READ_KINDS.has(res.locals.kind as string)) return next();
-      if (hold.callsLeft > 0) {
-        hold.callsLeft--;
-        return next();
-      }
-      this.held.push(() => next());
-    };
-  }
-
-  /** `failNextRequests`: after authentication, with the other data knobs. */
-  failuresMiddleware(): RequestHandler {
-    return async (req, res, next) => {
-      const failing = this.state.failNextRequests;
-      if (!failing) return next();
-      if (--failing.left <= 0) delete this.state.failNextRequests;
-      if (failing.failure === 'reset') return req.socket.destroy();
-      if (failing.failure === 'timeout') {
-        await this.waits.wait(failing.delayMs);
-        return req.socket.destroy();
-      }
-      next(serverError(failing.failure));
-    };
+    return this.holdRequestsMiddleware(() => this.state.holdReads, (kind) => READ_KINDS.has(kind));
   }
 
   protected override isWrite(method: string, path: string): boolean {

@@ -2,19 +2,15 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Delays } from '../common/delays';
-import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
+import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, serverErrorsArguments, tokenEndpointErrorsArguments, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import { crmError, expiredToken, rateLimited, tokenError, type RateLimitPolicy, type SandboxHttpError } from './errors';
 
 export const FAULT_ARGUMENTS = {
+  ...COMMON_FAULT_ARGUMENTS,
   rateLimitStorm: z.strictObject({ seconds, policy: z.enum(['TEN_SECONDLY_ROLLING', 'SECONDLY', 'DAILY']).default('TEN_SECONDLY_ROLLING') }),
-  serverErrors: z.strictObject({ share, seconds: seconds.optional(), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(502) }),
-  slowResponses: COMMON_FAULT_ARGUMENTS.slowResponses,
-  truncatedJson: COMMON_FAULT_ARGUMENTS.truncatedJson,
+  serverErrors: serverErrorsArguments([500, 502, 503, 504], 502),
   expiredTokenMidPaging: z.strictObject({ afterRequests: count }),
-  invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
-  tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(502) }),
-  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
-  holdWriteAnswers: COMMON_FAULT_ARGUMENTS.holdWriteAnswers,
+  tokenEndpointErrors: tokenEndpointErrorsArguments([500, 502, 503], 502),
 };
 
 export type FaultName = keyof typeof FAULT_ARGUMENTS;

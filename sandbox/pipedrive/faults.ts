@@ -4,19 +4,15 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Delays } from '../common/delays';
-import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
+import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, holdArguments, midPagingArguments, seconds, serverErrorsArguments, share, tokenEndpointErrorsArguments, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import { CloudflareBlock, apiError, oauthError, tooManyRequests, unauthorized, type SandboxHttpError } from './errors';
 import type { WebhookQuirks } from './webhook-sender';
 
 export const FAULT_ARGUMENTS = {
+  ...COMMON_FAULT_ARGUMENTS,
   rateLimitStorm: z.strictObject({ seconds, kind: z.enum(['burst', 'daily', 'cloudflare']).default('burst') }),
-  serverErrors: z.strictObject({ share, seconds: seconds.optional(), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(503) }),
-  slowResponses: COMMON_FAULT_ARGUMENTS.slowResponses,
-  truncatedJson: COMMON_FAULT_ARGUMENTS.truncatedJson,
-  invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
-  tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(503) }),
-  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
-  holdWriteAnswers: COMMON_FAULT_ARGUMENTS.holdWriteAnswers,
+  serverErrors: serverErrorsArguments([500, 502, 503, 504], 503),
+  tokenEndpointErrors: tokenEndpointErrorsArguments([500, 502, 503], 503),
   failNextRequests: z.strictObject({
     count,
     mode: z.enum(['status', 'timeout']).default('status'),
@@ -24,8 +20,8 @@ export const FAULT_ARGUMENTS = {
     /** How long a "timeout" keeps the connection open before dropping it without an answer. */
     hangMs: z.number().int().nonnegative().default(15_000),
   }),
-  expiredTokenMidPaging: z.strictObject({ afterPages: count }),
-  holdLists: z.strictObject({ afterCalls: z.number().int().nonnegative() }),
+  expiredTokenMidPaging: midPagingArguments,
+  holdLists: holdArguments,
   accountClosed: z.strictObject({}),
   webhookDuplicates: z.strictObject({ share }),
   webhookOutOfOrder: z.strictObject({ maxDelayMs: z.number().int().positive() }),
@@ -57,7 +53,6 @@ export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENT
 
 interface FaultState extends CommonFaultState {
   rateLimitStorm?: { until: number; kind: 'burst' | 'daily' | 'cloudflare' };
-  failNextRequests?: { left: number; mode: 'status' | 'timeout'; status: number; hangMs: number };
   expiredTokenMidPaging?: { pagesLeft: number };
   holdLists?: { callsLeft: number };
   accountClosed?: true;
@@ -66,19 +61,18 @@ interface FaultState extends CommonFaultState {
 }
 
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
-  private held: (() => void)[] = [];
-
   constructor(
-    private readonly hangs: Delays,
+    delays: Delays,
     /** A storm's refusals count like the limiter's (stats, Cloudflare's patience). */
     private readonly onStormRefusal: (kind: 'burst' | 'daily' | 'cloudflare') => void,
   ) {
-    super(FAULT_ARGUMENTS, hangs);
+    super(FAULT_ARGUMENTS, delays);
   }
 
   protected readonly turn: ProviderKnobTurns<typeof FAULT_ARGUMENTS> = {
     rateLimitStorm: ({ seconds, kind }) => (this.state.rateLimitStorm = { until: until(seconds), kind }),
-    failNextRequests: ({ count, mode, status, hangMs }) => (this.state.failNextRequests = { left: count, mode, status, hangMs }),
+    // Pipedrive's knob names a mode and a status where the others name one failure; the effect is the same.
+    failNextRequests: ({ count, mode, status, hangMs }) => (this.state.failNextRequests = { left: count, failure: mode === 'timeout' ? 'timeout' : status, delayMs: hangMs }),
     expiredTokenMidPaging: ({ afterPages }) => (this.state.expiredTokenMidPaging = { pagesLeft: afterPages }),
     holdLists: ({ afterCalls }) => (this.state.holdLists = { callsLeft: afterCalls }),
     accountClosed: () => (this.state.accountClosed = true),
@@ -107,7 +101,7 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     this.set('holdLists', args);
   }
   heldLists(): number {
-    return this.held.length;
+    return this.heldRequestCount();
   }
   accountClosed(): void {
     this.set('accountClosed', {});
@@ -127,37 +121,9 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     return { duplicateShare: this.state.webhookDuplicates?.share ?? 0, maxReorderDelayMs: this.state.webhookOutOfOrder?.maxDelayMs ?? 0 };
   }
 
-  /** Turning every knob off also lets held list calls go on, answered as the company now is. */
-  override clear(): void {
-    super.clear();
-    const released = this.held;
-    this.held = [];
-    for (const release of released) release();
-  }
-
   /** Mounted before authentication, so a released call meets the sessions and data of its release. */
   holdListsMiddleware(): RequestHandler {
-    return (_req, res, next) => {
-      const hold = this.state.holdLists;
-      if (!hold || !/\.list(\.next)?$/.test(String(res.locals.kind))) return next();
-      if (hold.callsLeft > 0) {
-        hold.callsLeft--;
-        return next();
-      }
-      this.held.push(() => next());
-    };
-  }
-
-  /** Runs after authentication: the next data calls fail with a 5xx, or hang and lose their connection. */
-  failNextRequestsMiddleware(): RequestHandler {
-    return async (req, res, next) => {
-      const failing = this.state.failNextRequests;
-      if (!failing) return next();
-      if (--failing.left <= 0) delete this.state.failNextRequests;
-      if (failing.mode === 'status') return next(serverError(failing.status));
-      await this.hangs.wait(failing.hangMs);
-      req.socket.destroy();
-    };
+    return this.holdRequestsMiddleware(() => this.state.holdLists, (kind) => /\.list(\.next)?$/.test(kind));
   }
 
   protected override isWrite(method: string, path: string): boolean {

@@ -1,23 +1,18 @@
 // Fault injection: the knobs a test turns at run time, each clearing itself, with the errors Salesforce answers them with.
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
-import type { RequestHandler } from 'express';
 import type { Delays } from '../common/delays';
-import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
+import { COMMON_FAULT_ARGUMENTS, FaultKnobs, holdArguments, midPagingArguments, seconds, serverErrorsArguments, tokenEndpointErrorsArguments, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import { apiError, invalidSession, oauthError, type SandboxHttpError } from './errors';
 
 export const FAULT_ARGUMENTS = {
+  ...COMMON_FAULT_ARGUMENTS,
   rateLimitStorm: z.strictObject({ seconds, kind: z.enum(['daily', 'concurrent']).default('daily') }),
-  serverErrors: z.strictObject({ share, seconds: seconds.optional(), status: z.union([z.literal(500), z.literal(503)]).default(503) }),
-  slowResponses: COMMON_FAULT_ARGUMENTS.slowResponses,
-  truncatedJson: COMMON_FAULT_ARGUMENTS.truncatedJson,
-  invalidSessionMidPaging: z.strictObject({ afterPages: count }),
+  serverErrors: serverErrorsArguments([500, 503], 503),
+  invalidSessionMidPaging: midPagingArguments,
   expireQueryLocators: z.strictObject({}),
-  holdQueries: z.strictObject({ afterCalls: z.number().int().nonnegative() }),
-  holdWriteAnswers: COMMON_FAULT_ARGUMENTS.holdWriteAnswers,
-  invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
-  tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(503)]).default(503) }),
-  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
+  holdQueries: holdArguments,
+  tokenEndpointErrors: tokenEndpointErrorsArguments([500, 503], 503),
 };
 
 export type FaultName = keyof typeof FAULT_ARGUMENTS;
@@ -57,9 +52,6 @@ const SOBJECT_PATH = /^\/services\/data\/[^/]+\/(sobjects|composite)\//;
 
 /** Its middleware is the one place faults meet requests, for data and token calls alike. */
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
-  /** Query calls held by `holdQueries`, each waiting for its release. */
-  private held: (() => void)[] = [];
-
   constructor(
     delays: Delays,
     private readonly onExpireQueryLocators: () => void,
@@ -95,15 +87,7 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     this.set('holdQueries', args);
   }
   heldQueries(): number {
-    return this.held.length;
-  }
-
-  /** Turning every knob off also lets the held calls go on, to be answered as the org now is. */
-  override clear(): void {
-    super.clear();
-    const released = this.held;
-    this.held = [];
-    for (const release of released) release();
+    return this.heldRequestCount();
   }
 
   /** sObject writes: create, update, delete. */
@@ -113,15 +97,7 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
 
   /** Mounted before the other knobs' middleware, so a released call meets the org and sessions of its release. */
   holdMiddleware(): RequestHandler {
-    return (_req, res, next) => {
-      const hold = this.state.holdQueries;
-      if (!hold || !QUERY_KINDS.has(res.locals.kind as string)) return next();
-      if (hold.callsLeft > 0) {
-        hold.callsLeft--;
-        return next();
-      }
-      this.held.push(() => next());
-    };
+    return this.holdRequestsMiddleware(() => this.state.holdQueries, (kind) => QUERY_KINDS.has(kind));
   }
 
   /** A query's first page is `/query?q=` (or `/queryAll`); its next pages are queryMore calls on a locator. */

@@ -2,7 +2,7 @@
 import express, { type Request } from 'express';
 import { Delays } from '../common/delays';
 import { controlError } from '../common/errors';
-import type { RequestArea } from '../common/faults';
+import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler, listen } from '../common/http-server';
 import { changeOptions, resolveOptions } from '../common/options';
 import { ApiUsage } from './api-usage';

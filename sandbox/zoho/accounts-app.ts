@@ -1,7 +1,7 @@
 // The HTTP app of one data centre's accounts server (its own listener): the OAuth endpoints, the token fault knobs,
 // and, on the first data centre's server only, the control API under /__sandbox.
 import express, { type Request, type Router } from 'express';
-import type { RequestArea } from '../common/faults';
+import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler } from '../common/http-server';
 import type { SandboxContext } from './context';
 import type { DataCentre } from './data-centre';

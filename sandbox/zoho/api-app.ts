@@ -1,7 +1,7 @@
 // The HTTP app of one data centre's API domain (its own listener): `Zoho-oauthtoken` access tokens checked against
 // this data centre, the data fault knobs, the org's credits and concurrency, then the CRM API v8 routes.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { RequestArea } from '../common/faults';
+import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler } from '../common/http-server';
 import { signedInOrg } from './api-request';
 import type { SandboxContext } from './context';
@@ -80,7 +80,7 @@ export function apiApp(context: SandboxContext, dataCentre: DataCentre): express
     next();
   });
   app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.middleware()(req, res, next) : next()));
-  app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.failuresMiddleware()(req, res, next) : next()));
+  app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.failNextRequestsMiddleware()(req, res, next) : next()));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (res.locals.area !== 'data') return next();
     const org = signedInOrg(res);

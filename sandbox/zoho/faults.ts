@@ -3,29 +3,20 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Delays } from '../common/delays';
-import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, seconds, share, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
+import { COMMON_FAULT_ARGUMENTS, FaultKnobs, count, failNextRequestsArguments, holdArguments, midPagingArguments, seconds, serverErrorsArguments, tokenEndpointErrorsArguments, until, type CommonFaultControls, type CommonFaultState, type KnobErrors, type ProviderKnobTurns } from '../common/faults';
 import type { LimitName } from './api-limits';
 import { SandboxHttpError, accountsError, invalidToken, zohoError } from './errors';
 
 export const FAULT_ARGUMENTS = {
+  ...COMMON_FAULT_ARGUMENTS,
   rateLimitStorm: z.strictObject({ seconds, limit: z.enum(['concurrency', 'subConcurrency', 'credits']).default('concurrency') }),
-  serverErrors: z.strictObject({ share, seconds: seconds.optional(), status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(500) }),
-  slowResponses: COMMON_FAULT_ARGUMENTS.slowResponses,
-  truncatedJson: COMMON_FAULT_ARGUMENTS.truncatedJson,
-  failNextRequests: z.strictObject({
-    count,
-    failure: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal('timeout'), z.literal('reset')]).default(500),
-    /** For 'timeout': how long the connection hangs before it is dropped unanswered. */
-    delayMs: z.number().int().nonnegative().default(30_000),
-  }),
-  expiredTokenMidPaging: z.strictObject({ afterPages: count }),
+  serverErrors: serverErrorsArguments([500, 502, 503, 504], 500),
+  failNextRequests: failNextRequestsArguments(500),
+  expiredTokenMidPaging: midPagingArguments,
   expirePageTokens: z.strictObject({}),
-  holdReads: z.strictObject({ afterCalls: z.number().int().nonnegative() }),
-  holdWriteAnswers: COMMON_FAULT_ARGUMENTS.holdWriteAnswers,
-  invalidGrant: COMMON_FAULT_ARGUMENTS.invalidGrant,
+  holdReads: holdArguments,
   accessDenied: z.strictObject({ count: count.optional() }),
-  tokenEndpointErrors: z.strictObject({ count, status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(503) }),
-  slowFirstPage: COMMON_FAULT_ARGUMENTS.slowFirstPage,
+  tokenEndpointErrors: tokenEndpointErrorsArguments([500, 502, 503], 503),
 };
 
 export type FaultName = keyof typeof FAULT_ARGUMENTS;
@@ -52,7 +43,6 @@ export interface FaultControls extends CommonFaultControls<typeof FAULT_ARGUMENT
 
 interface FaultState extends CommonFaultState {
   rateLimitStorm?: { until: number; limit: LimitName };
-  failNextRequests?: { left: number; failure: number | 'timeout' | 'reset'; delayMs: number };
   expiredTokenMidPaging?: { pagesLeft: number };
   holdReads?: { callsLeft: number };
   accessDenied?: { left: number };
@@ -63,16 +53,14 @@ const READ_KINDS = new Set(['list', 'nextPage', 'deleted', 'search']);
 export const serverError = (status: number): SandboxHttpError => zohoError(status, 'INTERNAL_ERROR', 'Internal Server Error');
 
 export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> implements FaultControls {
-  private held: (() => void)[] = [];
-
   constructor(
-    private readonly waits: Delays,
+    delays: Delays,
     /** The refusal the configured limits answer with, counted in the stats like the real limiter's. */
     private readonly throttled: (limit: LimitName) => SandboxHttpError,
     private readonly onExpirePageTokens: () => void,
     private readonly accessDeniedAnswer: () => SandboxHttpError,
   ) {
-    super(FAULT_ARGUMENTS, waits);
+    super(FAULT_ARGUMENTS, delays);
   }
 
   protected readonly turn: ProviderKnobTurns<typeof FAULT_ARGUMENTS> = {
@@ -105,46 +93,15 @@ export class Faults extends FaultKnobs<typeof FAULT_ARGUMENTS, FaultState> imple
     this.set('holdReads', args);
   }
   heldReads(): number {
-    return this.held.length;
+    return this.heldRequestCount();
   }
   accessDenied(args?: Args<'accessDenied'>): void {
     this.set('accessDenied', args);
   }
 
-  /** Turning every knob off also lets held reads go on, answered as the org now is. */
-  override clear(): void {
-    super.clear();
-    const released = this.held;
-    this.held = [];
-    for (const release of released) release();
-  }
-
   /** Mounted before authentication: a held read meets the tokens and data of its release. */
   holdReadsMiddleware(): RequestHandler {
-    return (_req, res, next) => {
-      const hold = this.state.holdReads;
-      if (!hold || !READ_KINDS.has(res.locals.kind as string)) return next();
-      if (hold.callsLeft > 0) {
-        hold.callsLeft--;
-        return next();
-      }
-      this.held.push(() => next());
-    };
-  }
-
-  /** `failNextRequests`: after authentication, with the other data knobs. */
-  failuresMiddleware(): RequestHandler {
-    return async (req, _res, next) => {
-      const failing = this.state.failNextRequests;
-      if (!failing) return next();
-      if (--failing.left <= 0) delete this.state.failNextRequests;
-      if (failing.failure === 'reset') return req.socket.destroy();
-      if (failing.failure === 'timeout') {
-        await this.waits.wait(failing.delayMs);
-        return req.socket.destroy();
-      }
-      next(serverError(failing.failure));
-    };
+    return this.holdRequestsMiddleware(() => this.state.holdReads, (kind) => READ_KINDS.has(kind));
   }
 
   /** `accessDenied`: on the token endpoint, after the common token knobs. */
