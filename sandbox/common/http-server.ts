@@ -1,4 +1,5 @@
-// The HTTP server around a sandbox's routes: the bare express app, the last error handler, listening and closing.
+// The HTTP server around a sandbox's routes: the bare express app, the last error handler, listening and closing (one
+// listener or several).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
@@ -64,4 +65,23 @@ export async function listen(app: Express, where: { port: number; host: string }
       });
     },
   };
+}
+
+/**
+ * For sandboxes with several hosts (a login host and one per environment, company or data centre): starts each
+ * listener in turn; if one cannot listen, closes those already up and throws, so a failed start leaks no server.
+ */
+export async function listenAll(listeners: { app: Express; where: { port: number; host: string } }[], delays: Delays): Promise<ListeningServer[]> {
+  const servers: ListeningServer[] = [];
+  try {
+    for (const { app, where } of listeners) servers.push(await listen(app, where, delays));
+  } catch (error) {
+    await closeAll(servers);
+    throw error;
+  }
+  return servers;
+}
+
+export async function closeAll(servers: readonly ListeningServer[]): Promise<void> {
+  await Promise.all(servers.map((server) => server.close()));
 }

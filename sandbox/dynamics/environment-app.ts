@@ -1,8 +1,8 @@
 // The HTTP app of one environment (its own listener, as each org has its own host): bearer tokens checked against
 // the environment's audience, service protection per user, the data fault knobs, then the Web API routes.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler } from '../common/http-server';
+import { onlyFor, tagRequests, type RequestTag } from '../common/request-tags';
 import type { SandboxContext } from './context';
 import { dataRoutes } from './data-routes';
 import type { Environment } from './environment';
@@ -11,7 +11,7 @@ import { API_PATH, parseTarget } from './web-api-paths';
 import { writeRoutes } from './write-routes';
 
 /** Tells requests apart once, for the stats and the fault middleware. */
-function classify(req: Request): { area: RequestArea; kind: string } {
+function classify(req: Request): RequestTag {
   const match = API_PATH.exec(req.path);
   if (!match) return { area: 'other', kind: 'other' };
   let target;
@@ -46,17 +46,10 @@ export function unauthorized(context: SandboxContext, environment: Environment):
 
 export function environmentApp(context: SandboxContext, environment: Environment): express.Express {
   const app = bareApp();
-  app.use((req, res, next) => {
-    const { area, kind } = classify(req);
-    res.locals.area = area;
-    res.locals.kind = kind;
-    context.stats.count(kind, area === 'data' ? environment.name : undefined);
+  app.use(tagRequests(classify, context.stats, environment.name));
+  app.use((_req, res, next) => {
     res.set('OData-Version', '4.0');
-    if (area === 'data') {
-      res.type('application/json; odata.metadata=minimal');
-      // 'close' fires for answered and abandoned requests alike (a client that timed out and hung up).
-      res.on('close', context.stats.dataRequestStarted());
-    }
+    if (res.locals.area === 'data') res.type('application/json; odata.metadata=minimal');
     next();
   });
   app.use(context.faults.holdReadsMiddleware());
@@ -68,8 +61,8 @@ export function environmentApp(context: SandboxContext, environment: Environment
     res.locals.userKey = `${environment.name}:${context.sessions.user.objectId}`;
     next();
   });
-  app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.middleware()(req, res, next) : next()));
-  app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.failNextRequestsMiddleware()(req, res, next) : next()));
+  app.use(onlyFor('data', context.faults.middleware()));
+  app.use(onlyFor('data', context.faults.failNextRequestsMiddleware()));
   app.use((_req: Request, res: Response, next: NextFunction) => {
     if (res.locals.area !== 'data') return next();
     const userKey = res.locals.userKey as string;

@@ -3,10 +3,10 @@
 import express, { type Request } from 'express';
 import { Delays } from '../common/delays';
 import { controlError } from '../common/errors';
-import type { RequestArea } from '../common/request-tags';
-import { bareApp, errorHandler, listen, type ListeningServer } from '../common/http-server';
+import { bareApp, closeAll, errorHandler, listenAll } from '../common/http-server';
 import { changeOptions, resolveOptions } from '../common/options';
 import { Random } from '../common/random';
+import { onlyFor, tagRequests, tokenKind, type RequestTag } from '../common/request-tags';
 import type { SandboxContext } from './context';
 import { controlRoutes } from './control-routes';
 import { Environment, etagOf, type StoredRow } from './environment';
@@ -83,11 +83,8 @@ export interface DynamicsSandbox {
   webhooksFlushed(): Promise<void>;
 }
 
-function classifyLogin(req: Request): { area: RequestArea; kind: string } {
-  if (/^\/[^/]+\/oauth2\/v2\.0\/token$/.test(req.path)) {
-    const grantType: unknown = req.body?.grant_type;
-    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
-  }
+function classifyLogin(req: Request): RequestTag {
+  if (/^\/[^/]+\/oauth2\/v2\.0\/token$/.test(req.path)) return { area: 'token', kind: tokenKind(req.body?.grant_type) };
   if (/^\/[^/]+\/oauth2\/v2\.0\/authorize$/.test(req.path)) return { area: 'other', kind: 'authorize' };
   return { area: 'other', kind: 'other' };
 }
@@ -190,15 +187,9 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
   const login = bareApp();
   login.use('/__sandbox', controlRoutes(sandbox));
   login.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  login.use((req, res, next) => {
-    const { area, kind } = classifyLogin(req);
-    res.locals.area = area;
-    res.locals.kind = kind;
-    stats.count(kind);
-    next();
-  });
+  login.use(tagRequests(classifyLogin, stats));
   // Token faults act before the endpoint; data faults act in each environment, after authentication.
-  login.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
+  login.use(onlyFor('token', faults.middleware()));
   login.use(oauthRoutes(context));
   login.use(() => {
     throw new SandboxHttpError(404, { error: 'not_found', error_description: 'No such endpoint on the login host.' }, 'not found');
@@ -211,26 +202,22 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     }),
   );
 
-  const servers: ListeningServer[] = [];
-  const closeAll = async () => {
-    await webhooks.close();
-    await Promise.all(servers.map((server) => server.close()));
-  };
-  try {
-    const loginServer = await listen(login, { port: resolved.port, host: resolved.host }, delays);
-    servers.push(loginServer);
-    loginUrl = loginServer.url;
-    for (const [index, environment] of environments.entries()) {
-      const spec = resolved.environments[index];
-      const server = await listen(environmentApp(context, environment), { port: spec.port ?? 0, host: spec.host ?? resolved.host }, delays);
-      servers.push(server);
-      environment.url = server.url;
-    }
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
+  const [loginServer, ...environmentServers] = await listenAll(
+    [
+      { app: login, where: { port: resolved.port, host: resolved.host } },
+      ...environments.map((environment, index) => {
+        const spec = resolved.environments[index];
+        return { app: environmentApp(context, environment), where: { port: spec.port ?? 0, host: spec.host ?? resolved.host } };
+      }),
+    ],
+    delays,
+  );
+  loginUrl = loginServer.url;
+  environments.forEach((environment, index) => (environment.url = environmentServers[index].url));
   sandbox.url = loginUrl;
-  sandbox.close = closeAll;
+  sandbox.close = async () => {
+    await webhooks.close();
+    await closeAll([loginServer, ...environmentServers]);
+  };
   return sandbox;
 }

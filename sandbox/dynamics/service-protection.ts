@@ -1,10 +1,11 @@
 // Dataverse's service protection limits, per user and environment: requests in a 5-minute sliding window and
 // requests in flight at once. Over either, the request is refused with 429, its code and a Retry-After.
+import { InFlight } from '../common/in-flight';
 import { SERVICE_PROTECTION, throttled, type SandboxHttpError } from './errors';
 
 interface UserWindow {
   stamps: number[];
-  inFlight: number;
+  inFlight: InFlight;
 }
 
 export class ServiceProtection {
@@ -19,12 +20,12 @@ export class ServiceProtection {
   admit(userKey: string, now = Date.now()): { refusal: SandboxHttpError | null; finished: () => void } {
     const { requests, windowMs, concurrent } = this.limits();
     let user = this.users.get(userKey);
-    if (!user) this.users.set(userKey, (user = { stamps: [], inFlight: 0 }));
+    if (!user) this.users.set(userKey, (user = { stamps: [], inFlight: new InFlight() }));
     let drop = 0;
     while (drop < user.stamps.length && user.stamps[drop] <= now - windowMs) drop++;
     if (drop > 0) user.stamps = user.stamps.slice(drop);
     // The concurrency error comes at once, whatever the window says (MS api-limits.md).
-    if (concurrent > 0 && user.inFlight >= concurrent) {
+    if (concurrent > 0 && user.inFlight.count >= concurrent) {
       return { refusal: throttled('concurrency', 1, SERVICE_PROTECTION.concurrency.message(concurrent)), finished: () => undefined };
     }
     if (requests > 0 && user.stamps.length >= requests) {
@@ -32,17 +33,7 @@ export class ServiceProtection {
       return { refusal: throttled('requests', retryAfterMs / 1000, SERVICE_PROTECTION.requests.message(requests, Math.round(windowMs / 1000))), finished: () => undefined };
     }
     user.stamps.push(now);
-    user.inFlight++;
-    let done = false;
-    const admitted = user;
-    return {
-      refusal: null,
-      finished: () => {
-        if (done) return;
-        done = true;
-        admitted.inFlight--;
-      },
-    };
+    return { refusal: null, finished: user.inFlight.start() };
   }
 
   /** What the debug header reports: requests left in the window for this user (MS: for debugging only). */

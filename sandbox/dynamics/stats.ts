@@ -1,5 +1,7 @@
 // What the Dynamics sandbox observed, for tests to assert on: requests by kind (and by environment), refusals by
 // error code, every refresh with its outcome, and the peak of concurrent data requests.
+import { RefreshLog } from '../common/refresh-log';
+import { RequestStats } from '../common/request-stats';
 
 export interface DynamicsSandboxStats {
   /** By kind: 'authorize', 'token.authorization_code', 'token.refresh_token', 'whoami', 'list', 'nextPage', 'delta', 'read', 'metadata', 'create', 'update', 'delete', 'other'. */
@@ -12,60 +14,20 @@ export interface DynamicsSandboxStats {
   maxConcurrentDataRequests: number;
 }
 
-const MAX_REFRESH_RECORDS = 10_000;
-
-export class StatsRecorder {
-  private requests: Record<string, number> = {};
-  private byEnvironment: Record<string, Record<string, number>> = {};
-  private refusals: Record<string, number> = {};
-  private refreshes: DynamicsSandboxStats['refreshes'] = [];
-  private inFlight = 0;
-  private maxInFlight = 0;
-
-  count(kind: string, environment?: string): void {
-    this.requests[kind] = (this.requests[kind] ?? 0) + 1;
-    if (environment) {
-      const counts = (this.byEnvironment[environment] ??= {});
-      counts[kind] = (counts[kind] ?? 0) + 1;
-    }
-  }
-
-  refused(code: string): void {
-    this.refusals[code] = (this.refusals[code] ?? 0) + 1;
-  }
+export class StatsRecorder extends RequestStats {
+  private readonly refreshes = new RefreshLog<DynamicsSandboxStats['refreshes'][number]>();
 
   refreshed(grantId: string, ok: boolean, error?: string): void {
-    if (this.refreshes.length < MAX_REFRESH_RECORDS) this.refreshes.push({ grantId, ok, ...(error ? { error } : {}), at: Date.now() });
-  }
-
-  /** Call when a data request arrives; call the returned function once it is answered or abandoned. */
-  dataRequestStarted(): () => void {
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      this.inFlight--;
-    };
+    this.refreshes.add({ grantId, ok, ...(error ? { error } : {}), at: Date.now() });
   }
 
   snapshot(): DynamicsSandboxStats {
-    return {
-      requests: { ...this.requests },
-      requestsByEnvironment: Object.fromEntries(Object.entries(this.byEnvironment).map(([name, counts]) => [name, { ...counts }])),
-      refusals: { ...this.refusals },
-      refreshes: this.refreshes.map((r) => ({ ...r })),
-      maxConcurrentDataRequests: this.maxInFlight,
-    };
+    const { requests, requestsByHost, refusals, maxConcurrentDataRequests } = this.counts();
+    return { requests, requestsByEnvironment: requestsByHost, refusals, refreshes: this.refreshes.snapshot(), maxConcurrentDataRequests };
   }
 
-  reset(): void {
-    this.requests = {};
-    this.byEnvironment = {};
-    this.refusals = {};
-    this.refreshes = [];
-    // Requests in flight during a reset are still in flight; only the peak starts over.
-    this.maxInFlight = this.inFlight;
+  override reset(): void {
+    super.reset();
+    this.refreshes.reset();
   }
 }

@@ -2,9 +2,9 @@
 import express, { type Request } from 'express';
 import { Delays } from '../common/delays';
 import { controlError } from '../common/errors';
-import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler, listen } from '../common/http-server';
 import { changeOptions, resolveOptions } from '../common/options';
+import { onlyFor, tagRequests, tokenKind, type RequestTag } from '../common/request-tags';
 import type { SandboxContext } from './context';
 import { controlRoutes } from './control-routes';
 import { dataRoutes } from './data-routes';
@@ -64,7 +64,7 @@ export interface HubSpotSandbox {
   webhooksFlushed(): Promise<void>;
 }
 
-function classify(req: Request): { area: RequestArea; kind: string } {
+function classify(req: Request): RequestTag {
   const path = req.path;
   if (path.startsWith('/crm/v3/properties/')) return { area: 'data', kind: 'properties' };
   if (path.startsWith('/crm/v3/objects/')) {
@@ -75,10 +75,7 @@ function classify(req: Request): { area: RequestArea; kind: string } {
     if (req.method === 'PATCH') return { area: 'data', kind: 'update' };
     return { area: 'data', kind: 'other' };
   }
-  if (path === '/oauth/v1/token') {
-    const grantType: unknown = req.body?.grant_type;
-    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
-  }
+  if (path === '/oauth/v1/token') return { area: 'token', kind: tokenKind(req.body?.grant_type) };
   if (path === '/oauth/authorize') return { area: 'other', kind: 'authorize' };
   return { area: 'other', kind: 'other' };
 }
@@ -144,16 +141,9 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   app.use('/__sandbox', controlRoutes(sandbox));
   app.use('/oauth', express.urlencoded({ extended: false, limit: '1mb' }));
   app.use('/crm', express.json({ limit: '1mb' }));
-  app.use((req, res, next) => {
-    const { area, kind } = classify(req);
-    res.locals.area = area;
-    res.locals.kind = kind;
-    stats.count(kind);
-    if (area === 'data') res.on('close', stats.dataRequestStarted());
-    next();
-  });
+  app.use(tagRequests(classify, stats));
   // Token faults act before the endpoint; data faults act inside the data routes, after authentication.
-  app.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
+  app.use(onlyFor('token', faults.middleware()));
   app.use(faults.holdWriteAnswersMiddleware());
   app.use(oauthRoutes(context));
   app.use(accessTokenInfoRoutes(context));

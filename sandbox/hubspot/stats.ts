@@ -1,4 +1,6 @@
 // What the HubSpot sandbox observed, for tests to assert on: requests by kind, refusals by reason, refreshes.
+import { RefreshLog } from '../common/refresh-log';
+import { RequestStats } from '../common/request-stats';
 
 export interface HubSpotSandboxStats {
   /** By kind: 'authorize', 'token.authorization_code', 'token.refresh_token', 'list', 'search', 'read', 'other'. */
@@ -9,50 +11,20 @@ export interface HubSpotSandboxStats {
   maxConcurrentDataRequests: number;
 }
 
-export class StatsRecorder {
-  private requests: Record<string, number> = {};
-  private refusals: Record<string, number> = {};
-  private refreshes: HubSpotSandboxStats['refreshes'] = [];
-  private inFlight = 0;
-  private maxInFlight = 0;
-
-  count(kind: string): void {
-    this.requests[kind] = (this.requests[kind] ?? 0) + 1;
-  }
-
-  refused(reason: string): void {
-    this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
-  }
+export class StatsRecorder extends RequestStats {
+  private readonly refreshes = new RefreshLog<HubSpotSandboxStats['refreshes'][number]>();
 
   refreshed(grantId: string, ok: boolean): void {
-    if (this.refreshes.length < 10_000) this.refreshes.push({ grantId, ok, at: Date.now() });
-  }
-
-  dataRequestStarted(): () => void {
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    let done = false;
-    return () => {
-      if (!done) {
-        done = true;
-        this.inFlight--;
-      }
-    };
+    this.refreshes.add({ grantId, ok, at: Date.now() });
   }
 
   snapshot(): HubSpotSandboxStats {
-    return {
-      requests: { ...this.requests },
-      refusals: { ...this.refusals },
-      refreshes: this.refreshes.map((r) => ({ ...r })),
-      maxConcurrentDataRequests: this.maxInFlight,
-    };
+    const { requests, refusals, maxConcurrentDataRequests } = this.counts();
+    return { requests, refusals, refreshes: this.refreshes.snapshot(), maxConcurrentDataRequests };
   }
 
-  reset(): void {
-    this.requests = {};
-    this.refusals = {};
-    this.refreshes = [];
-    this.maxInFlight = this.inFlight;
+  override reset(): void {
+    super.reset();
+    this.refreshes.reset();
   }
 }

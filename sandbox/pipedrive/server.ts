@@ -3,8 +3,9 @@
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
 import { Delays } from '../common/delays';
 import { controlError } from '../common/errors';
-import { bareApp, errorHandler, listen, type ListeningServer } from '../common/http-server';
+import { bareApp, closeAll, errorHandler, listenAll } from '../common/http-server';
 import { changeOptions, resolveOptions } from '../common/options';
+import { onlyFor, tagRequests, tokenKind, type RequestTag } from '../common/request-tags';
 import { SandboxClock } from '../common/clock';
 import { Company, asControlError, type ChangeOrigin } from './company';
 import type { CompanyHost, SandboxContext } from './context';
@@ -89,11 +90,8 @@ export interface PipedriveSandbox {
 
 const UI_CHANGE = (host: CompanyHost): ChangeOrigin => ({ source: 'app', userId: host.company.admin.id });
 
-function oauthKind(req: Request): { area: 'token' | 'other'; kind: string } {
-  if (req.path === '/oauth/token') {
-    const grantType: unknown = req.body?.grant_type;
-    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
-  }
+function oauthKind(req: Request): RequestTag {
+  if (req.path === '/oauth/token') return { area: 'token', kind: tokenKind(req.body?.grant_type) };
   if (req.path === '/oauth/authorize') return { area: 'other', kind: 'authorize' };
   if (req.path === '/oauth/revoke') return { area: 'other', kind: 'revoke' };
   return { area: 'other', kind: 'other' };
@@ -207,34 +205,23 @@ export async function startPipedriveSandbox(options: PipedriveSandboxOptions = {
   const oauthApp = bareApp();
   oauthApp.use('/__sandbox', controlRoutes(sandbox));
   oauthApp.use('/oauth', express.urlencoded({ extended: false, limit: '1mb' }));
-  oauthApp.use((req, res, next) => {
-    const { area, kind } = oauthKind(req);
-    res.locals.area = area;
-    res.locals.kind = kind;
-    stats.count(kind);
-    next();
-  });
-  oauthApp.use((req, res, next) => (res.locals.area === 'token' ? faults.middleware()(req, res, next) : next()));
+  oauthApp.use(tagRequests(oauthKind, stats));
+  oauthApp.use(onlyFor('token', faults.middleware()));
   oauthApp.use(oauthRoutes(context));
   oauthApp.use(() => {
     throw oauthError(404, 'not_found', 'Not found');
   });
   oauthApp.use(apiFallbacks);
 
-  const servers: ListeningServer[] = [];
-  try {
-    const oauthServer = await listen(oauthApp, resolved, delays);
-    servers.push(oauthServer);
-    oauthUrl = oauthServer.url;
-    for (const spec of resolved.companies) {
-      const server = await listen(companyApp(context, companies.get(spec.domain) as CompanyHost), { host: spec.host ?? '127.0.0.1', port: spec.port ?? 0 }, delays);
-      servers.push(server);
-      urls.set(spec.domain, server.url);
-    }
-  } catch (error) {
-    await Promise.all(servers.map((server) => server.close()));
-    throw error;
-  }
+  const servers = await listenAll(
+    [
+      { app: oauthApp, where: resolved },
+      ...resolved.companies.map((spec) => ({ app: companyApp(context, companies.get(spec.domain) as CompanyHost), where: { host: spec.host ?? '127.0.0.1', port: spec.port ?? 0 } })),
+    ],
+    delays,
+  );
+  oauthUrl = servers[0].url;
+  resolved.companies.forEach((spec, index) => urls.set(spec.domain, servers[index + 1].url));
 
   sandbox.url = oauthUrl;
   sandbox.companies = [...companies.values()].map((host) => ({
@@ -248,7 +235,7 @@ export async function startPipedriveSandbox(options: PipedriveSandboxOptions = {
     await webhookSender.close();
     // Held calls are let go so their sockets can close.
     faults.clear();
-    await Promise.all(servers.map((server) => server.close()));
+    await closeAll(servers);
   };
   return sandbox;
 }
@@ -258,16 +245,14 @@ function companyApp(context: SandboxContext, host: CompanyHost): Express {
   const { faults, stats } = context;
   const app = bareApp();
   app.use('/api', express.json({ limit: '1mb' }), express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use((req, res, next) => {
-    const endpoint = classifyApi(req.method, req.path);
-    const kind = endpoint.isList && endpoint.kind.endsWith('.list') && req.query.cursor !== undefined ? `${endpoint.kind}.next` : endpoint.kind;
-    res.locals.endpoint = endpoint;
-    res.locals.kind = kind;
-    res.locals.area = 'data';
-    stats.count(kind);
-    res.on('close', stats.dataRequestStarted());
-    next();
-  });
+  app.use(
+    tagRequests((req) => {
+      const endpoint = classifyApi(req.method, req.path);
+      // A list call with a cursor is a next page: `persons.list.next`.
+      const kind = endpoint.isList && endpoint.kind.endsWith('.list') && req.query.cursor !== undefined ? `${endpoint.kind}.next` : endpoint.kind;
+      return { area: 'data', kind, endpoint };
+    }, stats),
+  );
   app.use(faults.holdListsMiddleware());
   app.use(edgeRoutes(context, host));
   app.use(authenticate(context, host));

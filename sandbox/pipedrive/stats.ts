@@ -1,12 +1,9 @@
 // What the Pipedrive sandbox observed, for tests to assert on: requests by kind, refusals by limit, every refresh
 // with its overlap per grant, and the peak of data requests in flight.
+import { RefreshOverlap, type TimedRefresh } from '../common/refresh-log';
+import { RequestStats } from '../common/request-stats';
 
-export interface RefreshRecord {
-  grantId: string;
-  startedAt: number;
-  finishedAt: number;
-  ok: boolean;
-}
+export type RefreshRecord = TimedRefresh;
 
 export interface PipedriveSandboxStats {
   /** By kind: 'authorize', 'token.authorization_code', 'token.refresh_token', 'revoke', 'users.me', 'persons.list' (first pages), 'persons.list.next', 'persons.get', 'persons.search', 'persons.create', …, 'webhooks.create', 'other'. */
@@ -20,71 +17,21 @@ export interface PipedriveSandboxStats {
   budgets: Record<string, { used: number; limit: number }>;
 }
 
-const MAX_REFRESH_RECORDS = 10_000;
-
-export class StatsRecorder {
-  private requests: Record<string, number> = {};
-  private refusals: Record<string, number> = {};
-  private refreshes: RefreshRecord[] = [];
-  private readonly refreshesInFlight = new Map<string, number>();
-  private maxConcurrentRefreshes = 0;
-  private dataInFlight = 0;
-  private maxDataInFlight = 0;
-
-  count(kind: string): void {
-    this.requests[kind] = (this.requests[kind] ?? 0) + 1;
-  }
-
-  refused(reason: string): void {
-    this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
-  }
-
-  /** Call when a data request arrives; call the returned function once it is answered or abandoned. */
-  dataRequestStarted(): () => void {
-    this.dataInFlight++;
-    this.maxDataInFlight = Math.max(this.maxDataInFlight, this.dataInFlight);
-    let finished = false;
-    return () => {
-      if (finished) return;
-      finished = true;
-      this.dataInFlight--;
-    };
-  }
+export class StatsRecorder extends RequestStats {
+  private readonly refreshes = new RefreshOverlap();
 
   /** Call when a refresh arrives; call the returned function when it is answered. */
   refreshStarted(grantId: string): (ok: boolean) => void {
-    const startedAt = Date.now();
-    const overlapping = (this.refreshesInFlight.get(grantId) ?? 0) + 1;
-    this.refreshesInFlight.set(grantId, overlapping);
-    this.maxConcurrentRefreshes = Math.max(this.maxConcurrentRefreshes, overlapping);
-    let finished = false;
-    return (ok) => {
-      if (finished) return;
-      finished = true;
-      const left = (this.refreshesInFlight.get(grantId) ?? 1) - 1;
-      if (left > 0) this.refreshesInFlight.set(grantId, left);
-      else this.refreshesInFlight.delete(grantId);
-      if (this.refreshes.length < MAX_REFRESH_RECORDS) this.refreshes.push({ grantId, startedAt, finishedAt: Date.now(), ok });
-    };
+    return this.refreshes.started(grantId);
   }
 
   snapshot(budgets: PipedriveSandboxStats['budgets']): PipedriveSandboxStats {
-    return {
-      requests: { ...this.requests },
-      refusals: { ...this.refusals },
-      refreshes: this.refreshes.map((refresh) => ({ ...refresh })),
-      maxConcurrentRefreshesPerGrant: this.maxConcurrentRefreshes,
-      maxConcurrentDataRequests: this.maxDataInFlight,
-      budgets,
-    };
+    const { requests, refusals, maxConcurrentDataRequests } = this.counts();
+    return { requests, refusals, refreshes: this.refreshes.log.snapshot(), maxConcurrentRefreshesPerGrant: this.refreshes.maxConcurrentPerGrant, maxConcurrentDataRequests, budgets };
   }
 
-  reset(): void {
-    this.requests = {};
-    this.refusals = {};
-    this.refreshes = [];
-    this.maxConcurrentRefreshes = 0;
-    // Requests in flight during a reset are still in flight; only the peak starts over.
-    this.maxDataInFlight = this.dataInFlight;
+  override reset(): void {
+    super.reset();
+    this.refreshes.reset();
   }
 }

@@ -2,9 +2,9 @@
 import express, { type Request } from 'express';
 import { Delays } from '../common/delays';
 import { controlError } from '../common/errors';
-import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler, listen } from '../common/http-server';
 import { changeOptions, resolveOptions } from '../common/options';
+import { tagRequests, tokenKind, type RequestTag } from '../common/request-tags';
 import { ApiUsage } from './api-usage';
 import type { SandboxContext } from './context';
 import { controlRoutes } from './control-routes';
@@ -65,7 +65,7 @@ export interface SalesforceSandbox {
 }
 
 /** Tells requests apart once, for the stats and the fault middleware. */
-function classify(req: Request): { area: RequestArea; kind: string } {
+function classify(req: Request): RequestTag {
   const path = req.path;
   if (path.startsWith('/services/data/')) {
     const match = /^\/services\/data\/[^/]+\/(query|queryAll)(\/[^/]+)?\/?$/.exec(path);
@@ -73,10 +73,7 @@ function classify(req: Request): { area: RequestArea; kind: string } {
     if (/^\/services\/data\/[^/]+\/sobjects\/[^/]+\/describe\/?$/.test(path)) return { area: 'data', kind: 'describe' };
     return { area: 'data', kind: /^\/services\/data\/[^/]+\/limits\/?$/.test(path) ? 'limits' : 'other' };
   }
-  if (path === '/services/oauth2/token') {
-    const grantType: unknown = req.body?.grant_type;
-    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
-  }
+  if (path === '/services/oauth2/token') return { area: 'token', kind: tokenKind(req.body?.grant_type) };
   if (path === '/services/oauth2/authorize') return { area: 'other', kind: 'authorize' };
   if (path === '/services/oauth2/introspect') return { area: 'other', kind: 'introspect' };
   if (path === '/services/oauth2/revoke') return { area: 'other', kind: 'revoke' };
@@ -159,18 +156,10 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   app.use('/__sandbox', controlRoutes(sandbox));
   app.use('/services/oauth2', express.urlencoded({ extended: false, limit: '1mb' }));
   app.use('/services/data', express.json({ limit: '1mb' }));
-  app.use((req, res, next) => {
-    const { area, kind } = classify(req);
-    res.locals.area = area;
-    res.locals.kind = kind;
-    stats.count(kind);
+  app.use(tagRequests(classify, stats));
+  app.use((_req, res, next) => {
     // Every data answer reports the day's usage, including the ones a fault or a bad session cuts short.
-    if (area === 'data') {
-      res.set('Sforce-Limit-Info', usage.header());
-      const finished = stats.dataRequestStarted();
-      // 'close' fires for answered and abandoned requests alike (a client that timed out and hung up).
-      res.on('close', finished);
-    }
+    if (res.locals.area === 'data') res.set('Sforce-Limit-Info', usage.header());
     next();
   });
   app.use(faults.holdMiddleware());

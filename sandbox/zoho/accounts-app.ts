@@ -1,18 +1,16 @@
 // The HTTP app of one data centre's accounts server (its own listener): the OAuth endpoints, the token fault knobs,
 // and, on the first data centre's server only, the control API under /__sandbox.
 import express, { type Request, type Router } from 'express';
-import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler } from '../common/http-server';
+import { onlyFor, tagRequests, tokenKind, type RequestTag } from '../common/request-tags';
 import type { SandboxContext } from './context';
 import type { DataCentre } from './data-centre';
 import { SandboxHttpError, accountsError } from './errors';
 import { oauthRoutes, type AuthorizationStores } from './oauth';
 
-function classify(req: Request): { area: RequestArea; kind: string } {
-  if (req.path === '/oauth/v2/token') {
-    const grantType: unknown = req.body?.grant_type ?? req.query.grant_type;
-    return { area: 'token', kind: `token.${typeof grantType === 'string' ? grantType : 'unknown'}` };
-  }
+function classify(req: Request): RequestTag {
+  // Zoho takes the token parameters in the query string as well as in the body.
+  if (req.path === '/oauth/v2/token') return { area: 'token', kind: tokenKind(req.body?.grant_type ?? req.query.grant_type) };
   if (req.path === '/oauth/v2/auth') return { area: 'other', kind: 'authorize' };
   if (req.path === '/oauth/v2/token/revoke') return { area: 'other', kind: 'revoke' };
   return { area: 'other', kind: 'other' };
@@ -22,15 +20,9 @@ export function accountsApp(context: SandboxContext, dataCentre: DataCentre, sto
   const app = bareApp();
   if (controlRoutes) app.use('/__sandbox', controlRoutes);
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
-  app.use((req, res, next) => {
-    const { area, kind } = classify(req);
-    res.locals.area = area;
-    res.locals.kind = kind;
-    context.stats.count(kind);
-    next();
-  });
+  app.use(tagRequests(classify, context.stats));
   // Token knobs act before the endpoint; every failure they cause is an answer without access_token.
-  app.use((req, res, next) => (res.locals.area === 'token' ? context.faults.middleware()(req, res, next) : next()));
+  app.use(onlyFor('token', context.faults.middleware()));
   app.use(context.faults.accessDeniedMiddleware());
   app.use(oauthRoutes(context, dataCentre, stores));
   app.use(() => {

@@ -1,8 +1,8 @@
 // The HTTP app of one data centre's API domain (its own listener): `Zoho-oauthtoken` access tokens checked against
 // this data centre, the data fault knobs, the org's credits and concurrency, then the CRM API v8 routes.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { RequestArea } from '../common/request-tags';
 import { bareApp, errorHandler } from '../common/http-server';
+import { onlyFor, tagRequests, type RequestTag } from '../common/request-tags';
 import { signedInOrg } from './api-request';
 import type { SandboxContext } from './context';
 import type { DataCentre } from './data-centre';
@@ -15,7 +15,7 @@ import { writeRoutes } from './write-routes';
 const MODULE_PATH = /^\/crm\/v8\/([A-Za-z_]+)(?:\/([^/]+))?\/?$/;
 
 /** Tells requests apart once, for the stats, the fault knobs and what a call costs. */
-function classify(req: Request): { area: RequestArea; kind: string } {
+function classify(req: Request): RequestTag {
   if (!req.path.startsWith('/crm/')) return { area: 'other', kind: 'other' };
   const fixed: Record<string, string> = { '/crm/v8/org': 'org', '/crm/v8/users': 'users', '/crm/v8/settings/fields': 'fields', '/crm/v8/actions/watch': 'watch' };
   const known = fixed[req.path.replace(/\/$/, '')];
@@ -56,15 +56,7 @@ function accessTokenOf(req: Request, acceptBearer: boolean): string | null {
 
 export function apiApp(context: SandboxContext, dataCentre: DataCentre): express.Express {
   const app = bareApp();
-  app.use((req, res, next) => {
-    const { area, kind } = classify(req);
-    res.locals.area = area;
-    res.locals.kind = kind;
-    context.stats.count(kind, area === 'data' ? dataCentre.location : undefined);
-    // 'close' fires for answered and abandoned requests alike (a client that timed out and hung up).
-    if (area === 'data') res.on('close', context.stats.dataRequestStarted());
-    next();
-  });
+  app.use(tagRequests(classify, context.stats, dataCentre.location));
   app.use(context.faults.holdReadsMiddleware());
   app.use('/crm', express.json({ limit: '10mb' }));
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -79,8 +71,8 @@ export function apiApp(context: SandboxContext, dataCentre: DataCentre): express
     res.locals.org = org;
     next();
   });
-  app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.middleware()(req, res, next) : next()));
-  app.use((req, res, next) => (res.locals.area === 'data' ? context.faults.failNextRequestsMiddleware()(req, res, next) : next()));
+  app.use(onlyFor('data', context.faults.middleware()));
+  app.use(onlyFor('data', context.faults.failNextRequestsMiddleware()));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (res.locals.area !== 'data') return next();
     const org = signedInOrg(res);

@@ -1,5 +1,6 @@
 // Zoho CRM's API limits, per org: credits in a rolling 24-hour window (most calls cost 1, writes 1 per 10 records),
 // concurrent calls, and a lower sub-concurrency for heavy calls. A refused call costs nothing.
+import { InFlight } from '../common/in-flight';
 
 export type LimitName = 'credits' | 'concurrency' | 'subConcurrency';
 
@@ -15,8 +16,8 @@ interface OrgUsage {
   spent: { at: number; credits: number }[];
   /** Their sum, kept as they come and go: a busy org makes thousands of calls a minute. */
   total: number;
-  inFlight: number;
-  heavyInFlight: number;
+  inFlight: InFlight;
+  heavyInFlight: InFlight;
 }
 
 export class ApiLimits {
@@ -31,21 +32,18 @@ export class ApiLimits {
   admit(org: string, credits: number, heavy: boolean, now = Date.now()): { refusedBy: LimitName | null; finished: () => void } {
     const { dailyCredits, concurrency, heavyConcurrency } = this.limits();
     const usage = this.usage(org, now);
-    if (concurrency > 0 && usage.inFlight >= concurrency) return { refusedBy: 'concurrency', finished: () => undefined };
-    if (heavy && heavyConcurrency > 0 && usage.heavyInFlight >= heavyConcurrency) return { refusedBy: 'subConcurrency', finished: () => undefined };
+    if (concurrency > 0 && usage.inFlight.count >= concurrency) return { refusedBy: 'concurrency', finished: () => undefined };
+    if (heavy && heavyConcurrency > 0 && usage.heavyInFlight.count >= heavyConcurrency) return { refusedBy: 'subConcurrency', finished: () => undefined };
     if (dailyCredits > 0 && usage.total + credits > dailyCredits) return { refusedBy: 'credits', finished: () => undefined };
     usage.spent.push({ at: now, credits });
     usage.total += credits;
-    usage.inFlight++;
-    if (heavy) usage.heavyInFlight++;
-    let done = false;
+    const finished = usage.inFlight.start();
+    const heavyFinished = heavy ? usage.heavyInFlight.start() : () => undefined;
     return {
       refusedBy: null,
       finished: () => {
-        if (done) return;
-        done = true;
-        usage.inFlight--;
-        if (heavy) usage.heavyInFlight--;
+        finished();
+        heavyFinished();
       },
     };
   }
@@ -63,7 +61,7 @@ export class ApiLimits {
 
   private usage(org: string, now: number): OrgUsage {
     let usage = this.orgs.get(org);
-    if (!usage) this.orgs.set(org, (usage = { spent: [], total: 0, inFlight: 0, heavyInFlight: 0 }));
+    if (!usage) this.orgs.set(org, (usage = { spent: [], total: 0, inFlight: new InFlight(), heavyInFlight: new InFlight() }));
     const { creditWindowMs } = this.limits();
     let drop = 0;
     while (drop < usage.spent.length && usage.spent[drop].at <= now - creditWindowMs) usage.total -= usage.spent[drop++].credits;

@@ -2,7 +2,7 @@
 // loopback listener, orgs living in one data centre each, and the control API on the first accounts server.
 import { Delays } from '../common/delays';
 import { controlError } from '../common/errors';
-import { listen, type ListeningServer } from '../common/http-server';
+import { closeAll, listenAll } from '../common/http-server';
 import { changeOptions, resolveOptions } from '../common/options';
 import { accountsApp } from './accounts-app';
 import { apiApp } from './api-app';
@@ -271,27 +271,26 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
   };
 
   const stores: AuthorizationStores = new Map(dataCentres.map((dc) => [dc.location, authorizationStore(resolved.codeLifetimeMs)]));
-  const servers: ListeningServer[] = [];
-  const closeAll = async () => {
-    await sender.close();
-    await Promise.all(servers.map((server) => server.close()));
-  };
-  try {
-    for (const [index, dc] of dataCentres.entries()) {
+  // Per data centre its accounts server, then its API domain; the first accounts server also serves the control API.
+  const servers = await listenAll(
+    dataCentres.flatMap((dc, index) => {
       const spec = resolved.dataCentres[index];
       const host = spec.host ?? resolved.host;
-      const accounts = await listen(accountsApp(context, dc, stores, index === 0 ? controlRoutes(sandbox) : null), { port: spec.accountsPort ?? 0, host }, delays);
-      servers.push(accounts);
-      dc.accountsUrl = accounts.url;
-      const api = await listen(apiApp(context, dc), { port: spec.apiPort ?? 0, host }, delays);
-      servers.push(api);
-      dc.apiUrl = api.url;
-    }
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
+      return [
+        { app: accountsApp(context, dc, stores, index === 0 ? controlRoutes(sandbox) : null), where: { port: spec.accountsPort ?? 0, host } },
+        { app: apiApp(context, dc), where: { port: spec.apiPort ?? 0, host } },
+      ];
+    }),
+    delays,
+  );
+  dataCentres.forEach((dc, index) => {
+    dc.accountsUrl = servers[2 * index].url;
+    dc.apiUrl = servers[2 * index + 1].url;
+  });
   sandbox.url = dataCentres[0].accountsUrl;
-  sandbox.close = closeAll;
+  sandbox.close = async () => {
+    await sender.close();
+    await closeAll(servers);
+  };
   return sandbox;
 }
