@@ -1,4 +1,4 @@
-// Seeding as both sandboxes do it: the checks on what a test asked for, and how seeded records share modified dates.
+// Seeding as every sandbox does it: the checks on what a test asked for, and how seeded records share modified dates.
 import { controlError } from './errors';
 import type { Random } from './random';
 
@@ -26,4 +26,28 @@ export function tieGroupSizes(random: Random, count: number, fixed: number | und
     left -= size;
   }
   return sizes;
+}
+
+/**
+ * One modified date per tie group, ascending within [start, end] (in ms or whole seconds, as the provider stamps),
+ * each group strictly after the last. Yielded group by group, so a caller may draw each group's records in between
+ * and the random stream stays as it was.
+ */
+export function* tieGroups(random: Random, count: number, start: number, end: number, fixedSize: number | undefined): Generator<{ stamp: number; size: number }> {
+  const sizes = tieGroupSizes(random, count, fixedSize);
+  const span = Math.max(end - start, sizes.length);
+  let previous = start - 1;
+  for (let group = 0; group < sizes.length; group++) {
+    const planned = start + Math.floor(((group + random.next() * 0.8) * span) / sizes.length);
+    const stamp = Math.max(planned, previous + 1);
+    previous = stamp;
+    yield { stamp, size: sizes[group] };
+  }
+}
+
+/** Each of `count` records' modified date, in order, from `tieGroups`. */
+export function tieGroupStamps(random: Random, count: number, start: number, end: number, fixedSize: number | undefined): number[] {
+  const stamps: number[] = [];
+  for (const { stamp, size } of tieGroups(random, count, start, end, fixedSize)) for (let i = 0; i < size; i++) stamps.push(stamp);
+  return stamps;
 }

@@ -1,31 +1,15 @@
 // Seeded, plausible contacts and accounts (custom columns included) whose modifiedon seconds come in tie groups, as
 // imports, bulk edits and workflows make them.
 import type { Random } from '../common/random';
-import { tieGroupSizes } from '../common/seeding';
+import { FIRST_NAMES, JOB_TITLES } from '../common/sample-values';
 import type { EntitySet } from './tables';
 
-const FIRST_NAMES = ['Ada', 'Alan', 'Amara', 'Arjun', 'Beatriz', 'Carlos', 'Chen', 'Daniel', 'Elena', 'Emeka', 'Fatima', 'Grace', 'Hana', 'Hugo', 'Ines', 'Jamal', 'Julia', 'Kenji', 'Laila', 'Mateo', 'Mei', 'Nadia', 'Omar', 'Priya', 'Rafael', 'Sofia', 'Tariq', 'Uma', 'Wei', 'Zoe'];
+// Accents and apostrophes on purpose: e-mail addresses are made from the names, as real data entry makes them.
 const LAST_NAMES = ['Abara', 'Bianchi', 'Brown', 'Castillo', 'Dubois', 'Fischer', 'García', 'Gupta', 'Haddad', 'Jensen', 'Kim', 'Kowalski', 'Li', 'Martin', 'Müller', 'Nakamura', 'Novak', "O'Brien", 'Okafor', 'Patel', 'Rossi', 'Santos', 'Schmidt', 'Silva', 'Singh', 'Smith', 'Tanaka', 'Wang', 'Yilmaz', 'Zhang'];
-const JOB_TITLES = ['CEO', 'CFO', 'CTO', 'VP Sales', 'Head of Operations', 'Account Manager', 'Software Engineer', 'Marketing Manager', 'Buyer'];
 const PLACES: readonly (readonly [string, string])[] = [['Seattle', 'United States'], ['Austin', 'United States'], ['Dublin', 'Ireland'], ['Berlin', 'Germany'], ['Paris', 'France'], ['Tokyo', 'Japan'], ['Sydney', 'Australia'], ['Toronto', 'Canada']];
 const COMPANY_WORDS = ['Contoso', 'Fabrikam', 'Litware', 'Northwind', 'Adventure Works', 'Tailspin', 'Wingtip', 'Woodgrove', 'Proseware', 'Alpine Ski House', 'Coho Winery', 'Trey Research'];
 const TIERS = ['Gold', 'Silver', 'Bronze'];
 const SEGMENTS = ['Enterprise', 'Mid-market', 'SMB', 'Public sector'];
-
-/** Whole-second modifiedon values ascending within [startSec, endSec], one per tie group, each group after the last. */
-export function modifiedSeconds(random: Random, count: number, startSec: number, endSec: number, tieGroupSize: number | undefined): number[] {
-  const sizes = tieGroupSizes(random, count, tieGroupSize);
-  const span = Math.max(endSec - startSec, sizes.length);
-  const stamps: number[] = [];
-  let previous = startSec - 1;
-  for (let group = 0; group < sizes.length; group++) {
-    const planned = startSec + Math.floor(((group + random.next() * 0.8) * span) / sizes.length);
-    const stamp = Math.max(planned, previous + 1);
-    previous = stamp;
-    for (let i = 0; i < sizes[group]; i++) stamps.push(stamp);
-  }
-  return stamps;
-}
 
 const phone = (random: Random) => `+1 425 555 ${String(random.int(0, 9999)).padStart(4, '0')}`;
 

@@ -3,8 +3,8 @@
 import { SandboxClock } from '../common/clock';
 import { SandboxHttpError } from '../common/errors';
 import { Random } from '../common/random';
-import { checkSeedArguments } from '../common/seeding';
-import { generateValues, modifiedSeconds } from './data-generator';
+import { checkSeedArguments, tieGroupStamps } from '../common/seeding';
+import { generateValues } from './data-generator';
 import { dataverseError, odataError, recordNotFound } from './errors';
 import { GUID, sequentialGuid, sqlOrderKey } from './guid';
 import { TABLES, columnOf, type ColumnDefinition, type EntitySet } from './tables';
@@ -111,7 +111,7 @@ export class Environment {
     const table = this.tables[entitySet];
     const nowSec = Math.floor(this.clock.now() / 1000);
     const startSec = Math.max(nowSec - SEED_WINDOW_SECONDS, table.highWaterSec);
-    const stamps = modifiedSeconds(this.random, count, startSec, Math.max(nowSec, startSec), opts.tieGroupSize);
+    const stamps = tieGroupStamps(this.random, count, startSec, Math.max(nowSec, startSec), opts.tieGroupSize);
     const accountIds = entitySet === 'contacts' ? [...this.tables.accounts.rows.keys()] : [];
     const ids = stamps.map((modifiedSec) => {
       const values = generateValues(entitySet, this.random);

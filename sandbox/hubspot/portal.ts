@@ -2,8 +2,8 @@
 // ones, the list endpoint's id-ordered cursor and the search endpoint's filter, sort and 10,000-result window.
 import { controlError } from '../common/errors';
 import { Random } from '../common/random';
-import { checkSeedArguments } from '../common/seeding';
-import { generateProperties, modifiedDates } from './data-generator';
+import { checkSeedArguments, tieGroupStamps } from '../common/seeding';
+import { generateProperties } from './data-generator';
 import { OBJECT_DEFINITIONS, knownProperties, type HubSpotObject } from './properties';
 import { matchesGroups, compareForSort, type SearchRequest } from './search';
 
@@ -67,7 +67,7 @@ export class Portal {
     const table = this.tables[object];
     const now = Date.now();
     const startMs = Math.max(now - SEED_WINDOW_MS, table.highWaterMs + 1);
-    const stamps = modifiedDates(this.random, count, startMs, Math.max(now, startMs), tieGroupSize);
+    const stamps = tieGroupStamps(this.random, count, startMs, Math.max(now, startMs), tieGroupSize);
     const ids: string[] = [];
     for (const modifiedMs of stamps) {
       const createdMs = this.random.chance(0.3) ? modifiedMs : modifiedMs - this.random.int(0, 365 * 86_400_000);

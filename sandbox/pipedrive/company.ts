@@ -2,10 +2,10 @@
 // retention), the v2 list endpoint's sorted, cursor-paged reads, search, and the change events webhooks announce.
 import { controlError } from '../common/errors';
 import { Random } from '../common/random';
-import { checkSeedArguments } from '../common/seeding';
+import { checkSeedArguments, tieGroupStamps } from '../common/seeding';
 import type { SandboxClock } from '../common/clock';
 import { type ListPosition, type SortBy, type SortDirection } from './cursors';
-import { generateOrganization, generatePerson, updateSeconds } from './data-generator';
+import { generateOrganization, generatePerson } from './data-generator';
 import { FieldCatalog, type PipedriveObject } from './fields';
 import { checkWrite, toApiItem, type ApiItem, type ContactPoint, type FieldProblem, type RecordValues, type RenderOptions, type StoredRecord } from './record-values';
 import { SearchIndex, searchDocument, type SearchDocument } from './search-index';
@@ -127,7 +127,7 @@ export class Company {
     const table = this.tables[object];
     const nowSec = this.clock.nowSeconds();
     const startSec = Math.max(nowSec - SEED_WINDOW_SECONDS, table.highWaterSec + 1);
-    const stamps = updateSeconds(this.random, count, startSec, Math.max(nowSec, startSec), opts.tieGroupSize);
+    const stamps = tieGroupStamps(this.random, count, startSec, Math.max(nowSec, startSec), opts.tieGroupSize);
     const ownerIds = this.users.map((user) => user.id);
     const organizationIds = object === 'persons' ? this.liveIds('organizations') : [];
     const custom = this.fields.custom(object);

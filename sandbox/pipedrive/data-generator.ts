@@ -1,30 +1,12 @@
 // Seeded, plausible persons and organizations with custom field values, whose update times come in tie groups of
 // whole seconds, as imports and bulk edits make them in Pipedrive.
 import type { Random } from '../common/random';
-import { tieGroupSizes } from '../common/seeding';
+import { COMPANY_WORDS, FIRST_NAMES, LAST_NAMES } from '../common/sample-values';
 import type { FieldDefinition } from './fields';
 import type { RecordValues } from './record-values';
 
-const FIRST_NAMES = ['Ada', 'Alan', 'Amara', 'Arjun', 'Beatriz', 'Carlos', 'Chen', 'Daniel', 'Elena', 'Emeka', 'Fatima', 'Grace', 'Hana', 'Hugo', 'Ines', 'Jamal', 'Julia', 'Kenji', 'Laila', 'Mateo', 'Mei', 'Nadia', 'Omar', 'Priya', 'Rafael', 'Sofia', 'Tariq', 'Uma', 'Wei', 'Zoe'];
-const LAST_NAMES = ['Abara', 'Bianchi', 'Brown', 'Castillo', 'Dubois', 'Fischer', 'Garcia', 'Gupta', 'Haddad', 'Jensen', 'Kim', 'Kowalski', 'Li', 'Martin', 'Nakamura', 'Novak', 'Okafor', 'Patel', 'Rossi', 'Santos', 'Schmidt', 'Silva', 'Singh', 'Smith', 'Tanaka', 'Wang', 'Yilmaz', 'Zhang'];
-const COMPANY_WORDS = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay', 'Soylent', 'Tyrell', 'Wonka', 'Aperture', 'Monarch', 'Nakatomi'];
 const CITIES: readonly (readonly [string, string, string])[] = [['Tallinn', 'Estonia', '10111'], ['Boston', 'United States', '02110'], ['Dublin', 'Ireland', 'D02'], ['Berlin', 'Germany', '10115'], ['Lisbon', 'Portugal', '1100-148'], ['Toronto', 'Canada', 'M5H']];
 const CURRENCIES = ['EUR', 'USD', 'GBP'];
-
-/** Update times ascending, in whole seconds within [startSec, endSec], one per tie group, each group after the last. */
-export function updateSeconds(random: Random, count: number, startSec: number, endSec: number, tieGroupSize: number | undefined): number[] {
-  const sizes = tieGroupSizes(random, count, tieGroupSize);
-  const span = Math.max(endSec - startSec, sizes.length);
-  const stamps: number[] = [];
-  let previous = startSec - 1;
-  for (let group = 0; group < sizes.length; group++) {
-    const planned = startSec + Math.floor(((group + random.next() * 0.8) * span) / sizes.length);
-    const stamp = Math.max(planned, previous + 1);
-    previous = stamp;
-    for (let i = 0; i < sizes[group]; i++) stamps.push(stamp);
-  }
-  return stamps;
-}
 
 function customValues(random: Random, fields: readonly FieldDefinition[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 // Seeded, realistic Contacts, Accounts and Opportunities whose SystemModstamps come in tie groups, as bulk loads and automation make them.
 import type { Random } from '../common/random';
-import { tieGroupSizes } from '../common/seeding';
+import { tieGroups } from '../common/seeding';
 import { formatDateTime } from './datetime';
 import type { SalesforceObject, SalesforceRecord } from './fields';
 
@@ -66,19 +66,13 @@ export interface GeneratedRows {
 
 export function generateRecords(object: SalesforceObject, options: GenerateOptions): GeneratedRows {
   const { random, count } = options;
-  const sizes = tieGroupSizes(random, count, options.tieGroupSize);
-  const span = Math.max(options.windowEndMs - options.windowStartMs, sizes.length);
   const records: SalesforceRecord[] = new Array(count);
   const stamps: number[] = new Array(count);
-  let previous = options.windowStartMs - 1;
   let position = 0;
-  for (let group = 0; group < sizes.length; group++) {
-    const planned = options.windowStartMs + Math.floor(((group + random.next() * 0.8) * span) / sizes.length);
-    const stampMs = Math.max(planned, previous + 1);
-    previous = stampMs;
+  for (const { stamp: stampMs, size } of tieGroups(random, count, options.windowStartMs, options.windowEndMs, options.tieGroupSize)) {
     // One string per group: ties are then the same value and cost no memory per record.
     const stamp = formatDateTime(stampMs);
-    for (let i = 0; i < sizes[group]; i++) {
+    for (let i = 0; i < size; i++) {
       const id = options.takeId();
       records[position] = GENERATORS[object](random, id, options.accountIds, stampMs, stamp);
       stamps[position] = stampMs;

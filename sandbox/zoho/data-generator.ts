@@ -1,7 +1,6 @@
 // Seeded, plausible Contacts and Accounts (custom fields included) whose Modified_Time seconds come in tie groups,
 // as imports, mass updates and workflows make them.
 import type { Random } from '../common/random';
-import { tieGroupSizes } from '../common/seeding';
 import type { ModuleName } from './modules';
 
 const FIRST_NAMES = ['Aarav', 'Amelia', 'Ana', 'Ben', 'Chiara', 'Daniel', 'Divya', 'Elif', 'Emma', 'Felix', 'Hannah', 'Ines', 'Jonas', 'Kai', 'Lars', 'Leila', 'Lucas', 'Maya', 'Mohammed', 'Nia', 'Olga', 'Paolo', 'Priya', 'Ravi', 'Sara', 'Sven', 'Tomás', 'Yuki', 'Zara'];
@@ -15,21 +14,6 @@ const INDUSTRIES = ['Communications', 'Manufacturing', 'Retail', 'Technology', '
 const TIERS = ['Gold', 'Silver', 'Bronze'];
 const SEGMENTS = ['Enterprise', 'Mid-market', 'SMB', 'Public sector'];
 const LANGUAGES = ['English', 'German', 'French', 'Japanese', 'Hindi', 'Arabic'];
-
-/** Whole-second Modified_Time values ascending within [startSec, endSec], one per tie group, each after the last. */
-export function modifiedSeconds(random: Random, count: number, startSec: number, endSec: number, tieGroupSize: number | undefined): number[] {
-  const sizes = tieGroupSizes(random, count, tieGroupSize);
-  const span = Math.max(endSec - startSec, sizes.length);
-  const stamps: number[] = [];
-  let previous = startSec - 1;
-  for (let group = 0; group < sizes.length; group++) {
-    const planned = startSec + Math.floor(((group + random.next() * 0.8) * span) / sizes.length);
-    const stamp = Math.max(planned, previous + 1);
-    previous = stamp;
-    for (let i = 0; i < sizes[group]; i++) stamps.push(stamp);
-  }
-  return stamps;
-}
 
 const phone = (random: Random) => `+1 512 555 ${String(random.int(0, 9999)).padStart(4, '0')}`;
 const pad = (n: number) => String(n).padStart(2, '0');

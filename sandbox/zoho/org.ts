@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { SandboxClock } from '../common/clock';
 import { controlError } from '../common/errors';
 import { Random } from '../common/random';
-import { checkSeedArguments } from '../common/seeding';
-import { generateValues, modifiedSeconds } from './data-generator';
+import { checkSeedArguments, tieGroupStamps } from '../common/seeding';
+import { generateValues } from './data-generator';
 import { IdSequence, compareIds } from './ids';
 import { MODULE_DEFINITIONS, MODULES, type ModuleName } from './modules';
 
@@ -117,7 +117,7 @@ export class Org {
     const store = this.modules[module];
     const nowSec = Math.floor(this.clock.now() / 1000);
     const startSec = Math.max(nowSec - SEED_WINDOW_SECONDS, store.highWaterSec);
-    const stamps = modifiedSeconds(this.random, count, startSec, Math.max(nowSec, startSec), opts.tieGroupSize);
+    const stamps = tieGroupStamps(this.random, count, startSec, Math.max(nowSec, startSec), opts.tieGroupSize);
     const ids = stamps.map((modifiedSec) => {
       const createdSec = this.random.chance(0.3) ? modifiedSec : modifiedSec - this.random.int(0, 365 * 86_400);
       return this.insert(module, this.generated(module), createdSec, modifiedSec).id;
