@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import { WALL_CLOCK } from '../common/clock';
 import { PendingAuthorizations, redirectWith, type AuthorizationRequest as CommonAuthorizationRequest } from '../common/authorizations';
 import { consentPage, escapeHtml } from '../common/consent-page';
-import { isHttpUrl, sameText, text } from '../common/oauth-values';
+import { clientCredentials, isHttpUrl, sameText, text } from '../common/oauth-values';
 import { isValidChallenge, verifierMatches } from '../common/pkce';
 import type { SandboxContext } from './context';
 import type { Environment } from './environment';
@@ -144,18 +144,7 @@ export function tenantDomain(context: SandboxContext): string {
 
 /** A confidential client: the secret in the form (client_secret_post) or HTTP Basic. */
 function authenticateClient(context: SandboxContext, req: Request): string {
-  const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-  let clientId: string | undefined;
-  let clientSecret: string | undefined;
-  if (basic) {
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    clientId = decodeURIComponent(decoded.slice(0, colon < 0 ? decoded.length : colon));
-    clientSecret = colon < 0 ? undefined : decodeURIComponent(decoded.slice(colon + 1));
-  } else {
-    clientId = text(req.body?.client_id);
-    clientSecret = text(req.body?.client_secret);
-  }
+  const { clientId, clientSecret } = clientCredentials(req);
   if (!clientId || !sameText(clientId, context.options.clientId)) {
     throw aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory '${context.sessions.user.tenantId}'.`);
   }

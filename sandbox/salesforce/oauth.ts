@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import { WALL_CLOCK } from '../common/clock';
 import { PendingAuthorizations, redirectWith, type AuthorizationRequest as CommonAuthorizationRequest } from '../common/authorizations';
 import { consentPage, escapeHtml } from '../common/consent-page';
-import { isHttpUrl, sameText, text } from '../common/oauth-values';
+import { clientCredentials, isHttpUrl, sameText, text } from '../common/oauth-values';
 import { isValidChallenge, verifierMatches } from '../common/pkce';
 import type { SandboxContext } from './context';
 import { apiError, invalidSession, oauthError } from './errors';
@@ -43,18 +43,7 @@ export function oauthRoutes(context: SandboxContext): Router {
 
   /** Client credentials from HTTP Basic or the body; a failed Basic attempt is a 401, a failed body one a 400. */
   function authenticateClient(req: Request): string {
-    const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    let clientId: string | undefined;
-    let clientSecret: string | undefined;
-    if (basic) {
-      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      clientId = decodeURIComponent(decoded.slice(0, colon < 0 ? decoded.length : colon));
-      clientSecret = colon < 0 ? undefined : decodeURIComponent(decoded.slice(colon + 1));
-    } else {
-      clientId = text(req.body?.client_id);
-      clientSecret = text(req.body?.client_secret);
-    }
+    const { clientId, clientSecret, basic } = clientCredentials(req);
     const status = basic ? 401 : 400;
     const challenge = basic ? { 'WWW-Authenticate': 'Basic realm="salesforce"' } : undefined;
     if (!clientId || !sameText(clientId, context.options.clientId)) throw oauthError(status, 'invalid_client_id', 'client identifier invalid', challenge);
