@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/server';
 import { api } from './dynamics-client';
+import { controlCall } from './http-client';
 
 describe('Dynamics sandbox: the /__sandbox control API (the truth tests and the chaos suite read)', () => {
   let sandbox: DynamicsSandbox;
@@ -10,11 +11,7 @@ describe('Dynamics sandbox: the /__sandbox control API (the truth tests and the 
   });
   afterEach(() => sandbox.close());
 
-  async function control(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const control = (method: string, path: string, body?: unknown) => controlCall(sandbox.url, method, path, body);
 
   it('lists environments, seeds, reads, updates and deletes records in a chosen environment', async () => {
     const listed = await control('GET', '/environments');

@@ -1,5 +1,6 @@
 import { startDynamicsSandbox, type DynamicsSandbox } from '../../../sandbox/dynamics/server';
 import { CLIENT, REDIRECT_URI, api, claims, pkcePair, scopeFor, sleep, token } from './dynamics-client';
+import { decideConsent } from './http-client';
 
 describe('Dynamics sandbox: Microsoft identity platform OAuth', () => {
   let sandbox: DynamicsSandbox;
@@ -14,13 +15,7 @@ describe('Dynamics sandbox: Microsoft identity platform OAuth', () => {
     const page = await fetch(`${sandbox.url}/${tenant}/oauth2/v2.0/authorize?${search}`, { redirect: 'manual' });
     if (page.status === 302) return new URL(page.headers.get('location') ?? '');
     expect(page.status).toBe(200);
-    const ticket = /name="ticket" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-    const decided = await fetch(`${sandbox.url}/${tenant}/oauth2/v2.0/authorize`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ticket, decision: 'allow' }).toString(),
-      redirect: 'manual',
-    });
+    const decided = await decideConsent(`${sandbox.url}/${tenant}/oauth2/v2.0/authorize`, await page.text(), 'allow');
     expect(decided.status).toBe(302);
     return new URL(decided.headers.get('location') ?? '');
   }

@@ -1,52 +1,19 @@
 // Test helpers that talk to a running HubSpot sandbox over HTTP the way a HubSpot client would.
 import type { HubSpotSandbox } from '../../../sandbox/hubspot/server';
+import { call, type HttpResult } from './http-client';
+
+export { sleep, type HttpResult } from './http-client';
 
 export const HUBSPOT_CLIENT = { client_id: 'hubspot-sandbox-client-id', client_secret: 'hubspot-sandbox-client-secret' };
 
-// Bodies are asserted on field by field, so the helpers hand them out loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-export interface HttpResult {
-  status: number;
-  headers: Headers;
-  body: Json;
-  text: string;
+export function hubGet(sandbox: HubSpotSandbox, path: string, accessToken?: string): Promise<HttpResult> {
+  return call(`${sandbox.url}${path}`, { bearer: accessToken, redirect: 'manual' });
 }
 
-async function read(response: Response): Promise<HttpResult> {
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // Left as text: truncated JSON and HTML pages are not JSON.
-  }
-  return { status: response.status, headers: response.headers, body, text };
+export function hubSearch(sandbox: HubSpotSandbox, object: string, accessToken: string, body: unknown): Promise<HttpResult> {
+  return call(`${sandbox.url}/crm/v3/objects/${object}/search`, { method: 'POST', bearer: accessToken, json: body });
 }
 
-export async function hubGet(sandbox: HubSpotSandbox, path: string, accessToken?: string): Promise<HttpResult> {
-  return read(await fetch(`${sandbox.url}${path}`, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {}, redirect: 'manual' }));
+export function hubToken(sandbox: HubSpotSandbox, params: Record<string, string>): Promise<HttpResult> {
+  return call(`${sandbox.url}/oauth/v1/token`, { method: 'POST', form: { ...HUBSPOT_CLIENT, ...params } });
 }
-
-export async function hubSearch(sandbox: HubSpotSandbox, object: string, accessToken: string, body: unknown): Promise<HttpResult> {
-  return read(
-    await fetch(`${sandbox.url}/crm/v3/objects/${object}/search`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-  );
-}
-
-export async function hubToken(sandbox: HubSpotSandbox, params: Record<string, string>): Promise<HttpResult> {
-  return read(
-    await fetch(`${sandbox.url}/oauth/v1/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...HUBSPOT_CLIENT, ...params }).toString(),
-    }),
-  );
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { startHubSpotSandbox, type HubSpotSandbox } from '../../../sandbox/hubspot/server';
 import { HUBSPOT_CLIENT, hubGet, hubToken } from './hubspot-client';
-
-const REDIRECT_URI = 'http://localhost:3000/oauth/callback';
+import { REDIRECT_URI, decideConsent, pkcePair } from './http-client';
 
 describe('HubSpot sandbox OAuth', () => {
   let sandbox: HubSpotSandbox;
@@ -14,20 +12,13 @@ describe('HubSpot sandbox OAuth', () => {
   async function authorize(query: Record<string, string>): Promise<URL> {
     const page = await fetch(`${sandbox.url}/oauth/authorize?${new URLSearchParams({ client_id: HUBSPOT_CLIENT.client_id, redirect_uri: REDIRECT_URI, scope: 'oauth crm.objects.contacts.read', state: 's1', ...query })}`);
     expect(page.status).toBe(200);
-    const ticket = /name="ticket" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-    const decided = await fetch(`${sandbox.url}/oauth/authorize`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ticket, decision: 'allow' }).toString(),
-      redirect: 'manual',
-    });
+    const decided = await decideConsent(`${sandbox.url}/oauth/authorize`, await page.text(), 'allow');
     expect(decided.status).toBe(302);
     return new URL(decided.headers.get('location') ?? '');
   }
 
   it('installs through a consent page and exchanges the code (with PKCE) for 30-minute tokens', async () => {
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const { verifier, challenge } = pkcePair();
     const back = await authorize({ code_challenge: challenge, code_challenge_method: 'S256' });
     expect(back.searchParams.get('state')).toBe('s1');
     const code = back.searchParams.get('code') ?? '';

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../sandbox/salesforce/server';
+import { decideConsent } from './http-client';
 import { API, CLIENT, REDIRECT_URI, authorizationCode, get, pkcePair, postForm, query, refresh } from './sandbox-client';
 
 describe('Salesforce sandbox OAuth', () => {
@@ -20,8 +21,7 @@ describe('Salesforce sandbox OAuth', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.text).toMatch(/Allow/);
     expect(page.text).toMatch(/Deny/);
-    const ticket = /name="ticket" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-    const allowed = await postForm(sandbox, '/services/oauth2/authorize', { ticket, decision: 'allow' });
+    const allowed = await decideConsent(`${sandbox.url}/services/oauth2/authorize`, page.text, 'allow');
     expect(allowed.status).toBe(302);
     const location = new URL(allowed.headers.get('location') ?? '');
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
@@ -33,8 +33,7 @@ describe('Salesforce sandbox OAuth', () => {
   it('redirects with access_denied when the user clicks Deny', async () => {
     sandbox.setOptions({ autoConsent: false });
     const page = await get(sandbox, `/services/oauth2/authorize?response_type=code&client_id=${CLIENT.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&state=s2`);
-    const ticket = /name="ticket" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-    const denied = await postForm(sandbox, '/services/oauth2/authorize', { ticket, decision: 'deny' });
+    const denied = await decideConsent(`${sandbox.url}/services/oauth2/authorize`, page.text, 'deny');
     const location = new URL(denied.headers.get('location') ?? '');
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('error_description')).toBeTruthy();

@@ -3,69 +3,31 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PipedriveSandbox } from '../../../sandbox/pipedrive/server';
+import { REDIRECT_URI, call, controlCall, sleep, type HttpResult, type Json } from './http-client';
+
+export { REDIRECT_URI, sleep, type HttpResult } from './http-client';
 
 export const PIPEDRIVE_CLIENT = { id: 'pipedrive-sandbox-client-id', secret: 'pipedrive-sandbox-client-secret' };
-export const REDIRECT_URI = 'http://localhost:3000/oauth/callback';
-
-// Bodies are asserted on field by field, so the helpers hand them out loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-export interface HttpResult {
-  status: number;
-  headers: Headers;
-  body: Json;
-  text: string;
-}
-
-async function read(response: Response): Promise<HttpResult> {
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // Left as text: truncated JSON and HTML pages are not JSON.
-  }
-  return { status: response.status, headers: response.headers, body, text };
-}
 
 export const basicAuth = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 /** POST /oauth/token as Pipedrive wants it: form body, client credentials in HTTP Basic. */
-export async function pdToken(sandbox: PipedriveSandbox, params: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResult> {
-  return read(
-    await fetch(`${sandbox.url}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(PIPEDRIVE_CLIENT.id, PIPEDRIVE_CLIENT.secret), ...headers },
-      body: new URLSearchParams(params).toString(),
-    }),
-  );
+export function pdToken(sandbox: PipedriveSandbox, params: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResult> {
+  return call(`${sandbox.url}/oauth/token`, { method: 'POST', form: params, headers: { authorization: basicAuth(PIPEDRIVE_CLIENT.id, PIPEDRIVE_CLIENT.secret), ...headers } });
 }
 
 /** A call on a company host (`apiDomain` from the token answer). */
-export async function pdApi(apiDomain: string, method: string, path: string, accessToken?: string, body?: unknown): Promise<HttpResult> {
-  return read(
-    await fetch(`${apiDomain}${path}`, {
-      method,
-      headers: { ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
+export function pdApi(apiDomain: string, method: string, path: string, accessToken?: string, body?: unknown): Promise<HttpResult> {
+  return call(`${apiDomain}${path}`, { method, bearer: accessToken, json: body === undefined ? undefined : JSON.stringify(body) });
 }
 
-export async function pdControl(sandbox: PipedriveSandbox, method: string, path: string, body?: unknown): Promise<HttpResult> {
-  return read(
-    await fetch(`${sandbox.url}/__sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
+export function pdControl(sandbox: PipedriveSandbox, method: string, path: string, body?: unknown): Promise<HttpResult> {
+  return controlCall(sandbox.url, method, path, body === undefined ? undefined : JSON.stringify(body));
 }
 
 /** Runs authorize with auto consent and returns the code from the redirect. */
 export async function authorizationCode(sandbox: PipedriveSandbox): Promise<string> {
-  const response = await fetch(`${sandbox.url}/oauth/authorize?${new URLSearchParams({ client_id: PIPEDRIVE_CLIENT.id, redirect_uri: REDIRECT_URI, state: 'xyz' })}`, { redirect: 'manual' });
+  const response = await call(`${sandbox.url}/oauth/authorize?${new URLSearchParams({ client_id: PIPEDRIVE_CLIENT.id, redirect_uri: REDIRECT_URI, state: 'xyz' })}`, { redirect: 'manual' });
   const code = new URL(response.headers.get('location') ?? 'http://invalid/').searchParams.get('code');
   if (!code) throw new Error(`no code in redirect: ${response.status}`);
   return code;
@@ -131,4 +93,3 @@ export async function startWebhookInbox(): Promise<WebhookInbox> {
   return inbox;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,5 @@
 import { startPipedriveSandbox, type PipedriveSandbox } from '../../../sandbox/pipedrive/server';
+import { decideConsent } from './http-client';
 import { PIPEDRIVE_CLIENT, REDIRECT_URI, authorizationCode, basicAuth, pdApi, pdToken } from './pipedrive-client';
 
 const DAY_MS = 86_400_000;
@@ -16,13 +17,7 @@ describe('Pipedrive sandbox OAuth', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Globex Ltd');
-    const ticket = /name="ticket" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const decided = await fetch(`${sandbox.url}/oauth/authorize`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ticket, decision: 'allow' }).toString(),
-      redirect: 'manual',
-    });
+    const decided = await decideConsent(`${sandbox.url}/oauth/authorize`, html, 'allow');
     const back = new URL(decided.headers.get('location') ?? '');
     expect(back.searchParams.get('state')).toBe('s1');
 
@@ -44,8 +39,7 @@ describe('Pipedrive sandbox OAuth', () => {
   it('sends the user back with an error when they cancel', async () => {
     sandbox.setOptions({ autoConsent: false });
     const page = await (await fetch(`${sandbox.url}/oauth/authorize?${new URLSearchParams({ client_id: PIPEDRIVE_CLIENT.id, redirect_uri: REDIRECT_URI, state: 's2' })}`)).text();
-    const ticket = /name="ticket" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const decided = await fetch(`${sandbox.url}/oauth/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `ticket=${ticket}&decision=deny`, redirect: 'manual' });
+    const decided = await decideConsent(`${sandbox.url}/oauth/authorize`, page, 'deny');
     const back = new URL(decided.headers.get('location') ?? '');
     expect(back.searchParams.get('error')).toBe('user_denied');
     expect(back.searchParams.get('code')).toBeNull();
@@ -54,12 +48,11 @@ describe('Pipedrive sandbox OAuth', () => {
   it('lets a consent page expire on the sandbox clock, as codes do', async () => {
     sandbox.setOptions({ autoConsent: false });
     const page = await (await fetch(`${sandbox.url}/oauth/authorize?${new URLSearchParams({ client_id: PIPEDRIVE_CLIENT.id, redirect_uri: REDIRECT_URI, state: 's3' })}`)).text();
-    const ticket = /name="ticket" value="([^"]+)"/.exec(page)?.[1] ?? '';
     sandbox.advanceClock(5 * 60_000 + 1000);
-    const decided = await fetch(`${sandbox.url}/oauth/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `ticket=${ticket}&decision=allow`, redirect: 'manual' });
+    const decided = await decideConsent(`${sandbox.url}/oauth/authorize`, page, 'allow');
     expect(decided.status).toBe(400);
     expect(decided.headers.get('location')).toBeNull();
-    expect(await decided.text()).toContain('This install link expired');
+    expect(decided.text).toContain('This install link expired');
   });
 
   it('takes client credentials only by HTTP Basic, and only a form body', async () => {

@@ -1,54 +1,18 @@
 // Test helpers that talk to a running Zoho sandbox over HTTP the way a Zoho CRM client would.
 import type { ZohoSandbox } from '../../../sandbox/zoho/server';
+import { call, controlCall, type HttpResult } from './http-client';
 
-export const REDIRECT_URI = 'http://localhost:3000/oauth/callback';
-
-// Bodies are asserted on field by field, so the helpers hand them out loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-export interface HttpResult {
-  status: number;
-  headers: Headers;
-  body: Json;
-  text: string;
-}
-
-export async function read(response: Response): Promise<HttpResult> {
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // Left as text: HTML pages and truncated JSON are not JSON.
-  }
-  return { status: response.status, headers: response.headers, body, text };
-}
+export { REDIRECT_URI, read, sleep, type HttpResult } from './http-client';
 
 /** A CRM API call with `Authorization: Zoho-oauthtoken …`; `path` is below `/crm/v8/`, `apiDomain` the token's. */
-export async function crm(apiDomain: string, accessToken: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; scheme?: string } = {}): Promise<HttpResult> {
-  return read(
-    await fetch(`${apiDomain}/crm/v8/${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `${init.scheme ?? 'Zoho-oauthtoken'} ${accessToken}`,
-        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...init.headers,
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    }),
-  );
+export function crm(apiDomain: string, accessToken: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; scheme?: string } = {}): Promise<HttpResult> {
+  const json = init.body === undefined ? undefined : JSON.stringify(init.body);
+  return call(`${apiDomain}/crm/v8/${path}`, { method: init.method, json, headers: { authorization: `${init.scheme ?? 'Zoho-oauthtoken'} ${accessToken}`, ...init.headers } });
 }
 
 /** `POST {accountsServer}/oauth/v2/token` with the sandbox app's credentials, parameters in the form body. */
-export async function token(sandbox: ZohoSandbox, accountsServer: string, params: Record<string, string>): Promise<HttpResult> {
-  return read(
-    await fetch(`${accountsServer}/oauth/v2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: sandbox.clientId, client_secret: sandbox.clientSecret, ...params }).toString(),
-    }),
-  );
+export function token(sandbox: ZohoSandbox, accountsServer: string, params: Record<string, string>): Promise<HttpResult> {
+  return call(`${accountsServer}/oauth/v2/token`, { method: 'POST', form: { client_id: sandbox.clientId, client_secret: sandbox.clientSecret, ...params } });
 }
 
 export const refresh = (sandbox: ZohoSandbox, accountsServer: string, refreshToken: string) => token(sandbox, accountsServer, { grant_type: 'refresh_token', refresh_token: refreshToken });
@@ -63,8 +27,6 @@ export async function allPages(apiDomain: string, accessToken: string, path: str
   return pages;
 }
 
-export async function control(sandbox: ZohoSandbox, method: string, path: string, body?: unknown): Promise<HttpResult> {
-  return read(await fetch(`${sandbox.url}/__sandbox${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }));
+export function control(sandbox: ZohoSandbox, method: string, path: string, body?: unknown): Promise<HttpResult> {
+  return controlCall(sandbox.url, method, path, body === undefined ? undefined : JSON.stringify(body));
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

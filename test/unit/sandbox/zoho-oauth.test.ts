@@ -1,4 +1,5 @@
 import { startZohoSandbox, type ZohoSandbox } from '../../../sandbox/zoho/server';
+import { decideConsent } from './http-client';
 import { REDIRECT_URI, crm, read, refresh, sleep, token } from './zoho-client';
 
 const SCOPES = 'ZohoCRM.modules.contacts.ALL,ZohoCRM.modules.accounts.ALL,ZohoCRM.settings.fields.READ,ZohoCRM.org.READ';
@@ -17,13 +18,7 @@ describe('Zoho sandbox: multi-DC OAuth', () => {
     if (page.status === 302) return new URL(page.headers.get('location') ?? '');
     expect(page.status).toBe(200);
     const html = await page.text();
-    const ticket = /name="ticket" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const decided = await fetch(`${accountsServer}/oauth/v2/auth`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ticket, decision: 'allow' }).toString(),
-      redirect: 'manual',
-    });
+    const decided = await decideConsent(`${accountsServer}/oauth/v2/auth`, html, 'allow');
     expect(decided.status).toBe(302);
     return new URL(decided.headers.get('location') ?? '');
   }
@@ -144,8 +139,7 @@ describe('Zoho sandbox: multi-DC OAuth', () => {
     const html = await page.text();
     expect(html).toContain('integration@zylker.example.com');
     expect(html).toContain('sandbox_account=nordlicht');
-    const ticket = /name="ticket" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const denied = await fetch(`${sandbox.url}/oauth/v2/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ticket, decision: 'deny' }).toString(), redirect: 'manual' });
+    const denied = await decideConsent(`${sandbox.url}/oauth/v2/auth`, html, 'deny');
     const back = new URL(denied.headers.get('location') ?? '');
     expect([back.searchParams.get('error'), back.searchParams.get('state'), back.searchParams.get('code')]).toEqual(['access_denied', 'deny-me', null]);
   });
