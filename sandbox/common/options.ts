@@ -1,6 +1,21 @@
-// A sandbox's options at start and while it runs: the caller's values over the defaults, checked by the provider's schema.
-import type { z } from 'zod';
+// A sandbox's options at start and while it runs: the caller's values over the defaults, checked by the provider's
+// schema, and the option schemas every sandbox spells the same way.
+import { z } from 'zod';
 import { controlError, fieldProblems } from './errors';
+
+/** A TCP port to listen on; 0 lets the system pick a free one. */
+export const portNumber = z.number().int().min(0).max(65535);
+
+/** A URL option whose empty string means "none" (no webhooks sent, the sandbox's own URL reported). */
+export const urlOrNone = z.union([z.literal(''), z.url()]);
+
+/** Where the sandbox listens (the login or OAuth host, where it has several) and the app registered with it. */
+export const LISTENER_AND_APP_OPTIONS = {
+  port: portNumber.optional(),
+  host: z.string().min(1).optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+};
 
 /** Bad options at start are a programming error, so they throw a plain Error listing every problem. */
 export function resolveOptions<Options extends object>(schema: z.ZodType<Options>, defaults: Required<Options>, options: Options): Required<Options> {

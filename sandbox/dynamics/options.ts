@@ -1,6 +1,7 @@
 // The Dynamics sandbox's knobs and their Dataverse-like defaults, checked by one schema from code and HTTP alike.
 // Behaviour no primary source confirms is an option here, so tests can cover each way it might go.
 import { z } from 'zod';
+import { LISTENER_AND_APP_OPTIONS, portNumber, urlOrNone } from '../common/options';
 import type { EntitySet } from './tables';
 
 export interface DynamicsEnvironmentOptions {
@@ -85,12 +86,9 @@ const count = z.number().int().nonnegative();
 const trackingFlags = z.strictObject({ contacts: z.boolean().optional(), accounts: z.boolean().optional() });
 
 export const optionsSchema = z.strictObject({
-  port: z.number().int().min(0).max(65535).optional(),
-  host: z.string().min(1).optional(),
-  clientId: z.string().min(1).optional(),
-  clientSecret: z.string().min(1).optional(),
+  ...LISTENER_AND_APP_OPTIONS,
   environments: z
-    .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'), host: z.string().min(1).optional(), port: z.number().int().min(0).max(65535).optional(), changeTracking: trackingFlags.optional() }))
+    .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'), host: z.string().min(1).optional(), port: portNumber.optional(), changeTracking: trackingFlags.optional() }))
     .min(1)
     .refine((list) => new Set(list.map((e) => e.name)).size === list.length, 'environment names must be unique')
     .optional(),
@@ -107,7 +105,7 @@ export const optionsSchema = z.strictObject({
   untrackedTablePreference: z.enum(['ignored', 'error']).optional(),
   duplicateDetectionStatus: z.union([z.literal(412), z.literal(500)]).optional(),
   secureColumnsReadable: z.boolean().optional(),
-  webhookUrl: z.union([z.literal(''), z.url()]).optional(),
+  webhookUrl: urlOrNone.optional(),
   webhookHeaders: z.record(z.string().min(1), z.string()).optional(),
 });
 

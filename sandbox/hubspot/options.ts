@@ -1,5 +1,6 @@
 // The HubSpot sandbox's knobs and their HubSpot-like defaults, checked by one schema from code and HTTP alike.
 import { z } from 'zod';
+import { LISTENER_AND_APP_OPTIONS, urlOrNone } from '../common/options';
 
 export interface HubSpotSandboxOptions {
   port?: number;
@@ -60,10 +61,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
 const count = z.number().int().nonnegative();
 
 export const optionsSchema = z.strictObject({
-  port: z.number().int().min(0).max(65535).optional(),
-  host: z.string().min(1).optional(),
-  clientId: z.string().min(1).optional(),
-  clientSecret: z.string().min(1).optional(),
+  ...LISTENER_AND_APP_OPTIONS,
   accessTokenLifetimeMs: z.number().int().positive().optional(),
   tokenLatencyMs: count.optional(),
   tenSecondlyLimit: count.optional(),
@@ -72,5 +70,5 @@ export const optionsSchema = z.strictObject({
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
   signInPortalId: z.number().int().positive().nullable().optional(),
-  webhookUrl: z.union([z.literal(''), z.url()]).optional(),
+  webhookUrl: urlOrNone.optional(),
 });

@@ -1,5 +1,6 @@
 // The Pipedrive sandbox's knobs and their Pipedrive-like defaults, checked by one schema from code and HTTP alike.
 import { z } from 'zod';
+import { LISTENER_AND_APP_OPTIONS, portNumber, urlOrNone } from '../common/options';
 
 export const PLANS = ['lite', 'growth', 'premium', 'ultimate'] as const;
 export type Plan = (typeof PLANS)[number];
@@ -120,21 +121,18 @@ const loopbackHost = z.string().refine((host) => /^127\.\d{1,3}\.\d{1,3}\.\d{1,3
 const companySchema = z.strictObject({
   domain: domainLabel,
   host: loopbackHost.optional(),
-  port: z.number().int().min(0).max(65535).optional(),
+  port: portNumber.optional(),
   plan: z.enum(PLANS).optional(),
   seats: z.number().int().positive().optional(),
 });
 
 export const optionsSchema = z.strictObject({
-  port: z.number().int().min(0).max(65535).optional(),
-  host: z.string().min(1).optional(),
+  ...LISTENER_AND_APP_OPTIONS,
   companies: z
     .array(companySchema)
     .min(1)
     .refine((companies) => new Set(companies.map((c) => c.domain)).size === companies.length, 'company domains must differ')
     .optional(),
-  clientId: z.string().min(1).optional(),
-  clientSecret: z.string().min(1).optional(),
   accessTokenLifetimeMs: z.number().int().positive().optional(),
   refreshTokenIdleMs: z.number().int().positive().optional(),
   rotateRefreshTokens: z.boolean().optional(),
@@ -157,7 +155,7 @@ export const optionsSchema = z.strictObject({
   webhookTimeScale: z.number().positive().max(1).optional(),
   webhookTimeoutMs: z.number().int().positive().optional(),
   webhookLimitPerUser: z.number().int().positive().optional(),
-  reportedApiDomain: z.union([z.literal(''), z.url()]).optional(),
+  reportedApiDomain: urlOrNone.optional(),
 });
 
 /** What may change while the sandbox runs: not where it or its companies listen. */

@@ -1,5 +1,6 @@
 // The sandbox's knobs and their Salesforce-like defaults; one schema checks them from code, HTTP and the CLI alike.
 import { z } from 'zod';
+import { LISTENER_AND_APP_OPTIONS, urlOrNone } from '../common/options';
 
 export interface SalesforceSandboxOptions {
   port?: number;
@@ -68,10 +69,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
 const milliseconds = z.number().int().nonnegative();
 
 export const optionsSchema = z.strictObject({
-  port: z.number().int().min(0).max(65535).optional(),
-  host: z.string().min(1).optional(),
-  clientId: z.string().min(1).optional(),
-  clientSecret: z.string().min(1).optional(),
+  ...LISTENER_AND_APP_OPTIONS,
   sessionLifetimeMs: z.number().int().positive().optional(),
   tokenLatencyMs: milliseconds.optional(),
   queryLocatorTtlMs: z.number().int().positive().optional(),
@@ -80,8 +78,8 @@ export const optionsSchema = z.strictObject({
   autoConsent: z.boolean().optional(),
   seed: z.number().int().optional(),
   signInOrgId: z.string().regex(/^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be a Salesforce org id (00D…)').nullable().optional(),
-  reportedInstanceUrl: z.union([z.literal(''), z.url()]).optional(),
-  nextRecordsOrigin: z.union([z.literal(''), z.url()]).optional(),
+  reportedInstanceUrl: urlOrNone.optional(),
+  nextRecordsOrigin: urlOrNone.optional(),
   hiddenFields: z.partialRecord(z.enum(['Contact', 'Account', 'Opportunity']), z.array(z.string().min(1))).optional(),
-  webhookUrl: z.union([z.literal(''), z.url()]).optional(),
+  webhookUrl: urlOrNone.optional(),
 });

@@ -1,6 +1,7 @@
 // The Zoho sandbox's knobs and their Zoho-like defaults, checked by one schema from code and HTTP alike.
 // Behaviour no primary source confirms is an option here, so tests can cover each way it might go.
 import { z } from 'zod';
+import { portNumber } from '../common/options';
 import type { ModuleName } from './modules';
 
 export interface ZohoDataCentreOptions {
@@ -150,7 +151,6 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
 };
 
 const count = z.number().int().nonnegative();
-const port = z.number().int().min(0).max(65535);
 const fieldLists = z.strictObject({ Contacts: z.array(z.string().min(1)).optional(), Accounts: z.array(z.string().min(1)).optional() });
 
 export const optionsSchema = z.strictObject({
@@ -158,7 +158,7 @@ export const optionsSchema = z.strictObject({
   clientId: z.string().min(1).optional(),
   clientSecret: z.string().min(1).optional(),
   dataCentres: z
-    .array(z.strictObject({ location: z.string().regex(/^[a-z]{2,3}$/, 'two or three lower-case letters'), host: z.string().min(1).optional(), accountsPort: port.optional(), apiPort: port.optional() }))
+    .array(z.strictObject({ location: z.string().regex(/^[a-z]{2,3}$/, 'two or three lower-case letters'), host: z.string().min(1).optional(), accountsPort: portNumber.optional(), apiPort: portNumber.optional() }))
     .min(1)
     .refine((list) => new Set(list.map((dc) => dc.location)).size === list.length, 'data centre locations must be unique')
     .optional(),
