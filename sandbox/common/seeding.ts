@@ -51,3 +51,14 @@ export function tieGroupStamps(random: Random, count: number, start: number, end
   for (const { stamp, size } of tieGroups(random, count, start, end, fixedSize)) for (let i = 0; i < size; i++) stamps.push(stamp);
   return stamps;
 }
+
+/**
+ * The stamps of a change made now to `count` records at once (an import, a mass update): from `base` on, each
+ * `tieGroupSize` of them share one stamp, one unit (ms or second) after the last; without a size, all share one.
+ */
+export function bulkStamps(base: number, count: number, tieGroupSize: number | undefined): number[] {
+  const groupSize = tieGroupSize ?? Math.max(1, count);
+  const stamps: number[] = [];
+  for (let index = 0; index < count; index++) stamps.push(base + Math.floor(index / groupSize));
+  return stamps;
+}

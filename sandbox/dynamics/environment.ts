@@ -3,7 +3,7 @@
 import { SandboxClock } from '../common/clock';
 import { SandboxHttpError } from '../common/errors';
 import { Random } from '../common/random';
-import { checkSeedArguments, tieGroupStamps } from '../common/seeding';
+import { bulkStamps, checkSeedArguments, tieGroupStamps } from '../common/seeding';
 import { generateValues } from './data-generator';
 import { dataverseError, odataError, recordNotFound } from './errors';
 import { GUID, sequentialGuid, sqlOrderKey } from './guid';
@@ -146,29 +146,26 @@ export class Environment {
   updateMany(entitySet: EntitySet, ids: readonly string[], input: Record<string, unknown>, opts: { tieGroupSize?: number } = {}): StoredRow[] {
     const rows = ids.map((id) => this.existing(entitySet, id));
     const values = this.validate(entitySet, input);
-    const groupSize = opts.tieGroupSize ?? Math.max(1, rows.length);
-    const base = this.tick(entitySet);
+    const stamps = bulkStamps(this.tick(entitySet), rows.length, opts.tieGroupSize);
     rows.forEach((row, index) => {
-      this.modify(entitySet, row, values, base + Math.floor(index / groupSize));
+      this.modify(entitySet, row, values, stamps[index]);
       this.onChange(this, { entitySet, message: 'Update', id: row.id, values });
     });
-    this.tables[entitySet].highWaterSec = Math.max(this.tables[entitySet].highWaterSec, base + Math.floor((rows.length - 1) / groupSize));
+    this.raiseHighWater(entitySet, stamps);
     return rows;
   }
 
   /** An import happening now: new generated rows, `tieGroupSize` per second (default: all on one). */
   importNow(entitySet: EntitySet, count: number, opts: { tieGroupSize?: number } = {}): string[] {
     checkSeedArguments(count, opts.tieGroupSize);
-    const groupSize = opts.tieGroupSize ?? Math.max(1, count);
-    const base = this.tick(entitySet);
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
+    const stamps = bulkStamps(this.tick(entitySet), count, opts.tieGroupSize);
+    const ids = stamps.map((sec) => {
       const values = generateValues(entitySet, this.random);
-      const row = this.insert(entitySet, this.nextGuid(), values, base + Math.floor(i / groupSize), base + Math.floor(i / groupSize));
+      const row = this.insert(entitySet, this.nextGuid(), values, sec, sec);
       this.onChange(this, { entitySet, message: 'Create', id: row.id, values });
-      ids.push(row.id);
-    }
-    if (count > 0) this.tables[entitySet].highWaterSec = Math.max(this.tables[entitySet].highWaterSec, base + Math.floor((count - 1) / groupSize));
+      return row.id;
+    });
+    this.raiseHighWater(entitySet, stamps);
     return ids;
   }
 
@@ -286,6 +283,12 @@ export class Environment {
   }
 
   /** The current second, never before a modifiedon already handed out; changes within one second share it. */
+  /** Later changes are stamped after the last of a bulk change's stamps. */
+  private raiseHighWater(entitySet: EntitySet, stamps: readonly number[]): void {
+    const table = this.tables[entitySet];
+    if (stamps.length > 0) table.highWaterSec = Math.max(table.highWaterSec, stamps[stamps.length - 1]);
+  }
+
   private tick(entitySet: EntitySet): number {
     const table = this.tables[entitySet];
     const sec = Math.max(Math.floor(this.clock.now() / 1000), table.highWaterSec);

@@ -2,7 +2,7 @@
 // ones, the list endpoint's id-ordered cursor and the search endpoint's filter, sort and 10,000-result window.
 import { controlError } from '../common/errors';
 import { Random } from '../common/random';
-import { checkSeedArguments, tieGroupStamps } from '../common/seeding';
+import { bulkStamps, checkSeedArguments, tieGroupStamps } from '../common/seeding';
 import { generateProperties } from './data-generator';
 import { OBJECT_DEFINITIONS, knownProperties, type HubSpotObject } from './properties';
 import { matchesGroups, compareForSort, type SearchRequest } from './search';
@@ -100,24 +100,18 @@ export class Portal {
     const table = this.tables[object];
     const values = this.validate(object, properties);
     const records = ids.map((id) => this.live(object, id));
-    const groupSize = opts.tieGroupSize ?? Math.max(1, records.length);
-    const base = this.clock(table);
-    records.forEach((record, index) => this.modify(object, record, values, base + Math.floor(index / groupSize)));
-    table.highWaterMs = Math.max(table.highWaterMs, base + Math.floor((records.length - 1) / groupSize));
+    const stamps = bulkStamps(this.clock(table), records.length, opts.tieGroupSize);
+    records.forEach((record, index) => this.modify(object, record, values, stamps[index]));
+    if (stamps.length > 0) table.highWaterMs = Math.max(table.highWaterMs, stamps[stamps.length - 1]);
     return records.map((record) => toApiRecord(object, record, null));
   }
 
   /** A bulk import happening now: `count` new records, `tieGroupSize` of them per millisecond (default: all on one). */
   importNow(object: HubSpotObject, count: number, opts: { tieGroupSize?: number } = {}): string[] {
     const table = this.tables[object];
-    const groupSize = opts.tieGroupSize ?? Math.max(1, count);
-    const base = this.clock(table);
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const ms = base + Math.floor(i / groupSize);
-      ids.push(this.insert(table, object, generateProperties(object, this.random), ms, ms).id);
-    }
-    if (count > 0) table.highWaterMs = Math.max(table.highWaterMs, base + Math.floor((count - 1) / groupSize));
+    const stamps = bulkStamps(this.clock(table), count, opts.tieGroupSize);
+    const ids = stamps.map((ms) => this.insert(table, object, generateProperties(object, this.random), ms, ms).id);
+    if (stamps.length > 0) table.highWaterMs = Math.max(table.highWaterMs, stamps[stamps.length - 1]);
     return ids;
   }
 

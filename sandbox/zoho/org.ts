@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { SandboxClock } from '../common/clock';
 import { controlError } from '../common/errors';
 import { Random } from '../common/random';
-import { checkSeedArguments, tieGroupStamps } from '../common/seeding';
+import { bulkStamps, checkSeedArguments, tieGroupStamps } from '../common/seeding';
 import { generateValues } from './data-generator';
 import { IdSequence, compareIds } from './ids';
 import { MODULE_DEFINITIONS, MODULES, type ModuleName } from './modules';
@@ -144,30 +144,26 @@ export class Org {
   /** One mass update: the records share Modified_Time seconds, `tieGroupSize` per second (default: all on one). */
   updateMany(module: ModuleName, ids: readonly string[], values: Record<string, unknown>, opts: { tieGroupSize?: number } = {}): StoredRecord[] {
     const records = ids.map((id) => this.existing(module, id));
-    const groupSize = opts.tieGroupSize ?? Math.max(1, records.length);
-    const base = this.tick(module);
+    const stamps = bulkStamps(this.tick(module), records.length, opts.tieGroupSize);
     records.forEach((record, index) => {
-      this.modify(module, record, values, base + Math.floor(index / groupSize));
+      this.modify(module, record, values, stamps[index]);
       this.onChange(this, { module, operation: 'update', id: record.id, values });
     });
-    this.bumpHighWater(module, base + Math.floor((records.length - 1) / groupSize));
+    if (stamps.length > 0) this.bumpHighWater(module, stamps[stamps.length - 1]);
     return records;
   }
 
   /** An import happening now: new generated records, `tieGroupSize` per second (default: all on one). */
   importNow(module: ModuleName, count: number, opts: { tieGroupSize?: number } = {}): string[] {
     checkSeedArguments(count, opts.tieGroupSize);
-    const groupSize = opts.tieGroupSize ?? Math.max(1, count);
-    const base = this.tick(module);
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
+    const stamps = bulkStamps(this.tick(module), count, opts.tieGroupSize);
+    const ids = stamps.map((sec) => {
       const values = this.generated(module);
-      const sec = base + Math.floor(i / groupSize);
       const record = this.insert(module, values, sec, sec);
       this.onChange(this, { module, operation: 'insert', id: record.id, values });
-      ids.push(record.id);
-    }
-    if (count > 0) this.bumpHighWater(module, base + Math.floor((count - 1) / groupSize));
+      return record.id;
+    });
+    if (stamps.length > 0) this.bumpHighWater(module, stamps[stamps.length - 1]);
     return ids;
   }
 
