@@ -1,5 +1,4 @@
-// A sandbox's clock: wall time plus however far a test moved it, so lifetimes of minutes or days (codes, tokens,
-// purges, delta tokens) can be crossed in a test. It only moves forward.
+// A sandbox's clock: wall time plus however far a test moved it, so a test can cross lifetimes of minutes or days.
 import { controlError } from './errors';
 
 /** What reads the time: a SandboxClock, or `WALL_CLOCK` where a provider's sandbox has no clock of its own there. */
@@ -10,6 +9,7 @@ export interface Clock {
 /** Time as this process sees it, for judgements a test cannot move. */
 export const WALL_CLOCK: Clock = { now: () => Date.now() };
 
+/** Codes, tokens, purges and delta tokens expire on it; it only moves forward. */
 export class SandboxClock implements Clock {
   private aheadMs = 0;
 

@@ -1,5 +1,4 @@
-// Requests held before the sandbox answers them, from a chosen call on, until released: a test changes the provider's
-// data between two pages of a sync at exactly that point, without racing it.
+// Requests held unanswered from a chosen call on until released, so a test changes data between two pages of a sync.
 import type { RequestHandler } from 'express';
 
 /** How many more matching calls go through before the hold starts. */
@@ -7,6 +6,7 @@ export interface HoldCountdown {
   callsLeft: number;
 }
 
+/** The hold is exact: the test acts at that very point of the sync without racing it. */
 export class HeldRequests {
   private held: (() => void)[] = [];
 

@@ -1,5 +1,4 @@
-// The HTTP server around a sandbox's routes: the bare express app, the last error handler, listening and closing (one
-// listener or several).
+// The HTTP server around a sandbox's routes: the bare express app, the last error handler, listening and closing.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';

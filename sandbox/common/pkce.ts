@@ -1,4 +1,4 @@
-// PKCE (RFC 7636) as both providers check it: an S256 challenge at authorize, its verifier at the token endpoint.
+// PKCE (RFC 7636) as the sandboxes that take it check it: an S256 challenge at authorize, its verifier at the token endpoint.
 import { createHash } from 'node:crypto';
 import { sameText } from './oauth-values';
 

@@ -1,6 +1,6 @@
-// Refreshes as the stats report them: a log of each one (bounded, so a long run cannot grow it without end) and,
-// where a provider reports it, how many overlapped for one grant.
+// Refreshes as the stats report them: a bounded log of each one and, where a provider reports it, their overlap per grant.
 
+/** Bounded, so a long run cannot grow it without end. */
 const MAX_REFRESH_RECORDS = 10_000;
 
 export class RefreshLog<Entry extends object> {

@@ -1,5 +1,4 @@
-// What every sandbox observes for tests to assert on: requests by kind (and by host, where a sandbox serves several),
-// refusals by reason, and the peak of data requests in flight. Each provider's recorder adds its own and names them.
+// What every sandbox counts for tests: requests by kind (and by host), refusals by reason, peak data requests in flight.
 import { InFlight } from './in-flight';
 
 type Counts = Record<string, number>;
@@ -8,6 +7,7 @@ function increment(counts: Counts, name: string): void {
   counts[name] = (counts[name] ?? 0) + 1;
 }
 
+/** Each provider's recorder extends it with what else it reports, and names the snapshot's fields its own way. */
 export class RequestStats {
   private requests: Counts = {};
   private requestsByHost: Record<string, Counts> = {};

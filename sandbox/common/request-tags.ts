@@ -1,9 +1,8 @@
-// Each request told apart once, as it arrives: its area (what the fault knobs act on) and its kind (what the stats
-// count and the knobs match), kept on `res.locals` for every later middleware and route.
+// Each request told apart once, as it arrives: its area and kind on `res.locals`, for the stats, the knobs and the routes.
 import type { Request, RequestHandler } from 'express';
 import type { RequestStats } from './request-stats';
 
-/** Data calls, token endpoint calls, and the rest (authorize pages, revoke, introspection). */
+/** What the fault knobs act on: data calls, token endpoint calls, and the rest (authorize pages, revoke, introspection). */
 export type RequestArea = 'data' | 'token' | 'other';
 
 /** Besides `area` and `kind`, a provider may keep what its classifier worked out (Pipedrive's endpoint). */
