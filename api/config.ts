@@ -1,6 +1,6 @@
 // The API's configuration, parsed once from the environment; no secret has a default.
 import { z } from 'zod';
-import { databaseSettings, encryptionSettings, parseSettings, providerUrlSettings, temporalSettings, workflowSettings } from '../config/shared-settings';
+import { databaseSettings, encryptionSettings, parseSettings, providerUrlSettings, settingsEnvironment, temporalSettings, workflowSettings } from '../config/shared-settings';
 import { parseNamedSecretKeys, type NamedSecretKey } from '../security/secret-key';
 
 const apiSettings = {
@@ -58,4 +58,15 @@ export function parseApiConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error('Invalid configuration:\n  TRIBUTARY_API_INTERNAL_PORT: must differ from PORT');
   }
   return { ...config, secretKeys };
+}
+
+/** The environment an API process parses back into `config` (chaos runs API replicas, the dev stack one API). */
+export function apiEnvironment(config: Partial<ApiConfig>): Record<string, string> {
+  // `secretKeys` is TRIBUTARY_SECRET_KEYS and TRIBUTARY_SECRET_KEY together, which are written as themselves.
+  return settingsEnvironment(config, ['secretKeys']);
+}
+
+/** An API config from typed values over `base` (the parent's environment, or none), checked as the API checks it. */
+export function apiConfigOf(values: Partial<ApiConfig>, base: NodeJS.ProcessEnv = {}): ApiConfig {
+  return parseApiConfig({ ...base, ...apiEnvironment(values) });
 }

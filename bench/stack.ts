@@ -1,22 +1,20 @@
 // Tributary on the real services for the bench: its own database and task queue, the API in this process, the
 // worker as its own process, sandbox Salesforce orgs registered as integrations, and a webhook receiver.
-// Mirrors test/support/test-stack.ts, but with production workflow settings and a worker whose cost can be measured.
-import { Client, Connection } from '@temporalio/client';
+// Built by api/compose.ts like every API, with production workflow settings and a worker whose cost can be measured.
+import type { Client } from '@temporalio/client';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
-import { parseApiConfig } from '../api/config';
-import { createApp } from '../api/app';
-import { ConnectionWorkflows } from '../api/connection-workflows';
+import { composeApi } from '../api/compose';
+import { apiConfigOf } from '../api/config';
 import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
 import { pollsTaskQueue } from '../devstack/worker-process';
-import { providerCatalog } from '../providers/catalog';
 import type { SalesforceSandbox } from '../sandbox/salesforce/server';
-import { CredentialCipher } from '../security/credential-cipher';
-import { COLLECTIONS, ensureIndexes, openDatabase, type Database } from '../store/database';
-import { createStore, type Store } from '../store/store';
+import { COLLECTIONS, ensureIndexes, type Database } from '../store/database';
+import type { Store } from '../store/store';
+import { workerConfigOf, workerEnvironment } from '../worker/config';
 import { Meter } from './meter';
 import { findDatabaseServer, findTemporalServer } from './process-metrics';
 import { startBenchWebhookReceiver, type BenchWebhookReceiver } from './webhook-receiver';
@@ -70,43 +68,41 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const taskQueue = `bench-${suffix}`;
   const secretKey = randomBytes(24).toString('hex');
   const webhookSecret = randomBytes(16).toString('hex');
-  const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
 
-  // The API's own defaults (heartbeat, slice timeout, retries), exactly as `npm run api` would start workflows.
-  const apiConfig = parseApiConfig({ MONGODB_URI: options.mongoUri, TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys, TRIBUTARY_SECRET_KEY: secretKey });
-  const receiver = await startBenchWebhookReceiver(webhookSecret);
-  const database = await openDatabase(options.mongoUri, dbName);
-  await ensureIndexes(database.db);
-  const store = createStore(database.db, new CredentialCipher(apiConfig.TRIBUTARY_ENCRYPTION_KEYS));
-  const clientConnection = await Connection.connect({ address: options.temporalAddress });
-  const temporal = new Client({ connection: clientConnection });
-  const workflows = new ConnectionWorkflows(temporal, taskQueue, {
-    heartbeatTimeoutMs: apiConfig.TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS * 1000,
-    sliceTimeoutMs: apiConfig.TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS * 1000,
-    refreshRetryForMs: apiConfig.TRIBUTARY_REFRESH_RETRY_SECONDS * 1000,
-    webhookRetryForMs: apiConfig.TRIBUTARY_WEBHOOK_RETRY_HOURS * 3_600_000,
-    continueAsNewAfterEvents: 10_000,
-  });
-  const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
-  // Listen first (port 0), so the app can be told its own URL as its public URL.
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  server.on('request', createApp({ db: database.db, store, catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }), temporal, workflows, secretKeys: [{ name: 'bench', key: secretKey }], logger, publicUrl: apiUrl }));
-
-  const workerEnv: Record<string, string> = {
+  // The API's and the worker's own defaults (heartbeat, slice timeout, retries), exactly as `npm run api` and
+  // `npm run worker` would run.
+  const shared = {
     TEMPORAL_ADDRESS: options.temporalAddress,
     MONGODB_URI: options.mongoUri,
     MONGODB_DB: dbName,
     TRIBUTARY_TASK_QUEUE: taskQueue,
-    TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
-    TRIBUTARY_WEBHOOK_URL: receiver.url,
-    TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+    TRIBUTARY_ENCRYPTION_KEYS: [{ id: 'k1', key: randomBytes(32) }],
     // The sandbox providers listen on http://127.0.0.1.
-    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
-    ...(options.workflowBundlePath ? { TRIBUTARY_WORKFLOW_BUNDLE: options.workflowBundlePath } : {}),
-    ...(options.workerCachedWorkflows === undefined ? {} : { TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS: String(options.workerCachedWorkflows) }),
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: true,
   };
+  const receiver = await startBenchWebhookReceiver(webhookSecret);
+  // Listen first (port 0), so the app can be told its own URL as its public URL.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
+  const composed = await composeApi(
+    apiConfigOf({ ...shared, TRIBUTARY_SECRET_KEYS: [{ name: 'bench', key: secretKey }], TRIBUTARY_PUBLIC_URL: apiUrl }),
+    // The bench scans nothing: the stuck-connections metric is not what it measures.
+    { logger, scanHealthOnTimer: false },
+  );
+  server.on('request', composed.app);
+  const { database, store, temporal } = composed;
+
+  const workerEnv = workerEnvironment(
+    workerConfigOf({
+      ...shared,
+      TRIBUTARY_WEBHOOK_URL: receiver.url,
+      TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+      TRIBUTARY_WORKFLOW_BUNDLE: options.workflowBundlePath,
+      TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS: options.workerCachedWorkflows,
+    }),
+  );
   const workerLog = join(options.logDir, 'worker.log');
   const isPolling = pollsTaskQueue(temporal, taskQueue);
   let worker: WorkerHandle;
@@ -115,9 +111,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   } catch (error) {
     // Nothing else holds these yet; without closing them a failed start would keep the process (or jest) alive.
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await clientConnection.close();
     await database.db.dropDatabase().catch(() => undefined);
-    await database.close();
+    await composed.close();
     await receiver.close();
     throw error;
   }
@@ -210,9 +205,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       await endWorkflows(connected);
       await worker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await clientConnection.close();
       await database.db.dropDatabase().catch(() => undefined);
-      await database.close();
+      await composed.close();
       await receiver.close();
     },
   };

@@ -2,7 +2,7 @@
 // would see them, each on its own loopback port.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { connectionWorkflowId } from '../contracts/connection-workflow-messages';
+import { apiEnvironment } from '../api/config';
 import { freePort, spawnLogged, stopProcess, waitUntil } from '../devstack/processes';
 import type { ApiResponse, ResponseJson } from '../test/support/test-stack';
 import type { ChaosContext } from './context';
@@ -32,25 +32,15 @@ export async function startApiProcesses(context: ChaosContext, stack: ChaosStack
   return started;
 }
 
-/** The prefix the stack's workflow ids carry: what is left of one once the connection's own part is cut off. */
-function workflowIdPrefixOf(stack: ChaosStack): string {
-  const id = stack.workflowId('');
-  return id.slice(0, id.length - connectionWorkflowId('').length);
-}
-
 async function startApiProcess(context: ChaosContext, stack: ChaosStack, label: string): Promise<ApiProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // The stack's own API's config (its database, task queue and workflow id prefix: the replicas must address the same
+  // workflows), on a port of its own.
   const env = {
     ...process.env,
-    ...stack.workerEnv,
+    ...apiEnvironment({ ...stack.apiConfig, HOST: '127.0.0.1', PORT: port, TRIBUTARY_PUBLIC_URL: url, TRIBUTARY_SECRET_KEYS: [{ name: 'chaos', key: stack.secretKey }] }),
     LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    TRIBUTARY_PUBLIC_URL: url,
-    TRIBUTARY_SECRET_KEYS: `chaos:${stack.secretKey}`,
-    // The stack's own API names workflows with its prefix: the replicas must address the same workflows.
-    TRIBUTARY_WORKFLOW_ID_PREFIX: workflowIdPrefixOf(stack),
   };
   const logFile = join(context.logDir, `${label}.log`);
   const child: ChildProcess = spawnLogged(process.execPath, ['--import', 'tsx', join(ROOT, 'api', 'main.ts')], { cwd: ROOT, env, logFile });

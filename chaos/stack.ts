@@ -5,6 +5,7 @@ import { stopProcess } from '../devstack/processes';
 import { pollsTaskQueue, startWorkerProcess, type WorkerProcess } from '../devstack/worker-process';
 import { startTestStack, type TestStack } from '../test/support/test-stack';
 import type { ChaosContext } from './context';
+import { workerEnvironment } from '../worker/config';
 
 export interface ChaosStackOptions {
   name: string;
@@ -58,9 +59,8 @@ export async function startChaosStack(context: ChaosContext, options: ChaosStack
     },
   });
   const env = {
-    ...stack.workerEnv,
+    ...workerEnvironment({ ...stack.workerConfig, TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS: options.webhookTimeoutSeconds ?? 5 }),
     LOG_LEVEL: 'warn',
-    TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS: String(options.webhookTimeoutSeconds ?? 5),
   };
   const isPolling = pollsTaskQueue(stack.temporal, stack.taskQueue);
   const workers: ChaosWorker[] = [];

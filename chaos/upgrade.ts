@@ -12,6 +12,7 @@ import type { ScenarioResult } from './report';
 import { startChaosStack, type ChaosStack } from './stack';
 import { verify } from './verify';
 import { HOURLY, landedMidRun, runsInFlight, seedOrg, waitForSyncUnderWay, type OrgSize } from './workload';
+import { workerEnvironment } from '../worker/config';
 
 const ROOT = join(__dirname, '..');
 /** The commit this branch of the code started from: the release running in production when it ships. */
@@ -106,7 +107,7 @@ export async function upgrade(context: ChaosContext, params: UpgradeParams): Pro
     seedOrg(stack.sandbox, params.org);
     stack.sandbox.faults.slowResponses({ delayMs: params.pageDelayMs });
     // The previous release bundles its own workflow code at start, as its deployment did: not today's bundle.
-    const { TRIBUTARY_WORKFLOW_BUNDLE: _todaysBundle, ...env } = stack.workerEnv;
+    const env = workerEnvironment({ ...stack.workerConfig, TRIBUTARY_WORKFLOW_BUNDLE: undefined });
     const logFile = join(context.logDir, 'chaos-upgrade-previous-worker.log');
     oldWorker = await startWorkerProcess({
       entry: relative(ROOT, join(previous.dir, 'worker', 'main.ts')),

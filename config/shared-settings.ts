@@ -72,15 +72,15 @@ export function workflowSettingsOf(config: WorkflowSettingsConfig): WorkflowSett
   };
 }
 
-/** The same settings as environment variables, for a worker process started with a test's or the bench's values. */
-export function workflowSettingsEnv(settings: WorkflowSettings): Record<string, string> {
+/** The inverse of workflowSettingsOf: a test's or the bench's workflow settings as configuration values. */
+export function workflowSettingsConfig(settings: WorkflowSettings): WorkflowSettingsConfig {
   return {
-    TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: String(Math.ceil(settings.heartbeatTimeoutMs / 1000)),
-    TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: String(Math.ceil(settings.sliceTimeoutMs / 1000)),
-    TRIBUTARY_REFRESH_RETRY_SECONDS: String(Math.ceil(settings.refreshRetryForMs / 1000)),
-    TRIBUTARY_WEBHOOK_RETRY_HOURS: String(settings.webhookRetryForMs / 3_600_000),
-    TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: String(settings.continueAsNewAfterEvents),
-    TRIBUTARY_DEGRADED_NOTICE_SECONDS: String(Math.ceil((settings.degradedNoticeAfterMs ?? 900_000) / 1000)),
+    TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: Math.ceil(settings.heartbeatTimeoutMs / 1000),
+    TRIBUTARY_SYNC_SLICE_TIMEOUT_SECONDS: Math.ceil(settings.sliceTimeoutMs / 1000),
+    TRIBUTARY_REFRESH_RETRY_SECONDS: Math.ceil(settings.refreshRetryForMs / 1000),
+    TRIBUTARY_WEBHOOK_RETRY_HOURS: settings.webhookRetryForMs / 3_600_000,
+    TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: settings.continueAsNewAfterEvents,
+    TRIBUTARY_DEGRADED_NOTICE_SECONDS: Math.ceil((settings.degradedNoticeAfterMs ?? 900_000) / 1000),
   };
 }
 
@@ -116,6 +116,47 @@ export const providerUrlSettings = {
 /** The catalog under the operator's URL policy. */
 export function urlPolicyOf(config: { TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: boolean; TRIBUTARY_PROVIDER_EXTRA_HOSTS: Record<string, string[]> }) {
   return { allowLoopback: config.TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS, extraHosts: config.TRIBUTARY_PROVIDER_EXTRA_HOSTS };
+}
+
+/**
+ * Settings whose parsed value is not the variable's text, and how each is written back: the inverse of their
+ * transforms above (and in api/config.ts, worker/config.ts), so a parsed config can start a child process.
+ */
+const SETTING_FORMATS: Record<string, (value: never) => string | undefined> = {
+  TRIBUTARY_ENCRYPTION_KEYS: (keys: { id: string; key: Buffer }[]) => keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
+  TRIBUTARY_PROVIDER_EXTRA_HOSTS: (hosts: Record<string, string[]>) =>
+    Object.entries(hosts)
+      .map(([provider, patterns]) => `${provider}=${patterns.join('|')}`)
+      .join(','),
+  // None named: unset, as an empty list is refused (TRIBUTARY_SECRET_KEY may hold the only key).
+  TRIBUTARY_SECRET_KEYS: (keys: { name: string; key: string }[]) => (keys.length === 0 ? undefined : keys.map((k) => `${k.name}:${k.key}`).join(',')),
+  TRIBUTARY_PROVIDER_QUOTA_SHARES: perProviderText,
+  TRIBUTARY_PROVIDER_MAX_CONCURRENT_REQUESTS: perProviderText,
+};
+
+function perProviderText(entries: Record<string, number>): string {
+  return Object.entries(entries)
+    .map(([provider, value]) => `${provider}=${value}`)
+    .join(',');
+}
+
+/**
+ * A (partial) parsed config as the environment variables that parse back into it: the one way a process hands its
+ * settings to a child (a worker the bench measures, one a chaos scenario kills, the dev stack's processes). Unset
+ * values are left out, so the child's own defaults apply; `derived` names values computed from others (not variables).
+ */
+export function settingsEnvironment(config: Record<string, unknown>, derived: readonly string[] = []): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config)) {
+    if (value === undefined || derived.includes(name)) continue;
+    const format = SETTING_FORMATS[name];
+    if (format) {
+      const text = format(value as never);
+      if (text !== undefined) env[name] = text;
+    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
+    else throw new Error(`${name}: no way to write this setting as an environment variable; add it to SETTING_FORMATS`);
+  }
+  return env;
 }
 
 /** Parses `process.env` once at start-up; a bad value stops the process with a message naming each variable. */

@@ -5,6 +5,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
+import { apiConfigOf, apiEnvironment } from '../api/config';
+import { workerConfigOf, workerEnvironment } from '../worker/config';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
 import { DEV_PORTS } from './dev-stack-address';
 import { startDevWebhookReceiver, type DevWebhookReceiver } from './webhook-receiver';
@@ -26,8 +28,6 @@ const API_URL = `http://127.0.0.1:${PORTS.api}`;
 const WORKER_STATUS_URL = `http://127.0.0.1:${PORTS.worker}`;
 const SANDBOX_URL = `http://127.0.0.1:${PORTS.sandbox}`;
 const NAMESPACE = 'default';
-// The worker reads the same variable with the same default; dev only needs it to see the worker poll.
-const TASK_QUEUE = process.env.TRIBUTARY_TASK_QUEUE ?? 'tributary';
 
 const ENTRY_FILES = [
   { path: 'sandbox/main.ts', what: 'the sandbox Salesforce' },
@@ -89,15 +89,27 @@ class DevStack {
     if (!sandbox) return;
     await waitUntil(() => answers(`${SANDBOX_URL}/__sandbox/stats`), { timeoutMs: 60_000, what: 'sandbox Salesforce', child: sandbox.process });
 
-    const productEnv = productEnvironment(temporal, mongo, secrets, receiver);
+    // Parsed here, over this shell's environment, so a bad setting stops dev with the process's own message.
+    const shared = productSettings(temporal, mongo);
+    // The stored keys are in the variable's own format: they are read as the processes read them.
+    const environment = { ...process.env, TRIBUTARY_ENCRYPTION_KEYS: secrets.TRIBUTARY_ENCRYPTION_KEYS };
+    const workerConfig = workerConfigOf(
+      { ...shared, TRIBUTARY_WEBHOOK_URL: receiver.url, TRIBUTARY_WEBHOOK_SECRET: secrets.TRIBUTARY_WEBHOOK_SECRET, TRIBUTARY_WORKER_STATUS_PORT: PORTS.worker },
+      environment,
+    );
+    const apiConfig = apiConfigOf({ ...shared, TRIBUTARY_SECRET_KEY: secrets.TRIBUTARY_SECRET_KEY, TRIBUTARY_PUBLIC_URL: API_URL, PORT: PORTS.api }, environment);
     const workerStartedAt = Date.now();
-    const worker = this.spawnChild('worker', 'worker/main.ts', { ...productEnv, TRIBUTARY_WORKER_STATUS_PORT: String(PORTS.worker) });
-    const api = this.spawnChild('api', 'api/main.ts', { ...productEnv, PORT: String(PORTS.api) });
+    const worker = this.spawnChild('worker', 'worker/main.ts', workerEnvironment(workerConfig));
+    const api = this.spawnChild('api', 'api/main.ts', apiEnvironment(apiConfig));
     if (!worker || !api) return;
     await Promise.all([
       waitUntil(() => answers(`${API_URL}/healthz`), { timeoutMs: 90_000, what: 'API', child: api.process }),
       // The worker bundles the workflow code before it polls; a poller on the task queue means it is really ready.
-      waitUntil(() => workerIsPolling(temporal.address, workerStartedAt), { timeoutMs: 180_000, what: 'worker', child: worker.process }),
+      waitUntil(() => workerIsPolling(temporal.address, workerConfig.TRIBUTARY_TASK_QUEUE, workerStartedAt), {
+        timeoutMs: 180_000,
+        what: 'worker',
+        child: worker.process,
+      }),
     ]);
     if (this.isStopping) return;
     printReadyBox(temporal, receiver, secrets);
@@ -187,19 +199,15 @@ class DevStack {
   }
 }
 
-function productEnvironment(temporal: TemporalServer, mongo: MongoServer, secrets: DevSecrets, receiver: DevWebhookReceiver): Record<string, string> {
+/** What the API and the worker of the development stack share; the rest is this shell's environment or defaults. */
+function productSettings(temporal: TemporalServer, mongo: MongoServer) {
   return {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: NAMESPACE,
     MONGODB_URI: mongo.uri,
     MONGODB_DB: 'tributary',
-    TRIBUTARY_SECRET_KEY: secrets.TRIBUTARY_SECRET_KEY,
-    TRIBUTARY_ENCRYPTION_KEYS: secrets.TRIBUTARY_ENCRYPTION_KEYS,
-    TRIBUTARY_WEBHOOK_URL: receiver.url,
-    TRIBUTARY_WEBHOOK_SECRET: secrets.TRIBUTARY_WEBHOOK_SECRET,
-    TRIBUTARY_PUBLIC_URL: API_URL,
     // The development stack's providers are sandboxes on http://127.0.0.1.
-    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: true,
   };
 }
 
@@ -243,10 +251,10 @@ async function answers(url: string): Promise<boolean> {
   return response.ok;
 }
 
-async function workerIsPolling(address: string, since: number): Promise<boolean> {
+async function workerIsPolling(address: string, taskQueue: string, since: number): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 2000 });
   try {
-    const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: TASK_QUEUE } });
+    const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: taskQueue } });
     // Pollers of an earlier run linger in the server's memory for a while; only count ones seen since our worker started.
     return pollers.some((poller) => Number(poller.lastAccessTime?.seconds?.toString() ?? 0) * 1000 >= since - 1000);
   } finally {

@@ -1,6 +1,6 @@
 // The worker's configuration, parsed once from the environment; a bad value stops the worker with a clear message.
 import { z } from 'zod';
-import { databaseSettings, encryptionSettings, parseSettings, providerUrlSettings, temporalSettings, workflowSettings } from '../config/shared-settings';
+import { databaseSettings, encryptionSettings, parseSettings, providerUrlSettings, settingsEnvironment, temporalSettings, workflowSettings } from '../config/shared-settings';
 
 const workerSettings = {
   ...temporalSettings,
@@ -82,4 +82,14 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error('Invalid configuration:\n  TRIBUTARY_WORKER_SDK_METRICS_PORT: must differ from TRIBUTARY_WORKER_STATUS_PORT');
   }
   return config;
+}
+
+/** The environment a worker process parses back into `config`: how the bench, chaos and tests start worker processes. */
+export function workerEnvironment(config: Partial<WorkerConfig>): Record<string, string> {
+  return settingsEnvironment(config);
+}
+
+/** A worker config from typed values over `base` (the parent's environment, or none), checked as the worker checks it. */
+export function workerConfigOf(values: Partial<WorkerConfig>, base: NodeJS.ProcessEnv = {}): WorkerConfig {
+  return parseWorkerConfig({ ...base, ...workerEnvironment(values) });
 }

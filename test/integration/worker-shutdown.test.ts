@@ -6,6 +6,7 @@ import { pollsTaskQueue, startWorkerProcess, type WorkerProcess } from '../../de
 import { storedLiveRecords } from '../support/assertions';
 import { eventually } from '../support/eventually';
 import { startTestStack, type TestStack } from '../support/test-stack';
+import { workerEnvironment } from '../../worker/config';
 
 const root = join(__dirname, '..', '..');
 const CONTACTS = 10_000;
@@ -19,7 +20,7 @@ describe('worker shut down mid-slice', () => {
   const startWorker = async (name: string) =>
     startWorkerProcess({
       // One slice would read the whole run: only the shutdown can end it early.
-      env: { ...stack.workerEnv, LOG_LEVEL: 'warn', TRIBUTARY_MAX_SLICE_SECONDS: '600', TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS: '20' },
+      env: { ...workerEnvironment({ ...stack.workerConfig, TRIBUTARY_MAX_SLICE_SECONDS: 600, TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS: 20 }), LOG_LEVEL: 'warn' },
       logFile: join(root, '.data', 'test', 'logs', `shutdown-${name}.log`),
       isPolling: pollsTaskQueue(stack.temporal, stack.taskQueue),
     });

@@ -1,23 +1,24 @@
 // Brings up Tributary for one test file on the real services from global setup: its own database, task queue,
 // sandbox Salesforce, webhook receiver, in-process API and (optionally) an in-process worker.
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
-import { createApp, type AppDependencies } from '../../api/app';
-import { workflowSettingsEnv } from '../../config/shared-settings';
-import { ConnectionHealthScan } from '../../api/connection-health-scan';
-import { ConnectionWorkflows } from '../../api/connection-workflows';
-import { ConnectionHealthMetrics, WorkerMetrics, createProcessRegistry } from '../../observability/metrics';
+import type { AppDependencies } from '../../api/app';
+import { composeApi } from '../../api/compose';
+import { apiConfigOf, type ApiConfig } from '../../api/config';
+import type { ConnectionHealthScan } from '../../api/connection-health-scan';
+import { workflowSettingsConfig } from '../../config/shared-settings';
+import { WorkerMetrics } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
-import { providerCatalog, type ProviderCatalog } from '../../providers/catalog';
+import type { ProviderCatalog } from '../../providers/catalog';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandbox/salesforce/server';
-import { CredentialCipher } from '../../security/credential-cipher';
-import { ensureIndexes, openDatabase, type Database } from '../../store/database';
-import { createStore, type Store } from '../../store/store';
-import { createTributaryWorkers, type TributaryWorkers } from '../../worker/create-worker';
+import type { Database } from '../../store/database';
+import type { Store } from '../../store/store';
+import { composeWorker, type ComposedWorker } from '../../worker/compose';
+import { workerConfigOf, workerEnvironment, type WorkerConfig } from '../../worker/config';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 export interface TestStackOptions {
@@ -74,7 +75,11 @@ export interface TestStack {
   workflowId(connectionId: string): string;
   apiUrl: string;
   secretKey: string;
-  /** Environment for a worker process equivalent to the in-process one. */
+  /** The in-process API's config; its replicas (chaos) start from it. */
+  apiConfig: ApiConfig;
+  /** The in-process worker's config; a worker process gets `workerEnvironment` of it (or of a variation). */
+  workerConfig: WorkerConfig;
+  /** Environment for a worker process equivalent to the in-process one: workerEnvironment(workerConfig). */
   workerEnv: Record<string, string>;
   api<T = ResponseJson>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
   /** Registers the sandbox as a Salesforce integration (once) and connects a fresh grant. */
@@ -106,19 +111,9 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const taskQueue = `test-${options.name}-${suffix}`;
   const secretKey = randomBytes(24).toString('hex');
   const webhookSecret = randomBytes(16).toString('hex');
-  const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
   const maxSliceMs = options.maxSliceMs ?? 60_000;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const workerMetrics = new WorkerMetrics();
-
-  const sandbox = await startSalesforceSandbox({ tokenLatencyMs: 50, ...options.sandbox });
-  const receiver = await startWebhookReceiver(webhookSecret);
-  const database = await openDatabase(mongoUri, dbName);
-  await ensureIndexes(database.db);
-  const cipher = new CredentialCipher([{ id: 'k1', key: Buffer.from(encryptionKeys.slice(3), 'base64') }]);
-  const store = createStore(database.db, cipher);
-  const clientConnection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection: clientConnection });
   const workflowSettings: WorkflowSettings = {
     heartbeatTimeoutMs: 10_000,
     sliceTimeoutMs: maxSliceMs + 120_000,
@@ -128,36 +123,63 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     degradedNoticeAfterMs: 900_000,
     ...options.workflow,
   };
-  const workflows = new ConnectionWorkflows(temporal, taskQueue, workflowSettings, options.workflowIdPrefix ?? `${suffix}/`);
-  // Listen first (port 0), so the app can be told its own URL as the public URL browsers and the sandbox redirect to.
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const registry = createProcessRegistry();
-  const healthScan = new ConnectionHealthScan(temporal, taskQueue, new ConnectionHealthMetrics(registry), logger, { intervalMs: 60_000, concurrency: 4 });
-  // The sandbox providers listen on http://127.0.0.1: the development allowance for loopback, as dev stacks set it.
-  const catalog = (options.catalog ?? providerCatalog).withUrlPolicy({ allowLoopback: true });
-  const appDependencies = { db: database.db, store, catalog, temporal, workflows, secretKeys: [{ name: 'test', key: secretKey }], logger, registry };
-  server.on('request', createApp({ ...appDependencies, publicUrl: apiUrl, connectFlow: options.connectFlow, appName: options.appName, proxy: options.proxy, providerWebhooks: options.providerWebhooks, actions: options.actions, deleteWaitMs: options.deleteWaitMs }));
-
-  const workerEnv: Record<string, string> = {
+  // What the API and the worker share. A value below the production floor (continue-as-new after 40 events) reaches
+  // the in-process parts as an override only; a worker process keeps the default.
+  const workflowConfig = workflowSettingsConfig(workflowSettings);
+  const { TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: continueAsNewAfter, ...representable } = workflowConfig;
+  const shared = {
     TEMPORAL_ADDRESS: temporalAddress,
     MONGODB_URI: mongoUri,
     MONGODB_DB: dbName,
     TRIBUTARY_TASK_QUEUE: taskQueue,
-    TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
-    TRIBUTARY_WEBHOOK_URL: receiver.url,
-    TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
-    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: 'true',
-    TRIBUTARY_MAX_SLICE_SECONDS: String(Math.max(1, Math.round(maxSliceMs / 1000))),
-    ...workflowSettingsEnv(workflowSettings),
-    ...(options.maxConcurrentSyncSlices ? { TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: String(options.maxConcurrentSyncSlices) } : {}),
-    ...(process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE ? { TRIBUTARY_WORKFLOW_BUNDLE: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE } : {}),
+    TRIBUTARY_ENCRYPTION_KEYS: [{ id: 'k1', key: randomBytes(32) }],
+    // The sandbox providers listen on http://127.0.0.1: the development allowance for loopback, as dev stacks set it.
+    TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: true,
+    ...representable,
+    ...(continueAsNewAfter >= 100 ? { TRIBUTARY_CONTINUE_AS_NEW_AFTER_EVENTS: continueAsNewAfter } : {}),
   };
 
-  let worker: TributaryWorkers | null = null;
+  const sandbox = await startSalesforceSandbox({ tokenLatencyMs: 50, ...options.sandbox });
+  const receiver = await startWebhookReceiver(webhookSecret);
+  // Listen first (port 0), so the app can be told its own URL as the public URL browsers and the sandbox redirect to.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const apiConfig = apiConfigOf({
+    ...shared,
+    TRIBUTARY_SECRET_KEYS: [{ name: 'test', key: secretKey }],
+    TRIBUTARY_PUBLIC_URL: apiUrl,
+    // Default: one of the stack's own, so parallel test files sharing a Temporal never adopt each other's workflows.
+    TRIBUTARY_WORKFLOW_ID_PREFIX: options.workflowIdPrefix ?? `${suffix}/`,
+    ...(options.appName === undefined ? {} : { TRIBUTARY_APP_NAME: options.appName }),
+  });
+  const workerConfig = workerConfigOf({
+    ...shared,
+    TRIBUTARY_WEBHOOK_URL: receiver.url,
+    TRIBUTARY_WEBHOOK_SECRET: webhookSecret,
+    TRIBUTARY_WEBHOOK_TIMEOUT_SECONDS: 5,
+    TRIBUTARY_MAX_SLICE_SECONDS: Math.max(1, Math.round(maxSliceMs / 1000)),
+    TRIBUTARY_MAX_CONCURRENT_SYNC_SLICES: options.maxConcurrentSyncSlices,
+    TRIBUTARY_WORKFLOW_BUNDLE: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
+  });
+  const api = await composeApi(apiConfig, {
+    logger,
+    catalog: options.catalog,
+    workflow: workflowSettings,
+    // Never on a timer here: a test scans when it wants the metric fresh.
+    scanHealthOnTimer: false,
+    connectFlow: options.connectFlow,
+    proxy: options.proxy,
+    providerWebhooks: options.providerWebhooks,
+    actions: options.actions,
+    deleteWaitMs: options.deleteWaitMs,
+  });
+  server.on('request', api.app);
+  const { store, database, temporal, workflows, healthScan } = api;
+  const workerEnv = workerEnvironment(workerConfig);
+
+  let worker: ComposedWorker | null = null;
   let workerRun: Promise<void> | null = null;
-  let workerConnection: NativeConnection | null = null;
   let integrationCreated = false;
 
   const stack: TestStack = {
@@ -172,6 +194,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     workflowId: (connectionId) => workflows.workflowId(connectionId),
     apiUrl,
     secretKey,
+    apiConfig,
+    workerConfig,
     workerEnv,
     async api(method, path, body, headers = {}) {
       const response = await fetch(`${apiUrl}${path}`, {
@@ -204,28 +228,19 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
       });
     },
     async startWorker(replacement) {
-      workerConnection = await NativeConnection.connect({ address: temporalAddress });
-      worker = await createTributaryWorkers({
-        connection: workerConnection,
-        namespace: 'default',
-        taskQueue,
-        workflowBundlePath: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
-        maxConcurrentSyncSlices: options.maxConcurrentSyncSlices,
-        dependencies: {
-          store,
-          catalog: replacement?.catalog?.withUrlPolicy({ allowLoopback: true }) ?? catalog,
-          logger,
-          metrics: workerMetrics,
-          settings: { webhookUrl: receiver.url, webhookSecret, webhookTimeoutMs: 5000, maxSliceMs, workflow: workflowSettings },
-        },
+      worker = await composeWorker(workerConfig, {
+        logger,
+        catalog: replacement?.catalog ?? options.catalog,
+        metrics: workerMetrics,
+        workflow: workflowSettings,
+        activities: { maxSliceMs },
       });
       workerRun = worker.run();
     },
     async stopWorker() {
       if (worker) {
-        worker.shutdown();
+        worker.workers.shutdown();
         await workerRun;
-        await workerConnection?.close();
         worker = null;
       }
     },
@@ -233,9 +248,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
       await terminateWorkflows(temporal, taskQueue);
       await stack.stopWorker();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await clientConnection.close();
       await database.db.dropDatabase().catch(() => undefined);
-      await database.close();
+      await api.close();
       await receiver.close();
       await sandbox.close();
     },

@@ -19,6 +19,7 @@ import { createStore } from '../../../store/store';
 import { startStatusServer } from '../../../worker/status-server';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 import { sampleSum } from './prometheus-text';
+import { workerEnvironment } from '../../../worker/config';
 
 const root = join(__dirname, '..', '..', '..');
 const CONTACTS = 120;
@@ -112,9 +113,7 @@ describe('probes and scraping', () => {
     worker = spawnLogged(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'worker', 'main.ts')], {
       env: {
         ...process.env,
-        ...stack.workerEnv,
-        TRIBUTARY_WORKER_STATUS_PORT: String(statusPort),
-        TRIBUTARY_WORKER_SDK_METRICS_PORT: String(sdkMetricsPort),
+        ...workerEnvironment({ ...stack.workerConfig, TRIBUTARY_WORKER_STATUS_PORT: statusPort, TRIBUTARY_WORKER_SDK_METRICS_PORT: sdkMetricsPort }),
         LOG_LEVEL: 'warn',
       },
       logFile: join(root, '.data', 'test', 'logs', 'probes-worker.log'),
