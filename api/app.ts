@@ -74,8 +74,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLog(deps.logger));
   const proxySettings = { ...DEFAULT_PROXY_SETTINGS, ...deps.proxy };
   const proxy = new ProxyUseCases(deps.store, deps.catalog, deps.workflows, proxySettings, deps.logger);
-  // Before the JSON parser: the proxy forwards bodies byte for byte.
-  app.use('/proxy', requireSecretKey(deps.secretKeys), proxyRoutes(proxy, proxySettings.maxBodyBytes));
+  // Before the JSON parser: the proxy forwards bodies byte for byte (its routes read them raw).
+  app.use('/proxy', requireSecretKey(deps.secretKeys));
+  app.use(proxyRoutes(proxy, proxySettings.maxBodyBytes));
   // Public: HubSpot signs its webhooks with the app's client secret; Salesforce's URL carries the integration's secret.
   const providerWebhooks = new ProviderWebhookUseCases(
     deps.store,

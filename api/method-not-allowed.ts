@@ -8,15 +8,16 @@ import { routes, type RouteContract } from './openapi-routes';
 function allowedMethodsByPath(): { matches: (path: string) => boolean; allow: string[] }[] {
   const byPath = new Map<string, Set<string>>();
   for (const route of Object.values(routes) as RouteContract[]) {
-    // By shape, not by parameter names: GET …/actions/{actionId} and POST …/actions/{name} are one path.
-    const shape = route.path.replace(/\{\w+\}/g, '{}');
+    // By shape, not by parameter names: GET …/actions/{actionId} and POST …/actions/{name} are one path. A wildcard
+    // (the proxy's path) takes the rest of the path, slashes included.
+    const shape = route.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === route.wildcardParam ? '{**}' : '{}'));
     const methods = byPath.get(shape) ?? new Set<string>();
     methods.add(route.method.toUpperCase());
     if (route.method === 'get') methods.add('HEAD');
     byPath.set(shape, methods);
   }
   return [...byPath].map(([path, methods]) => {
-    const pattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\\{\\\}|\{\}/g, '[^/]+')}/?$`);
+    const pattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\\\*\\\*\}/g, '.+').replace(/\\\{\\\}|\{\}/g, '[^/]+')}/?$`);
     return { matches: (candidate: string) => pattern.test(candidate), allow: [...methods] };
   });
 }

@@ -25,9 +25,13 @@ export const isRedirect = (response: ResponseContract): response is RedirectResp
 export type ErrorStatus = 401 | 404 | 409 | 503;
 
 export interface RouteContract {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** An OpenAPI path template: `/connections/{connectionId}`. */
   path: string;
+  /** The path parameter (the last) that takes the rest of the path, slashes included: `/proxy/{path}`. */
+  wildcardParam?: string;
+  /** The path carries a secret (a webhook URL's): failures are logged by the route's pattern, never by the path. */
+  secretInPath?: boolean;
   summary: string;
   /** Needs `Authorization: Bearer <secret key>`; only the probes, the metrics and this document do not. */
   secured: boolean;
@@ -36,10 +40,14 @@ export interface RouteContract {
   /** Request headers the route reads (names in lower case), documented as header parameters. */
   headers?: z.ZodObject;
   body?: z.ZodType;
-  /** JSON unless said otherwise: the browser's connect form posts `application/x-www-form-urlencoded`. */
-  bodyMediaType?: 'application/json' | 'application/x-www-form-urlencoded';
-  /** The answers the route's handler returns, by status. */
-  responses: Record<number, ResponseContract>;
+  /**
+   * JSON unless said otherwise: the browser's connect form posts `application/x-www-form-urlencoded`. RAW_BODY: any
+   * media type, read as bytes and never parsed (the proxy forwards them, provider webhooks check a signature over
+   * them), up to the limit the route's handler sets before the first byte is read (see openapi-implement.ts).
+   */
+  bodyMediaType?: 'application/json' | 'application/x-www-form-urlencoded' | typeof RAW_BODY;
+  /** The answers the route's handler returns, by status; `default`: any status (the provider's own, through the proxy). */
+  responses: { [status: number]: ResponseContract; default?: BodyResponseContract };
   errors?: readonly ErrorStatus[];
   /**
    * The field of the 201 body that names what was created (`connectionId`): the document links the answer to every
@@ -62,13 +70,52 @@ function defineRoute<const R extends RouteContract>(route: R): R {
   }
   // JSON bodies are documented by reference, so each needs a component name.
   const jsonResponses = Object.values(route.responses).filter((r): r is BodyResponseContract => !isRedirect(r) && !r.mediaType);
-  for (const schema of [route.body, ...jsonResponses.map((r) => r.body)]) {
+  const jsonBody = route.bodyMediaType === undefined || route.bodyMediaType === 'application/json' ? route.body : undefined;
+  for (const schema of [jsonBody, ...jsonResponses.map((r) => r.body)]) {
     if (schema && !componentId(schema)) throw new Error(`${where}: a JSON body schema has no .meta({ id }) to name it in the document`);
+  }
+  if (route.wildcardParam !== undefined && !route.path.endsWith(`/{${route.wildcardParam}}`)) {
+    throw new Error(`${where}: the wildcard parameter {${route.wildcardParam}} must end the path`);
   }
   return route;
 }
 
 const HTML = 'text/html; charset=utf-8';
+
+/** The media type of a body read as bytes, whatever the sender says it is. */
+export const RAW_BODY = '*/*';
+
+export const isRawBody = (route: RouteContract): boolean => route.bodyMediaType === RAW_BODY;
+
+const rawBytes = z.unknown().meta({ description: 'Bytes of any media type, passed on as sent.' });
+
+/** The proxy's operations: one per method, all on `/proxy/{path}`, all answered by the connection's provider. */
+function proxyRoute<const M extends RouteContract['method']>(method: M, withBody: boolean) {
+  return defineRoute({
+    method,
+    path: '/proxy/{path}',
+    wildcardParam: 'path',
+    summary: `${method.toUpperCase()} any path of the connection's provider API, with its credentials; the answer is the provider's, as it came`,
+    secured: true,
+    params: proxyParams,
+    headers: proxyHeaders,
+    ...(withBody ? { body: rawBytes, bodyMediaType: RAW_BODY } : {}),
+    responses: {
+      default: { description: "The provider's answer: its status, headers (less hop-by-hop ones) and body.", mediaType: RAW_BODY, body: rawBytes },
+    },
+    // 409: the connection needs reconnecting or has no API host; 503: the provider did not answer, or a refresh did not come.
+    errors: [404, 409, 503],
+  });
+}
+
+const proxyParams = z.strictObject({
+  path: z.string().min(1).meta({ description: "The provider API's path, slashes included (`services/data/v62.0/sobjects/Contact`); the query string goes on as sent." }),
+});
+
+const proxyHeaders = z.object({
+  'connection-id': schemas.identifier.meta({ description: 'The connection whose credentials and API host the request uses.' }),
+  'provider-config-key': schemas.identifier.optional().meta({ description: "The connection's integration, when the caller wants it checked." }),
+});
 
 export const routes = {
   health: defineRoute({
@@ -337,6 +384,9 @@ export const routes = {
     summary: "Change notifications that prove themselves (signed with the app's client secret, or carrying the integration's webhook secret): sync soon",
     secured: false,
     params: schemas.providerWebhookParams,
+    // Read as bytes once the integration is known, up to its kind's cap: the signature covers the exact bytes.
+    body: rawBytes,
+    bodyMediaType: RAW_BODY,
     responses: {
       204: { description: 'Accepted, with the empty answer the provider expects.', body: z.string(), mediaType: 'text/plain' },
     },
@@ -349,6 +399,10 @@ export const routes = {
     summary: "Unsigned change notifications, authenticated by the integration's URL secret: sync soon",
     secured: false,
     params: schemas.providerWebhookSecretParams,
+    secretInPath: true,
+    // Read as bytes only after the URL's secret is checked, up to the kind's cap: a stranger's body is never inflated.
+    body: rawBytes,
+    bodyMediaType: RAW_BODY,
     responses: {
       200: { description: 'Accepted, with the acknowledgement the provider expects (an XML envelope), whichever account the delivery names.', body: z.string(), mediaType: 'text/xml' },
     },
@@ -363,14 +417,19 @@ export const routes = {
     responses: { 200: { description: 'A page of changes; follow nextCursor.', body: schemas.recordsPage } },
     errors: [404, 409],
   }),
+  proxyGet: proxyRoute('get', false),
+  proxyPost: proxyRoute('post', true),
+  proxyPut: proxyRoute('put', true),
+  proxyPatch: proxyRoute('patch', true),
+  proxyDelete: proxyRoute('delete', true),
 };
 
 export type Routes = typeof routes;
 export type OperationId = keyof Routes;
 
 
-/** The Express spelling of an OpenAPI path template: `/connections/:connectionId`. */
-export function expressPath(path: string): string {
-  return path.replace(/\{(\w+)\}/g, ':$1');
+/** The Express spelling of a route's path template: `/connections/:connectionId`, `/proxy/*path`. */
+export function expressPath(path: string, wildcardParam?: string): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => (name === wildcardParam ? `*${name}` : `:${name}`));
 }
 

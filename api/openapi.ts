@@ -82,6 +82,7 @@ const TAGS = {
   oauth: "The browser's side of connecting: authorised by a connect token or OAuth state, answers HTML pages and redirects.",
   connections: 'One customer account: its status, runs and webhooks.',
   records: 'The changes feed.',
+  proxy: "Any request to a connection's provider API, sent with its credentials; the answer is the provider's.",
   service: 'Probes, metrics and this document; no secret key needed.',
 };
 

@@ -48,7 +48,8 @@ export class ProxyUseCases {
     this.freshCredentials = new FreshCredentials(store, workflows, settings);
   }
 
-  async forward(req: Request, res: Response): Promise<void> {
+  /** `pathAndQuery`: what followed `/proxy` in the request's URL, as sent. */
+  async forward(req: Request, res: Response, pathAndQuery: string): Promise<void> {
     const connectionId = req.get('connection-id');
     if (!connectionId) throw AppError.invalid('headers.connection-id', 'is required: the connection whose credentials the request uses');
     const connection = await this.store.connections.get(connectionId);
@@ -60,7 +61,7 @@ export class ProxyUseCases {
       throw new AppError('conflict', `connection "${connectionId}" is in auth_error${connection.statusReason ? `: ${connection.statusReason}` : ''}; the customer must reconnect`);
     }
     const baseUrl = await this.baseUrlOf(connectionId, connection.integration, connection.provider);
-    const target = proxyTarget(baseUrl, req.url);
+    const target = proxyTarget(baseUrl, pathAndQuery);
     // The connection's base URL obeys the provider's host rules like every other request carrying its token.
     try {
       await this.catalog.urlRules(connection.provider).checkBeforeConnect(target);

@@ -1,9 +1,9 @@
 // Every route of the API's route table has a typed client method of the same name that calls it: a route added
 // without one fails here. Only the routes a provider or a browser calls, never an app, are left out, each saying why.
-import { routes, type OperationId } from '../../../api/openapi-routes';
+import { routes, type OperationId, type RouteContract } from '../../../api/openapi-routes';
 import { TributaryClient } from '../../../client';
 
-/** Routes no app calls through the client, and why. (`/proxy/*` is not in the route table: `proxy()` covers it.) */
+/** Routes no app calls through the client, and why. */
 const NOT_FOR_APPS: Partial<Record<OperationId, string>> = {
   oauthConnect: 'opened by the customer\'s browser from a connect URL',
   oauthConnectSubmit: 'posted by the connect screen in the customer\'s browser',
@@ -11,6 +11,17 @@ const NOT_FOR_APPS: Partial<Record<OperationId, string>> = {
   receiveProviderWebhook: 'called by HubSpot with its own signature',
   receiveProviderWebhookWithSecret: "called by Salesforce at the integration's webhook URL, which carries its secret",
 };
+
+/**
+ * The client method of routes that share one: the proxy's five operations (one per method) are all `proxy()`. Every
+ * other route's method has the operation's own name.
+ */
+const CLIENT_METHOD: Partial<Record<OperationId, string>> = {
+  proxyGet: 'proxy', proxyPost: 'proxy', proxyPut: 'proxy', proxyPatch: 'proxy', proxyDelete: 'proxy',
+};
+
+const proxyCall = (method: string) => (c: TributaryClient) =>
+  c.proxy({ connectionId: 'c1', method, path: '/services/data/v62.0/sobjects/Contact/003', ...(method === 'GET' || method === 'DELETE' ? {} : { body: { LastName: 'L' } }) });
 
 /** How each client method is called in this test; a route missing here fails too, so a new method gets exercised. */
 const SAMPLE_CALLS: Record<string, (client: TributaryClient) => Promise<unknown>> = {
@@ -36,6 +47,11 @@ const SAMPLE_CALLS: Record<string, (client: TributaryClient) => Promise<unknown>
   runAction: (c) => c.runAction('c1', 'create-contact', { lastName: 'L' }, { idempotencyKey: 'key-1' }),
   getAction: (c) => c.getAction('c1', 'act_0123456789abcdef0123456789abcdef'),
   listRecords: (c) => c.listRecords({ connectionId: 'c1', model: 'crm.contacts' }),
+  proxyGet: proxyCall('GET'),
+  proxyPost: proxyCall('POST'),
+  proxyPut: proxyCall('PUT'),
+  proxyPatch: proxyCall('PATCH'),
+  proxyDelete: proxyCall('DELETE'),
 };
 
 /** A fetch that records the request and answers 599, which no route documents: the call throws, the request is kept. */
@@ -48,21 +64,23 @@ function recording() {
   return { sent, client: new TributaryClient({ baseUrl: 'http://127.0.0.1:1', secretKey: 'k', fetch }) };
 }
 
-const templateRegExp = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`);
+const templateRegExp = (path: string, wildcardParam?: string) =>
+  new RegExp(`^${path.replace(/\{(\w+)\}/g, (_, name: string) => (name === wildcardParam ? '.+' : '[^/]+'))}$`);
 
 describe('the typed client covers the route table', () => {
   const forApps = (Object.keys(routes) as OperationId[]).filter((id) => !(id in NOT_FOR_APPS));
 
   it.each(forApps)('%s has a client method that calls its route', async (operationId) => {
     const { client, sent } = recording();
-    expect({ operationId, isMethod: typeof (client as unknown as Record<string, unknown>)[operationId] }).toEqual({ operationId, isMethod: 'function' });
+    const method = CLIENT_METHOD[operationId] ?? operationId;
+    expect({ operationId, method, isMethod: typeof (client as unknown as Record<string, unknown>)[method] }).toEqual({ operationId, method, isMethod: 'function' });
     const call = SAMPLE_CALLS[operationId];
     expect({ operationId, hasSampleCall: call !== undefined }).toEqual({ operationId, hasSampleCall: true });
     await call(client).catch(() => undefined);
-    const route = routes[operationId];
+    const route: RouteContract = routes[operationId];
     expect(sent).toHaveLength(1);
     expect(sent[0].method).toBe(route.method.toUpperCase());
-    expect(sent[0].path).toMatch(templateRegExp(route.path));
+    expect(sent[0].path).toMatch(templateRegExp(route.path, route.wildcardParam));
   });
 
   it('sends the Idempotency-Key header with an action', async () => {
