@@ -6,11 +6,10 @@ import type {
   BeginSyncRunResult,
   FailSyncRunInput,
   FinishSyncRunInput,
-  SyncRunSummary,
   SyncSliceInput,
   SyncSliceResult,
 } from '../contracts/activity-messages';
-import { encodeCursor } from '../contracts/change-cursor';
+import type { SyncWebhookEvent } from '../contracts/webhook-events';
 import { FailureType, type RateLimitedDetails } from '../contracts/failure-types';
 import type { Logger } from 'pino';
 import type { ProviderDefinition } from '../providers/provider-definition';
@@ -29,6 +28,7 @@ import type { ActivityDependencies } from './dependencies';
 import { openConnectionHttp } from './connection-http';
 import { heartbeatWhile } from './heartbeat';
 import { toActivityFailure } from './failures';
+import { changedAnything, syncEventOfRun } from './sync-run-event';
 
 export function createSyncRunActivities({ store, catalog, logger, metrics, settings, stopping }: ActivityDependencies) {
   const runLogger = (run: Pick<SyncRunDocument, 'connectionId' | 'model'>, runId: string) =>
@@ -266,7 +266,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       }
     },
 
-    async finishSyncRun({ runId, nextRunAt }: FinishSyncRunInput): Promise<SyncRunSummary> {
+    async finishSyncRun({ runId, nextRunAt }: FinishSyncRunInput): Promise<SyncWebhookEvent> {
       const run = await store.runs.require(runId);
       const log = runLogger(run, runId);
       let finished: SyncRunDocument | null = null;
@@ -289,11 +289,11 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId, nextRunAt === null ? null : new Date(nextRunAt), {
         incarnation: run.incarnation,
       });
-      return summaryOf(finished, 'succeeded', finished.feedSeqAtStart);
+      return syncEventOfRun(finished, 'succeeded', finished.feedSeqAtStart);
     },
 
-    /** Ends a run that cannot finish; if it stored changes first, returns their summary so the app is told. */
-    async failSyncRun({ runId, code, message, nextRunAt }: FailSyncRunInput): Promise<SyncRunSummary | null> {
+    /** Ends a run that cannot finish; if it stored changes first, returns their event so the app is told. */
+    async failSyncRun({ runId, code, message, nextRunAt }: FailSyncRunInput): Promise<SyncWebhookEvent | null> {
       const run = await store.runs.require(runId);
       const feedSeqAtEnd = await store.records.feeds.publishAll(run);
       if (run.status === 'running') {
@@ -306,28 +306,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
       runLogger(run, runId).warn({ code, message }, 'sync run failed');
       const failed = await store.runs.require(runId);
-      const summary = summaryOf(failed, 'failed', feedSeqAtEnd);
-      return summary.added + summary.updated + summary.deleted === 0 ? null : summary;
+      const event = syncEventOfRun(failed, 'failed', feedSeqAtEnd);
+      return changedAnything(event) ? event : null;
     },
   };
 }
 
-/** What the workflow announces about an ended run; `feedSeqAtEnd` stands in if the run did not record its own. */
-function summaryOf(run: SyncRunDocument, status: SyncRunSummary['status'], feedSeqAtEnd: number): SyncRunSummary {
-  const outcome = run.outcome ?? { added: 0, updated: 0, deleted: 0 };
-  return {
-    runId: run._id,
-    connectionId: run.connectionId,
-    integration: run.integration,
-    model: run.model,
-    mode: run.mode,
-    status,
-    ...outcome,
-    invalidRecords: run.invalidRecords,
-    startedAt: run.startedAt.toISOString(),
-    finishedAt: (run.finishedAt ?? new Date()).toISOString(),
-    fromCursor: encodeCursor(run.feedSeqAtStart, run),
-    toCursor: encodeCursor(run.feedSeqAtEnd ?? feedSeqAtEnd, run),
-    fullReason: run.mode === 'full' ? (run.fullReason ?? null) : null,
-  };
-}

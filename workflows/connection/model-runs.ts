@@ -1,7 +1,7 @@
 // A connection's sync runs, one per model at most: slice after slice until done, through expired tokens and rate limits, then recorded and announced.
 import { CancellationScope, condition, isCancellation, proxyActivities, sleep, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { SyncMode, SyncRunSummary } from '../../contracts/activity-messages';
+import type { SyncMode } from '../../contracts/activity-messages';
 import { fullJitterBackoffMs } from '../../contracts/backoff';
 import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../../contracts/failure-types';
 import type { Announcements } from './announcements';
@@ -12,7 +12,7 @@ import { isoTime, type ModelProgress } from './details';
 import { failureOf } from './failures';
 import type { Lifecycle } from './lifecycle';
 import { nextRunAfter } from './schedule';
-import { syncEvent } from './webhook-events';
+import { syncEventOfAnswer, type SyncRunAnswer } from './webhook-events';
 
 /** A sync that hits 401 this many times in a row, each time with fresh credentials, is failed instead of looping. */
 export const MAX_AUTH_RETRIES_PER_RUN = 5;
@@ -45,7 +45,7 @@ export function sliceSummary(model: string, mode: SyncMode, sofar: ModelProgress
   return `${model}: ${mode} sync, slice ${sofar.slices + 1}, after ${sofar.pages} pages / ${sofar.records} records`;
 }
 
-export function succeededOutcome(summary: Pick<SyncRunSummary, 'finishedAt' | 'added' | 'updated' | 'deleted'>): string {
+export function succeededOutcome(summary: Pick<SyncRunAnswer, 'finishedAt' | 'added' | 'updated' | 'deleted'>): string {
   return `succeeded at ${summary.finishedAt}: ${summary.added} added, ${summary.updated} updated, ${summary.deleted} deleted`;
 }
 
@@ -206,15 +206,15 @@ export class ModelRuns {
     this.progress.delete(model);
     if (error) {
       this.lastOutcome.set(model, `failed at ${isoTime(Date.now())}: ${error.message}`);
-      const partial = await activities.bookkeeping.failSyncRun({ runId, ...error, nextRunAt: schedule.nextRunAt });
+      const partial: SyncRunAnswer | null = await activities.bookkeeping.failSyncRun({ runId, ...error, nextRunAt: schedule.nextRunAt });
       // What the run stored before failing is in the feed; the next run would find it unchanged and never say so.
       // (Histories from before this returned nothing here, so they replay without the announcement.)
-      if (partial) await announcements.send(syncEvent(partial));
+      if (partial) await announcements.send(syncEventOfAnswer(partial));
       return;
     }
-    const summary = await activities.bookkeeping.finishSyncRun({ runId, nextRunAt: schedule.nextRunAt });
+    const summary: SyncRunAnswer = await activities.bookkeeping.finishSyncRun({ runId, nextRunAt: schedule.nextRunAt });
     this.lastOutcome.set(model, succeededOutcome(summary));
-    if (summary.added + summary.updated + summary.deleted > 0) await announcements.send(syncEvent(summary));
+    if (summary.added + summary.updated + summary.deleted > 0) await announcements.send(syncEventOfAnswer(summary));
   }
 
   private async waitForRateLimit(model: string, details: RateLimitedDetails, previousWaits: number): Promise<void> {

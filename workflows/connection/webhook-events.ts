@@ -1,8 +1,20 @@
 // The webhook events a connection announces, built from plain values so they can be unit-tested outside a workflow.
-import type { SyncRunSummary } from '../../contracts/activity-messages';
+import type { LegacySyncRunSummary } from '../../contracts/activity-messages';
 import type { AuthWebhookEvent, SyncWebhookEvent } from '../../contracts/webhook-events';
 
-export function syncEvent(summary: SyncRunSummary): SyncWebhookEvent {
+/** What finishSyncRun and failSyncRun answer: the event today, a summary in histories recorded by older releases. */
+export type SyncRunAnswer = SyncWebhookEvent | LegacySyncRunSummary;
+
+/**
+ * The event to announce for a finish or fail activity's answer. Today's answer is the event itself, built from the
+ * stored run; an answer recorded by an older release (a history that continues after an upgrade) is its summary.
+ */
+export function syncEventOfAnswer(answer: SyncRunAnswer): SyncWebhookEvent {
+  if ('type' in answer) return answer;
+  return syncEventOfLegacySummary(answer);
+}
+
+function syncEventOfLegacySummary(summary: LegacySyncRunSummary): SyncWebhookEvent {
   const query = `connectionId=${encodeURIComponent(summary.connectionId)}&model=${summary.model}&cursor=${summary.fromCursor}`;
   return {
     id: summary.runId,
@@ -17,7 +29,7 @@ export function syncEvent(summary: SyncRunSummary): SyncWebhookEvent {
     added: summary.added,
     updated: summary.updated,
     deleted: summary.deleted,
-    // Absent from summaries made before the field existed (history replayed after an upgrade).
+    // Absent from summaries made before the field existed.
     invalidRecords: summary.invalidRecords ?? 0,
     startedAt: summary.startedAt,
     finishedAt: summary.finishedAt,

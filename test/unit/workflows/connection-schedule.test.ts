@@ -2,7 +2,7 @@
 import type { ConnectionState, ModelState } from '../../../contracts/connection-workflow-messages';
 import { connectionDetails } from '../../../workflows/connection/details';
 import { launchesDue, nextRunAfter, nextWakeAt, refreshBackoffMs } from '../../../workflows/connection/schedule';
-import { authEvent, syncEvent } from '../../../workflows/connection/webhook-events';
+import { authEvent, syncEventOfAnswer } from '../../../workflows/connection/webhook-events';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
 const model = (overrides: Partial<ModelState> = {}): ModelState => ({ frequencyMs: 60_000, nextRunAt: NOW + 30_000, activeRun: null, requestedMode: null, ...overrides });
@@ -96,22 +96,22 @@ describe('what operators and the app are told', () => {
     ]);
   });
 
-  it('a sync event points at exactly the run\'s stretch of the feed', () => {
-    const event = syncEvent({
+  it('a sync event from a summary an older release recorded points at exactly the run\'s stretch of the feed', () => {
+    const event = syncEventOfAnswer({
       runId: 'run-1', connectionId: 'a b', integration: 'sf', model: 'contacts', mode: 'incremental', status: 'succeeded',
       added: 1, updated: 2, deleted: 3, invalidRecords: undefined as unknown as number, startedAt: 's', finishedAt: 'f', fromCursor: 'c1', toCursor: 'c2',
     });
     expect(event).toMatchObject({ id: 'run-1', invalidRecords: 0, changes: { cursor: 'c1', endCursor: 'c2', path: '/records?connectionId=a%20b&model=contacts&cursor=c1' } });
   });
 
-  it('a sync event of a full run says why it read everything; an incremental or older summary says null', () => {
+  it('a sync event from an older release\'s summary of a full run says why it read everything; an incremental or older summary says null', () => {
     const summary = {
       runId: 'run-2', connectionId: 'acme', integration: 'sf', model: 'contacts', status: 'succeeded' as const,
       added: 0, updated: 5, deleted: 0, invalidRecords: 0, startedAt: 's', finishedAt: 'f', fromCursor: 'c1', toCursor: 'c2',
     };
-    expect(syncEvent({ ...summary, mode: 'full', fullReason: 'version 3 → 4' })).toMatchObject({ mode: 'full', fullReason: 'version 3 → 4' });
-    expect(syncEvent({ ...summary, mode: 'full' }).fullReason).toBeNull();
-    expect(syncEvent({ ...summary, mode: 'incremental', fullReason: 'stale' }).fullReason).toBeNull();
+    expect(syncEventOfAnswer({ ...summary, mode: 'full', fullReason: 'version 3 → 4' })).toMatchObject({ mode: 'full', fullReason: 'version 3 → 4' });
+    expect(syncEventOfAnswer({ ...summary, mode: 'full' }).fullReason).toBeNull();
+    expect(syncEventOfAnswer({ ...summary, mode: 'incremental', fullReason: 'stale' }).fullReason).toBeNull();
   });
 
   it('an auth event succeeds exactly when there is no error', () => {
