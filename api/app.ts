@@ -88,9 +88,10 @@ export function createApp(deps: AppDependencies): Express {
     new ProviderWebhookMetrics(registry),
   );
   app.use(providerWebhookRoutes(providerWebhooks, deps.logger));
-  app.use(express.json({ limit: '256kb' }));
-  // Before the secret key: which methods a path takes is in the public document anyway.
+  // Before the secret key: which methods a path takes is in the public document anyway. Before the JSON parser: a
+  // method a path does not take is a 405 whatever its body.
   app.use(methodNotAllowedHandler());
+  app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry }));
   app.use(openApiRoutes(deps.catalog));
   const appName = deps.appName ?? DEFAULT_APP_NAME;

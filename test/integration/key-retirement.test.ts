@@ -1,6 +1,5 @@
 // Retiring an encryption key: put a new key first, reseal, remove the old key; everything still decrypts and syncs.
 // What no configured key opens any more (a leftover OAuth state, a record sealed under a lost key) is refused plainly.
-import { NativeConnection } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -8,28 +7,24 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import type { SyncWebhookEvent } from '../../contracts/webhook-events';
 import { resealAll } from '../../maintenance/reseal';
-import { WorkerMetrics } from '../../observability/metrics';
-import { providerCatalog } from '../../providers/catalog';
 import { CredentialCipher, type EncryptionKey } from '../../security/credential-cipher';
 import { COLLECTIONS } from '../../store/database';
 import { createStore } from '../../store/store';
-import { createTributaryWorkers, type TributaryWorkers } from '../../worker/create-worker';
+import { composeWorker, type ComposedWorker } from '../../worker/compose';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 describe('key retirement with reseal', () => {
   let stack: TestStack;
-  let worker: TributaryWorkers | null = null;
+  let worker: ComposedWorker | null = null;
   let workerRun: Promise<void> | null = null;
-  let workerConnection: NativeConnection | null = null;
 
   beforeAll(async () => {
     stack = await startTestStack({ name: 'reseal', sandbox: { autoConsent: true } });
     stack.sandbox.seed('Contact', 20);
   });
   afterAll(async () => {
-    worker?.shutdown();
+    worker?.workers.shutdown();
     await workerRun;
-    await workerConnection?.close();
     await stack?.close();
   });
 
@@ -110,20 +105,7 @@ describe('key retirement with reseal', () => {
     await expect(onlyOld.connections.readCredentials('rotated')).rejects.toThrow(/No encryption key with id "k2"/);
 
     // A worker that knows only the new key syncs the connection.
-    workerConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS as string });
-    worker = await createTributaryWorkers({
-      connection: workerConnection,
-      namespace: 'default',
-      taskQueue: stack.taskQueue,
-      workflowBundlePath: process.env.TRIBUTARY_TEST_WORKFLOW_BUNDLE,
-      dependencies: {
-        store: onlyNew,
-        catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
-        logger: pino({ level: 'silent' }),
-        metrics: new WorkerMetrics(),
-        settings: { webhookUrl: stack.receiver.url, webhookSecret: stack.workerEnv.TRIBUTARY_WEBHOOK_SECRET, webhookTimeoutMs: 5000, maxSliceMs: 60_000 },
-      },
-    });
+    worker = await composeWorker({ ...stack.workerConfig, TRIBUTARY_ENCRYPTION_KEYS: [newKey] }, { logger: pino({ level: 'silent' }) });
     workerRun = worker.run();
     stack.sandbox.seed('Contact', 5);
     expect((await stack.api('POST', '/connections/rotated/sync', { models: ['contacts'] })).status).toBe(202);
