@@ -20,6 +20,7 @@ import { startStatusServer } from '../../../worker/status-server';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 import { sampleSum } from './prometheus-text';
 import { workerEnvironment } from '../../../worker/config';
+import { apiEnvironment } from '../../../api/config';
 
 const root = join(__dirname, '..', '..', '..');
 const CONTACTS = 120;
@@ -27,6 +28,7 @@ const CONTACTS = 120;
 describe('probes and scraping', () => {
   let stack: TestStack;
   let worker: ChildProcess | null = null;
+  let api: ChildProcess | null = null;
 
   beforeAll(async () => {
     stack = await startTestStack({ name: 'probes', inProcessWorker: false });
@@ -34,6 +36,7 @@ describe('probes and scraping', () => {
   });
   afterAll(async () => {
     if (worker) await stopProcess(worker);
+    if (api) await stopProcess(api);
     await stack?.close();
   });
 
@@ -105,6 +108,27 @@ describe('probes and scraping', () => {
     } finally {
       await status.close();
     }
+  });
+
+  it('when the API process runs from the stack\'s config with an internal port, then the public port serves the API without the probes and the internal one serves them', async () => {
+    const [port, internalPort] = [await freePort(), await freePort()];
+    const url = `http://127.0.0.1:${port}`;
+    // api/main.ts composes exactly what the stack's in-process API is, from the environment apiEnvironment writes.
+    api = spawnLogged(process.execPath, ['--import', 'tsx', join(root, 'api', 'main.ts')], {
+      cwd: root,
+      env: { ...process.env, ...apiEnvironment({ ...stack.apiConfig, PORT: port, TRIBUTARY_PUBLIC_URL: url, TRIBUTARY_API_INTERNAL_PORT: internalPort }), LOG_LEVEL: 'warn' },
+      logFile: join(root, '.data', 'test', 'logs', 'probes-api.log'),
+    });
+    const internalUrl = `http://127.0.0.1:${internalPort}`;
+    await waitUntil(async () => (await fetch(`${internalUrl}/readyz`)).status === 200, { timeoutMs: 90_000, what: 'api internal /readyz', child: api });
+    expect((await fetch(`${internalUrl}/metrics`)).status).toBe(200);
+    const withKey = { headers: { authorization: `Bearer ${stack.secretKey}` } };
+    expect((await fetch(`${url}/readyz`, withKey)).status).toBe(404);
+    // The same database and key as the stack's own API (and no connection: the next test counts the only sync).
+    const created = await stack.api('POST', '/integrations', { key: 'seen-by-both', provider: 'hubspot', clientId: 'id', clientSecret: 'not-a-real-secret' });
+    expect(created.status).toBe(201);
+    const read = await fetch(`${url}/integrations/seen-by-both`, withKey);
+    expect([read.status, ((await read.json()) as { key: string }).key]).toEqual([200, 'seen-by-both']);
   });
 
   it('when the worker process runs with a status port, then it is ready, counts its syncs there, and the SDK exports its own metrics', async () => {
