@@ -101,10 +101,13 @@ function proxyRoute<const M extends RouteContract['method']>(method: M, withBody
     headers: proxyHeaders,
     ...(withBody ? { body: rawBytes, bodyMediaType: RAW_BODY } : {}),
     responses: {
-      default: { description: "The provider's answer: its status, headers (less hop-by-hop ones) and body.", mediaType: RAW_BODY, body: rawBytes },
+      default: {
+        description:
+          "The provider's answer: its status, headers (less hop-by-hop ones) and body. Or Tributary's own refusal, as its JSON error body: 400 (no Connection-Id, a path off the provider's host), 401 (the secret key), 404 (no such connection), 409 (another integration's connection, one to reconnect, or with no API host yet), 503 (the provider did not answer, or a refresh did not come). Any status may be either, so all are documented here.",
+        mediaType: RAW_BODY,
+        body: rawBytes,
+      },
     },
-    // 409: the connection needs reconnecting or has no API host; 503: the provider did not answer, or a refresh did not come.
-    errors: [404, 409, 503],
   });
 }
 

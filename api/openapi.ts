@@ -63,6 +63,8 @@ function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query' | '
  * documents a status itself (the browser routes answer errors with HTML pages) keeps its own.
  */
 function errorResponses(route: RouteContract) {
+  // Any status may be another server's (the proxy's provider), so `default` documents Tributary's own refusals too.
+  if (route.responses.default) return {};
   const statuses = [
     ...(route.params || route.query || route.headers || route.body ? [400 as const] : []),
     ...(route.secured ? [401 as const] : []),

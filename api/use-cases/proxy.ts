@@ -55,7 +55,8 @@ export class ProxyUseCases {
     const connection = await this.store.connections.get(connectionId);
     const integrationHeader = req.get('provider-config-key');
     if (integrationHeader !== undefined && integrationHeader !== connection.integration) {
-      throw AppError.invalid('headers.provider-config-key', `connection "${connectionId}" belongs to integration "${connection.integration}"`);
+      // Well-formed, but naming an integration the connection is not under: a conflict with what exists, like a cursor of another feed.
+      throw new AppError('conflict', `headers.provider-config-key: connection "${connectionId}" belongs to integration "${connection.integration}"`);
     }
     if (connection.status === 'auth_error') {
       throw new AppError('conflict', `connection "${connectionId}" is in auth_error${connection.statusReason ? `: ${connection.statusReason}` : ''}; the customer must reconnect`);
