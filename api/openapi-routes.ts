@@ -25,7 +25,7 @@ export const isRedirect = (response: ResponseContract): response is RedirectResp
 export type ErrorStatus = 401 | 404 | 409 | 503;
 
 export interface RouteContract {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
   /** An OpenAPI path template: `/connections/{connectionId}`. */
   path: string;
   /** The path parameter (the last) that takes the rest of the path, slashes included: `/proxy/{path}`. */
@@ -89,7 +89,7 @@ export const isRawBody = (route: RouteContract): boolean => route.bodyMediaType 
 
 const rawBytes = z.unknown().meta({ description: 'Bytes of any media type, passed on as sent.' });
 
-/** The proxy's operations: one per method, all on `/proxy/{path}`, all answered by the connection's provider. */
+/** The proxy's operations: one per method (HEAD comes with GET), all on `/proxy/{path}`, all answered by the provider. */
 function proxyRoute<const M extends RouteContract['method']>(method: M, withBody: boolean) {
   return defineRoute({
     method,
@@ -425,6 +425,7 @@ export const routes = {
   proxyPut: proxyRoute('put', true),
   proxyPatch: proxyRoute('patch', true),
   proxyDelete: proxyRoute('delete', true),
+  proxyOptions: proxyRoute('options', false),
 };
 
 export type Routes = typeof routes;

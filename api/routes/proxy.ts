@@ -16,6 +16,13 @@ export function proxyRoutes(proxy: ProxyUseCases, maxBodyBytes: number): Router 
       return 'answered' as const;
     },
   });
-  implement(router, { proxyGet: forwarding(), proxyPost: forwarding(), proxyPut: forwarding(), proxyPatch: forwarding(), proxyDelete: forwarding() });
+  implement(router, {
+    proxyGet: forwarding(),
+    proxyPost: forwarding(),
+    proxyPut: forwarding(),
+    proxyPatch: forwarding(),
+    proxyDelete: forwarding(),
+    proxyOptions: forwarding(),
+  });
   return router;
 }

@@ -13,15 +13,15 @@ const NOT_FOR_APPS: Partial<Record<OperationId, string>> = {
 };
 
 /**
- * The client method of routes that share one: the proxy's five operations (one per method) are all `proxy()`. Every
+ * The client method of routes that share one: the proxy's six operations (one per method) are all `proxy()`. Every
  * other route's method has the operation's own name.
  */
 const CLIENT_METHOD: Partial<Record<OperationId, string>> = {
-  proxyGet: 'proxy', proxyPost: 'proxy', proxyPut: 'proxy', proxyPatch: 'proxy', proxyDelete: 'proxy',
+  proxyGet: 'proxy', proxyPost: 'proxy', proxyPut: 'proxy', proxyPatch: 'proxy', proxyDelete: 'proxy', proxyOptions: 'proxy',
 };
 
 const proxyCall = (method: string) => (c: TributaryClient) =>
-  c.proxy({ connectionId: 'c1', method, path: '/services/data/v62.0/sobjects/Contact/003', ...(method === 'GET' || method === 'DELETE' ? {} : { body: { LastName: 'L' } }) });
+  c.proxy({ connectionId: 'c1', method, path: '/services/data/v62.0/sobjects/Contact/003', ...(['GET', 'DELETE', 'OPTIONS'].includes(method) ? {} : { body: { LastName: 'L' } }) });
 
 /** How each client method is called in this test; a route missing here fails too, so a new method gets exercised. */
 const SAMPLE_CALLS: Record<string, (client: TributaryClient) => Promise<unknown>> = {
@@ -52,6 +52,7 @@ const SAMPLE_CALLS: Record<string, (client: TributaryClient) => Promise<unknown>
   proxyPut: proxyCall('PUT'),
   proxyPatch: proxyCall('PATCH'),
   proxyDelete: proxyCall('DELETE'),
+  proxyOptions: proxyCall('OPTIONS'),
 };
 
 /** A fetch that records the request and answers 599, which no route documents: the call throws, the request is kept. */
