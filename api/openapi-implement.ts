@@ -101,8 +101,8 @@ export function implement(router: Router, handlers: RouteHandlers, options: Impl
         res.locals.routeInput = parts;
         res.locals.admission = admission;
       }),
+      // Every method's body, declared or not (a GET may carry one): the limit holds whatever the method, as it always has.
       (req, res, next) => {
-        if (!route.body) return next();
         const limit = (res.locals.admission as RawBodyAdmission).maxBodyBytes;
         readBody(limit)(req, res, (error?: unknown) => next(error === undefined ? undefined : logged(bodyError(error, limit))));
       },
