@@ -81,7 +81,8 @@ describe('TributaryClient', () => {
     const fields = ((await describe.json()) as { fields: { name: string }[] }).fields.map((f) => f.name);
     expect(fields).toEqual(expect.arrayContaining(['LastName', 'OwnerId']));
     const wrongIntegration = await client.proxy({ connectionId: 'acme', method: 'GET', path: '/services/data/v62.0/limits', integration: 'other' });
-    expect(wrongIntegration.status).toBe(400);
+    // Well-formed, naming an integration the connection is not under: a conflict, as every such request is.
+    expect(wrongIntegration.status).toBe(409);
   });
 
   it('reads crm.contacts with the unified shape typed', async () => {
