@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { AppErrorCode } from '../errors/app-error';
 import { SYNC_MODES } from '../contracts/sync-mode';
-import { crmCompany, crmContact } from '../sync/unified-crm';
+import { crmCompany, crmContact } from '../unified-model/unified-crm';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces

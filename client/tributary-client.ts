@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { routes, type OperationId, type RouteContract, type Routes } from '../api/openapi-routes';
 import * as schemas from '../api/schemas';
-import type { CrmCompany, CrmContact } from '../sync/unified-crm';
+import type { CrmCompany, CrmContact } from '../unified-model/unified-crm';
 
-export type { CrmCompany, CrmContact, CrmEmail, CrmPhone } from '../sync/unified-crm';
+export type { CrmCompany, CrmContact, CrmEmail, CrmPhone } from '../unified-model/unified-crm';
 
 export type CreateIntegrationRequest = z.input<typeof schemas.createIntegrationBody>;
 export type UpdateIntegrationRequest = z.input<typeof schemas.updateIntegrationBody>;

@@ -2,8 +2,8 @@
 import { parseDuration } from '../sync/duration';
 import { assertTimeZone } from '../sync/rate-limit-waits';
 import type { SyncDefinition } from '../sync/sync-definition';
-import { UNIFIED_MODELS, isUnifiedModel } from '../sync/unified-crm';
-import { LINK_PLACEHOLDERS, type FieldRule, type UnifiedModelMapping } from '../sync/unified-mapping';
+import { UNIFIED_MODELS, isUnifiedModel } from '../unified-model/unified-crm';
+import { LINK_PLACEHOLDERS, type FieldRule, type UnifiedModelMapping } from '../unified-model/unified-mapping';
 import { ProviderUrlRules, STRICT_URL_POLICY, UrlRefusedError, hostPatternRegExp, type OutboundUrlPolicy } from '../security/provider-urls';
 import type { AccountIdentity, ProviderApi, ProviderDefinition } from './provider-definition';
 import type { ProviderWebhooks } from './provider-webhooks';

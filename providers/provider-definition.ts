@@ -3,7 +3,7 @@ import type { ActionDefinition } from '../sync/define-action';
 import type { ProviderErrorRules } from '../sync/error-rules';
 import type { QuotaPolicy } from '../sync/quota-guard';
 import type { SyncDefinition } from '../sync/sync-definition';
-import type { UnifiedModelMapping } from '../sync/unified-mapping';
+import type { UnifiedModelMapping } from '../unified-model/unified-mapping';
 import type { ProviderWebhooks } from './provider-webhooks';
 
 export type TokenLifetime =

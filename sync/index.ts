@@ -36,7 +36,7 @@ export {
   type CrmEmail,
   type CrmPhone,
   type UnifiedModelName,
-} from './unified-crm';
+} from '../unified-model/unified-crm';
 export {
   mapRecord,
   type CrmCompanyMapping,
@@ -48,4 +48,4 @@ export {
   type ObjectRule,
   type UnifiedModelMapping,
   type ValueRule,
-} from './unified-mapping';
+} from '../unified-model/unified-mapping';

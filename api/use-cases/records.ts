@@ -4,8 +4,8 @@ import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import type { RecordAction } from '../../store/records';
 import type { Store } from '../../store/store';
-import { isUnifiedModel } from '../../sync/unified-crm';
-import { mapRecord, type MappingContext, type UnifiedModelMapping } from '../../sync/unified-mapping';
+import { isUnifiedModel } from '../../unified-model/unified-crm';
+import { mapRecord, type MappingContext, type UnifiedModelMapping } from '../../unified-model/unified-mapping';
 import { conflictAt, notFoundAt } from '../validation';
 
 export interface RecordsQuery {

@@ -1,5 +1,5 @@
 // How HubSpot contacts and companies read as the unified CRM models: field by field, as data.
-import type { CrmCompanyMapping, CrmContactMapping } from '../../sync/unified-mapping';
+import type { CrmCompanyMapping, CrmContactMapping } from '../../unified-model/unified-mapping';
 
 export const hubspotCrmContacts: CrmContactMapping = {
   model: 'crm.contacts',

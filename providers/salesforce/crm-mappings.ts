@@ -1,5 +1,5 @@
 // How Salesforce Contacts and Accounts read as the unified CRM models: field by field, as data.
-import type { CrmCompanyMapping, CrmContactMapping } from '../../sync/unified-mapping';
+import type { CrmCompanyMapping, CrmContactMapping } from '../../unified-model/unified-mapping';
 
 export const salesforceCrmContacts: CrmContactMapping = {
   model: 'crm.contacts',

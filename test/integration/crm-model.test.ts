@@ -3,7 +3,7 @@
 import { readWholeFeed, waitForRunAfter } from '../support/assertions';
 import { eventually } from '../support/eventually';
 import { startHubSpotStack, type HubSpotStack } from '../support/hubspot-stack';
-import { crmCompany, crmContact, type CrmContact } from '../../sync/unified-crm';
+import { crmCompany, crmContact, type CrmContact } from '../../unified-model/unified-crm';
 
 interface FeedRecord {
   id: string;

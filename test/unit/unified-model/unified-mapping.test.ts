@@ -2,8 +2,8 @@
 import { providerCatalog } from '../../../providers/catalog';
 import { hubspotCrmCompanies, hubspotCrmContacts } from '../../../providers/hubspot/crm-mappings';
 import { salesforceCrmCompanies, salesforceCrmContacts } from '../../../providers/salesforce/crm-mappings';
-import { crmCompany, crmContact } from '../../../sync/unified-crm';
-import { mapRecord, toDomain, toIsoInstant, type FieldRule } from '../../../sync/unified-mapping';
+import { crmCompany, crmContact } from '../../../unified-model/unified-crm';
+import { mapRecord, toDomain, toIsoInstant, type FieldRule } from '../../../unified-model/unified-mapping';
 
 const salesforce = { provider: 'salesforce', instanceUrl: 'https://acme.my.salesforce.com/', accountId: '00D000000000001AAA' };
 const hubspot = { provider: 'hubspot', instanceUrl: null, accountId: '4417' };
