@@ -1,8 +1,8 @@
 // Turns provider errors into Temporal failures whose type tells the workflow what to do next.
 import { ApplicationFailure } from '@temporalio/common';
+import { MIN_RATE_LIMIT_WAIT_MS } from '../contracts/backoff';
 import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../contracts/failure-types';
 import { ProviderError } from '../sync/provider-error';
-import { MIN_RATE_LIMIT_WAIT_MS } from '../sync/rate-limit-waits';
 
 /** Rate-limit errors that carry neither a wait nor a backoff policy still wait this long rather than hammering the provider. */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;

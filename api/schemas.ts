@@ -142,7 +142,7 @@ export const updateIntegrationBody = z
   .meta({ id: 'UpdateIntegrationRequest', minProperties: 1, dependentRequired: { webhookUrlGraceHours: ['rotateWebhookUrl'] } });
 
 // The pattern is the whole rule, so the document tells clients exactly what is valid: a whole number of s, m, h or d
-// above zero (at most six digits), or of ms from 1000 (at most nine digits); see sync/duration.ts.
+// above zero (at most six digits), or of ms from 1000 (at most nine digits); see contracts/duration.ts.
 const frequency = z
   .string()
   .max(32)

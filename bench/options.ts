@@ -1,5 +1,5 @@
 // The bench's parameters: a quick and a full preset, each value overridable by a flag or a BENCH_* variable.
-import { parseDuration } from '../sync/duration';
+import { parseDuration } from '../contracts/duration';
 
 export interface BenchOptions {
   /** The preset the values started from; any flag may have changed them since. */

@@ -3,7 +3,7 @@
 import { COLLECTIONS } from '../store/database';
 import type { ConnectionDocument } from '../store/connections';
 import type { SyncRunDocument } from '../store/sync-runs';
-import { parseDuration } from '../sync/duration';
+import { parseDuration } from '../contracts/duration';
 import { CREATE_CONCURRENCY, createConnections, syncedOnce } from './create-connections';
 import { averageUsage } from './initial-sync';
 import { lagBreakdown } from './lag-breakdown';

@@ -1,5 +1,5 @@
 // The provider catalog: every provider Tributary can sync, validated loudly when the process loads it.
-import { parseDuration } from '../sync/duration';
+import { parseDuration } from '../contracts/duration';
 import { assertTimeZone } from '../sync/rate-limit-waits';
 import type { SyncDefinition } from '../sync/sync-definition';
 import { UNIFIED_MODELS, isUnifiedModel } from '../unified-model/unified-crm';

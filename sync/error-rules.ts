@@ -1,6 +1,7 @@
 // Turns a provider's HTTP answer into a ProviderError, using the provider's own error conventions given as data.
 import { ProviderError, type ProviderErrorKind } from './provider-error';
-import { clampWaitMs, describeWait, headerWaitMs, msUntilNextMidnight, type BackoffPolicy } from './rate-limit-waits';
+import type { BackoffPolicy } from '../contracts/backoff';
+import { clampWaitMs, describeWait, headerWaitMs, msUntilNextMidnight } from './rate-limit-waits';
 
 export { retryAfterMs } from './rate-limit-waits';
 

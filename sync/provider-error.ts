@@ -1,5 +1,5 @@
 // What went wrong talking to a provider, classified so the engine knows whether to refresh, wait, retry or stop.
-import type { BackoffPolicy } from './rate-limit-waits';
+import type { BackoffPolicy } from '../contracts/backoff';
 
 /**
  * - `auth_expired`: the access token is no longer accepted; refresh and resume.

@@ -1,9 +1,5 @@
 // How long a rate-limited request waits: the provider's own hints (headers, body policies) read exactly, else backoff.
 
-// Workflow code draws its waits from these too, so they live where the workflow bundle may import them; the sync kit's
-// callers keep importing them from here.
-export { MIN_RATE_LIMIT_WAIT_MS, fullJitterBackoffMs, type BackoffPolicy } from '../contracts/backoff';
-
 /** `Retry-After` as delta seconds or an HTTP date (RFC 9110). */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
   const value = headers.get('retry-after')?.trim();

@@ -10,7 +10,7 @@ import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../
 import type { Integration } from '../../store/integrations';
 import type { Store } from '../../store/store';
 import type { SyncRun } from '../../store/sync-runs';
-import { parseDuration } from '../../sync/duration';
+import { parseDuration } from '../../contracts/duration';
 import { checkedModelFields } from '../model-fields';
 import { checkProviderUrl } from '../provider-url-field';
 import { conflictAt, notFoundAt } from '../validation';

@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { openConnectionHttp } from '../../activities/connection-http';
 import type { FreshCredentials } from '../../api/fresh-credentials';
+import { MIN_RATE_LIMIT_WAIT_MS, fullJitterBackoffMs } from '../../contracts/backoff';
 import { FailureType } from '../../contracts/failure-types';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
@@ -13,7 +14,6 @@ import { ProviderError, type Checkpoint, type InvalidRecord, type ReadPage, type
 import { extraFieldsFor } from '../../sync/fields';
 import type { ProviderExchange, ProviderHttpClient } from '../../sync/http-client';
 import { QuotaGuard } from '../../sync/quota-guard';
-import { MIN_RATE_LIMIT_WAIT_MS, fullJitterBackoffMs } from '../../sync/rate-limit-waits';
 import { readSync } from '../../sync/read-sync';
 import { ReplayHttpClient } from '../../sync/replay-http-client';
 import { SyncRecorder } from '../../sync/sync-recorder';

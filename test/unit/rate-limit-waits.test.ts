@@ -1,10 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../../activities/failures';
+import { fullJitterBackoffMs } from '../../contracts/backoff';
 import { FailureType, type RateLimitedDetails } from '../../contracts/failure-types';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
 import { classifyErrorResponse, type ProviderErrorRules } from '../../sync/error-rules';
 import { ProviderError } from '../../sync/provider-error';
-import { fullJitterBackoffMs, msUntilNextMidnight, rateLimitResetMs } from '../../sync/rate-limit-waits';
+import { msUntilNextMidnight, rateLimitResetMs } from '../../sync/rate-limit-waits';
 
 const NOW = Date.parse('2026-03-07T15:00:00Z');
 const sfBody = (errorCode: string, message: string) => JSON.stringify([{ message, errorCode }]);
