@@ -1,7 +1,7 @@
 // The authenticated HTTP client of one connection, as every activity that calls its provider opens it.
 import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
-import { createProviderHttpClient, type HttpClientOptions } from '../sync/http-client';
+import { createProviderHttpClient, type HttpClientOptions } from '../sync-engine/provider-http-client';
 import { ProviderError } from '../sync/provider-error';
 import { toActivityFailure } from './failures';
 

@@ -12,12 +12,12 @@ import { contactsSync } from '../providers/salesforce/contacts.sync';
 import { salesforce } from '../providers/salesforce/salesforce.provider';
 import { startHubSpotSandbox, type HubSpotObject } from '../sandbox/hubspot/server';
 import { startSalesforceSandbox, type SalesforceObject } from '../sandbox/salesforce/server';
-import { createProviderHttpClient, type HttpClientOptions } from '../sync/http-client';
+import { createProviderHttpClient, type HttpClientOptions } from '../sync-engine/provider-http-client';
 import { readSync, type ReadPage, type ReadSyncOptions } from '../sync/read-sync';
 import type { Recording } from '../sync/recording';
 import { ReplayHttpClient } from '../sync/replay-http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
-import { SyncRecorder } from '../sync/sync-recorder';
+import { SyncRecorder } from '../sync-engine/sync-recorder';
 
 export const RECORDINGS_DIR = join(__dirname, '..', 'test', 'recordings');
 

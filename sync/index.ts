@@ -3,7 +3,7 @@ export { defineAction, type ActionConnection, type ActionContext, type ActionDef
 export { defineSync, type SyncContext, type SyncDefinition, type SyncMode, type SyncPage } from './sync-definition';
 export type { Checkpoint, CheckpointValue } from './checkpoint';
 export { ALL_FIELDS, type AvailableField, type FieldKind, type FieldList } from './fields';
-export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from './http-client';
+export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from '../sync-engine/provider-http-client';
 export { ProviderError, type ProviderErrorKind } from './provider-error';
 export { runSyncOffline, type OfflineRun, type OfflineRunOptions } from './run-sync-offline';
 export { runActionOffline, type OfflineAction, type OfflineActionOptions } from './run-action-offline';

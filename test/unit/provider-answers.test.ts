@@ -5,7 +5,7 @@ import { refreshAccessToken, TokenError } from '../../oauth/token-client';
 import { providerCatalog } from '../../providers/catalog';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
 import { classifyErrorResponse } from '../../sync/error-rules';
-import { createProviderHttpClient } from '../../sync/http-client';
+import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
 import { paginateByNextUrl } from '../../sync/pagination';
 import { ProviderError } from '../../sync/provider-error';
 

@@ -8,7 +8,7 @@ import { exchangeAuthorizationCode, introspectExpiry, refreshAccessToken, TokenE
 import { ProviderCatalog } from '../../providers/catalog';
 import type { ProviderDefinition } from '../../providers/provider-definition';
 import { isFieldError } from '../../sync/error-rules';
-import { createProviderHttpClient } from '../../sync/http-client';
+import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
 import { ProviderError } from '../../sync/provider-error';
 import { papyrus } from '../support/papyrus/papyrus.provider';
 

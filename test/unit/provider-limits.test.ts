@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProviderCatalog, providerCatalog } from '../../providers/catalog';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
-import { ConcurrencyLimit } from '../../sync/concurrency-limit';
-import { createProviderHttpClient } from '../../sync/http-client';
+import { ConcurrencyLimit } from '../../sync-engine/concurrency-limit';
+import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
 import { ProviderError } from '../../sync/provider-error';
-import { QuotaGuard } from '../../sync/quota-guard';
+import { QuotaGuard } from '../../sync-engine/quota-guard';
 import { parseWorkerConfig } from '../../worker/config';
 import { withOperatorLimits } from '../../worker/provider-limits';
 

@@ -1,5 +1,5 @@
 // Choosing what a sync reads from what the customer's account really has.
-import { FieldDiscovery } from '../../../sync/field-discovery';
+import { FieldDiscovery } from '../../../sync-engine/field-discovery';
 import { selectFields, type AvailableField, type FieldList } from '../../../sync/fields';
 import { defineSync, type ProviderHttpClient, type SyncPage } from '../../../sync';
 import { z } from 'zod';

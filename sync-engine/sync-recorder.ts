@@ -1,8 +1,8 @@
 // Records a sync's provider requests and answers (hooked into the HTTP client's onExchange), scrubbed of secrets and
 // hosts, and refuses to hand out a recording in which any known secret would remain.
 import { writeFile } from 'node:fs/promises';
-import type { ProviderExchange } from './http-client';
-import { PLACEHOLDER_ORIGIN, RECORDING_FORMAT, RECORDING_VERSION, SCRUBBED, parseRecording, type RecordedExchange, type RecordedRun, type Recording } from './recording';
+import type { ProviderExchange } from './provider-http-client';
+import { PLACEHOLDER_ORIGIN, RECORDING_FORMAT, RECORDING_VERSION, SCRUBBED, parseRecording, type RecordedExchange, type RecordedRun, type Recording } from '../sync/recording';
 import { findSecrets, urlForms } from './secret-search';
 
 /**

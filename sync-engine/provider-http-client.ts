@@ -2,8 +2,8 @@
 import { authorizationHeader } from '../security/authorization-header';
 import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
 import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
-import { classifyErrorResponse, type ProviderErrorRules } from './error-rules';
-import { ProviderError } from './provider-error';
+import { classifyErrorResponse, type ProviderErrorRules } from '../sync/error-rules';
+import { ProviderError } from '../sync/provider-error';
 import type { QuotaGuard } from './quota-guard';
 
 export interface RequestOptions {
@@ -37,7 +37,7 @@ export interface ResponseInfo {
   headers: Headers;
 }
 
-/** One request and its whole answer, as a recording keeps it (see sync/sync-recorder.ts). */
+/** One request and its whole answer, as a recording keeps it (see sync-engine/sync-recorder.ts). */
 export interface ProviderExchange {
   method: HttpMethod;
   /** As sent: the connection's base URL resolved, the query added. */

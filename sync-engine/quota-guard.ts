@@ -1,6 +1,6 @@
 // Keeps a sync from spending a customer's whole daily API allowance: reads the usage every answer reports and
 // refuses to start the next request once a share of it is used.
-import { ProviderError } from './provider-error';
+import { ProviderError } from '../sync/provider-error';
 
 export interface QuotaPolicy {
   /** The response header that reports usage, e.g. Salesforce's `Sforce-Limit-Info: api-usage=18000/100000`. */

@@ -1,6 +1,6 @@
 // What a run reads with (a sync's version and the extra fields asked for) and whether, and why, it reads everything.
 import type { SyncMode } from '../contracts/sync-mode';
-import type { SyncDefinition } from './sync-definition';
+import type { SyncDefinition } from '../sync/sync-definition';
 
 /**
  * What a run reads with, as one comparable string: the sync's version, then the extra fields (the integration's and
