@@ -2,7 +2,7 @@
 // documents into the same database, with no Temporal, no validation, no checkpoints and no change feed; sequential
 // (fetch, write, fetch…) or pipelined (the next page fetched while the current one is written).
 import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
-import type { HttpMethod, ProviderHttpClient, RequestOptions } from '../sync-engine/provider-http-client';
+import type { HttpMethod, ProviderHttpClient, RequestOptions } from '../sync/http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
 import { contentHash } from '../store/content-hash';
 import { COLLECTIONS } from '../store/database';

@@ -1,7 +1,7 @@
 // The shape of a provider catalog entry: everything provider-specific the engine needs, as data, plus its syncs.
+import type { QuotaPolicy } from '../sync-engine/quota-guard';
 import type { ActionDefinition } from '../sync/define-action';
 import type { ProviderErrorRules } from '../sync/error-rules';
-import type { QuotaPolicy } from '../sync-engine/quota-guard';
 import type { SyncDefinition } from '../sync/sync-definition';
 import type { UnifiedModelMapping } from '../unified-model/unified-mapping';
 import type { ProviderWebhooks } from './provider-webhooks';

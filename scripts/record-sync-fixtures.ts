@@ -13,11 +13,11 @@ import { salesforce } from '../providers/salesforce/salesforce.provider';
 import { startHubSpotSandbox, type HubSpotObject } from '../sandbox/hubspot/server';
 import { startSalesforceSandbox, type SalesforceObject } from '../sandbox/salesforce/server';
 import { createProviderHttpClient, type HttpClientOptions } from '../sync-engine/provider-http-client';
+import { SyncRecorder } from '../sync-engine/sync-recorder';
 import { readSync, type ReadPage, type ReadSyncOptions } from '../sync/read-sync';
 import type { Recording } from '../sync/recording';
 import { ReplayHttpClient } from '../sync/replay-http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
-import { SyncRecorder } from '../sync-engine/sync-recorder';
 
 export const RECORDINGS_DIR = join(__dirname, '..', 'test', 'recordings');
 

@@ -1,7 +1,7 @@
 // Remembers, per connection and model, which fields the customer's account has, so a run asks the provider only
 // once in a while (a describe call counts toward the same rate limits as a page).
 import { selectFields, type AvailableField, type FieldSelection } from '../sync/fields';
-import type { ProviderHttpClient } from './provider-http-client';
+import type { ProviderHttpClient } from '../sync/http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
 
 /** Long enough that syncs every few minutes rarely describe; short enough that a new custom field shows within the hour. */

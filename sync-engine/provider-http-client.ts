@@ -2,35 +2,10 @@
 import { authorizationHeader } from '../security/authorization-header';
 import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
 import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
-import { classifyErrorResponse, type ProviderErrorRules } from '../sync/error-rules';
+import type { ProviderErrorRules } from '../sync/error-rules';
+import { answerOf, requestUrl, type HttpMethod, type HttpResponse, type ProviderHttpClient, type RequestOptions } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import type { QuotaGuard } from './quota-guard';
-
-export interface RequestOptions {
-  query?: Record<string, string | number | undefined>;
-  headers?: Record<string, string>;
-}
-
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
-
-/** A successful answer: its JSON body, and its status and headers for APIs that page or report in headers. */
-export interface HttpResponse<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-/**
- * Paths are resolved against the connection's API base URL; absolute URLs (a `next` link the provider handed back)
- * are used as they are if they keep the base URL's origin. Every method throws a `ProviderError` for an error answer,
- * which the engine acts on.
- */
-export interface ProviderHttpClient {
-  get<T = unknown>(pathOrUrl: string, options?: RequestOptions): Promise<T>;
-  post<T = unknown>(pathOrUrl: string, body: unknown, options?: RequestOptions): Promise<T>;
-  /** The whole answer, for when the headers matter (a `Link` header, a total count). `body` is sent as JSON. */
-  request<T = unknown>(method: HttpMethod, pathOrUrl: string, options?: RequestOptions & { body?: unknown }): Promise<HttpResponse<T>>;
-}
 
 export interface ResponseInfo {
   status: number;
@@ -151,46 +126,6 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
       return send<T>(method, pathOrUrl, body, request);
     },
   };
-}
-
-/**
- * Where a request goes: a path against the connection's base URL, or an absolute URL the provider handed back (a next
- * page) as long as it keeps the base's origin, with the query's defined values added. Shared with the offline client,
- * so a replayed sync asks for exactly what it would ask the provider for.
- */
-export function requestUrl(base: URL, pathOrUrl: string, query: RequestOptions['query'] = {}): URL {
-  const url = new URL(pathOrUrl, base);
-  if (url.origin !== base.origin || url.username || url.password) {
-    throw new ProviderError('permanent', `a URL the provider handed back leaves the API's origin ${base.origin}; it was not followed`);
-  }
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) url.searchParams.set(key, String(value));
-  }
-  return url;
-}
-
-/**
- * What a sync gets for an answer: its parsed body, or the `ProviderError` the engine acts on (a redirect, an error
- * status classified by the provider's rules, a body that is not JSON). Shared with the offline client, so a recorded
- * answer means what the live one did.
- */
-export function answerOf<T>(
-  method: HttpMethod,
-  url: URL,
-  answer: { status: number; headers: Headers; text: string; redirect: boolean },
-  errorRules: ProviderErrorRules,
-): HttpResponse<T> {
-  const { status, headers, text } = answer;
-  if (answer.redirect) {
-    throw new ProviderError('permanent', `${method} ${url.pathname} answered HTTP ${status}, a redirect; redirects are not followed with credentials`, { status });
-  }
-  if (status < 200 || status >= 300) throw classifyErrorResponse(errorRules, status, headers, text);
-  try {
-    // A write answered 204 No Content (Salesforce's PATCH) has no body to parse.
-    return { status, headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
-  } catch {
-    throw new ProviderError('transient', `${method} ${url.pathname} returned a truncated or invalid JSON body`, { status });
-  }
 }
 
 /** fetch says "This operation was aborted" for a timeout and "fetch failed" for a reset: name the actual cause. */

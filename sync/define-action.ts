@@ -1,6 +1,6 @@
 // The public API for writing an action: one write (or call) against a connection's provider, run durably by the engine.
 import type { z } from 'zod';
-import type { ProviderHttpClient } from '../sync-engine/provider-http-client';
+import type { ProviderHttpClient } from './http-client';
 
 export interface ActionConnection {
   connectionId: string;

@@ -1,5 +1,5 @@
 // What a sync says about the fields it reads, and how the engine picks the ones the customer's account really has.
-import type { ProviderHttpClient } from '../sync-engine/provider-http-client';
+import type { ProviderHttpClient } from './http-client';
 
 /** How a field's values are checked, loosely: a provider's many types boil down to these. */
 export type FieldKind = 'string' | 'number' | 'boolean' | 'date' | 'datetime' | 'any';

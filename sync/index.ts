@@ -1,9 +1,10 @@
-// The public API for writing a sync. A sync file imports from here only; everything else in sync/ is the engine's.
+// The public API for writing a sync or an action. A sync file imports from here only; the rest of sync/ is what these
+// need to behave offline exactly as on a live run, and the engine (sync-engine/, activities/) imports it too.
 export { defineAction, type ActionConnection, type ActionContext, type ActionDefinition } from './define-action';
 export { defineSync, type SyncContext, type SyncDefinition, type SyncMode, type SyncPage } from './sync-definition';
 export type { Checkpoint, CheckpointValue } from './checkpoint';
 export { ALL_FIELDS, type AvailableField, type FieldKind, type FieldList } from './fields';
-export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from '../sync-engine/provider-http-client';
+export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from './http-client';
 export { ProviderError, type ProviderErrorKind } from './provider-error';
 export { runSyncOffline, type OfflineRun, type OfflineRunOptions } from './run-sync-offline';
 export { runActionOffline, type OfflineAction, type OfflineActionOptions } from './run-action-offline';

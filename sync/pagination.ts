@@ -1,7 +1,7 @@
 // Pagination helpers for syncs: the three ways APIs hand out pages, each yielding a page together with where the next
 // one starts, so a sync can put that position in its checkpoint and resume there after a crash.
 import LinkHeader from 'http-link-header';
-import type { HttpResponse, ProviderHttpClient, RequestOptions } from '../sync-engine/provider-http-client';
+import type { HttpResponse, ProviderHttpClient, RequestOptions } from './http-client';
 
 /** One page of answers and the position of the next page; `next` is undefined after the last page. */
 export interface FetchedPage<Body, Position> {

@@ -2,7 +2,7 @@
 // the records the store would receive and the invalid ones with their problems. Offline tests and dry runs share it.
 import type { Checkpoint } from './checkpoint';
 import { selectFields, type FieldSelection } from './fields';
-import type { ProviderHttpClient } from '../sync-engine/provider-http-client';
+import type { ProviderHttpClient } from './http-client';
 import { ProviderError } from './provider-error';
 import type { SyncDefinition, SyncMode } from './sync-definition';
 import { validatePage, type InvalidRecord, type ValidRecord } from './validate-page';

@@ -2,7 +2,7 @@
 // answer not yet served with the same method, path, query and body; one with no answer left fails naming the nearest.
 import { isRedirect } from '../security/limited-body';
 import type { ProviderErrorRules } from './error-rules';
-import { answerOf, requestUrl, type HttpMethod, type HttpResponse, type ProviderHttpClient, type RequestOptions } from '../sync-engine/provider-http-client';
+import { answerOf, requestUrl, type HttpMethod, type HttpResponse, type ProviderHttpClient, type RequestOptions } from './http-client';
 import type { Recording } from './recording';
 
 /** How a provider without its own rules reads error answers: 401 expired, 429 wait, 5xx retry, the rest permanent. */

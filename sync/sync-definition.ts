@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { Checkpoint } from './checkpoint';
 import type { FieldList } from './fields';
-import type { ProviderHttpClient } from '../sync-engine/provider-http-client';
+import type { ProviderHttpClient } from './http-client';
 
 import type { SyncMode } from '../contracts/sync-mode';
 

@@ -4,8 +4,8 @@ import { providerCatalog } from '../../providers/catalog';
 import { hubspot } from '../../providers/hubspot/hubspot.provider';
 import { SEARCH_LIMIT } from '../../providers/hubspot/crm-object-sync';
 import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandbox/hubspot/server';
-import type { Checkpoint } from '../../sync/checkpoint';
 import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
+import type { Checkpoint } from '../../sync/checkpoint';
 import type { SyncMode } from '../../sync/sync-definition';
 
 const contacts = hubspot.syncs.find((s) => s.model === 'contacts')!;

@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { providerCatalog } from '../../providers/catalog';
 import { hubspot } from '../../providers/hubspot/hubspot.provider';
-import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
 import { nextLinkOf, paginateByCursor, paginateByLinkHeader, paginateByOffset, type FetchedPage } from '../../sync';
+import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
 
 const ITEMS = Array.from({ length: 23 }, (_, i) => ({ id: i + 1 }));
 const PAGE = 5;

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { refreshAccessToken, TokenError } from '../../oauth/token-client';
 import { providerCatalog } from '../../providers/catalog';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
-import { classifyErrorResponse } from '../../sync/error-rules';
 import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
+import { classifyErrorResponse } from '../../sync/error-rules';
 import { paginateByNextUrl } from '../../sync/pagination';
 import { ProviderError } from '../../sync/provider-error';
 

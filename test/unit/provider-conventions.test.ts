@@ -7,8 +7,8 @@ import { identifyAccount } from '../../oauth/account-identity';
 import { exchangeAuthorizationCode, introspectExpiry, refreshAccessToken, TokenError, type OAuthClient, type TokenProvider } from '../../oauth/token-client';
 import { ProviderCatalog } from '../../providers/catalog';
 import type { ProviderDefinition } from '../../providers/provider-definition';
-import { isFieldError } from '../../sync/error-rules';
 import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
+import { isFieldError } from '../../sync/error-rules';
 import { ProviderError } from '../../sync/provider-error';
 import { papyrus } from '../support/papyrus/papyrus.provider';
 

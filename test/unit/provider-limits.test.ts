@@ -4,8 +4,8 @@ import { ProviderCatalog, providerCatalog } from '../../providers/catalog';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
 import { ConcurrencyLimit } from '../../sync-engine/concurrency-limit';
 import { createProviderHttpClient } from '../../sync-engine/provider-http-client';
-import { ProviderError } from '../../sync/provider-error';
 import { QuotaGuard } from '../../sync-engine/quota-guard';
+import { ProviderError } from '../../sync/provider-error';
 import { parseWorkerConfig } from '../../worker/config';
 import { withOperatorLimits } from '../../worker/provider-limits';
 

@@ -12,10 +12,10 @@ import { z } from 'zod';
 import { providerCatalog } from '../../../providers/catalog';
 import { salesforce } from '../../../providers/salesforce/salesforce.provider';
 import { SCENARIOS } from '../../../scripts/record-sync-fixtures';
-import { createProviderHttpClient } from '../../../sync-engine/provider-http-client';
 import { defineSync, paginateByNextUrl, runSyncOffline } from '../../../sync';
-import { readSync, type ReadPage } from '../../../sync/read-sync';
+import { createProviderHttpClient } from '../../../sync-engine/provider-http-client';
 import { RecordingRefusedError, SyncRecorder } from '../../../sync-engine/sync-recorder';
+import { readSync, type ReadPage } from '../../../sync/read-sync';
 
 const SECRETS = {
   // Salesforce-shaped: `!`, `/`, `+` and `=` take different forms percent-encoded and form-encoded.

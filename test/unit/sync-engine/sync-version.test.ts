@@ -1,6 +1,6 @@
 // When a run reads everything, and the reason it gives: a sync's version and the extra fields it reads with.
-import { extraFieldsFor } from '../../../sync/fields';
 import { decideRunMode, syncVersionOf, whatChanged } from '../../../sync-engine/sync-version';
+import { extraFieldsFor } from '../../../sync/fields';
 
 describe('sync versions', () => {
   it('treats a sync without a version and without extra fields as what runs before versions read with', () => {

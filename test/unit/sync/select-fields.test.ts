@@ -1,7 +1,7 @@
 // Choosing what a sync reads from what the customer's account really has.
+import { defineSync, type ProviderHttpClient, type SyncPage } from '../../../sync';
 import { FieldDiscovery } from '../../../sync-engine/field-discovery';
 import { selectFields, type AvailableField, type FieldList } from '../../../sync/fields';
-import { defineSync, type ProviderHttpClient, type SyncPage } from '../../../sync';
 import { z } from 'zod';
 
 const available: AvailableField[] = [
