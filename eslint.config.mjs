@@ -10,7 +10,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 // A provider is its folder: the engine names none, so a new provider touches only providers/<name>/, its sandbox and
 // the registration line in providers/catalog.ts. The names are the provider folders themselves, so a new folder is
 // covered the day it appears. Comments may still name one as an example: they are not code, and the rule cannot see them.
-const engineFolders = ['api', 'activities', 'workflows', 'store', 'security', 'contracts', 'oauth', 'sync', 'worker', 'client', 'errors', 'observability', 'config'];
+const engineFolders = ['api', 'activities', 'workflows', 'store', 'security', 'contracts', 'oauth', 'sync', 'sync-engine', 'unified-model', 'worker', 'client', 'errors', 'observability', 'config'];
 const providerFolders = readdirSync(new URL('./providers/', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
@@ -44,7 +44,7 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows must be deterministic: do I/O in activities.' })),
           patterns: [
-            { group: ['**/activities/*', '**/store/*', '**/api/*', '**/worker/*', '**/sandbox/*', '**/sync/*', '**/providers/*'], allowTypeImports: true, message: 'Workflows may import these by type only.' },
+            { group: ['**/activities/*', '**/store/*', '**/api/*', '**/worker/*', '**/sandbox/*', '**/sync/*', '**/sync-engine/*', '**/unified-model/*', '**/providers/*'], allowTypeImports: true, message: 'Workflows may import these by type only.' },
             { group: ['mongodb', 'express', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Not allowed in workflow code.' },
           ],
         },
