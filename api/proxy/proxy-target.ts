@@ -6,7 +6,7 @@ import { AppError } from '../../errors/app-error';
  * (`/proxy/https://elsewhere`, `//elsewhere`), backslashes (which some parsers read as slashes) and `..` that would
  * climb above the base's path, so the access token is only ever sent to the provider's own host.
  *
- * The merge with the URL rules of branch `harden-ssrf` (host rules in provider data, checks in sync/http-client.ts)
+ * The merge with the URL rules of branch `harden-ssrf` (host rules in provider data, checks in sync-engine/provider-http-client.ts)
  * should make this also ask those rules whether the base URL itself is allowed.
  */
 export function proxyTarget(baseUrl: string, pathAndQuery: string): URL {
