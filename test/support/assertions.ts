@@ -36,14 +36,21 @@ export async function storedLiveRecords(stack: TestStack, connectionId: string, 
   return new Map(docs.map((d) => [d.externalId, d.data]));
 }
 
-/** Waits until the model's latest run differs from `previousRunId` and has finished, and returns its view. */
+/**
+ * Waits for the run that followed `previousRunId` (the model's first run when null) to finish, and returns its view.
+ * "Followed", not "latest": a run that a later run overtakes before the poll sees it finish must still be the one
+ * returned, or a quick second run (a pending resync) would be mistaken for the first.
+ */
 export async function waitForRunAfter(stack: TestStack, connectionId: string, model: string, previousRunId: string | null, timeoutMs = 60_000) {
   return eventually(
     async () => {
-      const status = await stack.api('GET', `/connections/${connectionId}`);
-      const run = status.body.syncs?.[model]?.lastRun;
-      return run && run.runId !== previousRunId && run.status !== 'running' ? run : null;
+      const listing = await stack.api('GET', `/connections/${connectionId}/runs?model=${encodeURIComponent(model)}&limit=100`);
+      const newestFirst: { runId: string; status: string }[] = listing.body.runs ?? [];
+      const previousIndex = previousRunId === null ? newestFirst.length : newestFirst.findIndex((r) => r.runId === previousRunId);
+      // A previous run no longer listed (a deleted life's): the latest other run is the one that followed it.
+      const next = previousIndex === -1 ? newestFirst.find((r) => r.runId !== previousRunId) : newestFirst[previousIndex - 1];
+      return next && next.status !== 'running' ? next : null;
     },
-    { timeoutMs, what: `a finished ${model} run after ${previousRunId}` },
+    { timeoutMs, what: `the finished ${model} run that followed ${previousRunId ?? 'none (the first run)'}` },
   );
 }
