@@ -45,10 +45,10 @@ export async function waitForRunAfter(stack: TestStack, connectionId: string, mo
   return eventually(
     async () => {
       const listing = await stack.api('GET', `/connections/${connectionId}/runs?model=${encodeURIComponent(model)}&limit=100`);
-      const newestFirst: { runId: string; status: string }[] = listing.body.runs ?? [];
-      const previousIndex = previousRunId === null ? newestFirst.length : newestFirst.findIndex((r) => r.runId === previousRunId);
+      const newestFirst = listing.body.runs ?? [];
+      const previousIndex = previousRunId === null ? newestFirst.length : newestFirst.findIndex((r: { runId: string }) => r.runId === previousRunId);
       // A previous run no longer listed (a deleted life's): the latest other run is the one that followed it.
-      const next = previousIndex === -1 ? newestFirst.find((r) => r.runId !== previousRunId) : newestFirst[previousIndex - 1];
+      const next = previousIndex === -1 ? newestFirst.find((r: { runId: string }) => r.runId !== previousRunId) : newestFirst[previousIndex - 1];
       return next && next.status !== 'running' ? next : null;
     },
     { timeoutMs, what: `the finished ${model} run that followed ${previousRunId ?? 'none (the first run)'}` },

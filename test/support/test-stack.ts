@@ -3,7 +3,10 @@
 import type { Client } from '@temporalio/client';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import type { AppDependencies } from '../../api/app';
@@ -96,12 +99,15 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const temporalAddress = options.temporalAddress ?? requiredEnv('TEMPORAL_ADDRESS');
   const mongoUri = options.mongoUri ?? requiredEnv('MONGODB_URI');
   if (!runtimeInstalled) {
-    // Keep the SDK quiet in test output unless something is wrong.
-    // The control worker has activities only, which the SDK mentions at WARN on every start: expected, not news.
-    const sdkDefault = new DefaultLogger('WARN');
+    // The SDK's warnings (activity failures a test provokes on purpose, retries) go to a file beside the servers'
+    // logs, so test output shows only what the tests assert; the control worker's "No workflows registered" is
+    // expected on every start, not news.
+    const sdkLog = createWriteStream(join(__dirname, '..', '..', '.data', 'test', 'logs', 'worker-sdk.log'), { flags: 'a' });
     Runtime.install({
       logger: new DefaultLogger('WARN', (entry) => {
-        if (!entry.message.startsWith('No workflows registered')) sdkDefault.log(entry.level, entry.message, entry.meta);
+        if (entry.message.startsWith('No workflows registered')) return;
+        const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+        sdkLog.write(`${at} ${entry.level} [${options.name}] ${entry.message} ${entry.meta ? inspect(entry.meta, { breakLength: Infinity, depth: 4 }) : ''}\n`);
       }),
     });
     runtimeInstalled = true;
