@@ -7,7 +7,7 @@ import type { temporal } from '@temporalio/proto';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 export type HealthState = 'ok' | 'stuck' | 'unknown';
-/** Why a connection is stuck, as a bounded label (metrics) and for an operator's runbook (README "Operating it"). */
+/** Why a connection is stuck, as a bounded label (metrics) and for an operator's runbook (docs/operating.md). */
 export type StuckCause = 'workflow_task_failing' | 'activity_failing' | 'workflow_not_running';
 
 export interface ConnectionHealth {

@@ -392,7 +392,7 @@ export const providerWebhook = z
       }),
     previousUrlValidUntil: timestamp.nullable().meta({ description: 'After a rotation: until when the previous URL is still accepted.' }),
   })
-  .meta({ id: 'ProviderWebhook', description: 'Where to point the provider\'s change notifications (see the README, "Provider webhooks").' });
+  .meta({ id: 'ProviderWebhook', description: 'Where to point the provider\'s change notifications (see docs/provider-webhooks.md).' });
 
 export const integrationDetail = integration
   .extend({
@@ -467,7 +467,7 @@ export const connectionHealth = z
       description: "`stuck`: the connection's workflow cannot make progress, whatever `status` says; `unknown`: Temporal could not be asked.",
     }),
     cause: z.enum(['workflow_task_failing', 'activity_failing', 'workflow_not_running']).nullable().meta({
-      description: 'What is stuck: workflow tasks keep failing (a bad deploy), an activity keeps failing, or no workflow runs. See the README, "Operating it".',
+      description: 'What is stuck: workflow tasks keep failing (a bad deploy), an activity keeps failing, or no workflow runs. See docs/operating.md.',
     }),
     reason: z.string().nullable().meta({ description: "In words, with the last failure's message." }),
     since: timestamp.nullable().meta({ description: 'When the problem began, as far as Temporal says.' }),

@@ -15,7 +15,7 @@ const MODEL = 'people';
 const ADDED_FIELDS = ['Title', 'Department', 'LeadSource', 'MobilePhone', 'MailingCity', 'Birthdate', 'Salutation'];
 const BASE_FIELDS = ['Id', 'IsDeleted', 'LastName', 'SystemModstamp'];
 
-/** A sync written the way README's "Write your own sync" shows (public kit and the Salesforce query reader). */
+/** A sync written the way docs/write-a-sync.md shows (public kit and the Salesforce query reader). */
 function syncFile(fields: readonly string[]): string {
   return [
     "// A bench's team sync of Salesforce Contacts as people, edited between dry runs (bench/dryrun-loop.ts).",

@@ -53,7 +53,7 @@ export interface FailSyncRunInput {
  * What finishSyncRun and failSyncRun answered before they answered with the sync webhook event itself (built from the
  * stored run: activities/sync-run-event.ts). Histories recorded then hold it, so a workflow continuing one still reads
  * it (workflows/connection/webhook-events.ts); nothing produces it any more. Delete it with that reading once no
- * connection's history predates the change (see the README's "Releasing workflow changes", rule 4).
+ * connection's history predates the change (see docs/releasing-workflow-changes.md, rule 4).
  */
 export interface LegacySyncRunSummary {
   runId: string;

@@ -27,7 +27,7 @@ const MAX_WAITS = 10;
 const ACTION_HEARTBEAT_TIMEOUT = '15 seconds';
 
 export async function actionWorkflow(input: ActionWorkflowInput): Promise<ActionOutcome> {
-  // Each patch is decided once per run (README "Releasing workflow changes"): an action started by an earlier
+  // Each patch is decided once per run (docs/releasing-workflow-changes.md): an action started by an earlier
   // release replays as it was written. Activity options travel in the schedule command, so the timeout is patched too.
   const heartbeats = patched('action-heartbeat-timeout');
   const stopsWhenGone = patched('action-stops-when-gone');

@@ -1,7 +1,7 @@
 // One long-running workflow per connection: it owns the schedule and the credentials, runs syncs and announces changes.
 //
 // This code replays the histories of connections that have been running for months. Before changing the sequence of
-// commands it issues (activities, timers, children, signals sent), read "Changing workflow code" in the README: the
+// commands it issues (activities, timers, children, signals sent), read docs/releasing-workflow-changes.md: the
 // change goes behind a `patched()` id (connection/patches.ts), and `npm test` replays the corpus in test/replay against it.
 import { allHandlersFinished, condition, continueAsNew, log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ConnectionState as ConnectionStateJSON } from '../contracts/connection-workflow-messages';

@@ -211,7 +211,7 @@ export class ConnectUseCases {
     const pending = await this.store.oauthStates.consume(hashOneTimeToken(input.state));
     if (!pending) throw new AppError('not_found', `This sign-in is unknown or was already completed. ${START_AGAIN}`);
     if ('unreadable' in pending) {
-      // Started before an encryption key was retired (README: wait out the states in flight first): spent, and refused.
+      // Started before an encryption key was retired (docs/security.md: wait out the states in flight first): spent, and refused.
       this.logger.warn({ integration: pending.integration, connectionId: pending.connectionId, reason: pending.reason }, 'OAuth state could not be opened; the customer must start again');
       throw new AppError('validation_failed', `This sign-in can no longer be finished (it was started before a security change on our side). ${START_AGAIN}`);
     }

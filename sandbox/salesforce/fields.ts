@@ -65,7 +65,7 @@ export const OBJECT_FIELDS: Record<SalesforceObject, readonly FieldDefinition[]>
     ...strings('BillingStreet', 'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry', 'Description'),
     ...AUDIT_FIELDS,
   ],
-  // Not synced by Tributary out of the box: the object the README's "write your own sync" walkthrough adds.
+  // Not synced by Tributary out of the box: the object docs/write-a-sync.md walks through adding.
   Opportunity: [
     ...SYSTEM_FIELDS,
     { name: 'AccountId', type: 'reference' },

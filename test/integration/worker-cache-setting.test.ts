@@ -1,5 +1,5 @@
 // The sticky cache setting reaches the Temporal worker: it is what keeps one worker holding 10,000 idle connections
-// under 1 GB (README, Performance), so a wiring slip would only show as memory growth in production.
+// under 1 GB (docs/performance.md), so a wiring slip would only show as memory growth in production.
 import { NativeConnection } from '@temporalio/worker';
 import { parseWorkerConfig } from '../../worker/config';
 import { createTributaryWorkers, type TributaryWorkers } from '../../worker/create-worker';

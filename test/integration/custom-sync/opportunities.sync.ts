@@ -1,5 +1,5 @@
 // A team's own sync of Salesforce Opportunities: the public sync API (`sync/index.ts`) and the Salesforce kit's query
-// reader. The README's "Write your own sync" section walks through this file; custom-sync.test.ts runs it.
+// reader. docs/write-a-sync.md walks through this file; custom-sync.test.ts runs it.
 import { z } from 'zod';
 import { defineSync } from '../../../sync';
 import { buildQuery, queryAllPages } from '../../../providers/salesforce/soql-sync';

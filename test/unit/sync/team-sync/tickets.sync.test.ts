@@ -1,4 +1,4 @@
-// A team tests its own sync the way the README shows: the public sync kit only, a recording of the helpdesk's
+// A team tests its own sync the way docs/write-a-sync.md shows: the public sync kit only, a recording of the helpdesk's
 // answers, no provider, Temporal or database. Two pages with a refused record and a delete, then a resume.
 import { RecordingMismatchError, runSyncOffline } from '../../../../sync';
 import recording from './tickets.recording.json';

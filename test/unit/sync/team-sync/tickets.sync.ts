@@ -1,5 +1,5 @@
 // A team's own sync of a helpdesk's tickets, written against the public sync kit only: the example that
-// tickets.sync.test.ts tests offline against a recording, as the README's "Test a sync offline" shows.
+// tickets.sync.test.ts tests offline against a recording, as docs/write-a-sync.md ("Test a sync offline") shows.
 import { z } from 'zod';
 import { defineSync, paginateByCursor, type Checkpoint } from '../../../../sync';
 
