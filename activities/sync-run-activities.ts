@@ -184,7 +184,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const integration = await store.integrations.find(connection.integration);
       const sync = catalog.sync(connection.provider, input.model);
       const syncVersion = syncVersionOf(sync, extraFieldsFor(input.model, integration?.fields, connection.fields));
-      const lastComplete = await store.runs.lastCompleteVersion(input.connectionId, input.model);
+      const lastComplete = await store.runs.lastCompleteVersion(connection, input.model);
       const cursor = Object.hasOwn(connection.syncs, input.model) ? connection.syncs[input.model].cursor : null;
       const { mode, fullReason } = decideRunMode({ requested: input.mode, hasCursor: cursor !== null, lastComplete, current: syncVersion });
       // Everything written before this run is complete (one writer per feed), so it may all be read.

@@ -153,14 +153,16 @@ export class SyncRunRepository {
    * The sync version the model's records last all got: that of its latest successful full or first sync. Runs from
    * before versions existed count as version 1 without extra fields; none at all means the first sync is to come.
    */
-  async lastCompleteVersion(connectionId: string, model: string): Promise<string | null> {
+  async lastCompleteVersion(life: ConnectionLife, model: string): Promise<string | null> {
+    // Of this life only: a deleted life's (or another account's) last complete read says nothing of this one's records.
+    const ofLife = runsOfLife(life);
     const [latest] = await this.collection
-      .find({ connectionId, model, status: 'succeeded', readsEverything: true }, { projection: { syncVersion: 1 } })
+      .find({ ...ofLife, model, status: 'succeeded', readsEverything: true }, { projection: { syncVersion: 1 } })
       .sort({ startedAt: -1 })
       .limit(1)
       .toArray();
     if (latest) return latest.syncVersion ?? LEGACY_SYNC_VERSION;
-    const any = await this.collection.countDocuments({ connectionId, model, status: 'succeeded' }, { limit: 1 });
+    const any = await this.collection.countDocuments({ ...ofLife, model, status: 'succeeded' }, { limit: 1 });
     return any > 0 ? LEGACY_SYNC_VERSION : null;
   }
 

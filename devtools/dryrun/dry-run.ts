@@ -153,7 +153,7 @@ async function planDryRun({ store, catalog }: DryRunDependencies, request: DryRu
     return { ...base, mode, fullReason: request.full ? 'requested' : null, checkpoint: request.checkpoint, startsFrom: 'the checkpoint given (--checkpoint)', lookbackMs: 0 };
   }
   const cursor = Object.hasOwn(connection.syncs, sync.model) ? connection.syncs[sync.model].cursor : null;
-  const lastComplete = await store.runs.lastCompleteVersion(connection.connectionId, sync.model);
+  const lastComplete = await store.runs.lastCompleteVersion(connection, sync.model);
   const { mode, fullReason } = decideRunMode({ requested: request.full ? 'full' : 'incremental', hasCursor: cursor !== null, lastComplete, current: version });
   const checkpoint = mode === 'full' ? null : cursor;
   const startsFrom = mode === 'full' ? 'the beginning (a full resync)' : cursor === null ? 'the beginning (no run has completed yet)' : "the last run's cursor";
