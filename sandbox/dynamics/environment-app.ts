@@ -66,7 +66,7 @@ export function environmentApp(context: SandboxContext, environment: Environment
   app.use((_req: Request, res: Response, next: NextFunction) => {
     if (res.locals.area !== 'data') return next();
     const userKey = res.locals.userKey as string;
-    const { refusal, finished } = context.serviceProtection.admit(userKey);
+    const { refusal, finished } = context.serviceProtection.admit(userKey, environment.clock.now());
     res.set('x-ms-ratelimit-burst-remaining-xrm-requests', String(context.serviceProtection.remaining(userKey)));
     if (refusal) {
       context.stats.refused((refusal.body as { error: { code: string } }).error.code);
