@@ -10,6 +10,7 @@ import type { ActivityDependencies } from './dependencies';
 import { openConnectionHttp } from './connection-http';
 import { toActivityFailure } from './failures';
 import { heartbeatWhile } from './heartbeat';
+import { logEvent, type EventLevel, type LogEventDocument } from '../store/event-log';
 
 /**
  * The action, or a non-retryable `Gone` failure when it belongs to no live connection: its connection was deleted
@@ -21,15 +22,50 @@ function gone(message: string): ApplicationFailure {
 }
 
 export function createActionActivities({ store, catalog, logger }: ActivityDependencies) {
+  /** An event of the action's story for the log: its input and output stay in the action, not here. */
+  function actionEvent(action: Action, integration: string | null, kind: string, level: EventLevel, message: string, data: Record<string, unknown> = {}): LogEventDocument {
+    return logEvent({
+      source: 'action',
+      kind,
+      level,
+      message: `${action.name}: ${message}`,
+      data: { action: action.name, ...data },
+      connectionId: action.connectionId,
+      ...(typeof action.incarnation === 'string' ? { incarnation: action.incarnation } : {}),
+      integration,
+      actionId: action.actionId,
+    });
+  }
+
+  /** Best effort: the log must never change how an action ends. */
+  async function logAction(events: LogEventDocument[]): Promise<void> {
+    await store.events.insert(events).catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'action events not stored'));
+  }
+
   async function liveAction(actionId: string): Promise<Action> {
     const action = await store.actions.find(actionId);
     if (!action) throw gone(`action ${actionId} no longer exists: its connection was deleted`);
     return action;
   }
 
-  async function finished(actionId: string, result: { status: 'succeeded'; output: unknown } | { status: 'failed'; error: ActionError }): Promise<ActionOutcome> {
-    await liveAction(actionId);
+  async function finished(
+    actionId: string,
+    result: { status: 'succeeded'; output: unknown } | { status: 'failed'; error: ActionError },
+    story: LogEventDocument[] = [],
+  ): Promise<ActionOutcome> {
+    const before = await liveAction(actionId);
     const action = await store.actions.finish(actionId, result);
+    // Only the attempt that ended it says how it ended (finish keeps the first outcome).
+    const ended = before.status === 'running' && action.status !== 'running';
+    const integration = (await store.connections.find(action.connectionId))?.integration ?? null;
+    const outcome = ended
+      ? [
+          action.status === 'succeeded'
+            ? actionEvent(action, integration, 'outcome', 'info', 'succeeded')
+            : actionEvent(action, integration, 'outcome', 'error', `failed (${action.error?.code}): ${action.error?.message}`, { code: action.error?.code ?? null }),
+        ]
+      : [];
+    await logAction([...story.map((event) => ({ ...event, integration })), ...outcome]);
     return { status: action.status === 'succeeded' ? 'succeeded' : 'failed', errorCode: action.error?.code ?? null };
   }
 
@@ -59,24 +95,38 @@ export function createActionActivities({ store, catalog, logger }: ActivityDepen
     };
     const log = logger.child({ actionId, action: action.name, connectionId: connection.connectionId, attempt: context.info.attempt });
     const attemptStartedAt = new Date();
+    const story: LogEventDocument[] = [
+      actionEvent(action, connection.integration, 'started', 'info', `started (attempt ${context.info.attempt})`, { attempt: context.info.attempt }),
+    ];
     try {
       if (earlierWriteStartedAt) {
         if (!definition.findExisting) {
-          return finished(actionId, { status: 'failed', error: { code: 'outcome_unknown', message: 'an earlier attempt may have written; this action cannot tell, so it is not written again' } });
+          return finished(actionId, { status: 'failed', error: { code: 'outcome_unknown', message: 'an earlier attempt may have written; this action cannot tell, so it is not written again' } }, story);
         }
         const existing = await definition.findExisting({ ...actionContext, since: earlierWriteStartedAt });
         if (existing) {
           log.info('an earlier attempt had written: taking its result');
-          return finished(actionId, { status: 'succeeded', output: definition.output.parse(existing) });
+          story.push(actionEvent(action, connection.integration, 'answer', 'info', 'an earlier attempt had written: its result is taken'));
+          return finished(actionId, { status: 'succeeded', output: definition.output.parse(existing) }, story);
         }
       }
       await store.actions.markWriteStarted(actionId, attemptStartedAt);
       const output = definition.output.parse(await definition.run(actionContext));
-      return await finished(actionId, { status: 'succeeded', output });
+      story.push(actionEvent(action, connection.integration, 'answer', 'info', 'the provider accepted the write'));
+      return await finished(actionId, { status: 'succeeded', output }, story);
     } catch (error) {
-      if (error instanceof ProviderError && error.kind === 'permanent') {
-        return finished(actionId, { status: 'failed', error: { code: 'provider_refused', message: error.message } });
+      if (error instanceof ProviderError) {
+        story.push(
+          actionEvent(action, connection.integration, 'answer', error.kind === 'permanent' ? 'error' : 'warn', `the provider answered ${error.kind}: ${error.message}`, {
+            code: error.kind,
+            status: error.details.status ?? null,
+          }),
+        );
       }
+      if (error instanceof ProviderError && error.kind === 'permanent') {
+        return finished(actionId, { status: 'failed', error: { code: 'provider_refused', message: error.message } }, story);
+      }
+      await logAction(story);
       // A 401 or 429 means the provider did not execute the request: this attempt wrote nothing.
       if (error instanceof ProviderError && (error.kind === 'auth_expired' || error.kind === 'rate_limited')) {
         await store.actions.clearWriteStarted(actionId, attemptStartedAt);

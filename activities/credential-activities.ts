@@ -8,8 +8,30 @@ import { introspectExpiry, refreshAccessToken, TokenError } from '../oauth/token
 import { AppError } from '../errors/app-error';
 import type { ActivityDependencies } from './dependencies';
 import { heartbeatWhile } from './heartbeat';
+import { logEvent, type EventLevel } from '../store/event-log';
+import type { Connection } from '../store/connections';
 
 export function createCredentialActivities({ store, catalog, logger, metrics }: ActivityDependencies) {
+  /**
+   * A refresh, for the connection's log and for the timeline of each run in flight (a refused token mid-run is
+   * refreshed between two of its slices). Never a token. Best effort: the log must not fail a refresh.
+   */
+  async function logRefresh(connection: Connection, level: EventLevel, message: string, data: Record<string, unknown>): Promise<void> {
+    const base = {
+      source: 'connection' as const,
+      kind: 'refresh',
+      level,
+      message,
+      data,
+      connectionId: connection.connectionId,
+      ...(connection.incarnation ? { incarnation: connection.incarnation } : {}),
+      integration: connection.integration,
+    };
+    const inFlight = Object.entries(connection.syncs).filter(([, schedule]) => schedule.runningSince && schedule.lastRunId);
+    const events = [logEvent(base), ...inFlight.map(([model, schedule]) => logEvent({ ...base, source: 'run', model, runId: schedule.lastRunId }))];
+    await store.events.insert(events).catch((error: unknown) => logger.warn({ err: (error as Error).message, connectionId: connection.connectionId }, 'refresh event not stored'));
+  }
+
   return {
     /**
      * One attempt never overlaps the next: it heartbeats (so a dead worker is noticed and a cancellation reaches it),
@@ -69,6 +91,10 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
           : error.message;
       await store.connections.recordCredentialError(connectionId, message);
       log.warn({ kind: error.kind, err: message }, 'credential refresh failed');
+      await logRefresh(connection, error.kind === 'transient' ? 'warn' : 'error', `credentials could not be refreshed (${error.kind}): ${message}`, {
+        outcome: 'failed',
+        code: error.kind,
+      });
       if (error.kind === 'transient') throw ApplicationFailure.create({ type: FailureType.providerUnavailable, message });
       throw ApplicationFailure.create({ type: FailureType.invalidGrant, message, nonRetryable: true });
     }
@@ -94,6 +120,12 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
     }
     metrics.tokenRefreshed(connection.provider, 'succeeded');
     log.info({ generation: newGeneration, expiresAt, rotated: tokens.refreshToken !== null }, 'credentials refreshed');
+    await logRefresh(connection, 'info', `credentials refreshed${tokens.refreshToken !== null ? ' (the provider rotated the refresh token)' : ''}${expiresAt ? `; valid until ${expiresAt.toISOString()}` : ''}`, {
+      outcome: 'refreshed',
+      generation: newGeneration,
+      expiresAt: expiresAt?.toISOString() ?? null,
+      rotated: tokens.refreshToken !== null,
+    });
     if (!connection.providerAccountId) {
       // A connection made by POST /connections with a refresh token alone: learn its account now, so provider
       // webhooks find it and a browser re-authorisation must sign into the same account. Best effort, within this

@@ -23,12 +23,14 @@ import type { ProviderHttpClient } from '../sync/http-client';
 import { ProviderError } from '../sync/provider-error';
 import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
 import { validatePage, type ValidRecord } from '../sync/validate-page';
-import type { RunChanges, SyncRunDocument } from '../store/sync-runs';
+import { summarizeRun, type RunChanges, type SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
 import { openConnectionHttp } from './connection-http';
 import { heartbeatWhile } from './heartbeat';
 import { toActivityFailure } from './failures';
 import { changedAnything, syncEventOfRun } from './sync-run-event';
+import { modeEvent, runEvent, SliceEvents } from './run-events';
+import type { LogEventDocument } from '../store/event-log';
 
 export function createSyncRunActivities({ store, catalog, logger, metrics, settings, stopping }: ActivityDependencies) {
   const runLogger = (run: Pick<SyncRunDocument, 'connectionId' | 'model'>, runId: string) =>
@@ -50,7 +52,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
 
 
   /** The connection's authenticated client for this slice (see openConnectionHttp); `requests` counts what it asked. */
-  async function openProviderClient(run: SyncRunDocument, progressDetails: () => unknown) {
+  async function openProviderClient(run: SyncRunDocument, progressDetails: () => unknown, events?: SliceEvents) {
     const context = Context.current();
     let count = 0;
     const requests = {
@@ -69,6 +71,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         metrics.providerAnswered(run.provider, status);
       },
       onNoResponse: () => metrics.providerAnswered(run.provider, null),
+      ...(events ? { onRequest: events.request } : {}),
       // A fresh guard each slice: its first request reads the current usage, so a resumed run spends one call to learn.
       quota: provider.api.quota ? new QuotaGuard(provider.api.quota) : undefined,
       limiter: permits,
@@ -132,10 +135,11 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         upserts: valid,
         deletedIds: page.deletedIds,
         ignoredFields: sync.ignoredFields ?? [],
+        collectIds: true,
       }),
       progressDetails,
     );
-    metrics.recordsStored({ provider: run.provider, model: run.model }, outcome);
+    metrics.recordsStored({ provider: run.provider, model: run.model }, { added: outcome.added, updated: outcome.updated, deleted: outcome.deleted });
     return outcome;
   }
 
@@ -143,9 +147,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   async function sliceFailed(
     run: SyncRunDocument,
     error: unknown,
-    { generation, requests, fieldsKey, log }: { generation: number; requests: number; fieldsKey: string; log: Logger },
+    { generation, requests, fieldsKey, log, events }: { generation: number; requests: number; fieldsKey: string; log: Logger; events: SliceEvents },
   ): Promise<unknown> {
     const runId = run._id;
+    const logged: LogEventDocument[] = events.take();
     await store.runs.addProviderRequests(runId, requests);
     // A provider error comes from a request, never from between a page's write and its checkpoint: the slice
     // ended cleanly, so the run's page-by-page count stays exact and needs no recount.
@@ -161,6 +166,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       cause = new ProviderError('transient', `${error.message} (fields are listed again)`, error.details);
     }
     if (cause instanceof ProviderError && cause.kind !== 'rate_limited') await store.runs.log(runId, cause.kind === 'permanent' ? 'failed' : 'retry', cause.message);
+    if (!(cause instanceof ProviderError) || cause.kind !== 'rate_limited') logged.push(errorEvent(run, cause, Context.current().info.attempt));
     const failure = toActivityFailure(cause, generation);
     if (failure instanceof ApplicationFailure && failure.type === FailureType.rateLimited) {
       // Counted here because the wait itself is a workflow timer, and workflow code cannot touch metrics.
@@ -168,7 +174,18 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const details = failure.details?.[0] as RateLimitedDetails;
       metrics.rateLimited(run.provider, details.backoff ? 0 : details.waitMs);
       await store.runs.recordRateLimitWait(runId, `waiting for the rate limit: ${details.reason}`);
+      const until = new Date(Date.now() + details.waitMs);
+      logged.push(
+        runEvent(run, {
+          kind: 'wait',
+          level: 'warn',
+          message: `waiting ${details.backoff ? 'with backoff (the provider named no wait)' : `${details.waitMs} ms`} for the rate limit: ${details.reason}`,
+          data: { why: details.reason, ms: details.waitMs, until: until.toISOString(), backoff: Boolean(details.backoff) },
+        }),
+      );
     }
+    // Best effort: the log must never turn a slice's failure into another one.
+    await store.events.insert(logged).catch((error: unknown) => log.warn({ err: (error as Error).message }, 'run events not stored'));
     return failure;
   }
 
@@ -190,7 +207,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       // Everything written before this run is complete (one writer per feed), so it may all be read.
       const feed = { connectionId: input.connectionId, model: input.model, incarnation: connection.incarnation };
       const feedSeqAtStart = await store.records.feeds.publishAll(feed);
-      await store.runs.begin({
+      const begun = await store.runs.begin({
         runId: input.runId,
         connectionId: input.connectionId,
         // The run writes into the connection's life it began in, whatever happens to the connection id meanwhile.
@@ -204,7 +221,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         syncVersion,
         fullReason,
       });
-      await store.connections.setLastRun(input.connectionId, input.model, input.runId);
+      await store.connections.setLastRun(input.connectionId, input.model, input.runId, begun.startedAt);
       runLogger(input, input.runId).info({ mode, fullReason, provider: connection.provider }, 'sync run started');
       const current = settings.workflow ?? input.settings;
       return { ...(current ? { settings: current } : {}), mode, fullReason };
@@ -222,8 +239,14 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const result: SyncSliceResult = { done: false, pages: 0, recordsRead: 0 };
       const progressDetails = () => ({ pages: result.pages });
       const heartbeat = () => context.heartbeat(progressDetails());
-      const { generation, provider, integration, http, requests } = await openProviderClient(run, progressDetails);
-      await store.runs.beginSlice(run);
+      const events = new SliceEvents(run, context.info.attempt);
+      const { generation, provider, integration, http, requests } = await openProviderClient(run, progressDetails, events);
+      // The previous slice's last events (it handed back): into the log before the run forgets them.
+      const carried = run.pendingEvents ?? [];
+      if (carried.length > 0) await store.events.insert(carried);
+      await store.runs.beginSlice(run, { pendingEventsStored: carried.length > 0 });
+      // Said by whichever attempt may be the first to store a page; stored once (its id is the run's).
+      if (run.pages === 0) events.add(modeEvent(run));
       const sliceStartedAt = Date.now();
       const fieldsKey = `${run.connectionId}:${run.model}`;
       let handedBack = false;
@@ -238,13 +261,19 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           // before; a connection's first run is incremental too, but from no cursor, and stores everything anew.
           const likelyStored = run.mode === 'incremental' && run.startCursor !== null && run.pages + result.pages === 0;
           const outcome = await applyPage(run, page, valid, { likelyStored, progressDetails });
+          const providerRequests = requests.take();
           await store.runs.recordPage(runId, {
             checkpoint: page.checkpoint,
             recordsRead: page.records.length + page.deletedIds.length,
-            providerRequests: requests.take(),
+            providerRequests,
             invalid,
             changes: outcome,
           });
+          events.page({ recordsRead: page.records.length + page.deletedIds.length, requests: providerRequests, invalid, ids: outcome.ids ?? { added: [], updated: [], deleted: [] }, unchanged: outcome.unchanged });
+          // Written as the run goes, page by page, so its timeline is live; except a slice's first page that changed
+          // nothing, which waits for the next page or rides on the slice's closing write (a scheduled run that finds
+          // nothing is one such page).
+          if (result.pages > 0 || outcome.added + outcome.updated + outcome.deleted > 0) await store.events.insert(events.take());
           result.pages++;
           result.recordsRead += page.records.length + page.deletedIds.length;
           heartbeat();
@@ -259,10 +288,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           }
         }
         result.done = !handedBack;
-        await store.runs.endSlice(runId);
+        await store.runs.endSlice(runId, events.take());
         return result;
       } catch (error) {
-        throw await sliceFailed(run, error, { generation, requests: requests.take(), fieldsKey, log });
+        throw await sliceFailed(run, error, { generation, requests: requests.take(), fieldsKey, log, events });
       }
     },
 
@@ -272,12 +301,26 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       let finished: SyncRunDocument | null = null;
       if (run.status === 'running') {
         let unseen = 0;
+        const endEvents: LogEventDocument[] = [...(run.pendingEvents ?? [])];
         if (run.mode === 'full') {
-          unseen = await store.records.markUnseenAsDeleted(run, runId);
+          unseen = await store.records.markUnseenAsDeleted(run, runId, undefined, (deletedIds) => {
+            endEvents.push(
+              runEvent(run, {
+                kind: 'page',
+                level: 'info',
+                message: `${deletedIds.length} records this full resync did not see marked deleted`,
+                data: { recordsRead: 0, requests: 0, added: 0, updated: 0, deleted: deletedIds.length, unseen: true },
+                deletedIds,
+              }),
+            );
+          });
           metrics.recordsStored({ provider: run.provider, model: run.model }, { deleted: unseen });
         }
         const outcome = await outcomeOf(run, unseen);
         const feedSeqAtEnd = await store.records.feeds.publishAll(run);
+        endEvents.push(finishedEvent(run, { status: 'succeeded', outcome, error: null }));
+        // Before the run is marked succeeded, which drops its pending events: a retry finds them still there.
+        await store.events.insert(endEvents);
         finished = await store.runs.succeed(runId, outcome, feedSeqAtEnd);
         const durationMs = (finished.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
         metrics.syncRunEnded({ provider: run.provider, model: run.model, mode: run.mode }, 'succeeded', durationMs);
@@ -286,9 +329,15 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       finished ??= await store.runs.require(runId);
       // Committed after the run is marked succeeded; repeating both on a retry is harmless. Only into the life the run
       // began in: a connection that moved to another account since starts over from no cursor.
-      await store.connections.commitCursor(run.connectionId, run.model, finished.checkpoint, runId, nextRunAt === null ? null : new Date(nextRunAt), {
-        incarnation: run.incarnation,
-      });
+      await store.connections.commitCursor(
+        run.connectionId,
+        run.model,
+        finished.checkpoint,
+        runId,
+        nextRunAt === null ? null : new Date(nextRunAt),
+        { incarnation: run.incarnation },
+        summarizeRun(finished),
+      );
       return syncEventOfRun(finished, 'succeeded', finished.feedSeqAtStart);
     },
 
@@ -298,17 +347,51 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const feedSeqAtEnd = await store.records.feeds.publishAll(run);
       if (run.status === 'running') {
         const outcome = await outcomeOf(run, 0);
+        await store.events.insert([...(run.pendingEvents ?? []), finishedEvent(run, { status: 'failed', outcome, error: { code, message } })]);
         await store.runs.fail(runId, { code, message }, outcome, feedSeqAtEnd);
         // A retry of this activity finds the run already failed; the run ended once, so it is measured once.
         const durationMs = Date.now() - run.startedAt.getTime();
         metrics.syncRunEnded({ provider: run.provider, model: run.model, mode: run.mode }, 'failed', durationMs);
       }
-      await store.connections.setNextRunAt(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt));
-      runLogger(run, runId).warn({ code, message }, 'sync run failed');
       const failed = await store.runs.require(runId);
+      await store.connections.recordRunFailed(run.connectionId, run.model, nextRunAt === null ? null : new Date(nextRunAt), summarizeRun(failed));
+      runLogger(run, runId).warn({ code, message }, 'sync run failed');
       const event = syncEventOfRun(failed, 'failed', feedSeqAtEnd);
       return changedAnything(event) ? event : null;
     },
   };
 }
 
+/** A run's end for its timeline and the overview's statistics: derived id, so a repeated end activity stores it once. */
+function finishedEvent(run: SyncRunDocument, end: { status: 'succeeded' | 'failed'; outcome: RunChanges; error: { code: string; message: string } | null }): LogEventDocument {
+  const { added, updated, deleted } = end.outcome;
+  const durationMs = Date.now() - run.startedAt.getTime();
+  return runEvent(run, {
+    _id: `${run._id}:finished`,
+    kind: 'finished',
+    level: end.status === 'failed' ? 'error' : 'info',
+    message:
+      end.status === 'succeeded'
+        ? `succeeded in ${durationMs} ms: ${added} added, ${updated} updated, ${deleted} deleted`
+        : `failed after ${durationMs} ms (${end.error?.code}): ${end.error?.message}`,
+    data: { status: end.status, mode: run.mode, added, updated, deleted, durationMs, error: end.error },
+  });
+}
+
+/** What stopped a slice, with the provider's own message where it gave one (already cut to its first 200 characters). */
+function errorEvent(run: SyncRunDocument, cause: unknown, attempt: number): LogEventDocument {
+  if (cause instanceof ProviderError) {
+    return runEvent(run, {
+      kind: 'error',
+      level: cause.kind === 'permanent' ? 'error' : 'warn',
+      message: `${cause.kind === 'auth_expired' ? 'the access token was refused; credentials are refreshed and the slice retried' : cause.kind === 'permanent' ? 'the provider refused' : 'retried'}: ${cause.message}`,
+      data: { code: cause.kind, status: cause.details.status ?? null, providerCode: cause.details.providerCode ?? null, attempt },
+    });
+  }
+  return runEvent(run, {
+    kind: 'error',
+    level: 'error',
+    message: `the slice stopped: ${(cause as Error).message ?? String(cause)}`,
+    data: { code: (cause as { type?: string }).type ?? 'internal', attempt },
+  });
+}

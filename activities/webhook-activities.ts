@@ -4,6 +4,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { WebhookEvent } from '../contracts/webhook-events';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from '../security/webhook-signature';
 import type { ActivityDependencies } from './dependencies';
+import { logEvent } from '../store/event-log';
+
+/** A redelivery asked for by the API runs as `webhook:<event id>:redelivery:<n>` (see api/connection-workflows.ts). */
+const isRedelivery = (workflowId: string) => workflowId.includes(':redelivery:');
 
 export interface DeliveryResult {
   delivered: boolean;
@@ -80,7 +84,7 @@ export function createWebhookActivities({ store, logger, metrics, settings, cata
       } catch (caught) {
         error = `receiver unreachable: ${(caught as Error).message}`;
       }
-      await store.webhookDeliveries.record({
+      const recorded = {
         eventId: event.id,
         type: event.type,
         connectionId: event.connectionId,
@@ -89,7 +93,32 @@ export function createWebhookActivities({ store, logger, metrics, settings, cata
         status,
         error,
         attemptedAt: new Date(),
-      });
+      };
+      // The first attempt keeps the event as sent, so it can be sent again on request (POST …/redeliver).
+      await store.webhookDeliveries.record({ ...recorded, ...(attempt === 1 ? { event } : {}) });
+      // A first attempt that lands cannot end an earlier failure, unless it is a redelivery of a failed event.
+      const redelivery = isRedelivery(Context.current().info.workflowExecution?.workflowId ?? '');
+      if (error || attempt > 1 || redelivery) await store.webhookDeliveries.markOutcome(recorded, Boolean(error));
+      await store.events
+        .insert([
+          logEvent({
+            source: 'delivery',
+            kind: 'attempt',
+            level: error ? 'warn' : 'info',
+            message: error
+              ? `${event.type} webhook attempt ${attempt}${redelivery ? ' (redelivery)' : ''} failed: ${error}`
+              : `${event.type} webhook delivered on attempt ${attempt}${redelivery ? ' (redelivery)' : ''} (HTTP ${status})`,
+            connectionId: event.connectionId,
+            ...(incarnation ? { incarnation } : {}),
+            integration: connection.integration,
+            model: event.type === 'sync' ? event.model : null,
+            runId: event.type === 'sync' ? event.id : null,
+            actionId: event.type === 'action' ? event.actionId : null,
+            eventId: event.id,
+            data: { type: event.type, attempt, status, error, redelivery },
+          }),
+        ])
+        .catch((caught: unknown) => log.warn({ err: (caught as Error).message }, 'delivery event not stored'));
       metrics.webhookAttempted(event.type, !error, status);
       if (error) {
         log.warn({ status, err: error }, 'webhook delivery failed');

@@ -13,7 +13,15 @@ import type { ConnectionWorkflows } from './connection-workflows';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { methodNotAllowedHandler } from './method-not-allowed';
 import type { NamedSecretKey } from '../security/secret-key';
-import { requireSecretKey } from './require-secret-key';
+import { authenticate, requireScope } from './authentication';
+import { ConnectionDirectory } from './console/connection-directory';
+import { ConsoleSessions } from './console/console-sessions';
+import { RunStatistics } from './console/run-statistics';
+import { ConnectionEvents } from './connection-events';
+import { logRoutes } from './routes/logs';
+import { statsRoutes } from './routes/stats';
+import { consoleStaticRoutes } from './console/console-static';
+import { consoleSessionRoutes } from './routes/console-session';
 import { actionRoutes } from './routes/actions';
 import { connectSessionRoutes } from './routes/connect-sessions';
 import { connectionRoutes } from './routes/connections';
@@ -60,7 +68,15 @@ export interface AppDependencies {
   providerWebhooks?: Partial<ProviderWebhookSettings>;
   /** How long an action request waits for the outcome before answering 202. */
   actions?: Partial<ActionSettings>;
+  /** The console's build output served at /console (index.html, assets/); default console/dist. */
+  consoleDir?: string;
+  /** What lists and the overview read; main.ts shares its own with the health scan. Default: one of the app's own. */
+  directory?: ConnectionDirectory;
+  /** The Temporal UI (TRIBUTARY_TEMPORAL_UI_URL) connection views link to; null: no link. Default the dev server's. */
+  temporalUiUrl?: string | null;
 }
+
+export const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 
 const DEFAULT_APP_NAME = 'Tributary';
 
@@ -74,8 +90,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLog(deps.logger));
   const proxySettings = { ...DEFAULT_PROXY_SETTINGS, ...deps.proxy };
   const proxy = new ProxyUseCases(deps.store, deps.catalog, deps.workflows, proxySettings, deps.logger);
-  // Before the JSON parser: the proxy forwards bodies byte for byte (its routes read them raw).
-  app.use('/proxy', requireSecretKey(deps.secretKeys));
+  const consoleSessions = new ConsoleSessions(deps.store, deps.secretKeys, deps.publicUrl);
+  const authenticated = authenticate(deps.secretKeys, consoleSessions);
+  // Before the JSON parser: the proxy forwards bodies byte for byte (its routes read them raw). Admin only, whatever the
+  // method: it acts with the customer's token, and whether a provider request changes anything is the provider's business.
+  app.use('/proxy', authenticated, requireScope());
   app.use(proxyRoutes(proxy, proxySettings.maxBodyBytes));
   // Public: HubSpot signs its webhooks with the app's client secret; Salesforce's URL carries the integration's secret.
   const providerWebhooks = new ProviderWebhookUseCases(
@@ -95,7 +114,25 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRoutes(deps.db, deps.temporal, { probes: !deps.probesOnInternalPort, registry }));
   app.use(openApiRoutes(deps.catalog));
   const appName = deps.appName ?? DEFAULT_APP_NAME;
-  const connections = new ConnectionUseCases(deps.store, deps.catalog, deps.workflows, new ConnectionHealthReader(deps.temporal, deps.healthThresholds), deps.deleteWaitMs);
+  const directory = deps.directory ?? new ConnectionDirectory(() => deps.store.connections.scanAll());
+  const uiBase = deps.temporalUiUrl === undefined ? DEFAULT_TEMPORAL_UI_URL : deps.temporalUiUrl;
+  const links = {
+    workflowId: (connectionId: string) => deps.workflows.workflowId(connectionId),
+    temporalUiUrl: (connectionId: string) =>
+      uiBase === null
+        ? null
+        : `${uiBase.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(deps.temporal.options.namespace)}/workflows/${encodeURIComponent(deps.workflows.workflowId(connectionId))}`,
+  };
+  const connections = new ConnectionUseCases(
+    deps.store,
+    deps.catalog,
+    deps.workflows,
+    new ConnectionHealthReader(deps.temporal, deps.healthThresholds),
+    deps.deleteWaitMs,
+    new ConnectionEvents(deps.store, deps.logger, directory),
+    links,
+    directory,
+  );
   const connect = new ConnectUseCases(
     deps.store,
     deps.catalog,
@@ -106,12 +143,17 @@ export function createApp(deps: AppDependencies): Express {
   );
   // The browser routes are public: a connect token or a state authorises them, never the secret key.
   app.use(oauthRoutes(connect, deps.publicUrl, appName, deps.logger));
-  app.use(requireSecretKey(deps.secretKeys));
-  app.use(integrationRoutes(deps.store, deps.catalog, deps.publicUrl));
+  // The console: its sign-in (a key in the body or the session cookie authorise these) and its static pages.
+  app.use(consoleSessionRoutes(consoleSessions));
+  app.use(consoleStaticRoutes(deps.consoleDir));
+  app.use(authenticated, requireScope());
+  app.use(integrationRoutes(deps.store, deps.catalog, deps.publicUrl, async () => countByIntegration(await directory.all())));
   app.use(connectSessionRoutes(connect));
   app.use(connectionRoutes(connections, deps.store));
-  app.use(actionRoutes(new ActionUseCases(deps.store, deps.catalog, deps.workflows, { ...DEFAULT_ACTION_SETTINGS, ...deps.actions })));
+  app.use(actionRoutes(new ActionUseCases(deps.store, deps.catalog, deps.workflows, { ...DEFAULT_ACTION_SETTINGS, ...deps.actions }), deps.store));
   app.use(recordRoutes(new RecordsUseCases(deps.store, deps.catalog)));
+  app.use(statsRoutes({ directory, statistics: new RunStatistics(deps.store), store: deps.store }));
+  app.use(logRoutes(deps.store));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;
@@ -143,4 +185,10 @@ function requestLog(logger: Logger): RequestHandler {
     });
     next();
   };
+}
+
+function countByIntegration(entries: Iterable<{ integration: string }>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { integration } of entries) counts.set(integration, (counts.get(integration) ?? 0) + 1);
+  return counts;
 }

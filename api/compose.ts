@@ -10,12 +10,16 @@ import { createLogger } from '../observability/logger';
 import { ConnectionHealthMetrics, createProcessRegistry } from '../observability/metrics';
 import { providerCatalog, type ProviderCatalog } from '../providers/catalog';
 import { CredentialCipher } from '../security/credential-cipher';
-import { ensureIndexes, openDatabase, type Database } from '../store/database';
+import { ensureEventLogRetention, ensureIndexes, openDatabase, type Database } from '../store/database';
 import { createStore, type Store } from '../store/store';
 import { createApp, createInternalApp, type AppDependencies } from './app';
 import type { ApiConfig } from './config';
 import { ConnectionHealthScan } from './connection-health-scan';
 import { ConnectionWorkflows } from './connection-workflows';
+import { ConnectionDirectory } from './console/connection-directory';
+import { EventLogRetention } from './console/event-log-retention';
+import { ConsoleHousekeeping } from './console/housekeeping';
+import { RunStatistics } from './console/run-statistics';
 
 /** What tests and the bench change besides the config: shorter clocks and waits, their own catalog. */
 export interface ApiOverrides extends Pick<AppDependencies, 'connectFlow' | 'proxy' | 'providerWebhooks' | 'actions' | 'deleteWaitMs' | 'healthThresholds'> {
@@ -26,6 +30,10 @@ export interface ApiOverrides extends Pick<AppDependencies, 'connectFlow' | 'pro
   workflow?: Partial<WorkflowSettings>;
   /** False: the stuck-connections metric is recounted only when the caller scans (tests want it fresh on demand). */
   scanHealthOnTimer?: boolean;
+  /** False: the event log's hourly sums and purge run only when the caller asks (`housekeeping`). */
+  housekeepingOnTimer?: boolean;
+  /** The console's build output served at /console; default console/dist. */
+  consoleDir?: string;
 }
 
 export interface ComposedApi {
@@ -37,6 +45,10 @@ export interface ComposedApi {
   temporal: Client;
   workflows: ConnectionWorkflows;
   healthScan: ConnectionHealthScan;
+  /** The connections the console's lists and overview read, shared with the health scan. */
+  directory: ConnectionDirectory;
+  /** The event log's hourly sums and retention purge (see api/console/housekeeping.ts). */
+  housekeeping: ConsoleHousekeeping;
   registry: Registry;
   /** Stops the health scan and closes Temporal and the database; the caller closes its HTTP servers first. */
   close(): Promise<void>;
@@ -48,6 +60,7 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
   let connection: Connection | null = null;
   try {
     await ensureIndexes(database.db);
+    await ensureEventLogRetention(database.db, config.TRIBUTARY_LOG_RETENTION_DAYS);
     const store = createStore(database.db, new CredentialCipher(config.TRIBUTARY_ENCRYPTION_KEYS));
     // The changes feed is read by bucket; records stored by a version without buckets get theirs before serving.
     const backfilled = await store.records.backfillFeedBuckets();
@@ -61,11 +74,21 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
       config.TRIBUTARY_WORKFLOW_ID_PREFIX,
     );
     const registry = createProcessRegistry();
-    const healthScan = new ConnectionHealthScan(temporal, config.TRIBUTARY_TASK_QUEUE, new ConnectionHealthMetrics(registry), logger, {
-      intervalMs: config.TRIBUTARY_HEALTH_SCAN_SECONDS * 1000,
-      concurrency: config.TRIBUTARY_HEALTH_SCAN_CONCURRENCY,
-    });
+    // One directory of connections for the console's lists and the health scan, which stores what it finds there.
+    const directory = new ConnectionDirectory(() => store.connections.scanAll());
+    // Loaded now, not by the first request (a scan takes seconds at 10,000 connections on FerretDB).
+    directory.refresh().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'connection directory not loaded yet'));
+    const healthScan = new ConnectionHealthScan(
+      temporal,
+      config.TRIBUTARY_TASK_QUEUE,
+      new ConnectionHealthMetrics(registry),
+      logger,
+      { intervalMs: config.TRIBUTARY_HEALTH_SCAN_SECONDS * 1000, concurrency: config.TRIBUTARY_HEALTH_SCAN_CONCURRENCY },
+      { store, workflowIdOf: (connectionId) => workflows.workflowId(connectionId), directory },
+    );
     if (overrides.scanHealthOnTimer !== false) healthScan.start();
+    const housekeeping = new ConsoleHousekeeping(new RunStatistics(store), new EventLogRetention(store, config.TRIBUTARY_LOG_RETENTION_DAYS), logger);
+    if (overrides.housekeepingOnTimer !== false) housekeeping.start();
     const probesOnInternalPort = config.TRIBUTARY_API_INTERNAL_PORT !== undefined;
     const app = createApp({
       db: database.db,
@@ -85,6 +108,9 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
       actions: overrides.actions,
       deleteWaitMs: overrides.deleteWaitMs,
       healthThresholds: overrides.healthThresholds,
+      directory,
+      temporalUiUrl: config.TRIBUTARY_TEMPORAL_UI_URL,
+      consoleDir: overrides.consoleDir,
     });
     const internalApp = probesOnInternalPort ? createInternalApp({ db: database.db, temporal, logger, registry }) : null;
     const temporalConnection = connection;
@@ -96,9 +122,11 @@ export async function composeApi(config: ApiConfig, overrides: ApiOverrides = {}
       temporal,
       workflows,
       healthScan,
+      directory,
+      housekeeping,
       registry,
       async close() {
-        await healthScan.stop();
+        await Promise.all([healthScan.stop(), housekeeping.stop()]);
         await Promise.all([temporalConnection.close(), database.close()]);
       },
     };

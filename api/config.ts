@@ -37,6 +37,13 @@ const apiSettings = {
   /** How often the stuck-connections metric is recounted, and how many workflows it describes at once. */
   TRIBUTARY_HEALTH_SCAN_SECONDS: z.coerce.number().int().positive().default(60),
   TRIBUTARY_HEALTH_SCAN_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Where connection views link to their workflow (the operators' deep view); `off` for no link. */
+  TRIBUTARY_TEMPORAL_UI_URL: z
+    .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or off' })])
+    .default('http://127.0.0.1:8233')
+    .transform((value) => (value === 'off' ? null : value)),
+  /** How long the event log (run timelines, the logs search, record histories) keeps events. */
+  TRIBUTARY_LOG_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(14),
   TRIBUTARY_WORKFLOW_ID_PREFIX: z.string().regex(/^[A-Za-z0-9._:/-]*$/, 'may hold letters, digits and . _ : / - only').default(''),
 };
 

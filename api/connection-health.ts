@@ -69,7 +69,7 @@ export class ConnectionHealthReader {
 }
 
 /** What is wrong, from the description alone (cheap); the history is read only for a connection that has a problem. */
-type Problem =
+export type Problem =
   | { cause: 'workflow_not_running'; status: string; closedAt: Date | null }
   | { cause: 'workflow_task_failing'; attempt: number; since: Date | null }
   | { cause: 'activity_failing'; activityId: string; activityType: string; attempt: number; lastFailure: string | null };
@@ -98,7 +98,7 @@ export function problemOf(description: WorkflowExecutionDescription, thresholds:
   return null;
 }
 
-function describeProblem(problem: Problem, newestFirst: HistoryEvent[]): ConnectionHealth {
+export function describeProblem(problem: Problem, newestFirst: HistoryEvent[]): ConnectionHealth {
   switch (problem.cause) {
     case 'workflow_not_running':
       return {

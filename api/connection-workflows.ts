@@ -1,5 +1,6 @@
 // The API's door into Temporal: start a connection's workflow, signal it, ask it for its live state. Temporal's
 // "no such workflow" is translated here, into a false result, so use cases never import @temporalio/client.
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { actionWorkflowId, type ActionWorkflowInput } from '../contracts/action-messages';
 import type { ConnectionChange, ConnectionState, SyncRequest, WorkflowSettings } from '../contracts/connection-workflow-messages';
@@ -123,6 +124,19 @@ export class ConnectionWorkflows {
    * Delivers a webhook the API itself owes (a refused re-authorisation, which never reaches the connection's
    * workflow) by the same durable delivery workflow the connection workflows use.
    */
+  /**
+   * Sends an event again on request (the console's redeliver button): a new run of the same delivery workflow, so it
+   * is signed, retried and recorded like the first, and stops if the connection's life has ended meanwhile.
+   */
+  async redeliver(event: WebhookEvent, incarnation: string | null): Promise<void> {
+    await this.client.workflow.start(webhookDeliveryWorkflow, {
+      workflowId: redeliveryWorkflowId(event.id),
+      taskQueue: this.taskQueue,
+      args: [event, { retryForMs: this.settings.webhookRetryForMs, incarnation }],
+      staticSummary: `Redelivery of webhook ${event.id}`,
+    });
+  }
+
   async announce(event: WebhookEvent): Promise<void> {
     await this.client.workflow.start(webhookDeliveryWorkflow, {
       workflowId: `webhook:${event.id}`,
@@ -132,6 +146,9 @@ export class ConnectionWorkflows {
     });
   }
 }
+
+/** The delivery workflow of a redelivery: its own id, which the delivery activity recognises (a success ends a failure). */
+export const redeliveryWorkflowId = (eventId: string): string => `webhook:${eventId}:redelivery:${randomUUID().slice(0, 8)}`;
 
 /** True once `call` succeeded; false when Temporal says the workflow does not exist or has ended. */
 async function whileRunning(call: () => Promise<unknown>): Promise<boolean> {

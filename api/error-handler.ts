@@ -6,6 +6,8 @@ import { AppError, type AppErrorCode } from '../errors/app-error';
 const STATUS: Record<AppErrorCode, number> = {
   validation_failed: 400,
   unauthorized: 401,
+  forbidden: 403,
+  csrf_failed: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -6,6 +6,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error';
+import type { Principal } from './authentication';
 import { expressPath, isRawBody, isRedirect, routes, type OperationId, type RouteContract, type Routes } from './openapi-routes';
 import { parseInput } from './validation';
 
@@ -18,6 +19,8 @@ export interface RouteInput<R extends RouteContract> {
   body: Parsed<R, 'body'>;
   /** Unvalidated: for the few routes that read one (the connect flow's cookie, an action's Idempotency-Key). */
   headers: IncomingHttpHeaders;
+  /** Who is calling a secured route (its key's name and scope); null on public routes. */
+  principal: Principal | null;
 }
 
 type ResponseStatus<R extends RouteContract> = keyof R['responses'] & number;
@@ -61,7 +64,7 @@ type HandlerOf<R extends RouteContract> = R extends { bodyMediaType: '*/*' } | {
 export type RouteHandlers = { [K in OperationId]?: HandlerOf<Routes[K]> };
 
 type AnyReply = { status: number; body?: unknown; location?: string; headers?: Record<string, string> };
-type AnyInput = { params: unknown; query: unknown; body: unknown; headers: IncomingHttpHeaders };
+type AnyInput = { params: unknown; query: unknown; body: unknown; headers: IncomingHttpHeaders; principal: Principal | null };
 type AnyRouteHandler = (input: AnyInput) => Promise<AnyReply> | AnyReply;
 type AnyRawRouteHandler = {
   admit(input: Omit<AnyInput, 'body'>): Promise<RawBodyAdmission> | RawBodyAdmission;
@@ -86,7 +89,7 @@ export function implement(router: Router, handlers: RouteHandlers, options: Impl
     const logged = route.secretInPath ? byPattern(route, options.logger as Logger) : (error: unknown) => error;
     if (!raw) {
       router[route.method](path, async (req, res) => {
-        const reply = await (handler as AnyRouteHandler)({ ...requestParts(route, req), body: route.body ? parseInput(route.body, req.body, 'body') : undefined });
+        const reply = await (handler as AnyRouteHandler)({ ...requestParts(route, req, res), body: route.body ? parseInput(route.body, req.body, 'body') : undefined });
         send(route, res, reply);
       });
       continue;
@@ -96,7 +99,7 @@ export function implement(router: Router, handlers: RouteHandlers, options: Impl
     router[route.method](
       path,
       guarded(logged, async (req, res) => {
-        const parts = requestParts(route, req);
+        const parts = requestParts(route, req, res);
         const admission = await admit(parts);
         res.locals.routeInput = parts;
         res.locals.admission = admission;
@@ -116,7 +119,7 @@ export function implement(router: Router, handlers: RouteHandlers, options: Impl
   }
 }
 
-function requestParts(route: RouteContract, req: Request): Omit<AnyInput, 'body'> {
+function requestParts(route: RouteContract, req: Request, res: Response): Omit<AnyInput, 'body'> {
   const params: Record<string, unknown> = { ...req.params };
   // Express hands a wildcard over as its segments; the contract knows it as the path it is.
   if (route.wildcardParam && Array.isArray(params[route.wildcardParam])) params[route.wildcardParam] = (params[route.wildcardParam] as string[]).join('/');
@@ -124,6 +127,7 @@ function requestParts(route: RouteContract, req: Request): Omit<AnyInput, 'body'
     params: route.params ? parseInput(route.params, params, 'params') : undefined,
     query: route.query ? parseInput(route.query, req.query, 'query') : undefined,
     headers: req.headers,
+    principal: (res.locals.principal as Principal | undefined) ?? null,
   };
 }
 

@@ -2,6 +2,7 @@
 // and the OpenAPI document (api/openapi.ts) and the typed client (client/) are generated from it, so a route cannot
 // be served without being documented. Pure data and zod: the client imports it without Express.
 import { z } from 'zod';
+import type { KeyScope } from '../security/secret-key';
 import * as schemas from './schemas';
 
 export interface BodyResponseContract {
@@ -21,8 +22,8 @@ export type ResponseContract = BodyResponseContract | RedirectResponseContract;
 
 export const isRedirect = (response: ResponseContract): response is RedirectResponseContract => 'redirect' in response;
 
-/** The AppError statuses a route can answer with, besides 400 and 401 which are derived (see errorResponses). */
-export type ErrorStatus = 401 | 404 | 409 | 503;
+/** The AppError statuses a route can answer with, besides 400, 401 and 403 which are derived (see errorResponses). */
+export type ErrorStatus = 401 | 403 | 404 | 409 | 503;
 
 export interface RouteContract {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
@@ -33,8 +34,13 @@ export interface RouteContract {
   /** The path carries a secret (a webhook URL's): failures are logged by the route's pattern, never by the path. */
   secretInPath?: boolean;
   summary: string;
-  /** Needs `Authorization: Bearer <secret key>`; only the probes, the metrics and this document do not. */
+  /** Needs `Authorization: Bearer <secret key>` (or a console session); only the probes, the metrics and this document do not. */
   secured: boolean;
+  /**
+   * The scope a key (or console session) needs, on every secured route: `read` for what only looks, `admin` for
+   * what changes anything or shows a secret. A `read` key gets 403 naming it on an `admin` route.
+   */
+  scope?: KeyScope;
   params?: z.ZodObject;
   query?: z.ZodObject;
   /** Request headers the route reads (names in lower case), documented as header parameters. */
@@ -63,6 +69,9 @@ export function componentId(schema: z.ZodType): string | undefined {
 
 function defineRoute<const R extends RouteContract>(route: R): R {
   const where = `${route.method.toUpperCase()} ${route.path}`;
+  if (route.secured && !route.scope) throw new Error(`${where}: a secured route declares the scope it needs (read or admin)`);
+  // Only what looks may be read-scoped: a state-changing method needs admin, whatever its handler does.
+  if (route.scope === 'read' && route.method !== 'get') throw new Error(`${where}: only GET routes may need just the read scope`);
   const placeholders = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
   const declared = Object.keys(route.params?.shape ?? {}).sort();
   if (placeholders.join() !== declared.join()) {
@@ -97,6 +106,9 @@ function proxyRoute<const M extends RouteContract['method']>(method: M, withBody
     wildcardParam: 'path',
     summary: `${method.toUpperCase()} any path of the connection's provider API, with its credentials; the answer is the provider's, as it came`,
     secured: true,
+    // Whatever the method: the proxy acts with the customer's token, and whether a request changes anything there is
+    // the provider's business, not something Tributary can tell.
+    scope: 'admin',
     params: proxyParams,
     headers: proxyHeaders,
     ...(withBody ? { body: rawBytes, bodyMediaType: RAW_BODY } : {}),
@@ -154,11 +166,45 @@ export const routes = {
       200: { description: 'The Prometheus text exposition format.', mediaType: 'text/plain; version=0.0.4', body: schemas.prometheusText },
     },
   }),
+  createConsoleSession: defineRoute({
+    method: 'post',
+    path: '/console/session',
+    summary: 'Sign in to the console: a secret key is exchanged for an HttpOnly session cookie (the browser never keeps the key)',
+    secured: false,
+    body: schemas.consoleSignIn,
+    responses: {
+      201: {
+        description:
+          'Signed in: `Set-Cookie: tributary_console=…; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800` (`; Secure` when TRIBUTARY_PUBLIC_URL is https). Send `csrfToken` as `X-CSRF-Token` with every change made with the cookie.',
+        body: schemas.consoleSession,
+      },
+    },
+    // 401: a wrong key (no cookie is set); 403: a browser said the request came from another site.
+    errors: [401, 403],
+  }),
+  getConsoleSession: defineRoute({
+    method: 'get',
+    path: '/console/session',
+    summary: "The console session the request's cookie names",
+    secured: false,
+    responses: { 200: { description: 'Signed in.', body: schemas.consoleSession } },
+    errors: [401],
+  }),
+  deleteConsoleSession: defineRoute({
+    method: 'delete',
+    path: '/console/session',
+    summary: 'Sign out of the console: the session ends and its cookie is cleared',
+    secured: false,
+    responses: { 204: { description: 'Signed out; `Set-Cookie` clears the cookie.', body: z.string(), mediaType: 'text/plain' } },
+    // 403: without the session's X-CSRF-Token, or from another origin.
+    errors: [401, 403],
+  }),
   createIntegration: defineRoute({
     method: 'post',
     path: '/integrations',
     summary: "Register a provider's OAuth app",
     secured: true,
+    scope: 'admin',
     body: schemas.createIntegrationBody,
     responses: { 201: { description: 'Registered.', body: schemas.integrationDetail } },
     errors: [404, 409],
@@ -169,6 +215,7 @@ export const routes = {
     path: '/integrations',
     summary: 'List integrations',
     secured: true,
+    scope: 'read',
     responses: { 200: { description: 'Every integration, by key.', body: schemas.integrationList } },
   }),
   getIntegration: defineRoute({
@@ -176,6 +223,7 @@ export const routes = {
     path: '/integrations/{key}',
     summary: 'Get an integration',
     secured: true,
+    scope: 'read',
     params: schemas.integrationKeyParams,
     responses: { 200: { description: 'The integration.', body: schemas.integrationDetail } },
     errors: [404],
@@ -185,6 +233,7 @@ export const routes = {
     path: '/integrations/{key}',
     summary: 'Change an integration: scopes, URLs, extra fields, or rotate its client secret',
     secured: true,
+    scope: 'admin',
     params: schemas.integrationKeyParams,
     body: schemas.updateIntegrationBody,
     responses: { 200: { description: 'The integration as it now is (never its client secret).', body: schemas.integrationDetail } },
@@ -195,6 +244,7 @@ export const routes = {
     path: '/integrations/{key}',
     summary: 'Delete an integration no connection uses',
     secured: true,
+    scope: 'admin',
     params: schemas.integrationKeyParams,
     responses: { 200: { description: 'Deleted.', body: schemas.integrationDeleted } },
     errors: [404, 409],
@@ -204,6 +254,7 @@ export const routes = {
     path: '/connections',
     summary: "Connect a customer account and start its workflow",
     secured: true,
+    scope: 'admin',
     body: schemas.createConnectionBody,
     responses: { 201: { description: 'Connected; the first sync of each model starts now.', body: schemas.connection } },
     errors: [404, 409, 503],
@@ -214,6 +265,7 @@ export const routes = {
     path: '/connect-sessions',
     summary: "Let a customer's browser connect (or re-authorise) an account",
     secured: true,
+    scope: 'admin',
     body: schemas.createConnectSessionBody,
     responses: { 201: { description: "Created; send the customer's browser to connectUrl.", body: schemas.connectSession } },
     errors: [404, 409],
@@ -284,8 +336,9 @@ export const routes = {
   listConnections: defineRoute({
     method: 'get',
     path: '/connections',
-    summary: 'List connections with their status',
+    summary: 'List connections, problems first: search (id, account id, metadata values) and filters, a page at a time',
     secured: true,
+    scope: 'read',
     query: schemas.listConnectionsQuery,
     responses: { 200: { description: 'Connections, by id.', body: schemas.connectionList } },
   }),
@@ -294,6 +347,7 @@ export const routes = {
     path: '/connections/{connectionId}',
     summary: "A connection's status, credential state and each model's last and next run",
     secured: true,
+    scope: 'read',
     params: schemas.connectionIdParams,
     responses: { 200: { description: 'The connection.', body: schemas.connection } },
     errors: [404],
@@ -303,6 +357,7 @@ export const routes = {
     path: '/connections/{connectionId}',
     summary: 'Pause or resume it, enable or disable models, change frequencies, set metadata; the running workflow follows at once',
     secured: true,
+    scope: 'admin',
     params: schemas.connectionIdParams,
     body: schemas.updateConnectionBody,
     responses: { 200: { description: 'The connection as changed.', body: schemas.connection } },
@@ -313,6 +368,7 @@ export const routes = {
     path: '/connections/{connectionId}',
     summary: "Delete a connection: its workflow stops every run, then its records, changes feeds, runs and webhook deliveries are removed",
     secured: true,
+    scope: 'admin',
     params: schemas.connectionIdParams,
     responses: { 200: { description: 'Deleted.', body: schemas.connectionDeleted } },
     errors: [404, 409],
@@ -322,6 +378,7 @@ export const routes = {
     path: '/connections/{connectionId}/sync',
     summary: 'Sync now',
     secured: true,
+    scope: 'admin',
     params: schemas.connectionIdParams,
     body: schemas.syncRequestBody,
     responses: { 202: { description: 'Accepted.', body: schemas.syncAccepted } },
@@ -332,6 +389,7 @@ export const routes = {
     path: '/connections/{connectionId}/runs',
     summary: "A connection's sync runs, newest first",
     secured: true,
+    scope: 'read',
     params: schemas.connectionIdParams,
     query: schemas.runsQuery,
     responses: { 200: { description: 'A page of runs.', body: schemas.syncRunList } },
@@ -342,15 +400,50 @@ export const routes = {
     path: '/connections/{connectionId}/runs/{runId}',
     summary: 'One sync run with its activity log',
     secured: true,
+    scope: 'read',
     params: schemas.runParams,
     responses: { 200: { description: 'The run.', body: schemas.syncRunDetail } },
     errors: [404],
+  }),
+  listRunEvents: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/runs/{runId}/events',
+    summary: "A run's timeline: mode, requests, pages, waits, refreshes, errors, invalid records and its end; poll with `after` while it runs",
+    secured: true,
+    scope: 'read',
+    params: schemas.runParams,
+    query: schemas.runEventsQuery,
+    responses: { 200: { description: 'The run and its events after `after`, oldest first.', body: schemas.runEvents } },
+    errors: [404],
+  }),
+  listActions: defineRoute({
+    method: 'get',
+    path: '/connections/{connectionId}/actions',
+    summary: "A connection's actions (write-backs) and their outcomes, newest first",
+    secured: true,
+    scope: 'read',
+    params: schemas.connectionIdParams,
+    query: schemas.actionsQuery,
+    responses: { 200: { description: 'Actions.', body: schemas.actionList } },
+    errors: [404],
+  }),
+  redeliverWebhook: defineRoute({
+    method: 'post',
+    path: '/connections/{connectionId}/webhook-deliveries/{eventId}/redeliver',
+    summary: 'Send a webhook event again (a new delivery, retried as usual), e.g. once the receiver is fixed',
+    secured: true,
+    scope: 'admin',
+    params: schemas.deliveryParams,
+    responses: { 202: { description: 'Being sent again; its attempts appear in the deliveries.', body: schemas.redeliveryAccepted } },
+    // 409: the event was delivered before Tributary kept events for redelivery; 503: Temporal did not start it.
+    errors: [404, 409, 503],
   }),
   listWebhookDeliveries: defineRoute({
     method: 'get',
     path: '/connections/{connectionId}/webhook-deliveries',
     summary: "A connection's last 100 webhook delivery attempts, newest first",
     secured: true,
+    scope: 'read',
     params: schemas.connectionIdParams,
     responses: { 200: { description: 'Delivery attempts.', body: schemas.webhookDeliveryList } },
     errors: [404],
@@ -362,6 +455,7 @@ export const routes = {
     path: '/connections/{connectionId}/actions/{action}',
     summary: 'Run an action (a write) once per Idempotency-Key header',
     secured: true,
+    scope: 'admin',
     params: schemas.actionParams,
     headers: schemas.actionHeaders,
     body: schemas.actionInput,
@@ -377,6 +471,7 @@ export const routes = {
     path: '/connections/{connectionId}/actions/{action}',
     summary: 'An action and its outcome',
     secured: true,
+    scope: 'read',
     params: schemas.actionIdParams,
     responses: { 200: { description: 'The action.', body: schemas.actionResult } },
     errors: [404],
@@ -411,11 +506,40 @@ export const routes = {
     },
     errors: [401, 404],
   }),
+  getOverview: defineRoute({
+    method: 'get',
+    path: '/stats/overview',
+    summary: 'Connections by status and health, the problems, runs and records changed per hour, webhooks failing now',
+    secured: true,
+    scope: 'read',
+    query: schemas.overviewQuery,
+    responses: { 200: { description: 'The overview.', body: schemas.overview } },
+  }),
+  searchLogs: defineRoute({
+    method: 'get',
+    path: '/logs',
+    summary: 'The event log of runs, actions, webhook deliveries and connections: filtered, searched, newest first',
+    secured: true,
+    scope: 'read',
+    query: schemas.logsQuery,
+    responses: { 200: { description: 'A page of events; follow nextCursor for older ones.', body: schemas.logPage } },
+  }),
+  getRecordHistory: defineRoute({
+    method: 'get',
+    path: '/record-history',
+    summary: "One record as stored and its history: added, updated, deleted, when, and by which run",
+    secured: true,
+    scope: 'read',
+    query: schemas.recordHistoryQuery,
+    responses: { 200: { description: 'The record (null when never stored) and its changes, newest first.', body: schemas.recordHistory } },
+    errors: [404],
+  }),
   listRecords: defineRoute({
     method: 'get',
     path: '/records',
     summary: 'The changes feed of one model of one connection',
     secured: true,
+    scope: 'read',
     query: schemas.recordsQuery,
     responses: { 200: { description: 'A page of changes; follow nextCursor.', body: schemas.recordsPage } },
     errors: [404, 409],

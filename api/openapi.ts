@@ -24,7 +24,13 @@ const conversion = {
 
 const ERROR_RESPONSES: Record<400 | 401 | ErrorStatus, { name: string; description: string; schema: string }> = {
   400: { name: 'ValidationFailed', description: 'The request is invalid; `fields` names each bad field.', schema: 'ValidationError' },
-  401: { name: 'Unauthorized', description: 'The secret key is missing or wrong.', schema: 'Error' },
+  401: { name: 'Unauthorized', description: 'The secret key is missing or wrong (or the console session is missing, expired or signed out).', schema: 'Error' },
+  403: {
+    name: 'Forbidden',
+    description:
+      '`forbidden`: the key (or console session) has the `read` scope and this route needs `admin` (`requiredScope` says so). `csrf_failed`: a change made with the console\'s session cookie without its X-CSRF-Token, or from another origin; nothing changed.',
+    schema: 'Error',
+  },
   404: {
     name: 'NotFound',
     description:
@@ -68,6 +74,7 @@ function errorResponses(route: RouteContract) {
   const statuses = [
     ...(route.params || route.query || route.headers || route.body ? [400 as const] : []),
     ...(route.secured ? [401 as const] : []),
+    ...(route.secured && route.scope === 'admin' ? [403 as const] : []),
     ...(route.errors ?? []),
   ].filter((status) => !(status in route.responses));
   return {
@@ -85,6 +92,10 @@ const TAGS = {
   connections: 'One customer account: its status, runs and webhooks.',
   records: 'The changes feed.',
   proxy: "Any request to a connection's provider API, sent with its credentials; the answer is the provider's.",
+  'record-history': "One record's stored JSON and its changes.",
+  stats: "The console's overview.",
+  logs: 'The event log: what runs, actions, webhook deliveries and connections did.',
+  console: "The console's sign-in: a session cookie for the browser, made with a secret key.",
   service: 'Probes, metrics and this document; no secret key needed.',
 };
 
@@ -116,7 +127,8 @@ function operation(operationId: string, route: RouteContract) {
     operationId,
     summary: route.summary,
     tags: [tagOf(route.path)],
-    security: route.secured ? [{ secretKey: [] }] : [],
+    security: route.secured ? [{ secretKey: [] }, { consoleSession: [] }] : [],
+    ...(route.scope ? { 'x-tributary-scope': route.scope } : {}),
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...parameters(route.headers, 'header')],
     ...(route.body
       ? {
@@ -168,7 +180,19 @@ function buildDocument(catalog: ProviderCatalog) {
     paths,
     components: {
       securitySchemes: {
-        secretKey: { type: 'http', scheme: 'bearer', description: 'The TRIBUTARY_SECRET_KEY the API runs with.' },
+        secretKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'One of TRIBUTARY_SECRET_KEYS. Its scope (`name:key:read` or `:admin`, the default) decides what it may call: each operation names the scope it needs in `x-tributary-scope`.',
+        },
+        consoleSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'tributary_console',
+          description:
+            "The console's session (POST /console/session), with the scope of the key it was made with. A POST, PATCH, PUT or DELETE made with it must send the session's `X-CSRF-Token` and come from the console's origin.",
+        },
       },
       schemas: componentSchemas(catalog),
       responses: {

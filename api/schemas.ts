@@ -262,6 +262,10 @@ export const updateConnectionBody = z
   )
   .meta({ id: 'UpdateConnectionRequest', minProperties: 1 });
 
+export const consoleSignIn = z
+  .strictObject({ key: secret(1024, 'One of TRIBUTARY_SECRET_KEYS; exchanged for the session cookie, kept nowhere.') })
+  .meta({ id: 'ConsoleSignIn' });
+
 export const createConnectSessionBody = z
   .strictObject({
     integration: identifier,
@@ -315,10 +319,71 @@ export const connectionIdParams = z.strictObject({ connectionId: identifier });
 
 export const integrationKeyParams = z.strictObject({ key: identifier });
 
+export const healthState = z.enum(['ok', 'stuck', 'unknown']);
+
 export const listConnectionsQuery = z.strictObject({
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Case-insensitive substring of the connection id, the account id or any metadata value (metadata is searched in its first 2,000 characters).' }),
   integration: identifier.optional(),
+  provider: identifier.optional(),
   status: connectionStatus.optional(),
-  limit: queryLimit(500, 100),
+  health: healthState.optional().meta({ description: "The last health scan's finding (see `health`)." }),
+  failing: z.enum(['true', 'false']).optional().meta({ description: "`true`: connections where some model's last finished run failed." }),
+  // The shape api/use-cases/connections.ts issues: the last row's rank (problems first) and id.
+  cursor: z
+    .string()
+    .regex(/^[0-5]\.[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'is not a cursor issued by this API')
+    .optional()
+    .meta({ description: "The previous page's nextCursor." }),
+  limit: queryLimit(100, 50),
+});
+
+export const overviewQuery = z.strictObject({
+  hours: z.coerce.number<number>().int().min(1).max(168).default(24).meta({ description: 'How many hours back the hourly charts go.' }),
+});
+
+export const runEventsQuery = z.strictObject({
+  after: z.coerce.number<number>().int().min(0).default(0).meta({ description: "Only events after this `seq`: the previous answer's nextAfter, to poll a running run." }),
+  limit: queryLimit(1000, 200),
+});
+
+export const logsQuery = z.strictObject({
+  connectionId: identifier.optional(),
+  integration: identifier.optional(),
+  model: modelName.optional(),
+  level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  kind: z.string().regex(/^[a-z_]{1,40}$/, 'must be an event kind such as page, request, error, attempt').optional(),
+  window: z
+    .enum(['1h', '24h', '7d'])
+    .default('24h')
+    .meta({ description: 'How far back from `until` (default: now), unless `since` says; a search reads at most 7 days back from `until`.' }),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  q: z.string().min(1).max(200).optional().meta({ description: "Case-insensitive substring of the message, or exactly a record id a run's page changed." }),
+  // The shape api/routes/logs.ts issues: the last event's seq and id.
+  cursor: z
+    .string()
+    .regex(/^\d{1,16}\.[A-Za-z0-9_-]{1,500}$/, 'is not a cursor issued by this API')
+    .optional()
+    .meta({ description: "The previous page's nextCursor." }),
+  limit: queryLimit(200, 50),
+});
+
+export const recordHistoryQuery = z.strictObject({
+  connectionId: identifier,
+  model: modelName,
+  id: z.string().min(1).max(255).meta({ description: "The provider's id of the record." }),
+});
+
+export const actionsQuery = z.strictObject({ limit: queryLimit(100, 20) });
+
+export const deliveryParams = z.strictObject({
+  connectionId: identifier,
+  eventId: z.string().min(1).max(300).meta({ description: 'The delivery\'s eventId (as GET …/webhook-deliveries lists it).' }),
 });
 
 export const syncRequestBody = z
@@ -375,6 +440,8 @@ export const integration = z
     tokenUrl: z.string(),
     apiBaseUrl: z.string().nullable().meta({ description: "The API host for every connection; null when each connection's sign-in names its own." }),
     fields: z.record(z.string(), z.array(z.string())).meta({ description: "Fields read on top of each model's own, by model." }),
+    connectionCount: count.meta({ description: 'Connections of this integration (as the connection directory counts them: a few seconds behind at most).' }),
+    callbackUrl: z.string().meta({ description: "The OAuth redirect URI to register with the provider's app: `<TRIBUTARY_PUBLIC_URL>/oauth/callback`." }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -388,7 +455,7 @@ export const providerWebhook = z
       .meta({
         readOnly: true,
         description:
-          "Where the provider sends change notifications. For unsigned ones it ends in the integration's random secret: treat it as a credential. null: an integration registered before URL secrets, until `rotateWebhookUrl` gives it one.",
+          "Where the provider sends change notifications. For unsigned ones it ends in the integration's random secret: treat it as a credential. null: an integration registered before URL secrets, until `rotateWebhookUrl` gives it one; and always for a `read` key, which sees no secret.",
       }),
     previousUrlValidUntil: timestamp.nullable().meta({ description: 'After a rotation: until when the previous URL is still accepted.' }),
   })
@@ -504,10 +571,129 @@ export const connection = z
       z.object({ frequency: z.string(), paused: z.boolean(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() }),
     ),
     health: connectionHealth,
+    workflowId: z.string().meta({ description: "The connection's workflow in Temporal." }),
+    temporalUiUrl: z
+      .string()
+      .nullable()
+      .meta({ description: 'That workflow in the Temporal UI (TRIBUTARY_TEMPORAL_UI_URL), the operators\' deep view; null when the setting is `off`.' }),
   })
   .meta({ id: 'Connection', description: "A customer account of an integration: its status, credential state and each model's schedule and last run." });
 
-export const connectionList = z.object({ connections: z.array(connection) }).meta({ id: 'ConnectionList' });
+export const connectionList = z
+  .object({
+    connections: z.array(connection).meta({
+      description:
+        "Problems first (a stuck workflow, then auth_error, degraded, rate_limited, paused, active), then by id. In a list, `health` is the last health scan's finding, not asked of Temporal per row.",
+    }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .meta({ id: 'ConnectionList' });
+
+const byStatus = z.object({ active: count, rate_limited: count, degraded: count, auth_error: count, paused: count });
+
+export const overview = z
+  .object({
+    connections: z.object({ total: count, byStatus, byHealth: z.object({ ok: count, stuck: count, unknown: count }) }),
+    problems: z
+      .array(z.object({ connectionId: z.string(), integration: z.string(), status: connectionStatus, statusReason: z.string().nullable(), health: healthState }))
+      .meta({ description: 'At most 20: stuck first, then auth_error, degraded, rate_limited.' }),
+    runs: z.object({
+      byHour: z.array(z.object({ hour: timestamp, succeeded: count, failed: count, running: count })).meta({ description: 'Oldest first; runs by the hour they ended (running: by the hour they began).' }),
+    }),
+    recordsChanged: z.object({ byHour: z.array(z.object({ hour: timestamp, added: count, updated: count, deleted: count })) }),
+    failingDeliveries: z.object({
+      count: count.meta({ description: 'Webhook events whose latest delivery attempt failed, attempted within the hours asked for.' }),
+      recent: z.array(
+        z.object({ eventId: z.string(), type: z.string(), connectionId: z.string(), attempt: count, status: z.number().int().nullable(), error: z.string().nullable(), attemptedAt: timestamp }),
+      ),
+    }),
+  })
+  .meta({ id: 'Overview', description: 'Connections by status and health, the problems, runs and records changed per hour, and failing webhooks.' });
+
+export const eventLevel = z.enum(['debug', 'info', 'warn', 'error']);
+
+/** Everything in an event came from Tributary, a provider or a customer: render it as text. */
+const eventData = z.record(z.string(), z.unknown()).meta({ description: "The event's details by kind (a request's method, path, status, ms and retries; a page's counts; a wait's why, ms and until…); data, to render as text." });
+
+export const runEvent = z
+  .object({
+    seq: z.number().int().nonnegative().meta({ description: 'Increases along the run: pass the last one seen as `after`.' }),
+    at: timestamp,
+    level: eventLevel,
+    kind: z.string().meta({ description: '`mode`, `request`, `page`, `invalid`, `wait`, `refresh`, `error` or `finished`.' }),
+    message: z.string(),
+    data: eventData,
+  })
+  .meta({ id: 'RunEvent' });
+
+export const runEvents = z
+  .object({
+    run: syncRun,
+    events: z.array(runEvent).meta({ description: 'Oldest first.' }),
+    nextAfter: z.number().int().nonnegative().meta({ description: 'Pass as `after` to get only what came since (poll every ~2 s while `run.status` is running).' }),
+  })
+  .meta({ id: 'RunEvents', description: "A run's timeline: mode, each request and page, waits, refreshes, errors, invalid records, its end." });
+
+export const logEntry = z
+  .object({
+    seq: z.number().int().nonnegative(),
+    at: timestamp,
+    level: eventLevel,
+    kind: z.string(),
+    source: z.enum(['run', 'action', 'delivery', 'connection']),
+    connectionId: z.string(),
+    integration: z.string().nullable(),
+    model: z.string().nullable(),
+    runId: z.string().nullable(),
+    actionId: z.string().nullable(),
+    eventId: z.string().nullable(),
+    message: z.string(),
+    data: eventData,
+  })
+  .meta({ id: 'LogEvent' });
+
+export const logPage = z
+  .object({
+    events: z.array(logEntry).meta({ description: 'Newest first.' }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for older events; null when the window holds no more.' }),
+  })
+  .meta({ id: 'LogPage' });
+
+export const recordHistory = z
+  .object({
+    record: z
+      .object({
+        id: z.string(),
+        action: recordAction.meta({ description: 'Its last change.' }),
+        data: z.record(z.string(), z.unknown()).meta({ description: "The provider's fields as last stored; data, to render as text." }),
+        deletedAt: timestamp.nullable(),
+        updatedAt: timestamp,
+      })
+      .nullable()
+      .meta({ description: 'null when the id was never stored for this connection and model.' }),
+    history: z
+      .array(z.object({ action: recordAction, at: timestamp, runId: z.string().nullable() }))
+      .meta({ description: 'Newest first; as far back as the log is kept (TRIBUTARY_LOG_RETENTION_DAYS), and always its last change.' }),
+  })
+  .meta({ id: 'RecordHistory' });
+
+export const redeliveryAccepted = z
+  .object({ eventId: z.string(), redelivering: z.literal(true) })
+  .meta({ id: 'RedeliveryAccepted', description: 'The event is being sent again by a new delivery workflow; its attempts appear in the deliveries.' });
+
+export const actionSummary = z
+  .object({
+    actionId: z.string(),
+    name: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed']),
+    startedAt: timestamp,
+    finishedAt: timestamp.nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    output: z.unknown(),
+  })
+  .meta({ id: 'ActionSummary' });
+
+export const actionList = z.object({ actions: z.array(actionSummary).meta({ description: 'Newest first.' }) }).meta({ id: 'ActionList' });
 
 export const syncAccepted = z
   .object({ accepted: z.literal(true), models: z.array(z.string()), mode: syncMode })
@@ -563,6 +749,17 @@ export const connectSession = z
   })
   .meta({ id: 'ConnectSession', description: 'Opening connectUrl starts one browser authorization of one connection.' });
 
+export const keyScope = z.enum(['admin', 'read']).meta({ description: '`admin`: everything; `read`: every GET, never a secret, no change.' });
+
+export const consoleSession = z
+  .object({
+    keyName: z.string().meta({ description: "The name of the key signed in with (TRIBUTARY_SECRET_KEYS' `name`), never the key." }),
+    scope: keyScope,
+    expiresAt: timestamp,
+    csrfToken: z.string().meta({ readOnly: true, description: 'Send it as `X-CSRF-Token` with every POST, PATCH, PUT or DELETE made with the session cookie.' }),
+  })
+  .meta({ id: 'ConsoleSession', description: "The console's session: who signed in, what they may do, and the token its changes carry." });
+
 export const htmlPage = z.string().meta({ description: 'A small page for the person in the browser.' });
 
 export const health = z.object({ ok: z.literal(true) }).meta({ id: 'Health' });
@@ -581,6 +778,8 @@ export const openApiDocumentBody = z
 const ERROR_CODES: Record<AppErrorCode, true> = {
   validation_failed: true,
   unauthorized: true,
+  forbidden: true,
+  csrf_failed: true,
   not_found: true,
   method_not_allowed: true,
   conflict: true,
@@ -599,6 +798,7 @@ export const errorBody = z
       code: z.enum(Object.keys(ERROR_CODES) as [AppErrorCode, ...AppErrorCode[]]),
       message: z.string(),
       fields: z.array(fieldProblem).optional(),
+      requiredScope: z.enum(['admin', 'read']).optional().meta({ description: 'With `forbidden`: the scope the route needs.' }),
     }),
   })
   .meta({ id: 'Error' });

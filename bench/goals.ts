@@ -27,7 +27,10 @@ const GOAL_IDLE_CONNECTIONS = 10_000;
 const belowGoal = (measured: number, goal: number, flag: string) =>
   measured >= goal ? '' : ` (at ${measured} connections; the goal is at ${goal}: ${flag} ${goal})`;
 
-export function goalRows(rows: readonly Row[], options: Pick<BenchOptions, 'sizes' | 'sections' | 'connections' | 'idleConnections'>): GoalRow[] {
+export function goalRows(
+  rows: readonly Row[],
+  options: Pick<BenchOptions, 'sizes' | 'sections' | 'connections' | 'idleConnections'> & Partial<Pick<BenchOptions, 'consoleConnections' | 'consoleRuns'>>,
+): GoalRow[] {
   /** The median of a row, at `size` if measured there, else at the largest size measured. */
   const find = (section: SectionNumber, measure: string, size?: number) => {
     const candidates = rows.filter((row) => row.section === section && row.measure.startsWith(measure));
@@ -153,6 +156,23 @@ export function goalRows(rows: readonly Row[], options: Pick<BenchOptions, 'size
       ? { goal: dryRunGoal, target: '≤ 5 s', measured: `${(dryRunLoop.value / 1000).toFixed(2)} s`, verdict: verdict(dryRunLoop.value <= 5000, true, '') }
       : notMeasured(dryRunGoal, '≤ 5 s', 'use --sections dev'),
   );
+  const consolePage = find(9, 'connections page');
+  const consoleSearch = find(9, 'connections search');
+  const consoleOverview = find(9, 'overview');
+  const consoleGoal = `Console answers at ${GOAL_IDLE_CONNECTIONS.toLocaleString('en-US')} connections and ${GOAL_RECORDS.toLocaleString('en-US')} runs: connections page / search / overview (server time)`;
+  if (consolePage && consoleSearch && consoleOverview) {
+    const ok = Math.max(consolePage.value, consoleSearch.value, consoleOverview.value) <= 300;
+    const exact = (options.consoleConnections ?? 0) >= GOAL_IDLE_CONNECTIONS && (options.consoleRuns ?? 0) >= GOAL_RECORDS;
+    const engine = rows.find((row) => row.section === 9)?.measure.match(/, ([\w-]+)\)$/)?.[1] ?? 'the database';
+    goals.push({
+      goal: consoleGoal,
+      target: '≤ 300 ms each',
+      measured:
+        `${consolePage.value.toFixed(0)} / ${consoleSearch.value.toFixed(0)} / ${consoleOverview.value.toFixed(0)} ms on ${engine}` +
+        (exact ? '' : ` (at ${options.consoleConnections} connections and ${options.consoleRuns} runs; the goal is at 10000 and 100000: --console-connections, --console-runs)`),
+      verdict: verdict(ok, exact, `${options.consoleConnections} connections`),
+    });
+  } else goals.push(notMeasured(consoleGoal, '≤ 300 ms each', 'use --sections console'));
   return goals;
 }
 

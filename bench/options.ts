@@ -24,13 +24,16 @@ export interface BenchOptions {
   /** The records API is read to the end at sizes up to this; above it only `recordsPages` pages (FerretDB scans per page). */
   recordsMaxSize: number;
   recordsPages: number;
+  /** Connections and runs the console section seeds before timing its answers. */
+  consoleConnections: number;
+  consoleRuns: number;
   sections: Section[];
   /** Allow sizes that FerretDB cannot hold in memory (see run-bench.ts). */
   forceSizes: boolean;
   out: string;
 }
 
-export const SECTIONS = ['sync', 'records', 'scale', 'writes', 'idle', 'dev'] as const;
+export const SECTIONS = ['sync', 'records', 'scale', 'writes', 'idle', 'dev', 'console'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const QUICK: Omit<BenchOptions, 'out'> = {
@@ -46,6 +49,8 @@ const QUICK: Omit<BenchOptions, 'out'> = {
   idleWindowSeconds: 30,
   recordsMaxSize: 10_000,
   recordsPages: 3,
+  consoleConnections: 10_000,
+  consoleRuns: 100_000,
   sections: [...SECTIONS],
   forceSizes: false,
 };
@@ -78,7 +83,9 @@ export const USAGE = `Usage: npm run bench [-- options]
   --worker-cache N        the worker's TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS (default: the SDK's, ~2,300 on a 4 GB heap)
   --records-max 10000     read the whole records API at sizes up to this; above it only the first pages
   --records-pages 3       pages read above --records-max
-  --sections sync,records,scale,writes,idle,dev
+  --console-connections 10000  connections seeded for the console section (the goal is at 10000)
+  --console-runs 100000   runs seeded for it (the goal is at 100000)
+  --sections sync,records,scale,writes,idle,dev,console
   --out .data/bench/results.md
 
 Every flag can also be given as an environment variable: BENCH_SIZES, BENCH_RUNS, BENCH_CONNECTIONS, …
@@ -97,6 +104,8 @@ const FLAGS: Record<string, keyof BenchOptions> = {
   'worker-cache': 'workerCache',
   'records-max': 'recordsMaxSize',
   'records-pages': 'recordsPages',
+  'console-connections': 'consoleConnections',
+  'console-runs': 'consoleRuns',
   sections: 'sections',
   out: 'out',
 };
@@ -162,6 +171,8 @@ function apply(options: BenchOptions, key: keyof BenchOptions, value: string): v
     case 'workerCache':
     case 'recordsMaxSize':
     case 'recordsPages':
+    case 'consoleConnections':
+    case 'consoleRuns':
       options[key] = positive(value, `--${Object.keys(FLAGS).find((flag) => FLAGS[flag] === key)}`);
       return;
     default:

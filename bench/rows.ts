@@ -9,6 +9,7 @@ export const SECTION_TITLES = {
   6: '6. Record writes and feed reads over stored records (store alone)',
   7: '7. Idle connections (hourly schedule, between runs)',
   8: '8. Developer loop (recording tests offline; dry runs on a running stack)',
+  9: '9. Console (connections page and overview, server time)',
 } as const;
 
 export type SectionNumber = keyof typeof SECTION_TITLES;

@@ -7,6 +7,7 @@ import { resolveMongo, type MongoServer } from '../devstack/mongo-server';
 import { resolveTemporal, type TemporalServer } from '../devstack/temporal-server';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../sandbox/salesforce/server';
 import { goalRows } from './goals';
+import { benchConsole } from './console';
 import { benchDocumentShapes } from './document-shapes';
 import { benchDryRunLoop } from './dryrun-loop';
 import { benchIdle } from './idle';
@@ -111,6 +112,19 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
       results.push(await benchRecordWrites({ mongoUri: mongo.uri, sizes: options.sizes, runs: options.runs, log }));
       results.push(await benchDocumentShapes({ mongoUri: mongo.uri, runs: options.runs, log }));
     }
+    if (options.sections.includes('console')) {
+      results.push(
+        await benchConsole({
+          mongoUri: mongo.uri,
+          databaseKind: mongo.kind,
+          temporal: stack.temporal,
+          connections: options.consoleConnections,
+          runs: options.consoleRuns,
+          repeats: Math.max(5, options.runs),
+          log,
+        }),
+      );
+    }
     const usage = overall.stop();
 
     const minutes = ((Date.now() - benchStartedAt) / 60_000).toFixed(1);
@@ -123,6 +137,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
         : []),
       ...(options.sections.includes('idle') ? [`${options.idleConnections} idle connections (hourly) observed for ${options.idleWindowSeconds} s`] : []),
       ...(options.sections.includes('dev') ? [`a recording test replayed ${options.runs + 1} times, a sync file edited and dry-run ${options.runs} times`] : []),
+      ...(options.sections.includes('console') ? [`the console's answers over ${options.consoleConnections} connections and ${options.consoleRuns} runs`] : []),
     ];
     const environment = [
       `${new Date(benchStartedAt).toISOString()}, ${options.mode} preset: ${scope.join('; ')}; took ${minutes} min`,

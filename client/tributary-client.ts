@@ -17,6 +17,11 @@ export type RunsQuery = z.input<typeof schemas.runsQuery>;
 export type RecordsQuery = z.input<typeof schemas.recordsQuery>;
 export type UpdateConnectionRequest = z.input<typeof schemas.updateConnectionBody>;
 export type ActionInput = z.input<typeof schemas.actionInput>;
+export type OverviewQuery = z.input<typeof schemas.overviewQuery>;
+export type RunEventsQuery = z.input<typeof schemas.runEventsQuery>;
+export type LogsQuery = z.input<typeof schemas.logsQuery>;
+export type RecordHistoryQuery = z.input<typeof schemas.recordHistoryQuery>;
+export type ActionsQuery = z.input<typeof schemas.actionsQuery>;
 
 export type Integration = z.output<typeof schemas.integration>;
 export type Connection = z.output<typeof schemas.connection>;
@@ -28,6 +33,11 @@ export type ChangedRecord = z.output<typeof schemas.changedRecord>;
 export type RecordsPage = z.output<typeof schemas.recordsPage>;
 export type ErrorBody = z.output<typeof schemas.errorBody>;
 export type ActionResult = z.output<typeof schemas.actionResult>;
+export type Overview = z.output<typeof schemas.overview>;
+export type RunEvent = z.output<typeof schemas.runEvent>;
+export type LogEvent = z.output<typeof schemas.logEntry>;
+export type RecordHistory = z.output<typeof schemas.recordHistory>;
+export type ActionSummary = z.output<typeof schemas.actionSummary>;
 
 /** What a record's `data` is for a model: the unified shapes for `crm.contacts` and `crm.companies`, else the provider's fields. */
 export type RecordData<M extends string> = M extends 'crm.contacts' ? CrmContact : M extends 'crm.companies' ? CrmCompany : Record<string, unknown>;
@@ -155,8 +165,14 @@ export class TributaryClient {
     return this.call('createConnectSession', { body });
   }
 
+  /** A page of connections, problems first; `q` searches ids, account ids and metadata values. Follow `nextCursor`. */
   listConnections(query: ListConnectionsQuery = {}) {
     return this.call('listConnections', { query });
+  }
+
+  /** Connections by status and health, the problems, runs and records changed per hour, webhooks failing now. */
+  getOverview(query: OverviewQuery = {}) {
+    return this.call('getOverview', { query });
   }
 
   getConnection(connectionId: string) {
@@ -186,8 +202,33 @@ export class TributaryClient {
     return this.call('getRun', { params: { connectionId, runId } });
   }
 
+  /** A run's timeline, oldest first; pass the answer's `nextAfter` as `after` to poll a running run for what is new. */
+  listRunEvents(connectionId: string, runId: string, query: RunEventsQuery = {}) {
+    return this.call('listRunEvents', { params: { connectionId, runId }, query });
+  }
+
   listWebhookDeliveries(connectionId: string) {
     return this.call('listWebhookDeliveries', { params: { connectionId } });
+  }
+
+  /** Sends one of the connection's webhook events again (needs an admin key). */
+  redeliverWebhook(connectionId: string, eventId: string) {
+    return this.call('redeliverWebhook', { params: { connectionId, eventId } });
+  }
+
+  /** The connection's actions and their outcomes, newest first. */
+  listActions(connectionId: string, query: ActionsQuery = {}) {
+    return this.call('listActions', { params: { connectionId }, query });
+  }
+
+  /** The event log of runs, actions, deliveries and connections, newest first; follow `nextCursor` for older events. */
+  searchLogs(query: LogsQuery = {}) {
+    return this.call('searchLogs', { query });
+  }
+
+  /** One record as stored and its changes (added, updated, deleted: when, by which run), newest first. */
+  getRecordHistory(query: RecordHistoryQuery) {
+    return this.call('getRecordHistory', { query });
   }
 
   /**

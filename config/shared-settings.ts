@@ -129,7 +129,10 @@ const SETTING_FORMATS: Record<string, (value: never) => string | undefined> = {
       .map(([provider, patterns]) => `${provider}=${patterns.join('|')}`)
       .join(','),
   // None named: unset, as an empty list is refused (TRIBUTARY_SECRET_KEY may hold the only key).
-  TRIBUTARY_SECRET_KEYS: (keys: { name: string; key: string }[]) => (keys.length === 0 ? undefined : keys.map((k) => `${k.name}:${k.key}`).join(',')),
+  TRIBUTARY_SECRET_KEYS: (keys: { name: string; key: string; scope?: string }[]) =>
+    keys.length === 0 ? undefined : keys.map((k) => `${k.name}:${k.key}${k.scope && k.scope !== 'admin' ? `:${k.scope}` : ''}`).join(','),
+  // Parsed into null when `off`.
+  TRIBUTARY_TEMPORAL_UI_URL: (url: string | null) => url ?? 'off',
   TRIBUTARY_PROVIDER_QUOTA_SHARES: perProviderText,
   TRIBUTARY_PROVIDER_MAX_CONCURRENT_REQUESTS: perProviderText,
 };

@@ -336,6 +336,10 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
  * where one connection holds most of the table. Every run start reads the connection's last complete run, which
  * scanned every run of every connection without it: a run cost more with each run stored (1,000 connections every
  * minute store 60,000 runs an hour).
+ *
+ * The event log (issue 22) is read by run (a timeline), by hour bucket with or without a connection (log searches, the
+ * retention purge), by minute (the overview's statistics) and by record id inside a page's id lists (a record's
+ * history: a JSON array contains a string under `@>`, which GIN serves); a connection's actions by connection.
  */
 const GIN_INDEXES_SQL = `
 CREATE OR REPLACE FUNCTION tributary_gin_indexes(schema_name text, table_name text) RETURNS void LANGUAGE plpgsql AS $fn$
@@ -344,8 +348,16 @@ BEGIN
   IF table_name LIKE 'records\\_%' THEN
     EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''feedBucket'')) WITH (fastupdate = off)', left(table_name, 50) || '_fb_gin', schema_name, table_name);
   END IF;
-  IF table_name LIKE 'records\\_%' OR table_name LIKE 'sync\\_runs\\_%' OR table_name LIKE 'webhook\\_deliveries\\_%' THEN
+  IF table_name LIKE 'records\\_%' OR table_name LIKE 'sync\\_runs\\_%' OR table_name LIKE 'webhook\\_deliveries\\_%' OR table_name ~ '^(event_log|actions)_[0-9a-f]{8}$' THEN
     EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''connectionId'')) WITH (fastupdate = off)', left(table_name, 50) || '_conn_gin', schema_name, table_name);
+  END IF;
+  IF table_name ~ '^event_log_[0-9a-f]{8}$' THEN
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''runId'')) WITH (fastupdate = off)', left(table_name, 50) || '_run_gin', schema_name, table_name);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''hour'')) WITH (fastupdate = off)', left(table_name, 50) || '_hour_gin', schema_name, table_name);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''minute'')) WITH (fastupdate = off)', left(table_name, 50) || '_minute_gin', schema_name, table_name);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''addedIds'')) WITH (fastupdate = off)', left(table_name, 50) || '_added_gin', schema_name, table_name);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''updatedIds'')) WITH (fastupdate = off)', left(table_name, 50) || '_updated_gin', schema_name, table_name);
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb->''deletedIds'')) WITH (fastupdate = off)', left(table_name, 50) || '_deleted_gin', schema_name, table_name);
   END IF;
 END $fn$;
 

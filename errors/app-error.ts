@@ -3,6 +3,8 @@
 export type AppErrorCode =
   | 'validation_failed'
   | 'unauthorized'
+  | 'forbidden'
+  | 'csrf_failed'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
@@ -18,7 +20,7 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
-    readonly details: { fields?: FieldProblem[] } = {},
+    readonly details: { fields?: FieldProblem[]; requiredScope?: 'admin' | 'read' } = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -86,6 +86,19 @@ export class ActionRepository {
     return this.get(actionId);
   }
 
+  /**
+   * The newest actions of one life of a connection id: a later life's by its incarnation, an id's first life's those
+   * without one (null, or absent from before actions recorded it).
+   */
+  async listForConnection(life: { connectionId: string; incarnation?: string }, limit: number): Promise<Action[]> {
+    // Another life's are rare (a deleted life's late writes): read a few more than asked, then keep this life's.
+    const docs = await this.collection.find({ connectionId: life.connectionId }).sort({ createdAt: -1 }).limit(limit * 2).toArray();
+    return docs
+      .filter((doc) => (life.incarnation ? doc.incarnation === life.incarnation : typeof doc.incarnation !== 'string'))
+      .slice(0, limit)
+      .map(toAction);
+  }
+
   async deleteForConnection(connectionId: string): Promise<void> {
     await this.collection.deleteMany({ connectionId });
   }

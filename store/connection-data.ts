@@ -1,4 +1,4 @@
-// Removes everything a connection left behind but the connection itself: runs, records, feeds, deliveries, actions.
+// Removes everything a connection left behind but the connection itself: runs, records, feeds, deliveries, actions, its log.
 import type { Store } from './store';
 
 /**
@@ -11,4 +11,5 @@ export async function removeConnectionData(store: Store, connectionId: string, m
   await store.webhookDeliveries.deleteForConnection(connectionId);
   await store.actions.deleteForConnection(connectionId);
   await store.syncTriggers.deleteForConnection(connectionId);
+  await store.events.deleteForConnection(connectionId);
 }

@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error';
 import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
 import type { Checkpoint } from '../sync/checkpoint';
 import { COLLECTIONS } from './database';
+import type { RunSummary } from './sync-runs';
 
 export type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 
@@ -25,6 +26,21 @@ export interface ModelSchedule {
   lastRunId: string | null;
   /** Paused by the app (absent: not paused). */
   paused?: boolean;
+  /** When the model's run in flight began; null or absent: none in flight. Lets lists show runs without reading them. */
+  runningSince?: Date | null;
+  /** How the model's last finished run ended; absent until one ends (or for runs before this was kept). */
+  lastRunStatus?: 'succeeded' | 'failed';
+  /** That run as lists show it, written with its end: a list of connections reads no run unless one is in flight. */
+  lastFinishedRun?: RunSummary;
+}
+
+/** The last health scan's finding about a connection's workflow (see api/connection-health.ts), kept for lists. */
+export interface StoredHealth {
+  state: 'ok' | 'stuck' | 'unknown';
+  cause: 'workflow_task_failing' | 'activity_failing' | 'workflow_not_running' | null;
+  reason: string | null;
+  since: Date | null;
+  checkedAt: Date;
 }
 
 export interface CredentialState {
@@ -74,6 +90,8 @@ export interface ConnectionDocument {
   incarnation?: string;
   /** The last refresh a proxied 401 forced (see `claimForcedRefresh`); absent: none yet. */
   forcedRefresh?: { generation: number; at: Date };
+  /** Written by the API's health scan when it changes; absent: never scanned. */
+  health?: StoredHealth;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -343,12 +361,24 @@ export class ConnectionRepository {
     runId: string,
     nextRunAt?: Date | null,
     fence?: { incarnation: string | undefined },
+    finishedRun?: RunSummary,
   ): Promise<void> {
     const next = nextRunAt === undefined ? {} : { [`syncs.${model}.nextRunAt`]: nextRunAt };
     const life = fence ? { incarnation: fence.incarnation ?? { $exists: false } } : {};
     await this.collection.updateOne(
       { _id: connectionId, ...life },
-      { $set: { [`syncs.${model}.cursor`]: cursor, [`syncs.${model}.lastRunId`]: runId, ...next, updatedAt: new Date() } },
+      {
+        $set: {
+          [`syncs.${model}.cursor`]: cursor,
+          [`syncs.${model}.lastRunId`]: runId,
+          ...next,
+          // In the same write: what lists show about the model's runs costs a scheduled run nothing more.
+          [`syncs.${model}.lastRunStatus`]: 'succeeded',
+          [`syncs.${model}.runningSince`]: null,
+          ...(finishedRun ? { [`syncs.${model}.lastFinishedRun`]: finishedRun } : {}),
+          updatedAt: new Date(),
+        },
+      },
     );
   }
 
@@ -356,8 +386,40 @@ export class ConnectionRepository {
     await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.nextRunAt`]: nextRunAt } });
   }
 
-  async setLastRun(connectionId: string, model: string, runId: string): Promise<void> {
-    await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.lastRunId`]: runId } });
+  /** A run failed: when the model runs next, and (in the same write) that its last run failed, for lists. */
+  async recordRunFailed(connectionId: string, model: string, nextRunAt: Date | null, failedRun?: RunSummary): Promise<void> {
+    await this.collection.updateOne(
+      { _id: connectionId },
+      {
+        $set: {
+          [`syncs.${model}.nextRunAt`]: nextRunAt,
+          [`syncs.${model}.lastRunStatus`]: 'failed',
+          [`syncs.${model}.runningSince`]: null,
+          ...(failedRun ? { [`syncs.${model}.lastFinishedRun`]: failedRun } : {}),
+        },
+      },
+    );
+  }
+
+  /** A run began; `startedAt` also tells lists the model is running, since when. */
+  async setLastRun(connectionId: string, model: string, runId: string, startedAt = new Date()): Promise<void> {
+    await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.lastRunId`]: runId, [`syncs.${model}.runningSince`]: startedAt } });
+  }
+
+  /** The health scan's finding, written only when it changed (the scan compares); null removes it. */
+  async setHealth(connectionId: string, health: StoredHealth | null): Promise<void> {
+    await this.collection.updateOne({ _id: connectionId }, health ? { $set: { health } } : { $unset: { health: '' } });
+  }
+
+  /**
+   * Every connection, without credentials, for the API's connection directory (api/console/connection-directory.ts):
+   * one read of the whole collection, which is what FerretDB does for any query that is not an equality anyway.
+   */
+  scanAll(): AsyncIterable<Connection> {
+    const cursor = this.collection.find({}, { projection: { credentials: 0 } });
+    return (async function* () {
+      for await (const doc of cursor) yield toConnection(doc as ConnectionDocument);
+    })();
   }
 
   /**

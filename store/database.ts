@@ -16,6 +16,10 @@ export const COLLECTIONS = {
   providerNotifications: 'provider_notifications',
   actions: 'actions',
   retiredConnectionIds: 'retired_connection_ids',
+  consoleSessions: 'console_sessions',
+  eventLog: 'event_log',
+  eventLogRollups: 'event_log_rollups',
+  failingDeliveries: 'failing_webhook_deliveries',
 } as const;
 
 export interface Database {
@@ -59,7 +63,7 @@ export async function openDatabase(uri: string, dbName: string, options: { log?:
   };
 }
 
-const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string; expireAfterSeconds?: number }[] = [
+const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string; expireAfterSeconds?: number; mongoDbOnly?: true }[] = [
   // The changes feed reads a connection's model in change order.
   { collection: COLLECTIONS.records, key: { connectionId: 1, model: 1, feedBucket: 1, changeSeq: 1 }, name: 'feed_by_bucket' },
   // Counting a run's outcome and finding records a full resync did not see.
@@ -76,20 +80,63 @@ const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string; 
   // FerretDB 1.24 has no TTL indexes; there the repositories delete expired ones whenever they write (see purgeExpired).
   { collection: COLLECTIONS.connectSessions, key: { expiresAt: 1 }, name: 'connect_sessions_ttl', expireAfterSeconds: 0 },
   { collection: COLLECTIONS.oauthStates, key: { expiresAt: 1 }, name: 'oauth_states_ttl', expireAfterSeconds: 0 },
+  { collection: COLLECTIONS.consoleSessions, key: { expiresAt: 1 }, name: 'console_sessions_ttl', expireAfterSeconds: 0 },
+  // The event log is read by run (a timeline), by hour bucket (searches, newest first; the purge) with or without a
+  // connection, by record id (a record's history), and by minute (the overview's statistics). Its retention TTL index
+  // is the API's (ensureEventLogRetention): only it knows TRIBUTARY_LOG_RETENTION_DAYS.
+  { collection: COLLECTIONS.eventLog, key: { runId: 1, seq: 1 }, name: 'event_log_by_run' },
+  { collection: COLLECTIONS.eventLog, key: { hour: 1, seq: -1 }, name: 'event_log_by_hour' },
+  { collection: COLLECTIONS.eventLog, key: { connectionId: 1, hour: 1, seq: -1 }, name: 'event_log_by_connection' },
+  // Multikey on MongoDB. FerretDB 1.24 would index each whole list as one B-tree key, which a page of 2,000 ids
+  // overflows (PostgreSQL refuses the insert): there the dev stack's GIN indexes serve these lookups instead.
+  { collection: COLLECTIONS.eventLog, key: { connectionId: 1, addedIds: 1 }, name: 'event_log_added_ids', mongoDbOnly: true },
+  { collection: COLLECTIONS.eventLog, key: { connectionId: 1, updatedIds: 1 }, name: 'event_log_updated_ids', mongoDbOnly: true },
+  { collection: COLLECTIONS.eventLog, key: { connectionId: 1, deletedIds: 1 }, name: 'event_log_deleted_ids', mongoDbOnly: true },
+  { collection: COLLECTIONS.eventLog, key: { minute: 1 }, name: 'event_log_by_minute' },
+  // A connection's actions, newest first (the console's actions list).
+  { collection: COLLECTIONS.actions, key: { connectionId: 1, createdAt: -1 }, name: 'actions_by_connection' },
 ];
+
+/**
+ * The event log's retention on MongoDB, by a TTL index on `at` (changed in place when the setting changes). FerretDB
+ * has no TTL indexes: there the API's purge (api/console/event-log-retention.ts) is what removes old events.
+ */
+export async function ensureEventLogRetention(db: Db, retentionDays: number): Promise<void> {
+  const name = 'event_log_ttl';
+  const expireAfterSeconds = Math.round(retentionDays * 86_400);
+  try {
+    await db.collection(COLLECTIONS.eventLog).createIndex({ at: 1 }, { name, expireAfterSeconds });
+  } catch (error) {
+    if (isNotImplemented(error)) return;
+    // The index exists with another retention (IndexOptionsConflict, or IndexKeySpecsConflict on older servers).
+    if (error instanceof MongoServerError && (error.code === 85 || error.code === 86)) {
+      await db.command({ collMod: COLLECTIONS.eventLog, index: { name, expireAfterSeconds } });
+      return;
+    }
+    throw error;
+  }
+}
 
 /**
  * Idempotent; run by the worker and the API at start so either can come up first. One index per command:
  * FerretDB 1.24 drops the connection when a multi-index createIndexes names indexes that already exist.
  */
 export async function ensureIndexes(db: Db): Promise<void> {
-  for (const { collection, key, name, expireAfterSeconds } of INDEXES) {
+  const ferretDb = await isFerretDb(db);
+  for (const { collection, key, name, expireAfterSeconds, mongoDbOnly } of INDEXES) {
+    if (mongoDbOnly && ferretDb) continue;
     try {
       await db.collection(collection).createIndex(key, { name, ...(expireAfterSeconds === undefined ? {} : { expireAfterSeconds }) });
     } catch (error) {
       if (!(expireAfterSeconds !== undefined && isNotImplemented(error))) throw error;
     }
   }
+}
+
+/** FerretDB says so in its buildInfo answer. */
+export async function isFerretDb(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info || (typeof info.ferretdb === 'object' && info.ferretdb !== null);
 }
 
 /** FerretDB 1.24 answers `Index option "expireAfterSeconds" is not implemented yet` (NotImplemented, code 238). */

@@ -39,6 +39,8 @@ export interface PageToApply extends FeedId {
   upserts: { externalId: string; data: Record<string, unknown> }[];
   deletedIds: string[];
   ignoredFields: readonly string[];
+  /** Return the ids each action changed (`PageOutcome.ids`). */
+  collectIds?: boolean;
 }
 
 /** What applyPage would do with a page, by external id (see previewPage). */
@@ -54,6 +56,11 @@ export interface PageOutcome {
   updated: number;
   deleted: number;
   unchanged: number;
+  /**
+   * With `collectIds`: the provider's ids of the records each action changed, from which a record's history is told
+   * (see store/event-log.ts).
+   */
+  ids?: Record<RecordAction, string[]>;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -151,8 +158,9 @@ export class RecordRepository {
     // The last occurrence wins when a page repeats an id (Salesforce can return a row twice across a lookback).
     const upserts = [...new Map(page.upserts.map((u) => [u.externalId, u])).values()];
     const upsertIds = new Set(upserts.map((u) => u.externalId));
-    const deletes = [...new Set(page.deletedIds.filter((id) => !upsertIds.has(id)))].map(keyOf);
-    const outcome: PageOutcome = { added: 0, updated: 0, deleted: 0, unchanged: 0 };
+    const deletedExternalIds = new Map([...new Set(page.deletedIds.filter((id) => !upsertIds.has(id)))].map((id) => [keyOf(id), id]));
+    const deletes = [...deletedExternalIds.keys()];
+    const outcome: PageOutcome = { added: 0, updated: 0, deleted: 0, unchanged: 0, ...(page.collectIds ? { ids: { added: [], updated: [], deleted: [] } } : {}) };
     if (upserts.length === 0 && deletes.length === 0) return outcome;
 
     const now = new Date();
@@ -205,6 +213,7 @@ export class RecordRepository {
       const before = stored.get(candidate._id);
       if (!before) {
         outcome.added++;
+        outcome.ids?.added.push(candidate.externalId);
         continue;
       }
       if (!isChange(before, candidate.hash)) {
@@ -214,6 +223,7 @@ export class RecordRepository {
       }
       const action: RecordAction = isLive(before) ? 'updated' : 'added';
       outcome[action]++;
+      outcome.ids?.[action].push(candidate.externalId);
       operations.push(
         updateById(
           candidate._id,
@@ -227,6 +237,7 @@ export class RecordRepository {
       // A delete of something never stored, or already deleted, is not news to the app.
       if (!isLive(stored.get(key))) return;
       outcome.deleted++;
+      outcome.ids?.deleted.push(deletedExternalIds.get(key) as string);
       const seq = firstSeq + mayChange.length + index;
       operations.push(updateById(key, { $set: { deletedAt: now, ...changeFields('deleted', seq) } }, notMovingBack(seq)));
     });
@@ -294,13 +305,13 @@ export class RecordRepository {
    * After a complete full resync: every live record the run did not see is gone at the provider.
    * Never called for a failed or partial run, so a half-read account never loses live records.
    */
-  async markUnseenAsDeleted(feed: FeedId, runId: string, batchSize = 1000): Promise<number> {
+  async markUnseenAsDeleted(feed: FeedId, runId: string, batchSize = 1000, onBatch?: (externalIds: string[]) => void): Promise<number> {
     let marked = 0;
     for (;;) {
       const batch = await this.collection
         .find(
           { ...recordsOfFeed(feed), lastAction: { $ne: 'deleted' }, seenByRun: { $ne: runId } },
-          { projection: { _id: 1 } },
+          { projection: { _id: 1, externalId: 1 } },
         )
         .limit(batchSize)
         .toArray();
@@ -327,6 +338,7 @@ export class RecordRepository {
         { ordered: false },
       );
       await this.feeds.markVisible(feed, firstSeq + batch.length - 1);
+      onBatch?.(batch.map((doc) => doc.externalId));
       marked += batch.length;
     }
   }
@@ -399,6 +411,11 @@ export class RecordRepository {
       if (key.startsWith(`${connectionId}:`) || key.startsWith(`${connectionId}~`)) this.lastPageWasStored.delete(key);
     }
     await this.feeds.deleteForConnection(connectionId, models);
+  }
+
+  /** One record of a feed by the provider's id (an `_id` lookup), or null. */
+  async find(feed: FeedId, externalId: string): Promise<RecordDocument | null> {
+    return this.collection.findOne({ _id: recordKey(feed.connectionId, feed.model, externalId, feed.incarnation) });
   }
 
   async countLive(feed: FeedId): Promise<number> {

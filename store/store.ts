@@ -3,6 +3,9 @@ import type { Db } from 'mongodb';
 import type { CredentialCipher } from '../security/credential-cipher';
 import { ActionRepository } from './actions';
 import { ConnectSessionRepository } from './connect-sessions';
+import { ConsoleSessionRepository } from './console-sessions';
+import { EventLogRepository } from './event-log';
+import { EventLogRollupRepository } from './event-log-rollups';
 import { ConnectionLockRepository } from './connection-locks';
 import { ConnectionRepository } from './connections';
 import { IntegrationRepository } from './integrations';
@@ -25,6 +28,9 @@ export interface Store {
   syncTriggers: SyncTriggerRepository;
   providerNotifications: ProviderNotificationRepository;
   actions: ActionRepository;
+  consoleSessions: ConsoleSessionRepository;
+  events: EventLogRepository;
+  eventRollups: EventLogRollupRepository;
 }
 
 export function createStore(db: Db, cipher: CredentialCipher): Store {
@@ -40,5 +46,8 @@ export function createStore(db: Db, cipher: CredentialCipher): Store {
     syncTriggers: new SyncTriggerRepository(db),
     providerNotifications: new ProviderNotificationRepository(db),
     actions: new ActionRepository(db),
+    consoleSessions: new ConsoleSessionRepository(db),
+    events: new EventLogRepository(db),
+    eventRollups: new EventLogRollupRepository(db),
   };
 }

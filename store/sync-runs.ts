@@ -2,6 +2,7 @@
 import { MongoServerError, type Db } from 'mongodb';
 import type { Checkpoint } from '../sync/checkpoint';
 import { COLLECTIONS } from './database';
+import type { LogEventDocument } from './event-log';
 
 import type { SyncMode } from '../contracts/sync-mode';
 
@@ -74,6 +75,11 @@ export interface SyncRunDocument {
   fullReason?: string | null;
   /** A short story of the run, at most MAX_RUN_LOG_ENTRIES entries. */
   log?: RunLogEntry[];
+  /**
+   * The last slice's events not yet in the event log: carried by the slice's closing write and moved to the log by
+   * the run's end (or the next slice), so a run that finds nothing writes its events once, with its end.
+   */
+  pendingEvents?: LogEventDocument[];
 }
 
 export type SyncRun = Omit<SyncRunDocument, '_id'> & { runId: string };
@@ -182,13 +188,20 @@ export class SyncRunRepository {
    * checkpointing it; that page is applied again, finds its records unchanged and counts nothing, so the
    * page-by-page `changes` can no longer be trusted as the outcome.
    */
-  async beginSlice(run: SyncRunDocument): Promise<void> {
+  async beginSlice(run: SyncRunDocument, { pendingEventsStored = false }: { pendingEventsStored?: boolean } = {}): Promise<void> {
     const interrupted = run.attempts > run.slicesEnded;
-    await this.collection.updateOne({ _id: run._id }, { $inc: { attempts: 1 }, ...(interrupted ? { $set: { recountNeeded: true } } : {}) });
+    await this.collection.updateOne(
+      { _id: run._id },
+      { $inc: { attempts: 1 }, ...(interrupted ? { $set: { recountNeeded: true } } : {}), ...(pendingEventsStored ? { $unset: { pendingEvents: '' } } : {}) },
+    );
   }
 
-  async endSlice(runId: string): Promise<void> {
-    await this.collection.updateOne({ _id: runId }, { $inc: { slicesEnded: 1 } });
+  /** A slice ended normally; its last events ride along (see `pendingEvents`). */
+  async endSlice(runId: string, pendingEvents: readonly LogEventDocument[] = []): Promise<void> {
+    await this.collection.updateOne(
+      { _id: runId },
+      { $inc: { slicesEnded: 1 }, ...(pendingEvents.length > 0 ? { $push: { pendingEvents: { $each: [...pendingEvents] } } } : {}) },
+    );
   }
 
   /** The durable checkpoint: written only after the page's records are stored, with what the page changed. */
@@ -248,7 +261,8 @@ export class SyncRunRepository {
   async succeed(runId: string, outcome: RunChanges, feedSeqAtEnd: number): Promise<SyncRunDocument> {
     const doc = await this.collection.findOneAndUpdate(
       { _id: runId, status: 'running' },
-      { $set: { status: 'succeeded', finishedAt: new Date(), outcome, feedSeqAtEnd } },
+      // The caller stored the pending events first.
+      { $set: { status: 'succeeded', finishedAt: new Date(), outcome, feedSeqAtEnd }, $unset: { pendingEvents: '' } },
       { returnDocument: 'after' },
     );
     return doc ?? this.require(runId);
@@ -258,7 +272,7 @@ export class SyncRunRepository {
   async fail(runId: string, error: { code: string; message: string }, outcome: RunChanges, feedSeqAtEnd: number): Promise<void> {
     await this.collection.updateOne(
       { _id: runId, status: 'running' },
-      { $set: { status: 'failed', finishedAt: new Date(), error, outcome, feedSeqAtEnd } },
+      { $set: { status: 'failed', finishedAt: new Date(), error, outcome, feedSeqAtEnd }, $unset: { pendingEvents: '' } },
     );
   }
 
@@ -303,6 +317,56 @@ export class SyncRunRepository {
     const docs = await this.collection.find(filter).sort({ startedAt: -1 }).limit(options.limit).toArray();
     return docs.map(toSyncRun);
   }
+}
+
+/** What a list shows of a model's last finished run, kept on its connection (see ModelSchedule.lastFinishedRun). */
+export type RunSummary = Pick<
+  SyncRun,
+  | 'runId'
+  | 'connectionId'
+  | 'incarnation'
+  | 'model'
+  | 'mode'
+  | 'status'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'pages'
+  | 'recordsRead'
+  | 'invalidRecords'
+  | 'invalidSamples'
+  | 'providerRequests'
+  | 'rateLimitWaits'
+  | 'attempts'
+  | 'changes'
+  | 'outcome'
+  | 'error'
+  | 'missingFields'
+  | 'fullReason'
+>;
+
+export function summarizeRun(doc: SyncRunDocument): RunSummary {
+  return {
+    runId: doc._id,
+    connectionId: doc.connectionId,
+    ...(doc.incarnation ? { incarnation: doc.incarnation } : {}),
+    model: doc.model,
+    mode: doc.mode,
+    status: doc.status,
+    startedAt: doc.startedAt,
+    finishedAt: doc.finishedAt,
+    pages: doc.pages,
+    recordsRead: doc.recordsRead,
+    invalidRecords: doc.invalidRecords,
+    invalidSamples: doc.invalidSamples ?? [],
+    providerRequests: doc.providerRequests,
+    rateLimitWaits: doc.rateLimitWaits ?? 0,
+    attempts: doc.attempts,
+    changes: doc.changes,
+    outcome: doc.outcome,
+    error: doc.error,
+    missingFields: doc.missingFields ?? [],
+    fullReason: doc.fullReason ?? null,
+  };
 }
 
 export function toSyncRun(doc: SyncRunDocument): SyncRun {

@@ -10,6 +10,18 @@ import type { QuotaGuard } from './quota-guard';
 export interface ResponseInfo {
   status: number;
   headers: Headers;
+  method: HttpMethod;
+  /** As sent (the query included): whoever logs it must drop what may be secret (see sync-engine/loggable-request.ts). */
+  url: URL;
+  /** From sending the request (its permit held) to its last body byte. */
+  ms: number;
+}
+
+/** A request that got no answer at all, for the same observers. */
+export interface NoResponseInfo {
+  method: HttpMethod;
+  url: URL;
+  ms: number;
 }
 
 /** One request and its whole answer, as a recording keeps it (see sync-engine/sync-recorder.ts). */
@@ -46,7 +58,7 @@ export interface HttpClientOptions {
    */
   onExchange?: (exchange: ProviderExchange) => void;
   /** Sees every request that got no answer at all (reset, timeout); not called when `signal` cancelled it. */
-  onNoResponse?: (error: Error) => void;
+  onNoResponse?: (error: Error, request: NoResponseInfo) => void;
   /** Reads the usage every answer reports and refuses to start a request once too much of the quota is used. */
   quota?: QuotaGuard;
   /** A permit per request, held until its body is read (see ConcurrencyLimit); waiting for it is not timed out. */
@@ -68,6 +80,7 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
     const url = requestUrl(await checkedBaseUrl(), pathOrUrl, request.query);
     options.quota?.assertRoom();
     const release = options.limiter ? await options.limiter.acquire(options.signal) : () => undefined;
+    const sentAt = Date.now();
     const signals = [AbortSignal.timeout(options.timeoutMs)];
     if (options.signal) signals.push(options.signal);
     let response: Response;
@@ -92,14 +105,14 @@ export function createProviderHttpClient(options: HttpClientOptions): ProviderHt
       if (error instanceof BodyTooLargeError) {
         throw new ProviderError('permanent', `${method} ${url.pathname} answered more than ${error.maxBytes} bytes (the provider's api.maxResponseBytes)`);
       }
-      options.onNoResponse?.(error as Error);
+      options.onNoResponse?.(error as Error, { method, url, ms: Date.now() - sentAt });
       // Network errors, resets and timeouts: the request may be fine, the path to the provider was not.
       throw new ProviderError('transient', `${method} ${url.pathname} failed: ${describeNoResponse(error as Error, options.timeoutMs)}`);
     } finally {
       release();
     }
     options.quota?.observe(response.headers);
-    options.onResponse?.({ status: response.status, headers: response.headers });
+    options.onResponse?.({ status: response.status, headers: response.headers, method, url, ms: Date.now() - sentAt });
     options.onExchange?.({ method, url, requestBody: body, status: response.status, headers: response.headers, text });
     return answerOf<T>(method, url, { status: response.status, headers: response.headers, text, redirect: isRedirect(response) }, options.errorRules);
   }

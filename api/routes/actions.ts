@@ -1,11 +1,23 @@
-// /connections/:connectionId/actions: run a write with an Idempotency-Key, and read an action's outcome by id.
+// /connections/:connectionId/actions: run a write with an Idempotency-Key, read an action's outcome by id, list them.
 import { Router } from 'express';
+import type { Store } from '../../store/store';
 import { implement } from '../openapi-implement';
 import type { ActionUseCases, ActionView } from '../use-cases/actions';
 
-export function actionRoutes(actions: ActionUseCases): Router {
+export function actionRoutes(actions: ActionUseCases, store: Store): Router {
   const router = Router();
   implement(router, {
+    listActions: async ({ params: { connectionId }, query }) => {
+      const connection = await store.connections.get(connectionId);
+      const list = await store.actions.listForConnection(connection, query.limit);
+      return {
+        status: 200,
+        body: {
+          actions: list.map(({ actionId, name, status, createdAt, finishedAt, error, output }) => ({ actionId, name, status, startedAt: createdAt, finishedAt, error, output })),
+        },
+      };
+    },
+
     // The key is read by the use case, which says what it is for when it is missing.
     runAction: async ({ params, headers, body }) => {
       const ran = await actions.run(params.connectionId, params.action, headerValue(headers['idempotency-key']), body);

@@ -8,6 +8,7 @@ import { newWebhookUrlSecret } from '../../security/webhook-url-secret';
 import type { Integration } from '../../store/integrations';
 import type { Store } from '../../store/store';
 import { checkedModelFields } from '../model-fields';
+import type { Principal } from '../authentication';
 import { implement } from '../openapi-implement';
 import { providerWebhookView } from '../provider-webhooks/provider-webhook-url';
 import { checkProviderUrl } from '../provider-url-field';
@@ -16,15 +17,27 @@ import { conflictAt, notFoundAt } from '../validation';
 /** How long a rotated-out webhook URL is still accepted unless told otherwise: time for every org's endpoint to move. */
 const DEFAULT_WEBHOOK_URL_GRACE_HOURS = 168;
 
-export function integrationRoutes(store: Store, catalog: ProviderCatalog, publicUrl: string): Router {
+/**
+ * `connectionCounts`: connections per integration key, from the connection directory (a count per request would read
+ * every connection on FerretDB).
+ */
+export function integrationRoutes(store: Store, catalog: ProviderCatalog, publicUrl: string, connectionCounts: () => Promise<Map<string, number>>): Router {
   const router = Router();
-  /** The integration as read alone: with its provider-webhook URL, which may hold the URL secret (never in the list). */
-  const detail = async (integration: Integration) => ({
-    ...integration,
-    providerWebhook: providerWebhookView(publicUrl, integration.key, catalog.get(integration.provider).webhooks, await store.integrations.webhookSecrets(integration.key)),
-  });
+  const callbackUrl = `${publicUrl.replace(/\/+$/, '')}/oauth/callback`;
+  const row = (integration: Integration, counts: Map<string, number>) => ({ ...integration, connectionCount: counts.get(integration.key) ?? 0, callbackUrl });
+  /**
+   * The integration as read alone: with its provider-webhook URL, which may hold the URL secret (never in the list),
+   * and never for a read key, which sees no secret.
+   */
+  const detail = async (integration: Integration, principal: Principal | null) => {
+    const view = providerWebhookView(publicUrl, integration.key, catalog.get(integration.provider).webhooks, await store.integrations.webhookSecrets(integration.key));
+    return {
+      ...row(integration, await connectionCounts()),
+      providerWebhook: view && principal?.scope !== 'admin' ? { ...view, url: null } : view,
+    };
+  };
   implement(router, {
-    createIntegration: async ({ body }) => {
+    createIntegration: async ({ body, principal }) => {
       // The schema (the client's too) knows no provider: a well-formed key the catalog lacks is what does not exist here.
       const provider = catalog.find(body.provider);
       if (!provider) throw notFoundAt('body.provider', `provider "${body.provider}" does not exist; this API has ${catalog.keys().join(', ')}`);
@@ -43,14 +56,17 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
         // Notifications authenticated by the integration's own secret (in their URL, or carried by the delivery): one from the start.
         ...(usesWebhookSecret(provider) ? { webhookSecret: newWebhookUrlSecret() } : {}),
       });
-      return { status: 201, body: await detail(integration) };
+      return { status: 201, body: await detail(integration, principal) };
     },
 
-    listIntegrations: async () => ({ status: 200, body: { integrations: await store.integrations.list() } }),
+    listIntegrations: async () => {
+      const [integrations, counts] = await Promise.all([store.integrations.list(), connectionCounts()]);
+      return { status: 200, body: { integrations: integrations.map((integration) => row(integration, counts)) } };
+    },
 
-    getIntegration: async ({ params }) => ({ status: 200, body: await detail(await store.integrations.get(params.key)) }),
+    getIntegration: async ({ params, principal }) => ({ status: 200, body: await detail(await store.integrations.get(params.key), principal) }),
 
-    updateIntegration: async ({ params, body }) => {
+    updateIntegration: async ({ params, body, principal }) => {
       const current = await store.integrations.get(params.key);
       const provider = catalog.get(current.provider);
       // The same rules as at creation: an update is how a URL would otherwise slip past them. The document cannot know
@@ -73,7 +89,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
         const graceMs = (webhookUrlGraceHours ?? DEFAULT_WEBHOOK_URL_GRACE_HOURS) * 3_600_000;
         await store.integrations.rotateWebhookSecret(params.key, newWebhookUrlSecret(), new Date(Date.now() + graceMs));
       }
-      return { status: 200, body: await detail(rotateWebhookUrl ? await store.integrations.get(params.key) : updated) };
+      return { status: 200, body: await detail(rotateWebhookUrl ? await store.integrations.get(params.key) : updated, principal) };
     },
 
     deleteIntegration: async ({ params }) => {

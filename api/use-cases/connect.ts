@@ -329,6 +329,12 @@ export class ConnectUseCases {
     }
     if (movedTo !== null) await this.endOldLife(connection, provider, boundTo as string, movedTo);
     if (!(await this.workflows.reauthorize(connectionId, generation))) await this.restartWorkflow(connection, generation);
+    await this.connections.events?.record(
+      connectionId,
+      'reauthorized',
+      movedTo === null ? 're-authorised by the customer: new credentials stored' : `re-authorised into another account (${boundTo} → ${movedTo}): its data starts over`,
+      { data: { accountId: tokens.accountId, movedFrom: movedTo === null ? null : boundTo }, actor: 'connect screen' },
+    );
     if (movedTo !== null) {
       // Every model reads the new account from the start now, not at its next scheduled run.
       await this.workflows.requestSync(connectionId, { models: Object.keys(connection.syncs), mode: 'full' });

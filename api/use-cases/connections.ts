@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncMode } from '../../contracts/activity-messages';
 import type { ConnectionChange } from '../../contracts/connection-workflow-messages';
+import type { WebhookEvent } from '../../contracts/webhook-events';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
 import { identifyAccount } from '../../oauth/account-identity';
@@ -9,12 +10,14 @@ import { removeConnectionData } from '../../store/connection-data';
 import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../store/connections';
 import type { Integration } from '../../store/integrations';
 import type { Store } from '../../store/store';
-import type { SyncRun } from '../../store/sync-runs';
+import { isRunOfLife, type RunSummary } from '../../store/sync-runs';
 import { parseDuration } from '../../contracts/duration';
 import { checkedModelFields } from '../model-fields';
 import { checkProviderUrl } from '../provider-url-field';
 import { conflictAt, notFoundAt } from '../validation';
 import type { z } from 'zod';
+import type { ConnectionEvents } from '../connection-events';
+import { matches, pageOf, rankOf, toDirectoryEntry, type ConnectionDirectory, type DirectoryFilter } from '../console/connection-directory';
 import type { ConnectionHealth, ConnectionHealthReader } from '../connection-health';
 import type { ConnectionWorkflows } from '../connection-workflows';
 import { workflowStartState } from '../workflow-start-state';
@@ -43,6 +46,14 @@ const LOCK_LEASE_MS = 60_000;
 const LOCK_WAIT_MS = 20_000;
 /** Temporal describes in flight at once for one list answer. */
 const HEALTH_READS_AT_ONCE = 8;
+/** Rows (and their last runs) read by id at once for one list answer. */
+const ROW_READS_AT_ONCE = 16;
+
+/** Where a connection's workflow is: its id, and its page in the Temporal UI (null when the UI link is off). */
+export interface ConnectionLinks {
+  workflowId(connectionId: string): string;
+  temporalUiUrl(connectionId: string): string | null;
+}
 
 export class ConnectionUseCases {
   constructor(
@@ -51,11 +62,21 @@ export class ConnectionUseCases {
     private readonly workflows: ConnectionWorkflows,
     private readonly health: ConnectionHealthReader,
     private readonly deleteWaitMs = DELETE_WAIT_MS,
+    /** The event log's connection events; none: not logged (tests that build the use cases alone). */
+    readonly events?: ConnectionEvents,
+    private readonly links: ConnectionLinks = { workflowId: (id) => workflows.workflowId(id), temporalUiUrl: () => null },
+    /** What lists filter and order by; none: lists read the database (and Temporal) per request, as before the console. */
+    private readonly directory?: ConnectionDirectory,
   ) {}
 
   /** Creates run under the connection's lock, so a delete racing it never leaves a connection without its workflow. */
-  async create(input: CreateConnectionInput): Promise<ConnectionView> {
-    return this.exclusively(input.connectionId, () => this.createUnlocked(input));
+  async create(input: CreateConnectionInput, actor?: string | null): Promise<ConnectionView> {
+    const view = await this.exclusively(input.connectionId, () => this.createUnlocked(input));
+    await this.events?.record(input.connectionId, 'created', `connected to ${view.integration} (${view.provider})${view.accountId ? `, account ${view.accountId}` : ''}; models: ${Object.keys(view.syncs).join(', ')}`, {
+      data: { integration: view.integration, provider: view.provider, accountId: view.accountId, models: Object.keys(view.syncs) },
+      actor: actor ?? (input.providerAccountId !== undefined ? 'connect screen' : null),
+    });
+    return view;
   }
 
   private async createUnlocked(input: CreateConnectionInput): Promise<ConnectionView> {
@@ -128,14 +149,21 @@ export class ConnectionUseCases {
    * connection last: a delete that fails half-way leaves the connection there to delete again. Under the
    * connection's lock, so a racing create either comes before (and is deleted) or after (and starts afresh).
    */
-  async delete(connectionId: string): Promise<{ connectionId: string; deleted: true }> {
-    return this.exclusively(connectionId, async () => {
+  async delete(connectionId: string, actor?: string | null): Promise<{ connectionId: string; deleted: true }> {
+    const deleted = await this.exclusively(connectionId, async () => {
       const connection = await this.store.connections.get(connectionId);
       await this.workflows.stopForDelete(connectionId, this.deleteWaitMs);
       await removeConnectionData(this.store, connectionId, Object.keys(connection.syncs));
       await this.store.connections.delete(connectionId);
-      return { connectionId, deleted: true as const };
+      return { connectionId, deleted: true as const, integration: connection.integration };
     });
+    // Its earlier events went with its data (removeConnectionData); this one stays, for the log's retention.
+    await this.events?.record(connectionId, 'deleted', 'deleted: its workflow stopped, and its records, feeds, runs, deliveries and log removed', {
+      level: 'warn',
+      data: { integration: deleted.integration },
+      actor,
+    });
+    return { connectionId, deleted: true };
   }
 
   /**
@@ -143,7 +171,7 @@ export class ConnectionUseCases {
    * it at once. Every model named must exist at the provider; a model can be enabled after the connection was made.
    * A model it cannot take is a 409, not a 404: the connection is there, the change conflicts with what it is now.
    */
-  async update(connectionId: string, body: UpdateConnectionInput): Promise<ConnectionView> {
+  async update(connectionId: string, body: UpdateConnectionInput, actor?: string | null): Promise<ConnectionView> {
     const connection = await this.store.connections.get(connectionId);
     const provider = this.catalog.get(connection.provider);
     // Stored only: the next run of each model sees its fields changed and reads everything once (beginSyncRun).
@@ -175,7 +203,27 @@ export class ConnectionUseCases {
     // `paused` from its own flag, so the two writers never overwrite each other.
     await this.store.connections.update(connectionId, update);
     if (body.paused !== undefined || Object.keys(change.models ?? {}).length > 0) await this.workflows.change(connectionId, change);
+    await this.logUpdate(connectionId, body, actor);
     return this.describe(connectionId);
+  }
+
+  /** What changed in words (names of models and fields; never the metadata's values, which the app owns). */
+  private async logUpdate(connectionId: string, body: UpdateConnectionInput, actor?: string | null): Promise<void> {
+    if (body.paused !== undefined) {
+      await this.events?.record(connectionId, body.paused ? 'paused' : 'resumed', body.paused ? 'paused: no runs and no token refreshes until resumed' : 'resumed', { actor });
+    }
+    const parts: string[] = [];
+    for (const [model, wanted] of Object.entries(body.syncs ?? {})) {
+      const said = [
+        wanted.enabled === false ? 'disabled' : wanted.enabled === true ? 'enabled' : null,
+        wanted.frequency ? `every ${wanted.frequency}` : null,
+        wanted.paused === true ? 'paused' : wanted.paused === false ? 'resumed' : null,
+      ].filter(Boolean);
+      if (said.length > 0) parts.push(`${model} ${said.join(', ')}`);
+    }
+    for (const [model, names] of Object.entries(body.fields ?? {})) parts.push(`${model} fields ${names.length > 0 ? names.join(', ') : 'removed'}`);
+    if (body.metadata !== undefined) parts.push(body.metadata === null ? 'metadata removed' : 'metadata changed');
+    if (parts.length > 0) await this.events?.record(connectionId, 'changed', `changed: ${parts.join('; ')}`, { data: { syncs: body.syncs ?? null, fields: body.fields ?? null, metadataChanged: body.metadata !== undefined }, actor });
   }
 
   /**
@@ -204,7 +252,41 @@ export class ConnectionUseCases {
       this.store.runs.latestPerModel(connection, Object.keys(connection.syncs)),
       this.health.read(this.workflows.workflowId(connectionId)),
     ]);
-    return toConnectionView(connection, lastRuns, health);
+    return toConnectionView(connection, lastRuns, health, this.links);
+  }
+
+  /**
+   * A page of connections, problems first then by id, filtered and searched in the connection directory (no scan per
+   * request); each row is then read fresh by id, with its models' last runs by id and the health the last scan stored,
+   * and dropped if it no longer matches (the directory lags a worker's changes by a few seconds at most).
+   */
+  async listPage(filter: DirectoryFilter, cursor: string | undefined, limit: number): Promise<{ connections: ConnectionView[]; nextCursor: string | null }> {
+    if (!this.directory) throw new Error('listPage needs the connection directory');
+    const after = cursor === undefined ? null : decodeListCursor(cursor);
+    const { entries, more } = pageOf(await this.directory.ordered(), filter, after, limit);
+    const rows = await mapAtMost(ROW_READS_AT_ONCE, entries, async (entry) => {
+      const connection = await this.store.connections.find(entry.connectionId);
+      if (!connection) {
+        this.directory?.remove(entry.connectionId);
+        return null;
+      }
+      this.directory?.put(connection);
+      // Read fresh, it may no longer be what the directory matched it for: left out of the page.
+      if (!matches(toDirectoryEntry(connection), filter)) return null;
+      const lastRuns: Record<string, RunSummary | null> = {};
+      for (const [model, schedule] of Object.entries(connection.syncs)) {
+        const runId = schedule.lastRunId;
+        // The last finished run is kept on the connection; only a run in flight (or one ended before that) is read.
+        const run = runId === null ? null : schedule.lastFinishedRun?.runId === runId ? schedule.lastFinishedRun : await this.store.runs.find(runId);
+        lastRuns[model] = run && isRunOfLife(run, connection) ? run : null;
+      }
+      return toConnectionView(connection, lastRuns, storedHealthOf(connection), this.links);
+    });
+    const last = entries.at(-1);
+    return {
+      connections: rows.filter((row): row is ConnectionView => row !== null),
+      nextCursor: more && last ? encodeListCursor({ rank: rankOf(last), connectionId: last.connectionId }) : null,
+    };
   }
 
   async list(filter: { integration?: string; status?: Connection['status'] }, limit: number): Promise<ConnectionView[]> {
@@ -212,11 +294,32 @@ export class ConnectionUseCases {
     // One describe per connection (a list is at most a page), a few at a time.
     const health = await mapAtMost(HEALTH_READS_AT_ONCE, connections, (c) => this.health.read(this.workflows.workflowId(c.connectionId)));
     return Promise.all(
-      connections.map(async (c, i) => toConnectionView(c, await this.store.runs.latestPerModel(c, Object.keys(c.syncs)), health[i])),
+      connections.map(async (c, i) => toConnectionView(c, await this.store.runs.latestPerModel(c, Object.keys(c.syncs)), health[i], this.links)),
     );
   }
 
-  async requestSync(connectionId: string, request: { models?: string[]; mode: SyncMode }): Promise<{ models: string[]; mode: SyncMode }> {
+  /**
+   * Sends one of the connection's webhook events again, as it was first sent (the metadata is read afresh, as at every
+   * attempt): 404 when the event was never delivered for this connection, 409 when it was delivered before events were
+   * kept for this.
+   */
+  async redeliver(connectionId: string, eventId: string, actor?: string | null): Promise<{ eventId: string; redelivering: true }> {
+    const connection = await this.store.connections.get(connectionId);
+    const sent = await this.store.webhookDeliveries.sentEvent(connection, eventId);
+    if (!sent.attempted) throw AppError.notFound('webhook delivery', eventId);
+    if (sent.event === undefined) {
+      throw new AppError('conflict', `webhook event "${eventId}" was delivered before Tributary kept events for redelivery; it cannot be sent again`);
+    }
+    try {
+      await this.workflows.redeliver(sent.event as WebhookEvent, connection.incarnation ?? null);
+    } catch (error) {
+      throw new AppError('unavailable', `Temporal did not start the redelivery: ${(error as Error).message}`);
+    }
+    await this.events?.record(connectionId, 'redelivery_requested', `webhook event ${eventId} is being sent again`, { data: { eventId }, actor });
+    return { eventId, redelivering: true };
+  }
+
+  async requestSync(connectionId: string, request: { models?: string[]; mode: SyncMode }, actor?: string | null): Promise<{ models: string[]; mode: SyncMode }> {
     const connection = await this.store.connections.get(connectionId);
     const models = request.models ?? Object.keys(connection.syncs);
     for (const model of models) {
@@ -226,6 +329,7 @@ export class ConnectionUseCases {
     if (!(await this.workflows.requestSync(connectionId, { models, mode: request.mode }))) {
       throw new AppError('conflict', `connection "${connectionId}" has no running workflow`);
     }
+    await this.events?.record(connectionId, 'sync_requested', `${request.mode === 'full' ? 'full resync' : 'sync'} requested: ${models.join(', ')}`, { data: { models, mode: request.mode }, actor });
     return { models, mode: request.mode };
   }
 }
@@ -235,7 +339,7 @@ export type RunView = z.output<typeof syncRun>;
 /** What the API answers for a connection: exactly the documented schema's type. */
 export type ConnectionView = z.output<typeof connectionSchema>;
 
-export function toRunView(run: SyncRun): RunView {
+export function toRunView(run: RunSummary): RunView {
   return {
     runId: run.runId,
     model: run.model,
@@ -262,20 +366,38 @@ export function toRunView(run: SyncRun): RunView {
 }
 
 /** `map` with at most `limit` calls in flight, results in input order. */
-async function mapAtMost<T, R>(limit: number, items: T[], map: (item: T) => Promise<R>): Promise<R[]> {
+async function mapAtMost<T, R>(limit: number, items: T[], map: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const work = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await map(items[i]);
+      results[i] = await map(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, work));
   return results;
 }
 
-function toConnectionView(connection: Connection, lastRuns: Record<string, SyncRun | null>, health: ConnectionHealth): ConnectionView {
+/** The last health scan's finding as the view shows health; `unknown` until a scan has looked at the connection. */
+function storedHealthOf(connection: Connection): ConnectionHealth {
+  const stored = connection.health;
+  if (!stored) return { state: 'unknown', cause: null, reason: 'not scanned yet: the API scans connection health every TRIBUTARY_HEALTH_SCAN_SECONDS', since: null };
+  return { state: stored.state, cause: stored.cause, reason: stored.reason, since: stored.since };
+}
+
+/** The rank (problems first) and id of the last row of the previous page: `3.acme`. */
+function encodeListCursor(after: { rank: number; connectionId: string }): string {
+  return `${after.rank}.${after.connectionId}`;
+}
+
+/** The schema admits only this shape (`query.cursor`), so any cursor that got here reads. */
+function decodeListCursor(cursor: string): { rank: number; connectionId: string } {
+  const dot = cursor.indexOf('.');
+  return { rank: Number(cursor.slice(0, dot)), connectionId: cursor.slice(dot + 1) };
+}
+
+function toConnectionView(connection: Connection, lastRuns: Record<string, RunSummary | null>, health: ConnectionHealth, links: ConnectionLinks): ConnectionView {
   const credentials = connection.credentialState;
   const state: CredentialState =
     connection.status === 'auth_error' ? 'invalid' : credentials.expiresAt && credentials.expiresAt.getTime() < Date.now() ? 'expired' : 'valid';
@@ -305,5 +427,7 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, SyncR
       }),
     ),
     health,
+    workflowId: links.workflowId(connection.connectionId),
+    temporalUiUrl: links.temporalUiUrl(connection.connectionId),
   };
 }

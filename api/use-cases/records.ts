@@ -33,6 +33,11 @@ export interface RecordsPageView {
   hasMore: boolean;
 }
 
+export interface RecordHistoryView {
+  record: { id: string; action: RecordAction; data: Record<string, unknown>; deletedAt: Date | null; updatedAt: Date } | null;
+  history: { action: RecordAction; at: Date; runId: string | null }[];
+}
+
 export class RecordsUseCases {
   constructor(
     private readonly store: Store,
@@ -86,6 +91,30 @@ export class RecordsUseCases {
       // Resume after everything this page accounted for, which may be past its last record (filtered or empty stretches).
       nextCursor: encodeCursor(readThrough, feed),
       hasMore: readThrough < visibleSeq,
+    };
+  }
+
+  /**
+   * One record as stored and its history, newest first: each page that added, updated or deleted it (from the event
+   * log, as far back as it is kept), and its last change from the record itself, which outlives the log.
+   */
+  async history(query: { connectionId: string; model: string; id: string }): Promise<RecordHistoryView> {
+    const connection = await this.store.connections.get(query.connectionId);
+    if (!Object.hasOwn(connection.syncs, query.model)) {
+      throw new AppError('not_found', `connection "${query.connectionId}" does not sync "${query.model}"`, {
+        fields: [{ field: 'query.model', message: `connection "${query.connectionId}" does not sync "${query.model}"` }],
+      });
+    }
+    const feed = { connectionId: query.connectionId, model: query.model, incarnation: connection.incarnation };
+    const [record, changes] = await Promise.all([this.store.records.find(feed, query.id), this.store.events.changesOfRecord(connection, query.model, query.id)]);
+    const history = [...changes];
+    if (record && !history.some((change) => change.runId === record.lastChangeRunId && change.action === record.lastAction)) {
+      history.push({ action: record.lastAction, at: record.lastModifiedAt, runId: record.lastChangeRunId });
+      history.sort((a, b) => b.at.getTime() - a.at.getTime());
+    }
+    return {
+      record: record && { id: record.externalId, action: record.lastAction, data: record.data, deletedAt: record.deletedAt, updatedAt: record.lastModifiedAt },
+      history,
     };
   }
 

@@ -16,7 +16,9 @@ const TINY: BenchOptions = {
   idleWindowSeconds: 2,
   recordsMaxSize: 10_000,
   recordsPages: 3,
-  sections: ['sync', 'records', 'scale', 'writes', 'idle', 'dev'],
+  consoleConnections: 60,
+  consoleRuns: 200,
+  sections: ['sync', 'records', 'scale', 'writes', 'idle', 'dev', 'console'],
   forceSizes: false,
   out: '',
 };
@@ -57,6 +59,7 @@ describe('npm run bench', () => {
       'Database write commands per scheduled no-change run',
       'A recording test of a 2-page sync',
       'Edit a sync file → the dry run shows the change, end to end',
+      'Console answers at 10,000 connections and 100,000 runs',
     ]);
     for (const goal of goals) expect(goal).toMatch(/\| (pass|miss)( at [^|]+)? \|$|\| not measured \|$/);
     // Only the 1M records page needs a size the tiny preset does not run.

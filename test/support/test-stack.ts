@@ -18,6 +18,7 @@ import { WorkerMetrics } from '../../observability/metrics';
 import type { WorkflowSettings } from '../../contracts/connection-workflow-messages';
 import type { ProviderCatalog } from '../../providers/catalog';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandbox/salesforce/server';
+import type { NamedSecretKey } from '../../security/secret-key';
 import type { Database } from '../../store/database';
 import type { Store } from '../../store/store';
 import { composeWorker, type ComposedWorker } from '../../worker/compose';
@@ -52,6 +53,8 @@ export interface TestStackOptions {
   providerWebhooks?: AppDependencies['providerWebhooks'];
   /** How long `POST …/actions/:name` waits for the outcome before answering 202. */
   actions?: AppDependencies['actions'];
+  /** Keys the API accepts besides the stack's own admin key (`secretKey`), e.g. a read-only one. */
+  extraSecretKeys?: NamedSecretKey[];
 }
 
 // Response bodies are JSON that tests assert on with expect(); typing them loosely keeps assertions readable.
@@ -153,7 +156,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const apiConfig = apiConfigOf({
     ...shared,
-    TRIBUTARY_SECRET_KEYS: [{ name: 'test', key: secretKey }],
+    TRIBUTARY_SECRET_KEYS: [{ name: 'test', key: secretKey }, ...(options.extraSecretKeys ?? [])],
     TRIBUTARY_PUBLIC_URL: apiUrl,
     // Default: one of the stack's own, so parallel test files sharing a Temporal never adopt each other's workflows.
     TRIBUTARY_WORKFLOW_ID_PREFIX: options.workflowIdPrefix ?? `${suffix}/`,
@@ -174,6 +177,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     workflow: workflowSettings,
     // Never on a timer here: a test scans when it wants the metric fresh.
     scanHealthOnTimer: false,
+    // Nor the event log's sums and purge: a test runs them when it wants them.
+    housekeepingOnTimer: false,
     connectFlow: options.connectFlow,
     proxy: options.proxy,
     providerWebhooks: options.providerWebhooks,

@@ -122,7 +122,8 @@ describe('the OpenAPI document', () => {
       const pathParameters = operation.parameters.filter((p) => p.in === 'path');
       expect([operationId, pathParameters.map((p) => [p.name, p.required])]).toEqual([operationId, placeholders.map((name) => [name, true])]);
       expect([operationId, operation.requestBody !== undefined]).toEqual([operationId, route.body !== undefined]);
-      expect([operationId, operation.security]).toEqual([operationId, route.secured ? [{ secretKey: [] }] : []]);
+      // A secret key, or the console's session cookie (made with one, and of its scope).
+      expect([operationId, operation.security]).toEqual([operationId, route.secured ? [{ secretKey: [] }, { consoleSession: [] }] : []]);
       const statuses = Object.keys(operation.responses);
       // The proxy answers any status, the provider's or its own: `default` documents them all, and nothing else does.
       if (route.responses.default) {
@@ -159,8 +160,10 @@ describe('the OpenAPI document', () => {
     };
     visit(document);
     // clientSecret three times: registering an integration (one variant per provider) and rotating its secret.
-    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'clientSecret', 'clientSecret', 'connectToken', 'refreshToken', 'token']);
-    for (const [name, secret] of secrets) expect([name, secret]).toEqual([name, expect.objectContaining(name === 'token' ? { readOnly: true } : { writeOnly: true })]);
+    // csrfToken: the console session's, returned to the console (it is no credential without the session cookie).
+    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'clientSecret', 'clientSecret', 'connectToken', 'csrfToken', 'refreshToken', 'token']);
+    const returned = ['token', 'csrfToken'];
+    for (const [name, secret] of secrets) expect([name, secret]).toEqual([name, expect.objectContaining(returned.includes(name) ? { readOnly: true } : { writeOnly: true })]);
     for (const [, secret] of secrets) expect(secret).not.toHaveProperty('default');
     expect(document.components.schemas.ConnectSession).toMatchObject({ properties: { token: { readOnly: true } } });
   });
@@ -176,7 +179,9 @@ describe('the OpenAPI document', () => {
       } else {
         // Provider webhooks authenticate by the provider's own means: for an integration that does not exist, a 404.
         const webhookRoutes: OperationId[] = ['receiveProviderWebhook', 'receiveProviderWebhookWithSecret'];
-        const expected = browserRoutes.includes(operationId) ? 400 : webhookRoutes.includes(operationId) ? 404 : 200;
+        // The console's sign-in wants a key in its body; its session routes, the session cookie.
+        const consoleRoutes: Partial<Record<OperationId, number>> = { createConsoleSession: 400, getConsoleSession: 401, deleteConsoleSession: 401 };
+        const expected = browserRoutes.includes(operationId) ? 400 : webhookRoutes.includes(operationId) ? 404 : (consoleRoutes[operationId] ?? 200);
         expect([operationId, answer.status]).toEqual([operationId, expected]);
       }
       expectDocumented(operationId, answer);
@@ -276,6 +281,32 @@ describe('the OpenAPI document', () => {
     expectDocumented('createConnectSession', await call('POST', '/connect-sessions', { integration: 'second-app', connectionId: 'acme' }));
     expectDocumented('oauthConnect', await call('GET', '/oauth/connect/salesforce-sandbox?connectionId=acme&connectToken=forged'));
     expectDocumented('oauthCallback', await call('GET', '/oauth/callback?state=forged&code=forged'));
+
+    // The console's reads and its sign-in (issue 22).
+    const delivery = (await call('GET', '/connections/acme/webhook-deliveries')).body.deliveries[0];
+    expectDocumented('getOverview', await call('GET', '/stats/overview?hours=2'));
+    expectDocumented('listRunEvents', await call('GET', `/connections/acme/runs/${encodeURIComponent(runs.body.runs[0].runId)}/events`));
+    expectDocumented('listRunEvents', await call('GET', '/connections/acme/runs/nobody/events'));
+    expectDocumented('listActions', await call('GET', '/connections/acme/actions'));
+    expectDocumented('listActions', await call('GET', '/connections/nobody/actions'));
+    expectDocumented('searchLogs', await call('GET', '/logs?connectionId=acme&window=1h&limit=5'));
+    expectDocumented('getRecordHistory', await call('GET', `/record-history?connectionId=acme&model=contacts&id=${encodeURIComponent(page.body.records[0].id)}`));
+    expectDocumented('getRecordHistory', await call('GET', '/record-history?connectionId=nobody&model=contacts&id=x'));
+    expectDocumented('redeliverWebhook', await call('POST', `/connections/acme/webhook-deliveries/${encodeURIComponent(delivery.eventId)}/redeliver`));
+    expectDocumented('redeliverWebhook', await call('POST', '/connections/acme/webhook-deliveries/nobody/redeliver'));
+    const signedIn = await fetch(`${stack.apiUrl}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: stack.secretKey }) });
+    const consoleSession = { status: signedIn.status, body: (await signedIn.json()) as { csrfToken: string } };
+    expectDocumented('createConsoleSession', consoleSession);
+    const cookie = (signedIn.headers.get('set-cookie') as string).split(';')[0];
+    const asConsole = async (method: string) => {
+      const response = await fetch(`${stack.apiUrl}/console/session`, { method, headers: { cookie, 'x-csrf-token': consoleSession.body.csrfToken, 'sec-fetch-site': 'same-origin' } });
+      const text = await response.text();
+      return { status: response.status, body: response.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text };
+    };
+    expectDocumented('getConsoleSession', await asConsole('GET'));
+    expectDocumented('deleteConsoleSession', await asConsole('DELETE'));
+    expectDocumented('deleteConsoleSession', await asConsole('DELETE'));
+    expectDocumented('createConsoleSession', await call('POST', '/console/session', { key: 'wrong-key-wrong-key-wrong-key-wrong' }));
 
     // Their successes need a provider write, a provider-signed notification or a provider's answer through the proxy;
     // test/integration/actions.test.ts, provider-webhooks.test.ts and api/proxy.test.ts exercise them. Here only their

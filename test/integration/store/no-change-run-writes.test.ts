@@ -52,12 +52,15 @@ describe('a scheduled run that finds nothing new', () => {
     'connections.update', // beginSyncRun: the connection's lastRunId (GET /connections/:id shows the run in flight)
     'sync_runs.update', // the slice's attempt (a crashed attempt is told from a finished one by it)
     'sync_runs.update', // the page's checkpoint, counts and log line
-    'sync_runs.update', // the slice's normal end (with the attempt: an interrupted slice means a recount)
+    'sync_runs.update', // the slice's normal end (with the attempt: an interrupted slice means a recount), carrying its events
+    // Issue 22's event log (the console's run timeline and log search): the slice's events (mode, request, page), held
+    // by its closing write, and the run's end, in one insertMany. One command more than issue 15's 7, by design.
+    'event_log.insert',
     'sync_runs.findAndModify', // finishSyncRun: succeeded, outcome, finishedAt
     'connections.update', // finishSyncRun: committed cursor, lastRunId, next run time in one write
   ];
 
-  it('sends 7 write commands, each needed by what operators see', async () => {
+  it('sends 8 write commands, each needed by what operators see', async () => {
     expect((await stack.connectSalesforce('idle', { contacts: { frequency: '1h' } })).status).toBe(201);
     const sync = activities(workerStore());
     await scheduledRun(sync, 'first');
@@ -76,6 +79,10 @@ describe('a scheduled run that finds nothing new', () => {
     expect(stored.syncs.contacts).toMatchObject({ lastRunId: 'idle-run' });
     expect(stored.syncs.contacts.nextRunAt).toBeInstanceOf(Date);
     expect(await stack.store.runs.require('idle-run')).toMatchObject({ status: 'succeeded', pages: 1, providerRequests: 1, attempts: 1, slicesEnded: 1 });
+    // That one write is the whole timeline, and the run keeps no events behind.
+    const events = await stack.store.events.forRun('idle-run', 0, 100);
+    expect(events.map((event) => event.kind)).toEqual(['mode', 'request', 'page', 'finished']);
+    expect((await stack.store.runs.require('idle-run')).pendingEvents).toBeUndefined();
   });
 
   it('writes no record when its lookback re-reads a bulk load, even on a worker that never ran the connection', async () => {

@@ -10,6 +10,9 @@ const NOT_FOR_APPS: Partial<Record<OperationId, string>> = {
   oauthCallback: 'the provider sends the customer\'s browser here after consent',
   receiveProviderWebhook: 'called by HubSpot with its own signature',
   receiveProviderWebhookWithSecret: "called by Salesforce at the integration's webhook URL, which carries its secret",
+  createConsoleSession: "the console's sign-in: a browser exchanges a key for a session cookie; apps send their key with every call",
+  getConsoleSession: "the console's own session, read by its page with the session cookie",
+  deleteConsoleSession: "the console's sign-out, sent by its page with the session cookie",
 };
 
 /**
@@ -53,6 +56,12 @@ const SAMPLE_CALLS: Record<string, (client: TributaryClient) => Promise<unknown>
   proxyPatch: proxyCall('PATCH'),
   proxyDelete: proxyCall('DELETE'),
   proxyOptions: proxyCall('OPTIONS'),
+  getOverview: (c) => c.getOverview({ hours: 24 }),
+  listRunEvents: (c) => c.listRunEvents('c1', 'r1', { after: 0 }),
+  listActions: (c) => c.listActions('c1'),
+  redeliverWebhook: (c) => c.redeliverWebhook('c1', 'e1'),
+  searchLogs: (c) => c.searchLogs({ q: 'x', window: '1h' }),
+  getRecordHistory: (c) => c.getRecordHistory({ connectionId: 'c1', model: 'contacts', id: '003' }),
 };
 
 /** A fetch that records the request and answers 599, which no route documents: the call throws, the request is kept. */

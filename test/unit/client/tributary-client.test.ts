@@ -27,6 +27,8 @@ const integration = {
   tokenUrl: 'https://login.example/token',
   apiBaseUrl: null,
   fields: {},
+  connectionCount: 2,
+  callbackUrl: 'https://api.example/oauth/callback',
   createdAt: '2024-05-01T10:00:00.000Z',
   updatedAt: '2024-05-01T10:00:00.000Z',
   providerWebhook: { url: 'https://api.example/provider-webhooks/sf/not-a-real-url-secret', previousUrlValidUntil: null },
