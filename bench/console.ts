@@ -4,13 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Client } from '@temporalio/client';
 import express from 'express';
 import pino from 'pino';
-import { createApp } from '../api/app';
-import { ConnectionWorkflows } from '../api/connection-workflows';
+import { composeApi, type ComposedApi } from '../api/compose';
+import { apiConfigOf } from '../api/config';
 import { RunStatistics } from '../api/console/run-statistics';
-import { providerCatalog } from '../providers/catalog';
 import { CredentialCipher } from '../security/credential-cipher';
 import type { ConnectionDocument } from '../store/connections';
 import { COLLECTIONS, ensureIndexes, openDatabase } from '../store/database';
@@ -23,7 +21,7 @@ import { summarize } from './stats';
 export interface ConsoleBenchOptions {
   mongoUri: string;
   databaseKind: string;
-  temporal: Client;
+  temporalAddress: string;
   connections: number;
   runs: number;
   repeats: number;
@@ -148,17 +146,33 @@ function runDocument(id: string, i: number, model: string, k: number, perConnect
 
 export async function benchConsole(options: ConsoleBenchOptions): Promise<SectionResult> {
   const { log } = options;
-  const database = await openDatabase(options.mongoUri, `bench_console_${randomBytes(4).toString('hex')}`);
+  const dbName = `bench_console_${randomBytes(4).toString('hex')}`;
+  const encryptionKeys = [{ id: 'k1', key: randomBytes(32) }];
+  const database = await openDatabase(options.mongoUri, dbName);
   const servers: import('node:http').Server[] = [];
+  let composed: ComposedApi | null = null;
   try {
     await ensureIndexes(database.db);
-    const store = createStore(database.db, new CredentialCipher([{ id: 'k1', key: randomBytes(32) }]));
     const seededAt = performance.now();
-    await seed(store, database.db, options, log);
+    await seed(createStore(database.db, new CredentialCipher(encryptionKeys)), database.db, options, log);
     const seedSeconds = (performance.now() - seededAt) / 1000;
 
-    // The API as main.ts builds it, timed from the request's arrival to its answer's last byte (server time).
+    // The API from its composition root, as `npm run api` starts it (its timers off: the bench sums the hours itself),
+    // timed from the request's arrival to its answer's last byte (server time).
     const secretKey = randomBytes(24).toString('hex');
+    composed = await composeApi(
+      apiConfigOf({
+        TEMPORAL_ADDRESS: options.temporalAddress,
+        MONGODB_URI: options.mongoUri,
+        MONGODB_DB: dbName,
+        TRIBUTARY_TASK_QUEUE: `bench-console-${randomBytes(4).toString('hex')}`,
+        TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
+        TRIBUTARY_SECRET_KEYS: [{ name: 'bench', key: secretKey }],
+        TRIBUTARY_PUBLIC_URL: 'http://127.0.0.1:3000',
+      }),
+      { logger: pino({ level: 'silent' }), scanHealthOnTimer: false, housekeepingOnTimer: false },
+    );
+    const { store } = composed;
     const served: number[] = [];
     const timed = express();
     timed.use((_req, res, next) => {
@@ -166,18 +180,7 @@ export async function benchConsole(options: ConsoleBenchOptions): Promise<Sectio
       res.on('finish', () => served.push(performance.now() - startedAt));
       next();
     });
-    timed.use(
-      createApp({
-        db: database.db,
-        store,
-        catalog: providerCatalog,
-        temporal: options.temporal,
-        workflows: new ConnectionWorkflows(options.temporal, 'bench-console', { heartbeatTimeoutMs: 60_000, sliceTimeoutMs: 900_000, refreshRetryForMs: 600_000, webhookRetryForMs: 86_400_000, continueAsNewAfterEvents: 10_000, degradedNoticeAfterMs: 900_000 }),
-        secretKeys: [{ name: 'bench', key: secretKey }],
-        logger: pino({ level: 'silent' }),
-        publicUrl: 'http://127.0.0.1:3000',
-      }),
-    );
+    timed.use(composed.app);
     const server = createServer(timed);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -191,8 +194,8 @@ export async function benchConsole(options: ConsoleBenchOptions): Promise<Sectio
       return { ms: served[before], body };
     };
 
-    // The first request loads the connection directory (one scan of the connections): timed apart, it happens once
-    // per API process (later refreshes run behind the answers).
+    // The first request waits for the connection directory's load (one scan of the connections, begun when the API
+    // started): timed apart, it happens once per API process (later refreshes run behind the answers).
     const load = await serverTime('/connections?limit=1');
     // What the API's housekeeping does every 30 s: sum the settled minutes, so the overview reads live only the last one
     // or two, as it does in a running deployment (seeding took long enough for several to settle).
@@ -244,5 +247,6 @@ export async function benchConsole(options: ConsoleBenchOptions): Promise<Sectio
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     await database.db.dropDatabase().catch(() => undefined);
     await database.close();
+    await composed?.close();
   }
 }

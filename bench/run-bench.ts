@@ -117,7 +117,7 @@ export async function runBench(options: BenchOptions, log: (message: string) => 
         await benchConsole({
           mongoUri: mongo.uri,
           databaseKind: mongo.kind,
-          temporal: stack.temporal,
+          temporalAddress: temporal.address,
           connections: options.consoleConnections,
           runs: options.consoleRuns,
           repeats: Math.max(5, options.runs),

@@ -65,7 +65,7 @@ describe('key scopes', () => {
     'refuses a read key %s with 403 naming the scope',
     async (operationId) => {
       const route = routes[operationId] as RouteContract;
-      const headers = route.path.startsWith('/proxy/') ? { 'connection-id': 'acme' } : {};
+      const headers: Record<string, string> = route.path.startsWith('/proxy/') ? { 'connection-id': 'acme' } : {};
       const response = await asReader(route.method.toUpperCase(), pathOf(route), route.method === 'get' ? undefined : {}, headers);
       expect({ operationId, status: response.status }).toEqual({ operationId, status: 403 });
       expect(await response.json()).toEqual({
