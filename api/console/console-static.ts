@@ -9,7 +9,7 @@ import { AppError } from '../../errors/app-error';
 export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** Where `npm run build` in console/ puts the app, from the repository's root. */
+/** Where `npm run build:console` (run by `npm ci`) puts the app, from the repository's root. */
 export const DEFAULT_CONSOLE_DIR = join(__dirname, '..', '..', 'console', 'dist');
 
 const consoleHeaders: RequestHandler = (_req, res, next) => {
@@ -29,7 +29,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <main>
 <h1>The console is not built</h1>
 <p>This API serves the console from <code>console/dist</code>, which does not exist. Build it with <code>npm ci</code>
-(or <code>npm run build --prefix console</code>) and reload this page.</p>
+(or <code>npm run build:console</code>) and reload this page.</p>
 </main>
 </body>
 </html>
