@@ -46,8 +46,12 @@ const LOCK_LEASE_MS = 60_000;
 const LOCK_WAIT_MS = 20_000;
 /** Temporal describes in flight at once for one list answer. */
 const HEALTH_READS_AT_ONCE = 8;
-/** Rows (and their last runs) read by id at once for one list answer. */
-const ROW_READS_AT_ONCE = 16;
+/**
+ * Rows (and their last runs) read by id at once for one list answer: a default page's all at once. Each is one indexed
+ * lookup; FerretDB answers 50 of them in parallel in about 60 ms where one `$in` over the same ids scans the collection
+ * (0.7–2 s at 10,000 connections), so a page is many lookups, not one query.
+ */
+const ROW_READS_AT_ONCE = 50;
 
 /** Where a connection's workflow is: its id, and its page in the Temporal UI (null when the UI link is off). */
 export interface ConnectionLinks {
