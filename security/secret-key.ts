@@ -54,6 +54,9 @@ export function parseNamedSecretKeys(value: string): NamedSecretKey[] {
     const scoped = /^(.*):(admin|read)$/.exec(key);
     if (scoped) [, key, scope] = scoped as unknown as [string, string, KeyScope];
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) throw new Error('each entry must be name:key[:scope] with a name of letters, digits, "_" or "-"');
+    // A mistyped scope (`:reed`) would otherwise be read as the end of the key: refused, not turned into an admin key.
+    const misnamed = !scoped ? /:([A-Za-z]{1,16})$/.exec(key) : null;
+    if (misnamed) throw new Error(`key "${name}" has the scope "${misnamed[1]}": a scope is admin or read`);
     if (key.length < 32) throw new Error(`key "${name}" must be at least 32 characters`);
     if (keys.some((k) => k.name === name)) throw new Error(`key name "${name}" appears twice`);
     if (keys.some((k) => k.key === key)) throw new Error(`key "${name}" repeats another key under a new name`);
