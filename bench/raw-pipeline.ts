@@ -1,10 +1,11 @@
 // The floor an engine is measured against: a plain loop that reads the same Salesforce pages and bulk-writes the same
 // documents into the same database, with no Temporal, no validation, no checkpoints and no change feed; sequential
 // (fetch, write, fetch…) or pipelined (the next page fetched while the current one is written).
-import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { HttpMethod, ProviderHttpClient, RequestOptions } from '../sync/http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
 import { contentHash } from '../store/content-hash';
+import { duplicateKeyIndexes } from '../store/duplicate-key';
 import { COLLECTIONS } from '../store/database';
 import { feedBucketOf, recordKey, type RecordDocument } from '../store/records';
 import { readAhead } from './read-ahead';
@@ -26,7 +27,6 @@ export interface RawPipelineResult {
   seconds: number;
 }
 
-const DUPLICATE_KEY = 11000;
 
 export async function runRawPipeline(input: RawPipelineInput): Promise<RawPipelineResult> {
   const { db, sync, connectionId } = input;
@@ -96,12 +96,11 @@ async function upsertAll(collection: Collection<RecordDocument>, documents: Reco
   try {
     await collection.insertMany(documents, { ordered: false });
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
+    const refused = duplicateKeyIndexes(error);
+    if (!refused) throw error;
     await collection.bulkWrite(
-      writeErrors.map((writeError) => {
-        const document = documents[writeError.index];
+      refused.map((index) => {
+        const document = documents[index];
         return { replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } };
       }),
       { ordered: false },

@@ -1,5 +1,6 @@
 // Stores action executions: input, outcome and the write-ahead mark that makes a retried write check before writing.
-import { MongoServerError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { isDuplicateKey } from './duplicate-key';
 import { AppError } from '../errors/app-error';
 import { COLLECTIONS } from './database';
 
@@ -51,7 +52,7 @@ export class ActionRepository {
       await this.collection.insertOne(doc);
       return { created: true, action: toAction(doc) };
     } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return { created: false, action: await this.get(input._id) };
     }
   }

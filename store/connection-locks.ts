@@ -1,5 +1,6 @@
 // Leases on connection ids, so a create and a delete of one connection never interleave, across API processes too.
-import { MongoServerError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { isDuplicateKey } from './duplicate-key';
 import { COLLECTIONS } from './database';
 
 interface LockDocument {
@@ -24,7 +25,7 @@ export class ConnectionLockRepository {
       await this.collection.insertOne({ _id: connectionId, holder, expiresAt });
       return true;
     } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     const taken = await this.collection.findOneAndUpdate(
       { _id: connectionId, expiresAt: { $lt: now } },

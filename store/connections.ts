@@ -1,6 +1,7 @@
 // Stores connections: one customer account of one integration, its sealed credentials, schedule and incremental cursors.
 import { randomUUID } from 'node:crypto';
-import { MongoServerError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { isDuplicateKey } from './duplicate-key';
 import type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 import { AppError } from '../errors/app-error';
 import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
@@ -163,7 +164,7 @@ export class ConnectionRepository {
     try {
       await this.collection.insertOne(doc);
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) {
+      if (isDuplicateKey(error)) {
         throw new AppError('conflict', `connection "${input.connectionId}" already exists`);
       }
       throw error;

@@ -1,5 +1,6 @@
 // Stores integrations: a provider plus the product team's OAuth app registered with it (client secret sealed).
-import { MongoServerError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { isDuplicateKey } from './duplicate-key';
 import { AppError } from '../errors/app-error';
 import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
 import { COLLECTIONS } from './database';
@@ -99,7 +100,7 @@ export class IntegrationRepository {
     try {
       await this.collection.insertOne(doc);
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) {
+      if (isDuplicateKey(error)) {
         throw new AppError('conflict', `integration "${input.key}" already exists`);
       }
       throw error;

@@ -1,5 +1,6 @@
 // Remembers the ids of provider notifications already handled, so a redelivered or replayed one is not acted on twice.
-import { MongoBulkWriteError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { duplicateKeyIndexes } from './duplicate-key';
 import { COLLECTIONS } from './database';
 
 /**
@@ -36,10 +37,9 @@ export class ProviderNotificationRepository {
       await this.collection.insertMany(unique.map((id) => ({ _id: `${integration}:${id}`, receivedAt: now })), { ordered: false });
       return unique;
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const failures = [error.writeErrors].flat();
-      if (failures.length === 0 || failures.some((failure) => failure.code !== 11000)) throw error;
-      const seen = new Set(failures.map((failure) => failure.index));
+      const refused = duplicateKeyIndexes(error);
+      if (!refused) throw error;
+      const seen = new Set(refused);
       return unique.filter((_, index) => !seen.has(index));
     }
   }

@@ -1,5 +1,6 @@
 // Stores synced records, one document per (connection, model, external id), and serves them in change order.
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Filter, type UpdateFilter } from 'mongodb';
+import type { AnyBulkWriteOperation, Db, Filter, UpdateFilter } from 'mongodb';
+import { duplicateKeyIndexes } from './duplicate-key';
 import { ChangeFeedRepository, feedKey, storageScope, type FeedId } from './change-feeds';
 import { contentHash } from './content-hash';
 import { COLLECTIONS } from './database';
@@ -63,7 +64,6 @@ export interface PageOutcome {
   ids?: Record<RecordAction, string[]>;
 }
 
-const DUPLICATE_KEY = 11000;
 /**
  * Pages up to this size are looked up before writing (see applyPage): a lookback re-read is usually a handful of
  * records. Kept well under a provider's page size (HubSpot's is 100), so an initial sync never pays a lookup per record.
@@ -288,15 +288,9 @@ export class RecordRepository {
     try {
       await this.collection.insertMany(documents, { ordered: false });
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      // The driver wraps a batch that failed as a whole (its connection closed, as a database restart closes it) in a
-      // bulk write error with no write errors: nothing here says the documents were stored.
-      if (writeErrors.length === 0) throw error;
-      for (const writeError of writeErrors) {
-        if (writeError.code !== DUPLICATE_KEY) throw error;
-        duplicates.add(documents[writeError.index]._id);
-      }
+      const refused = duplicateKeyIndexes(error);
+      if (!refused) throw error;
+      for (const index of refused) duplicates.add(documents[index]._id);
     }
     return duplicates;
   }

@@ -1,5 +1,6 @@
 // Stores sync runs: their durable progress checkpoint, counters, outcome and error, one document per run.
-import { MongoServerError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { isDuplicateKey } from './duplicate-key';
 import type { Checkpoint } from '../sync/checkpoint';
 import { COLLECTIONS } from './database';
 import type { LogEventDocument } from './event-log';
@@ -150,7 +151,7 @@ export class SyncRunRepository {
       await this.collection.insertOne(doc);
       return doc;
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return this.require(runId);
+      if (isDuplicateKey(error)) return this.require(runId);
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 // Per-connection debounce state for syncs triggered by provider notifications: one signal per window, not per event.
-import { MongoServerError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { isDuplicateKey } from './duplicate-key';
 import { COLLECTIONS } from './database';
 
 interface SyncTriggerDocument {
@@ -31,7 +32,7 @@ export class SyncTriggerRepository {
     try {
       await this.collection.insertOne({ _id: connectionId, windowEndsAt: new Date(0), pending: false, pendingModels: [], streak: 0 });
     } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     const current = await this.collection.findOne({ _id: connectionId });
     if (current && current.windowEndsAt.getTime() <= now.getTime()) {
