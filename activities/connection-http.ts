@@ -2,6 +2,7 @@
 import type { ProviderCatalog } from '../providers/catalog';
 import type { Store } from '../store/store';
 import type { HttpMethod } from '../sync/http-client';
+import { connectionApiBaseUrl } from '../security/connection-api-base-url';
 import { createProviderHttpClient, type HttpClientOptions } from '../sync-engine/provider-http-client';
 import { loggablePath } from '../sync-engine/loggable-request';
 import { ProviderError } from '../sync/provider-error';
@@ -37,7 +38,7 @@ export async function openConnectionHttp(
   const provider = catalog.get(connection.provider);
   const { generation, credentials } = await store.connections.readCredentials(connection.connectionId);
   const integration = await store.integrations.find(connection.integration);
-  const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl;
+  const baseUrl = connectionApiBaseUrl(credentials, integration, provider);
   if (!baseUrl || !credentials.accessToken) {
     throw toActivityFailure(new ProviderError('auth_expired', 'no access token has been issued yet'), generation);
   }

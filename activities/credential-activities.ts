@@ -6,6 +6,7 @@ import { FailureType } from '../contracts/failure-types';
 import { identifyAccount } from '../oauth/account-identity';
 import { introspectExpiry, refreshAccessToken, TokenError } from '../oauth/token-client';
 import { AppError } from '../errors/app-error';
+import { connectionApiBaseUrl } from '../security/connection-api-base-url';
 import type { ActivityDependencies } from './dependencies';
 import { heartbeatWhile } from './heartbeat';
 import { logEvent, type EventLevel } from '../store/event-log';
@@ -133,7 +134,7 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
       const integration = tokens.accountIdInAnswer === null ? await store.integrations.find(connection.integration) : null;
       const target = {
         accessToken: tokens.accessToken,
-        apiBaseUrl: tokens.instanceUrl ?? credentials.instanceUrl ?? integration?.apiBaseUrl ?? provider.api.baseUrl ?? null,
+        apiBaseUrl: connectionApiBaseUrl({ instanceUrl: tokens.instanceUrl ?? credentials.instanceUrl }, integration, provider),
         tokenUrl: client.tokenUrl,
         urlRules: client.urlRules,
         maxResponseBytes: provider.oauth.maxResponseBytes,

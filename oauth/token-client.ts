@@ -1,6 +1,7 @@
 // Talks to a provider's OAuth token endpoint (code exchange, refresh, introspection), shaped by its catalog entry.
 import type { ProviderDefinition, ProviderOAuth, TokenErrorConvention } from '../providers/provider-definition';
 import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/limited-body';
+import { connectionApiBaseUrl } from '../security/connection-api-base-url';
 import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
 import { accountIdInAnswer, identifyAccount } from './account-identity';
 
@@ -85,7 +86,7 @@ export async function exchangeAuthorizationCode(
   const { tokens, json } = await requestTokens(oauth, client, form);
   const target = {
     accessToken: tokens.accessToken,
-    apiBaseUrl: tokens.instanceUrl ?? client.apiBaseUrl ?? provider.api.baseUrl ?? null,
+    apiBaseUrl: connectionApiBaseUrl(tokens, client, provider),
     tokenUrl: client.tokenUrl,
     urlRules: client.urlRules,
     maxResponseBytes: oauth.maxResponseBytes,

@@ -12,6 +12,7 @@ import type { Integration } from '../../store/integrations';
 import type { Store } from '../../store/store';
 import { isRunOfLife, type RunSummary } from '../../store/sync-runs';
 import { parseDuration } from '../../contracts/duration';
+import { connectionApiBaseUrl } from '../../security/connection-api-base-url';
 import { checkedModelFields } from '../model-fields';
 import { checkProviderUrl } from '../provider-url-field';
 import { conflictAt, notFoundAt } from '../validation';
@@ -135,7 +136,7 @@ export class ConnectionUseCases {
     try {
       const accountId = await identifyAccount(provider.accountIdentity, {
         accessToken: credentials.accessToken,
-        apiBaseUrl: credentials.instanceUrl ?? integration.apiBaseUrl ?? provider.api.baseUrl ?? null,
+        apiBaseUrl: connectionApiBaseUrl(credentials, integration, provider),
         tokenUrl: integration.tokenUrl,
         urlRules: this.catalog.urlRules(provider.key),
         maxResponseBytes: provider.oauth.maxResponseBytes,

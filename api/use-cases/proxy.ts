@@ -9,6 +9,7 @@ import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
 import { authorizationHeader } from '../../security/authorization-header';
 import { FreshCredentials } from '../fresh-credentials';
+import { connectionApiBaseUrl } from '../../security/connection-api-base-url';
 import { UrlRefusedError } from '../../security/provider-urls';
 import { IDEMPOTENT_METHODS, forwardedRequestHeaders, proxyTarget, returnedResponseHeaders } from '../proxy/proxy-target';
 
@@ -99,7 +100,7 @@ export class ProxyUseCases {
   private async baseUrlOf(connectionId: string, integrationKey: string, providerKey: string): Promise<string> {
     const { credentials } = await this.store.connections.readCredentials(connectionId);
     const integration = await this.store.integrations.find(integrationKey);
-    const baseUrl = credentials.instanceUrl ?? integration?.apiBaseUrl ?? this.catalog.get(providerKey).api.baseUrl;
+    const baseUrl = connectionApiBaseUrl(credentials, integration, this.catalog.get(providerKey));
     if (!baseUrl) throw new AppError('conflict', `connection "${connectionId}" has no API host yet (no access token issued)`);
     return baseUrl;
   }
