@@ -1,11 +1,8 @@
 // Turns provider errors into Temporal failures whose type tells the workflow what to do next.
 import { ApplicationFailure } from '@temporalio/common';
-import { MIN_RATE_LIMIT_WAIT_MS } from '../contracts/backoff';
-import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../contracts/failure-types';
+import { FailureType, type CredentialsExpiredDetails } from '../contracts/failure-types';
+import { rateLimitedDetails } from '../contracts/provider-waits';
 import { ProviderError } from '../sync/provider-error';
-
-/** Rate-limit errors that carry neither a wait nor a backoff policy still wait this long rather than hammering the provider. */
-const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
 export function toActivityFailure(error: unknown, credentialGeneration: number): unknown {
   if (!(error instanceof ProviderError)) return error;
@@ -15,13 +12,7 @@ export function toActivityFailure(error: unknown, credentialGeneration: number):
       return ApplicationFailure.create({ type: FailureType.credentialsExpired, message: error.message, nonRetryable: true, details: [details] });
     }
     case 'rate_limited': {
-      const { waitMs, backoff } = error.details;
-      const details: RateLimitedDetails = {
-        // A hint is honoured exactly, but never as a zero wait: a reset that already passed must not become a hot loop.
-        waitMs: waitMs === undefined ? (backoff?.baseMs ?? DEFAULT_RATE_LIMIT_WAIT_MS) : Math.max(MIN_RATE_LIMIT_WAIT_MS, waitMs),
-        reason: error.message,
-        ...(waitMs === undefined && backoff ? { backoff: { baseMs: backoff.baseMs, capMs: backoff.capMs } } : {}),
-      };
+      const details = rateLimitedDetails(error.details, error.message);
       // Non-retryable here: the workflow waits on a timer, so no worker slot is held and the status can say why.
       return ApplicationFailure.create({ type: FailureType.rateLimited, message: error.message, nonRetryable: true, details: [details] });
     }

@@ -11,6 +11,7 @@ import type {
 } from '../contracts/activity-messages';
 import type { SyncWebhookEvent } from '../contracts/webhook-events';
 import { FailureType, type RateLimitedDetails } from '../contracts/failure-types';
+import { namedWaitMs } from '../contracts/provider-waits';
 import type { Logger } from 'pino';
 import type { ProviderDefinition } from '../providers/provider-definition';
 import { ProviderConcurrencyLimits } from '../sync-engine/concurrency-limit';
@@ -170,9 +171,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     const failure = toActivityFailure(cause, generation);
     if (failure instanceof ApplicationFailure && failure.type === FailureType.rateLimited) {
       // Counted here because the wait itself is a workflow timer, and workflow code cannot touch metrics.
-      // A backoff wait is chosen by the workflow, not told by the provider: it adds no seconds.
       const details = failure.details?.[0] as RateLimitedDetails;
-      metrics.rateLimited(run.provider, details.backoff ? 0 : details.waitMs);
+      metrics.rateLimited(run.provider, namedWaitMs(details));
       await store.runs.recordRateLimitWait(runId, `waiting for the rate limit: ${details.reason}`);
       const until = new Date(Date.now() + details.waitMs);
       logged.push(

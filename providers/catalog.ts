@@ -1,6 +1,6 @@
 // The provider catalog: every provider Tributary can sync, validated loudly when the process loads it.
 import { parseDuration } from '../contracts/duration';
-import { assertTimeZone } from '../sync/rate-limit-waits';
+import { assertTimeZone } from '../contracts/provider-waits';
 import type { SyncDefinition } from '../sync/sync-definition';
 import { UNIFIED_MODELS, isUnifiedModel } from '../unified-model/unified-crm';
 import { LINK_PLACEHOLDERS, type FieldRule, type UnifiedModelMapping } from '../unified-model/unified-mapping';

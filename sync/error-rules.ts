@@ -1,17 +1,8 @@
 // Turns a provider's HTTP answer into a ProviderError, using the provider's own error conventions given as data.
 import { ProviderError, type ProviderErrorKind } from './provider-error';
-import type { BackoffPolicy } from '../contracts/backoff';
-import { clampWaitMs, describeWait, headerWaitMs, msUntilNextMidnight } from './rate-limit-waits';
+import { askedWaitMs, describeWait, type BackoffPolicy, type RateLimitWait } from '../contracts/provider-waits';
 
-export { retryAfterMs } from './rate-limit-waits';
-
-/**
- * How long a `rate_limited` answer waits when its headers name no time (headers always win: they are exact).
- * - `fixedMs`: a known window, e.g. HubSpot's `TEN_SECONDLY_ROLLING`.
- * - `untilNextMidnightIn`: a daily allowance that resets at midnight in an IANA time zone (HubSpot's `DAILY`).
- * Without `wait`, the provider's `rateLimitBackoff` applies.
- */
-export type RateLimitWait = { fixedMs: number } | { untilNextMidnightIn: string };
+export type { RateLimitWait } from '../contracts/provider-waits';
 
 export interface ProviderErrorRule {
   status?: number;
@@ -69,8 +60,7 @@ export function classifyErrorResponse(rules: ProviderErrorRules, status: number,
   const providerCode = shortCode === undefined ? undefined : shorten(shortCode, 100);
   const describe = (reason: string) => `${reason} (HTTP ${status}${providerCode ? ` ${providerCode}` : ''}: ${providerMessage})`;
   const rateLimited = (reason: string, wait: RateLimitWait | undefined) => {
-    const asked = headerWaitMs(headers, rules.rateLimitResetHeaders, now) ?? ruleWaitMs(wait, now);
-    const bounded = asked === undefined ? undefined : clampWaitMs(asked, rules.maxRateLimitWaitMs);
+    const bounded = askedWaitMs(headers, { resetHeaders: rules.rateLimitResetHeaders, ruleWait: wait, maxWaitMs: rules.maxRateLimitWaitMs }, now);
     const clampNote = bounded?.askedMs === undefined ? '' : `; asked to wait ${describeWait(bounded.askedMs)}, clamped to ${describeWait(bounded.waitMs)}`;
     return new ProviderError('rate_limited', `${describe(reason)}${clampNote}`, {
       status,
@@ -91,11 +81,6 @@ export function classifyErrorResponse(rules: ProviderErrorRules, status: number,
   if (status === 429) return rateLimited('rate limited', undefined);
   if (status === 408 || status >= 500) return new ProviderError('transient', describe('provider unavailable'), { status, providerCode });
   return new ProviderError('permanent', describe('provider rejected the request'), { status, providerCode });
-}
-
-function ruleWaitMs(wait: RateLimitWait | undefined, now: number): number | undefined {
-  if (!wait) return undefined;
-  return 'fixedMs' in wait ? wait.fixedMs : msUntilNextMidnight(wait.untilNextMidnightIn, now);
 }
 
 /** How much of a provider's error message a run error keeps. */

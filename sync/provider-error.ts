@@ -1,5 +1,5 @@
 // What went wrong talking to a provider, classified so the engine knows whether to refresh, wait, retry or stop.
-import type { BackoffPolicy } from '../contracts/backoff';
+import type { BackoffPolicy } from '../contracts/provider-waits';
 
 /**
  * - `auth_expired`: the access token is no longer accepted; refresh and resume.

@@ -14,7 +14,7 @@ import type { Activities } from '../activities';
 import type { ActionOutcome, ActionWorkflowInput } from '../contracts/action-messages';
 import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../contracts/failure-types';
 import type { ActionWebhookEvent } from '../contracts/webhook-events';
-import { fullJitterBackoffMs } from '../contracts/backoff';
+import { rateLimitWaitMs } from '../contracts/provider-waits';
 import { credentialsExpiredSignal } from './connection-workflow';
 import { webhookDeliveryWorkflow } from './webhook-delivery-workflow';
 
@@ -75,11 +75,9 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<Action
           continue;
         }
         if (failure?.type === FailureType.rateLimited) {
-          // The same decision syncs take (activities/failures.ts), waited out on a timer that holds no worker slot. A
-          // provider that named no wait gets full-jitter backoff, as the connection workflow waits; a timer's duration
+          // The wait syncs take (contracts/provider-waits.ts), on a timer that holds no worker slot: a timer's duration
           // is not compared on replay, and histories from before kept their fixed wait, so this needs no patch.
-          const details = failure.details?.[0] as RateLimitedDetails;
-          await sleep(details.backoff ? fullJitterBackoffMs(details.backoff, rateLimitWaits, Math.random()) : details.waitMs);
+          await sleep(rateLimitWaitMs(failure.details?.[0] as RateLimitedDetails, rateLimitWaits, Math.random));
           rateLimitWaits++;
           continue;
         }

@@ -11,6 +11,7 @@ import { authorizationHeader } from '../../security/authorization-header';
 import { FreshCredentials } from '../fresh-credentials';
 import { connectionApiBaseUrl } from '../../security/connection-api-base-url';
 import { UrlRefusedError } from '../../security/provider-urls';
+import { isGatewayError, quickRetryWaitMs } from '../../contracts/provider-waits';
 import { IDEMPOTENT_METHODS, forwardedRequestHeaders, proxyTarget, returnedResponseHeaders } from '../proxy/proxy-target';
 
 export interface ProxySettings {
@@ -34,7 +35,8 @@ export const DEFAULT_PROXY_SETTINGS: ProxySettings = {
   forcedRefreshMinIntervalMs: 60_000,
 };
 
-const RETRIED_STATUSES = new Set([502, 503, 504]);
+/** A caller is waiting on the answer: quick retries only, the first after this long (see contracts/provider-waits.ts). */
+const FIRST_RETRY_WAIT_MS = 200;
 
 export class ProxyUseCases {
   private readonly freshCredentials: FreshCredentials;
@@ -125,7 +127,7 @@ export class ProxyUseCases {
           redirect: 'manual',
           signal: AbortSignal.timeout(this.settings.requestTimeoutMs),
         });
-        if (attempt < attempts && RETRIED_STATUSES.has(answer.status)) {
+        if (attempt < attempts && isGatewayError(answer.status)) {
           await answer.body?.cancel();
         } else {
           return answer;
@@ -135,7 +137,7 @@ export class ProxyUseCases {
           throw new AppError('unavailable', `${method} ${target.pathname}: the provider did not answer (${(error as Error).name === 'TimeoutError' ? 'timed out' : 'connection failed'})`);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
+      await new Promise((resolve) => setTimeout(resolve, quickRetryWaitMs(attempt, FIRST_RETRY_WAIT_MS)));
     }
   }
 

@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { openConnectionHttp } from '../../activities/connection-http';
 import type { FreshCredentials } from '../../api/fresh-credentials';
-import { MIN_RATE_LIMIT_WAIT_MS, fullJitterBackoffMs } from '../../contracts/backoff';
+import { quickRetryWaitMs, rateLimitWaitMs, rateLimitedDetails } from '../../contracts/provider-waits';
 import { FailureType } from '../../contracts/failure-types';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
@@ -291,7 +291,7 @@ class DryRunReader {
     if (error.kind === 'rate_limited' && this.waits.length < MAX_RATE_LIMIT_WAITS) return this.waitOut(error);
     if (error.kind === 'transient' && this.transientRetries < MAX_TRANSIENT_RETRIES) {
       this.transientRetries++;
-      const waitMs = 1000 * 2 ** (this.transientRetries - 1);
+      const waitMs = quickRetryWaitMs(this.transientRetries, 1000);
       this.say(`${error.message}; trying again in ${waitMs / 1000} s`);
       await this.sleep(waitMs);
       return true;
@@ -322,8 +322,8 @@ class DryRunReader {
   }
 
   private async waitOut(error: ProviderError): Promise<boolean> {
-    const { waitMs, backoff } = error.details;
-    const wait = waitMs !== undefined ? Math.max(MIN_RATE_LIMIT_WAIT_MS, waitMs) : fullJitterBackoffMs(backoff ?? { baseMs: 5_000, capMs: 60_000 }, this.waits.length, Math.random());
+    // The wait a live run would take: the same failure details, drawn over this run's waits so far.
+    const wait = rateLimitWaitMs(rateLimitedDetails(error.details, error.message), this.waits.length, Math.random);
     const maxWaitMs = this.request.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     if (wait > maxWaitMs) {
       this.fail('rate_limited', `${error.message}: the provider asks to wait ${Math.ceil(wait / 1000)} s, more than --max-wait ${Math.round(maxWaitMs / 1000)} s allows`);

@@ -1,5 +1,6 @@
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
-import { classifyErrorResponse, retryAfterMs } from '../../sync/error-rules';
+import { retryAfterMs } from '../../contracts/provider-waits';
+import { classifyErrorResponse } from '../../sync/error-rules';
 
 const rules = salesforce.api.errorRules;
 const sfBody = (errorCode: string, message: string) => JSON.stringify([{ message, errorCode }]);

@@ -2,7 +2,7 @@
 import { CancellationScope, condition, isCancellation, proxyActivities, sleep, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { SyncMode } from '../../contracts/activity-messages';
-import { fullJitterBackoffMs } from '../../contracts/backoff';
+import { rateLimitWaitMs } from '../../contracts/provider-waits';
 import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../../contracts/failure-types';
 import type { Announcements } from './announcements';
 import type { ConnectionActivities } from './connection-activities';
@@ -29,15 +29,6 @@ export function afterFailedSlice(error: unknown, authRetries: number): 'refresh'
 export function runError(error: unknown): { code: string; message: string } {
   const failure = failureOf(error);
   return { code: failure?.type ?? 'SyncFailed', message: failure?.message ?? String(error) };
-}
-
-/**
- * What the provider asked for; when it named no wait, a full-jitter exponential backoff over the run's consecutive
- * waits. `random` is drawn only for a backoff (the workflow's seeded Math.random: replays draw the same sequence);
- * failures from before backoff existed carry no `backoff` and replay with their fixed wait, so no patch is needed.
- */
-export function rateLimitWaitMs(details: RateLimitedDetails, previousWaits: number, random: () => number): number {
-  return details.backoff ? fullJitterBackoffMs(details.backoff, previousWaits, random()) : details.waitMs;
 }
 
 /** The activity summary operators read in the UI's event history. */
@@ -219,7 +210,7 @@ export class ModelRuns {
 
   private async waitForRateLimit(model: string, details: RateLimitedDetails, previousWaits: number): Promise<void> {
     const { state, continueAsNewWhileWaiting } = this.parts;
-    const waitMs = rateLimitWaitMs(details, previousWaits, () => Math.random());
+    const waitMs = rateLimitWaitMs(details, previousWaits, Math.random);
     const until = Date.now() + waitMs;
     await state.setStatus('rate_limited', details.reason, { until });
     // A timer, not a sleeping activity: no worker slot is held while the provider's window refills.

@@ -1,6 +1,7 @@
 // Which models a connection should start syncing now, and when it next needs to wake: pure decisions over its state.
 import type { SyncMode } from '../../contracts/activity-messages';
 import type { ConnectionState } from '../../contracts/connection-workflow-messages';
+import { fullJitterBackoffMs } from '../../contracts/provider-waits';
 
 export interface Launch {
   model: string;
@@ -46,6 +47,5 @@ export function nextRunAfter(startedAt: number, frequencyMs: number, now: number
  * apart. `random` is the workflow's seeded Math.random, so a replay draws the same waits.
  */
 export function refreshBackoffMs(failures: number, random: number, baseMs = 5_000, capMs = 300_000): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(failures, 16));
-  return Math.max(1_000, Math.round(ceiling * random));
+  return fullJitterBackoffMs({ baseMs, capMs }, failures, random);
 }

@@ -1,4 +1,4 @@
-// A model's run without Temporal: what follows a failed slice, how long a rate limit waits, and when a run must stop.
+// A model's run without Temporal: what follows a failed slice and when a run must stop (its waits: provider-waits.test.ts).
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
 import type { ModelState } from '../../../contracts/connection-workflow-messages';
 import { FailureType } from '../../../contracts/failure-types';
@@ -8,7 +8,6 @@ import {
   afterFailedSlice,
   MAX_AUTH_RETRIES_PER_RUN,
   ModelRuns,
-  rateLimitWaitMs,
   runError,
   sliceSummary,
   succeededOutcome,
@@ -34,21 +33,6 @@ describe('after a failed slice', () => {
   it("records the activity's failure type and message, or SyncFailed with whatever was thrown", () => {
     expect(runError(sliceFailed(FailureType.gone, 'run deleted'))).toEqual({ code: FailureType.gone, message: 'run deleted' });
     expect(runError(new Error('a bug'))).toEqual({ code: 'SyncFailed', message: 'Error: a bug' });
-  });
-});
-
-describe('a rate-limit wait', () => {
-  it('is what the provider asked for, drawing no random number (the draw sequence is part of the replayed history)', () => {
-    const random = jest.fn(() => 0.5);
-    expect(rateLimitWaitMs({ waitMs: 42_000, reason: 'daily limit' }, 3, random)).toBe(42_000);
-    expect(random).not.toHaveBeenCalled();
-  });
-
-  it('is a full-jitter backoff that grows with the consecutive waits when the provider named none', () => {
-    const backoff = { baseMs: 2_000, capMs: 60_000 };
-    expect(rateLimitWaitMs({ waitMs: 1, reason: 'r', backoff }, 0, () => 0.5)).toBe(1_000);
-    expect(rateLimitWaitMs({ waitMs: 1, reason: 'r', backoff }, 3, () => 0.5)).toBe(8_000);
-    expect(rateLimitWaitMs({ waitMs: 1, reason: 'r', backoff }, 10, () => 0.999)).toBe(59_940);
   });
 });
 

@@ -1,11 +1,25 @@
+// The one module that turns a provider's answer into a wait (contracts/provider-waits.ts), rule by rule, and the
+// callers that hand it the answer: error classification, activity failures, workflows, the dry run and the proxy.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../../activities/failures';
-import { fullJitterBackoffMs } from '../../contracts/backoff';
 import { FailureType, type RateLimitedDetails } from '../../contracts/failure-types';
+import {
+  askedWaitMs,
+  DEFAULT_RATE_LIMIT_WAIT_MS,
+  fullJitterBackoffMs,
+  isGatewayError,
+  msUntilNextMidnight,
+  quickRetryWaitMs,
+  rateLimitedDetails,
+  rateLimitResetMs,
+  rateLimitWaitMs,
+  retryAfterMs,
+} from '../../contracts/provider-waits';
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
 import { classifyErrorResponse, type ProviderErrorRules } from '../../sync/error-rules';
 import { ProviderError } from '../../sync/provider-error';
-import { msUntilNextMidnight, rateLimitResetMs } from '../../sync/rate-limit-waits';
 
 const NOW = Date.parse('2026-03-07T15:00:00Z');
 const sfBody = (errorCode: string, message: string) => JSON.stringify([{ message, errorCode }]);
@@ -131,5 +145,101 @@ describe('rate-limit waits', () => {
       const details = detailsOf(new ProviderError('rate_limited', 'x', { backoff: { baseMs: 5_000, capMs: 60_000 } }));
       expect(details).toEqual({ waitMs: 5_000, reason: 'x', backoff: { baseMs: 5_000, capMs: 60_000 } });
     });
+  });
+
+  describe('what the provider asked for', () => {
+    it('reads Retry-After as delta seconds or an HTTP date, and ignores what is neither', () => {
+      expect(retryAfterMs(new Headers({ 'retry-after': '30' }), NOW)).toBe(30_000);
+      expect(retryAfterMs(new Headers({ 'retry-after': new Date(NOW + 90_000).toUTCString() }), NOW)).toBe(90_000);
+      expect(retryAfterMs(new Headers({ 'retry-after': new Date(NOW - 90_000).toUTCString() }), NOW)).toBe(0);
+      expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), NOW)).toBeUndefined();
+    });
+
+    it('trusts Retry-After before a reset header, and either before the catalog rule', () => {
+      const ruleWait = { fixedMs: 10_000 };
+      const both = new Headers({ 'retry-after': '5', 'x-ratelimit-reset': '60' });
+      expect(askedWaitMs(both, { ruleWait, maxWaitMs: 3_600_000 }, NOW)).toEqual({ waitMs: 5_000 });
+      expect(askedWaitMs(new Headers({ 'x-ratelimit-reset': '60' }), { ruleWait, maxWaitMs: 3_600_000 }, NOW)).toEqual({ waitMs: 60_000 });
+      expect(askedWaitMs(new Headers(), { ruleWait, maxWaitMs: 3_600_000 }, NOW)).toEqual({ waitMs: 10_000 });
+    });
+
+    it("reads only the provider's own reset headers when the catalog names them", () => {
+      const headers = new Headers({ 'x-ratelimit-reset': '60', 'x-quota-reset': '7' });
+      expect(askedWaitMs(headers, { resetHeaders: ['x-quota-reset'], maxWaitMs: 3_600_000 }, NOW)).toEqual({ waitMs: 7_000 });
+    });
+
+    it('cuts a wait longer than the maximum to it, saying what was asked', () => {
+      expect(askedWaitMs(new Headers({ 'retry-after': String(365 * 86_400) }), { maxWaitMs: 86_400_000 }, NOW)).toEqual({
+        waitMs: 86_400_000,
+        askedMs: 365 * 86_400_000,
+      });
+    });
+
+    it('names no wait when neither the headers nor a rule do: the backoff decides', () => {
+      expect(askedWaitMs(new Headers({ 'x-ratelimit-remaining': '0' }), { maxWaitMs: 3_600_000 }, NOW)).toBeUndefined();
+    });
+  });
+
+  describe('what the activity hands the workflow', () => {
+    it('waits the default when a rate-limit error carries neither a wait nor a backoff', () => {
+      expect(rateLimitedDetails({}, 'quota')).toEqual({ waitMs: DEFAULT_RATE_LIMIT_WAIT_MS, reason: 'quota' });
+    });
+
+    it('keeps a named wait and drops the backoff then: the provider said how long', () => {
+      expect(rateLimitedDetails({ waitMs: 2_500, backoff: { baseMs: 5_000, capMs: 60_000 } }, 'r')).toEqual({ waitMs: 2_500, reason: 'r' });
+    });
+  });
+
+  describe('what the workflow waits', () => {
+    it('is what the provider asked for, drawing no random number (the draw sequence is part of the replayed history)', () => {
+      const random = jest.fn(() => 0.5);
+      expect(rateLimitWaitMs({ waitMs: 42_000, reason: 'daily limit' }, 3, random)).toBe(42_000);
+      expect(random).not.toHaveBeenCalled();
+    });
+
+    it('is a full-jitter backoff that grows with the consecutive waits when the provider named none', () => {
+      const backoff = { baseMs: 2_000, capMs: 60_000 };
+      expect(rateLimitWaitMs({ waitMs: 1, reason: 'r', backoff }, 0, () => 0.5)).toBe(1_000);
+      expect(rateLimitWaitMs({ waitMs: 1, reason: 'r', backoff }, 3, () => 0.5)).toBe(8_000);
+      expect(rateLimitWaitMs({ waitMs: 1, reason: 'r', backoff }, 10, () => 0.999)).toBe(59_940);
+    });
+
+    it("is the catalog's backoff end to end for an answer that names no wait, for syncs and actions alike", () => {
+      // Salesforce's concurrent-request limit: a 403 with no hint, which its catalog leaves to rateLimitBackoff.
+      const error = classifyErrorResponse(salesforce.api.errorRules, 403, new Headers(), sfBody('REQUEST_LIMIT_EXCEEDED', 'ConcurrentRequests limit exceeded.'), NOW);
+      const details = (toActivityFailure(error, 1) as ApplicationFailure).details?.[0] as RateLimitedDetails;
+      const { baseMs, capMs } = salesforce.api.errorRules.rateLimitBackoff;
+      expect(rateLimitWaitMs(details, 0, () => 0.999)).toBe(Math.round(baseMs * 0.999));
+      expect(rateLimitWaitMs(details, 40, () => 0.999)).toBe(Math.round(capMs * 0.999));
+    });
+  });
+
+  describe('quick retries of a request a caller waits on', () => {
+    it('are for gateway errors only: a 429 or a 500 is handed back as sent', () => {
+      expect([502, 503, 504].every(isGatewayError)).toBe(true);
+      expect([429, 500, 501, 505, 408].some(isGatewayError)).toBe(false);
+    });
+
+    it('pause twice as long before each retry', () => {
+      expect([1, 2, 3].map((retry) => quickRetryWaitMs(retry, 200))).toEqual([200, 400, 800]);
+    });
+  });
+
+  it('are decided nowhere else: no other file reads Retry-After, chooses a backoff, floors a wait or doubles a pause itself', () => {
+    const root = join(__dirname, '..', '..');
+    const skipped = new Set(['node_modules', 'test', 'sandbox', 'dist', 'coverage']);
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        if (skipped.has(entry.name) || entry.name.startsWith('.')) return [];
+        const path = join(dir, entry.name);
+        return entry.isDirectory() ? files(path) : entry.name.endsWith('.ts') ? [path] : [];
+      });
+    // Reading the header, flooring a wait, choosing between a named wait and a backoff, a literal doubling pause, a
+    // hand-kept list of gateway statuses: each was once written outside the module.
+    const deciding = /\.get\(['"]retry-after['"]\)|MIN_RATE_LIMIT_WAIT_MS|\.backoff \?|\d \* 2 \*\* \(|\[502, 503, 504\]/;
+    const found = files(root)
+      .filter((file) => deciding.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    expect(found).toEqual(['contracts/provider-waits.ts']);
   });
 });
