@@ -1,7 +1,5 @@
 // The one module that turns a provider's answer into a wait (contracts/provider-waits.ts), rule by rule, and the
 // callers that hand it the answer: error classification, activity failures, workflows, the dry run and the proxy.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../../activities/failures';
 import { FailureType, type RateLimitedDetails } from '../../contracts/failure-types';
@@ -20,6 +18,7 @@ import {
 import { salesforce } from '../../providers/salesforce/salesforce.provider';
 import { classifyErrorResponse, type ProviderErrorRules } from '../../sync/error-rules';
 import { ProviderError } from '../../sync/provider-error';
+import { productFilesMatching } from '../support/product-files';
 
 const NOW = Date.parse('2026-03-07T15:00:00Z');
 const sfBody = (errorCode: string, message: string) => JSON.stringify([{ message, errorCode }]);
@@ -226,20 +225,9 @@ describe('rate-limit waits', () => {
   });
 
   it('are decided nowhere else: no other file reads Retry-After, chooses a backoff, floors a wait or doubles a pause itself', () => {
-    const root = join(__dirname, '..', '..');
-    const skipped = new Set(['node_modules', 'test', 'sandbox', 'dist', 'coverage']);
-    const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-        if (skipped.has(entry.name) || entry.name.startsWith('.')) return [];
-        const path = join(dir, entry.name);
-        return entry.isDirectory() ? files(path) : entry.name.endsWith('.ts') ? [path] : [];
-      });
     // Reading the header, flooring a wait, choosing between a named wait and a backoff, a literal doubling pause, a
     // hand-kept list of gateway statuses: each was once written outside the module.
     const deciding = /\.get\(['"]retry-after['"]\)|MIN_RATE_LIMIT_WAIT_MS|\.backoff \?|\d \* 2 \*\* \(|\[502, 503, 504\]/;
-    const found = files(root)
-      .filter((file) => deciding.test(readFileSync(file, 'utf8')))
-      .map((file) => relative(root, file));
-    expect(found).toEqual(['contracts/provider-waits.ts']);
+    expect(productFilesMatching(deciding)).toEqual(['contracts/provider-waits.ts']);
   });
 });

@@ -1,7 +1,6 @@
 // Which API host a connection's token goes to is answered by one function, in the order the token is valid in.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { connectionApiBaseUrl } from '../../../security/connection-api-base-url';
+import { productFilesMatching } from '../../support/product-files';
 
 const provider = { api: { baseUrl: 'https://api.provider.example' } };
 const perConnectionProvider = { api: {} };
@@ -25,17 +24,7 @@ describe("a connection's API base URL", () => {
   });
 
   it('is chosen nowhere else: no other file spells the instanceUrl → apiBaseUrl → baseUrl order', () => {
-    const root = join(__dirname, '..', '..', '..');
-    const skipped = new Set(['node_modules', 'test', 'sandbox', 'dist', 'coverage']);
-    const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-        if (skipped.has(entry.name) || entry.name.startsWith('.')) return [];
-        const path = join(dir, entry.name);
-        return entry.isDirectory() ? files(path) : entry.name.endsWith('.ts') ? [path] : [];
-      });
-    const spelled = files(root)
-      .filter((file) => /instanceUrl\s*\?\?[^;]*apiBaseUrl/.test(readFileSync(file, 'utf8')))
-      .map((file) => relative(root, file));
+    const spelled = productFilesMatching(/instanceUrl\s*\?\?[^;]*apiBaseUrl/);
     expect(spelled).toEqual(['security/connection-api-base-url.ts']);
   });
 });
