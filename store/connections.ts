@@ -1,7 +1,7 @@
 // Stores connections: one customer account of one integration, its sealed credentials, schedule and incremental cursors.
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { isDuplicateKey } from './duplicate-key';
+import { insertOrConflict } from './duplicate-key';
 import type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 import { AppError } from '../errors/app-error';
 import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
@@ -161,14 +161,7 @@ export class ConnectionRepository {
       createdAt: now,
       updatedAt: now,
     };
-    try {
-      await this.collection.insertOne(doc);
-    } catch (error) {
-      if (isDuplicateKey(error)) {
-        throw new AppError('conflict', `connection "${input.connectionId}" already exists`);
-      }
-      throw error;
-    }
+    await insertOrConflict(this.collection, doc, `connection "${input.connectionId}"`);
     // Looked up after the insert, not before: a delete of the id's previous life retires the id before it removes that
     // connection, so an insert that succeeded comes after the retirement and sees it. Nothing reads the connection
     // before create returns (its workflow starts after), so a first life never writes under the incarnation drawn.

@@ -1,5 +1,6 @@
 // Whether a write failed only because its key already exists: the store's one reading of MongoDB's error 11000.
-import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Document, type OptionalUnlessRequiredId } from 'mongodb';
+import { AppError } from '../errors/app-error';
 
 /** MongoDB's duplicate-key error (E11000); FerretDB answers with the same code. */
 const DUPLICATE_KEY = 11000;
@@ -21,4 +22,14 @@ export function duplicateKeyIndexes(error: unknown): number[] | null {
 export function isDuplicateKey(error: unknown): boolean {
   if (error instanceof MongoBulkWriteError) return duplicateKeyIndexes(error) !== null;
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
+}
+
+/** Inserts a document whose key must be new: an existing one is the API's 409, saying `what` already exists. */
+export async function insertOrConflict<T extends Document>(collection: Collection<T>, doc: OptionalUnlessRequiredId<T>, what: string): Promise<void> {
+  try {
+    await collection.insertOne(doc);
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new AppError('conflict', `${what} already exists`);
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 // Stores integrations: a provider plus the product team's OAuth app registered with it (client secret sealed).
 import type { Db } from 'mongodb';
-import { isDuplicateKey } from './duplicate-key';
+import { insertOrConflict } from './duplicate-key';
 import { AppError } from '../errors/app-error';
 import type { CredentialCipher, SealedSecret } from '../security/credential-cipher';
 import { COLLECTIONS } from './database';
@@ -97,14 +97,7 @@ export class IntegrationRepository {
       createdAt: now,
       updatedAt: now,
     };
-    try {
-      await this.collection.insertOne(doc);
-    } catch (error) {
-      if (isDuplicateKey(error)) {
-        throw new AppError('conflict', `integration "${input.key}" already exists`);
-      }
-      throw error;
-    }
+    await insertOrConflict(this.collection, doc, `integration "${input.key}"`);
     return toIntegration(doc);
   }
 

@@ -2,7 +2,8 @@
 // errors that are not one (another write refusal, a failure of the batch as a whole) are never read as one.
 import { randomUUID } from 'node:crypto';
 import { MongoBulkWriteError, MongoClient, MongoServerError, type Db } from 'mongodb';
-import { duplicateKeyIndexes, isDuplicateKey } from '../../../store/duplicate-key';
+import { AppError } from '../../../errors/app-error';
+import { duplicateKeyIndexes, insertOrConflict, isDuplicateKey } from '../../../store/duplicate-key';
 
 /** What a write rejected with, so each case can be asked of both readings. */
 async function rejection(write: Promise<unknown>): Promise<unknown> {
@@ -55,5 +56,14 @@ describe('duplicate key', () => {
     const mixed = new MongoBulkWriteError({ message: 'refused', code: 11000, writeErrors: [writeError(11000, 0), writeError(121, 1)] as never }, {} as never);
     expect(duplicateKeyIndexes(mixed)).toBeNull();
     expect(isDuplicateKey(mixed)).toBe(false);
+  });
+
+  it('is a 409 naming what exists when a create meets it, and the stored document is left as it was', async () => {
+    const docs = db.collection<{ _id: string; owner: string }>('creates');
+    await insertOrConflict(docs, { _id: 'crm', owner: 'first' }, 'integration "crm"');
+    const refusal = await rejection(insertOrConflict(docs, { _id: 'crm', owner: 'second' }, 'integration "crm"'));
+    expect(refusal).toBeInstanceOf(AppError);
+    expect(refusal).toMatchObject({ code: 'conflict', message: 'integration "crm" already exists' });
+    expect(await docs.findOne({ _id: 'crm' })).toEqual({ _id: 'crm', owner: 'first' });
   });
 });
