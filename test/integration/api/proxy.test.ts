@@ -1,10 +1,12 @@
 // /proxy on the real stack: reaches both providers' describe endpoints with the connection's token, forwards writes,
-// waits for the connection workflow's refresh after a 401, passes rate limits back, and refuses other hosts.
+// waits for the connection workflow's refresh after a 401, passes rate limits back, retries only gateway errors of
+// idempotent methods, and refuses other hosts.
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { ResponseJson } from '../../support/test-stack';
 import { startHubSpotStack, type HubSpotStack } from '../../support/hubspot-stack';
 import { waitForRunAfter } from '../../support/assertions';
+import { DEFAULT_PROXY_SETTINGS } from '../../../api/use-cases/proxy';
 
 describe('the proxy', () => {
   let stack: HubSpotStack;
@@ -146,6 +148,35 @@ describe('the proxy', () => {
     const answer = await proxy('GET', `/services/data/v59.0/query?q=${encodeURIComponent('SELECT Id, FirstName, LastName, Email, Title FROM Contact')}`, 'sf');
     expect(answer.status).toBe(503);
     expect((await answer.json()).error.message).toMatch(/over the proxy's limit of 65536/);
+  });
+
+  it('sends a GET again after a gateway error, but never a POST, and hands a 500 back at once', async () => {
+    const sent = (kind: string) => stack.sandbox.stats().requests[kind] ?? 0;
+    const describePath = '/services/data/v59.0/sobjects/Contact/describe';
+    try {
+      stack.sandbox.faults.serverErrors({ share: 1, status: 503 });
+      let before = sent('describe');
+      const unavailable = await proxy('GET', describePath, 'sf');
+      expect(unavailable.status).toBe(503);
+      await unavailable.body?.cancel();
+      expect(sent('describe') - before).toBe(1 + DEFAULT_PROXY_SETTINGS.idempotentRetries);
+
+      before = sent('other');
+      const write = await proxy('POST', '/services/data/v59.0/sobjects/Contact/', 'sf', { LastName: 'Sent once' });
+      expect(write.status).toBe(503);
+      await write.body?.cancel();
+      expect(sent('other') - before).toBe(1);
+
+      // A 500 came from the provider itself, not a hop on the way: the caller gets it as sent.
+      stack.sandbox.faults.serverErrors({ share: 1, status: 500 });
+      before = sent('describe');
+      const failed = await proxy('GET', describePath, 'sf');
+      expect(failed.status).toBe(500);
+      await failed.body?.cancel();
+      expect(sent('describe') - before).toBe(1);
+    } finally {
+      stack.sandbox.faults.clear();
+    }
   });
 
   // Last: these expire every session of the sandbox, and a connection whose refresh was forced recently is then
