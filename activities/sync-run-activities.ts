@@ -11,7 +11,7 @@ import type {
 } from '../contracts/activity-messages';
 import type { SyncWebhookEvent } from '../contracts/webhook-events';
 import { FailureType, type RateLimitedDetails } from '../contracts/failure-types';
-import { namedWaitMs } from '../contracts/provider-waits';
+import { describeRateLimitWait, namedWaitMs } from '../contracts/provider-waits';
 import type { Logger } from 'pino';
 import type { ProviderDefinition } from '../providers/provider-definition';
 import { ProviderConcurrencyLimits } from '../sync-engine/concurrency-limit';
@@ -179,7 +179,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         runEvent(run, {
           kind: 'wait',
           level: 'warn',
-          message: `waiting ${details.backoff ? 'with backoff (the provider named no wait)' : `${details.waitMs} ms`} for the rate limit: ${details.reason}`,
+          message: `waiting ${describeRateLimitWait(details)} for the rate limit: ${details.reason}`,
           data: { why: details.reason, ms: details.waitMs, until: until.toISOString(), backoff: Boolean(details.backoff) },
         }),
       );

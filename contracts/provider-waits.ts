@@ -118,6 +118,11 @@ export function rateLimitWaitMs(details: RateLimitedDetails, previousWaits: numb
   return details.backoff ? fullJitterBackoffMs(details.backoff, previousWaits, random()) : details.waitMs;
 }
 
+/** How the wait reads in a run's log: the workflow draws a backoff itself, so only a named wait has a length yet. */
+export function describeRateLimitWait(details: RateLimitedDetails): string {
+  return details.backoff ? 'with backoff (the provider named no wait)' : describeWait(details.waitMs);
+}
+
 /** The wait the provider itself named, as metrics count it: a backoff is chosen by the workflow, so it counts none. */
 export function namedWaitMs(details: RateLimitedDetails): number {
   return details.backoff ? 0 : details.waitMs;

@@ -5,6 +5,7 @@ import { toActivityFailure } from '../../activities/failures';
 import { FailureType, type RateLimitedDetails } from '../../contracts/failure-types';
 import {
   askedWaitMs,
+  describeRateLimitWait,
   DEFAULT_RATE_LIMIT_WAIT_MS,
   fullJitterBackoffMs,
   isGatewayError,
@@ -222,6 +223,11 @@ describe('rate-limit waits', () => {
     it('pause twice as long before each retry', () => {
       expect([1, 2, 3].map((retry) => quickRetryWaitMs(retry, 200))).toEqual([200, 400, 800]);
     });
+  });
+
+  it("reads in a run's log as the named wait's length, or as a backoff the workflow will draw", () => {
+    expect(describeRateLimitWait(rateLimitedDetails({ waitMs: 10_000 }, 'burst'))).toBe('10 s');
+    expect(describeRateLimitWait(rateLimitedDetails({ backoff: { baseMs: 5_000, capMs: 600_000 } }, 'no hint'))).toBe('with backoff (the provider named no wait)');
   });
 
   it('are decided nowhere else: no other file reads Retry-After, chooses a backoff, floors a wait or doubles a pause itself', () => {
