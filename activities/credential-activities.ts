@@ -5,6 +5,7 @@ import type { ConnectionStatusInput, CredentialsState, RefreshCredentialsInput }
 import { FailureType } from '../contracts/failure-types';
 import { identifyAccount } from '../oauth/account-identity';
 import { introspectExpiry, refreshAccessToken, TokenError } from '../oauth/token-client';
+import { connectionTokenUrl } from '../oauth/token-host';
 import { AppError } from '../errors/app-error';
 import { connectionApiBaseUrl } from '../security/connection-api-base-url';
 import type { ActivityDependencies } from './dependencies';
@@ -69,7 +70,9 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
       // Already refreshed, e.g. by an earlier attempt of this activity that stored the tokens and then died.
       return { generation, ...state(connection.credentialState.expiresAt) };
     }
-    const client = { ...(await store.integrations.getClientCredentials(connection.integration)), urlRules: catalog.urlRules(provider.key) };
+    const app = await store.integrations.getClientCredentials(connection.integration);
+    // A refresh token lives at the token host that issued it: the one the sign-in's callback named, if it named one.
+    const client = { ...app, tokenUrl: connectionTokenUrl(app.tokenUrl, credentials.tokenHost), urlRules: catalog.urlRules(provider.key) };
     const log = logger.child({ connectionId, integration: connection.integration, provider: connection.provider });
     const earlierAnswerMayBeLost = Boolean(connection.credentialState.refreshStartedAt);
     await store.connections.markRefreshStarted(connectionId, generation);
@@ -110,6 +113,7 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
           // Providers that do not rotate send no refresh token on refresh: the stored one stays valid.
           refreshToken: tokens.refreshToken ?? credentials.refreshToken,
           instanceUrl: tokens.instanceUrl ?? credentials.instanceUrl,
+          ...(credentials.tokenHost ? { tokenHost: credentials.tokenHost } : {}),
         },
         tokens.expiresAt,
       ),

@@ -158,6 +158,9 @@ export const createConnectionBody = z
       accessToken: secret(4096, 'Stored encrypted, never returned.').optional(),
       // The integration's provider decides which hosts are allowed: one of another provider's is a 409.
       instanceUrl: providerUrl.optional(),
+      // For providers with several data centres: the token host (origin) the refresh token belongs to, Zoho's accounts
+      // server `https://accounts.zoho.eu`; the integration's token URL's when absent.
+      tokenHost: providerUrl.optional(),
     }),
     syncs: byModel(z.strictObject({ frequency }), MAX_SYNC_MODELS)
       .refine((map) => Object.keys(map).length > 0, 'enable at least one model')
@@ -305,7 +308,7 @@ export const connectForm = z
 // RFC 6749 limits each to printable ASCII, and the state is always sent back (Tributary always sends one). The lengths
 // keep the longest valid callback, percent-encoded, under Node's 16 KiB request head (a 431 otherwise).
 const printableAscii = (max: number, string = z.string()) => string.max(max).regex(/^[\x20-\x7E]*$/, 'must be printable ASCII');
-export const oauthCallbackQuery = z.object({
+export const oauthCallbackQuery = z.looseObject({
   state: printableAscii(
     256,
     z.string({ error: (issue) => (issue.input === undefined ? 'the answer from the sign-in page has no state; start connecting again from the app' : undefined) }).min(1),

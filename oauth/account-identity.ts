@@ -60,8 +60,18 @@ async function lookUpAccountId(lookup: NonNullable<AccountIdentity['lookup']>, t
   const headers: Record<string, string> = tokenInPath ? {} : { authorization: authorizationHeader(target.accessToken, target.authorizationScheme) };
   const answer = await getJson(url, headers, target.urlRules, target.maxResponseBytes, limits);
   if (!answer) throw new Error(`the provider did not answer ${lookup.path.split('{')[0]} with JSON`);
-  const value = readAccountId(answer[lookup.field]);
+  const value = readAccountId(valueAt(answer, lookup.field));
   if (value === null) throw new Error(`the provider's answer has no ${lookup.field}`);
+  return value;
+}
+
+/** The value at a dot path (`org.0.id`: the first element's `id` of the `org` array); undefined when it is not there. */
+function valueAt(answer: Record<string, unknown>, path: string): unknown {
+  let value: unknown = answer;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
   return value;
 }
 

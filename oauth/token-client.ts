@@ -4,10 +4,12 @@ import { BodyTooLargeError, isRedirect, readTextWithLimit } from '../security/li
 import { connectionApiBaseUrl } from '../security/connection-api-base-url';
 import { UrlRefusedError, type ProviderUrlRules } from '../security/provider-urls';
 import { accountIdInAnswer, identifyAccount } from './account-identity';
+import { assertSameDataCentre } from './token-host';
 
 export interface OAuthClient {
   clientId: string;
   clientSecret: string;
+  /** The connection's own (its stored token host, see `connectionTokenUrl`) or else the integration's. */
   tokenUrl: string;
   /** Where the client secret and tokens may be sent, and which API base URLs an answer may name. */
   urlRules: ProviderUrlRules;
@@ -30,7 +32,8 @@ export interface TokenSet {
 
 /**
  * - `invalid_grant`: the refresh token or code is dead (revoked, expired, already used): permanent.
- * - `transient`: network errors, timeouts and 5xx: try again later.
+ * - `transient`: network errors, timeouts, 5xx, and refusals the provider means as "not now" (`transientCodes`): try
+ *   again later.
  * - `rejected`: any other refusal (bad client credentials, malformed request): permanent until reconfigured.
  */
 export class TokenError extends Error {
@@ -125,7 +128,8 @@ async function requestTokens(
     // Copied into connection errors and pages: kept short.
     const description = typeof message === 'string' ? `: ${message.length > 200 ? `${message.slice(0, 200)}…` : message}` : '';
     const dead = convention.invalidGrantCodes.includes(code);
-    throw new TokenError(dead ? 'invalid_grant' : 'rejected', `token endpoint refused: ${code}${description}`);
+    const later = convention.transientCodes?.includes(code) === true;
+    throw new TokenError(dead ? 'invalid_grant' : later ? 'transient' : 'rejected', `token endpoint refused: ${code}${description}`);
   }
   if (typeof json.access_token !== 'string' || json.access_token.length === 0) {
     throw new TokenError('transient', 'token endpoint answered without an access_token');
@@ -135,6 +139,8 @@ async function requestTokens(
     // Every later access token would go there: an answer naming a host outside the provider's is refused whole.
     try {
       client.urlRules.check(instanceUrl);
+      // With several data centres, also one of the answering token host's own.
+      if (oauth.tokenHostFromCallback) assertSameDataCentre(oauth.tokenHostFromCallback, client.urlRules, client.tokenUrl, instanceUrl);
     } catch (error) {
       if (!(error instanceof UrlRefusedError)) throw error;
       throw new TokenError('rejected', `token endpoint answered with an ${oauth.apiBaseUrlField} that ${error.message}`);

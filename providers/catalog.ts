@@ -9,6 +9,7 @@ import type { AccountIdentity, ProviderApi, ProviderDefinition } from './provide
 import type { ProviderWebhooks } from './provider-webhooks';
 import { hubspot } from './hubspot/hubspot.provider';
 import { salesforce } from './salesforce/salesforce.provider';
+import { zoho } from './zoho/zoho.provider';
 
 export class ProviderCatalog {
   private readonly byKey: Map<string, ProviderDefinition>;
@@ -125,7 +126,7 @@ function validateProvider(provider: ProviderDefinition): void {
   if (!provider.api.baseUrl && !provider.oauth.apiBaseUrlField) fail('needs api.baseUrl or oauth.apiBaseUrlField');
   validateAccountIdentity(provider.accountIdentity, fail);
   // Shapes decided for the next providers, not yet read by the engine: an entry relying on one would silently not work.
-  if (provider.oauth.tokenHostFromCallback) fail('oauth.tokenHostFromCallback is not implemented yet');
+  if (provider.oauth.tokenHostFromCallback) validateDataCentres(provider, fail);
   if (provider.connectInputs?.length) fail('connectInputs are not implemented yet');
   if (provider.api.pageSize < 1) fail('api.pageSize must be positive');
   if (!(provider.api.requestTimeoutMs > 0)) fail('api.requestTimeoutMs must be positive');
@@ -178,6 +179,30 @@ function validateAccountIdentity(identity: AccountIdentity, fail: (message: stri
   if (identity.lookup && !/^\/(?!\/)/.test(identity.lookup.path)) fail('accountIdentity.lookup.path must be a path starting with one "/"');
 }
 
+/** Every data-centre host is a host pattern of one data centre, and the catalog's own token URL is one's token host. */
+function validateDataCentres(provider: ProviderDefinition, fail: (message: string) => never): void {
+  const { queryParameter, dataCentres } = provider.oauth.tokenHostFromCallback!;
+  if (!queryParameter) fail('oauth.tokenHostFromCallback.queryParameter must name the callback parameter');
+  if (!provider.oauth.apiBaseUrlField) fail('oauth.tokenHostFromCallback needs oauth.apiBaseUrlField: the API base is paired with the token host');
+  if (dataCentres.length === 0) fail('oauth.tokenHostFromCallback.dataCentres must name at least one data centre');
+  const seen = new Set<string>();
+  for (const centre of dataCentres) {
+    if (!centre.name || seen.has(centre.name)) fail(`data centre names must be unique and non-empty ("${centre.name}")`);
+    seen.add(centre.name);
+    if (centre.tokenHosts.length === 0 || centre.apiHosts.length === 0) fail(`data centre "${centre.name}" needs token hosts and API hosts`);
+    for (const pattern of [...centre.tokenHosts, ...centre.apiHosts]) {
+      try {
+        hostPatternRegExp(pattern);
+      } catch (error) {
+        fail(`data centre "${centre.name}": ${(error as Error).message}`);
+      }
+    }
+  }
+  const tokenHost = new URL(provider.oauth.tokenUrl);
+  const owners = dataCentres.filter((centre) => centre.tokenHosts.some((pattern) => hostPatternRegExp(pattern).test(tokenHost.hostname)));
+  if (owners.length !== 1) fail(`oauth.tokenUrl must be the token host of exactly one data centre (it is of ${owners.length})`);
+}
+
 function validateWebhooks(webhooks: ProviderWebhooks, models: Set<string>, fail: (message: string) => never): void {
   if (!(webhooks.maxBodyBytes > 0)) fail('webhooks.maxBodyBytes must be positive');
   for (const [objectType, model] of Object.entries(webhooks.modelsByObjectType)) {
@@ -185,4 +210,4 @@ function validateWebhooks(webhooks: ProviderWebhooks, models: Set<string>, fail:
   }
 }
 
-export const providerCatalog = new ProviderCatalog([salesforce, hubspot]);
+export const providerCatalog = new ProviderCatalog([salesforce, hubspot, zoho]);

@@ -15,6 +15,25 @@ export type TokenLifetime =
    */
   | { source: 'introspection'; introspectionPath: string; fallbackSeconds: number };
 
+/**
+ * A provider with several data centres behind one OAuth app (Zoho): the callback's `queryParameter` names the origin
+ * of the customer's token host (`https://accounts.zoho.eu`). It must pass the provider's host rules and be a token
+ * host of one of `dataCentres`; otherwise the callback is refused (an error page) before the code goes anywhere. It
+ * replaces the origin of `tokenUrl` for the code exchange, is stored with the connection's credentials (`tokenHost`)
+ * and is where every later refresh goes. The API base URL a token answer names (`apiBaseUrlField`) must then be an
+ * API host of the same data centre: an accounts server of one region never hands out another region's API domain.
+ * A callback without the parameter uses the integration's token URL, paired the same way.
+ */
+export interface TokenHostFromCallback {
+  queryParameter: string;
+  /**
+   * Each data centre's token hosts and API hosts, as host patterns (see `ProviderDefinition.hosts`). A pattern belongs
+   * to one data centre only. Under a development policy that allows loopback (sandboxes), a loopback host is its own
+   * data centre: a token host and an API base on the same loopback address pair, whatever their ports.
+   */
+  dataCentres: { name: string; tokenHosts: string[]; apiHosts: string[] }[];
+}
+
 export interface ProviderOAuth {
   authorizationUrl: string;
   tokenUrl: string;
@@ -42,12 +61,13 @@ export interface ProviderOAuth {
    */
   apiBaseUrlField?: string;
   /**
-   * Not implemented yet (issue 23, Zoho's data centres); the catalog refuses an entry that sets it. The OAuth
-   * callback's query parameter naming the accounts server this customer signed in at (Zoho's `accounts-server`,
-   * `https://accounts.zoho.eu`): checked against the provider's hosts, it replaces the origin of `tokenUrl` for this
-   * connection's code exchange and every later refresh, and is stored with the connection's credentials.
+   * The OAuth callback names the token host this customer signed in at (Zoho's `accounts-server`,
+   * `https://accounts.zoho.eu`): one app, several data centres, each with its own accounts server and API domain.
+   * See TokenHostFromCallback.
    */
-  tokenHostFromCallback?: { queryParameter: string };
+  tokenHostFromCallback?: TokenHostFromCallback;
+  /** How the authorize URL's `scope` joins several scopes: RFC 6749's space (the default), or Zoho's comma. */
+  scopeSeparator?: ' ' | ',';
   /** How the token endpoint words a refusal; absent: RFC 6749's `{error, error_description}` and `invalid_grant`. */
   tokenErrors?: TokenErrorConvention;
   /**
@@ -72,7 +92,7 @@ export interface AccountIdentity {
   /** A token-answer field (text or integer); `pattern`, when given, takes its named group `accountId`. */
   tokenAnswer?: { field: string; pattern?: RegExp };
   /**
-   * A GET answering JSON with the id in `field`. `path` is resolved, as every API path is, against the origin of
+   * A GET answering JSON with the id in `field`, a dot path into the answer (Zoho's `org.0.id`). `path` is resolved, as every API path is, against the origin of
    * the connection's API base (`api`) or of the token URL (`token-url`, a host that already receives the client
    * secret), and must stay on it.
    * Where `path` holds `{accessToken}` the token travels there (a token-info endpoint); otherwise in the
@@ -94,6 +114,11 @@ export interface TokenErrorConvention {
    * token that names a code is then read as a refusal, not as a provider fault.
    */
   refusesWithOk?: boolean;
+  /**
+   * Codes that mean "not now" rather than "no": a refusal to retry later, not to reconnect for (Zoho's `Access Denied`
+   * when more than 10 access tokens were minted from one refresh token within 10 minutes).
+   */
+  transientCodes?: string[];
 }
 
 export interface ProviderApi {
@@ -150,7 +175,7 @@ export interface ConnectInput {
  * - another Authorization scheme (Zoho's `Zoho-oauthtoken`): `api.authorizationScheme`;
  * - webhooks proven by HTTP Basic credentials (Pipedrive) or a body token (Zoho) equal to the integration's webhook
  *   secret: `webhooks.authentication` `{ by: 'webhook-secret' }`;
- * - the accounts server the OAuth callback names (Zoho's `accounts-server`): `oauth.tokenHostFromCallback` (typed only);
+ * - the accounts server the OAuth callback names (Zoho's `accounts-server`): `oauth.tokenHostFromCallback`, with each data centre's token and API hosts;
  * - a value asked before sign-in that shapes the scope and API base (Dynamics' environment URL): `connectInputs`
  *   (typed only).
  * test/support/papyrus/ is a provider that exists only in tests and uses the implemented ones.

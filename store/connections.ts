@@ -16,6 +16,11 @@ export interface ConnectionCredentials {
   accessToken: string | null;
   refreshToken: string;
   instanceUrl: string | null;
+  /**
+   * The origin of the token host the refresh token belongs to, when the OAuth callback named one (a data centre's
+   * accounts server, see `oauth.tokenHostFromCallback`): every refresh goes there. Null or absent: the integration's.
+   */
+  tokenHost?: string | null;
 }
 
 export interface ModelSchedule {

@@ -8,7 +8,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 /** A successful answer: its JSON body, and its status and headers for APIs that page or report in headers. */
 export interface HttpResponse<T> {

@@ -18,7 +18,7 @@ const json: z.ZodType<unknown> = z.unknown();
 const checkpointValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const recordedRequest = z.strictObject({
-  method: z.enum(['GET', 'POST', 'PATCH']),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH']),
   /** Path and query at the provider's origin, exactly as sent (percent-encoded), e.g. `/crm/v3/objects/contacts?limit=2`. */
   path: z.string().startsWith('/', 'must start with "/": a path at the provider, never a whole URL'),
   /** The JSON body sent; absent for none. */

@@ -43,7 +43,11 @@ export const LINK_PLACEHOLDERS = ['id', 'instanceUrl', 'accountId'];
 
 export type FieldRule = ValueRule | ListRule | ObjectRule | LinkRule;
 
-type RulesFor<T> = { [K in keyof Omit<T, 'id' | 'provider'>]-?: FieldRule };
+/**
+ * A rule for every field, but a link is optional: some CRMs' record links need what no connection knows (Zoho's web
+ * host and org domain name), and then the unified record simply has no `recordUrl`.
+ */
+type RulesFor<T> = { [K in keyof Omit<T, 'id' | 'provider' | 'recordUrl'>]-?: FieldRule } & { recordUrl?: LinkRule };
 
 interface MappingOf<M extends UnifiedModelName, T> {
   model: M;

@@ -6,6 +6,7 @@ import { AppError } from '../../errors/app-error';
 import { hashOneTimeToken, newOneTimeToken } from '../../oauth/one-time-token';
 import { createPkcePair } from '../../oauth/pkce';
 import { exchangeAuthorizationCode, TokenError, type TokenSet } from '../../oauth/token-client';
+import { checkedTokenHost, connectionTokenUrl } from '../../oauth/token-host';
 import type { ProviderCatalog } from '../../providers/catalog';
 import type { ProviderDefinition } from '../../providers/provider-definition';
 import { UrlRefusedError } from '../../security/provider-urls';
@@ -55,6 +56,8 @@ export interface CallbackInput {
   code?: string;
   error?: string;
   error_description?: string;
+  /** The provider's own parameters (Zoho's `accounts-server`), as the browser sent them: only the catalog's are read. */
+  [parameter: string]: unknown;
 }
 
 export type ConnectOutcome =
@@ -68,8 +71,11 @@ function unusableLink(): AppError {
   return new AppError('not_found', `This connect link cannot be used: it has expired, was already used, or was made for another account. ${START_AGAIN}`);
 }
 
-/** What a successful code exchange yields: tokens that can stay connected, and the account they are for. */
-type SignedIn = TokenSet & { refreshToken: string; accountId: string | null };
+/**
+ * What a successful code exchange yields: tokens that can stay connected, the account they are for, and the token
+ * host the callback named (null: the integration's).
+ */
+type SignedIn = TokenSet & { refreshToken: string; accountId: string | null; tokenHost: string | null };
 
 export class ConnectUseCases {
   private readonly publicUrl: string;
@@ -178,7 +184,7 @@ export class ConnectUseCases {
     authorizeUrl.searchParams.set('response_type', 'code');
     authorizeUrl.searchParams.set('client_id', clientId);
     authorizeUrl.searchParams.set('redirect_uri', this.redirectUri);
-    if (integration.scopes.length > 0) authorizeUrl.searchParams.set('scope', integration.scopes.join(' '));
+    if (integration.scopes.length > 0) authorizeUrl.searchParams.set('scope', integration.scopes.join(provider.oauth.scopeSeparator ?? ' '));
     authorizeUrl.searchParams.set('state', state.token);
     authorizeUrl.searchParams.set('code_challenge', pkce.challenge);
     authorizeUrl.searchParams.set('code_challenge_method', pkce.method);
@@ -228,7 +234,8 @@ export class ConnectUseCases {
     }
     if (!input.code) throw new AppError('validation_failed', `${provider.displayName} sent no authorization code. ${START_AGAIN}`);
 
-    const tokens = await this.exchange(provider, integration.key, integration.apiBaseUrl, input.code, pending.codeVerifier, pending.connectionId);
+    const tokenHost = this.tokenHostOf(provider, integration.key, input);
+    const tokens = await this.exchange(provider, integration.key, integration.apiBaseUrl, input.code, pending.codeVerifier, pending.connectionId, tokenHost);
     await this.connectOrReauthorize(pending.connectionId, pending.integration, provider, tokens, pending.allowAccountChange);
 
     if (pending.redirectUrl) {
@@ -247,8 +254,10 @@ export class ConnectUseCases {
     code: string,
     codeVerifier: string,
     connectionId: string,
+    tokenHost: string | null,
   ): Promise<SignedIn> {
-    const client = { ...(await this.store.integrations.getClientCredentials(integrationKey)), urlRules: this.catalog.urlRules(provider.key), apiBaseUrl };
+    const credentials = await this.store.integrations.getClientCredentials(integrationKey);
+    const client = { ...credentials, tokenUrl: connectionTokenUrl(credentials.tokenUrl, tokenHost), urlRules: this.catalog.urlRules(provider.key), apiBaseUrl };
     let tokens: TokenSet & { accountId: string | null };
     try {
       tokens = await exchangeAuthorizationCode(provider, client, { code, redirectUri: this.redirectUri, codeVerifier });
@@ -267,7 +276,30 @@ export class ConnectUseCases {
         `${provider.displayName} granted no refresh token (the app needs the refresh_token or offline_access scope), so the account could not stay connected. Nothing was changed.`,
       );
     }
-    return { ...tokens, refreshToken: tokens.refreshToken };
+    return { ...tokens, refreshToken: tokens.refreshToken, tokenHost };
+  }
+
+  /**
+   * The token host the callback names, for a provider whose customers sign in at their own data centre's: refused (an
+   * error page, nothing stored, the code sent nowhere) unless it passes the provider's host rules and is a token host
+   * of one of its data centres. Null when the provider has none, or the callback names none (the integration's token
+   * URL then answers, paired with the API base like any other).
+   */
+  private tokenHostOf(provider: ProviderDefinition, integrationKey: string, input: CallbackInput): string | null {
+    const config = provider.oauth.tokenHostFromCallback;
+    if (!config || input[config.queryParameter] === undefined) return null;
+    const raw = input[config.queryParameter];
+    try {
+      if (typeof raw !== 'string') throw new UrlRefusedError('must be given once');
+      return checkedTokenHost(config, this.catalog.urlRules(provider.key), raw);
+    } catch (error) {
+      if (!(error instanceof UrlRefusedError)) throw error;
+      this.logger.warn({ integration: integrationKey, parameter: config.queryParameter, reason: error.message }, 'callback named a token host outside the provider\'s; sign-in refused');
+      throw new AppError(
+        'validation_failed',
+        `${provider.displayName} sent the browser back naming a sign-in server (${config.queryParameter}) that ${error.message}, so nothing was done. ${START_AGAIN}`,
+      );
+    }
   }
 
   private async connectOrReauthorize(
@@ -277,7 +309,6 @@ export class ConnectUseCases {
     tokens: SignedIn,
     allowAccountChange: boolean,
   ): Promise<void> {
-    const credentials = { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, instanceUrl: tokens.instanceUrl };
     const existing = await this.store.connections.find(connectionId);
     if (!existing) {
       try {
@@ -285,7 +316,12 @@ export class ConnectUseCases {
           connectionId,
           integration,
           providerAccountId: tokens.accountId,
-          credentials: { refreshToken: credentials.refreshToken, accessToken: credentials.accessToken, instanceUrl: credentials.instanceUrl ?? undefined },
+          credentials: {
+            refreshToken: tokens.refreshToken,
+            accessToken: tokens.accessToken,
+            instanceUrl: tokens.instanceUrl ?? undefined,
+            tokenHost: tokens.tokenHost ?? undefined,
+          },
         });
         return;
       } catch (error) {
@@ -300,7 +336,7 @@ export class ConnectUseCases {
   }
 
   private async reauthorize(connectionId: string, integration: string, provider: ProviderDefinition, tokens: SignedIn, allowAccountChange: boolean): Promise<void> {
-    const credentials = { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, instanceUrl: tokens.instanceUrl };
+    const credentials = { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, instanceUrl: tokens.instanceUrl, tokenHost: tokens.tokenHost };
     const connection = await this.store.connections.find(connectionId);
     if (!connection) throw new AppError('conflict', `This connection was deleted while you were signing in, so nothing was stored. ${START_AGAIN}`);
     this.assertSameIntegration(connection, integration);

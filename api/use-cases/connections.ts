@@ -14,7 +14,8 @@ import { isRunOfLife, type RunSummary } from '../../store/sync-runs';
 import { parseDuration } from '../../contracts/duration';
 import { connectionApiBaseUrl } from '../../security/connection-api-base-url';
 import { checkedModelFields } from '../model-fields';
-import { checkProviderUrl } from '../provider-url-field';
+import { checkedConnectionTokenHost, checkProviderUrl } from '../provider-url-field';
+import { connectionTokenUrl } from '../../oauth/token-host';
 import { conflictAt, notFoundAt } from '../validation';
 import type { z } from 'zod';
 import type { ConnectionEvents } from '../connection-events';
@@ -31,7 +32,7 @@ export type UpdateConnectionInput = z.output<typeof updateConnectionBody>;
 export interface CreateConnectionInput {
   connectionId: string;
   integration: string;
-  credentials: { refreshToken: string; accessToken?: string; instanceUrl?: string };
+  credentials: { refreshToken: string; accessToken?: string; instanceUrl?: string; tokenHost?: string };
   syncs?: Record<string, { frequency: string }>;
   /** Extra fields of this connection alone, by model (`{"contacts": ["Tier__c"]}`). */
   fields?: Record<string, string[]>;
@@ -100,10 +101,12 @@ export class ConnectionUseCases {
 
     // Every access token of this connection would be sent there: it must be one of the provider's hosts.
     if (input.credentials.instanceUrl !== undefined) checkProviderUrl(this.catalog, provider.key, 'body.credentials.instanceUrl', input.credentials.instanceUrl);
+    const tokenHost = checkedConnectionTokenHost(this.catalog, provider, integration.tokenUrl, input.credentials);
     const credentials: ConnectionCredentials = {
       refreshToken: input.credentials.refreshToken,
       accessToken: input.credentials.accessToken ?? null,
       instanceUrl: input.credentials.instanceUrl ?? null,
+      ...(tokenHost ? { tokenHost } : {}),
     };
     const connection = await this.store.connections.create({
       connectionId: input.connectionId,
@@ -137,7 +140,7 @@ export class ConnectionUseCases {
       const accountId = await identifyAccount(provider.accountIdentity, {
         accessToken: credentials.accessToken,
         apiBaseUrl: connectionApiBaseUrl(credentials, integration, provider),
-        tokenUrl: integration.tokenUrl,
+        tokenUrl: connectionTokenUrl(integration.tokenUrl, credentials.tokenHost),
         urlRules: this.catalog.urlRules(provider.key),
         maxResponseBytes: provider.oauth.maxResponseBytes,
         authorizationScheme: provider.api.authorizationScheme,

@@ -6,7 +6,7 @@ import { RequestStats } from '../common/request-stats';
 export interface ZohoSandboxStats {
   /** By kind: 'authorize', 'token.authorization_code', 'token.refresh_token', 'revoke', 'org', 'users', 'fields', 'list', 'nextPage', 'deleted', 'search', 'insert', 'update', 'upsert', 'watch', 'other'. */
   requests: Record<string, number>;
-  /** The API requests of each data centre, by kind. */
+  /** The requests each data centre answered (its accounts server and its API domain), by kind. */
   requestsByDataCentre: Record<string, Record<string, number>>;
   /** Limit refusals: 'credits', 'concurrency', 'subConcurrency'. */
   refusals: Record<string, number>;
