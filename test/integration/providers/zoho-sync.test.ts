@@ -126,6 +126,7 @@ describe('Zoho CRM contacts and accounts of an EU org', () => {
   it('starts a new listing from the last complete second when a page token expires between pages', async () => {
     // 500 contacts in ties of 100 seconds apart: the held second page's token is expired when it is released.
     org.importNow('Contacts', 500, { tieGroupSize: 100 });
+    stack.zoho.resetStats();
     stack.zoho.faults.holdReads({ afterCalls: 1 });
     expect((await stack.api('POST', '/connections/acme/sync', { models: ['contacts'] })).status).toBe(202);
     await eventually(async () => stack.zoho.faults.heldReads() === 1 || null, { timeoutMs: 30_000, what: 'the second page held' });
@@ -133,6 +134,8 @@ describe('Zoho CRM contacts and accounts of an EU org', () => {
     stack.zoho.faults.clear();
     const run = await waitForRunAfter(stack, 'acme', 'contacts', contactsRun);
     expect(run).toMatchObject({ status: 'succeeded', added: 500, updated: 0, deleted: 0 });
+    // The refused token, then a second listing from the last stored second.
+    expect(stack.zoho.stats().requests.list).toBe(2);
     contactsRun = run.runId;
     await expectStoreEqualsTruth(stack, 'acme', org, 'Contacts');
   });

@@ -49,6 +49,7 @@ describe('the provider URLs the document declares', () => {
         'https://acme.lightning.force.com:443',
       ],
       hubspot: ['https://api.hubapi.com/oauth/v1/token', 'https://api-eu1.hubapi.com', 'https://app-eu1.hubspot.com/oauth/authorize'],
+      zoho: ['https://accounts.zoho.eu/oauth/v2/token', 'https://www.zohoapis.com.au/crm/v8/Contacts', 'https://accounts.zohocloud.ca', 'https://sandbox.zohoapis.com'],
     };
     for (const key of PROVIDER_KEYS) {
       const provider = providerCatalog.get(key);
