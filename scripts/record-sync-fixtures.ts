@@ -12,6 +12,10 @@ import { contactsSync } from '../providers/salesforce/contacts.sync';
 import { salesforce } from '../providers/salesforce/salesforce.provider';
 import { startHubSpotSandbox, type HubSpotObject } from '../sandbox/hubspot/server';
 import { startSalesforceSandbox, type SalesforceObject } from '../sandbox/salesforce/server';
+import { startZohoSandbox, type ModuleName as ZohoModule } from '../sandbox/zoho/server';
+import { zohoAccountsSync } from '../providers/zoho/accounts.sync';
+import { zohoContactsSync } from '../providers/zoho/contacts.sync';
+import { zoho } from '../providers/zoho/zoho.provider';
 import { createProviderHttpClient, type HttpClientOptions } from '../sync-engine/provider-http-client';
 import { SyncRecorder } from '../sync-engine/sync-recorder';
 import { readSync, type ReadPage, type ReadSyncOptions } from '../sync/read-sync';
@@ -54,6 +58,8 @@ export const SCENARIOS: Scenario[] = [
   salesforceScenario('salesforce-accounts.recording.json', accountsSync, 'Account'),
   hubspotScenario('hubspot-contacts.recording.json', hubspotContactsSync, 'contacts'),
   hubspotScenario('hubspot-companies.recording.json', hubspotCompaniesSync, 'companies'),
+  zohoScenario('zoho-contacts.recording.json', zohoContactsSync, 'Contacts'),
+  zohoScenario('zoho-accounts.recording.json', zohoAccountsSync, 'Accounts'),
 ];
 
 /**
@@ -131,6 +137,46 @@ function hubspotScenario(file: string, sync: SyncDefinition, object: HubSpotObje
   };
 }
 
+/**
+ * An incremental run after a first sync of 4 records (not recorded; its checkpoint is the run's): one changed and one
+ * created (two listing pages of one, the second by page token), one deleted to the recycle bin and one permanently
+ * (one page of the deleted list). The org is in the EU, its times at UTC+02:00.
+ */
+function zohoScenario(file: string, sync: SyncDefinition, module: ZohoModule): Scenario {
+  return {
+    file,
+    provider: zoho,
+    sync,
+    async record() {
+      const sandbox = await startZohoSandbox({ seed: 24 });
+      try {
+        const org = sandbox.org('nordlicht');
+        const ids = org.seed(module, 4);
+        const grant = sandbox.issueGrant({ org: org.name });
+        const plainClient = httpClient(zoho, grant.apiDomain, grant.accessToken);
+        const first = await collect(await readSync(sync, plainClient, { mode: 'incremental', checkpoint: null, pageSize: zoho.api.pageSize, lookbackMs: 0 }));
+        org.update(module, ids[0], module === 'Contacts' ? { Title: 'Recorded change' } : { Industry: 'Retail' });
+        org.create(module, module === 'Contacts' ? { Last_Name: 'Newcomer', First_Name: 'Recorded', Email: 'recorded.newcomer@example.com' } : { Account_Name: 'Recorded Newcomer GmbH' });
+        org.delete(module, ids[1]);
+        org.delete(module, ids[2], { permanent: true });
+        return await recordRun({
+          sync,
+          provider: zoho,
+          baseUrl: grant.apiDomain,
+          accessToken: grant.accessToken,
+          secrets: { 'access token': grant.accessToken, 'refresh token': grant.refreshToken, 'client secret': sandbox.clientSecret },
+          run: { mode: 'incremental', checkpoint: first.at(-1)?.checkpoint ?? null, pageSize: 1, lookbackMs: zoho.api.incrementalLookbackMs ?? 0 },
+          description:
+            `Zoho CRM sandbox (seed 24, EU org): after a first sync of 4 ${module}, one changed, one created, one deleted to the ` +
+            'recycle bin and one permanently; the incremental run that reads them with pages of one. Made by `npm run recordings`.',
+        });
+      } finally {
+        await sandbox.close();
+      }
+    },
+  };
+}
+
 function httpClient(provider: ProviderDefinition, baseUrl: string, accessToken: string, extra: Partial<HttpClientOptions> = {}) {
   return createProviderHttpClient({
     baseUrl,
@@ -139,6 +185,7 @@ function httpClient(provider: ProviderDefinition, baseUrl: string, accessToken: 
     urlRules: providerCatalog.withUrlPolicy({ allowLoopback: true }).urlRules(provider.key),
     maxResponseBytes: provider.api.maxResponseBytes,
     errorRules: provider.api.errorRules,
+    authorizationScheme: provider.api.authorizationScheme,
     timeoutMs: 10_000,
     ...extra,
   });
