@@ -1,6 +1,7 @@
 // A test stack with a sandbox Zoho CRM next to the sandbox Salesforce: wraps startTestStack and adds the Zoho sandbox
 // (its US and EU data centres on loopback addresses of their own), registered as an integration, and connections.
 import { startZohoSandbox, type ZohoSandbox, type ZohoSandboxOptions } from '../../sandbox/zoho/server';
+import type { SandboxedProvider } from './sandboxed-providers';
 import { startTestStack, type ApiResponse, type TestStack, type TestStackOptions } from './test-stack';
 
 export const ZOHO_INTEGRATION = 'zoho-sandbox';
@@ -70,3 +71,28 @@ export async function startZohoStack(options: TestStackOptions & { zoho?: ZohoSa
   });
   return zohoStack;
 }
+
+/** Zoho for tests that tell the same story of every provider: an EU org's contacts, its grant's accounts server. */
+export const sandboxedZoho: SandboxedProvider = {
+  provider: 'zoho',
+  async start(_stack, contacts) {
+    const zoho = await startZohoSandbox({ dataCentres: ZOHO_DATA_CENTRES });
+    zoho.org('nordlicht').seed('Contacts', contacts);
+    const us = zoho.dataCentre('us').accountsUrl;
+    return {
+      integration: {
+        key: ZOHO_INTEGRATION,
+        provider: 'zoho',
+        clientId: zoho.clientId,
+        clientSecret: zoho.clientSecret,
+        authorizationUrl: `${us}/oauth/v2/auth`,
+        tokenUrl: `${us}/oauth/v2/token`,
+      },
+      credentials() {
+        const grant = zoho.issueGrant({ org: 'nordlicht' });
+        return { refreshToken: grant.refreshToken, accessToken: grant.accessToken, instanceUrl: grant.apiDomain, tokenHost: grant.accountsServer };
+      },
+      close: () => zoho.close(),
+    };
+  },
+};
