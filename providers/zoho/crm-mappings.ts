@@ -1,5 +1,5 @@
 // How Zoho CRM Contacts and Accounts read as the unified CRM models: field by field, as data.
-import type { CrmCompanyMapping, CrmContactMapping } from '../../sync/unified-mapping';
+import type { CrmCompanyMapping, CrmContactMapping } from '../../unified-model/unified-mapping';
 
 // Times come in the org's own offset (`2025-01-10T13:22:08+03:00`): `datetime` turns them into UTC. No `recordUrl`: a
 // record's web address needs the data centre's CRM host and the org's domain name, which no connection knows.
