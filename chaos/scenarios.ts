@@ -8,6 +8,7 @@ import { temporalRestart, type TemporalRestartParams } from './temporal-restart'
 import { upgrade, type UpgradeParams } from './upgrade';
 import { webhookOutage, type WebhookOutageParams } from './webhook-outage';
 import { workerKills, type WorkerKillsParams } from './worker-kills';
+import { zohoFaults, type ZohoFaultsParams } from './zoho-faults';
 
 export interface ScenarioSizes {
   a: WorkerKillsParams;
@@ -17,10 +18,11 @@ export interface ScenarioSizes {
   e: SignalRaceParams;
   m: MultiProcessParams;
   u: UpgradeParams;
+  z: ZohoFaultsParams;
 }
 
 export type ScenarioKey = keyof ScenarioSizes;
-export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'm', 'u'];
+export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'm', 'u', 'z'];
 
 export const QUICK: ScenarioSizes = {
   a: { connections: 2, org: { contacts: 4000, accounts: 1000 }, kills: 6, killAfterMs: [1000, 5000], pageDelayMs: 300, settleTimeoutMs: 240_000 },
@@ -30,6 +32,7 @@ export const QUICK: ScenarioSizes = {
   e: { rounds: 10, callsPerKind: 2, signalStorm: 10, org: { contacts: 300, accounts: 50 }, settleTimeoutMs: 120_000 },
   m: { connections: 2, org: { contacts: 5000, accounts: 1000 }, workers: 3, apis: 2, rounds: 2, pageDelayMs: 300, requestEveryMs: 500, drainGraceMs: 60_000, settleTimeoutMs: 300_000 },
   u: { connections: 2, org: { contacts: 4000, accounts: 1000 }, pageDelayMs: 300, settleTimeoutMs: 240_000 },
+  z: { connections: 2, org: { contacts: 3000, accounts: 600 }, faults: 6, pageDelayMs: 300, settleTimeoutMs: 240_000 },
 };
 
 export const FULL: ScenarioSizes = {
@@ -40,6 +43,7 @@ export const FULL: ScenarioSizes = {
   e: { rounds: 40, callsPerKind: 3, signalStorm: 30, org: { contacts: 1000, accounts: 200 }, settleTimeoutMs: 300_000 },
   m: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, workers: 3, apis: 2, rounds: 3, pageDelayMs: 200, requestEveryMs: 200, drainGraceMs: 60_000, settleTimeoutMs: 600_000 },
   u: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, pageDelayMs: 200, settleTimeoutMs: 600_000 },
+  z: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, faults: 18, pageDelayMs: 200, settleTimeoutMs: 600_000 },
 };
 
 export function runScenario(key: ScenarioKey, context: ChaosContext, sizes: ScenarioSizes): Promise<ScenarioResult> {
@@ -58,5 +62,7 @@ export function runScenario(key: ScenarioKey, context: ChaosContext, sizes: Scen
       return multiProcess(context, sizes.m);
     case 'u':
       return upgrade(context, sizes.u);
+    case 'z':
+      return zohoFaults(context, sizes.z);
   }
 }

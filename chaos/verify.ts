@@ -1,5 +1,6 @@
 // The end of every scenario: let Tributary catch up, then compare every stored record with the sandbox's truth and
 // every webhook the receiver got with what had to be announced.
+import { isDeepStrictEqual } from 'node:util';
 import { readCursor } from '../contracts/change-cursor';
 import { recordsOfFeed } from '../store/records';
 import type { SyncWebhookEvent } from '../contracts/webhook-events';
@@ -93,7 +94,16 @@ async function owedWebhooks(stack: TestStack, connectionIds: string[]): Promise<
   return owed;
 }
 
-export async function verify(stack: TestStack, connectionIds: string[]): Promise<Tally> {
+/** What the provider holds for one connection's model: every record by id, deleted ones too, with its values. */
+export type TruthOf = (connectionId: string, model: string) => Map<string, { deleted: boolean; values: Record<string, unknown> }>;
+
+/** The stack's sandbox Salesforce org, which every connection of the Salesforce scenarios syncs. */
+export const salesforceTruth =
+  (stack: TestStack): TruthOf =>
+  (_connectionId, model) =>
+    new Map(stack.sandbox.records(MODEL_OBJECTS[model], { includeDeleted: true }).map((record) => [record.Id, { deleted: record.IsDeleted === true, values: record }]));
+
+export async function verify(stack: TestStack, connectionIds: string[], truthOf: TruthOf = salesforceTruth(stack)): Promise<Tally> {
   const tally = emptyTally();
   const received = stack.receiver.received.filter((webhook) => connectionIds.includes(webhook.event.connectionId));
   const arrivals = new Map<string, number>();
@@ -109,15 +119,15 @@ export async function verify(stack: TestStack, connectionIds: string[]): Promise
   tally.webhooksDelivered = [...owed].filter((key) => arrivals.has(key)).length;
 
   for (const connectionId of connectionIds) {
-    for (const [model, object] of Object.entries(MODEL_OBJECTS)) {
-      const truth = new Map(stack.sandbox.records(object, { includeDeleted: true }).map((record) => [record.Id, record]));
+    for (const model of Object.keys(MODEL_OBJECTS)) {
+      const truth = truthOf(connectionId, model);
       // What the app is served: a deleted earlier life of the connection id may have left records beside these.
       const incarnation = (await stack.store.connections.find(connectionId))?.incarnation;
       const docs = await stack.store.records.collection
         .find(recordsOfFeed({ connectionId, model, incarnation }), { projection: { externalId: 1, data: 1, lastAction: 1, changeSeq: 1 } })
         .toArray();
       const where = `${connectionId} ${model}`;
-      tally.recordsExpected += [...truth.values()].filter((record) => !record.IsDeleted).length;
+      tally.recordsExpected += [...truth.values()].filter((record) => !record.deleted).length;
 
       const byId = new Map<string, (typeof docs)[number]>();
       const seqs = new Set<number>();
@@ -136,14 +146,15 @@ export async function verify(stack: TestStack, connectionIds: string[]): Promise
       for (const [id, record] of truth) {
         const doc = byId.get(id);
         const storedLive = doc !== undefined && doc.lastAction !== 'deleted';
-        if (!record.IsDeleted && !storedLive) {
+        if (!record.deleted && !storedLive) {
           tally.missing++;
           if (tally.missing <= 5) tally.problems.push(`${where}: ${id} is missing`);
-        } else if (record.IsDeleted && storedLive) {
+        } else if (record.deleted && storedLive) {
           tally.wrong++;
           if (tally.wrong <= 5) tally.problems.push(`${where}: ${id} was deleted at the provider but is stored live`);
         } else if (storedLive) {
-          const differing = Object.keys(doc.data).filter((field) => field !== 'SystemModstamp' && doc.data[field] !== record[field]);
+          // Deep: some providers' values are objects (Zoho's lookups).
+          const differing = Object.keys(doc.data).filter((field) => field !== 'SystemModstamp' && !isDeepStrictEqual(doc.data[field], record.values[field]));
           if (differing.length > 0) {
             tally.wrong++;
             if (tally.wrong <= 5) tally.problems.push(`${where}: ${id} differs in ${differing.join(', ')}`);

@@ -36,10 +36,22 @@ export async function startZohoStack(options: TestStackOptions & { zoho?: ZohoSa
     await zoho.close();
     throw error;
   }
-  let integrationCreated = false;
   const closeStack = stack.close.bind(stack);
   const zohoStack: ZohoStack = Object.assign(stack, {
     zoho,
+    ...zohoConnector(stack, zoho),
+    async close() {
+      await closeStack();
+      await zoho.close();
+    },
+  });
+  return zohoStack;
+}
+
+/** Registering the sandbox as an integration and connecting its orgs, on any stack (the chaos suite's too). */
+export function zohoConnector(stack: TestStack, zoho: ZohoSandbox): Pick<ZohoStack, 'registerZoho' | 'connectZoho'> {
+  let integrationCreated = false;
+  const connector: Pick<ZohoStack, 'registerZoho' | 'connectZoho'> = {
     async registerZoho() {
       if (integrationCreated) return;
       const us = zoho.dataCentre('us').accountsUrl;
@@ -54,8 +66,8 @@ export async function startZohoStack(options: TestStackOptions & { zoho?: ZohoSa
       if (created.status !== 201) throw new Error(`integration: ${JSON.stringify(created.body)}`);
       integrationCreated = true;
     },
-    async connectZoho(connectionId: string, connectOptions: { org?: string; syncs?: Record<string, { frequency: string }> } = {}) {
-      await zohoStack.registerZoho();
+    async connectZoho(connectionId, connectOptions = {}) {
+      await connector.registerZoho();
       const grant = zoho.issueGrant({ org: connectOptions.org });
       return stack.api('POST', '/connections', {
         connectionId,
@@ -64,12 +76,8 @@ export async function startZohoStack(options: TestStackOptions & { zoho?: ZohoSa
         ...(connectOptions.syncs ? { syncs: connectOptions.syncs } : {}),
       });
     },
-    async close() {
-      await closeStack();
-      await zoho.close();
-    },
-  });
-  return zohoStack;
+  };
+  return connector;
 }
 
 /** Zoho for tests that tell the same story of every provider: an EU org's contacts, its grant's accounts server. */
