@@ -109,16 +109,16 @@ describe('Zoho CRM contacts and accounts of an EU org', () => {
     expect(stats.refreshes.every((refresh) => refresh.ok)).toBe(true);
   });
 
-  it('backs off through a rate-limit storm (429 TOO_MANY_REQUESTS, no Retry-After) and loses nothing', async () => {
+  it.each(['concurrency', 'credits'] as const)('backs off through a %s storm (429 TOO_MANY_REQUESTS, no Retry-After) and loses nothing', async (limit) => {
     const ids = org.records('Contacts').map((record) => String(record.id));
-    for (const id of ids.slice(20, 30)) org.update('Contacts', id, { Mailing_City: 'Storm City' });
+    for (const id of ids.slice(20, 30)) org.update('Contacts', id, { Mailing_City: `Storm City ${limit}` });
     stack.zoho.resetStats();
-    stack.zoho.faults.rateLimitStorm({ seconds: 3 });
+    stack.zoho.faults.rateLimitStorm({ seconds: 3, limit });
     expect((await stack.api('POST', '/connections/acme/sync', { models: ['contacts'] })).status).toBe(202);
     const run = await waitForRunAfter(stack, 'acme', 'contacts', contactsRun, 120_000);
     expect(run).toMatchObject({ status: 'succeeded', added: 0, updated: 10, deleted: 0 });
     expect(run.rateLimitWaits).toBeGreaterThanOrEqual(1);
-    expect(stack.zoho.stats().refusals.concurrency).toBeGreaterThanOrEqual(1);
+    expect(stack.zoho.stats().refusals[limit]).toBeGreaterThanOrEqual(1);
     contactsRun = run.runId;
     await expectStoreEqualsTruth(stack, 'acme', org, 'Contacts');
   });
