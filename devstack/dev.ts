@@ -1,5 +1,5 @@
 // `npm run dev`: the whole product on this machine in one command: Temporal (with UI), a Mongo-wire database,
-// the sandbox Salesforce, the worker, the API and a webhook receiver; Ctrl-C stops all of it.
+// the sandbox Salesforce and the other providers' sandboxes, the worker, the API and a webhook receiver; Ctrl-C stops it all.
 import { Connection } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { apiConfigOf, apiEnvironment } from '../api/config';
 import { workerConfigOf, workerEnvironment } from '../worker/config';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
+import { DEV_SANDBOXES } from './dev-sandboxes';
 import { DEV_PORTS } from './dev-stack-address';
 import { startDevWebhookReceiver, type DevWebhookReceiver } from './webhook-receiver';
 import { resolveMongo, type MongoServer } from './mongo-server';
@@ -88,6 +89,11 @@ class DevStack {
     });
     if (!sandbox) return;
     await waitUntil(() => answers(`${SANDBOX_URL}/__sandbox/stats`), { timeoutMs: 60_000, what: 'sandbox Salesforce', child: sandbox.process });
+    for (const offered of DEV_SANDBOXES) {
+      const child = this.spawnChild(offered.name, offered.entry, offered.env);
+      if (!child) return;
+      await waitUntil(() => answers(offered.readyUrl), { timeoutMs: 60_000, what: offered.title, child: child.process });
+    }
 
     // Parsed here, over this shell's environment, so a bad setting stops dev with the process's own message.
     const shared = productSettings(temporal, mongo);
@@ -232,16 +238,19 @@ async function checkPortsFree(): Promise<void> {
   for (const [what, port] of wanted) {
     if (!(await portIsFree(port))) busy.push(`${port} (${what})`);
   }
+  for (const offered of DEV_SANDBOXES) {
+    for (const { host, port } of offered.ports) if (!(await portIsFree(port, host))) busy.push(`${port} (${offered.title} on ${host})`);
+  }
   if (busy.length > 0) {
     throw new Error(`already in use: port ${busy.join(', ')}. Is another \`npm run dev\` running? (lsof -i :${busy[0].split(' ')[0]} shows who)`);
   }
 }
 
-function portIsFree(port: number): Promise<boolean> {
+function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolvePort) => {
     const server = createServer();
     server.once('error', () => resolvePort(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+    server.listen(port, host, () => server.close(() => resolvePort(true)));
   });
 }
 
@@ -284,6 +293,7 @@ function printReadyBox(temporal: TemporalServer, receiver: DevWebhookReceiver, s
     `Worker metrics      ${WORKER_STATUS_URL}/metrics`,
     `Temporal UI         ${temporal.uiUrl ?? `(external Temporal at ${temporal.address})`}`,
     `Sandbox Salesforce  ${SANDBOX_URL}  (stats: /__sandbox/stats)`,
+    ...DEV_SANDBOXES.map((offered) => `${offered.title.padEnd(19)} ${offered.summary}`),
     `Webhook receiver    ${receiver.url}  (GET: last 100)`,
     '',
     `Secret key          ${key}`,
@@ -305,6 +315,11 @@ function printReadyBox(temporal: TemporalServer, receiver: DevWebhookReceiver, s
     `         "tokenUrl": "${SANDBOX_URL}/services/oauth2/token"}'`,
     '',
     `  curl -s ${API_URL}/integrations -H 'Authorization: Bearer ${key}'`,
+    ...DEV_SANDBOXES.flatMap((offered) => [
+      '',
+      `${offered.title}: register it the same way with`,
+      `  -d '${JSON.stringify(offered.integration)}'`,
+    ]),
   ];
   process.stdout.write(`\n${box.join('\n')}\n\n${firstCall.join('\n')}\n\n`);
 }
