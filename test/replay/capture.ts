@@ -16,7 +16,8 @@ import { waitForRunAfter } from '../support/assertions';
 import { eventually } from '../support/eventually';
 import { bundleWorkflows } from '../support/global-setup';
 import { startTestStack, type TestStack } from '../support/test-stack';
-import { findSecrets, hasCompletedWorkflowTask, HISTORIES_DIR, type HistoryFile } from './history-files';
+import { hasCompletedWorkflowTask, HISTORIES_DIR, type HistoryFile } from '../../devstack/replay-corpus';
+import { findSecrets } from './history-files';
 
 const ROOT = join(__dirname, '..', '..');
 const HOURLY = { frequency: '1h' };

@@ -1,8 +1,8 @@
 // Every stored history of every release replays against the current workflow code: a change that would break a
 // running connection (an activity added, removed or reordered without a patch) fails here, not in production.
-import { DefaultLogger, Runtime, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type ReplayWorkerOptions } from '@temporalio/worker';
 import { join } from 'node:path';
-import { readCorpus } from './history-files';
+import { readCorpus, replayCorpus } from '../../devstack/replay-corpus';
 
 /** The states the corpus must hold, per release (what `npm run replay:capture` drives). */
 const STATES = [
@@ -45,24 +45,7 @@ describe('replay corpus', () => {
   });
 
   it('replays every stored history against the current workflow code without a failure', async () => {
-    const failures: string[] = [];
-    // One history at a time, so a failure names its file (several files may hold one workflow id at different times).
-    for (const stored of corpus) {
-      if (!stored.replayable) {
-        failures.push(`${stored.file} (${stored.workflowId}): no completed workflow task, nothing to replay (captured too early)`);
-        continue;
-      }
-      const results = Worker.runReplayHistories(replayOptions(), [{ workflowId: stored.workflowId, history: stored.history }]);
-      for await (const result of results) {
-        if (result.error) failures.push(`${stored.file} (${stored.workflowId}): ${errorText(result.error)}`);
-      }
-    }
-    expect(failures).toEqual([]);
+    const failures = await replayCorpus(replayOptions(), corpus);
+    expect(failures.map(({ file, workflowId, message }) => `${file} (${workflowId}): ${message}`)).toEqual([]);
   });
 });
-
-function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
-  return `${error.name}: ${error.message}${cause}`;
-}
