@@ -11,6 +11,8 @@ export interface SpawnOptions {
   logFile?: string;
   /** Also echo each output line to the console with this prefix (`npm run dev`). */
   consolePrefix?: string;
+  /** What the console shows of a line (the log file keeps it as written); null shows nothing. */
+  consoleLine?: (line: string) => string | null;
 }
 
 export function spawnLogged(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
@@ -26,7 +28,10 @@ export function spawnLogged(command: string, args: string[], options: SpawnOptio
     stream?.on('data', (chunk: Buffer) => {
       log?.write(chunk);
       if (options.consolePrefix) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`${options.consolePrefix} ${line}\n`);
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          const shown = options.consoleLine ? options.consoleLine(line) : line;
+          if (shown !== null) process.stdout.write(`${options.consolePrefix} ${shown}\n`);
+        }
       }
     });
   }
