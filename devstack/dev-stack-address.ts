@@ -3,7 +3,21 @@
 import { join } from 'node:path';
 import type { DevSecrets } from './dev-secrets';
 
-export const DEV_PORTS = { api: 3000, worker: 3001, sandbox: 4010, webhooks: 4020, temporal: 7233, temporalUi: 8233, mongo: 27027 };
+const BASE_PORTS = { api: 3000, worker: 3001, sandbox: 4010, webhooks: 4020, temporal: 7233, temporalUi: 8233, mongo: 27027 };
+
+/**
+ * TRIBUTARY_DEV_PORT_OFFSET moves every port by that much, so a second stack (another checkout, a test of `npm run
+ * dev` itself) runs beside the first; the tools that find the stack read the same variable.
+ */
+export const DEV_PORTS = portsOffsetBy(process.env.TRIBUTARY_DEV_PORT_OFFSET);
+
+function portsOffsetBy(setting: string | undefined): typeof BASE_PORTS {
+  const offset = setting === undefined || setting === '' ? 0 : Number(setting);
+  if (!Number.isInteger(offset) || offset < 0 || Math.max(...Object.values(BASE_PORTS)) + offset > 65535) {
+    throw new Error(`TRIBUTARY_DEV_PORT_OFFSET must be a whole number from 0 that keeps every port below 65536 (got "${setting}")`);
+  }
+  return Object.fromEntries(Object.entries(BASE_PORTS).map(([name, port]) => [name, port + offset])) as typeof BASE_PORTS;
+}
 
 export const DEV_DATA_DIR = join(__dirname, '..', '.data');
 export const DEV_SECRETS_FILE = join(DEV_DATA_DIR, 'dev-secrets.json');

@@ -1,10 +1,11 @@
 // `npm run dev`: the whole product on this machine in one command: Temporal (with UI), a Mongo-wire database,
-// the sandbox Salesforce and the other providers' sandboxes, the worker, the API and a webhook receiver; Ctrl-C stops it all.
+// the sandbox Salesforce and the other providers' sandboxes, the worker, the API and a webhook receiver; a saved sync
+// reloads the worker; Ctrl-C stops it all.
 import { Connection } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { apiConfigOf, apiEnvironment } from '../api/config';
 import { workerConfigOf, workerEnvironment } from '../worker/config';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
@@ -13,7 +14,11 @@ import { DEV_PORTS } from './dev-stack-address';
 import { startDevWebhookReceiver, type DevWebhookReceiver } from './webhook-receiver';
 import { resolveMongo, type MongoServer } from './mongo-server';
 import { signalGroup, spawnLogged, stopProcess, waitUntil } from './processes';
+import { painter, readableLog, wantsColour } from './readable-log';
+import { shortReplayMessage } from './replay-corpus';
+import { watchSources } from './source-watcher';
 import { resolveTemporal, type TemporalServer } from './temporal-server';
+import { checkWorkflowCode, type WorkflowCheckResult } from './workflow-check';
 
 const ROOT = resolve(__dirname, '..');
 const DATA_DIR = join(ROOT, '.data');
@@ -36,6 +41,13 @@ const ENTRY_FILES = [
   { path: 'api/main.ts', what: 'the API' },
 ];
 const LOG_TAIL_LINES = 25;
+/** The folders whose code the worker runs; TRIBUTARY_DEV_WATCH adds a team's own (comma-separated, from the repo root). */
+const WATCHED_FOLDERS = ['providers', 'sync', 'sync-engine', 'activities', 'workflows', 'contracts'];
+/** The bundle the worker loads: the workflow code exactly as checked, never bundled again by the worker itself. */
+const WORKFLOW_BUNDLE = join(DATA_DIR, 'dev', 'workflow-bundle.js');
+const REFUSAL_LINES_SHOWN = 3;
+const COLOUR = wantsColour();
+const paint = painter(COLOUR);
 
 interface RunningChild {
   name: string;
@@ -45,6 +57,12 @@ interface RunningChild {
   stopRequested: boolean;
   /** Resolves once the process exited and its output was read to the end. */
   closed: Promise<void>;
+}
+
+/** A worker and what it runs: the hash of its workflow bundle is what the next change is compared with. */
+interface RunningWorker {
+  child: RunningChild;
+  bundleHash: string;
 }
 
 interface Service {
@@ -57,6 +75,17 @@ class DevStack {
   private readonly children: RunningChild[] = [];
   private readonly pendingServices: Promise<unknown>[] = [];
   private stopping: Promise<void> | null = null;
+  private worker: RunningWorker | null = null;
+  /** The workflow code the running connections' histories come from: a reload is checked against it. */
+  private acceptedBundleHash: string | null = null;
+  private workerEnv: Record<string, string> = {};
+  private temporalAddress = '';
+  private taskQueue = '';
+  /** The worker's own shutdown grace (running slices checkpoint within it), and time to close after. */
+  private workerStopGraceMs = 30_000;
+  private reloading: Promise<void> | null = null;
+  /** Files saved while a reload was under way: one more reload once it ends. */
+  private savedDuringReload = new Set<string>();
 
   get isStopping(): boolean {
     return this.stopping !== null;
@@ -77,7 +106,7 @@ class DevStack {
     const receiver = await startDevWebhookReceiver({
       port: PORTS.webhooks,
       secret: secrets.TRIBUTARY_WEBHOOK_SECRET,
-      print: (line) => process.stdout.write(`${'[webhook]'.padEnd(9)} ${line.replace(/^webhook /, '')}\n`),
+      print: (line) => process.stdout.write(`${paint('dim', '[webhook]'.padEnd(9))} ${line.replace(/^webhook /, '')}\n`),
     });
     this.services.unshift({ name: 'webhook receiver', stop: () => receiver.close() });
 
@@ -104,21 +133,101 @@ class DevStack {
       environment,
     );
     const apiConfig = apiConfigOf({ ...shared, TRIBUTARY_SECRET_KEY: secrets.TRIBUTARY_SECRET_KEY, TRIBUTARY_PUBLIC_URL: API_URL, PORT: PORTS.api }, environment);
-    const workerStartedAt = Date.now();
-    const worker = this.spawnChild('worker', 'worker/main.ts', workerEnvironment(workerConfig));
     const api = this.spawnChild('api', 'api/main.ts', apiEnvironment(apiConfig));
-    if (!worker || !api) return;
-    await Promise.all([
-      waitUntil(() => answers(`${API_URL}/healthz`), { timeoutMs: 90_000, what: 'API', child: api.process }),
-      // The worker bundles the workflow code before it polls; a poller on the task queue means it is really ready.
-      waitUntil(() => workerIsPolling(temporal.address, workerConfig.TRIBUTARY_TASK_QUEUE, workerStartedAt), {
-        timeoutMs: 180_000,
-        what: 'worker',
-        child: worker.process,
-      }),
-    ]);
+    if (!api) return;
+    const apiReady = waitUntil(() => answers(`${API_URL}/healthz`), { timeoutMs: 90_000, what: 'API', child: api.process });
+    // Bundled here rather than by the worker, so that a reload can compare the code it would run with this.
+    const bundle = await checkWorkflowCode({ bundlePath: WORKFLOW_BUNDLE, runningHash: null });
+    if (bundle.outcome !== 'bundled') throw new Error(`the workflows do not build: ${refusalReason(bundle)}`);
+    this.acceptedBundleHash = bundle.hash;
+    this.workerEnv = workerEnvironment({ ...workerConfig, TRIBUTARY_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE });
+    this.temporalAddress = temporal.address;
+    this.taskQueue = workerConfig.TRIBUTARY_TASK_QUEUE;
+    this.workerStopGraceMs = (workerConfig.TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS + 10) * 1000;
+    const worker = this.spawnChild('worker', 'worker/main.ts', this.workerEnv);
+    if (!worker) return;
+    // A poller on the task queue with the worker's pid means it is really ready (and not an earlier run's poller).
+    await Promise.all([apiReady, this.untilPolling(worker, 180_000)]);
     if (this.isStopping) return;
+    this.worker = { child: worker, bundleHash: bundle.hash };
     printReadyBox(temporal, receiver, secrets);
+    this.watchForSaves();
+  }
+
+  private watchForSaves(): void {
+    const extra = (process.env.TRIBUTARY_DEV_WATCH ?? '').split(',').map((folder) => folder.trim()).filter(Boolean);
+    const folders = [...WATCHED_FOLDERS.map((folder) => join(ROOT, folder)), ...extra.map((folder) => (isAbsolute(folder) ? folder : resolve(ROOT, folder)))];
+    const missing = folders.filter((folder) => !existsSync(folder));
+    if (missing.length > 0) say(`TRIBUTARY_DEV_WATCH: ${missing.join(', ')} does not exist; not watched`);
+    const watcher = watchSources({ folders, onChange: (files) => this.reloadWorker(files) });
+    this.services.unshift({ name: 'file watcher', stop: async () => watcher.close() });
+    say(`watching ${folders.filter((folder) => existsSync(folder)).map(shortPath).join(', ')}: saving a file there reloads the worker`);
+  }
+
+  /** One reload at a time; saves during one make one more after it, with all their files. */
+  private reloadWorker(files: string[]): void {
+    if (this.isStopping) return;
+    if (this.reloading) {
+      for (const file of files) this.savedDuringReload.add(file);
+      return;
+    }
+    this.reloading = this.reload(files)
+      .catch((error: unknown) => say(paint('red', `reload failed: ${errorText(error)}`)))
+      .finally(() => {
+        this.reloading = null;
+        const next = [...this.savedDuringReload].sort();
+        this.savedDuringReload.clear();
+        if (next.length > 0) this.reloadWorker(next);
+      });
+  }
+
+  /**
+   * Checks the workflow code first: a change that stored histories do not replay is refused, and the worker keeps
+   * running the code it has. Otherwise the worker is stopped as a deploy stops it (SIGTERM: running slices checkpoint
+   * and hand back, within TRIBUTARY_WORKER_SHUTDOWN_GRACE_SECONDS) and started again on the new code.
+   */
+  private async reload(files: string[]): Promise<void> {
+    const changed = describeFiles(files);
+    say(`${changed} changed: checking the workflow code`);
+    const check = await checkWorkflowCode({ bundlePath: WORKFLOW_BUNDLE, runningHash: this.acceptedBundleHash });
+    if (this.isStopping) return;
+    if (check.outcome !== 'bundled') {
+      printRefusal(changed, check, this.worker !== null);
+      return;
+    }
+    this.acceptedBundleHash = check.hash;
+    const replayed = check.replayed > 0 ? `the ${check.replayed} stored histories replay on the new workflow code` : 'the workflow code did not change';
+    say(`${replayed} (checked in ${seconds(check.ms)}); restarting the worker (it finishes or hands back what it runs first)`);
+    const startedAt = Date.now();
+    const old = this.worker;
+    this.worker = null;
+    if (old) await this.stopChild(old.child);
+    if (this.isStopping) return;
+    const next = this.spawnChild('worker', 'worker/main.ts', this.workerEnv, { stackDiesWithIt: false });
+    if (!next) return;
+    await this.untilPolling(next, 180_000);
+    if (this.isStopping) return;
+    this.worker = { child: next, bundleHash: check.hash };
+    say(paint('green', `reloaded: the worker runs the new code (pid ${next.process.pid}, restarted in ${seconds(Date.now() - startedAt)})`));
+  }
+
+  private untilPolling(worker: RunningChild, timeoutMs: number): Promise<void> {
+    const pid = worker.process.pid as number;
+    return waitUntil(() => workerIsPolling(this.temporalAddress, this.taskQueue, pid), { timeoutMs, what: 'worker', child: worker.process });
+  }
+
+  /** As the stack's shutdown stops it, with the time the worker takes to drain before it is killed. */
+  private async stopChild(child: RunningChild): Promise<void> {
+    child.stopRequested = true;
+    await stopProcess(child.process, this.workerStopGraceMs);
+    signalGroup(child.process, 'SIGKILL');
+    await withTimeout(child.closed, 5000);
+    this.forget(child);
+  }
+
+  private forget(child: RunningChild): void {
+    const index = this.children.indexOf(child);
+    if (index >= 0) this.children.splice(index, 1);
   }
 
   /** Idempotent: the first reason wins and decides the exit code. */
@@ -170,14 +279,20 @@ class DevStack {
     return registered;
   }
 
-  private spawnChild(name: string, entry: string, env: Record<string, string>): RunningChild | null {
+  /**
+   * `stackDiesWithIt: false` for a worker a reload started: when the code just saved does not start, the stack stays
+   * up and says so, and the next save tries again.
+   */
+  private spawnChild(name: string, entry: string, env: Record<string, string>, { stackDiesWithIt = true } = {}): RunningChild | null {
     if (this.isStopping) return null;
     const logFile = join(LOG_DIR, `${name}.log`);
+    const readable = readableLog({ colour: COLOUR });
     const child = spawnLogged(process.execPath, ['--import', 'tsx', entry], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       logFile,
-      consolePrefix: `[${name}]`.padEnd(9),
+      consolePrefix: paint('dim', `[${name}]`.padEnd(9)),
+      consoleLine: (line) => readable.format(line),
     });
     const running: RunningChild = { name, process: child, logFile, recentLines: [], stopRequested: false, closed: Promise.resolve() };
     for (const stream of [child.stdout, child.stderr]) {
@@ -195,7 +310,12 @@ class DevStack {
       child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
         if (diedUnasked) {
           reportDeath(running, code, signal);
-          void this.shutdown(1, `${name} died`);
+          if (stackDiesWithIt) void this.shutdown(1, `${name} died`);
+          else if (!this.isStopping) {
+            this.forget(running);
+            if (this.worker?.child === running) this.worker = null;
+            say(paint('yellow', `no ${name} is running: fix the error and save again`));
+          }
         }
         resolveClosed();
       });
@@ -211,7 +331,7 @@ function productSettings(temporal: TemporalServer, mongo: MongoServer) {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: NAMESPACE,
     MONGODB_URI: mongo.uri,
-    MONGODB_DB: 'tributary',
+    MONGODB_DB: process.env.MONGODB_DB ?? 'tributary',
     // The development stack's providers are sandboxes on http://127.0.0.1.
     TRIBUTARY_ALLOW_LOOPBACK_PROVIDER_URLS: true,
   };
@@ -260,15 +380,48 @@ async function answers(url: string): Promise<boolean> {
   return response.ok;
 }
 
-async function workerIsPolling(address: string, taskQueue: string, since: number): Promise<boolean> {
+/** Pollers of an earlier worker linger in the server's memory for a while: only this pid's count (`<pid>@<host>`). */
+async function workerIsPolling(address: string, taskQueue: string, pid: number): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 2000 });
   try {
     const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: NAMESPACE, taskQueue: { name: taskQueue } });
-    // Pollers of an earlier run linger in the server's memory for a while; only count ones seen since our worker started.
-    return pollers.some((poller) => Number(poller.lastAccessTime?.seconds?.toString() ?? 0) * 1000 >= since - 1000);
+    return pollers.some((poller) => poller.identity?.startsWith(`${pid}@`));
   } finally {
     await connection.close();
   }
+}
+
+/** Why a reload was refused, in a line: the first of the SDK's words for a nondeterminism error, or the build error. */
+function refusalReason(check: Exclude<WorkflowCheckResult, { outcome: 'bundled' }>): string {
+  if (check.outcome === 'unbundlable') return check.message.split('\n')[0];
+  return `${check.failures.length} of ${check.histories} stored histories do not replay: ${shortReplayMessage(check.failures[0].message)}`;
+}
+
+function printRefusal(changed: string, check: Exclude<WorkflowCheckResult, { outcome: 'bundled' }>, workerRunning: boolean): void {
+  const keeps = workerRunning ? 'the worker keeps running the previous code' : 'no worker is running';
+  if (check.outcome === 'unbundlable') {
+    say(paint('red', `reload refused: the workflows do not build (${changed}); ${keeps}`));
+    for (const line of check.message.split('\n').slice(0, 10)) say(`  ${line}`);
+    return;
+  }
+  say(paint('red', `reload refused: ${check.failures.length} of ${check.histories} stored histories do not replay on the new workflow code (checked in ${seconds(check.ms)}); ${keeps}`));
+  for (const failure of check.failures.slice(0, REFUSAL_LINES_SHOWN)) say(`  ${failure.file} (${failure.workflowId}): ${shortReplayMessage(failure.message)}`);
+  if (check.failures.length > REFUSAL_LINES_SHOWN) say(`  … and ${check.failures.length - REFUSAL_LINES_SHOWN} more (npx jest test/replay lists them all)`);
+  say(`A running connection would fail the same way. Put the change behind patched('<id>') (docs/releasing-workflow-changes.md), or undo it, and save again.`);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function describeFiles(files: string[]): string {
+  const names = files.map(shortPath);
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+
+function shortPath(path: string): string {
+  const inside = relative(ROOT, path);
+  return inside.startsWith(`..${sep}`) || isAbsolute(inside) ? path : inside;
 }
 
 function reportDeath(child: RunningChild, code: number | null, signal: NodeJS.Signals | null): void {
@@ -339,7 +492,7 @@ function errorText(error: unknown): string {
 }
 
 function say(message: string): void {
-  process.stdout.write(`[dev]     ${message}\n`);
+  process.stdout.write(`${paint('dim', '[dev]'.padEnd(9))} ${message}\n`);
 }
 
 function main(): void {
