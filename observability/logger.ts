@@ -6,6 +6,14 @@ const REDACTED_PATHS = [
   '*.authorization', '*.headers.authorization', 'req.headers.authorization', '*.secretKey',
 ];
 
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** `destination`: stdout unless given (a test reads what the product would write). */
+export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    name,
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // The Temporal SDK logs a failure under `error`, which pino would write as `{}`: its reason is kept, as `err`'s is.
+    serializers: { error: pino.stdSerializers.err },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -2,6 +2,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { readableLog } from '../../../devstack/readable-log';
+import { createLogger } from '../../../observability/logger';
 
 /** What the product's own logger writes for these calls: the lines the dev stack reads from its children. */
 function jsonLines(write: (logger: pino.Logger) => void): string[] {
@@ -71,6 +72,13 @@ describe('the dev terminal line of a log line', () => {
       child.warn({ activityType: 'runSyncSlice', error: { message: 'connect ECONNREFUSED 127.0.0.1:4010' } }, 'Activity failed');
     });
     expect(sdk.map((line) => plain.format(line))).toEqual([null, null, 'warn  Activity failed: connect ECONNREFUSED 127.0.0.1:4010  activityType=runSyncSlice']);
+  });
+
+  it("shows the reason of a failure the Temporal SDK logs through the worker's logger", () => {
+    const lines: string[] = [];
+    const logger = createLogger('worker', 'info', { write: (line: string) => lines.push(line.trim()) });
+    logger.child({ component: 'temporal-sdk' }).warn({ activityType: 'syncModelSlice', error: new Error('token expired') }, 'Activity failed');
+    expect(lines.map((line) => plain.format(line))).toEqual(['warn  Activity failed: token expired  activityType=syncModelSlice']);
   });
 
   it('shows a line that is not a log line as it was written (a crash, a stack trace)', () => {
