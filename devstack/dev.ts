@@ -59,12 +59,6 @@ interface RunningChild {
   closed: Promise<void>;
 }
 
-/** A worker and what it runs: the hash of its workflow bundle is what the next change is compared with. */
-interface RunningWorker {
-  child: RunningChild;
-  bundleHash: string;
-}
-
 interface Service {
   name: string;
   stop(): Promise<void>;
@@ -75,7 +69,7 @@ class DevStack {
   private readonly children: RunningChild[] = [];
   private readonly pendingServices: Promise<unknown>[] = [];
   private stopping: Promise<void> | null = null;
-  private worker: RunningWorker | null = null;
+  private worker: RunningChild | null = null;
   /** The workflow code the running connections' histories come from: a reload is checked against it. */
   private acceptedBundleHash: string | null = null;
   private workerEnv: Record<string, string> = {};
@@ -149,7 +143,7 @@ class DevStack {
     // A poller on the task queue with the worker's pid means it is really ready (and not an earlier run's poller).
     await Promise.all([apiReady, this.untilPolling(worker, 180_000)]);
     if (this.isStopping) return;
-    this.worker = { child: worker, bundleHash: bundle.hash };
+    this.worker = worker;
     printReadyBox(temporal, receiver, secrets);
     this.watchForSaves();
   }
@@ -201,13 +195,13 @@ class DevStack {
     const startedAt = Date.now();
     const old = this.worker;
     this.worker = null;
-    if (old) await this.stopChild(old.child);
+    if (old) await this.stopChild(old);
     if (this.isStopping) return;
     const next = this.spawnChild('worker', 'worker/main.ts', this.workerEnv, { stackDiesWithIt: false });
     if (!next) return;
     await this.untilPolling(next, 180_000);
     if (this.isStopping) return;
-    this.worker = { child: next, bundleHash: check.hash };
+    this.worker = next;
     say(paint('green', `reloaded: the worker runs the new code (pid ${next.process.pid}, restarted in ${seconds(Date.now() - startedAt)})`));
   }
 
@@ -313,7 +307,7 @@ class DevStack {
           if (stackDiesWithIt) void this.shutdown(1, `${name} died`);
           else if (!this.isStopping) {
             this.forget(running);
-            if (this.worker?.child === running) this.worker = null;
+            if (this.worker === running) this.worker = null;
             say(paint('yellow', `no ${name} is running: fix the error and save again`));
           }
         }

@@ -38,6 +38,7 @@ describe('npm run dev reloads its worker on save', () => {
   beforeAll(async () => {
     copy = mkdtempSync(join(tmpdir(), 'tributary-dev-reload-'));
     copyRepository(copy);
+    mkdirSync(join(copy, 'team-syncs'));
     const offset = await freePortOffset();
     api = `http://127.0.0.1:${3000 + offset}`;
     taskQueue = `dev-reload-${randomUUID().slice(0, 8)}`;
@@ -51,6 +52,8 @@ describe('npm run dev reloads its worker on save', () => {
         TRIBUTARY_DEV_PORT_OFFSET: String(offset),
         MONGODB_DB: `dev_reload_${randomUUID().slice(0, 8)}`,
         TRIBUTARY_TASK_QUEUE: taskQueue,
+        // A team's own folder, outside the ones watched by default.
+        TRIBUTARY_DEV_WATCH: 'team-syncs',
         NO_COLOR: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,8 +99,7 @@ describe('npm run dev reloads its worker on save', () => {
     const from = output.length;
     writeFileSync(file, edited.replace('version: 3,', 'version: 2,'));
     writeFileSync(file, edited);
-    const reloaded = await untilPrinted(/reloaded: the worker runs the new code \(pid (\d+)/, from, STACK_MS);
-    const workerPid = Number(reloaded[1]);
+    await untilPrinted(/reloaded: the worker runs the new code \(pid (\d+)/, from, STACK_MS);
     expect(output.slice(from).filter((line) => line.includes('changed: checking the workflow code'))).toEqual([
       expect.stringContaining(`${CONTACTS_SYNC} changed`),
     ]);
@@ -108,6 +110,13 @@ describe('npm run dev reloads its worker on save', () => {
     const records = await apiGet<{ records: { data: Record<string, unknown> }[] }>('/records?connectionId=acme&model=contacts&limit=20');
     expect(records.records.length).toBeGreaterThan(0);
     expect(records.records.filter((record) => !('Tier__c' in record.data))).toEqual([]);
+
+    // A save in the team's folder (TRIBUTARY_DEV_WATCH) reloads too.
+    const beforeTeamSave = output.length;
+    writeFileSync(join(copy, 'team-syncs', 'deals.sync.ts'), '// a team sync in the making\nexport {};\n');
+    const teamReload = await untilPrinted(/reloaded: the worker runs the new code \(pid (\d+)/, beforeTeamSave, STACK_MS);
+    expect(output.slice(beforeTeamSave).join('\n')).toContain(`${join('team-syncs', 'deals.sync.ts')} changed`);
+    const workerPid = Number(teamReload[1]);
 
     // A timer before anything else: every stored connection history began with other commands.
     const bundleBefore = hashOf(join(copy, '.data', 'dev', 'workflow-bundle.js'));
