@@ -17,7 +17,7 @@ import { eventually } from '../support/eventually';
 import { bundleWorkflows } from '../support/global-setup';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { hasCompletedWorkflowTask, HISTORIES_DIR, type HistoryFile } from '../../devstack/replay-corpus';
-import { findSecrets } from './history-files';
+import { findSecrets } from './history-secrets';
 
 const ROOT = join(__dirname, '..', '..');
 const HOURLY = { frequency: '1h' };
