@@ -9,14 +9,15 @@ const BASE_PORTS = { api: 3000, worker: 3001, sandbox: 4010, webhooks: 4020, tem
  * TRIBUTARY_DEV_PORT_OFFSET moves every port by that much, so a second stack (another checkout, a test of `npm run
  * dev` itself) runs beside the first; the tools that find the stack read the same variable.
  */
-export const DEV_PORTS = portsOffsetBy(process.env.TRIBUTARY_DEV_PORT_OFFSET);
+export const DEV_PORT_OFFSET = portOffset(process.env.TRIBUTARY_DEV_PORT_OFFSET);
+export const DEV_PORTS = Object.fromEntries(Object.entries(BASE_PORTS).map(([name, port]) => [name, port + DEV_PORT_OFFSET])) as typeof BASE_PORTS;
 
-function portsOffsetBy(setting: string | undefined): typeof BASE_PORTS {
+function portOffset(setting: string | undefined): number {
   const offset = setting === undefined || setting === '' ? 0 : Number(setting);
   if (!Number.isInteger(offset) || offset < 0 || Math.max(...Object.values(BASE_PORTS)) + offset > 65535) {
     throw new Error(`TRIBUTARY_DEV_PORT_OFFSET must be a whole number from 0 that keeps every port below 65536 (got "${setting}")`);
   }
-  return Object.fromEntries(Object.entries(BASE_PORTS).map(([name, port]) => [name, port + offset])) as typeof BASE_PORTS;
+  return offset;
 }
 
 export const DEV_DATA_DIR = join(__dirname, '..', '.data');

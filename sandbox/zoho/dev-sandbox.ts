@@ -6,18 +6,20 @@ import { DEFAULT_OPTIONS } from './options';
 /** The ports from a base: US accounts server, US API domain, EU accounts server, EU API domain. */
 export const zohoSandboxPorts = (base: number) => ({ usAccounts: base, usApi: base + 1, euAccounts: base + 2, euApi: base + 3 });
 
-const BASE_PORT = 4030;
 const US_HOST = '127.0.0.1';
 const EU_HOST = '127.0.0.2';
-const ports = zohoSandboxPorts(BASE_PORT);
-const usAccounts = `http://${US_HOST}:${ports.usAccounts}`;
 
-export const zohoDevSandbox: DevSandbox = {
+/** On ports from 4030, moved by the dev stack's port offset. */
+export function zohoDevSandbox(portOffset: number): DevSandbox {
+  const basePort = 4030 + portOffset;
+  const ports = zohoSandboxPorts(basePort);
+  const usAccounts = `http://${US_HOST}:${ports.usAccounts}`;
+  return {
   name: 'zoho',
   title: 'Sandbox Zoho CRM',
   entry: 'sandbox/zoho/main.ts',
   env: {
-    ZOHO_SANDBOX_PORT: String(BASE_PORT),
+    ZOHO_SANDBOX_PORT: String(basePort),
     ZOHO_SANDBOX_US_HOST: US_HOST,
     ZOHO_SANDBOX_EU_HOST: EU_HOST,
     ZOHO_SANDBOX_SEED_CONTACTS: '200',
@@ -40,4 +42,5 @@ export const zohoDevSandbox: DevSandbox = {
     authorizationUrl: `${usAccounts}/oauth/v2/auth`,
     tokenUrl: `${usAccounts}/oauth/v2/token`,
   },
-};
+  };
+}
