@@ -28,7 +28,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -93,6 +93,39 @@ export default tseslint.config(
     files: ['api/use-cases/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@temporalio/*'], message: 'Go through api/connection-workflows.ts.' }] }],
+    },
+  },
+  {
+    // The console runs in the browser: it borrows the API's types, never its code (zod and the schemas would ship),
+    // keeps nothing in browser storage (the session is an HttpOnly cookie), and renders every value as text.
+    files: ['console/src/**/*.ts', 'console/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api/schemas', '**/api/openapi-routes', '**/client/*', 'zod', 'express', 'mongodb', 'pino', '@temporalio/*'],
+              allowTypeImports: true,
+              message: "The console may import only the API's types (import type).",
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['localStorage', 'sessionStorage', 'indexedDB'].map((name) => ({ name, message: 'The console keeps nothing in the browser: the session is an HttpOnly cookie.' })),
+        ...['process', 'Buffer', 'require'].map((name) => ({ name, message: 'Browser code: Node globals do not exist there.' })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({ property, message: 'Provider and customer data render as text, never as HTML.' })),
+        ...['localStorage', 'sessionStorage'].map((property) => ({ object: 'window', property, message: 'The console keeps nothing in the browser.' })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Provider and customer data render as text, never as HTML.' },
+      ],
     },
   },
 );
