@@ -16,9 +16,9 @@ export interface BarChartProps<Row extends { hour: string }> {
   series: ChartSeries<Row>[];
 }
 
-const WIDTH = 720;
-const HEIGHT = 180;
-const PAD = { top: 12, right: 8, bottom: 26, left: 40 };
+const WIDTH = 520;
+const HEIGHT = 170;
+const PAD = { top: 10, right: 4, bottom: 24, left: 36 };
 
 /** The top of the y axis: a round number at or above the tallest bar, so the gridlines read as whole numbers. */
 export function niceMax(value: number): number {

@@ -12,6 +12,8 @@ import { useApi } from '../components/use-api';
 import { withQuery } from '../api/http';
 
 const STATUS_ORDER: ConnectionStatus[] = ['auth_error', 'degraded', 'rate_limited', 'paused', 'active'];
+/** Paused is a choice someone made; these are not. */
+const NEEDS_ATTENTION = new Set<ConnectionStatus>(['auth_error', 'degraded', 'rate_limited']);
 const HEALTH_ORDER: HealthState[] = ['stuck', 'unknown', 'ok'];
 const REFRESH_MS = 30_000;
 
@@ -46,7 +48,7 @@ function ConnectionCounts({ stats }: { stats: OverviewStats }) {
         <ul class="tile-group" aria-label="By status">
           {STATUS_ORDER.map((status) => (
             <li key={status}>
-              <a class={`tile ${status === 'active' || (connections.byStatus[status] ?? 0) === 0 ? '' : 'attention'}`} href={withQuery('/console/connections', { status })}>
+              <a class={`tile ${NEEDS_ATTENTION.has(status) && (connections.byStatus[status] ?? 0) > 0 ? 'attention' : ''}`} href={withQuery('/console/connections', { status })}>
                 <span class="tile-count">{formatCount(connections.byStatus[status] ?? 0)}</span>
                 <span class="tile-label">{words(status)}</span>
               </a>
