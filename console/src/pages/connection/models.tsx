@@ -50,7 +50,7 @@ export function ModelsTable({ connection, canAct, act }: { connection: Connectio
                   </td>
                   <td>
                     {sync.lastRun ? (
-                      <a href={`/console/connections/${encodeURIComponent(id)}/runs/${encodeURIComponent(sync.lastRun.runId)}`} aria-label={`${model} last run: ${sync.lastRun.status}`}>
+                      <a href={`/console/connections/${encodeURIComponent(id)}/runs/${encodeURIComponent(sync.lastRun.runId)}`}>
                         <RunBadge status={sync.lastRun.status} /> <Time iso={sync.lastRun.finishedAt ?? sync.lastRun.startedAt} />
                       </a>
                     ) : (

@@ -1,6 +1,6 @@
 // Create or edit an integration (a provider's OAuth app): the API's 400 names each bad field (a URL outside the
 // provider's hosts, a bad key) and the message appears under that field's input.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { PROVIDER_KEYS } from '../../../../contracts/provider-keys';
 import { createIntegration, updateIntegration } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
@@ -33,6 +33,11 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing: Int
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const prefix = existing ? `edit-${existing.key}` : 'create';
+  const form = useRef<HTMLFormElement>(null);
+  // Keyboard and screen-reader users land on the first field the API refused, with its message read out.
+  useEffect(() => {
+    if (error) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [error]);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -76,7 +81,7 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing: Int
 
   const unplaced = error && error.fields.filter((f) => !(Object.keys(values) as (keyof Values)[]).some((name) => error.fieldMessage(name) === f.message));
   return (
-    <form class="card integration-form" onSubmit={(event) => void submit(event)} aria-label={existing ? `Edit integration ${existing.key}` : 'Create an integration'} noValidate>
+    <form ref={form} class="card integration-form" onSubmit={(event) => void submit(event)} aria-label={existing ? `Edit integration ${existing.key}` : 'Create an integration'} noValidate>
       <h2>{existing ? `Edit ${existing.key}` : 'New integration'}</h2>
       {error && (
         <p class="field-error" role="alert">
