@@ -1,6 +1,6 @@
-// Builds the console (console/src) into console/dist with esbuild: one hashed script, one hashed stylesheet and the
-// index.html that names them; `--watch` rebuilds on every change. Run by `npm run build:console` (and so by
-// `npm ci`'s prepare step and `npm run dev`).
+// Builds the console (console/src) into console/dist with esbuild: a hashed script and stylesheet under assets/ (where
+// the API serves the console's files) and the index.html naming them; `--watch` rebuilds on every change. Run by
+// `npm run build:console`, and so by `npm ci` (prepare) and `npm run dev` (predev).
 import { build, context, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -33,7 +33,7 @@ const options: BuildOptions = {
   minify: true,
   sourcemap: 'linked',
   legalComments: 'linked',
-  entryNames: '[name]-[hash]',
+  entryNames: 'assets/[name]-[hash]',
   outdir: CONSOLE_DIST,
   metafile: true,
   // The console never needs Node's globals; a stray reference fails the build instead of the page.
@@ -52,9 +52,9 @@ const writeIndexHtml: Plugin = {
     pluginBuild.onEnd((result) => {
       if (result.errors.length > 0 || !result.metafile) return;
       const outputs = Object.keys(result.metafile.outputs).map((path) => relative(CONSOLE_DIST, path));
-      const script = outputs.find((file) => /^app-\w+\.js$/.test(file));
-      const style = outputs.find((file) => /^app-\w+\.css$/.test(file));
-      if (!script || !style) throw new Error(`console build: expected app-*.js and app-*.css, got ${outputs.join(', ')}`);
+      const script = outputs.find((file) => /^assets\/app-\w+\.js$/.test(file));
+      const style = outputs.find((file) => /^assets\/app-\w+\.css$/.test(file));
+      if (!script || !style) throw new Error(`console build: expected assets/app-*.js and assets/app-*.css, got ${outputs.join(', ')}`);
       const template = readFileSync(join(CONSOLE_ROOT, 'index.html'), 'utf8');
       const html = template.replace('%STYLE%', `${BASE_PATH}/${style}`).replace('%SCRIPT%', `${BASE_PATH}/${script}`);
       writeFileSync(join(CONSOLE_DIST, 'index.html'), html);
