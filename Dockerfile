@@ -12,6 +12,8 @@ RUN printf '%s\n' \
       '  "compilerOptions": { "outDir": "dist", "noEmit": false, "types": ["node"] },' \
       '  "files": ["api/main.ts", "worker/main.ts", "workflows/index.ts"], "include": [] }' > tsconfig.build.json \
  && npx tsc -p tsconfig.build.json
+# The console (console/src → console/dist), which the API serves at /console.
+RUN npm run build:console
 # Bundling the workflows is the slow part of a worker's start; do it here once.
 RUN node -e " \
       require('@temporalio/worker') \
@@ -26,6 +28,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Where the compiled API (dist/api) looks for the console's build.
+COPY --from=build /app/console/dist ./dist/console/dist
 USER node
 EXPOSE 3000
 # The API by default; the worker runs the same image with `node dist/worker/main.js`.
