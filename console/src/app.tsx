@@ -13,10 +13,10 @@ import { NotFoundPage } from './pages/not-found';
 import { OverviewPage } from './pages/overview';
 import { RecordsPage } from './pages/records';
 import { RunPage } from './pages/run';
-import { SignIn } from './pages/sign-in';
+import { SignIn, type SignInNotice } from './pages/sign-in';
 import { SessionContext, type SignedIn } from './session';
 
-type SessionState = { kind: 'checking' } | { kind: 'signed-out'; notice: string | null } | { kind: 'signed-in'; session: ConsoleSession };
+type SessionState = { kind: 'checking' } | { kind: 'signed-out'; notice: SignInNotice | null } | { kind: 'signed-in'; session: ConsoleSession };
 
 export function App() {
   const [state, setState] = useState<SessionState>({ kind: 'checking' });
@@ -24,7 +24,7 @@ export function App() {
   useEffect(() => {
     whenSessionLost(() => {
       setCsrfToken(null);
-      setState({ kind: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' });
+      setState({ kind: 'signed-out', notice: { tone: 'bad', text: 'Your session has ended. Sign in again to continue.' } });
     });
     currentSession().then(
       (session) => {
@@ -43,7 +43,7 @@ export function App() {
       async signOut() {
         await signOut().catch(() => undefined);
         setCsrfToken(null);
-        setState({ kind: 'signed-out', notice: 'You are signed out.' });
+        setState({ kind: 'signed-out', notice: { tone: 'ok', text: 'You are signed out.' } });
       },
     };
   }, [state]);

@@ -5,7 +5,12 @@ import { signIn } from '../api/endpoints';
 import type { ConsoleSession } from '../api/types';
 import { asApiError } from '../components/use-api';
 
-export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn(session: ConsoleSession): void }) {
+export interface SignInNotice {
+  tone: 'ok' | 'bad';
+  text: string;
+}
+
+export function SignIn({ notice, onSignedIn }: { notice: SignInNotice | null; onSignedIn(session: ConsoleSession): void }) {
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -33,8 +38,8 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
       <p class="app">Tributary console</p>
       <h1>Sign in</h1>
       {notice && (
-        <p class="notice bad" role="status">
-          {notice}
+        <p class={`notice ${notice.tone}`} role="status">
+          {notice.text}
         </p>
       )}
       <p>Use a secret key of this Tributary deployment. A read-only key shows everything and changes nothing.</p>

@@ -104,7 +104,7 @@ export function ConnectionActions({ connection, act }: { connection: ConnectionV
             This stops <strong>{id}</strong>'s workflow and removes its records, changes feeds, runs and webhook deliveries. It cannot be undone.
           </p>
           <label for="confirm-delete-id">Type the connection id to confirm</label>
-          <input id="confirm-delete-id" type="text" autoComplete="off" spellcheck={false} value={typedId} onInput={(event) => setTypedId(event.currentTarget.value)} />
+          <input id="confirm-delete-id" type="text" autoFocus autoComplete="off" spellcheck={false} value={typedId} onInput={(event) => setTypedId(event.currentTarget.value)} />
         </ConfirmDialog>
       )}
     </section>
