@@ -45,7 +45,7 @@ export const listRuns = (connectionId: string, query: { model?: string; before?:
   request<SyncRunList>('GET', `/connections/${id(connectionId)}/runs`, { query });
 
 export const runEvents = (connectionId: string, runId: string, after?: number) =>
-  request<RunEvents>('GET', `/connections/${id(connectionId)}/runs/${id(runId)}/events`, { query: { after, limit: 500 } });
+  request<RunEvents>('GET', `/connections/${id(connectionId)}/runs/${id(runId)}/events`, { query: { after } });
 
 export const listWebhookDeliveries = (connectionId: string) =>
   request<{ deliveries: WebhookDelivery[] }>('GET', `/connections/${id(connectionId)}/webhook-deliveries`);

@@ -12,7 +12,6 @@ import { asApiError } from '../components/use-api';
 
 const LIVE_MS = 2_000;
 const RETRY_MS = 5_000;
-const PAGE = 500;
 
 interface Timeline {
   run: SyncRun | null;
@@ -39,11 +38,12 @@ function useRunTimeline(connectionId: string, runId: string): Timeline {
         events = [...events, ...page.events.filter((event) => !known.has(event.seq))];
         after = page.nextAfter ?? events.at(-1)?.seq ?? after;
         setTimeline({ run: page.run, events, error: null });
-        const full = page.events.length >= PAGE;
+        // Events came: there may be more right behind them (the API answers a page at a time).
+        const more = page.events.length > 0;
         // One more look after the run ends, for the events written as it finished.
         const done = page.run.status !== 'running' && (finishedSeen || events.some((event) => event.kind === 'finished'));
         finishedSeen = page.run.status !== 'running';
-        if (full) timer = setTimeout(() => void poll(), 0);
+        if (more) timer = setTimeout(() => void poll(), 100);
         else if (!done) timer = setTimeout(() => void poll(), page.run.status === 'running' ? LIVE_MS : LIVE_MS / 2);
       } catch (failure) {
         if (stopped) return;
