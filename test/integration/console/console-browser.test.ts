@@ -228,10 +228,10 @@ describeWithBrowser('the Tributary console in a browser', () => {
     const failedRow = deliveries.getByRole('row').filter({ hasText: 'HTTP 503' }).filter({ has: page.getByRole('button', { name: /^Redeliver/ }) }).first();
     const eventId = ((await failedRow.locator('.mono').textContent()) ?? '').trim();
     expect(eventId).not.toBe('');
-    expect(stack.receiver.received.some((received) => received.event.eventId === eventId)).toBe(false);
+    expect(stack.receiver.received.some((received) => received.event.id === eventId)).toBe(false);
     await failedRow.getByRole('button', { name: /^Redeliver/ }).click();
     await page.getByRole('status').filter({ hasText: `Redelivering` }).waitFor();
-    await stack.receiver.waitFor((received) => received.some((r) => r.event.eventId === eventId && r.signatureValid), 30_000);
+    await stack.receiver.waitFor((received) => received.some((r) => r.event.id === eventId && r.signatureValid), 30_000);
     await expectAccessible(page, 'connection (admin)');
     await screenshot(page, 'console-connection');
 
