@@ -9,8 +9,13 @@ import { useApi } from '../../components/use-api';
 
 const failed = (delivery: WebhookDelivery) => delivery.status === null || delivery.status >= 300;
 
+/** After a redelivery the list is read again every few seconds for a while, until the new attempt shows. */
+const FOLLOW_MS = 30_000;
+const POLL_MS = 2_000;
+
 export function DeliveriesList({ connectionId, canAct, act }: { connectionId: string; canAct: boolean; act: Act }) {
-  const deliveries = useApi(() => listWebhookDeliveries(connectionId), [connectionId]);
+  const [followUntil, setFollowUntil] = useState(0);
+  const deliveries = useApi(() => listWebhookDeliveries(connectionId), [connectionId], { pollMs: POLL_MS, keepPolling: () => Date.now() < followUntil });
   const [sent, setSent] = useState<Set<string>>(new Set());
   const latestOfEvent = new Set<WebhookDelivery>();
   const seen = new Set<string>();
@@ -24,7 +29,8 @@ export function DeliveriesList({ connectionId, canAct, act }: { connectionId: st
     if (answer) {
       setSent(new Set([...sent, delivery.eventId]));
       // The new attempt is recorded once the delivery workflow has sent it.
-      setTimeout(deliveries.reload, 2_000);
+      setFollowUntil(Date.now() + FOLLOW_MS);
+      deliveries.reload();
     }
   }
 
@@ -64,7 +70,7 @@ export function DeliveriesList({ connectionId, canAct, act }: { connectionId: st
                   {canAct && (
                     <td>
                       {latestOfEvent.has(delivery) && (
-                        <button type="button" class="small secondary" disabled={sent.has(delivery.eventId)} aria-label={`Redeliver ${delivery.type} ${delivery.eventId}`} onClick={() => void redeliver(delivery)}>
+                        <button type="button" class="small secondary" disabled={sent.has(delivery.eventId)} aria-label={`${sent.has(delivery.eventId) ? 'Sent again' : 'Redeliver'}: ${delivery.type} ${delivery.eventId}`} onClick={() => void redeliver(delivery)}>
                           {sent.has(delivery.eventId) ? 'Sent again' : 'Redeliver'}
                         </button>
                       )}

@@ -18,6 +18,8 @@ export function ModelsTable({ connection, canAct, act }: { connection: Connectio
   const [resyncing, setResyncing] = useState<string | null>(null);
   const id = connection.connectionId;
   const models = Object.entries(connection.syncs) as [string, Sync][];
+  // Shown when the API says how many records each model stores (not every API version does).
+  const counted = models.some(([, sync]) => typeof sync.recordCount === 'number');
   return (
     <section aria-labelledby="models">
       <h2 id="models">Models</h2>
@@ -32,7 +34,7 @@ export function ModelsTable({ connection, canAct, act }: { connection: Connectio
                 <th scope="col">Every</th>
                 <th scope="col">Last run</th>
                 <th scope="col">Next run</th>
-                <th scope="col">Records</th>
+                {counted && <th scope="col">Records</th>}
                 <th scope="col">Fields the account lacks</th>
                 {canAct && <th scope="col">Actions</th>}
               </tr>
@@ -58,7 +60,7 @@ export function ModelsTable({ connection, canAct, act }: { connection: Connectio
                     )}
                   </td>
                   <td>{sync.paused || connection.paused ? <span class="muted">paused</span> : <Time iso={sync.nextRunAt} fallback="not scheduled" />}</td>
-                  <td>{formatCount(sync.recordCount)}</td>
+                  {counted && <td>{formatCount(sync.recordCount)}</td>}
                   <td class="message">{sync.lastRun && sync.lastRun.missingFields.length > 0 ? sync.lastRun.missingFields.join(', ') : <span class="muted">none</span>}</td>
                   {canAct && (
                     <td class="row-actions">
