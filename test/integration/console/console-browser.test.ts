@@ -92,7 +92,7 @@ describeWithBrowser('the Tributary console in a browser', () => {
     await buildConsole();
     stack = await startTestStack({
       name: 'console-browser',
-      secretKeys: [
+      extraSecretKeys: [
         { name: 'support', key: READ_KEY, scope: 'read' },
         { name: 'integration-team', key: ADMIN_KEY, scope: 'admin' },
       ],
