@@ -1,9 +1,9 @@
 // Connections: server-side search and filters kept in the address (shareable), problems first, one page at a time.
 import { useLocation } from 'preact-iso/router';
 import { useState } from 'preact/hooks';
-import { PROVIDER_KEYS } from '../../../contracts/provider-keys';
 import { listConnections, listIntegrations } from '../api/endpoints';
 import { withQuery } from '../api/http';
+import { catalogProviders } from '../api/providers';
 import type { Connection, ConnectionsQuery } from '../api/types';
 import { HealthBadge, RunBadge, StatusBadge } from '../components/badges';
 import { words } from '../components/format';
@@ -67,6 +67,7 @@ export function ConnectionsPage() {
 function FilterForm({ initial, onApply }: { initial: Filters; onApply(filters: Filters): void }) {
   const [filters, setFilters] = useState(initial);
   const integrations = useApi(() => listIntegrations(), []);
+  const providers = useApi(() => catalogProviders(), []);
   const set = (name: keyof Filters) => (event: Event) => {
     const target = event.currentTarget as HTMLInputElement | HTMLSelectElement;
     setFilters({ ...filters, [name]: target instanceof HTMLInputElement && target.type === 'checkbox' ? target.checked : target.value });
@@ -101,11 +102,12 @@ function FilterForm({ initial, onApply }: { initial: Filters; onApply(filters: F
         <label for="filter-provider">Provider</label>
         <select id="filter-provider" value={filters.provider} onChange={set('provider')}>
           <option value="">Any</option>
-          {PROVIDER_KEYS.map((provider) => (
+          {(providers.data ?? []).map((provider) => (
             <option key={provider} value={provider}>
               {provider}
             </option>
           ))}
+          {filters.provider && !providers.data?.includes(filters.provider) && <option value={filters.provider}>{filters.provider}</option>}
         </select>
       </div>
       <div class="field">

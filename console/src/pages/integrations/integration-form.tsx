@@ -1,10 +1,11 @@
 // Create or edit an integration (a provider's OAuth app): the API's 400 names each bad field (a URL outside the
 // provider's hosts, a bad key) and the message appears under that field's input.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { PROVIDER_KEYS } from '../../../../contracts/provider-keys';
 import { createIntegration, updateIntegration } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
+import { catalogProviders } from '../../api/providers';
 import type { IntegrationDetail, IntegrationRow } from '../../api/types';
+import { useApi } from '../../components/use-api';
 
 interface Values {
   key: string;
@@ -22,7 +23,7 @@ const splitScopes = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 export function IntegrationForm({ existing, onSaved, onCancel }: { existing: IntegrationRow | null; onSaved(saved: IntegrationDetail): void; onCancel(): void }) {
   const [values, setValues] = useState<Values>({
     key: existing?.key ?? '',
-    provider: existing?.provider ?? PROVIDER_KEYS[0],
+    provider: existing?.provider ?? '',
     clientId: existing?.clientId ?? '',
     clientSecret: '',
     scopes: existing?.scopes.join(' ') ?? '',
@@ -32,6 +33,10 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing: Int
   });
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const providers = useApi(() => catalogProviders(), []);
+  const providerChoices = providers.data ?? [];
+  // The first provider is chosen once the list is known, as a select would show it.
+  if (!existing && values.provider === '' && providerChoices.length > 0) setValues({ ...values, provider: providerChoices[0] });
   const prefix = existing ? `edit-${existing.key}` : 'create';
   const form = useRef<HTMLFormElement>(null);
   // Keyboard and screen-reader users land on the first field the API refused, with its message read out.
@@ -90,18 +95,23 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing: Int
         </p>
       )}
       {!existing && field('key', 'Key', { required: true, help: 'How connections name it, like salesforce-prod.' })}
-      {!existing && (
-        <div class="form-field">
-          <label for={`${prefix}-provider`}>Provider</label>
-          <select id={`${prefix}-provider`} value={values.provider} onChange={(event) => setValues({ ...values, provider: event.currentTarget.value })}>
-            {PROVIDER_KEYS.map((provider) => (
-              <option key={provider} value={provider}>
-                {provider}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      {!existing &&
+        (!providers.error ? (
+          <div class="form-field">
+            <label for={`${prefix}-provider`}>Provider</label>
+            <select id={`${prefix}-provider`} value={values.provider} disabled={providerChoices.length === 0} onChange={(event) => setValues({ ...values, provider: event.currentTarget.value })}>
+              {providerChoices.length === 0 && <option value="">Loading providers…</option>}
+              {providerChoices.map((provider) => (
+                <option key={provider} value={provider}>
+                  {provider}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : (
+          // The document could not be read: the provider's key typed, which the API checks.
+          field('provider', 'Provider', { required: true, help: 'The provider key, like salesforce or hubspot.' })
+        ))}
       {field('clientId', 'Client id', { required: !existing })}
       {field('clientSecret', existing ? 'New client secret' : 'Client secret', {
         type: 'password',
@@ -127,7 +137,7 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing: Int
 function creation(values: Values) {
   return {
     key: values.key.trim(),
-    provider: values.provider as (typeof PROVIDER_KEYS)[number],
+    provider: values.provider.trim(),
     clientId: values.clientId.trim(),
     clientSecret: values.clientSecret,
     ...(values.scopes.trim() ? { scopes: splitScopes(values.scopes) } : {}),
