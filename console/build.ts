@@ -1,6 +1,6 @@
 // Builds the console (console/src) into console/dist with esbuild: a hashed script and stylesheet under assets/ (where
 // the API serves the console's files) and the index.html naming them; `--watch` rebuilds on every change. Run by
-// `npm run build:console`, and so by `npm ci` (prepare) and `npm run dev` (predev).
+// `npm run build:console`, and so by `npm ci` (prepare); `npm run dev` watches.
 import { build, context, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';

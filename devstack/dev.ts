@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { apiConfigOf, apiEnvironment } from '../api/config';
+import { watchConsole } from '../console/build';
 import { workerConfigOf, workerEnvironment } from '../worker/config';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
 import { DEV_SANDBOXES } from './dev-sandboxes';
@@ -91,6 +92,11 @@ class DevStack {
 
     const { secrets, created } = loadOrCreateDevSecrets(SECRETS_FILE);
     say(created ? `generated dev secrets in ${relative(ROOT, SECRETS_FILE)} (kept for later runs)` : `using dev secrets from ${relative(ROOT, SECRETS_FILE)}`);
+
+    // The API serves console/dist; an edit under console/src shows at the next reload.
+    let consoleBuilds = 0;
+    const stopWatchingConsole = await watchConsole(() => say(consoleBuilds++ === 0 ? 'console built (rebuilt on every change under console/src)' : 'console rebuilt'));
+    this.services.unshift({ name: 'console watcher', stop: stopWatchingConsole });
 
     say('starting Temporal and the database (on a new machine they are first built with Go: a few minutes, once)');
     const [temporal, mongo] = await this.startServices();
@@ -437,6 +443,7 @@ function printReadyBox(temporal: TemporalServer, receiver: DevWebhookReceiver, s
     'Tributary is running. Ctrl-C stops everything.',
     '',
     `API                 ${API_URL}  (metrics: /metrics)`,
+    `Console             ${API_URL}/console  (sign in with the secret key)`,
     `Worker metrics      ${WORKER_STATUS_URL}/metrics`,
     `Temporal UI         ${temporal.uiUrl ?? `(external Temporal at ${temporal.address})`}`,
     `Sandbox Salesforce  ${SANDBOX_URL}  (stats: /__sandbox/stats)`,
