@@ -167,10 +167,13 @@ describeWithBrowser('the Tributary console in a browser', () => {
     await failingSyncs.getByRole('link', { name: 'globex' }).click();
     await page.getByRole('heading', { level: 1, name: 'Connection globex' }).waitFor();
     expect(await page.locator('pre.json').textContent()).toContain(`"note": "${HTML_PAYLOAD}"`);
-    // 3. Read-only: no button that acts.
+    // 3. Read-only: no button that acts, anywhere on the page (looked at once its failed deliveries, which an admin
+    // could redeliver, have loaded).
+    await page.getByRole('region', { name: 'Webhook deliveries' }).getByRole('row').filter({ hasText: 'HTTP 503' }).first().waitFor();
     for (const name of ['Sync now', 'Full resync…', 'Pause connection', 'Delete…', 'Edit metadata', 'Re-authorisation link']) {
       expect({ button: name, count: await page.getByRole('button', { name }).count() }).toEqual({ button: name, count: 0 });
     }
+    expect(await page.locator('main').getByRole('button').allTextContents()).toEqual([]);
     await page.getByRole('row', { name: /contacts/ }).first().getByRole('link', { name: /failed/ }).click();
     await page.getByRole('heading', { level: 1, name: /Run of contacts/ }).waitFor();
     const errorLine = page.locator('.timeline .event.level-error').filter({ hasText: 'MALFORMED_QUERY' });
@@ -246,13 +249,28 @@ describeWithBrowser('the Tributary console in a browser', () => {
 
     // The other pages, for the README.
     await page.goto(`${stack.apiUrl}/console/connections`);
-    await page.getByRole('link', { name: 'globex' }).waitFor();
+    const results = page.getByRole('region', { name: 'Results' });
+    await results.getByRole('link', { name: 'globex' }).waitFor();
+    await results.getByRole('link', { name: 'acme' }).waitFor();
     await expectAccessible(page, 'connections');
     await screenshot(page, 'console-connections');
+    // The search is the server's, over metadata values too: only globex's metadata says enterprise.
+    await page.getByRole('search', { name: 'Search connections' }).getByLabel('Search', { exact: true }).fill('ENTERPRISE');
+    await page.getByRole('search', { name: 'Search connections' }).getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/\/console\/connections\?q=ENTERPRISE$/);
+    await results.getByRole('link', { name: 'acme' }).waitFor({ state: 'detached' });
+    expect(await results.getByRole('row').filter({ has: page.getByRole('link') }).allTextContents()).toEqual([expect.stringContaining('globex')]);
     const record = (await stack.api('GET', '/records?connectionId=globex&model=contacts&limit=1')).body.records[0];
     await page.goto(`${stack.apiUrl}/console/connections/globex/records/contacts?id=${encodeURIComponent(record.id)}`);
     await page.getByRole('heading', { name: `Record ${record.id}` }).waitFor();
     await page.getByText('History, newest first').waitFor();
+    // Added by the full resync, linked to that run.
+    const added = page.locator('ol.history li').filter({ hasText: 'added' });
+    expect(await added.count()).toBe(1);
+    await added.getByRole('link', { name: 'its run' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Run of contacts (full)' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: `Record ${record.id}` }).waitFor();
     await expectAccessible(page, 'records');
     await screenshot(page, 'console-records');
 
