@@ -307,11 +307,11 @@ describeWithBrowser('the Tributary console in a browser', () => {
     expect(await page.evaluate(`document.activeElement.id`)).toBe(await field.getAttribute('id'));
     expect((await stack.api('GET', '/integrations/salesforce-eu')).status).toBe(404);
     await expectAccessible(page, 'integrations (form with an error)');
+    await screenshot(page, 'console-integrations');
     await form.getByRole('button', { name: 'Cancel' }).click();
     // The callback URL to register, with its copy button.
     await page.getByLabel('Register this as the callback (redirect) URL of each provider app').waitFor();
     expect(await page.getByLabel('Register this as the callback (redirect) URL of each provider app').inputValue()).toBe(`${stack.apiUrl}/oauth/callback`);
-    await screenshot(page, 'console-integrations');
 
     // Keyboard: the first Tab reaches the skip link, then the navigation, each with the visible focus ring.
     await page.goto(`${stack.apiUrl}/console`);
