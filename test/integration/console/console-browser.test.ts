@@ -172,6 +172,7 @@ describeWithBrowser('the Tributary console in a browser', () => {
     await failingSyncs.getByRole('link', { name: 'globex' }).click();
     await page.getByRole('heading', { level: 1, name: 'Connection globex' }).waitFor();
     expect(await page.locator('pre.json').textContent()).toContain(`"note": "${HTML_PAYLOAD}"`);
+    expect(await page.locator('main img').count()).toBe(0);
     // 3. Read-only: no button that acts, anywhere on the page (looked at once its failed deliveries, which an admin
     // could redeliver, have loaded).
     await page.getByRole('region', { name: 'Webhook deliveries' }).getByRole('row').filter({ hasText: 'HTTP 503' }).first().waitFor();
