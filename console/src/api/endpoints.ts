@@ -16,6 +16,7 @@ import type {
   OverviewStats,
   RecordHistory,
   RecordsPage,
+  RedeliveryAccepted,
   RunEvents,
   SyncAccepted,
   SyncRequest,
@@ -80,7 +81,7 @@ export const createConnectSession = (integration: string, connectionId: string) 
   request<ConnectSession>('POST', '/connect-sessions', { body: { integration, connectionId } });
 
 export const redeliverWebhook = (connectionId: string, eventId: string) =>
-  request<{ eventId: string; redelivering: true }>('POST', `/connections/${id(connectionId)}/webhook-deliveries/${id(eventId)}/redeliver`);
+  request<RedeliveryAccepted>('POST', `/connections/${id(connectionId)}/webhook-deliveries/${id(eventId)}/redeliver`);
 
 export const createIntegration = (body: CreateIntegrationRequest) => request<IntegrationDetail>('POST', '/integrations', { body });
 

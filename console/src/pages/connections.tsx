@@ -4,27 +4,36 @@ import { useState } from 'preact/hooks';
 import { listConnections, listIntegrations } from '../api/endpoints';
 import { withQuery } from '../api/http';
 import { catalogProviders } from '../api/providers';
-import type { Connection, ConnectionsQuery } from '../api/types';
+import type { Connection, ConnectionStatus, HealthState } from '../api/types';
 import { HealthBadge, RunBadge, StatusBadge } from '../components/badges';
 import { words } from '../components/format';
+import { oneOf } from '../components/one-of';
 import { PageHeading } from '../components/page-heading';
 import { Empty, LoadError, Loading } from '../components/states';
 import { Time } from '../components/time';
 import { useApi } from '../components/use-api';
 
 const PAGE_SIZE = 50;
-const STATUSES = ['auth_error', 'degraded', 'rate_limited', 'paused', 'active'];
-const HEALTHS = ['stuck', 'unknown', 'ok'];
+const STATUSES: readonly ConnectionStatus[] = ['auth_error', 'degraded', 'rate_limited', 'paused', 'active'];
+const HEALTHS: readonly HealthState[] = ['stuck', 'unknown', 'ok'];
 
-type Filters = Required<Pick<ConnectionsQuery, 'q' | 'integration' | 'provider' | 'status' | 'health'>> & { failing: boolean };
+// A type, not an interface: it goes into the address bar's query as it is.
+type Filters = {
+  q: string;
+  integration: string;
+  provider: string;
+  status: ConnectionStatus | '';
+  health: HealthState | '';
+  failing: boolean;
+};
 
 function filtersFrom(query: Record<string, string>): Filters {
   return {
     q: query.q ?? '',
     integration: query.integration ?? '',
     provider: query.provider ?? '',
-    status: query.status ?? '',
-    health: query.health ?? '',
+    status: oneOf(STATUSES, query.status),
+    health: oneOf(HEALTHS, query.health),
     failing: query.failing === 'true',
   };
 }
@@ -33,7 +42,7 @@ export function ConnectionsPage() {
   const { query, route } = useLocation();
   const filters = filtersFrom(query);
   const cursor = query.cursor;
-  const page = useApi(() => listConnections({ ...filters, cursor, limit: PAGE_SIZE }), [filters, cursor]);
+  const page = useApi(() => listConnections({ ...filters, status: filters.status || undefined, health: filters.health || undefined, cursor, limit: PAGE_SIZE }), [filters, cursor]);
   const filtered = Object.values(filters).some(Boolean);
 
   return (

@@ -18,7 +18,9 @@ export function IntegrationsPage() {
   const list = useApi(() => listIntegrations(), []);
   const [editing, setEditing] = useState<IntegrationRow | 'new' | null>(null);
   const { notice, setNotice } = useNotice();
-  const callbackUrl = list.data?.integrations.find((integration) => integration.callbackUrl)?.callbackUrl;
+  // The API names it on each integration; before the first one it is this origin's (a change the console makes is
+  // refused from any other origin than TRIBUTARY_PUBLIC_URL's, so the console runs there).
+  const callbackUrl = list.data ? (list.data.integrations[0]?.callbackUrl ?? `${location.origin}/oauth/callback`) : undefined;
 
   return (
     <>
@@ -71,7 +73,7 @@ function IntegrationCard({ integration, canAct, onEdit }: { integration: Integra
       <dl class="facts">
         <dt>Connections</dt>
         <dd>
-          {integration.connectionCount === undefined ? '—' : <a href={withQuery('/console/connections', { integration: integration.key })}>{formatCount(integration.connectionCount)}</a>}
+          <a href={withQuery('/console/connections', { integration: integration.key })}>{formatCount(integration.connectionCount)}</a>
         </dd>
         <dt>Client id</dt>
         <dd class="mono">{integration.clientId}</dd>

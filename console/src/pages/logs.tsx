@@ -4,9 +4,10 @@ import { useLocation } from 'preact-iso/router';
 import { useEffect, useState } from 'preact/hooks';
 import { searchLogs } from '../api/endpoints';
 import { withQuery } from '../api/http';
-import { EVENT_LEVELS, type LogEvent, type LogsQuery, type LogWindow } from '../api/types';
+import { EVENT_LEVELS, type EventLevel, type LogEvent, type LogWindow } from '../api/types';
 import { LevelBadge } from '../components/badges';
 import { formatTime, words } from '../components/format';
+import { oneOf } from '../components/one-of';
 import { PageHeading } from '../components/page-heading';
 import { Empty, LoadError, Loading } from '../components/states';
 import { asApiError } from '../components/use-api';
@@ -20,11 +21,19 @@ const WINDOWS: { value: LogWindow; label: string }[] = [
 ];
 const PAGE_SIZE = 100;
 
-type Filters = Required<Pick<LogsQuery, 'connectionId' | 'integration' | 'model' | 'level' | 'q'>> & { window: LogWindow };
+// A type, not an interface: it goes into the address bar's query as it is.
+type Filters = {
+  connectionId: string;
+  integration: string;
+  model: string;
+  level: EventLevel | '';
+  q: string;
+  window: LogWindow;
+};
 
 function filtersFrom(query: Record<string, string>): Filters {
-  const window = WINDOWS.some((w) => w.value === query.window) ? (query.window as LogWindow) : '24h';
-  return { connectionId: query.connectionId ?? '', integration: query.integration ?? '', model: query.model ?? '', level: query.level ?? '', q: query.q ?? '', window };
+  const window = oneOf(WINDOWS.map((w) => w.value), query.window) || '24h';
+  return { connectionId: query.connectionId ?? '', integration: query.integration ?? '', model: query.model ?? '', level: oneOf(EVENT_LEVELS, query.level), q: query.q ?? '', window };
 }
 
 interface Results {
@@ -43,7 +52,7 @@ export function LogsPage() {
   async function load(cursor: string | undefined, previous: LogEvent[]) {
     setResults((current) => ({ ...current, loading: true, error: null }));
     try {
-      const page = await searchLogs({ ...filters, cursor, limit: PAGE_SIZE });
+      const page = await searchLogs({ ...filters, level: filters.level || undefined, cursor, limit: PAGE_SIZE });
       setResults({ events: [...previous, ...page.events], nextCursor: page.nextCursor, loading: false, error: null });
     } catch (failure) {
       setResults((current) => ({ ...current, loading: false, error: asApiError(failure) }));
