@@ -196,6 +196,15 @@ describeWithBrowser('the Tributary console in a browser', () => {
     await expectAccessible(page, 'logs');
     await screenshot(page, 'console-logs');
 
+    // Integrations, read-only: nothing to create or edit, and no provider-webhook URL (it holds the integration's secret).
+    const webhookUrl: string = (await stack.api('GET', '/integrations/salesforce-sandbox')).body.providerWebhook.url;
+    expect(webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/provider-webhooks\/salesforce-sandbox\/./);
+    await page.getByRole('link', { name: 'Integrations' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
+    await page.getByText('The provider-webhook URL contains a secret: only admins see it.').waitFor();
+    expect(await page.locator('main').getByRole('button').allTextContents()).toEqual(['Copy']);
+    expect(await page.content()).not.toContain(webhookUrl.split('/').pop());
+
     // 3. …and the API refuses a read-only session's resync with 403 naming the scope (token and origin are right).
     const refused = (await page.evaluate(`fetch('/console/session').then((r) => r.json()).then((s) =>
       fetch('/connections/globex/sync', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: '{"mode":"full"}' })
