@@ -31,11 +31,15 @@ export function dataRequests(stack: TestStack): number {
   return (requests.query ?? 0) + (requests.queryAll ?? 0) + (requests.queryMore ?? 0);
 }
 
-/** Connects, waits for the model's first run to end and returns its view from the status API. */
-export async function syncOnce(stack: TestStack, connectionId: string, model: string, timeoutMs = 90_000) {
+/**
+ * Connects, waits for the model's first run to end and returns its view from the status API; `meanwhile` runs
+ * beside the run (a test ending a fault once the sandbox has seen enough of it).
+ */
+export async function syncOnce(stack: TestStack, connectionId: string, model: string, timeoutMs = 90_000, meanwhile?: () => Promise<void>) {
   const created = await stack.connectSalesforce(connectionId, { [model]: { frequency: '1h' } });
   if (created.status !== 201) throw new Error(`connect ${connectionId}: ${created.status} ${JSON.stringify(created.body)}`);
-  return waitForRunAfter(stack, connectionId, model, null, timeoutMs);
+  const [run] = await Promise.all([waitForRunAfter(stack, connectionId, model, null, timeoutMs), meanwhile?.()]);
+  return run;
 }
 
 /** Every live record of the sandbox is stored for the connection, once, with the sandbox's values. */
