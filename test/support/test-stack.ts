@@ -107,6 +107,8 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     // expected on every start, not news.
     const sdkLog = createWriteStream(join(__dirname, '..', '..', '.data', 'test', 'logs', 'worker-sdk.log'), { flags: 'a' });
     Runtime.install({
+      // The SDK core's own warnings (a task completed after its workflow ended, …) too, instead of raw to stderr.
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
       logger: new DefaultLogger('WARN', (entry) => {
         if (entry.message.startsWith('No workflows registered')) return;
         const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
