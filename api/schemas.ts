@@ -571,7 +571,18 @@ export const connection = z
       .meta({ description: "This connection's own extra fields, by model; each run reads these and its integration's `fields` together." }),
     syncs: z.record(
       z.string(),
-      z.object({ frequency: z.string(), paused: z.boolean(), nextRunAt: timestamp.nullable(), lastRun: syncRun.nullable() }),
+      z.object({
+        frequency: z.string(),
+        paused: z.boolean(),
+        nextRunAt: timestamp.nullable(),
+        lastRun: syncRun.nullable(),
+        recordCount: z
+          .number()
+          .int()
+          .nonnegative()
+          .optional()
+          .meta({ description: 'Live records stored for the model now (one connection only: lists leave it out).' }),
+      }),
     ),
     health: connectionHealth,
     workflowId: z.string().meta({ description: "The connection's workflow in Temporal." }),

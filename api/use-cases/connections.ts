@@ -256,11 +256,15 @@ export class ConnectionUseCases {
 
   async describe(connectionId: string): Promise<ConnectionView> {
     const connection = await this.store.connections.get(connectionId);
-    const [lastRuns, health] = await Promise.all([
-      this.store.runs.latestPerModel(connection, Object.keys(connection.syncs)),
+    const models = Object.keys(connection.syncs);
+    const [lastRuns, health, counts] = await Promise.all([
+      this.store.runs.latestPerModel(connection, models),
       this.health.read(this.workflows.workflowId(connectionId)),
+      // One connection's count per model (lists leave it out: a count per row would scan on FerretDB).
+      Promise.all(models.map((model) => this.store.records.countLive({ connectionId, model, incarnation: connection.incarnation }))),
     ]);
-    return toConnectionView(connection, lastRuns, health, this.links);
+    const recordCounts = Object.fromEntries(models.map((model, i) => [model, counts[i]]));
+    return toConnectionView(connection, lastRuns, health, this.links, recordCounts);
   }
 
   /**
@@ -405,7 +409,13 @@ function decodeListCursor(cursor: string): { rank: number; connectionId: string 
   return { rank: Number(cursor.slice(0, dot)), connectionId: cursor.slice(dot + 1) };
 }
 
-function toConnectionView(connection: Connection, lastRuns: Record<string, RunSummary | null>, health: ConnectionHealth, links: ConnectionLinks): ConnectionView {
+function toConnectionView(
+  connection: Connection,
+  lastRuns: Record<string, RunSummary | null>,
+  health: ConnectionHealth,
+  links: ConnectionLinks,
+  recordCounts?: Record<string, number>,
+): ConnectionView {
   const credentials = connection.credentialState;
   const state: CredentialState =
     connection.status === 'auth_error' ? 'invalid' : credentials.expiresAt && credentials.expiresAt.getTime() < Date.now() ? 'expired' : 'valid';
@@ -431,7 +441,8 @@ function toConnectionView(connection: Connection, lastRuns: Record<string, RunSu
     syncs: Object.fromEntries(
       Object.entries(connection.syncs).map(([model, schedule]) => {
         const run = lastRuns[model];
-        return [model, { frequency: schedule.frequency, paused: schedule.paused ?? false, nextRunAt: schedule.nextRunAt, lastRun: run ? toRunView(run) : null }];
+        const view = { frequency: schedule.frequency, paused: schedule.paused ?? false, nextRunAt: schedule.nextRunAt, lastRun: run ? toRunView(run) : null };
+        return [model, recordCounts ? { ...view, recordCount: recordCounts[model] ?? 0 } : view];
       }),
     ),
     health,

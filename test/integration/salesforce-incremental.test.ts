@@ -133,6 +133,10 @@ describe('deletes by full resync', () => {
     const deletedDocs = await stack.store.records.collection.find({ connectionId: 'resynced', lastAction: 'deleted' }).toArray();
     expect(deletedDocs.map((d) => d.externalId).sort()).toEqual([...gone].sort());
     expect(deletedDocs.every((d) => d.deletedAt instanceof Date)).toBe(true);
+    // What the console shows a support person: the records the connection holds now, deletes not counted.
+    const view = await stack.api('GET', '/connections/resynced');
+    expect(view.body.syncs.contacts.recordCount).toBe(3000 - gone.length);
+    expect((await stack.api('GET', '/connections')).body.connections[0].syncs.contacts.recordCount).toBeUndefined();
     await stack.receiver.waitFor(() => syncEvents(stack, 'resynced').some((e) => e.mode === 'full'));
     expect(syncEvents(stack, 'resynced').find((e) => e.mode === 'full')).toMatchObject({ added: 0, updated: 0, deleted: 3 });
   });

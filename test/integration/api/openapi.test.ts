@@ -159,9 +159,10 @@ describe('the OpenAPI document', () => {
       }
     };
     visit(document);
-    // clientSecret three times: registering an integration (one variant per provider) and rotating its secret.
+    // clientSecret once per provider (registering an integration has one variant per provider) and once for rotating it.
     // csrfToken: the console session's, returned to the console (it is no credential without the session cookie).
-    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', 'clientSecret', 'clientSecret', 'clientSecret', 'connectToken', 'csrfToken', 'refreshToken', 'token']);
+    const clientSecrets = Array<string>(providerCatalog.keys().length + 1).fill('clientSecret');
+    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', ...clientSecrets, 'connectToken', 'csrfToken', 'refreshToken', 'token']);
     const returned = ['token', 'csrfToken'];
     for (const [name, secret] of secrets) expect([name, secret]).toEqual([name, expect.objectContaining(returned.includes(name) ? { readOnly: true } : { writeOnly: true })]);
     for (const [, secret] of secrets) expect(secret).not.toHaveProperty('default');

@@ -11,7 +11,7 @@ import type { Act } from '../../components/notice';
 import { Empty } from '../../components/states';
 import { Time } from '../../components/time';
 
-type Sync = ConnectionView['syncs'][string] & { recordCount?: number };
+type Sync = ConnectionView['syncs'][string];
 
 export function ModelsTable({ connection, canAct, act }: { connection: ConnectionView; canAct: boolean; act: Act }) {
   const [editing, setEditing] = useState<string | null>(null);
