@@ -1,5 +1,6 @@
 // The API's in-memory directory of every connection: what lists filter, search and order by (problems first), and
 // what the overview counts, without a database scan per request. Rows are then read fresh by id.
+import { connectionHeadline } from '../connection-headline';
 import type { Connection } from '../../store/connections';
 
 export type HealthState = 'ok' | 'stuck' | 'unknown';
@@ -48,12 +49,7 @@ export function toDirectoryEntry(connection: Connection): DirectoryEntry {
   collectValues(connection.metadata ?? null, values);
   const searchText = [connection.connectionId, connection.providerAccountId ?? '', ...values].join('\n').toLowerCase().slice(0, MAX_SEARCH_TEXT);
   return {
-    connectionId: connection.connectionId,
-    integration: connection.integration,
-    provider: connection.provider,
-    accountId: connection.providerAccountId ?? null,
-    status: connection.paused ? 'paused' : connection.status,
-    statusReason: connection.paused ? 'paused by the app' : connection.statusReason,
+    ...connectionHeadline(connection),
     health: connection.health?.state ?? 'unknown',
     failing: models.some((schedule) => schedule.lastRunStatus === 'failed'),
     runningSince: models.flatMap((schedule) => (schedule.runningSince ? [schedule.runningSince] : [])),

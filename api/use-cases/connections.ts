@@ -1,4 +1,5 @@
 // The connection stories: create one and start its workflow, describe it, ask it to sync now, delete it.
+import { connectionHeadline } from '../connection-headline';
 import { randomUUID } from 'node:crypto';
 import type { SyncMode } from '../../contracts/activity-messages';
 import type { ConnectionChange } from '../../contracts/connection-workflow-messages';
@@ -420,12 +421,7 @@ function toConnectionView(
   const state: CredentialState =
     connection.status === 'auth_error' ? 'invalid' : credentials.expiresAt && credentials.expiresAt.getTime() < Date.now() ? 'expired' : 'valid';
   return {
-    connectionId: connection.connectionId,
-    integration: connection.integration,
-    provider: connection.provider,
-    accountId: connection.providerAccountId ?? null,
-    status: connection.paused ? 'paused' : connection.status,
-    statusReason: connection.paused ? 'paused by the app' : connection.statusReason,
+    ...connectionHeadline(connection),
     statusUntil: connection.statusUntil,
     createdAt: connection.createdAt,
     paused: connection.paused ?? false,
