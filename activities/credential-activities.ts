@@ -7,6 +7,7 @@ import { identifyAccount } from '../oauth/account-identity';
 import { introspectExpiry, refreshAccessToken, TokenError } from '../oauth/token-client';
 import { connectionTokenUrl } from '../oauth/token-host';
 import { AppError } from '../errors/app-error';
+import { connectionOAuthTargets } from '../providers/connect-inputs';
 import { connectionApiBaseUrl } from '../security/connection-api-base-url';
 import type { ActivityDependencies } from './dependencies';
 import { heartbeatWhile } from './heartbeat';
@@ -71,8 +72,15 @@ export function createCredentialActivities({ store, catalog, logger, metrics }: 
       return { generation, ...state(connection.credentialState.expiresAt) };
     }
     const app = await store.integrations.getClientCredentials(connection.integration);
+    // A provider that asks connect inputs (an environment URL) refreshes at its token URL and for its scope, filled in.
+    const targets = connectionOAuthTargets(provider, await store.integrations.get(connection.integration), connection.connectInputs ?? {});
     // A refresh token lives at the token host that issued it: the one the sign-in's callback named, if it named one.
-    const client = { ...app, tokenUrl: connectionTokenUrl(app.tokenUrl, credentials.tokenHost), urlRules: catalog.urlRules(provider.key) };
+    const client = {
+      ...app,
+      tokenUrl: connectionTokenUrl(targets.tokenUrl, credentials.tokenHost),
+      refreshScope: targets.scopes.join(' '),
+      urlRules: catalog.urlRules(provider.key),
+    };
     const log = logger.child({ connectionId, integration: connection.integration, provider: connection.provider });
     const earlierAnswerMayBeLost = Boolean(connection.credentialState.refreshStartedAt);
     await store.connections.markRefreshStarted(connectionId, generation);

@@ -26,6 +26,11 @@ const STYLE = `
     font-weight: 600; color: #fff; background: var(--accent); cursor: pointer; }
   button:hover { background: #084a8c; }
   button:focus-visible { outline: 3px solid #f2a900; outline-offset: 3px; }
+  label { display: block; margin: 1rem 0 .25rem; font-weight: 600; }
+  input[type=text] { width: 100%; padding: .625rem .75rem; border: 1px solid #8a93a6; border-radius: 8px; font: inherit; color: var(--ink); }
+  input[type=text]:focus-visible { outline: 3px solid #f2a900; outline-offset: 1px; }
+  input[aria-invalid=true] { border-color: var(--bad); }
+  .error { color: var(--bad); font-weight: 600; }
 `;
 
 interface PageOptions {
@@ -68,6 +73,10 @@ export interface ConnectScreen {
   action: string;
   /** The form's hidden fields: the connect link's own parameters. */
   fields: Record<string, string>;
+  /** Fields the customer fills in before sign-in (a provider's connect inputs), posted as `input.<name>`. */
+  inputs?: { name: string; label: string; example: string; value: string }[];
+  /** Why the last attempt was refused (a connect input the rules do not allow), and which input it names. */
+  error?: { message: string; input: string | null };
 }
 
 /** Before anything is spent: what connecting means, and a button that does it (a POST, so link scanners spend nothing). */
@@ -78,6 +87,16 @@ export function connectScreenPage(screen: ConnectScreen): string {
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
   const permissions = screen.permissions.map((line) => `<li>${escapeHtml(line)}</li>`).join('\n');
+  const error = screen.error ? `<p class="error" role="alert" id="connect-error">${escapeHtml(screen.error.message)}</p>\n` : '';
+  // Text, not type=url: a host name typed without https:// is fine (the server adds it), and the server's rules decide.
+  const inputs = (screen.inputs ?? [])
+    .map((input) => {
+      const id = `input-${escapeHtml(input.name)}`;
+      const invalid = screen.error?.input === input.name;
+      return `<label for="${id}">${escapeHtml(input.label)}</label>
+<input type="text" id="${id}" name="input.${escapeHtml(input.name)}" value="${escapeHtml(input.value)}" placeholder="${escapeHtml(input.example)}" required inputmode="url" autocomplete="url" autocapitalize="off" spellcheck="false"${invalid ? ' aria-invalid="true" aria-describedby="connect-error"' : ''}>`;
+    })
+    .join('\n');
   return page({
     title: `Connect your ${screen.providerName} account`,
     appName: screen.appName,
@@ -87,8 +106,8 @@ export function connectScreenPage(screen: ConnectScreen): string {
 ${permissions}
 </ul>
 <p class="note">You sign in on ${provider}'s own page; ${app} never sees your password. Continue only if you started this from ${app}.</p>
-<form method="post" action="${escapeHtml(screen.action)}" aria-label="Connect your ${provider} account">
-${hidden}
+${error}<form method="post" action="${escapeHtml(screen.action)}" aria-label="Connect your ${provider} account">
+${hidden}${inputs ? `\n${inputs}` : ''}
 <button type="submit">Connect ${provider}</button>
 </form>`,
   });

@@ -292,8 +292,12 @@ export const routes = {
     body: schemas.connectForm,
     bodyMediaType: 'application/x-www-form-urlencoded',
     responses: {
-      303: { description: "To the provider's authorize URL, with the integration's scopes, a single-use state and PKCE (S256).", redirect: true },
-      400: { description: 'An error page: the connect link is malformed.', mediaType: HTML, body: schemas.htmlPage },
+      303: { description: "To the provider's authorize URL, with the integration's scopes (connect inputs filled in), a single-use state and PKCE (S256).", redirect: true },
+      400: {
+        description: "An error page: the connect link is malformed. Or, with nothing spent, the connect screen again saying which connect input (`input.<name>`) the provider's rules refuse.",
+        mediaType: HTML,
+        body: schemas.htmlPage,
+      },
       403: {
         description:
           'An error page, and nothing spent: the form was not posted by the connect screen (another site, by `Sec-Fetch-Site` or `Origin`; or neither header and no echo of the screen\'s cookie).',

@@ -93,7 +93,17 @@ const connectionFields = byModel(fieldNames, MAX_FIELD_MODELS).meta({
 // RFC 6749 (appendix A.1): a client id is printable ASCII; it is stored as given, so no control character gets in.
 const clientId = z.string().min(1).max(512).regex(/^[\x20-\x7E]*$/, 'must be printable ASCII');
 
-const scopes = z.array(z.string().max(256).regex(/^[\w.:/-]+$/, 'must be a scope name')).max(50);
+// `{name}` names a connect input the provider asks for (`{environmentUrl}/.default`); the route checks which.
+const scopes = z.array(z.string().max(256).regex(/^[\w.:/{}-]+$/, 'must be a scope name')).max(50);
+
+/**
+ * What a provider asks before sign-in (its `connectInputs` in the OpenAPI document's provider descriptions): values by
+ * name, checked against the provider's rules by the route (a 400 naming `connectInputs.<name>`).
+ */
+const connectInputValues = z
+  .record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'must be a connect input name'), z.string().max(2048))
+  .refine((values) => Object.keys(values).length <= 10, 'must name at most 10 inputs')
+  .meta({ maxProperties: 10 });
 
 /** A registration: the document splits it into one variant per provider, each with its own provider's hosts. */
 export const createIntegrationBody = z
@@ -167,6 +177,9 @@ export const createConnectionBody = z
       .optional()
       .meta({ minProperties: 1, description: "Models to sync and how often; every model of the provider at its default frequency when absent." }),
     fields: connectionFields.optional(),
+    connectInputs: connectInputValues
+      .optional()
+      .meta({ description: "What the provider asks before sign-in, by name (Dynamics: `{\"environmentUrl\": \"https://contoso.crm.dynamics.com\"}`); required for such a provider, refused for others." }),
   })
   .meta({ id: 'CreateConnectionRequest' });
 
@@ -284,6 +297,9 @@ export const createConnectSessionBody = z
         description:
           "Let a re-authorisation move the connection to a different provider account (another organization or portal at the provider). Off: signing into another account is refused and the connection keeps its credentials.",
       }),
+    connectInputs: connectInputValues
+      .optional()
+      .meta({ description: 'Pre-fills what the provider asks before sign-in (Dynamics: `environmentUrl`); checked now, shown on the connect screen, where the customer may still change it.' }),
   })
   .meta({ id: 'CreateConnectSessionRequest' });
 
@@ -294,12 +310,23 @@ export const connectQuery = z.strictObject({
   connectToken: z.string().min(1).max(256).meta({ description: 'From POST /connect-sessions; starts one authorization.' }),
 });
 
-/** The connect screen's form posts the connect link's own parameters back. */
+/** The connect screen's form field of a connect input: `input.<name>`. */
+export const CONNECT_INPUT_FIELD_PREFIX = 'input.';
+
+/** The connect screen's form posts the connect link's own parameters back, and the connect inputs typed there. */
 export const connectForm = z
   .strictObject({
     connectionId: identifier,
     connectToken: secret(256, "From the connect URL; spent by this request (one authorization)."),
     screenNonce: secret(64, "Set by the connect screen: echoes its SameSite=Strict cookie, for browsers that send no Sec-Fetch-Site or Origin.").optional(),
+  })
+  // Only `input.<name>` fields besides: what the provider asks before sign-in, checked by the route against its rules.
+  .catchall(z.string().max(2048))
+  .superRefine((form, ctx) => {
+    for (const key of Object.keys(form)) {
+      if (['connectionId', 'connectToken', 'screenNonce'].includes(key)) continue;
+      if (!/^input\.[a-z][A-Za-z0-9]{0,63}$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'unknown field (connect inputs are named input.<name>)', input: key });
+    }
   })
   .meta({ id: 'ConnectForm', description: "The connect link's parameters, posted by the connect screen's form." });
 
@@ -569,6 +596,9 @@ export const connection = z
     fields: z
       .record(z.string(), z.array(z.string()))
       .meta({ description: "This connection's own extra fields, by model; each run reads these and its integration's `fields` together." }),
+    connectInputs: z
+      .record(z.string(), z.string())
+      .meta({ description: 'What the customer gave before sign-in, by name (Dynamics: `environmentUrl`); empty for providers that ask nothing.' }),
     syncs: z.record(
       z.string(),
       z.object({

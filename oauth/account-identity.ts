@@ -3,6 +3,7 @@ import type { AccountIdentity } from '../providers/provider-definition';
 import { authorizationHeader } from '../security/authorization-header';
 import { isRedirect, readTextWithLimit } from '../security/limited-body';
 import type { ProviderUrlRules } from '../security/provider-urls';
+import { resolveApiPath } from '../sync/http-client';
 
 const LOOKUP_TIMEOUT_MS = 30_000;
 
@@ -55,7 +56,7 @@ async function lookUpAccountId(lookup: NonNullable<AccountIdentity['lookup']>, t
   const base = lookup.from === 'api' ? target.apiBaseUrl : target.tokenUrl;
   if (!base) throw new Error('the connection has no API base URL yet to ask its account at');
   const tokenInPath = lookup.path.includes('{accessToken}');
-  const url = new URL(lookup.path.replace('{accessToken}', encodeURIComponent(target.accessToken)), base);
+  const url = resolveApiPath(base, lookup.path.replace('{accessToken}', encodeURIComponent(target.accessToken)));
   if (url.origin !== new URL(base).origin) throw new Error(`account identity path leaves the ${lookup.from === 'api' ? 'API host' : "token URL's host"}`);
   const headers: Record<string, string> = tokenInPath ? {} : { authorization: authorizationHeader(target.accessToken, target.authorizationScheme) };
   const answer = await getJson(url, headers, target.urlRules, target.maxResponseBytes, limits);

@@ -15,6 +15,8 @@ export interface OAuthClient {
   urlRules: ProviderUrlRules;
   /** The integration's API base URL, for an account lookup on the API when the token answer names no base of its own. */
   apiBaseUrl?: string | null;
+  /** Sent with a refresh when the provider wants the scopes named again (`oauth.scopeOnRefresh`), space-separated. */
+  refreshScope?: string;
 }
 
 /** What the token client reads of a catalog entry: its OAuth conventions and how it names the account. */
@@ -71,7 +73,9 @@ export async function refreshAccessToken(
   refreshToken: string,
   limits: TokenRequestLimits = {},
 ): Promise<TokenSet & { accountIdInAnswer: string | null }> {
-  const { tokens, json } = await requestTokens(provider.oauth, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, limits);
+  const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
+  if (provider.oauth.scopeOnRefresh && client.refreshScope) form.scope = client.refreshScope;
+  const { tokens, json } = await requestTokens(provider.oauth, client, form, limits);
   // What the answer says of the account, asking nobody: a connection created with a refresh token alone learns its
   // account here (or, when the answer does not say, from the lookup its refresh activity makes next).
   return { ...tokens, accountIdInAnswer: accountIdInAnswer(provider.accountIdentity, json) };

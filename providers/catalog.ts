@@ -5,6 +5,7 @@ import type { SyncDefinition } from '../sync/sync-definition';
 import { UNIFIED_MODELS, isUnifiedModel } from '../unified-model/unified-crm';
 import { LINK_PLACEHOLDERS, type FieldRule, type UnifiedModelMapping } from '../unified-model/unified-mapping';
 import { ProviderUrlRules, STRICT_URL_POLICY, UrlRefusedError, hostPatternRegExp, type OutboundUrlPolicy } from '../security/provider-urls';
+import { connectInputRules, fillConnectInputs, placeholdersOf } from './connect-inputs';
 import type { AccountIdentity, ProviderApi, ProviderDefinition } from './provider-definition';
 import type { ProviderWebhooks } from './provider-webhooks';
 import { hubspot } from './hubspot/hubspot.provider';
@@ -111,12 +112,14 @@ function validateProvider(provider: ProviderDefinition): void {
       fail((error as Error).message);
     }
   }
-  // The catalog's own URLs must pass its own host rules, or no connection could ever work.
+  const examples = validateConnectInputs(provider, fail);
+  // The catalog's own URLs must pass its own host rules, or no connection could ever work: templates with the
+  // connect inputs' examples filled in.
   const ownRules = new ProviderUrlRules(provider.key, provider.hosts, STRICT_URL_POLICY);
   for (const url of [provider.oauth.authorizationUrl, provider.oauth.tokenUrl, provider.api.baseUrl]) {
     if (url === undefined) continue;
     try {
-      ownRules.check(url);
+      ownRules.check(fillConnectInputs(url, examples));
     } catch (error) {
       fail(`"${url}" ${error instanceof UrlRefusedError ? error.message : 'is not a URL'}`);
     }
@@ -127,7 +130,6 @@ function validateProvider(provider: ProviderDefinition): void {
   validateAccountIdentity(provider.accountIdentity, fail);
   // Shapes decided for the next providers, not yet read by the engine: an entry relying on one would silently not work.
   if (provider.oauth.tokenHostFromCallback) validateDataCentres(provider, fail);
-  if (provider.connectInputs?.length) fail('connectInputs are not implemented yet');
   if (provider.api.pageSize < 1) fail('api.pageSize must be positive');
   if (!(provider.api.requestTimeoutMs > 0)) fail('api.requestTimeoutMs must be positive');
   if (!Number.isInteger(provider.api.maxConcurrentRequests) || provider.api.maxConcurrentRequests < 1) {
@@ -171,12 +173,52 @@ function validateProvider(provider: ProviderDefinition): void {
   }
 }
 
+/**
+ * Connect inputs are well named and unique, their examples pass their own rules, and every `{name}` a template names
+ * is one of them. Returns the examples by name, to check the templated URLs with.
+ */
+function validateConnectInputs(provider: ProviderDefinition, fail: (message: string) => never): Record<string, string> {
+  const examples: Record<string, string> = {};
+  for (const input of provider.connectInputs ?? []) {
+    if (!/^[a-z][A-Za-z0-9]*$/.test(input.name)) fail(`connect input "${input.name}" must be letters and digits, starting with a lower-case letter`);
+    if (Object.hasOwn(examples, input.name)) fail(`duplicate connect input "${input.name}"`);
+    if (!input.label.trim()) fail(`connect input "${input.name}" needs a label`);
+    for (const pattern of input.hosts ?? []) {
+      try {
+        hostPatternRegExp(pattern);
+      } catch (error) {
+        fail(`connect input "${input.name}": ${(error as Error).message}`);
+      }
+      // Its values are filled into URLs that carry credentials: they may only narrow the provider's hosts.
+      if (!provider.hosts.some((own) => hostPatternRegExp(own).test(pattern.replace(/^\*\./, 'x.').replaceAll('*', 'x')))) {
+        fail(`connect input "${input.name}": host "${pattern}" is not one of the provider's hosts`);
+      }
+    }
+    try {
+      const example = new URL(input.example);
+      if (example.pathname !== '/' || example.search || example.hash || example.origin !== input.example.replace(/\/$/, '')) throw new UrlRefusedError('must be an origin alone');
+      connectInputRules(provider, input, STRICT_URL_POLICY).check(example);
+    } catch (error) {
+      fail(`connect input "${input.name}": example "${input.example}" ${error instanceof UrlRefusedError ? error.message : 'is not a URL'}`);
+    }
+    examples[input.name] = input.example;
+  }
+  const templates = [provider.oauth.authorizationUrl, provider.oauth.tokenUrl, provider.api.baseUrl ?? '', ...provider.oauth.defaultScopes];
+  for (const name of templates.flatMap(placeholdersOf)) {
+    if (!Object.hasOwn(examples, name)) fail(`{${name}} names no connect input (declared: ${Object.keys(examples).join(', ') || 'none'})`);
+  }
+  return examples;
+}
+
 function validateAccountIdentity(identity: AccountIdentity, fail: (message: string) => never): void {
   if (!identity.tokenAnswer && !identity.lookup) fail('accountIdentity needs tokenAnswer, lookup or both');
   const pattern = identity.tokenAnswer?.pattern;
   if (pattern && !pattern.source.includes('(?<accountId>')) fail('accountIdentity.tokenAnswer.pattern needs a named group "accountId"');
-  // Relative, on the host it is resolved against: the lookup carries the access token.
-  if (identity.lookup && !/^\/(?!\/)/.test(identity.lookup.path)) fail('accountIdentity.lookup.path must be a path starting with one "/"');
+  // Relative, on the host it is resolved against: the lookup carries the access token. A reference without the
+  // leading "/" resolves under the API base's path; none may name a scheme or another host.
+  if (identity.lookup && !/^(?:\/(?!\/)|(?![a-z][a-z0-9+.-]*:)[A-Za-z0-9_.~-])/i.test(identity.lookup.path)) {
+    fail('accountIdentity.lookup.path must be a path starting with one "/", or a relative path under the API base');
+  }
 }
 
 /** Every data-centre host is a host pattern of one data centre, and the catalog's own token URL is one's token host. */

@@ -35,10 +35,17 @@ export interface TokenHostFromCallback {
 }
 
 export interface ProviderOAuth {
+  /** May name connect inputs as `{name}` (see `ProviderDefinition.connectInputs`), as `tokenUrl` may. */
   authorizationUrl: string;
   tokenUrl: string;
   /** May name connect inputs as `{name}` (see `ProviderDefinition.connectInputs`). */
   defaultScopes: string[];
+  /**
+   * A refresh names the scopes again (the integration's, connect inputs filled in). The Microsoft identity platform
+   * needs it: one refresh token mints access tokens for whichever resource a refresh names, so a refresh without
+   * the environment's scope would get a token for another resource. Absent: refreshes name no scope (RFC 6749).
+   */
+  scopeOnRefresh?: boolean;
   /**
    * Extra parameters of the authorize URL, as the provider names them (Salesforce: `prompt: 'consent'`, so a customer
    * always sees and approves the consent page instead of an already-approved app passing silently).
@@ -92,9 +99,9 @@ export interface AccountIdentity {
   /** A token-answer field (text or integer); `pattern`, when given, takes its named group `accountId`. */
   tokenAnswer?: { field: string; pattern?: RegExp };
   /**
-   * A GET answering JSON with the id in `field`, a dot path into the answer (Zoho's `org.0.id`). `path` is resolved, as every API path is, against the origin of
-   * the connection's API base (`api`) or of the token URL (`token-url`, a host that already receives the client
-   * secret), and must stay on it.
+   * A GET answering JSON with the id in `field`, a dot path into the answer (Zoho's `org.0.id`). `path` is resolved,
+   * as every API path is, against the connection's API base (`api`; `/x` on its origin, `x` under its path) or the
+   * token URL's origin (`token-url`, a host that already receives the client secret), and must stay on that origin.
    * Where `path` holds `{accessToken}` the token travels there (a token-info endpoint); otherwise in the
    * `Authorization` header, with the provider's scheme.
    */
@@ -122,7 +129,13 @@ export interface TokenErrorConvention {
 }
 
 export interface ProviderApi {
-  /** Fixed API host for providers without a per-connection one (`oauth.apiBaseUrlField`); may name connect inputs. */
+  /**
+   * Fixed API base for providers without a per-connection one (`oauth.apiBaseUrlField`). It may name connect inputs
+   * (`{environmentUrl}/api/data/v9.2`): each connection's base is then filled in from its own inputs when it is made.
+   * It may have a path: a request path without a leading `/` (`contacts`, a relative reference) resolves under it
+   * (`…/api/data/v9.2/contacts`), one with a leading `/` against its origin, as for every provider; next-page links
+   * must keep its origin either way.
+   */
   baseUrl?: string;
   /**
    * The scheme of the `Authorization` header API calls carry the access token in: `Bearer` (the default), Zoho's
@@ -149,19 +162,33 @@ export interface ProviderApi {
 }
 
 /**
- * Not implemented yet (issue 23, Dynamics' environment URL); the catalog refuses an entry that declares one. A value
- * the connect screen asks the customer for before sign-in, validated, stored with the connection, and substituted
- * for `{name}` in `oauth.defaultScopes`, `oauth.authorizationUrl`/`tokenUrl` and `api.baseUrl`: Dynamics asks for
+ * A value the connect screen asks the customer for before sign-in (Dynamics: the environment URL), because the
+ * sign-in itself depends on it. Checked before anything is spent (a refusal is a 400 naming it, on the page or in the
+ * API's answer), kept with the pending sign-in, and stored on the connection in plain (it is no secret; GET
+ * /connections/:id shows it). `{name}` in `oauth.defaultScopes` (and an integration's scopes),
+ * `oauth.authorizationUrl`/`tokenUrl` and `api.baseUrl` is replaced by the connection's value: Dynamics asks for
  * `environmentUrl` (`https://<org>.crm.dynamics.com`), its scope is `{environmentUrl}/.default offline_access` and
- * its API base `{environmentUrl}/api/data/v9.2`.
+ * its API base `{environmentUrl}/api/data/v9.2`. `POST /connect-sessions` may pre-fill it and `POST /connections`
+ * (a connection made with a refresh token) must give it, in `connectInputs`.
  */
 export interface ConnectInput {
+  /** Letters and digits, starting with a lower-case letter: `environmentUrl`. */
   name: string;
   /** The connect screen's label: "Your Dynamics 365 environment URL". */
   label: string;
-  /** `url`: an https URL without path, query or credentials, on the provider's hosts (its host rules). */
+  /**
+   * `url`: an http(s) URL with nothing after its host (no path but `/`, no query, fragment or credentials), on
+   * `hosts`; stored as its origin (`https://contoso.crm.dynamics.com`). https only, but for loopback in development
+   * stacks (the provider's URL policy decides, as for every URL).
+   */
   kind: 'url';
-  example?: string;
+  /** Shown in the empty field; must itself pass the rules (the catalog checks it, and its own URLs with it filled in). */
+  example: string;
+  /**
+   * The hosts it may name, in the catalog's pattern syntax: narrower than the provider's (Dynamics' environments,
+   * not its sign-in host). Each must be one of the provider's own hosts as well. Absent: the provider's hosts.
+   */
+  hosts?: string[];
 }
 
 /**
@@ -176,8 +203,9 @@ export interface ConnectInput {
  * - webhooks proven by HTTP Basic credentials (Pipedrive) or a body token (Zoho) equal to the integration's webhook
  *   secret: `webhooks.authentication` `{ by: 'webhook-secret' }`;
  * - the accounts server the OAuth callback names (Zoho's `accounts-server`): `oauth.tokenHostFromCallback`, with each data centre's token and API hosts;
- * - a value asked before sign-in that shapes the scope and API base (Dynamics' environment URL): `connectInputs`
- *   (typed only).
+ * - a value asked before sign-in that shapes the scope and API base (Dynamics' environment URL): `connectInputs`;
+ * - an API base with a path, requests relative to it (Dynamics' `…/api/data/v9.2`): `api.baseUrl`;
+ * - scopes named again on refresh (the Microsoft identity platform): `oauth.scopeOnRefresh`.
  * test/support/papyrus/ is a provider that exists only in tests and uses the implemented ones.
  */
 export interface ProviderDefinition {
@@ -194,7 +222,7 @@ export interface ProviderDefinition {
   accountIdentity: AccountIdentity;
   /** Change notifications the provider sends to `POST /provider-webhooks/…`; absent when it sends none. */
   webhooks?: ProviderWebhooks;
-  /** Asked on the connect screen before sign-in (see ConnectInput); not implemented yet. */
+  /** Asked on the connect screen before sign-in (see ConnectInput). */
   connectInputs?: ConnectInput[];
   /** Writes the app can run through POST /connections/:id/actions/:name. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action has its own input and output types

@@ -11,6 +11,8 @@ export interface ConnectSessionDocument {
   redirectUrl: string | null;
   /** The app allowed this sign-in to move an existing connection to another provider account. */
   allowAccountChange: boolean;
+  /** Connect inputs the app filled in already (checked), shown on the connect screen; absent: none. */
+  connectInputs?: Record<string, string>;
   createdAt: Date;
   expiresAt: Date;
   /** Set when a browser opened the connect URL: a connect token starts one authorization only. */

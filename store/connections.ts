@@ -80,6 +80,8 @@ export interface ConnectionDocument {
   metadata?: Record<string, unknown> | null;
   /** Fields this connection reads on top of its models' own and its integration's, by model (absent: none). */
   fields?: Record<string, string[]>;
+  /** What the customer gave before sign-in (ConnectInput: Dynamics' environment URL); no secret. Absent: none. */
+  connectInputs?: Record<string, string>;
   /**
    * The provider's id of the customer's account (Salesforce org id, HubSpot portal id), learned at connect: from the
    * browser sign-in's token answer, or from the provider's userinfo after `POST /connections`. How a provider's
@@ -123,6 +125,7 @@ export interface NewConnection {
   credentials: ConnectionCredentials;
   syncs: Record<string, { frequency: string; frequencyMs: number }>;
   fields?: Record<string, string[]>;
+  connectInputs?: Record<string, string>;
 }
 
 const sealContext = (connectionId: string) => `connection:${connectionId}`;
@@ -163,6 +166,7 @@ export class ConnectionRepository {
       credentialState: { generation: 1, expiresAt: null, refreshedAt: null, refreshCount: 0, lastError: null, refreshStartedAt: null },
       syncs,
       ...(input.fields && Object.keys(input.fields).length > 0 ? { fields: input.fields } : {}),
+      ...(input.connectInputs && Object.keys(input.connectInputs).length > 0 ? { connectInputs: input.connectInputs } : {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -467,6 +471,7 @@ export class ConnectionRepository {
     expiresAt: Date | null,
     account: { id: string | null; expected?: string | null } = { id: null },
     startOver?: { models: string[] },
+    connectInputs?: Record<string, string>,
   ): Promise<number | null> {
     const now = new Date();
     const filter: Record<string, unknown> = { _id: connectionId };
@@ -484,6 +489,8 @@ export class ConnectionRepository {
         $set: {
           ...newLife,
           ...(account.id !== null ? { providerAccountId: account.id } : {}),
+          // The sign-in was made with these (its scope, its API base): they go with the credentials.
+          ...(connectInputs && Object.keys(connectInputs).length > 0 ? { connectInputs } : {}),
           credentials: this.cipher.seal(credentials, sealContext(connectionId)),
           'credentialState.expiresAt': expiresAt,
           'credentialState.lastError': null,

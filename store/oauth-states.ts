@@ -12,6 +12,8 @@ export interface OAuthStateDocument {
   connectionId: string;
   redirectUrl: string | null;
   allowAccountChange: boolean;
+  /** The connect inputs the customer gave (checked): the sign-in's scope and token URL, then the connection's. */
+  connectInputs?: Record<string, string>;
   codeVerifier: SealedSecret;
   /** SHA-256 of the nonce in the browser's cookie: the callback must come from the browser that started. */
   browserBindingHash: string;
@@ -25,6 +27,7 @@ export interface OAuthState {
   connectionId: string;
   redirectUrl: string | null;
   allowAccountChange: boolean;
+  connectInputs: Record<string, string>;
   codeVerifier: string;
   browserBindingHash: string;
   expiresAt: Date;
@@ -76,6 +79,7 @@ export class OAuthStateRepository {
       connectionId: doc.connectionId,
       redirectUrl: doc.redirectUrl,
       allowAccountChange: doc.allowAccountChange === true,
+      connectInputs: doc.connectInputs ?? {},
       codeVerifier,
       browserBindingHash: doc.browserBindingHash,
       expiresAt: doc.expiresAt,

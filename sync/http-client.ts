@@ -18,7 +18,7 @@ export interface HttpResponse<T> {
 }
 
 /**
- * Paths are resolved against the connection's API base URL; absolute URLs (a `next` link the provider handed back)
+ * Paths are resolved against the connection's API base URL (see resolveApiPath); absolute URLs (a `next` link the provider handed back)
  * are used as they are if they keep the base URL's origin. Every method throws a `ProviderError` for an error answer,
  * which the engine acts on.
  */
@@ -35,7 +35,7 @@ export interface ProviderHttpClient {
  * so a replayed sync asks for exactly what it would ask the provider for.
  */
 export function requestUrl(base: URL, pathOrUrl: string, query: RequestOptions['query'] = {}): URL {
-  const url = new URL(pathOrUrl, base);
+  const url = resolveApiPath(base, pathOrUrl);
   if (url.origin !== base.origin || url.username || url.password) {
     throw new ProviderError('permanent', `a URL the provider handed back leaves the API's origin ${base.origin}; it was not followed`);
   }
@@ -43,6 +43,18 @@ export function requestUrl(base: URL, pathOrUrl: string, query: RequestOptions['
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
   return url;
+}
+
+/**
+ * A path against an API base, as RFC 3986 resolves references against a directory: `/x` against the base's origin (the
+ * built-in providers' paths), `x` under the base's path (`{environmentUrl}/api/data/v9.2` + `contacts`), an absolute
+ * URL as it is. A base without a path treats both alike.
+ */
+export function resolveApiPath(base: URL | string, pathOrUrl: string): URL {
+  if (pathOrUrl.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl)) return new URL(pathOrUrl, base);
+  const directory = new URL(base);
+  if (!directory.pathname.endsWith('/')) directory.pathname += '/';
+  return new URL(pathOrUrl, directory);
 }
 
 /**

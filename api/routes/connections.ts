@@ -10,7 +10,10 @@ import { toRunView, type ConnectionUseCases } from '../use-cases/connections';
 export function connectionRoutes(connections: ConnectionUseCases, store: Store): Router {
   const router = Router();
   implement(router, {
-    createConnection: async ({ body, principal }) => ({ status: 201, body: await connections.create(body, principal?.keyName) }),
+    createConnection: async ({ body, principal }) => ({
+      status: 201,
+      body: await connections.create({ ...body, connectInputs: { values: body.connectInputs ?? {}, checked: false } }, principal?.keyName),
+    }),
 
     listConnections: async ({ query }) => {
       const { cursor, limit, failing, ...filter } = query;

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
+import { namesConnectInputs, placeholdersOf } from '../../providers/connect-inputs';
 import type { ProviderDefinition } from '../../providers/provider-definition';
 import { UrlRefusedError } from '../../security/provider-urls';
 import { newWebhookUrlSecret } from '../../security/webhook-url-secret';
@@ -43,6 +44,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
       if (!provider) throw notFoundAt('body.provider', `provider "${body.provider}" does not exist; this API has ${catalog.keys().join(', ')}`);
       // On another provider's hosts is a 400 here, unlike in a change: the document's variant for this provider says so.
       checkProviderUrls(catalog, provider.key, body);
+      if (body.scopes) checkScopePlaceholders(provider, body.scopes);
       const integration = await store.integrations.create({
         key: body.key,
         provider: provider.key,
@@ -51,7 +53,7 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
         scopes: body.scopes ?? provider.oauth.defaultScopes,
         authorizationUrl: body.authorizationUrl ?? provider.oauth.authorizationUrl,
         tokenUrl: body.tokenUrl ?? provider.oauth.tokenUrl,
-        apiBaseUrl: body.apiBaseUrl ?? provider.api.baseUrl ?? null,
+        apiBaseUrl: body.apiBaseUrl ?? fixedApiBaseUrl(provider),
         fields: checkedModelFields(provider, body.fields, { changing: false }),
         // Notifications authenticated by the integration's own secret (in their URL, or carried by the delivery): one from the start.
         ...(usesWebhookSecret(provider) ? { webhookSecret: newWebhookUrlSecret() } : {}),
@@ -76,13 +78,14 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
         if (url !== undefined && url !== null) checkProviderUrl(catalog, provider.key, `body.${field}`, url);
       }
       // The schema already refused webhookUrlGraceHours without rotateWebhookUrl. Checked before anything is written.
+      if (body.scopes) checkScopePlaceholders(provider, body.scopes);
       const { apiBaseUrl, fields, rotateWebhookUrl, webhookUrlGraceHours, ...rest } = body;
       if (rotateWebhookUrl && !usesWebhookSecret(provider)) {
         throw conflictAt('body.rotateWebhookUrl', `${provider.key} webhooks carry no URL secret (they are signed, or not sent): nothing to rotate`);
       }
       const updated = await store.integrations.update(params.key, {
         ...rest,
-        ...(apiBaseUrl !== undefined ? { apiBaseUrl: apiBaseUrl ?? provider.api.baseUrl ?? null } : {}),
+        ...(apiBaseUrl !== undefined ? { apiBaseUrl: apiBaseUrl ?? fixedApiBaseUrl(provider) } : {}),
         ...(fields !== undefined ? { fields: checkedModelFields(provider, fields, { changing: true }) } : {}),
       });
       if (rotateWebhookUrl) {
@@ -101,6 +104,23 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
     },
   });
   return router;
+}
+
+/** The provider's API base when it is the same for every connection; null when each has its own (from its connect inputs). */
+function fixedApiBaseUrl(provider: ProviderDefinition): string | null {
+  return provider.api.baseUrl && !namesConnectInputs(provider.api.baseUrl) ? provider.api.baseUrl : null;
+}
+
+/** A scope may name the provider's connect inputs (`{environmentUrl}/.default`), and nothing else in braces. */
+function checkScopePlaceholders(provider: ProviderDefinition, scopes: string[]): void {
+  const declared = (provider.connectInputs ?? []).map((input) => input.name);
+  scopes.forEach((scope, index) => {
+    if (/[{}]/.test(scope.replace(/\{[A-Za-z][A-Za-z0-9]*\}/g, ''))) throw AppError.invalid(`body.scopes.${index}`, 'braces only name a connect input, as {name}');
+    const unknown = placeholdersOf(scope).find((name) => !declared.includes(name));
+    if (unknown) {
+      throw AppError.invalid(`body.scopes.${index}`, `{${unknown}} is not a connect input of ${provider.displayName} (${declared.length > 0 ? `it asks for ${declared.join(', ')}` : 'it asks for none'})`);
+    }
+  });
 }
 
 /** Whether the provider's webhooks are authenticated by the integration's own webhook secret (see WebhookAuthentication). */

@@ -9,6 +9,8 @@ import { htmlErrorHandler } from '../html-error-handler';
 import { connectedPage, connectScreenPage, errorPage } from '../html-pages';
 import { implement } from '../openapi-implement';
 import type { ConnectUseCases } from '../use-cases/connect';
+import { AppError } from '../../errors/app-error';
+import { CONNECT_INPUT_FIELD_PREFIX } from '../schemas';
 
 export function oauthRoutes(connect: ConnectUseCases, publicUrl: string, appName: string, logger: Logger): Router {
   const router = Router();
@@ -28,17 +30,17 @@ export function oauthRoutes(connect: ConnectUseCases, publicUrl: string, appName
   router.use('/oauth/connect', express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }));
 
   const publicOrigin = new URL(publicUrl).origin;
+  const connectAction = (integration: string) => `${new URL(publicUrl).pathname.replace(/\/+$/, '')}/oauth/connect/${encodeURIComponent(integration)}`;
 
   implement(router, {
     // A GET spends nothing: link scanners open every link in a mail, and the customer's click must still work after.
     // Its only cookie is the screen's nonce, which the form echoes (see judgeConnectFormOrigin).
     oauthConnect: async ({ params, query }) => {
       const screen = await connect.describeConnect({ integration: params.integration, ...query });
-      const action = `${new URL(publicUrl).pathname.replace(/\/+$/, '')}/oauth/connect/${encodeURIComponent(params.integration)}`;
       const screenNonce = newBrowserBinding().nonce;
       return {
         status: 200,
-        body: connectScreenPage({ ...screen, action, fields: { connectionId: query.connectionId, connectToken: query.connectToken, screenNonce } }),
+        body: connectScreenPage({ ...screen, action: connectAction(params.integration), fields: { connectionId: query.connectionId, connectToken: query.connectToken, screenNonce } }),
         headers: { 'Set-Cookie': screenCookie(query.connectToken, screenNonce, publicUrl, screen.validForMs) },
       };
     },
@@ -61,11 +63,36 @@ export function oauthRoutes(connect: ConnectUseCases, publicUrl: string, appName
           ),
         };
       }
-      const binding = newBrowserBinding();
-      const started = await connect.startAuthorization(
-        { integration: params.integration, connectionId: body.connectionId, connectToken: body.connectToken },
-        binding.nonceHash,
+      const { connectionId, connectToken } = body;
+      const connectInputs = Object.fromEntries(
+        Object.entries(body)
+          .filter(([field]) => field.startsWith(CONNECT_INPUT_FIELD_PREFIX))
+          .map(([field, value]) => [field.slice(CONNECT_INPUT_FIELD_PREFIX.length), value as string]),
       );
+      const binding = newBrowserBinding();
+      let started: Awaited<ReturnType<ConnectUseCases['startAuthorization']>>;
+      try {
+        started = await connect.startAuthorization({ integration: params.integration, connectionId, connectToken, connectInputs }, binding.nonceHash);
+      } catch (error) {
+        // A connect input the rules refuse was refused before anything was spent: the same screen again, saying why,
+        // with what was typed, so the customer can correct it.
+        const field = error instanceof AppError && error.code === 'validation_failed' ? error.details.fields?.[0]?.field : undefined;
+        if (!field?.startsWith(CONNECT_INPUT_FIELD_PREFIX)) throw error;
+        const input = field.slice(CONNECT_INPUT_FIELD_PREFIX.length);
+        const screen = await connect.describeConnect({ integration: params.integration, connectionId, connectToken });
+        const screenNonce = newBrowserBinding().nonce;
+        return {
+          status: 400,
+          body: connectScreenPage({
+            ...screen,
+            inputs: screen.inputs.map((shown) => ({ ...shown, value: connectInputs[shown.name] ?? shown.value })),
+            error: { message: (error as AppError).details.fields?.[0]?.message ?? (error as Error).message, input },
+            action: connectAction(params.integration),
+            fields: { connectionId, connectToken, screenNonce },
+          }),
+          headers: { 'Set-Cookie': screenCookie(connectToken, screenNonce, publicUrl, screen.validForMs) },
+        };
+      }
       return {
         status: 303,
         location: started.authorizeUrl,

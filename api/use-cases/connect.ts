@@ -8,8 +8,10 @@ import { createPkcePair } from '../../oauth/pkce';
 import { exchangeAuthorizationCode, TokenError, type TokenSet } from '../../oauth/token-client';
 import { checkedTokenHost, connectionTokenUrl } from '../../oauth/token-host';
 import type { ProviderCatalog } from '../../providers/catalog';
+import { checkConnectInputs, ConnectInputError, connectionOAuthTargets, type ConnectInputValues, type ConnectionOAuthTargets } from '../../providers/connect-inputs';
 import type { ProviderDefinition } from '../../providers/provider-definition';
 import { UrlRefusedError } from '../../security/provider-urls';
+import { CONNECT_INPUT_FIELD_PREFIX } from '../schemas';
 import type { Connection } from '../../store/connections';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
@@ -36,11 +38,21 @@ export const DEFAULT_CONNECT_FLOW_TIMING: Omit<ConnectFlowSettings, 'publicUrl' 
   now: Date.now,
 };
 
+/** A field of the connect screen: what the provider asks before sign-in, pre-filled when known. */
+export interface ConnectScreenInput {
+  name: string;
+  label: string;
+  example: string;
+  value: string;
+}
+
 /** What the connect screen shows before the customer commits to anything. */
 export interface ConnectScreenView {
   appName: string;
   providerName: string;
   permissions: string[];
+  /** What the provider asks before sign-in (Dynamics' environment URL); empty for most providers. */
+  inputs: ConnectScreenInput[];
   /** How long the connect link stays usable: the screen's nonce cookie lives as long. */
   validForMs: number;
 }
@@ -77,6 +89,9 @@ function unusableLink(): AppError {
  */
 type SignedIn = TokenSet & { refreshToken: string; accountId: string | null; tokenHost: string | null };
 
+/** A sign-in as it is stored: with the connect inputs it was made with (empty for providers that ask none). */
+type SignedInWith = SignedIn & { connectInputs: ConnectInputValues };
+
 export class ConnectUseCases {
   private readonly publicUrl: string;
 
@@ -96,11 +111,18 @@ export class ConnectUseCases {
   }
 
   /** The app (with its secret key) lets one browser connect one account: a connect token only its hash is kept of. */
-  async createSession(input: { integration: string; connectionId: string; redirectUrl?: string; allowAccountChange?: boolean }): Promise<ConnectSessionView> {
+  async createSession(input: {
+    integration: string;
+    connectionId: string;
+    redirectUrl?: string;
+    allowAccountChange?: boolean;
+    connectInputs?: Record<string, string>;
+  }): Promise<ConnectSessionView> {
     const integration = await this.store.integrations.find(input.integration);
     if (!integration) throw notFoundAt('body.integration', `integration "${input.integration}" does not exist`);
     const existing = await this.store.connections.find(input.connectionId);
     if (existing) this.assertSameIntegration(existing, input.integration);
+    const prefilled = this.checkedInputs(this.catalog.get(integration.provider), input.connectInputs ?? {}, 'body.connectInputs.', { partial: true });
 
     const { token, hash } = newOneTimeToken();
     const now = new Date(this.settings.now());
@@ -111,6 +133,7 @@ export class ConnectUseCases {
       connectionId: input.connectionId,
       redirectUrl: input.redirectUrl ?? null,
       allowAccountChange: input.allowAccountChange ?? false,
+      ...(Object.keys(prefilled).length > 0 ? { connectInputs: prefilled } : {}),
       createdAt: now,
       expiresAt,
     });
@@ -134,12 +157,28 @@ export class ConnectUseCases {
     const provider = this.catalog.get(integration.provider);
     const scopes = integration.scopes.length > 0 ? integration.scopes : provider.oauth.defaultScopes;
     const permissions = scopes.map((scope) => provider.oauth.scopeDescriptions[scope] ?? `use the "${scope}" permission`);
+    // Pre-filled by the app, or else what the connection being re-authorised was made with.
+    const known = { ...(await this.store.connections.find(input.connectionId))?.connectInputs, ...session.connectInputs };
     return {
       appName: this.settings.appName,
       providerName: provider.displayName,
       permissions: [...new Set(permissions)],
+      inputs: (provider.connectInputs ?? []).map((field) => ({ name: field.name, label: field.label, example: field.example, value: known[field.name] ?? '' })),
       validForMs: session.expiresAt.getTime() - this.settings.now(),
     };
+  }
+
+  /**
+   * Connect inputs, checked against the provider's rules; a refusal is a 400 naming `<fieldPrefix><name>` (the connect
+   * screen's `input.<name>`, the API's `body.connectInputs.<name>`).
+   */
+  private checkedInputs(provider: ProviderDefinition, given: Record<string, string | undefined>, fieldPrefix: string, options: { partial?: boolean } = {}): ConnectInputValues {
+    try {
+      return checkConnectInputs(provider, this.catalog.urlPolicy, given, options);
+    } catch (error) {
+      if (error instanceof ConnectInputError) throw AppError.invalid(`${fieldPrefix}${error.input}`, error.message);
+      throw error;
+    }
   }
 
   /**
@@ -147,15 +186,18 @@ export class ConnectUseCases {
    * send the browser to the provider. `browserNonceHash` binds the state to this browser's cookie.
    */
   async startAuthorization(
-    input: { integration: string; connectionId: string; connectToken: string },
+    input: { integration: string; connectionId: string; connectToken: string; connectInputs?: Record<string, string> },
     browserNonceHash: string,
   ): Promise<{ authorizeUrl: string; state: string; stateTtlMs: number }> {
     const now = new Date(this.settings.now());
     const integration = await this.store.integrations.find(input.integration);
     if (!integration) throw unusableLink();
     const provider = this.catalog.get(integration.provider);
+    // Checked before anything is spent, like the URL below: a mistyped environment URL can be corrected on the screen.
+    const connectInputs = this.checkedInputs(provider, input.connectInputs ?? {}, CONNECT_INPUT_FIELD_PREFIX);
+    const targets = connectionOAuthTargets(provider, integration, connectInputs);
     // Checked before anything is spent: the customer's browser, with a state and our client id, goes there next.
-    const authorizeUrl = this.authorizationUrlOf(integration.key, integration.authorizationUrl, provider);
+    const authorizeUrl = this.authorizationUrlOf(integration.key, targets.authorizationUrl, provider);
     const session = await this.store.connectSessions.use(
       hashOneTimeToken(input.connectToken),
       { integration: input.integration, connectionId: input.connectionId },
@@ -173,6 +215,7 @@ export class ConnectUseCases {
       redirectUrl: session.redirectUrl,
       // Sessions stored before the option existed allow no change.
       allowAccountChange: session.allowAccountChange === true,
+      connectInputs,
       codeVerifier: pkce.verifier,
       browserBindingHash: browserNonceHash,
       createdAt: now,
@@ -184,7 +227,7 @@ export class ConnectUseCases {
     authorizeUrl.searchParams.set('response_type', 'code');
     authorizeUrl.searchParams.set('client_id', clientId);
     authorizeUrl.searchParams.set('redirect_uri', this.redirectUri);
-    if (integration.scopes.length > 0) authorizeUrl.searchParams.set('scope', integration.scopes.join(provider.oauth.scopeSeparator ?? ' '));
+    if (targets.scopes.length > 0) authorizeUrl.searchParams.set('scope', targets.scopes.join(provider.oauth.scopeSeparator ?? ' '));
     authorizeUrl.searchParams.set('state', state.token);
     authorizeUrl.searchParams.set('code_challenge', pkce.challenge);
     authorizeUrl.searchParams.set('code_challenge_method', pkce.method);
@@ -235,8 +278,11 @@ export class ConnectUseCases {
     if (!input.code) throw new AppError('validation_failed', `${provider.displayName} sent no authorization code. ${START_AGAIN}`);
 
     const tokenHost = this.tokenHostOf(provider, integration.key, input);
-    const tokens = await this.exchange(provider, integration.key, integration.apiBaseUrl, input.code, pending.codeVerifier, pending.connectionId, tokenHost);
-    await this.connectOrReauthorize(pending.connectionId, pending.integration, provider, tokens, pending.allowAccountChange);
+    // The connect inputs the sign-in began with decide where the code is exchanged and where the connection's API is.
+    const targets = connectionOAuthTargets(provider, integration, pending.connectInputs);
+    const tokens = await this.exchange(provider, integration.key, targets, integration.apiBaseUrl, input.code, pending.codeVerifier, pending.connectionId, tokenHost);
+    const signedIn = { ...tokens, instanceUrl: tokens.instanceUrl ?? targets.apiBaseUrl, connectInputs: pending.connectInputs };
+    await this.connectOrReauthorize(pending.connectionId, pending.integration, provider, signedIn, pending.allowAccountChange);
 
     if (pending.redirectUrl) {
       const location = new URL(pending.redirectUrl);
@@ -250,6 +296,7 @@ export class ConnectUseCases {
   private async exchange(
     provider: ProviderDefinition,
     integrationKey: string,
+    targets: ConnectionOAuthTargets,
     apiBaseUrl: string | null,
     code: string,
     codeVerifier: string,
@@ -257,7 +304,12 @@ export class ConnectUseCases {
     tokenHost: string | null,
   ): Promise<SignedIn> {
     const credentials = await this.store.integrations.getClientCredentials(integrationKey);
-    const client = { ...credentials, tokenUrl: connectionTokenUrl(credentials.tokenUrl, tokenHost), urlRules: this.catalog.urlRules(provider.key), apiBaseUrl };
+    const client = {
+      ...credentials,
+      tokenUrl: connectionTokenUrl(targets.tokenUrl, tokenHost),
+      urlRules: this.catalog.urlRules(provider.key),
+      apiBaseUrl: targets.apiBaseUrl ?? apiBaseUrl,
+    };
     let tokens: TokenSet & { accountId: string | null };
     try {
       tokens = await exchangeAuthorizationCode(provider, client, { code, redirectUri: this.redirectUri, codeVerifier });
@@ -306,7 +358,7 @@ export class ConnectUseCases {
     connectionId: string,
     integration: string,
     provider: ProviderDefinition,
-    tokens: SignedIn,
+    tokens: SignedInWith,
     allowAccountChange: boolean,
   ): Promise<void> {
     const existing = await this.store.connections.find(connectionId);
@@ -322,6 +374,7 @@ export class ConnectUseCases {
             instanceUrl: tokens.instanceUrl ?? undefined,
             tokenHost: tokens.tokenHost ?? undefined,
           },
+          connectInputs: { values: tokens.connectInputs, checked: true },
         });
         return;
       } catch (error) {
@@ -335,7 +388,7 @@ export class ConnectUseCases {
     await this.connections.exclusively(connectionId, () => this.reauthorize(connectionId, integration, provider, tokens, allowAccountChange));
   }
 
-  private async reauthorize(connectionId: string, integration: string, provider: ProviderDefinition, tokens: SignedIn, allowAccountChange: boolean): Promise<void> {
+  private async reauthorize(connectionId: string, integration: string, provider: ProviderDefinition, tokens: SignedInWith, allowAccountChange: boolean): Promise<void> {
     const credentials = { refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, instanceUrl: tokens.instanceUrl, tokenHost: tokens.tokenHost };
     const connection = await this.store.connections.find(connectionId);
     if (!connection) throw new AppError('conflict', `This connection was deleted while you were signing in, so nothing was stored. ${START_AGAIN}`);
@@ -358,6 +411,7 @@ export class ConnectUseCases {
         ...(allowAccountChange && movedTo === null ? {} : { expected: boundTo }),
       },
       movedTo === null ? undefined : { models: Object.keys(connection.syncs) },
+      tokens.connectInputs,
     );
     if (generation === null) {
       const now = await this.store.connections.get(connectionId);

@@ -6,6 +6,8 @@ import type { ConnectionChange } from '../../contracts/connection-workflow-messa
 import type { WebhookEvent } from '../../contracts/webhook-events';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
+import { checkConnectInputs, ConnectInputError, connectionOAuthTargets, type ConnectInputValues } from '../../providers/connect-inputs';
+import type { ProviderDefinition } from '../../providers/provider-definition';
 import { identifyAccount } from '../../oauth/account-identity';
 import { removeConnectionData } from '../../store/connection-data';
 import type { Connection, ConnectionCredentials, ConnectionUpdate } from '../../store/connections';
@@ -39,6 +41,11 @@ export interface CreateConnectionInput {
   fields?: Record<string, string[]>;
   /** Known from a browser sign-in's token answer; else asked of the provider's userinfo once the workflow runs. */
   providerAccountId?: string | null;
+  /**
+   * What the provider asks before sign-in (ConnectInput), by name: unchecked from `POST /connections`, already checked
+   * (`checked: true`) from a browser sign-in that used them.
+   */
+  connectInputs?: { values: Record<string, string>; checked: boolean };
 }
 
 /** How long a delete waits for the connection's workflow to stop its runs before terminating it. */
@@ -103,10 +110,12 @@ export class ConnectionUseCases {
     // Every access token of this connection would be sent there: it must be one of the provider's hosts.
     if (input.credentials.instanceUrl !== undefined) checkProviderUrl(this.catalog, provider.key, 'body.credentials.instanceUrl', input.credentials.instanceUrl);
     const tokenHost = checkedConnectionTokenHost(this.catalog, provider, integration.tokenUrl, input.credentials);
+    const connectInputs = input.connectInputs?.checked ? input.connectInputs.values : this.checkedConnectInputs(provider, input.connectInputs?.values ?? {});
     const credentials: ConnectionCredentials = {
       refreshToken: input.credentials.refreshToken,
       accessToken: input.credentials.accessToken ?? null,
-      instanceUrl: input.credentials.instanceUrl ?? null,
+      // A provider whose API base is a template (`{environmentUrl}/api/data/v9.2`): this connection's, from its inputs.
+      instanceUrl: input.credentials.instanceUrl ?? connectionOAuthTargets(provider, integration, connectInputs).apiBaseUrl,
       ...(tokenHost ? { tokenHost } : {}),
     };
     const connection = await this.store.connections.create({
@@ -117,6 +126,7 @@ export class ConnectionUseCases {
       credentials,
       syncs,
       fields,
+      connectInputs,
     });
     try {
       await this.workflows.start(workflowStartState(connection, connection.credentialState.generation));
@@ -127,6 +137,16 @@ export class ConnectionUseCases {
     }
     if (!connection.providerAccountId) await this.recordProviderAccount(connection.connectionId, credentials, integration, provider.key);
     return this.describe(connection.connectionId);
+  }
+
+  /** `POST /connections`' connect inputs, checked as the connect screen checks them: a refusal names the field. */
+  private checkedConnectInputs(provider: ProviderDefinition, given: Record<string, string>): ConnectInputValues {
+    try {
+      return checkConnectInputs(provider, this.catalog.urlPolicy, given);
+    } catch (error) {
+      if (error instanceof ConnectInputError) throw AppError.invalid(`body.connectInputs.${error.input}`, error.message);
+      throw error;
+    }
   }
 
   /**
@@ -427,6 +447,7 @@ function toConnectionView(
     paused: connection.paused ?? false,
     metadata: (connection.metadata ?? null) as ConnectionView['metadata'],
     fields: connection.fields ?? {},
+    connectInputs: connection.connectInputs ?? {},
     credentials: {
       state,
       expiresAt: credentials.expiresAt,

@@ -179,9 +179,47 @@ describe('field-error rules', () => {
   });
 });
 
-describe('shapes decided for the next providers, not implemented yet', () => {
-  test('the catalog refuses an entry that relies on one, instead of ignoring it', () => {
-    const environmentUrl = { name: 'environmentUrl', label: 'Your environment URL', kind: 'url' as const };
-    expect(() => new ProviderCatalog([{ ...papyrus, connectInputs: [environmentUrl] }])).toThrow(/connectInputs are not implemented yet/);
+describe('scopes named again on refresh', () => {
+  test('scopeOnRefresh sends the filled-in scopes with a refresh; without it a refresh names none', async () => {
+    const server = await recordingServer(() => [200, { access_token: 'a', expires_in: 60 }]);
+    try {
+      await refreshAccessToken(withOAuth({ scopeOnRefresh: true }), { ...clientAt(server.url), refreshScope: 'https://org.papyrus.example/.default offline_access' }, 'r1');
+      await refreshAccessToken(papyrus, { ...clientAt(server.url), refreshScope: 'ignored' }, 'r2');
+      expect(server.seen.map((request) => request.body.get('scope'))).toEqual(['https://org.papyrus.example/.default offline_access', null]);
+    } finally {
+      await server.close();
+    }
   });
 });
+
+describe('API bases with a path', () => {
+  test('a path without a leading "/" resolves under the base path, one with it against the origin; next links keep the origin', async () => {
+    const server = await recordingServer(() => [200, { ok: true }]);
+    try {
+      const http = createProviderHttpClient({ ...clientOptions, baseUrl: `${server.url}/api/data/v9.2` });
+      await http.get('contacts', { query: { $top: 1 } });
+      await http.get('/other/path');
+      await http.get(`${server.url}/api/data/v9.2/contacts?$skiptoken=x`);
+      expect(server.seen.map((request) => request.path)).toEqual(['/api/data/v9.2/contacts?%24top=1', '/other/path', '/api/data/v9.2/contacts?$skiptoken=x']);
+      await expect(http.get('https://elsewhere.papyrus.example/api/data/v9.2/contacts')).rejects.toThrow(/leaves the API's origin/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("an account lookup's relative path resolves under the API base's path too", async () => {
+    const server = await recordingServer(() => [200, { OrganizationId: 'org-1' }]);
+    try {
+      const identity = { noun: 'organization', lookup: { from: 'api' as const, path: 'WhoAmI', field: 'OrganizationId' } };
+      const target = { accessToken: 'a', apiBaseUrl: `${server.url}/api/data/v9.2`, tokenUrl: `${server.url}/token`, urlRules: rules, maxResponseBytes: 4096 };
+      await expect(identifyAccount(identity, target)).resolves.toBe('org-1');
+      expect(server.seen.map((request) => request.path)).toEqual(['/api/data/v9.2/WhoAmI']);
+      expect(() => new ProviderCatalog([{ ...papyrus, accountIdentity: identity }])).not.toThrow();
+      expect(() => new ProviderCatalog([{ ...papyrus, accountIdentity: { ...identity, lookup: { ...identity.lookup, path: 'https://evil.example/x' } } }])).toThrow(/lookup.path/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+const clientOptions = { accessToken: 't', urlRules: rules, maxResponseBytes: 1 << 20, errorRules: papyrus.api.errorRules, timeoutMs: 5000 };
