@@ -21,7 +21,7 @@ import { decideRunMode, syncVersionOf } from '../sync-engine/sync-version';
 import { isFieldError } from '../sync/error-rules';
 import { extraFieldsFor, type FieldSelection } from '../sync/fields';
 import type { ProviderHttpClient } from '../sync/http-client';
-import { ProviderError } from '../sync/provider-error';
+import { FullResyncNeeded, ProviderError } from '../sync/provider-error';
 import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
 import { validatePage, type ValidRecord } from '../sync/validate-page';
 import { summarizeRun, type RunChanges, type SyncRunDocument } from '../store/sync-runs';
@@ -106,6 +106,33 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       if (fields.missing.length > 0) await store.runs.log(run._id, 'fields', `not readable in this account, skipped: ${fields.missing.join(', ')}`);
     }
     return fields;
+  }
+
+  /**
+   * The sync's pages from the run's checkpoint: the run's own, or at its start the last run's cursor, read again over
+   * the provider's lookback. An incremental run the sync says must read everything (FullResyncNeeded) goes on as a
+   * full one from no checkpoint; `restarted` hears of the run as it now is.
+   */
+  async function* pagesOf(
+    run: SyncRunDocument,
+    provider: ProviderDefinition,
+    http: ProviderHttpClient,
+    fields: FieldSelection | null,
+    restarted: (run: SyncRunDocument) => void,
+  ): AsyncGenerator<SyncPage> {
+    const sync = catalog.sync(run.provider, run.model);
+    const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
+    try {
+      yield* sync.fetchPages({ ...from, http, fields: fields?.selected });
+    } catch (error) {
+      if (!(error instanceof FullResyncNeeded)) throw error;
+      if (run.mode !== 'incremental') throw new ProviderError('permanent', `${error.message}, and this run reads everything already`);
+      const full = await store.runs.restartAsFull(run._id, error.reason);
+      if (full.mode !== 'full') throw new ProviderError('transient', `${error.message}, but the run could not be turned into a full one`);
+      runLogger(run, run._id).info({ reason: error.reason }, 'incremental run turned into a full resync');
+      restarted(full);
+      yield* sync.fetchPages({ mode: 'full', checkpoint: null, lookbackMs: 0, pageSize: provider.api.pageSize, http, fields: fields?.selected });
+    }
   }
 
   /** Only before the run's first stored page is its checkpoint the last run's cursor (see SyncContext.lookbackMs). */
@@ -233,7 +260,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
      */
     async syncModelSlice({ runId }: SyncSliceInput): Promise<SyncSliceResult> {
       const context = Context.current();
-      const run = await store.runs.require(runId);
+      let run = await store.runs.require(runId);
       const sync = catalog.sync(run.provider, run.model);
       const log = runLogger(run, runId).child({ attempt: context.info.attempt });
       const result: SyncSliceResult = { done: false, pages: 0, recordsRead: 0 };
@@ -253,9 +280,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       try {
         const connection = await store.connections.get(run.connectionId);
       const fields = await chooseFields(run, sync, http, fieldsKey, extraFieldsFor(run.model, integration?.fields, connection.fields));
-        // Checkpoint: the run's own, or at its start the last run's cursor, read again over the provider's lookback.
-        const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
-        for await (const page of sync.fetchPages({ ...from, http, fields: fields?.selected })) {
+        for await (const page of pagesOf(run, provider, http, fields, (restarted) => (run = restarted))) {
           const { valid, invalid } = validatePage(sync, page.records, fields?.extraKinds);
           // What an incremental run reads first from a cursor (its lookback re-read) was mostly stored by the run
           // before; a connection's first run is incremental too, but from no cursor, and stores everything anew.
@@ -268,6 +293,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
             providerRequests,
             invalid,
             changes: outcome,
+            note: page.note,
           });
           events.page({ recordsRead: page.records.length + page.deletedIds.length, requests: providerRequests, invalid, ids: outcome.ids ?? { added: [], updated: [], deleted: [] }, unchanged: outcome.unchanged });
           // Written as the run goes, page by page, so its timeline is live; except a slice's first page that changed

@@ -179,7 +179,7 @@ export const createConnectionBody = z
     fields: connectionFields.optional(),
     connectInputs: connectInputValues
       .optional()
-      .meta({ description: "What the provider asks before sign-in, by name (Dynamics: `{\"environmentUrl\": \"https://contoso.crm.dynamics.com\"}`); required for such a provider, refused for others." }),
+      .meta({ description: "What the provider asks before sign-in, by name (an environment URL: `{\"environmentUrl\": \"https://…\"}`); required for such a provider, refused for others." }),
   })
   .meta({ id: 'CreateConnectionRequest' });
 
@@ -299,7 +299,7 @@ export const createConnectSessionBody = z
       }),
     connectInputs: connectInputValues
       .optional()
-      .meta({ description: 'Pre-fills what the provider asks before sign-in (Dynamics: `environmentUrl`); checked now, shown on the connect screen, where the customer may still change it.' }),
+      .meta({ description: 'Pre-fills what the provider asks before sign-in (an environment URL); checked now, shown on the connect screen, where the customer may still change it.' }),
   })
   .meta({ id: 'CreateConnectSessionRequest' });
 
@@ -598,7 +598,7 @@ export const connection = z
       .meta({ description: "This connection's own extra fields, by model; each run reads these and its integration's `fields` together." }),
     connectInputs: z
       .record(z.string(), z.string())
-      .meta({ description: 'What the customer gave before sign-in, by name (Dynamics: `environmentUrl`); empty for providers that ask nothing.' }),
+      .meta({ description: 'What the customer gave before sign-in, by name (an environment URL); empty for providers that ask nothing.' }),
     syncs: z.record(
       z.string(),
       z.object({

@@ -8,6 +8,7 @@ import { ProviderUrlRules, STRICT_URL_POLICY, UrlRefusedError, hostPatternRegExp
 import { connectInputRules, fillConnectInputs, placeholdersOf } from './connect-inputs';
 import type { AccountIdentity, ProviderApi, ProviderDefinition } from './provider-definition';
 import type { ProviderWebhooks } from './provider-webhooks';
+import { dynamics } from './dynamics/dynamics.provider';
 import { hubspot } from './hubspot/hubspot.provider';
 import { salesforce } from './salesforce/salesforce.provider';
 import { zoho } from './zoho/zoho.provider';
@@ -167,7 +168,8 @@ function validateProvider(provider: ProviderDefinition): void {
     if (!models.has(mapping.from)) fail(`unified model "${mapping.model}" is read from "${mapping.from}", which the provider does not sync`);
     for (const rule of Object.values(mapping.fields) as FieldRule[]) {
       for (const name of 'link' in rule ? [...rule.link.matchAll(/\{(\w+)\}/g)].map((m) => m[1]) : []) {
-        if (!LINK_PLACEHOLDERS.includes(name)) fail(`unified model "${mapping.model}": link placeholder {${name}} is not one of ${LINK_PLACEHOLDERS.join(', ')}`);
+        const known = [...LINK_PLACEHOLDERS, ...(provider.connectInputs ?? []).map((input) => input.name)];
+        if (!known.includes(name)) fail(`unified model "${mapping.model}": link placeholder {${name}} is not one of ${known.join(', ')}`);
       }
     }
   }
@@ -252,4 +254,4 @@ function validateWebhooks(webhooks: ProviderWebhooks, models: Set<string>, fail:
   }
 }
 
-export const providerCatalog = new ProviderCatalog([salesforce, hubspot, zoho]);
+export const providerCatalog = new ProviderCatalog([salesforce, hubspot, zoho, dynamics]);

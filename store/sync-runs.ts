@@ -19,7 +19,7 @@ export interface InvalidRecordSample {
 /** One line of a run's activity log: what it did or waited for, and why. */
 export interface RunLogEntry {
   at: Date;
-  kind: 'fields' | 'page' | 'invalid' | 'retry' | 'wait' | 'failed' | 'mode';
+  kind: 'fields' | 'page' | 'invalid' | 'retry' | 'wait' | 'failed' | 'mode' | 'note';
   message: string;
 }
 
@@ -208,7 +208,7 @@ export class SyncRunRepository {
   /** The durable checkpoint: written only after the page's records are stored, with what the page changed. */
   async recordPage(
     runId: string,
-    page: { checkpoint: Checkpoint | null; recordsRead: number; providerRequests: number; invalid: InvalidRecordSample[]; changes: RunChanges },
+    page: { checkpoint: Checkpoint | null; recordsRead: number; providerRequests: number; invalid: InvalidRecordSample[]; changes: RunChanges; note?: string },
   ): Promise<void> {
     const update: Record<string, unknown> = {
       $set: { checkpoint: page.checkpoint },
@@ -229,7 +229,7 @@ export class SyncRunRepository {
       ? [{ kind: 'invalid' as const, message: `${page.invalid.length} records failed validation, not stored; first: ${firstInvalid.externalId ?? '(no id)'}: ${firstInvalid.problems.join('; ')}` }]
       : [];
     update.$push = {
-      ...logPush({ kind: 'page', message: story }, ...invalidStory),
+      ...logPush({ kind: 'page', message: story }, ...invalidStory, ...(page.note ? [{ kind: 'note' as const, message: page.note }] : [])),
       ...(page.invalid.length > 0 ? { invalidSamples: { $each: page.invalid, $slice: MAX_INVALID_SAMPLES } } : {}),
     };
     await this.collection.updateOne({ _id: runId }, update);
@@ -245,6 +245,22 @@ export class SyncRunRepository {
   /** The fields this run could not read; replaced, not added to, since every slice selects them afresh. */
   async recordMissingFields(runId: string, missingFields: string[]): Promise<void> {
     await this.collection.updateOne({ _id: runId }, { $set: { missingFields } });
+  }
+
+  /**
+   * An incremental run that its sync found can only be right by reading everything (see FullResyncNeeded) becomes a
+   * full one, from no checkpoint, saying why. Only a running incremental run changes; the run as it now is comes back.
+   */
+  async restartAsFull(runId: string, reason: string): Promise<SyncRunDocument> {
+    const doc = await this.collection.findOneAndUpdate(
+      { _id: runId, status: 'running', mode: 'incremental' },
+      {
+        $set: { mode: 'full', checkpoint: null, fullReason: reason, readsEverything: true },
+        $push: logPush({ kind: 'mode', message: `full resync: ${reason}` }),
+      },
+      { returnDocument: 'after' },
+    );
+    return doc ?? this.require(runId);
   }
 
   async log(runId: string, kind: RunLogEntry['kind'], message: string): Promise<void> {

@@ -5,7 +5,7 @@ export { defineSync, type SyncContext, type SyncDefinition, type SyncMode, type 
 export type { Checkpoint, CheckpointValue } from './checkpoint';
 export { ALL_FIELDS, type AvailableField, type FieldKind, type FieldList } from './fields';
 export type { HttpMethod, HttpResponse, ProviderHttpClient, RequestOptions } from './http-client';
-export { ProviderError, type ProviderErrorKind } from './provider-error';
+export { FullResyncNeeded, ProviderError, type ProviderErrorKind } from './provider-error';
 export { runSyncOffline, type OfflineRun, type OfflineRunOptions } from './run-sync-offline';
 export { runActionOffline, type OfflineAction, type OfflineActionOptions } from './run-action-offline';
 export type { ReadPage } from './read-sync';

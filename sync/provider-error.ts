@@ -29,3 +29,17 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
   }
 }
+
+/**
+ * Thrown by a sync in an incremental run when only reading everything can be right from here: its cursor cannot be
+ * continued (Dataverse's expired change-tracking token, "perform a full sync"), or deletes are found only by a full
+ * sweep (a table without change tracking). The engine turns the run into a full resync in place: it reads again from
+ * no checkpoint and marks what it no longer sees as deleted, with `reason` in the run's log and its `fullReason`. In
+ * a run that is full already it fails the run, as a permanent error does.
+ */
+export class FullResyncNeeded extends Error {
+  constructor(readonly reason: string) {
+    super(`a full resync is needed: ${reason}`);
+    this.name = 'FullResyncNeeded';
+  }
+}

@@ -15,6 +15,11 @@ export interface SyncPage {
   deletedIds: string[];
   /** Where to resume if everything after this page is lost. Saved only after the page is stored. */
   checkpoint: Checkpoint | null;
+  /**
+   * What the run's log should say with this page, in words an operator acts on: a capability the account lacks and
+   * what the sync does instead ("contact has no change tracking: …"). Absent: nothing.
+   */
+  note?: string;
 }
 
 export interface SyncContext {

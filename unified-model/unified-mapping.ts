@@ -39,6 +39,7 @@ export interface LinkRule {
   link: string;
 }
 
+/** A provider's connect inputs (`{environmentUrl}`) are placeholders too (see MappingContext.connectInputs). */
 export const LINK_PLACEHOLDERS = ['id', 'instanceUrl', 'accountId'];
 
 export type FieldRule = ValueRule | ListRule | ObjectRule | LinkRule;
@@ -69,6 +70,8 @@ export interface MappingContext {
   instanceUrl: string | null;
   /** The provider's id of the customer's account (a HubSpot portal id); null when not known. */
   accountId: string | null;
+  /** The connection's connect inputs (Dynamics' `environmentUrl`), each a link placeholder of its own name. */
+  connectInputs?: Readonly<Record<string, string>>;
 }
 
 /** The unified record of one stored provider record. */
@@ -124,6 +127,8 @@ function readList(rule: ListRule, data: Record<string, unknown>): Record<string,
 
 function recordLink(template: string, id: string, context: MappingContext): string | undefined {
   const known: Record<string, string | null> = {
+    // An environment URL is an origin, checked when the connection was made: as it is, without a trailing slash.
+    ...Object.fromEntries(Object.entries(context.connectInputs ?? {}).map(([name, value]) => [name, value.replace(/\/+$/, '')])),
     id: encodeURIComponent(id),
     instanceUrl: context.instanceUrl ? context.instanceUrl.replace(/\/+$/, '') : null,
     accountId: context.accountId ? encodeURIComponent(context.accountId) : null,

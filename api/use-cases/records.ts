@@ -77,7 +77,7 @@ export class RecordsUseCases {
       actions: query.filter ? (query.filter.split(',') as RecordAction[]) : undefined,
       modifiedAfter: query.modifiedAfter ? new Date(query.modifiedAfter) : undefined,
     });
-    const context = mapping && records.length > 0 ? await this.mappingContext(query.connectionId, connection.provider, connection.providerAccountId ?? null, mapping) : null;
+    const context = mapping && records.length > 0 ? await this.mappingContext(query.connectionId, connection.provider, connection.providerAccountId ?? null, mapping, connection.connectInputs ?? {}) : null;
     return {
       records: records.map((r) => ({
         id: r.externalId,
@@ -119,9 +119,15 @@ export class RecordsUseCases {
   }
 
   /** What record links need from the connection; the sealed credentials are opened only for a link that needs the host. */
-  private async mappingContext(connectionId: string, provider: string, accountId: string | null, mapping: UnifiedModelMapping): Promise<MappingContext> {
+  private async mappingContext(
+    connectionId: string,
+    provider: string,
+    accountId: string | null,
+    mapping: UnifiedModelMapping,
+    connectInputs: Record<string, string>,
+  ): Promise<MappingContext> {
     const needsHost = Object.values(mapping.fields).some((rule) => 'link' in rule && rule.link.includes('{instanceUrl}'));
     const instanceUrl = needsHost ? (await this.store.connections.readCredentials(connectionId)).credentials.instanceUrl : null;
-    return { provider, instanceUrl, accountId };
+    return { provider, instanceUrl, accountId, connectInputs };
   }
 }
