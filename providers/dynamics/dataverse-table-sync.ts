@@ -78,7 +78,7 @@ export function dataverseTableSync<Schema extends z.ZodType<Record<string, unkno
     const deletedIds: string[] = [];
     for (const item of answer.value) {
       if (isDeletedEntity(item)) deletedIds.push(String(item.id).toLowerCase());
-      else records.push(item);
+      else records.push(storableRow(item));
     }
     return { records, deletedIds };
   };
@@ -191,11 +191,11 @@ export function dataverseTableSync<Schema extends z.ZodType<Record<string, unkno
         for (;;) {
           const next = response.body['@odata.nextLink'];
           if (next) {
-            yield { records: response.body.value, deletedIds: [], checkpoint: state({ phase: 'modified-read', next }) };
+            yield { records: response.body.value.map(storableRow), deletedIds: [], checkpoint: state({ phase: 'modified-read', next }) };
             response = await get(http, next, pageSize);
             continue;
           }
-          yield { records: response.body.value, deletedIds: [], checkpoint: { phase: 'modified', since: runStartedAt - CLOCK_MARGIN_MS, sweptAt }, note: untrackedNote };
+          yield { records: response.body.value.map(storableRow), deletedIds: [], checkpoint: { phase: 'modified', since: runStartedAt - CLOCK_MARGIN_MS, sweptAt }, note: untrackedNote };
           return;
         }
       }
@@ -238,6 +238,19 @@ export async function listColumns(http: ProviderHttpClient, logicalName: string)
       kind: KINDS[attribute.AttributeType] ?? 'any',
       custom: attribute.IsCustomAttribute === true,
     }));
+}
+
+/**
+ * A row as it is stored: its concurrency tag `@odata.etag` as `etag` (what an If-Match wants), and no other OData
+ * annotation (none is asked for: no `odata.include-annotations`). Dotted keys are not storable document fields.
+ */
+function storableRow(row: Record<string, unknown>): Record<string, unknown> {
+  const stored: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key === '@odata.etag') stored.etag = value;
+    else if (!key.includes('@') && !key.includes('.')) stored[key] = value;
+  }
+  return stored;
 }
 
 function isDeletedEntity(item: Record<string, unknown>): boolean {

@@ -5,7 +5,7 @@ import { providerCatalog } from '../../../providers/catalog';
 import { dynamics } from '../../../providers/dynamics/dynamics.provider';
 import { startDynamicsSandbox, type DynamicsEnvironmentHandle, type DynamicsSandbox } from '../../../sandbox/dynamics/server';
 import type { Checkpoint } from '../../../sync/checkpoint';
-import { createProviderHttpClient } from '../../../sync/http-client';
+import { createProviderHttpClient } from '../../../sync-engine/provider-http-client';
 import { FullResyncNeeded } from '../../../sync/provider-error';
 import type { SyncMode } from '../../../sync/sync-definition';
 
@@ -132,6 +132,6 @@ describe('Dynamics contacts sync', () => {
     const [id] = environment.seed('contacts', 1);
     environment.update('contacts', id, { new_tier: 'gold' });
     const read = await run('full', null, { fields: ['contactid', 'createdon', 'modifiedon', 'lastname', 'new_tier'] });
-    expect(read.stored.get(id)).toEqual({ '@odata.etag': expect.any(String), contactid: id, createdon: expect.any(String), modifiedon: expect.any(String), lastname: expect.anything(), new_tier: 'gold' });
+    expect(read.stored.get(id)).toEqual({ etag: expect.any(String), contactid: id, createdon: expect.any(String), modifiedon: expect.any(String), lastname: expect.anything(), new_tier: 'gold' });
   });
 });
