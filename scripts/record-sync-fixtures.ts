@@ -3,6 +3,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { providerCatalog } from '../providers/catalog';
+import { dynamicsAccountsSync } from '../providers/dynamics/accounts.sync';
+import { dynamicsContactsSync } from '../providers/dynamics/contacts.sync';
+import { dynamics } from '../providers/dynamics/dynamics.provider';
 import { hubspotCompaniesSync } from '../providers/hubspot/companies.sync';
 import { hubspotContactsSync } from '../providers/hubspot/contacts.sync';
 import { hubspot } from '../providers/hubspot/hubspot.provider';
@@ -10,6 +13,8 @@ import type { ProviderDefinition } from '../providers/provider-definition';
 import { accountsSync } from '../providers/salesforce/accounts.sync';
 import { contactsSync } from '../providers/salesforce/contacts.sync';
 import { salesforce } from '../providers/salesforce/salesforce.provider';
+import { startDynamicsSandbox } from '../sandbox/dynamics/server';
+import type { EntitySet } from '../sandbox/dynamics/tables';
 import { startHubSpotSandbox, type HubSpotObject } from '../sandbox/hubspot/server';
 import { startSalesforceSandbox, type SalesforceObject } from '../sandbox/salesforce/server';
 import { startZohoSandbox, type ModuleName as ZohoModule } from '../sandbox/zoho/server';
@@ -19,7 +24,8 @@ import { zoho } from '../providers/zoho/zoho.provider';
 import { createProviderHttpClient, type HttpClientOptions } from '../sync-engine/provider-http-client';
 import { SyncRecorder } from '../sync-engine/sync-recorder';
 import { readSync, type ReadPage, type ReadSyncOptions } from '../sync/read-sync';
-import type { Recording } from '../sync/recording';
+import type { Checkpoint } from '../sync/checkpoint';
+import { PLACEHOLDER_ORIGIN, type Recording } from '../sync/recording';
 import { ReplayHttpClient } from '../sync/replay-http-client';
 import type { SyncDefinition } from '../sync/sync-definition';
 
@@ -60,6 +66,8 @@ export const SCENARIOS: Scenario[] = [
   hubspotScenario('hubspot-companies.recording.json', hubspotCompaniesSync, 'companies'),
   zohoScenario('zoho-contacts.recording.json', zohoContactsSync, 'Contacts'),
   zohoScenario('zoho-accounts.recording.json', zohoAccountsSync, 'Accounts'),
+  dynamicsScenario('dynamics-contacts.recording.json', dynamicsContactsSync, 'contacts'),
+  dynamicsScenario('dynamics-accounts.recording.json', dynamicsAccountsSync, 'accounts'),
 ];
 
 /**
@@ -177,6 +185,45 @@ function zohoScenario(file: string, sync: SyncDefinition, module: ZohoModule): S
   };
 }
 
+/**
+ * A change-tracking run after a first sync: one row changed, one created, two deleted, read from the delta link in
+ * pages of two (the changed rows, then the `$deletedEntity` items); its last page hands out the next delta link.
+ */
+function dynamicsScenario(file: string, sync: SyncDefinition, entitySet: EntitySet): Scenario {
+  return {
+    file,
+    provider: dynamics,
+    sync,
+    async record() {
+      const sandbox = await startDynamicsSandbox({ seed: 24, environments: [{ name: 'contoso' }] });
+      try {
+        const environment = sandbox.environment('contoso');
+        const ids = environment.seed(entitySet, 5);
+        const grant = sandbox.issueGrant();
+        const plainClient = httpClient(dynamics, environment.apiUrl, grant.accessToken);
+        const first = await collect(await readSync(sync, plainClient, { mode: 'incremental', checkpoint: null, pageSize: dynamics.api.pageSize, lookbackMs: 0 }));
+        environment.update(entitySet, ids[0], entitySet === 'contacts' ? { jobtitle: 'Recorded change' } : { websiteurl: 'https://recorded.example' });
+        environment.create(entitySet, entitySet === 'contacts' ? { firstname: 'Recorded', lastname: 'Newcomer', emailaddress1: 'recorded.newcomer@example.com' } : { name: 'Recorded Newcomer Ltd' });
+        environment.delete(entitySet, ids[1]);
+        environment.delete(entitySet, ids[2]);
+        return await recordRun({
+          sync,
+          provider: dynamics,
+          baseUrl: environment.apiUrl,
+          accessToken: grant.accessToken,
+          secrets: { 'access token': grant.accessToken, 'refresh token': grant.refreshToken, 'client secret': 'dynamics-sandbox-client-secret' },
+          run: { mode: 'incremental', checkpoint: first.at(-1)?.checkpoint ?? null, pageSize: 2, lookbackMs: 0 },
+          description:
+            `Dynamics 365 sandbox (seed 24): after a first sync of 5 ${entitySet}, one changed, one created and two deleted; ` +
+            'the change-tracking run that reads them from the delta link in pages of two. Made by `npm run recordings`.',
+        });
+      } finally {
+        await sandbox.close();
+      }
+    },
+  };
+}
+
 function httpClient(provider: ProviderDefinition, baseUrl: string, accessToken: string, extra: Partial<HttpClientOptions> = {}) {
   return createProviderHttpClient({
     baseUrl,
@@ -225,7 +272,9 @@ async function recordRun(input: {
   for (let page = 0; page < live.length - 1; page++) {
     // What the recording already answers is replayed; only what it cannot (a new query from the checkpoint) goes live.
     const replayFirst = new ReplayHttpClient(recorder.recording(), input.provider.api.errorRules, http);
-    await collect(await readSync(input.sync, replayFirst, { ...input.run, checkpoint: live[page].checkpoint, lookbackMs: 0 }));
+    // A checkpoint holding a next link (Dynamics') names the live host, which the recording calls PLACEHOLDER_ORIGIN.
+    const checkpoint = JSON.parse(JSON.stringify(live[page].checkpoint).replaceAll(new URL(input.baseUrl).origin, PLACEHOLDER_ORIGIN)) as Checkpoint | null;
+    await collect(await readSync(input.sync, replayFirst, { ...input.run, checkpoint, lookbackMs: 0 }));
   }
   return { recording: recorder.recording(), live, save: (file) => recorder.save(file) };
 }
