@@ -1,5 +1,6 @@
 // The chaos suite's scenarios and their sizes: `--quick` (the default, a few minutes) and `--full` (the issue's sizes).
 import type { ChaosContext } from './context';
+import { dynamicsFaults, type DynamicsFaultsParams } from './dynamics-faults';
 import { databaseOutage, type DatabaseOutageParams } from './database-outage';
 import { multiProcess, type MultiProcessParams } from './multi-process';
 import type { ScenarioResult } from './report';
@@ -18,11 +19,12 @@ export interface ScenarioSizes {
   e: SignalRaceParams;
   m: MultiProcessParams;
   u: UpgradeParams;
+  y: DynamicsFaultsParams;
   z: ZohoFaultsParams;
 }
 
 export type ScenarioKey = keyof ScenarioSizes;
-export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'm', 'u', 'z'];
+export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'm', 'u', 'y', 'z'];
 
 export const QUICK: ScenarioSizes = {
   a: { connections: 2, org: { contacts: 4000, accounts: 1000 }, kills: 6, killAfterMs: [1000, 5000], pageDelayMs: 300, settleTimeoutMs: 240_000 },
@@ -32,6 +34,7 @@ export const QUICK: ScenarioSizes = {
   e: { rounds: 10, callsPerKind: 2, signalStorm: 10, org: { contacts: 300, accounts: 50 }, settleTimeoutMs: 120_000 },
   m: { connections: 2, org: { contacts: 5000, accounts: 1000 }, workers: 3, apis: 2, rounds: 2, pageDelayMs: 300, requestEveryMs: 500, drainGraceMs: 60_000, settleTimeoutMs: 300_000 },
   u: { connections: 2, org: { contacts: 4000, accounts: 1000 }, pageDelayMs: 300, settleTimeoutMs: 240_000 },
+  y: { connections: 2, environment: { contacts: 3000, accounts: 600 }, faults: 8, pageDelayMs: 300, settleTimeoutMs: 240_000 },
   z: { connections: 2, org: { contacts: 3000, accounts: 600 }, faults: 6, pageDelayMs: 300, settleTimeoutMs: 240_000 },
 };
 
@@ -43,6 +46,7 @@ export const FULL: ScenarioSizes = {
   e: { rounds: 40, callsPerKind: 3, signalStorm: 30, org: { contacts: 1000, accounts: 200 }, settleTimeoutMs: 300_000 },
   m: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, workers: 3, apis: 2, rounds: 3, pageDelayMs: 200, requestEveryMs: 200, drainGraceMs: 60_000, settleTimeoutMs: 600_000 },
   u: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, pageDelayMs: 200, settleTimeoutMs: 600_000 },
+  y: { connections: 4, environment: { contacts: 20_000, accounts: 5000 }, faults: 24, pageDelayMs: 200, settleTimeoutMs: 600_000 },
   z: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, faults: 18, pageDelayMs: 200, settleTimeoutMs: 600_000 },
 };
 
@@ -62,6 +66,8 @@ export function runScenario(key: ScenarioKey, context: ChaosContext, sizes: Scen
       return multiProcess(context, sizes.m);
     case 'u':
       return upgrade(context, sizes.u);
+    case 'y':
+      return dynamicsFaults(context, sizes.y);
     case 'z':
       return zohoFaults(context, sizes.z);
   }
