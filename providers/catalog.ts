@@ -166,7 +166,8 @@ function validateProvider(provider: ProviderDefinition): void {
     if (unified.has(mapping.model)) fail(`duplicate unified model "${mapping.model}"`);
     unified.add(mapping.model);
     if (!models.has(mapping.from)) fail(`unified model "${mapping.model}" is read from "${mapping.from}", which the provider does not sync`);
-    for (const rule of Object.values(mapping.fields) as FieldRule[]) {
+    for (const rule of Object.values(mapping.fields) as (FieldRule | null)[]) {
+      if (rule === null) continue;
       for (const name of 'link' in rule ? [...rule.link.matchAll(/\{(\w+)\}/g)].map((m) => m[1]) : []) {
         const known = [...LINK_PLACEHOLDERS, ...(provider.connectInputs ?? []).map((input) => input.name)];
         if (!known.includes(name)) fail(`unified model "${mapping.model}": link placeholder {${name}} is not one of ${known.join(', ')}`);

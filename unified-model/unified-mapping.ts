@@ -46,9 +46,10 @@ export type FieldRule = ValueRule | ListRule | ObjectRule | LinkRule;
 
 /**
  * A rule for every field, but a link is optional: some CRMs' record links need what no connection knows (Zoho's web
- * host and org domain name), and then the unified record simply has no `recordUrl`.
+ * host and org domain name), and then the unified record simply has no `recordUrl`. `null` where the provider has no
+ * such field at all (the field reads null).
  */
-type RulesFor<T> = { [K in keyof Omit<T, 'id' | 'provider' | 'recordUrl'>]-?: FieldRule } & { recordUrl?: LinkRule };
+type RulesFor<T> = { [K in keyof Omit<T, 'id' | 'provider' | 'recordUrl'>]-?: FieldRule | null } & { recordUrl?: LinkRule };
 
 interface MappingOf<M extends UnifiedModelName, T> {
   model: M;
@@ -78,8 +79,8 @@ export interface MappingContext {
 export function mapRecord(mapping: UnifiedModelMapping, externalId: string, data: Record<string, unknown>, context: MappingContext): Record<string, unknown> {
   const id = (mapping.id && readText(data, mapping.id)) || externalId;
   const mapped: Record<string, unknown> = { id, provider: context.provider };
-  for (const [field, rule] of Object.entries(mapping.fields) as [string, FieldRule][]) {
-    const value = applyRule(rule, data, id, context);
+  for (const [field, rule] of Object.entries(mapping.fields) as [string, FieldRule | null][]) {
+    const value = rule === null ? null : applyRule(rule, data, id, context);
     if (value !== undefined) mapped[field] = value;
   }
   return mapped;

@@ -126,7 +126,7 @@ export class RecordsUseCases {
     mapping: UnifiedModelMapping,
     connectInputs: Record<string, string>,
   ): Promise<MappingContext> {
-    const needsHost = Object.values(mapping.fields).some((rule) => 'link' in rule && rule.link.includes('{instanceUrl}'));
+    const needsHost = Object.values(mapping.fields).some((rule) => rule !== null && 'link' in rule && rule.link.includes('{instanceUrl}'));
     const instanceUrl = needsHost ? (await this.store.connections.readCredentials(connectionId)).credentials.instanceUrl : null;
     return { provider, instanceUrl, accountId, connectInputs };
   }

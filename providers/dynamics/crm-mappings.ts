@@ -43,8 +43,8 @@ export const dynamicsCrmCompanies: CrmCompanyMapping = {
     domain: { from: 'websiteurl', format: 'domain' },
     // Null: Dataverse keeps the industry as a choice's number (`industrycode`), whose label comes only as a formatted-value
     // annotation the syncs do not ask for (with annotations the delta link has gone missing: powerapps-docs issue
-    // #439). No column is named `industry`, so this reads nothing; `industrycode` stays in the contact's own record.
-    industry: { from: 'industry' },
+    // #439). `industrycode` stays in the account's own record.
+    industry: null,
     phones: { list: 'number', items: [{ from: 'telephone1', type: 'work' }] },
     ownerId: { from: '_ownerid_value' },
     createdAt: { from: 'createdon', format: 'datetime' },

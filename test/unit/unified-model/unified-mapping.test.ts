@@ -131,8 +131,8 @@ describe('companies as crm.companies', () => {
 describe('each mapping reads only fields its sync selects', () => {
   // HubSpot's record envelope (id, createdAt, updatedAt) is always there; every other path names a selected field.
   const ENVELOPE = new Set(['id', 'createdAt', 'updatedAt']);
-  const pathsOf = (rule: FieldRule): string[] => {
-    if ('link' in rule) return [];
+  const pathsOf = (rule: FieldRule | null): string[] => {
+    if (rule === null || 'link' in rule) return [];
     if ('list' in rule) return rule.items.map((item) => item.from);
     if ('object' in rule) return Object.values(rule.object).flatMap((part) => (part ? [part.from] : []));
     return [rule.from];
@@ -143,7 +143,7 @@ describe('each mapping reads only fields its sync selects', () => {
       it(`${provider} ${mapping.model} from ${mapping.from}`, () => {
         const fields = providerCatalog.sync(provider, mapping.from).fields!;
         const selected = new Set([...fields.wanted, ...fields.required, ...fields.system].map((name) => name.toLowerCase()));
-        const paths = [...(mapping.id ? [mapping.id] : []), ...Object.values(mapping.fields).flatMap((rule: FieldRule) => pathsOf(rule))];
+        const paths = [...(mapping.id ? [mapping.id] : []), ...Object.values(mapping.fields).flatMap((rule: FieldRule | null) => pathsOf(rule))];
         // A dot path into a selected field's value (Zoho's lookup `Account_Name.id`) reads that field.
         const unselected = paths.filter((path) => !ENVELOPE.has(path) && !selected.has(path.replace(/^properties\./, '').split('.')[0].toLowerCase()));
         expect(unselected).toEqual([]);
