@@ -184,6 +184,18 @@ describe('Dynamics 365', () => {
       expect(swept).toMatchObject({ status: 'succeeded', mode: 'full', added: 0, updated: 0, deleted: 1, fullReason: expect.stringMatching(/account has no change tracking .*; the last full read was 61 min ago$/) });
       await expectStoreEqualsTruth('fabrikam', 'accounts', 'fabrikam');
     });
+
+    it("refreshes for its own environment: one refresh token mints tokens for any resource, so a refresh names fabrikam's", async () => {
+      const fabrikam = stack.dynamics.environment('fabrikam');
+      const [row] = fabrikam.records('accounts');
+      fabrikam.update('accounts', String(row.accountid), { name: 'Renamed after the refresh' });
+      // Every access token lapses: the run refreshes, and a token for the first environment (contoso) would get 401s.
+      stack.dynamics.expireSessions();
+      const run = await syncNow('fabrikam', 'accounts');
+      expect(run).toMatchObject({ status: 'succeeded', added: 0, updated: 1, deleted: 0 });
+      await expectStoreEqualsTruth('fabrikam', 'accounts', 'fabrikam');
+      expect((await stack.api('GET', '/connections/fabrikam')).body).toMatchObject({ status: 'active', credentials: { state: 'valid' } });
+    });
   });
 
   describe('actions', () => {
