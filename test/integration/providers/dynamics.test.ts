@@ -151,6 +151,10 @@ describe('Dynamics 365', () => {
     const run = await syncNow('contoso', 'contacts', 'incremental', 120_000);
     expect(run).toMatchObject({ status: 'succeeded', added: 0, updated: 20, deleted: 0 });
     expect(run.rateLimitWaits).toBeGreaterThanOrEqual(1);
+    // Each wait is the 429's Retry-After (1 s), not a backoff of our own, and names the limit Dataverse said it was.
+    const waits = await stack.store.events.collection.find({ runId: run.runId, kind: 'wait' }).toArray();
+    expect(waits.length).toBe(run.rateLimitWaits);
+    for (const wait of waits) expect(wait.data).toMatchObject({ ms: 1000, backoff: false, why: expect.stringMatching(/^request limit reached \(6,000 per 5 minutes\) \(HTTP 429 0x80072322/) });
     await expectStoreEqualsTruth('contoso', 'contacts');
     const feed = await readWholeFeed(stack, 'contoso', 'contacts', undefined, 500);
     expect(new Set(feed.map((record) => record.id)).size).toBe(feed.length);
