@@ -102,6 +102,15 @@ export interface ConnectionOAuthTargets {
   apiBaseUrl: string | null;
 }
 
+/**
+ * The host a connection's own API calls go to, stored with its credentials: the one its token answer named
+ * (`oauth.apiBaseUrlField`), else the one its connect inputs make; null for neither, and the integration's or the
+ * provider's applies (security/connection-api-base-url.ts).
+ */
+export function connectionOwnApiBase(namedByTokenAnswer: string | null | undefined, targets: Pick<ConnectionOAuthTargets, 'apiBaseUrl'>): string | null {
+  return namedByTokenAnswer ?? targets.apiBaseUrl;
+}
+
 export function connectionOAuthTargets(
   provider: ProviderDefinition,
   integration: { authorizationUrl: string; tokenUrl: string; scopes: readonly string[] },

@@ -8,7 +8,7 @@ import { createPkcePair } from '../../oauth/pkce';
 import { exchangeAuthorizationCode, TokenError, type TokenSet } from '../../oauth/token-client';
 import { checkedTokenHost, connectionTokenUrl } from '../../oauth/token-host';
 import type { ProviderCatalog } from '../../providers/catalog';
-import { checkConnectInputs, ConnectInputError, connectionOAuthTargets, type ConnectInputValues, type ConnectionOAuthTargets } from '../../providers/connect-inputs';
+import { checkConnectInputs, ConnectInputError, connectionOAuthTargets, connectionOwnApiBase, type ConnectInputValues, type ConnectionOAuthTargets } from '../../providers/connect-inputs';
 import type { ProviderDefinition } from '../../providers/provider-definition';
 import { UrlRefusedError } from '../../security/provider-urls';
 import { CONNECT_INPUT_FIELD_PREFIX } from '../schemas';
@@ -281,7 +281,7 @@ export class ConnectUseCases {
     // The connect inputs the sign-in began with decide where the code is exchanged and where the connection's API is.
     const targets = connectionOAuthTargets(provider, integration, pending.connectInputs);
     const tokens = await this.exchange(provider, integration.key, targets, integration.apiBaseUrl, input.code, pending.codeVerifier, pending.connectionId, tokenHost);
-    const signedIn = { ...tokens, instanceUrl: tokens.instanceUrl ?? targets.apiBaseUrl, connectInputs: pending.connectInputs };
+    const signedIn = { ...tokens, instanceUrl: connectionOwnApiBase(tokens.instanceUrl, targets), connectInputs: pending.connectInputs };
     await this.connectOrReauthorize(pending.connectionId, pending.integration, provider, signedIn, pending.allowAccountChange);
 
     if (pending.redirectUrl) {

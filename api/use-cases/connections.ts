@@ -6,7 +6,7 @@ import type { ConnectionChange } from '../../contracts/connection-workflow-messa
 import type { WebhookEvent } from '../../contracts/webhook-events';
 import { AppError } from '../../errors/app-error';
 import type { ProviderCatalog } from '../../providers/catalog';
-import { checkConnectInputs, ConnectInputError, connectionOAuthTargets, type ConnectInputValues } from '../../providers/connect-inputs';
+import { checkConnectInputs, ConnectInputError, connectionOAuthTargets, connectionOwnApiBase, type ConnectInputValues } from '../../providers/connect-inputs';
 import type { ProviderDefinition } from '../../providers/provider-definition';
 import { identifyAccount } from '../../oauth/account-identity';
 import { removeConnectionData } from '../../store/connection-data';
@@ -115,7 +115,7 @@ export class ConnectionUseCases {
       refreshToken: input.credentials.refreshToken,
       accessToken: input.credentials.accessToken ?? null,
       // A provider whose API base is a template (`{environmentUrl}/api/data/v9.2`): this connection's, from its inputs.
-      instanceUrl: input.credentials.instanceUrl ?? connectionOAuthTargets(provider, integration, connectInputs).apiBaseUrl,
+      instanceUrl: connectionOwnApiBase(input.credentials.instanceUrl, connectionOAuthTargets(provider, integration, connectInputs)),
       ...(tokenHost ? { tokenHost } : {}),
     };
     const connection = await this.store.connections.create({

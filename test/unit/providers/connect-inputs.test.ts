@@ -1,7 +1,7 @@
 // Connect inputs (a value asked before sign-in, like Dynamics' environment URL): how the catalog checks an entry that
 // declares them, how a value is checked and normalised, and how it is filled into the entry's templates.
 import { ProviderCatalog } from '../../../providers/catalog';
-import { checkConnectInputs, ConnectInputError, connectionOAuthTargets, fillConnectInputs } from '../../../providers/connect-inputs';
+import { checkConnectInputs, ConnectInputError, connectionOAuthTargets, connectionOwnApiBase, fillConnectInputs } from '../../../providers/connect-inputs';
 import type { ConnectInput, ProviderDefinition } from '../../../providers/provider-definition';
 import { STRICT_URL_POLICY } from '../../../security/provider-urls';
 import { papyrus } from '../../support/papyrus/papyrus.provider';
@@ -84,5 +84,12 @@ describe('filling the templates', () => {
     });
     expect(connectionOAuthTargets(papyrus, { ...integration, scopes: ['notes:read'] }, {}).apiBaseUrl).toBeNull();
     expect(() => fillConnectInputs('{environmentUrl}/x', {})).toThrow(/no value for the connect input \{environmentUrl\}/);
+  });
+
+  test("the connection's own API host: the token answer's, else its inputs', else none (the integration's or provider's then)", () => {
+    const targets = { apiBaseUrl: 'https://contoso.crm.papyrus.example/api/data/v9.2' };
+    expect(connectionOwnApiBase('https://eu.papyrus.example', targets)).toBe('https://eu.papyrus.example');
+    expect(connectionOwnApiBase(undefined, targets)).toBe(targets.apiBaseUrl);
+    expect(connectionOwnApiBase(null, { apiBaseUrl: null })).toBeNull();
   });
 });
