@@ -4,10 +4,11 @@ import { crmContact } from '../../sync';
 import { waitForRunAfter } from '../support/assertions';
 import { sandboxedHubSpot, sandboxedSalesforce, type SandboxedAccount, type SandboxedProvider } from '../support/sandboxed-providers';
 import { startTestStack, type TestStack } from '../support/test-stack';
+import { sandboxedDynamics } from '../support/dynamics-stack';
 import { sandboxedZoho } from '../support/zoho-stack';
 
 /** Every provider in the catalog: a new one adds its entry (from its test support) here, one line. */
-const PROVIDERS: SandboxedProvider[] = [sandboxedSalesforce, sandboxedHubSpot, sandboxedZoho];
+const PROVIDERS: SandboxedProvider[] = [sandboxedSalesforce, sandboxedHubSpot, sandboxedZoho, sandboxedDynamics];
 
 describe('a contact of every provider as crm.contacts', () => {
   let stack: TestStack;
@@ -18,7 +19,7 @@ describe('a contact of every provider as crm.contacts', () => {
       const account = await start(stack, 2);
       accounts.push(account);
       expect((await stack.api('POST', '/integrations', account.integration)).status).toBe(201);
-      const connection = { connectionId: provider, integration: account.integration.key, credentials: account.credentials(), syncs: { contacts: { frequency: '1h' } } };
+      const connection = { connectionId: provider, integration: account.integration.key, credentials: account.credentials(), ...(account.connectInputs ? { connectInputs: account.connectInputs } : {}), syncs: { contacts: { frequency: '1h' } } };
       expect((await stack.api('POST', '/connections', connection)).status).toBe(201);
     }
     for (const { provider } of PROVIDERS) expect(await waitForRunAfter(stack, provider, 'contacts', null)).toMatchObject({ status: 'succeeded', added: 2 });

@@ -1,7 +1,9 @@
 // A test stack with a sandbox Dynamics 365 next to the sandbox Salesforce: wraps startTestStack and adds the Dynamics
 // sandbox (a login host and one listener per environment), registered as an integration through the API, and
-// connections made with sandbox grants and their environment URL as connect input.
+// connections made with sandbox grants and their environment URL as connect input; and Dynamics as sandboxed-providers
+// describes every provider.
 import { startDynamicsSandbox, type DynamicsSandbox, type DynamicsSandboxOptions } from '../../sandbox/dynamics/server';
+import type { SandboxedProvider } from './sandboxed-providers';
 import { startTestStack, type ApiResponse, type TestStack, type TestStackOptions } from './test-stack';
 
 export const DYNAMICS_INTEGRATION = 'dynamics-sandbox';
@@ -61,3 +63,29 @@ export async function startDynamicsStack(options: TestStackOptions & { dynamics?
     },
   });
 }
+
+/** Dynamics as every provider's tests see it (sandboxed-providers.ts): its first environment, named as a connect input. */
+export const sandboxedDynamics: SandboxedProvider = {
+  provider: 'dynamics',
+  async start(_stack, contacts) {
+    const dynamics = await startDynamicsSandbox({ environments: [{ name: 'contoso' }] });
+    const environment = dynamics.environment('contoso');
+    environment.seed('contacts', contacts);
+    return {
+      integration: {
+        key: DYNAMICS_INTEGRATION,
+        provider: 'dynamics',
+        clientId: '6f0a9c1e-8d2b-4e57-9a31-2c4d5e6f7a80',
+        clientSecret: 'dynamics-sandbox-client-secret',
+        authorizationUrl: `${dynamics.url}/organizations/oauth2/v2.0/authorize`,
+        tokenUrl: `${dynamics.url}/organizations/oauth2/v2.0/token`,
+      },
+      credentials() {
+        const grant = dynamics.issueGrant();
+        return { refreshToken: grant.refreshToken, accessToken: grant.accessToken };
+      },
+      connectInputs: { environmentUrl: environment.url },
+      close: () => dynamics.close(),
+    };
+  },
+};

@@ -9,6 +9,8 @@ export interface SandboxedAccount {
   integration: Record<string, unknown>;
   /** `credentials` for `POST /connections`: a fresh grant of the account. */
   credentials(): Record<string, unknown>;
+  /** `connectInputs` for `POST /connections`, for a provider that asks some (Dynamics' environment URL). */
+  connectInputs?: Record<string, string>;
   close(): Promise<void>;
 }
 
