@@ -167,7 +167,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       }),
       progressDetails,
     );
-    metrics.recordsStored({ provider: run.provider, model: run.model }, { added: outcome.added, updated: outcome.updated, deleted: outcome.deleted });
+    metrics.recordsStored({ provider: run.provider, model: run.model }, { added: outcome.added, updated: outcome.updated, deleted: outcome.deleted, unchanged: outcome.unchanged });
     return outcome;
   }
 
