@@ -131,6 +131,8 @@ describe('actions across the lives of a connection', () => {
     expect((await answering).status).toBe(202);
     const actionId = firstLifeActionId('slow', 'slow-1');
     await eventually(async () => (await stack.api('GET', `/connections/slow/actions/${actionId}`)).body.status === 'succeeded', { what: 'the slow action to succeed' });
+    // The action's record says succeeded as its activity ends; its history holds the attempt once the workflow has.
+    await actionHandle(actionId).result();
     const attempts = ((await actionHandle(actionId).fetchHistory()).events ?? [])
       .filter((event) => event.activityTaskStartedEventAttributes)
       .map((event) => event.activityTaskStartedEventAttributes?.attempt);
