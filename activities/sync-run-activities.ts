@@ -24,7 +24,7 @@ import type { ProviderHttpClient } from '../sync/http-client';
 import { FullResyncNeeded, ProviderError } from '../sync/provider-error';
 import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
 import { validatePage, type ValidRecord } from '../sync/validate-page';
-import { summarizeRun, type RunChanges, type SyncRunDocument } from '../store/sync-runs';
+import { seenMarkOf, summarizeRun, sweepsRecords, type RunChanges, type SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
 import { openConnectionHttp } from './connection-http';
 import { heartbeatWhile } from './heartbeat';
@@ -118,7 +118,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     provider: ProviderDefinition,
     http: ProviderHttpClient,
     fields: FieldSelection | null,
-    restarted: (run: SyncRunDocument) => void,
+    restarted: (run: SyncRunDocument) => Promise<void>,
   ): AsyncGenerator<SyncPage> {
     const sync = catalog.sync(run.provider, run.model);
     const from = { mode: run.mode, checkpoint: run.checkpoint, lookbackMs: lookbackOf(run, provider), pageSize: provider.api.pageSize };
@@ -130,7 +130,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const full = await store.runs.restartAsFull(run._id, error.reason);
       if (full.mode !== 'full') throw new ProviderError('transient', `${error.message}, but the run could not be turned into a full one`);
       runLogger(run, run._id).info({ reason: error.reason }, 'incremental run turned into a full resync');
-      restarted(full);
+      await restarted(full);
       yield* sync.fetchPages({ mode: 'full', checkpoint: null, lookbackMs: 0, pageSize: provider.api.pageSize, http, fields: fields?.selected });
     }
   }
@@ -158,7 +158,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         model: run.model,
         incarnation: run.incarnation,
         runId,
-        markSeen: run.mode === 'full',
+        markSeen: sweepsRecords(run),
+        seenMark: seenMarkOf(run),
         likelyStored,
         upserts: valid,
         deletedIds: page.deletedIds,
@@ -272,6 +273,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const carried = run.pendingEvents ?? [];
       if (carried.length > 0) await store.events.insert(carried);
       await store.runs.beginSlice(run, { pendingEventsStored: carried.length > 0 });
+      // A read of everything starting from nothing (a first attempt, or one after an attempt that died before its first
+      // checkpoint) is a new sweep: what an abandoned read stored and this one does not see was deleted meanwhile.
+      if (run.readsEverything && run.checkpoint === null) run = await store.runs.startSweep(run);
       // Said by whichever attempt may be the first to store a page; stored once (its id is the run's).
       if (run.pages === 0) events.add(modeEvent(run));
       const sliceStartedAt = Date.now();
@@ -280,7 +284,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       try {
         const connection = await store.connections.get(run.connectionId);
       const fields = await chooseFields(run, sync, http, fieldsKey, extraFieldsFor(run.model, integration?.fields, connection.fields));
-        for await (const page of pagesOf(run, provider, http, fields, (restarted) => (run = restarted))) {
+        for await (const page of pagesOf(run, provider, http, fields, async (restarted) => {
+          run = await store.runs.startSweep(restarted);
+        })) {
           const { valid, invalid } = validatePage(sync, page.records, fields?.extraKinds);
           // What an incremental run reads first from a cursor (its lookback re-read) was mostly stored by the run
           // before; a connection's first run is incremental too, but from no cursor, and stores everything anew.
@@ -328,13 +334,13 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       if (run.status === 'running') {
         let unseen = 0;
         const endEvents: LogEventDocument[] = [...(run.pendingEvents ?? [])];
-        if (run.mode === 'full') {
-          unseen = await store.records.markUnseenAsDeleted(run, runId, undefined, (deletedIds) => {
+        if (sweepsRecords(run)) {
+          unseen = await store.records.markUnseenAsDeleted(run, { runId, seenMark: seenMarkOf(run) }, undefined, (deletedIds) => {
             endEvents.push(
               runEvent(run, {
                 kind: 'page',
                 level: 'info',
-                message: `${deletedIds.length} records this full resync did not see marked deleted`,
+                message: `${deletedIds.length} records this ${run.mode === 'full' ? 'full resync' : 'read of everything'} did not see marked deleted`,
                 data: { recordsRead: 0, requests: 0, added: 0, updated: 0, deleted: deletedIds.length, unseen: true },
                 deletedIds,
               }),

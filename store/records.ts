@@ -32,6 +32,8 @@ export interface RecordDocument {
 export interface PageToApply extends FeedId {
   runId: string;
   markSeen: boolean;
+  /** What marks a record seen: the run's current sweep (see SyncRunDocument.sweep), else the run id. */
+  seenMark?: string;
   /**
    * The caller expects most of the page to be stored already, so it is looked up before writing whatever its size:
    * an incremental run's first page re-reads the lookback window, which after a bulk load holds hundreds of records.
@@ -184,7 +186,7 @@ export class RecordRepository {
       changeSeq: seq,
       feedBucket: feedBucketOf(seq),
       lastChangeRunId: runId,
-      ...(page.markSeen ? { seenByRun: runId } : {}),
+      ...(page.markSeen ? { seenByRun: page.seenMark ?? runId } : {}),
     });
 
     const candidates: RecordDocument[] = mayChange.map((record, index) => ({
@@ -245,7 +247,7 @@ export class RecordRepository {
       const looked = new Set(mayChange);
       const unchangedKeys = [...seenOnly, ...incoming.filter((record) => !looked.has(record)).map((record) => record._id)];
       // One update per record, by `_id` equality: FerretDB 1.24 would answer one `$in` update by reading the whole model.
-      for (const _id of unchangedKeys) operations.push(updateById(_id, { $set: { seenByRun: runId } }));
+      for (const _id of unchangedKeys) operations.push(updateById(_id, { $set: { seenByRun: page.seenMark ?? runId } }));
     }
     if (operations.length > 0) await this.collection.bulkWrite(operations, { ordered: false });
     if (outcome.added + outcome.updated + outcome.deleted > 0) {
@@ -257,7 +259,7 @@ export class RecordRepository {
   /** A page that changes nothing: a full resync still marks its records as seen; anything else writes nothing. */
   private async markSeenOnly(page: PageToApply, keys: string[], outcome: PageOutcome, unchanged: number): Promise<PageOutcome> {
     if (page.markSeen && keys.length > 0) {
-      await this.collection.bulkWrite(keys.map((_id) => updateById(_id, { $set: { seenByRun: page.runId } })), { ordered: false });
+      await this.collection.bulkWrite(keys.map((_id) => updateById(_id, { $set: { seenByRun: page.seenMark ?? page.runId } })), { ordered: false });
     }
     return { ...outcome, unchanged };
   }
@@ -299,12 +301,18 @@ export class RecordRepository {
    * After a complete full resync: every live record the run did not see is gone at the provider.
    * Never called for a failed or partial run, so a half-read account never loses live records.
    */
-  async markUnseenAsDeleted(feed: FeedId, runId: string, batchSize = 1000, onBatch?: (externalIds: string[]) => void): Promise<number> {
+  async markUnseenAsDeleted(
+    feed: FeedId,
+    run: { runId: string; seenMark?: string },
+    batchSize = 1000,
+    onBatch?: (externalIds: string[]) => void,
+  ): Promise<number> {
+    const { runId, seenMark = runId } = run;
     let marked = 0;
     for (;;) {
       const batch = await this.collection
         .find(
-          { ...recordsOfFeed(feed), lastAction: { $ne: 'deleted' }, seenByRun: { $ne: runId } },
+          { ...recordsOfFeed(feed), lastAction: { $ne: 'deleted' }, seenByRun: { $ne: seenMark } },
           { projection: { _id: 1, externalId: 1 } },
         )
         .limit(batchSize)

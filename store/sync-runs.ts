@@ -1,5 +1,6 @@
 // Stores sync runs: their durable progress checkpoint, counters, outcome and error, one document per run.
 import type { Db } from 'mongodb';
+import { randomUUID } from 'node:crypto';
 import { isDuplicateKey } from './duplicate-key';
 import type { Checkpoint } from '../sync/checkpoint';
 import { COLLECTIONS } from './database';
@@ -72,6 +73,13 @@ export interface SyncRunDocument {
   syncVersion?: string;
   /** A full resync or a first sync: it read everything, so its records all have `syncVersion`'s shape. */
   readsEverything?: boolean;
+  /**
+   * The read of everything in progress, restarted each time it starts again from no checkpoint (an attempt that died
+   * after storing a page but before checkpointing it): records only an earlier, abandoned read stored are not seen by
+   * this one, so a record deleted at the provider meanwhile is marked deleted at the end instead of staying live.
+   * Absent on runs begun before sweeps (they mark with their run id, as a full resync always did).
+   */
+  sweep?: string;
   /** Why a run asked for as incremental became a full resync (a new sync version, new fields); null otherwise. */
   fullReason?: string | null;
   /** A short story of the run, at most MAX_RUN_LOG_ENTRIES entries. */
@@ -251,6 +259,13 @@ export class SyncRunRepository {
    * An incremental run that its sync found can only be right by reading everything (see FullResyncNeeded) becomes a
    * full one, from no checkpoint, saying why. Only a running incremental run changes; the run as it now is comes back.
    */
+  /** A read of everything starts (again) from no checkpoint: a new sweep, so only what it sees counts as seen. */
+  async startSweep(run: SyncRunDocument): Promise<SyncRunDocument> {
+    const sweep = `${run._id}#${randomUUID().slice(0, 8)}`;
+    await this.collection.updateOne({ _id: run._id }, { $set: { sweep } });
+    return { ...run, sweep };
+  }
+
   async restartAsFull(runId: string, reason: string): Promise<SyncRunDocument> {
     const doc = await this.collection.findOneAndUpdate(
       { _id: runId, status: 'running', mode: 'incremental' },
@@ -390,3 +405,12 @@ export function toSyncRun(doc: SyncRunDocument): SyncRun {
   const { _id, ...rest } = doc;
   return { runId: _id, ...rest };
 }
+
+/**
+ * Whether a run marks the records it reads as seen, and at its end marks the live records it did not see as deleted:
+ * a full resync, and any read of everything begun with a sweep (a connection's first run, from no cursor).
+ */
+export const sweepsRecords = (run: Pick<SyncRunDocument, 'mode' | 'sweep'>): boolean => run.mode === 'full' || run.sweep !== undefined;
+
+/** What marks a record seen by the run's read in progress. */
+export const seenMarkOf = (run: Pick<SyncRunDocument, '_id' | 'sweep'>): string => run.sweep ?? run._id;

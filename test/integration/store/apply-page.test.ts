@@ -82,8 +82,8 @@ describe.each([120, 300])('applying a page of %i records to records already stor
     const marked = await stored(seen);
     for (const id of seen) expect(marked.get(id)?.seenByRun).toBe('full-1');
 
-    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, 'full-1', 25)).toBe(COUNT - 60);
-    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, 'full-1', 25)).toBe(0);
+    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, { runId: 'full-1' }, 25)).toBe(COUNT - 60);
+    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, { runId: 'full-1' }, 25)).toBe(0);
     expect(await records.countLive({ connectionId: 'c', model: 'accounts' })).toBe(60);
     expect(await records.countRunOutcome('full-1')).toEqual({ added: 0, updated: 10, deleted: COUNT - 60 });
   });
