@@ -33,6 +33,9 @@ import { changedAnything, syncEventOfRun } from './sync-run-event';
 import { modeEvent, runEvent, SliceEvents } from './run-events';
 import type { LogEventDocument } from '../store/event-log';
 
+/** Reported deletes a sync confirms with one provider request: `confirmDeletes` is asked about at most this many. */
+const REPORTED_DELETES_BATCH = 100;
+
 export function createSyncRunActivities({ store, catalog, logger, metrics, settings, stopping }: ActivityDependencies) {
   const runLogger = (run: Pick<SyncRunDocument, 'connectionId' | 'model'>, runId: string) =>
     logger.child({ connectionId: run.connectionId, model: run.model, runId });
@@ -172,6 +175,42 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     return outcome;
   }
 
+  /**
+   * After the run's last page: the deletes the provider's webhooks reported for this feed before this pass began (a
+   * steady stream of reports cannot keep a run from ending), a batch at a time, each checked with the provider when
+   * the sync can (`confirmDeletes`), applied as a page, and only then forgotten, so a crash anywhere repeats a batch
+   * and repeating one changes nothing.
+   */
+  async function applyReportedDeletes(
+    run: SyncRunDocument,
+    sync: SyncDefinition,
+    http: ProviderHttpClient,
+    { checkpoint, requests, progressDetails, events }: { checkpoint: SyncRunDocument['checkpoint']; requests: { take(): number }; progressDetails: () => unknown; events: SliceEvents },
+  ): Promise<{ pages: number; deleted: number }> {
+    const feed = { connectionId: run.connectionId, model: run.model, ...(run.incarnation ? { incarnation: run.incarnation } : {}) };
+    const passStartedAt = new Date();
+    const applied = { pages: 0, deleted: 0 };
+    for (;;) {
+      const batch = await store.reportedDeletes.pending(feed, passStartedAt, REPORTED_DELETES_BATCH);
+      if (batch.length === 0) return applied;
+      const reported = batch.map((report) => report.externalId);
+      const gone = new Set(sync.confirmDeletes ? await sync.confirmDeletes({ http, ids: reported }) : reported);
+      const page: SyncPage = { records: [], deletedIds: reported.filter((id) => gone.has(id)), checkpoint };
+      const outcome = await applyPage(run, page, [], { likelyStored: true, progressDetails });
+      const providerRequests = requests.take();
+      await store.runs.recordPage(run._id, { checkpoint, recordsRead: page.deletedIds.length, providerRequests, invalid: [], changes: outcome });
+      // On the run's timeline like any page, before the reports are forgotten.
+      events.page({ recordsRead: page.deletedIds.length, requests: providerRequests, invalid: [], ids: outcome.ids ?? { added: [], updated: [], deleted: [] }, unchanged: outcome.unchanged });
+      await store.events.insert(events.take());
+      const stillThere = reported.length - page.deletedIds.length;
+      await store.runs.log(run._id, 'page', `webhooks reported ${reported.length} deletes${sync.confirmDeletes ? `; the provider still has ${stillThere} of them, kept` : ''}`);
+      await store.reportedDeletes.forget(batch);
+      applied.pages++;
+      applied.deleted += page.deletedIds.length;
+      Context.current().heartbeat(progressDetails());
+    }
+  }
+
   /** What the workflow is told when a slice stops early, and what the run remembers of it. */
   async function sliceFailed(
     run: SyncRunDocument,
@@ -220,9 +259,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
   return {
     /**
      * Starts a run. An incremental run becomes a full resync when what the sync stores changed since the model's
-     * records were last all read (a new sync version, the integration's or the connection's extra fields): decided
-     * here, not in the workflow, so connections already running pick it up at their next run without a workflow
-     * change. The reason is kept on the run and goes out with its sync webhook.
+     * records were last all read (a new sync version, the integration's or the connection's extra fields), or when its
+     * sync reads everything every so often (`fullResyncEvery`) and that time has come: decided here, not in the
+     * workflow, so connections already running pick it up at their next run without a workflow change. The reason is
+     * kept on the run and goes out with its sync webhook.
      */
     async beginSyncRun(input: BeginSyncRunInput): Promise<BeginSyncRunResult> {
       const connection = await store.connections.get(input.connectionId);
@@ -231,7 +271,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       const syncVersion = syncVersionOf(sync, extraFieldsFor(input.model, integration?.fields, connection.fields));
       const lastComplete = await store.runs.lastCompleteVersion(connection, input.model);
       const cursor = Object.hasOwn(connection.syncs, input.model) ? connection.syncs[input.model].cursor : null;
-      const { mode, fullReason } = decideRunMode({ requested: input.mode, hasCursor: cursor !== null, lastComplete, current: syncVersion });
+      const scheduled = sync.fullResyncEvery
+        ? { every: sync.fullResyncEvery, lastCompleteReadAt: await store.runs.lastCompleteReadAt(input.connectionId, input.model), now: new Date() }
+        : undefined;
+      const { mode, fullReason } = decideRunMode({ requested: input.mode, hasCursor: cursor !== null, lastComplete, current: syncVersion, scheduled });
       // Everything written before this run is complete (one writer per feed), so it may all be read.
       const feed = { connectionId: input.connectionId, model: input.model, incarnation: connection.incarnation };
       const feedSeqAtStart = await store.records.feeds.publishAll(feed);
@@ -284,6 +327,8 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       try {
         const connection = await store.connections.get(run.connectionId);
       const fields = await chooseFields(run, sync, http, fieldsKey, extraFieldsFor(run.model, integration?.fields, connection.fields));
+        // Where the reported deletes are applied after the last page: the last page's checkpoint.
+        let checkpoint = run.checkpoint;
         for await (const page of pagesOf(run, provider, http, fields, async (restarted) => {
           run = await store.runs.startSweep(restarted);
         })) {
@@ -306,6 +351,7 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
           // nothing, which waits for the next page or rides on the slice's closing write (a scheduled run that finds
           // nothing is one such page).
           if (result.pages > 0 || outcome.added + outcome.updated + outcome.deleted > 0) await store.events.insert(events.take());
+          checkpoint = page.checkpoint;
           result.pages++;
           result.recordsRead += page.records.length + page.deletedIds.length;
           heartbeat();
@@ -318,6 +364,12 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
             handedBack = true;
             break;
           }
+        }
+        if (!handedBack) {
+          const applied = await applyReportedDeletes(run, sync, http, { checkpoint, requests, progressDetails, events });
+          result.pages += applied.pages;
+          result.recordsRead += applied.deleted;
+          if (applied.pages > 0) heartbeat();
         }
         result.done = !handedBack;
         await store.runs.endSlice(runId, events.take());

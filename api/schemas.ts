@@ -135,14 +135,17 @@ export const updateIntegrationBody = z
     rotateWebhookUrl: z
       .literal(true)
       .optional()
-      .meta({ description: "A new random secret in `providerWebhook.url` (providers whose webhooks are unsigned). The previous URL keeps working for `webhookUrlGraceHours`, while each org's endpoint is changed." }),
+      .meta({
+        description:
+          "A new random secret in `providerWebhook.url` (providers whose webhooks are unsigned), or in `providerWebhook.credentials` (providers whose deliveries carry it). The previous one keeps working for `webhookUrlGraceHours`, while each account's webhook is changed.",
+      }),
     webhookUrlGraceHours: z
       .number()
       .int()
       .min(0)
       .max(720)
       .optional()
-      .meta({ description: 'With `rotateWebhookUrl`: how long the previous URL is still accepted; default 168 (a week), 0 for a leaked one.' }),
+      .meta({ description: 'With `rotateWebhookUrl`: how long the previous URL (or credentials) is still accepted; default 168 (a week), 0 for a leaked one.' }),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'must change at least one field' })
   .refine((body) => body.webhookUrlGraceHours === undefined || body.rotateWebhookUrl === true, {
@@ -488,6 +491,25 @@ export const providerWebhook = z
           "Where the provider sends change notifications. For unsigned ones it ends in the integration's random secret: treat it as a credential. null: an integration registered before URL secrets, until `rotateWebhookUrl` gives it one; and always for a `read` key, which sees no secret.",
       }),
     previousUrlValidUntil: timestamp.nullable().meta({ description: 'After a rotation: until when the previous URL is still accepted.' }),
+    credentials: z
+      .discriminatedUnion('kind', [
+        z.object({
+          kind: z.literal('http-basic'),
+          username: z.string(),
+          password: z.string().meta({ readOnly: true, description: "The integration's webhook secret: treat it as a credential." }),
+          previousValidUntil: timestamp.nullable(),
+        }),
+        z.object({
+          kind: z.literal('token'),
+          token: z.string().meta({ readOnly: true, description: "The integration's webhook secret: treat it as a credential." }),
+          previousValidUntil: timestamp.nullable(),
+        }),
+      ])
+      .nullable()
+      .meta({
+        description:
+          "For providers whose deliveries carry the integration's webhook secret: what to register at the provider with the URL (HTTP Basic credentials, or a token). `rotateWebhookUrl` makes new ones; the previous ones are accepted until `previousValidUntil`. null for other providers, and for such an integration without a secret yet (until `rotateWebhookUrl` gives it one).",
+      }),
   })
   .meta({ id: 'ProviderWebhook', description: 'Where to point the provider\'s change notifications (see docs/provider-webhooks.md).' });
 

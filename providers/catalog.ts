@@ -144,6 +144,8 @@ function validateProvider(provider: ProviderDefinition): void {
   for (const rule of provider.api.errorRules.rules) {
     if (rule.wait && rule.kind !== 'rate_limited') fail(`error rule "${rule.reason}" has a wait but is not rate_limited`);
     if (rule.wait && 'fixedMs' in rule.wait && !(rule.wait.fixedMs > 0)) fail(`error rule "${rule.reason}" needs a positive wait`);
+    // Without a wait of its own, a rule that ignores the reset headers would back off blindly: say what it waits.
+    if (rule.ignoreResetHeaders && !rule.wait) fail(`error rule "${rule.reason}" ignores the reset headers but names no wait`);
     if (rule.wait && 'untilNextMidnightIn' in rule.wait) {
       try {
         assertTimeZone(rule.wait.untilNextMidnightIn);
@@ -158,6 +160,7 @@ function validateProvider(provider: ProviderDefinition): void {
     if (models.has(sync.model)) fail(`duplicate model "${sync.model}"`);
     models.add(sync.model);
     if (parseDuration(sync.defaultFrequency) === null) fail(`model "${sync.model}" has an invalid defaultFrequency`);
+    if (sync.fullResyncEvery !== undefined && !(Number(parseDuration(sync.fullResyncEvery)) > 0)) fail(`model "${sync.model}" has an invalid fullResyncEvery`);
   }
   if (provider.webhooks) validateWebhooks(provider.webhooks, models, fail);
   const unified = new Set<string>();

@@ -105,7 +105,12 @@ export interface AccountIdentity {
    * Where `path` holds `{accessToken}` the token travels there (a token-info endpoint); otherwise in the
    * `Authorization` header, with the provider's scheme.
    */
-  lookup?: { from: 'api' | 'token-url'; path: string; field: string };
+  lookup?: {
+    from: 'api' | 'token-url';
+    path: string;
+    /** A dot path when the answer wraps it: Pipedrive's `/api/v1/users/me` answers `{"data": {"company_id": …}}`. */
+    field: string;
+  };
 }
 
 /**
@@ -201,7 +206,13 @@ export interface ConnectInput {
  * - refusals inside HTTP 200 (Zoho's `{"error": "invalid_code"}`): `oauth.tokenErrors.refusesWithOk`;
  * - another Authorization scheme (Zoho's `Zoho-oauthtoken`): `api.authorizationScheme`;
  * - webhooks proven by HTTP Basic credentials (Pipedrive) or a body token (Zoho) equal to the integration's webhook
- *   secret: `webhooks.authentication` `{ by: 'webhook-secret' }`;
+ *   secret: `webhooks.authentication` `{ by: 'webhook-secret', presentedAs }` (the integration's view shows them);
+ * - deletes that lists never show, reported by webhooks (Pipedrive): `ChangeNotice.deletedId`, checked by the sync's
+ *   `confirmDeletes`; and a full read every so often that finds the ones no webhook reported: `fullResyncEvery`;
+ * - two rate limits answered alike, told apart by a header (Pipedrive's daily budget and burst window): an error
+ *   rule's `header`, and `ignoreResetHeaders` when the reset header describes the other limit;
+ * - a wrapped account-identity answer (`{"data": {"company_id": …}}`): a dot path in `accountIdentity.lookup.field`;
+ * - lists of objects in a record (Pipedrive's `emails: [{value, primary, label}]`): a unified list rule's `each`;
  * - the accounts server the OAuth callback names (Zoho's `accounts-server`): `oauth.tokenHostFromCallback`, with each data centre's token and API hosts;
  * - a value asked before sign-in that shapes the scope and API base (Dynamics' environment URL): `connectInputs`;
  * - an API base with a path, requests relative to it (Dynamics' `…/api/data/v9.2`): `api.baseUrl`;

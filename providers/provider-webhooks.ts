@@ -9,6 +9,12 @@ export interface ChangeNotice {
   objectType: string;
   /** What a redelivery or a replay of the same notification repeats: remembered to act on each only once. */
   notificationId: string;
+  /**
+   * The id of a record the notice says was deleted, for a provider whose lists never show deleted records (so the run
+   * the notice starts cannot see it): kept until the next run of its model applies it, after asking the provider
+   * (see SyncDefinition.confirmDeletes). Absent for any other change.
+   */
+  deletedId?: string;
 }
 
 /** What the engine answers once a delivery is handled (or found to be a repeat). */
@@ -36,12 +42,20 @@ export interface WebhookDelivery {
  * - `webhook-secret`: the delivery carries the integration's webhook secret itself (HTTP Basic credentials, a token
  *   in the body or a header). `secrets` is the current one and, during a rotation's grace period, the previous one;
  *   compare in constant time (security/webhook-url-secret.ts). The secret is made when the integration is created and
- *   rotated with `rotateWebhookUrl`, like a URL secret.
+ *   rotated with `rotateWebhookUrl`, like a URL secret; `presentedAs` says how the operator registers it at the
+ *   provider, and the integration's own view (`providerWebhook.credentials`) shows it so.
  */
 export type WebhookAuthentication =
   | { by: 'url-secret' }
   | { by: 'client-secret'; authenticate(delivery: WebhookDelivery, clientSecret: string): string | null }
-  | { by: 'webhook-secret'; authenticate(delivery: WebhookDelivery, secrets: readonly string[]): string | null };
+  | { by: 'webhook-secret'; presentedAs: WebhookSecretPresentation; authenticate(delivery: WebhookDelivery, secrets: readonly string[]): string | null };
+
+/** What an operator registers at the provider for deliveries that carry the integration's webhook secret. */
+export type WebhookSecretPresentation =
+  /** HTTP Basic credentials chosen when the webhook is registered (Pipedrive): this user name, the secret as password. */
+  | { kind: 'http-basic'; username: string }
+  /** A token the provider sends back in every delivery (Zoho's `token`): the secret itself. */
+  | { kind: 'token' };
 
 /** A provider's incoming webhooks: one value in its catalog entry, all the engine (api/) needs to receive them. */
 export interface ProviderWebhooks {

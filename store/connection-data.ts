@@ -1,4 +1,5 @@
-// Removes everything a connection left behind but the connection itself: runs, records, feeds, deliveries, actions, its log.
+// Removes everything a connection left behind but the connection itself: runs, records, feeds, deliveries, actions,
+// sync triggers, reported deletes and its log.
 import type { Store } from './store';
 
 /**
@@ -12,4 +13,5 @@ export async function removeConnectionData(store: Store, connectionId: string, m
   await store.actions.deleteForConnection(connectionId);
   await store.syncTriggers.deleteForConnection(connectionId);
   await store.events.deleteForConnection(connectionId);
+  await store.reportedDeletes.deleteForConnection(connectionId);
 }

@@ -15,6 +15,7 @@ export const COLLECTIONS = {
   syncTriggers: 'sync_triggers',
   providerNotifications: 'provider_notifications',
   actions: 'actions',
+  reportedDeletes: 'reported_deletes',
   retiredConnectionIds: 'retired_connection_ids',
   consoleSessions: 'console_sessions',
   eventLog: 'event_log',
@@ -75,6 +76,8 @@ const INDEXES: { collection: string; key: Record<string, 1 | -1>; name: string; 
   { collection: COLLECTIONS.connections, key: { integration: 1, providerAccountId: 1 }, name: 'connections_by_provider_account' },
   // Salesforce retries an Outbound Message for 24 hours: after that its notification ids can go.
   { collection: COLLECTIONS.providerNotifications, key: { receivedAt: 1 }, name: 'provider_notifications_ttl', expireAfterSeconds: 2 * 86_400 },
+  // A run's pass over the deletes webhooks reported for its feed.
+  { collection: COLLECTIONS.reportedDeletes, key: { connectionId: 1, model: 1, reportedAt: 1 }, name: 'reported_deletes_by_feed' },
   { collection: COLLECTIONS.webhookDeliveries, key: { eventId: 1, attemptedAt: 1 }, name: 'deliveries_by_event' },
   // Connect sessions and OAuth states are worthless once expired: MongoDB deletes them (the code checks expiry itself).
   // FerretDB 1.24 has no TTL indexes; there the repositories delete expired ones whenever they write (see purgeExpired).

@@ -12,6 +12,7 @@ import { IntegrationRepository } from './integrations';
 import { OAuthStateRepository } from './oauth-states';
 import { ProviderNotificationRepository } from './provider-notifications';
 import { RecordRepository } from './records';
+import { ReportedDeleteRepository } from './reported-deletes';
 import { SyncRunRepository } from './sync-runs';
 import { SyncTriggerRepository } from './sync-triggers';
 import { WebhookDeliveryRepository } from './webhook-deliveries';
@@ -27,6 +28,7 @@ export interface Store {
   oauthStates: OAuthStateRepository;
   syncTriggers: SyncTriggerRepository;
   providerNotifications: ProviderNotificationRepository;
+  reportedDeletes: ReportedDeleteRepository;
   actions: ActionRepository;
   consoleSessions: ConsoleSessionRepository;
   events: EventLogRepository;
@@ -45,6 +47,7 @@ export function createStore(db: Db, cipher: CredentialCipher): Store {
     oauthStates: new OAuthStateRepository(db, cipher),
     syncTriggers: new SyncTriggerRepository(db),
     providerNotifications: new ProviderNotificationRepository(db),
+    reportedDeletes: new ReportedDeleteRepository(db),
     actions: new ActionRepository(db),
     consoleSessions: new ConsoleSessionRepository(db),
     events: new EventLogRepository(db),

@@ -181,6 +181,16 @@ export class SyncRunRepository {
     return any > 0 ? LEGACY_SYNC_VERSION : null;
   }
 
+  /** When the model's latest successful run that read everything (a full or a first sync) began; null if none did. */
+  async lastCompleteReadAt(connectionId: string, model: string): Promise<Date | null> {
+    const [latest] = await this.collection
+      .find({ connectionId, model, status: 'succeeded', readsEverything: true }, { projection: { startedAt: 1 } })
+      .sort({ startedAt: -1 })
+      .limit(1)
+      .toArray();
+    return latest?.startedAt ?? null;
+  }
+
   async require(runId: string): Promise<SyncRunDocument> {
     const doc = await this.collection.findOne({ _id: runId });
     if (!doc) throw new Error(`sync run ${runId} does not exist`);

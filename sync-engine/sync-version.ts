@@ -1,5 +1,6 @@
 // What a run reads with (a sync's version and the extra fields asked for) and whether, and why, it reads everything.
 import type { SyncMode } from '../contracts/sync-mode';
+import { parseDuration } from '../contracts/duration';
 import type { SyncDefinition } from '../sync/sync-definition';
 
 /**
@@ -38,17 +39,41 @@ export interface RunModeDecision {
   fullReason: string | null;
 }
 
+/** A sync's `fullResyncEvery`, and when the model's last run that read everything began (null: none is known). */
+export interface ScheduledFullResync {
+  every: string;
+  lastCompleteReadAt: Date | null;
+  now: Date;
+}
+
 /**
  * How a run reads: as asked, except that an incremental run of a model whose records were last all read with another
- * version (`lastComplete`) than the current one reads everything once, so every record gets the new shape. A model
- * never synced has no cursor: its first run reads everything anyway, and no version change is owed.
+ * version (`lastComplete`) than the current one reads everything once, so every record gets the new shape, and that
+ * one whose sync reads everything every so often (`fullResyncEvery`) does when that much time has passed. A model
+ * never synced has no cursor: its first run reads everything anyway, and neither is owed.
  */
-export function decideRunMode(input: { requested: SyncMode; hasCursor: boolean; lastComplete: string | null; current: string }): RunModeDecision {
+export function decideRunMode(input: {
+  requested: SyncMode;
+  hasCursor: boolean;
+  lastComplete: string | null;
+  current: string;
+  scheduled?: ScheduledFullResync;
+}): RunModeDecision {
   const changed = input.hasCursor && input.lastComplete !== null && input.lastComplete !== input.current;
   if (input.requested === 'full') {
     if (!input.hasCursor) return { mode: 'full', fullReason: 'initial' };
     return { mode: 'full', fullReason: changed ? `requested; ${whatChanged(input.lastComplete as string, input.current)}` : 'requested' };
   }
   if (changed) return { mode: 'full', fullReason: whatChanged(input.lastComplete as string, input.current) };
+  if (input.hasCursor && input.scheduled && fullResyncDue(input.scheduled)) {
+    return { mode: 'full', fullReason: `scheduled every ${input.scheduled.every}: finds deletes the provider does not report` };
+  }
   return { mode: 'incremental', fullReason: null };
+}
+
+/** Due when the last complete read began `every` ago or longer, or none is known. */
+function fullResyncDue({ every, lastCompleteReadAt, now }: ScheduledFullResync): boolean {
+  const everyMs = parseDuration(every);
+  if (everyMs === null) return false;
+  return lastCompleteReadAt === null || now.getTime() - lastCompleteReadAt.getTime() >= everyMs;
 }

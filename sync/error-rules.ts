@@ -12,9 +12,19 @@ export interface ProviderErrorRule {
   messageIncludes?: string;
   /** Matches a JSON body field other than the code, e.g. HubSpot's 429 `{"policyName": "DAILY"}`. */
   bodyField?: { path: string[]; equals: string };
+  /**
+   * Matches a response header's value: Pipedrive answers its daily-budget 429 and its two-second burst 429 alike, but
+   * only the burst one leaves `x-ratelimit-remaining` at 0.
+   */
+  header?: { name: string; matches: RegExp };
   kind: ProviderErrorKind;
   /** For `rate_limited` answers whose headers name no wait. */
   wait?: RateLimitWait;
+  /**
+   * The answer's reset headers describe another limit than the one that refused it (Pipedrive sends its two-second
+   * window's `x-ratelimit-reset` with a daily-budget refusal): `wait` applies whatever they say.
+   */
+  ignoreResetHeaders?: true;
   reason: string;
 }
 
@@ -59,8 +69,9 @@ export function classifyErrorResponse(rules: ProviderErrorRules, status: number,
   const providerMessage = shorten(fullMessage, MAX_COPIED_MESSAGE);
   const providerCode = shortCode === undefined ? undefined : shorten(shortCode, 100);
   const describe = (reason: string) => `${reason} (HTTP ${status}${providerCode ? ` ${providerCode}` : ''}: ${providerMessage})`;
-  const rateLimited = (reason: string, wait: RateLimitWait | undefined) => {
-    const bounded = askedWaitMs(headers, { resetHeaders: rules.rateLimitResetHeaders, ruleWait: wait, maxWaitMs: rules.maxRateLimitWaitMs }, now);
+  const rateLimited = (reason: string, wait: RateLimitWait | undefined, ignoreResetHeaders = false) => {
+    const resetHeaders = ignoreResetHeaders ? [] : rules.rateLimitResetHeaders;
+    const bounded = askedWaitMs(headers, { resetHeaders, ruleWait: wait, maxWaitMs: rules.maxRateLimitWaitMs }, now);
     const clampNote = bounded?.askedMs === undefined ? '' : `; asked to wait ${describeWait(bounded.askedMs)}, clamped to ${describeWait(bounded.waitMs)}`;
     return new ProviderError('rate_limited', `${describe(reason)}${clampNote}`, {
       status,
@@ -74,7 +85,8 @@ export function classifyErrorResponse(rules: ProviderErrorRules, status: number,
     if (rule.code !== undefined && rule.code !== shortCode) continue;
     if (rule.messageIncludes !== undefined && !fullMessage.includes(rule.messageIncludes)) continue;
     if (rule.bodyField !== undefined && stringAt(parsed, rule.bodyField.path) !== rule.bodyField.equals) continue;
-    if (rule.kind === 'rate_limited') return rateLimited(rule.reason, rule.wait);
+    if (rule.header !== undefined && !rule.header.matches.test(headers.get(rule.header.name) ?? '')) continue;
+    if (rule.kind === 'rate_limited') return rateLimited(rule.reason, rule.wait, rule.ignoreResetHeaders === true);
     return new ProviderError(rule.kind, describe(rule.reason), { status, providerCode });
   }
   if (status === 401) return new ProviderError('auth_expired', describe('access token rejected'), { status, providerCode });

@@ -68,6 +68,20 @@ export interface SyncDefinition<Schema extends z.ZodType<Record<string, unknown>
   ignoredFields?: readonly string[];
   /** Yields pages in a stable order so that a checkpoint after any page is a correct resume point. */
   fetchPages(context: SyncContext): AsyncIterable<SyncPage>;
+  /**
+   * For a provider whose lists never show deleted records, and whose webhooks report deletes instead
+   * (`ChangeNotice.deletedId`): which of these reported ids (at most 100 at a time) are really gone at the provider
+   * now. After a run's last page the engine asks it about the deletes reported for the model and applies its answer,
+   * so a report that is stale or wrong (a record restored since, a redelivery out of order) deletes nothing. Without
+   * it, reported deletes are applied as reported.
+   */
+  confirmDeletes?(context: { http: ProviderHttpClient; ids: readonly string[] }): Promise<string[]>;
+  /**
+   * For a provider that reports no deletes a sync can read: how often (`1d`) a run reads everything anyway, so a full
+   * resync marks what the provider no longer has as deleted, even when a webhook reporting it was lost. Counted from
+   * the start of the model's last run that read everything.
+   */
+  fullResyncEvery?: string;
 }
 
 /** Identity function that gives a sync file full type inference on its schema. */

@@ -17,13 +17,34 @@ export interface ValueRule {
   format?: ValueFormat;
 }
 
-/** A list built from several fields (or one field holding several values split on a separator), in order, de-duplicated. */
+/**
+ * A list built from several fields (or one field holding several values split on a separator, or a list of objects),
+ * in order, de-duplicated.
+ */
 export interface ListRule {
   /** The key each item's value goes under: `email`, `number`. */
   list: string;
-  items: { from: FieldPath; type: string; split?: string }[];
+  items: ListItemSource[];
   /** The first item found takes this type whatever its field's: the primary email is whichever the CRM lists first. */
   firstType?: string;
+}
+
+/** Where list items come from: one field (`type` is each item's type), or each object of a list field (`each`). */
+export interface ListItemSource {
+  from: FieldPath;
+  type: string;
+  split?: string;
+  /** `from` is a list of objects (Pipedrive's `emails: [{value, label, primary}]`): read each one so. */
+  each?: ObjectListItems;
+}
+
+export interface ObjectListItems {
+  /** The key of an object's value. */
+  value: string;
+  /** The key that is `true` on the one the CRM calls primary: that object comes first, whatever its place. */
+  primary?: string;
+  /** An object's type by the value of this key (its label), where `types` names it; `type` otherwise. */
+  typeBy?: { key: string; types: Record<string, string> };
 }
 
 /** A nested object of values; null when every one of them is null. A part the provider has no field for is null. */
@@ -113,17 +134,37 @@ function readList(rule: ListRule, data: Record<string, unknown>): Record<string,
   const seen = new Set<string>();
   const items: Record<string, string>[] = [];
   for (const source of rule.items) {
-    const raw = readText(data, source.from);
-    if (raw === null) continue;
-    for (const part of source.split ? raw.split(source.split) : [raw]) {
+    for (const { value: part, type: sourceType } of itemsOf(source, data)) {
       const value = part.trim();
       if (!value || seen.has(value.toLowerCase())) continue;
       seen.add(value.toLowerCase());
-      const type = items.length === 0 && rule.firstType ? rule.firstType : source.type;
+      const type = items.length === 0 && rule.firstType ? rule.firstType : sourceType;
       items.push({ [rule.list]: value, type });
     }
   }
   return items;
+}
+
+/** One source's values and their types, in the order the list takes them. */
+function itemsOf(source: ListItemSource, data: Record<string, unknown>): { value: string; type: string }[] {
+  if (!source.each) {
+    const raw = readText(data, source.from);
+    if (raw === null) return [];
+    return (source.split ? raw.split(source.split) : [raw]).map((value) => ({ value, type: source.type }));
+  }
+  const { value: valueKey, primary, typeBy } = source.each;
+  const list = readAt(data, source.from);
+  if (!Array.isArray(list)) return [];
+  const objects = list.filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object' && !Array.isArray(item));
+  // A stable sort: the primary one first, the others in the CRM's order.
+  const ordered = primary ? [...objects].sort((a, b) => Number(b[primary] === true) - Number(a[primary] === true)) : objects;
+  return ordered.flatMap((item) => {
+    const value = readText(item, valueKey);
+    if (value === null) return [];
+    const label = typeBy ? readText(item, typeBy.key) : null;
+    const type = label !== null && typeBy && Object.hasOwn(typeBy.types, label.toLowerCase()) ? typeBy.types[label.toLowerCase()] : source.type;
+    return [{ value, type }];
+  });
 }
 
 function recordLink(template: string, id: string, context: MappingContext): string | undefined {
@@ -143,13 +184,19 @@ function recordLink(template: string, id: string, context: MappingContext): stri
   return complete ? link : undefined;
 }
 
-/** A non-empty string (or a number, HubSpot ids aside) at the path; anything else is null. */
-function readText(data: Record<string, unknown>, path: FieldPath): string | null {
+/** Whatever is at the path; undefined where it leads nowhere. */
+function readAt(data: Record<string, unknown>, path: FieldPath): unknown {
   let value: unknown = data;
   for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return null;
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
+  return value;
+}
+
+/** A non-empty string (or a number, HubSpot ids aside) at the path; anything else is null. */
+function readText(data: Record<string, unknown>, path: FieldPath): string | null {
+  const value = readAt(data, path);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return null;
   const trimmed = value.trim();

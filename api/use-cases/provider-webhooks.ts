@@ -131,24 +131,29 @@ export class ProviderWebhookUseCases {
    */
   private async act(admitted: AdmittedDelivery, notices: readonly ChangeNotice[], log: Logger): Promise<void> {
     const fresh = new Set(await this.store.providerNotifications.firstSeen(admitted.integrationKey, notices.map((n) => n.notificationId)));
-    const modelsByAccount = new Map<string, Set<string>>();
+    const modelsByAccount = new Map<string, Map<string, string[]>>();
     for (const notice of notices) {
       if (!fresh.has(notice.notificationId)) continue;
-      const models = modelsByAccount.get(notice.account) ?? new Set<string>();
+      const models = modelsByAccount.get(notice.account) ?? new Map<string, string[]>();
       modelsByAccount.set(notice.account, models);
       // Own properties only: an object type named `constructor` is no model.
       const { modelsByObjectType } = admitted.webhooks;
-      if (Object.hasOwn(modelsByObjectType, notice.objectType)) models.add(modelsByObjectType[notice.objectType]);
+      if (!Object.hasOwn(modelsByObjectType, notice.objectType)) continue;
+      const model = modelsByObjectType[notice.objectType];
+      const deletedIds = models.get(model) ?? [];
+      models.set(model, deletedIds);
+      if (notice.deletedId !== undefined) deletedIds.push(notice.deletedId);
     }
     try {
-      for (const [account, models] of modelsByAccount) await this.triggerAccount(admitted, account, [...models], log);
+      for (const [account, models] of modelsByAccount) await this.triggerAccount(admitted, account, models, log);
     } catch (error) {
       await this.store.providerNotifications.forget(admitted.integrationKey, [...fresh]).catch(() => undefined);
       throw error;
     }
   }
 
-  private async triggerAccount(admitted: AdmittedDelivery, account: string, models: string[], log: Logger): Promise<void> {
+  /** `models`: the models the account's notices were about, each with the record ids they said were deleted. */
+  private async triggerAccount(admitted: AdmittedDelivery, account: string, models: Map<string, string[]>, log: Logger): Promise<void> {
     const connections = await this.store.connections.findByProviderAccount(admitted.integrationKey, account);
     if (connections.length === 0) {
       // The account goes in the log line, never in a metric label (one series per account would grow without end).
@@ -157,7 +162,13 @@ export class ProviderWebhookUseCases {
       return;
     }
     for (const connection of connections) {
-      const synced = models.filter((model) => connection.syncs[model]);
+      const synced = [...models.keys()].filter((model) => connection.syncs[model]);
+      // Kept before anything is signalled, and also for a connection in auth_error: its first run after it is
+      // authorised again applies them.
+      for (const model of synced) {
+        const feed = { connectionId: connection.connectionId, model, ...(connection.incarnation ? { incarnation: connection.incarnation } : {}) };
+        await this.store.reportedDeletes.add(feed, models.get(model) ?? []);
+      }
       if (synced.length === 0 || connection.status === 'auth_error') continue;
       const windowMs = await this.store.syncTriggers.openWindowOrMarkPending(connection.connectionId, synced, this.settings.coalesceWindowMs, this.settings.maxCoalesceWindowMs);
       if (windowMs !== null) {

@@ -21,6 +21,7 @@ function read(rawBody: Buffer) {
 export const papyrusWebhooks: ProviderWebhooks = {
   authentication: {
     by: 'webhook-secret',
+    presentedAs: { kind: 'token' },
     authenticate: (received, secrets) => {
       const parsed = read(received.rawBody);
       if (!parsed?.success) return 'the body carries no token';

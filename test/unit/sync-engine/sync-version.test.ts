@@ -50,3 +50,26 @@ describe('extra fields of a connection', () => {
     expect(extraFieldsFor('constructor', {}, {})).toEqual([]);
   });
 });
+
+describe('a sync that reads everything every so often', () => {
+  const now = new Date('2026-03-02T12:00:00Z');
+  const scheduled = (lastCompleteReadAt: Date | null) => ({ every: '1d', lastCompleteReadAt, now });
+  const decide = (requested: 'incremental' | 'full', hasCursor: boolean, lastCompleteReadAt: Date | null) =>
+    decideRunMode({ requested, hasCursor, lastComplete: '1', current: '1', scheduled: scheduled(lastCompleteReadAt) });
+
+  it('reads everything once a day has passed since the last complete read began, saying why', () => {
+    expect(decide('incremental', true, new Date('2026-03-01T12:00:00Z'))).toEqual({ mode: 'full', fullReason: 'scheduled every 1d: finds deletes the provider does not report' });
+    expect(decide('incremental', true, null).mode).toBe('full');
+  });
+
+  it('stays incremental within the day, and on a first sync, which reads everything anyway', () => {
+    expect(decide('incremental', true, new Date('2026-03-01T12:00:01Z'))).toEqual({ mode: 'incremental', fullReason: null });
+    expect(decide('incremental', false, null)).toEqual({ mode: 'incremental', fullReason: null });
+  });
+
+  it('gives a version change or a request its own reason first', () => {
+    const changed = decideRunMode({ requested: 'incremental', hasCursor: true, lastComplete: '1', current: '2', scheduled: scheduled(null) });
+    expect(changed).toEqual({ mode: 'full', fullReason: 'version 1 → 2' });
+    expect(decide('full', true, null)).toEqual({ mode: 'full', fullReason: 'requested' });
+  });
+});
