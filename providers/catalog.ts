@@ -10,6 +10,7 @@ import type { AccountIdentity, ProviderApi, ProviderDefinition } from './provide
 import type { ProviderWebhooks } from './provider-webhooks';
 import { dynamics } from './dynamics/dynamics.provider';
 import { hubspot } from './hubspot/hubspot.provider';
+import { pipedrive } from './pipedrive/pipedrive.provider';
 import { salesforce } from './salesforce/salesforce.provider';
 import { zoho } from './zoho/zoho.provider';
 
@@ -258,4 +259,4 @@ function validateWebhooks(webhooks: ProviderWebhooks, models: Set<string>, fail:
   }
 }
 
-export const providerCatalog = new ProviderCatalog([salesforce, hubspot, zoho, dynamics]);
+export const providerCatalog = new ProviderCatalog([salesforce, hubspot, zoho, dynamics, pipedrive]);

@@ -51,6 +51,7 @@ describe('the provider URLs the document declares', () => {
       hubspot: ['https://api.hubapi.com/oauth/v1/token', 'https://api-eu1.hubapi.com', 'https://app-eu1.hubspot.com/oauth/authorize'],
       zoho: ['https://accounts.zoho.eu/oauth/v2/token', 'https://www.zohoapis.com.au/crm/v8/Contacts', 'https://accounts.zohocloud.ca', 'https://sandbox.zohoapis.com'],
       dynamics: ['https://login.microsoftonline.com/organizations/oauth2/v2.0/token', 'https://contoso.crm4.dynamics.com/api/data/v9.2/contacts', 'https://contoso.api.crm.dynamics.com'],
+      pipedrive: ['https://oauth.pipedrive.com/oauth/token', 'https://acme.pipedrive.com/api/v2/persons?limit=500&cursor=abc', 'https://initech-eu.pipedrive.com'],
     };
     for (const key of PROVIDER_KEYS) {
       const provider = providerCatalog.get(key);

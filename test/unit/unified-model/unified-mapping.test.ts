@@ -1,6 +1,7 @@
 // The unified CRM mapping: each provider's declarative field mapping turns its stored records into one shape.
 import { providerCatalog } from '../../../providers/catalog';
 import { hubspotCrmCompanies, hubspotCrmContacts } from '../../../providers/hubspot/crm-mappings';
+import { pipedriveCrmCompanies, pipedriveCrmContacts } from '../../../providers/pipedrive/crm-mappings';
 import { salesforceCrmCompanies, salesforceCrmContacts } from '../../../providers/salesforce/crm-mappings';
 import { crmCompany, crmContact } from '../../../unified-model/unified-crm';
 import { mapRecord, toDomain, toIsoInstant, type FieldRule } from '../../../unified-model/unified-mapping';
@@ -105,6 +106,78 @@ describe('HubSpot contacts as crm.contacts', () => {
     expect(contact.firstName).toBeNull();
     expect(contact.company).toBeNull();
     expect(contact).not.toHaveProperty('recordUrl');
+  });
+});
+
+describe('Pipedrive persons and organizations as crm.contacts and crm.companies', () => {
+  const pipedrive = { provider: 'pipedrive', instanceUrl: 'https://acme.pipedrive.com', accountId: '5011' };
+  const person = {
+    id: 42,
+    name: 'Ada Lovelace',
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    owner_id: 10_000_001,
+    org_id: 7,
+    // The primary email is not first here: it comes first in the unified list all the same.
+    emails: [
+      { value: 'ada@home.example.org', primary: false, label: 'home' },
+      { value: 'ada@example.com', primary: true, label: 'work' },
+      { value: 'ADA@example.com', primary: false, label: 'other' },
+    ],
+    phones: [
+      { value: '+372 5555 0101', primary: false, label: 'mobile' },
+      { value: '+372 600 0000', primary: true, label: 'Work' },
+      { value: '+372 700 0000', primary: false, label: 'fax' },
+    ],
+    add_time: '2025-01-10T13:22:08Z',
+    update_time: '2025-02-01T08:00:00Z',
+    custom_fields: {},
+  };
+
+  it('lists the primary email and phone first and types phones by their label; the link is on the company host', () => {
+    const contact = crmContact.parse(mapRecord(pipedriveCrmContacts, '42', person, pipedrive));
+    expect(contact).toEqual({
+      id: '42',
+      provider: 'pipedrive',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      emails: [
+        { email: 'ada@example.com', type: 'primary' },
+        { email: 'ada@home.example.org', type: 'other' },
+      ],
+      phones: [
+        { number: '+372 600 0000', type: 'work' },
+        { number: '+372 5555 0101', type: 'mobile' },
+        { number: '+372 700 0000', type: 'other' },
+      ],
+      company: { id: '7', name: null },
+      ownerId: '10000001',
+      createdAt: '2025-01-10T13:22:08.000Z',
+      updatedAt: '2025-02-01T08:00:00.000Z',
+      recordUrl: 'https://acme.pipedrive.com/person/42',
+    });
+  });
+
+  it('reads a person without emails, phones or organization as empty lists and no company', () => {
+    const contact = crmContact.parse(mapRecord(pipedriveCrmContacts, '43', { ...person, id: 43, emails: [], phones: null, org_id: null }, pipedrive));
+    expect(contact).toMatchObject({ id: '43', emails: [], phones: [], company: null });
+  });
+
+  it('reads fields Pipedrive organizations do not have as null or empty', () => {
+    const organization = { id: 7, name: 'Acme', owner_id: 10_000_001, address: null, add_time: '2025-01-10T13:22:08Z', update_time: '2025-01-10T13:22:08Z', custom_fields: {} };
+    const company = crmCompany.parse(mapRecord(pipedriveCrmCompanies, '7', organization, pipedrive));
+    expect(company).toEqual({
+      id: '7',
+      provider: 'pipedrive',
+      name: 'Acme',
+      domain: null,
+      industry: null,
+      phones: [],
+      ownerId: '10000001',
+      createdAt: '2025-01-10T13:22:08.000Z',
+      updatedAt: '2025-01-10T13:22:08.000Z',
+      recordUrl: 'https://acme.pipedrive.com/organization/7',
+    });
   });
 });
 
