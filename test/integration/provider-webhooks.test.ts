@@ -60,7 +60,7 @@ describe('provider webhooks', () => {
   });
 
   it("shows HubSpot's webhook URL without a secret (HubSpot signs its deliveries), and refuses to rotate one", async () => {
-    expect((await stack.api('GET', `/integrations/${HUBSPOT_INTEGRATION}`)).body.providerWebhook).toEqual({ url: hubspotHook, previousUrlValidUntil: null });
+    expect((await stack.api('GET', `/integrations/${HUBSPOT_INTEGRATION}`)).body.providerWebhook).toEqual({ url: hubspotHook, previousUrlValidUntil: null, credentials: null });
     // A 409, not a 400: the request is well formed, and conflicts with this integration's provider (issue 25).
     const rotate = await stack.api('PATCH', `/integrations/${HUBSPOT_INTEGRATION}`, { rotateWebhookUrl: true });
     expect([rotate.status, rotate.body.error.fields?.[0]?.field]).toEqual([409, 'body.rotateWebhookUrl']);

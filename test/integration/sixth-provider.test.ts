@@ -30,12 +30,12 @@ describe('a sixth provider, added as a folder and one registration line', () => 
     await papyrus?.close();
   });
 
-  /** The webhook secret exists only in the store: the API does not show it yet (see provider-webhooks.ts). */
-  const webhookSecret = async () => (await stack.store.integrations.webhookSecrets(INTEGRATION))?.current as string;
+  /** The token its deliveries carry: the integration's webhook secret, as the integration's own view shows it. */
+  const webhookSecret = async () => (await stack.api('GET', `/integrations/${INTEGRATION}`)).body.providerWebhook.credentials.token as string;
   const deliver = async (body: unknown) =>
     fetch(`${stack.apiUrl}/provider-webhooks/${INTEGRATION}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  it('is registered through the API like any provider: the OpenAPI document names it with its hosts, its webhook URL carries no secret', async () => {
+  it('is registered through the API like any provider: the OpenAPI document names it with its hosts, its view shows the token its webhooks carry', async () => {
     const document = (await stack.api('GET', '/openapi.json')).body;
     type Registration = { properties: { provider: { const: string }; tokenUrl: { pattern: string } } };
     const registration = (document.components.schemas.CreateIntegrationRequest.oneOf as Registration[]).find((variant) => variant.properties.provider.const === 'papyrus');
@@ -50,8 +50,13 @@ describe('a sixth provider, added as a folder and one registration line', () => 
       tokenUrl: `${papyrus.authUrl}/oauth/token`,
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ provider: 'papyrus', apiBaseUrl: null, providerWebhook: { url: `${stack.apiUrl}/provider-webhooks/${INTEGRATION}` } });
+    expect(created.body).toMatchObject({
+      provider: 'papyrus',
+      apiBaseUrl: null,
+      providerWebhook: { url: `${stack.apiUrl}/provider-webhooks/${INTEGRATION}`, credentials: { kind: 'token', previousValidUntil: null } },
+    });
     expect(await webhookSecret()).toMatch(/^[\w-]{43}$/);
+    expect(await webhookSecret()).toBe((await stack.store.integrations.webhookSecrets(INTEGRATION))?.current);
   });
 
   let firstRunId: string;

@@ -141,8 +141,8 @@ describe('provider limits', () => {
       const base = { MONGODB_URI: 'mongodb://localhost', TRIBUTARY_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` };
       expect(() => parseWorkerConfig({ ...base, TRIBUTARY_PROVIDER_QUOTA_SHARES: 'salesforce=80%' })).toThrow(/TRIBUTARY_PROVIDER_QUOTA_SHARES/);
       expect(() => parseWorkerConfig({ ...base, TRIBUTARY_PROVIDER_MAX_CONCURRENT_REQUESTS: 'salesforce=0' })).toThrow(/positive integer/);
-      const unknown = parseWorkerConfig({ ...base, TRIBUTARY_PROVIDER_QUOTA_SHARES: 'pipedrive=0.5' });
-      expect(() => withOperatorLimits(providerCatalog, unknown)).toThrow(/unknown provider "pipedrive"/);
+      const unknown = parseWorkerConfig({ ...base, TRIBUTARY_PROVIDER_QUOTA_SHARES: 'copper=0.5' });
+      expect(() => withOperatorLimits(providerCatalog, unknown)).toThrow(/unknown provider "copper"/);
       const withoutQuota = parseWorkerConfig({ ...base, TRIBUTARY_PROVIDER_QUOTA_SHARES: 'hubspot=0.5' });
       expect(() => withOperatorLimits(providerCatalog, withoutQuota)).toThrow(/provider "hubspot" reports no quota/);
     });

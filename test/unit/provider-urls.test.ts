@@ -93,7 +93,7 @@ describe('provider URL rules', () => {
     const catalog = providerCatalog.withUrlPolicy({ extraHosts: { salesforce: ['*.sf-proxy.example'] } });
     expect(refusal(catalog.urlRules('salesforce'), 'https://eu.sf-proxy.example/')).toBeNull();
     expect(refusal(catalog.urlRules('hubspot'), 'https://eu.sf-proxy.example/')).toMatch(/hubspot host/);
-    expect(() => providerCatalog.withUrlPolicy({ extraHosts: { pipedrive: ['x.example'] } })).toThrow(/unknown provider "pipedrive"/);
+    expect(() => providerCatalog.withUrlPolicy({ extraHosts: { copper: ['x.example'] } })).toThrow(/unknown provider "copper"/);
   });
 
   test('host patterns: a leading * spans labels, an inner * one label, nothing else', () => {

@@ -161,13 +161,13 @@ describe('provider webhooks under attack', () => {
       tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
       apiBaseUrl: null,
     });
-    expect((await stack.api('GET', '/integrations/legacy-sf')).body.providerWebhook).toEqual({ url: null, previousUrlValidUntil: null });
+    expect((await stack.api('GET', '/integrations/legacy-sf')).body.providerWebhook).toEqual({ url: null, previousUrlValidUntil: null, credentials: null });
     const message = envelope([{ id: '04l000000000LEGACY', recordId: contactId() }]);
     for (const url of [`${stack.apiUrl}/provider-webhooks/legacy-sf`, `${stack.apiUrl}/provider-webhooks/legacy-sf/${'a'.repeat(43)}`]) {
       expect((await post(url, message)).status).toBe(401);
     }
     const rotated = await stack.api('PATCH', '/integrations/legacy-sf', { rotateWebhookUrl: true });
-    expect(rotated.body.providerWebhook).toEqual({ url: expect.stringMatching(/\/provider-webhooks\/legacy-sf\/[\w-]{43}$/), previousUrlValidUntil: null });
+    expect(rotated.body.providerWebhook).toEqual({ url: expect.stringMatching(/\/provider-webhooks\/legacy-sf\/[\w-]{43}$/), previousUrlValidUntil: null, credentials: null });
     expect((await post(rotated.body.providerWebhook.url, message)).status).toBe(200);
   });
 

@@ -31,7 +31,7 @@ const integration = {
   callbackUrl: 'https://api.example/oauth/callback',
   createdAt: '2024-05-01T10:00:00.000Z',
   updatedAt: '2024-05-01T10:00:00.000Z',
-  providerWebhook: { url: 'https://api.example/provider-webhooks/sf/not-a-real-url-secret', previousUrlValidUntil: null },
+  providerWebhook: { url: 'https://api.example/provider-webhooks/sf/not-a-real-url-secret', previousUrlValidUntil: null, credentials: null },
 };
 
 describe('TributaryClient requests', () => {
