@@ -1,11 +1,12 @@
 // Pipedrive on the real stack: a first sync stores exactly the sandbox's truth (three pages of persons whose shared
 // update seconds straddle the page boundaries), an incremental one exactly its changes, a delete no webhook reported is
 // found by the next full read, a custom field is read by its hash, and a token dying between two pages, a burst-limit
-// storm and a spent daily budget lose and repeat nothing.
+// storm and a spent daily budget lose and repeat nothing; crm.contacts and crm.companies read them in the unified shape.
 import type { PipedriveItem, PipedriveObject } from '../../../sandbox/pipedrive/server';
 import { readWholeFeed, storedLiveRecords, waitForRunAfter } from '../../support/assertions';
 import { eventually } from '../../support/eventually';
 import { startPipedriveStack, type PipedriveStack } from '../../support/pipedrive-stack';
+import { crmCompany, crmContact } from '../../../unified-model/unified-crm';
 
 const PERSONS = 1200;
 const ORGANIZATIONS = 300;
@@ -156,5 +157,59 @@ describe('Pipedrive persons and organizations', () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(stack.pipedrive.stats().refusals.daily).toBe(1);
     stack.pipedrive.setOptions({ dailyTokenBudget: null });
+  });
+  it('serves persons as crm.contacts and organizations as crm.companies in the one unified schema, through the same feed', async () => {
+    // Two emails whose primary one is listed second, and phones labelled work and home.
+    const [org] = stack.pipedrive.records('organizations');
+    const listed = stack.pipedrive.create('persons', {
+      name: 'Una Fied',
+      first_name: 'Una',
+      last_name: 'Fied',
+      org_id: org.id,
+      emails: [{ value: 'una@home.example.org', primary: false, label: 'home' }, { value: 'una@work.example.com', primary: true, label: 'work' }],
+      phones: [{ value: '+372 600 0001', primary: true, label: 'work' }, { value: '+372 600 0002', primary: false, label: 'home' }],
+    });
+    expect((await stack.api('POST', '/connections/acme/sync', { models: ['persons'] })).status).toBe(202);
+    personsRun = (await waitForRunAfter(stack, 'acme', 'persons', personsRun)).runId;
+
+    const apiDomain = stack.pipedrive.apiDomain();
+    type Point = { value: string; primary: boolean; label: string | null };
+    const primaryFirst = (points: Point[]) => [...points].sort((a, b) => Number(b.primary) - Number(a.primary));
+    const phoneType = (label: string | null) => (label === 'work' || label === 'mobile' ? label : 'other');
+    const persons = await readWholeFeed(stack, 'acme', 'persons', undefined, 500);
+    const contacts = await readWholeFeed(stack, 'acme', 'crm.contacts', undefined, 500);
+    // The same feed: the same records in the same order, at the same cursors.
+    expect(contacts.map((record) => [record.id, record.cursor])).toEqual(persons.map((record) => [record.id, record.cursor]));
+    const truth = new Map(stack.pipedrive.records('persons').map((person) => [String(person.id), person]));
+    const live = contacts.filter((record) => record.action !== 'deleted');
+    expect(live).toHaveLength(truth.size);
+    for (const record of live) {
+      const person = truth.get(record.id)!;
+      expect(crmContact.parse(record.data)).toEqual({
+        id: String(person.id),
+        provider: 'pipedrive',
+        firstName: person.first_name ?? null,
+        lastName: person.last_name ?? null,
+        emails: primaryFirst(person.emails as Point[]).map((point, i) => ({ email: point.value, type: i === 0 ? 'primary' : 'other' })),
+        phones: primaryFirst(person.phones as Point[]).map((point) => ({ number: point.value, type: phoneType(point.label) })),
+        company: person.org_id === null ? null : { id: String(person.org_id), name: null },
+        ownerId: String(person.owner_id),
+        createdAt: new Date(person.add_time as string).toISOString(),
+        updatedAt: new Date(person.update_time as string).toISOString(),
+        recordUrl: `${apiDomain}/person/${person.id}`,
+      });
+    }
+    expect(crmContact.parse(live.find((record) => record.id === String(listed.id))?.data)).toMatchObject({
+      emails: [{ email: 'una@work.example.com', type: 'primary' }, { email: 'una@home.example.org', type: 'other' }],
+      phones: [{ number: '+372 600 0001', type: 'work' }, { number: '+372 600 0002', type: 'other' }],
+      company: { id: String(org.id), name: null },
+    });
+
+    const companies = await readWholeFeed(stack, 'acme', 'crm.companies', undefined, 500);
+    expect(companies).toHaveLength(ORGANIZATIONS);
+    for (const record of companies) {
+      const organization = stack.pipedrive.records('organizations').find((item) => String(item.id) === record.id)!;
+      expect(crmCompany.parse(record.data)).toMatchObject({ id: record.id, provider: 'pipedrive', name: organization.name, recordUrl: `${apiDomain}/organization/${record.id}` });
+    }
   });
 });
