@@ -16,6 +16,10 @@ import { salesforce } from '../providers/salesforce/salesforce.provider';
 import { startDynamicsSandbox } from '../sandbox/dynamics/server';
 import type { EntitySet } from '../sandbox/dynamics/tables';
 import { startHubSpotSandbox, type HubSpotObject } from '../sandbox/hubspot/server';
+import { pipedriveOrganizationsSync } from '../providers/pipedrive/organizations.sync';
+import { pipedrivePersonsSync } from '../providers/pipedrive/persons.sync';
+import { pipedrive } from '../providers/pipedrive/pipedrive.provider';
+import { startPipedriveSandbox, type PipedriveObject } from '../sandbox/pipedrive/server';
 import { startSalesforceSandbox, type SalesforceObject } from '../sandbox/salesforce/server';
 import { startZohoSandbox, type ModuleName as ZohoModule } from '../sandbox/zoho/server';
 import { zohoAccountsSync } from '../providers/zoho/accounts.sync';
@@ -68,6 +72,8 @@ export const SCENARIOS: Scenario[] = [
   zohoScenario('zoho-accounts.recording.json', zohoAccountsSync, 'Accounts'),
   dynamicsScenario('dynamics-contacts.recording.json', dynamicsContactsSync, 'contacts'),
   dynamicsScenario('dynamics-accounts.recording.json', dynamicsAccountsSync, 'accounts'),
+  pipedriveScenario('pipedrive-persons.recording.json', pipedrivePersonsSync, 'persons'),
+  pipedriveScenario('pipedrive-organizations.recording.json', pipedriveOrganizationsSync, 'organizations'),
 ];
 
 /**
@@ -216,6 +222,48 @@ function dynamicsScenario(file: string, sync: SyncDefinition, entitySet: EntityS
           description:
             `Dynamics 365 sandbox (seed 24): after a first sync of 5 ${entitySet}, one changed, one created and two deleted; ` +
             'the change-tracking run that reads them from the delta link in pages of two. Made by `npm run recordings`.',
+        });
+      } finally {
+        await sandbox.close();
+      }
+    },
+  };
+}
+
+/**
+ * An incremental run after a first sync of 4 records (not recorded; its checkpoint is the run's): two changed in one
+ * bulk edit, then one changed, one created and one more changed in one later second, read in pages of 3, so the
+ * later second's tie group is cut by the page boundary. Each resume re-reads its checkpoint's second (recorded too).
+ */
+function pipedriveScenario(file: string, sync: SyncDefinition, object: PipedriveObject): Scenario {
+  return {
+    file,
+    provider: pipedrive,
+    sync,
+    async record() {
+      const sandbox = await startPipedriveSandbox({ seed: 24 });
+      try {
+        const ids = sandbox.seed(object, 4, { tieGroupSize: 1 });
+        const grant = sandbox.issueGrant();
+        const plainClient = httpClient(pipedrive, grant.apiDomain, grant.accessToken);
+        const first = await collect(await readSync(sync, plainClient, { mode: 'incremental', checkpoint: null, pageSize: pipedrive.api.pageSize, lookbackMs: 0 }));
+        // Past the lookback: the run reads only what changed here.
+        sandbox.advanceClock(60_000);
+        sandbox.updateMany(object, [ids[0], ids[1]], { name: 'Recorded Bulk Edit' });
+        sandbox.advanceClock(1000);
+        sandbox.update(object, ids[2], { name: 'Recorded Change' });
+        sandbox.create(object, { name: object === 'persons' ? 'Recorded Newcomer' : 'Recorded Newcomer Ltd' });
+        sandbox.update(object, ids[3], { name: 'Recorded Change Too' });
+        return await recordRun({
+          sync,
+          provider: pipedrive,
+          baseUrl: grant.apiDomain,
+          accessToken: grant.accessToken,
+          secrets: { 'access token': grant.accessToken, 'refresh token': grant.refreshToken, 'client secret': 'pipedrive-sandbox-client-secret' },
+          run: { mode: 'incremental', checkpoint: first.at(-1)?.checkpoint ?? null, pageSize: 3, lookbackMs: pipedrive.api.incrementalLookbackMs ?? 0 },
+          description:
+            `Pipedrive sandbox (seed 24): after a first sync of 4 ${object}, two changed in one bulk edit, then one changed, ` +
+            'one created and one changed in one later second; the incremental run that reads them in pages of 3. Made by `npm run recordings`.',
         });
       } finally {
         await sandbox.close();
