@@ -22,7 +22,8 @@ const USAGE = `Usage: npm run chaos [-- options]
   --full           the issue's sizes: 3 connections of 25k records, 24 kills, a 40 s database and a 3 min webhook outage
   --seed N         replay the random choices (kill moments, failure modes, record changes) of an earlier run
   --only a,c,e     run only these scenarios (a kills, b Temporal, c database, d webhooks, e races, m several workers
-                   and APIs, u upgrade, y Dynamics 365, z Zoho CRM)
+                   and APIs, u upgrade, y Dynamics 365, z Zoho CRM,
+                   p Pipedrive)
   --from REV       the previous release for scenario u: a git revision (default ${DEFAULT_PREVIOUS_RELEASE})
 `;
 

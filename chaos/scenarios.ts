@@ -3,6 +3,7 @@ import type { ChaosContext } from './context';
 import { dynamicsFaults, type DynamicsFaultsParams } from './dynamics-faults';
 import { databaseOutage, type DatabaseOutageParams } from './database-outage';
 import { multiProcess, type MultiProcessParams } from './multi-process';
+import { pipedriveFaults, type PipedriveFaultsParams } from './pipedrive-faults';
 import type { ScenarioResult } from './report';
 import { signalRace, type SignalRaceParams } from './signal-race';
 import { temporalRestart, type TemporalRestartParams } from './temporal-restart';
@@ -21,10 +22,11 @@ export interface ScenarioSizes {
   u: UpgradeParams;
   y: DynamicsFaultsParams;
   z: ZohoFaultsParams;
+  p: PipedriveFaultsParams;
 }
 
 export type ScenarioKey = keyof ScenarioSizes;
-export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'm', 'u', 'y', 'z'];
+export const SCENARIO_KEYS: ScenarioKey[] = ['a', 'b', 'c', 'd', 'e', 'm', 'u', 'y', 'z', 'p'];
 
 export const QUICK: ScenarioSizes = {
   a: { connections: 2, org: { contacts: 4000, accounts: 1000 }, kills: 6, killAfterMs: [1000, 5000], pageDelayMs: 300, settleTimeoutMs: 240_000 },
@@ -36,6 +38,7 @@ export const QUICK: ScenarioSizes = {
   u: { connections: 2, org: { contacts: 4000, accounts: 1000 }, pageDelayMs: 300, settleTimeoutMs: 240_000 },
   y: { connections: 2, environment: { contacts: 3000, accounts: 600 }, faults: 8, pageDelayMs: 300, settleTimeoutMs: 240_000 },
   z: { connections: 2, org: { contacts: 3000, accounts: 600 }, faults: 6, pageDelayMs: 300, settleTimeoutMs: 240_000 },
+  p: { connections: 2, persons: 3000, organizations: 600, faults: 5, pageDelayMs: 300, settleTimeoutMs: 240_000 },
 };
 
 export const FULL: ScenarioSizes = {
@@ -48,6 +51,7 @@ export const FULL: ScenarioSizes = {
   u: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, pageDelayMs: 200, settleTimeoutMs: 600_000 },
   y: { connections: 4, environment: { contacts: 20_000, accounts: 5000 }, faults: 24, pageDelayMs: 200, settleTimeoutMs: 600_000 },
   z: { connections: 3, org: { contacts: 20_000, accounts: 5000 }, faults: 18, pageDelayMs: 200, settleTimeoutMs: 600_000 },
+  p: { connections: 3, persons: 20_000, organizations: 5000, faults: 15, pageDelayMs: 200, settleTimeoutMs: 600_000 },
 };
 
 export function runScenario(key: ScenarioKey, context: ChaosContext, sizes: ScenarioSizes): Promise<ScenarioResult> {
@@ -70,5 +74,7 @@ export function runScenario(key: ScenarioKey, context: ChaosContext, sizes: Scen
       return dynamicsFaults(context, sizes.y);
     case 'z':
       return zohoFaults(context, sizes.z);
+    case 'p':
+      return pipedriveFaults(context, sizes.p);
   }
 }

@@ -7,8 +7,8 @@ import { startTestStack, type ApiResponse, type TestStack, type TestStackOptions
 export const PIPEDRIVE_INTEGRATION = 'pipedrive-sandbox';
 export const PIPEDRIVE_CLIENT = { id: 'pipedrive-sandbox-client-id', secret: 'pipedrive-sandbox-client-secret' };
 
-export interface PipedriveStack extends TestStack {
-  pipedrive: PipedriveSandbox;
+/** What a stack needs to use a sandbox Pipedrive: the integration, connections and webhooks at its companies. */
+export interface PipedriveConnector {
   /** Registers the sandbox as a `pipedrive` integration (once). */
   ensurePipedriveIntegration(): Promise<void>;
   /**
@@ -23,6 +23,10 @@ export interface PipedriveStack extends TestStack {
   registerPipedriveWebhook(object: 'person' | 'organization', options?: { company?: string }): Promise<number>;
 }
 
+export interface PipedriveStack extends TestStack, PipedriveConnector {
+  pipedrive: PipedriveSandbox;
+}
+
 export async function startPipedriveStack(options: TestStackOptions & { pipedrive?: PipedriveSandboxOptions }): Promise<PipedriveStack> {
   const { pipedrive: pipedriveOptions, ...stackOptions } = options;
   // Deliveries are retried after 3, 30 and 150 s: a thousandth of that here, so a test sees the retries.
@@ -34,8 +38,20 @@ export async function startPipedriveStack(options: TestStackOptions & { pipedriv
     await pipedrive.close();
     throw error;
   }
-  let integrationCreated = false;
   const closeStack = stack.close.bind(stack);
+  return Object.assign(stack, {
+    pipedrive,
+    ...pipedriveConnector(stack, pipedrive),
+    async close() {
+      await closeStack();
+      await pipedrive.close();
+    },
+  });
+}
+
+/** The integration, connections and webhooks of `pipedrive` on any test stack (the chaos suite's too). */
+export function pipedriveConnector(stack: Pick<TestStack, 'api'>, pipedrive: PipedriveSandbox): PipedriveConnector {
+  let integrationCreated = false;
   const ensurePipedriveIntegration = async () => {
     if (integrationCreated) return;
     // No apiBaseUrl: every connection's API host is the api_domain of its own token answers.
@@ -50,8 +66,7 @@ export async function startPipedriveStack(options: TestStackOptions & { pipedriv
     if (created.status !== 201) throw new Error(`integration: ${JSON.stringify(created.body)}`);
     integrationCreated = true;
   };
-  return Object.assign(stack, {
-    pipedrive,
+  return {
     ensurePipedriveIntegration,
     async connectPipedrive(connectionId: string, syncs?: Record<string, { frequency: string }>, connectOptions: { company?: string } = {}) {
       await ensurePipedriveIntegration();
@@ -84,9 +99,5 @@ export async function startPipedriveStack(options: TestStackOptions & { pipedriv
       if (answer.status !== 201 || !body.data) throw new Error(`webhook registration: ${answer.status} ${JSON.stringify(body)}`);
       return body.data.id;
     },
-    async close() {
-      await closeStack();
-      await pipedrive.close();
-    },
-  });
+  };
 }
