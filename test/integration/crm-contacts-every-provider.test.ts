@@ -1,14 +1,19 @@
 // One contact from each provider through GET /records?model=crm.contacts, every one parsed with the same zod schema
 // (crmContact, the kit's): the unified model is one shape whichever CRM a connection syncs from.
+import { providerCatalog } from '../../providers/catalog';
 import { crmContact } from '../../sync';
 import { waitForRunAfter } from '../support/assertions';
 import { sandboxedHubSpot, sandboxedSalesforce, type SandboxedAccount, type SandboxedProvider } from '../support/sandboxed-providers';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { sandboxedDynamics } from '../support/dynamics-stack';
+import { sandboxedPipedrive } from '../support/pipedrive-stack';
 import { sandboxedZoho } from '../support/zoho-stack';
 
 /** Every provider in the catalog: a new one adds its entry (from its test support) here, one line. */
-const PROVIDERS: SandboxedProvider[] = [sandboxedSalesforce, sandboxedHubSpot, sandboxedZoho, sandboxedDynamics];
+const PROVIDERS: SandboxedProvider[] = [sandboxedSalesforce, sandboxedHubSpot, sandboxedZoho, sandboxedDynamics, sandboxedPipedrive];
+
+/** The provider model crm.contacts is read from (`contacts`, Pipedrive's `persons`), as its mapping says. */
+const contactsModel = (provider: string) => providerCatalog.get(provider).unifiedModels?.find((mapping) => mapping.model === 'crm.contacts')?.from ?? 'contacts';
 
 describe('a contact of every provider as crm.contacts', () => {
   let stack: TestStack;
@@ -19,10 +24,10 @@ describe('a contact of every provider as crm.contacts', () => {
       const account = await start(stack, 2);
       accounts.push(account);
       expect((await stack.api('POST', '/integrations', account.integration)).status).toBe(201);
-      const connection = { connectionId: provider, integration: account.integration.key, credentials: account.credentials(), ...(account.connectInputs ? { connectInputs: account.connectInputs } : {}), syncs: { contacts: { frequency: '1h' } } };
+      const connection = { connectionId: provider, integration: account.integration.key, credentials: account.credentials(), ...(account.connectInputs ? { connectInputs: account.connectInputs } : {}), syncs: { [contactsModel(provider)]: { frequency: '1h' } } };
       expect((await stack.api('POST', '/connections', connection)).status).toBe(201);
     }
-    for (const { provider } of PROVIDERS) expect(await waitForRunAfter(stack, provider, 'contacts', null)).toMatchObject({ status: 'succeeded', added: 2 });
+    for (const { provider } of PROVIDERS) expect(await waitForRunAfter(stack, provider, contactsModel(provider), null)).toMatchObject({ status: 'succeeded', added: 2 });
   });
   afterAll(async () => {
     await stack?.close();

@@ -2,6 +2,7 @@
 // sandbox, registered as an integration through the API, connections with sandbox grants, and webhooks registered at
 // the sandbox company the way the README tells an operator to (the integration's URL and HTTP Basic credentials).
 import { startPipedriveSandbox, type PipedriveSandbox, type PipedriveSandboxOptions } from '../../sandbox/pipedrive/server';
+import type { SandboxedProvider } from './sandboxed-providers';
 import { startTestStack, type ApiResponse, type TestStack, type TestStackOptions } from './test-stack';
 
 export const PIPEDRIVE_INTEGRATION = 'pipedrive-sandbox';
@@ -101,3 +102,27 @@ export function pipedriveConnector(stack: Pick<TestStack, 'api'>, pipedrive: Pip
     },
   };
 }
+
+/** Pipedrive for tests that tell the same story of every provider: a company's persons, its grant's api_domain. */
+export const sandboxedPipedrive: SandboxedProvider = {
+  provider: 'pipedrive',
+  async start(_stack, contacts) {
+    const pipedrive = await startPipedriveSandbox({});
+    pipedrive.seed('persons', contacts);
+    return {
+      integration: {
+        key: PIPEDRIVE_INTEGRATION,
+        provider: 'pipedrive',
+        clientId: PIPEDRIVE_CLIENT.id,
+        clientSecret: PIPEDRIVE_CLIENT.secret,
+        authorizationUrl: `${pipedrive.url}/oauth/authorize`,
+        tokenUrl: `${pipedrive.url}/oauth/token`,
+      },
+      credentials() {
+        const grant = pipedrive.issueGrant();
+        return { refreshToken: grant.refreshToken, accessToken: grant.accessToken, instanceUrl: grant.apiDomain };
+      },
+      close: () => pipedrive.close(),
+    };
+  },
+};
