@@ -34,7 +34,8 @@ export function integrationRoutes(store: Store, catalog: ProviderCatalog, public
     const view = providerWebhookView(publicUrl, integration.key, catalog.get(integration.provider).webhooks, await store.integrations.webhookSecrets(integration.key));
     return {
       ...row(integration, await connectionCounts()),
-      providerWebhook: view && principal?.scope !== 'admin' ? { ...view, url: null } : view,
+      // The URL may hold the URL secret, the credentials are the webhook secret: neither for a read key.
+      providerWebhook: view && principal?.scope !== 'admin' ? { ...view, url: null, credentials: null } : view,
     };
   };
   implement(router, {

@@ -16,6 +16,8 @@ import { readWholeFeed, storedLiveRecords, waitForRunAfter } from '../../support
 import { eventually } from '../../support/eventually';
 import { PIPEDRIVE_INTEGRATION, startPipedriveStack, type PipedriveStack } from '../../support/pipedrive-stack';
 
+/** A support engineer's key: it reads everything but secrets. */
+const READ_KEY = `read-${randomUUID()}`;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** Where the feed ends now: a cursor that reads only later changes. */
@@ -40,7 +42,11 @@ describe('Pipedrive webhooks', () => {
   let hookUrl: string;
   let password: string;
   beforeAll(async () => {
-    stack = await startPipedriveStack({ name: 'pipedrive-webhooks', providerWebhooks: { coalesceWindowMs: 300, maxCoalesceWindowMs: 2000 } });
+    stack = await startPipedriveStack({
+      name: 'pipedrive-webhooks',
+      providerWebhooks: { coalesceWindowMs: 300, maxCoalesceWindowMs: 2000 },
+      extraSecretKeys: [{ name: 'support', key: READ_KEY, scope: 'read' }],
+    });
     stack.pipedrive.seed('organizations', 20);
     stack.pipedrive.seed('persons', 60);
     expect((await stack.connectPipedrive('pd', { persons: { frequency: '1h' }, organizations: { frequency: '1h' } })).status).toBe(201);
@@ -69,7 +75,7 @@ describe('Pipedrive webhooks', () => {
   });
   const lastRunId = async (model: string) => (await stack.api('GET', '/connections/pd')).body.syncs[model].lastRun.runId as string;
 
-  it('shows the URL and the HTTP Basic credentials to register on the integration alone, never in the list', async () => {
+  it('shows the URL and the HTTP Basic credentials to register on the integration alone to an admin key, never in the list nor to a read key', async () => {
     const view = (await stack.api('GET', `/integrations/${PIPEDRIVE_INTEGRATION}`)).body.providerWebhook;
     expect(view).toEqual({
       url: `${stack.apiUrl}/provider-webhooks/${PIPEDRIVE_INTEGRATION}`,
@@ -80,6 +86,10 @@ describe('Pipedrive webhooks', () => {
     password = view.credentials.password;
     const list = await stack.api('GET', '/integrations');
     expect(JSON.stringify(list.body)).not.toContain(password);
+    const asReader = await fetch(`${stack.apiUrl}/integrations/${PIPEDRIVE_INTEGRATION}`, { headers: { authorization: `Bearer ${READ_KEY}` } });
+    const read = (await asReader.json()) as { providerWebhook: unknown };
+    expect([asReader.status, read.providerWebhook]).toEqual([200, { url: null, previousUrlValidUntil: null, credentials: null }]);
+    expect(JSON.stringify(read)).not.toContain(password);
   });
 
   it('a change at Pipedrive is in the records API within seconds, without waiting for the hourly schedule', async () => {
