@@ -161,8 +161,9 @@ describe('the OpenAPI document', () => {
     visit(document);
     // clientSecret once per provider (registering an integration has one variant per provider) and once for rotating it.
     // csrfToken: the console session's, returned to the console (it is no credential without the session cookie).
+    // token twice, both returned: the connect session's, and provider-webhook credentials of the token kind.
     const clientSecrets = Array<string>(providerCatalog.keys().length + 1).fill('clientSecret');
-    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', ...clientSecrets, 'connectToken', 'csrfToken', 'refreshToken', 'token']);
+    expect(secrets.map(([name]) => name).sort()).toEqual(['accessToken', ...clientSecrets, 'connectToken', 'csrfToken', 'refreshToken', 'token', 'token']);
     const returned = ['token', 'csrfToken'];
     for (const [name, secret] of secrets) expect([name, secret]).toEqual([name, expect.objectContaining(returned.includes(name) ? { readOnly: true } : { writeOnly: true })]);
     for (const [, secret] of secrets) expect(secret).not.toHaveProperty('default');
