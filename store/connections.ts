@@ -8,6 +8,7 @@ import type { CredentialCipher, SealedSecret } from '../security/credential-ciph
 import type { Checkpoint } from '../sync/checkpoint';
 import { COLLECTIONS } from './database';
 import type { RunSummary } from './sync-runs';
+import { WriteLeases } from './write-leases';
 
 export type { ConnectionWorkflowStatus as ConnectionStatus } from '../contracts/connection-workflow-messages';
 
@@ -141,10 +142,21 @@ interface RetiredConnectionId {
 export class ConnectionRepository {
   private readonly collection;
   private readonly retired;
+  private readonly leases;
 
   constructor(db: Db, private readonly cipher: CredentialCipher) {
     this.collection = db.collection<ConnectionDocument>(COLLECTIONS.connections);
     this.retired = db.collection<RetiredConnectionId>(COLLECTIONS.retiredConnectionIds);
+    this.leases = new WriteLeases(db, COLLECTIONS.connectionWriteLeases);
+  }
+
+  /**
+   * Every update of a connection goes through here: the workflow, its runs and the API write one connection at once,
+   * and FerretDB 1.24 would let a stale write put back what another replaced (an account change, new credentials) and
+   * pass two compare-and-sets of one value (see WriteLeases). On MongoDB each update is atomic anyway.
+   */
+  private writing<T>(connectionId: string, write: () => Promise<T>): Promise<T> {
+    return this.leases.exclusively(connectionId, write);
   }
 
   async create(input: NewConnection): Promise<Connection> {
@@ -177,7 +189,7 @@ export class ConnectionRepository {
     // Drawn before the insert and dropped after, not the other way round: a create cut short in between errs on the
     // fenced side.
     if (!(await this.retired.findOne({ _id: input.connectionId }))) {
-      await this.collection.updateOne({ _id: input.connectionId, incarnation: doc.incarnation }, { $unset: { incarnation: '' } });
+      await this.writing(input.connectionId, () => this.collection.updateOne({ _id: input.connectionId, incarnation: doc.incarnation }, { $unset: { incarnation: '' } }));
       delete doc.incarnation;
     }
     return toConnection(doc);
@@ -221,7 +233,7 @@ export class ConnectionRepository {
     for (const [model, change] of Object.entries(update.models ?? {})) {
       for (const [field, value] of Object.entries(change)) if (value !== undefined) set[`syncs.${model}.${field}`] = value;
     }
-    const result = await this.collection.updateOne({ _id: connectionId }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+    const result = await this.writing(connectionId, () => this.collection.updateOne({ _id: connectionId }, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }));
     if (result.matchedCount === 0) throw AppError.notFound('connection', connectionId);
     return this.get(connectionId);
   }
@@ -250,7 +262,7 @@ export class ConnectionRepository {
         unopenable.push(doc._id);
         continue;
       }
-      const result = await this.collection.updateOne({ _id: doc._id, 'credentials.iv': doc.credentials.iv }, { $set: { credentials } });
+      const result = await this.writing(doc._id, () => this.collection.updateOne({ _id: doc._id, 'credentials.iv': doc.credentials.iv }, { $set: { credentials } }));
       resealed += result.modifiedCount;
     }
     return { resealed, unopenable };
@@ -276,21 +288,23 @@ export class ConnectionRepository {
     expiresAt: Date | null,
   ): Promise<number> {
     const now = new Date();
-    const result = await this.collection.findOneAndUpdate(
-      { _id: connectionId, 'credentialState.generation': basedOnGeneration },
-      {
-        $set: {
-          credentials: this.cipher.seal(credentials, sealContext(connectionId)),
-          'credentialState.expiresAt': expiresAt,
-          'credentialState.refreshedAt': now,
-          'credentialState.lastError': null,
-          'credentialState.refreshStartedAt': null,
-          updatedAt: now,
+    const result = await this.writing(connectionId, () =>
+      this.collection.findOneAndUpdate(
+        { _id: connectionId, 'credentialState.generation': basedOnGeneration },
+        {
+          $set: {
+            credentials: this.cipher.seal(credentials, sealContext(connectionId)),
+            'credentialState.expiresAt': expiresAt,
+            'credentialState.refreshedAt': now,
+            'credentialState.lastError': null,
+            'credentialState.refreshStartedAt': null,
+            updatedAt: now,
+          },
+          $inc: { 'credentialState.generation': 1, 'credentialState.refreshCount': 1 },
         },
-        $inc: { 'credentialState.generation': 1, 'credentialState.refreshCount': 1 },
-      },
-      // No projection: FerretDB 1.24 does not implement findAndModify's `fields`, and the document is small.
-      { returnDocument: 'after' },
+        // No projection: FerretDB 1.24 does not implement findAndModify's `fields`, and the document is small.
+        { returnDocument: 'after' },
+      ),
     );
     if (!result) {
       throw new AppError('conflict', `credentials of connection "${connectionId}" changed while refreshing`);
@@ -300,25 +314,31 @@ export class ConnectionRepository {
 
   /** Write-ahead for a refresh; see `CredentialState.refreshStartedAt`. Keeps the earliest unfinished start. */
   async markRefreshStarted(connectionId: string, generation: number): Promise<void> {
-    await this.collection.updateOne(
-      { _id: connectionId, 'credentialState.generation': generation, 'credentialState.refreshStartedAt': null },
-      { $set: { 'credentialState.refreshStartedAt': new Date() } },
+    await this.writing(connectionId, () =>
+      this.collection.updateOne(
+        { _id: connectionId, 'credentialState.generation': generation, 'credentialState.refreshStartedAt': null },
+        { $set: { 'credentialState.refreshStartedAt': new Date() } },
+      ),
     );
   }
 
   /** The provider answered the refresh with a refusal: nothing was issued, so nothing can have been lost. */
   async clearRefreshStarted(connectionId: string, generation: number): Promise<void> {
-    await this.collection.updateOne(
-      { _id: connectionId, 'credentialState.generation': generation },
-      { $set: { 'credentialState.refreshStartedAt': null } },
+    await this.writing(connectionId, () =>
+      this.collection.updateOne(
+        { _id: connectionId, 'credentialState.generation': generation },
+        { $set: { 'credentialState.refreshStartedAt': null } },
+      ),
     );
   }
 
   /** For providers whose token answer does not say when it expires: learned after the tokens are safely stored. */
   async setCredentialExpiry(connectionId: string, generation: number, expiresAt: Date | null): Promise<void> {
-    await this.collection.updateOne(
-      { _id: connectionId, 'credentialState.generation': generation },
-      { $set: { 'credentialState.expiresAt': expiresAt } },
+    await this.writing(connectionId, () =>
+      this.collection.updateOne(
+        { _id: connectionId, 'credentialState.generation': generation },
+        { $set: { 'credentialState.expiresAt': expiresAt } },
+      ),
     );
   }
 
@@ -331,7 +351,7 @@ export class ConnectionRepository {
   async setProviderAccountId(connectionId: string, providerAccountId: string, learnedFrom: { generation?: number } = {}): Promise<boolean> {
     const filter: Record<string, unknown> = { _id: connectionId, providerAccountId: null };
     if (learnedFrom.generation !== undefined) filter['credentialState.generation'] = learnedFrom.generation;
-    const result = await this.collection.updateOne(filter, { $set: { providerAccountId, updatedAt: new Date() } });
+    const result = await this.writing(connectionId, () => this.collection.updateOne(filter, { $set: { providerAccountId, updatedAt: new Date() } }));
     return result.modifiedCount === 1;
   }
 
@@ -342,14 +362,16 @@ export class ConnectionRepository {
   }
 
   async setStatus(connectionId: string, status: ConnectionStatus, reason: string | null, until: Date | null = null): Promise<void> {
-    await this.collection.updateOne(
-      { _id: connectionId },
-      { $set: { status, statusReason: reason, statusUntil: until, updatedAt: new Date() } },
+    await this.writing(connectionId, () =>
+      this.collection.updateOne(
+        { _id: connectionId },
+        { $set: { status, statusReason: reason, statusUntil: until, updatedAt: new Date() } },
+      ),
     );
   }
 
   async recordCredentialError(connectionId: string, message: string): Promise<void> {
-    await this.collection.updateOne({ _id: connectionId }, { $set: { 'credentialState.lastError': message, updatedAt: new Date() } });
+    await this.writing(connectionId, () => this.collection.updateOne({ _id: connectionId }, { $set: { 'credentialState.lastError': message, updatedAt: new Date() } }));
   }
 
   /**
@@ -368,50 +390,54 @@ export class ConnectionRepository {
   ): Promise<void> {
     const next = nextRunAt === undefined ? {} : { [`syncs.${model}.nextRunAt`]: nextRunAt };
     const life = fence ? { incarnation: fence.incarnation ?? { $exists: false } } : {};
-    await this.collection.updateOne(
-      { _id: connectionId, ...life },
-      {
-        $set: {
-          [`syncs.${model}.cursor`]: cursor,
-          [`syncs.${model}.lastRunId`]: runId,
-          ...next,
-          // In the same write: what lists show about the model's runs costs a scheduled run nothing more.
-          [`syncs.${model}.lastRunStatus`]: 'succeeded',
-          [`syncs.${model}.runningSince`]: null,
-          ...(finishedRun ? { [`syncs.${model}.lastFinishedRun`]: finishedRun } : {}),
-          updatedAt: new Date(),
+    await this.writing(connectionId, () =>
+      this.collection.updateOne(
+        { _id: connectionId, ...life },
+        {
+          $set: {
+            [`syncs.${model}.cursor`]: cursor,
+            [`syncs.${model}.lastRunId`]: runId,
+            ...next,
+            // In the same write: what lists show about the model's runs costs a scheduled run nothing more.
+            [`syncs.${model}.lastRunStatus`]: 'succeeded',
+            [`syncs.${model}.runningSince`]: null,
+            ...(finishedRun ? { [`syncs.${model}.lastFinishedRun`]: finishedRun } : {}),
+            updatedAt: new Date(),
+          },
         },
-      },
+      ),
     );
   }
 
   async setNextRunAt(connectionId: string, model: string, nextRunAt: Date | null): Promise<void> {
-    await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.nextRunAt`]: nextRunAt } });
+    await this.writing(connectionId, () => this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.nextRunAt`]: nextRunAt } }));
   }
 
   /** A run failed: when the model runs next, and (in the same write) that its last run failed, for lists. */
   async recordRunFailed(connectionId: string, model: string, nextRunAt: Date | null, failedRun?: RunSummary): Promise<void> {
-    await this.collection.updateOne(
-      { _id: connectionId },
-      {
-        $set: {
-          [`syncs.${model}.nextRunAt`]: nextRunAt,
-          [`syncs.${model}.lastRunStatus`]: 'failed',
-          [`syncs.${model}.runningSince`]: null,
-          ...(failedRun ? { [`syncs.${model}.lastFinishedRun`]: failedRun } : {}),
+    await this.writing(connectionId, () =>
+      this.collection.updateOne(
+        { _id: connectionId },
+        {
+          $set: {
+            [`syncs.${model}.nextRunAt`]: nextRunAt,
+            [`syncs.${model}.lastRunStatus`]: 'failed',
+            [`syncs.${model}.runningSince`]: null,
+            ...(failedRun ? { [`syncs.${model}.lastFinishedRun`]: failedRun } : {}),
+          },
         },
-      },
+      ),
     );
   }
 
   /** A run began; `startedAt` also tells lists the model is running, since when. */
   async setLastRun(connectionId: string, model: string, runId: string, startedAt = new Date()): Promise<void> {
-    await this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.lastRunId`]: runId, [`syncs.${model}.runningSince`]: startedAt } });
+    await this.writing(connectionId, () => this.collection.updateOne({ _id: connectionId }, { $set: { [`syncs.${model}.lastRunId`]: runId, [`syncs.${model}.runningSince`]: startedAt } }));
   }
 
   /** The health scan's finding, written only when it changed (the scan compares); null removes it. */
   async setHealth(connectionId: string, health: StoredHealth | null): Promise<void> {
-    await this.collection.updateOne({ _id: connectionId }, health ? { $set: { health } } : { $unset: { health: '' } });
+    await this.writing(connectionId, () => this.collection.updateOne({ _id: connectionId }, health ? { $set: { health } } : { $unset: { health: '' } }));
   }
 
   /**
@@ -438,14 +464,16 @@ export class ConnectionRepository {
     { minIntervalMs, pendingForMs }: { minIntervalMs: number; pendingForMs: number },
   ): Promise<'granted' | 'newer' | 'pending' | 'refused'> {
     const now = new Date();
-    const claimed = await this.collection.updateOne(
-      {
-        _id: connectionId,
-        'credentialState.generation': generation,
-        'forcedRefresh.generation': { $ne: generation },
-        $or: [{ forcedRefresh: { $exists: false } }, { 'forcedRefresh.at': { $lte: new Date(now.getTime() - minIntervalMs) } }],
-      },
-      { $set: { forcedRefresh: { generation, at: now } } },
+    const claimed = await this.writing(connectionId, () =>
+      this.collection.updateOne(
+        {
+          _id: connectionId,
+          'credentialState.generation': generation,
+          'forcedRefresh.generation': { $ne: generation },
+          $or: [{ forcedRefresh: { $exists: false } }, { 'forcedRefresh.at': { $lte: new Date(now.getTime() - minIntervalMs) } }],
+        },
+        { $set: { forcedRefresh: { generation, at: now } } },
+      ),
     );
     if (claimed.modifiedCount === 1) return 'granted';
     const doc = await this.collection.findOne({ _id: connectionId }, { projection: { credentialState: 1, forcedRefresh: 1 } });
@@ -483,28 +511,30 @@ export class ConnectionRepository {
       newLife.incarnation = newIncarnation();
       for (const model of startOver.models) Object.assign(newLife, { [`syncs.${model}.cursor`]: null, [`syncs.${model}.lastRunId`]: null, [`syncs.${model}.nextRunAt`]: now });
     }
-    const result = await this.collection.findOneAndUpdate(
-      filter,
-      {
-        $set: {
-          ...newLife,
-          ...(account.id !== null ? { providerAccountId: account.id } : {}),
-          // The sign-in was made with these (its scope, its API base): they go with the credentials.
-          ...(connectInputs && Object.keys(connectInputs).length > 0 ? { connectInputs } : {}),
-          credentials: this.cipher.seal(credentials, sealContext(connectionId)),
-          'credentialState.expiresAt': expiresAt,
-          'credentialState.lastError': null,
-          // A refresh of the old grant may be in flight; it can no longer store (its generation is stale), so no write-ahead.
-          'credentialState.refreshStartedAt': null,
-          status: 'active',
-          statusReason: null,
-          statusUntil: null,
-          updatedAt: now,
+    const result = await this.writing(connectionId, () =>
+      this.collection.findOneAndUpdate(
+        filter,
+        {
+          $set: {
+            ...newLife,
+            ...(account.id !== null ? { providerAccountId: account.id } : {}),
+            // The sign-in was made with these (its scope, its API base): they go with the credentials.
+            ...(connectInputs && Object.keys(connectInputs).length > 0 ? { connectInputs } : {}),
+            credentials: this.cipher.seal(credentials, sealContext(connectionId)),
+            'credentialState.expiresAt': expiresAt,
+            'credentialState.lastError': null,
+            // A refresh of the old grant may be in flight; it can no longer store (its generation is stale), so no write-ahead.
+            'credentialState.refreshStartedAt': null,
+            status: 'active',
+            statusReason: null,
+            statusUntil: null,
+            updatedAt: now,
+          },
+          $inc: { 'credentialState.generation': 1 },
         },
-        $inc: { 'credentialState.generation': 1 },
-      },
-      // No projection: FerretDB 1.24 does not implement findAndModify's `fields`, and the document is small.
-      { returnDocument: 'after' },
+        // No projection: FerretDB 1.24 does not implement findAndModify's `fields`, and the document is small.
+        { returnDocument: 'after' },
+      ),
     );
     if (!result) {
       if (account.expected !== undefined && (await this.find(connectionId))) return null;

@@ -21,6 +21,7 @@ export const COLLECTIONS = {
   eventLog: 'event_log',
   eventLogRollups: 'event_log_rollups',
   failingDeliveries: 'failing_webhook_deliveries',
+  connectionWriteLeases: 'connection_write_leases',
 } as const;
 
 export interface Database {

@@ -65,8 +65,12 @@ export class OAuthStateRepository {
    * Expired states are returned too (the caller says "expired" rather than "unknown"); either way they are gone.
    */
   async consume(stateHash: string): Promise<OAuthState | UnreadableOAuthState | null> {
-    const doc = await this.collection.findOneAndDelete({ _id: stateHash });
+    // Read, then deleted by a delete whose count decides: FerretDB 1.24 runs a findOneAndDelete as a read and a delete
+    // and answers every caller that read the state with it. A state never changes once stored, so what was read is
+    // what the one winning delete removed.
+    const doc = await this.collection.findOne({ _id: stateHash });
     if (!doc) return null;
+    if ((await this.collection.deleteOne({ _id: stateHash })).deletedCount !== 1) return null;
     let codeVerifier: string;
     try {
       codeVerifier = this.cipher.open<string>(doc.codeVerifier, sealContext(stateHash));

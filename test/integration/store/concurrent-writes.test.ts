@@ -49,6 +49,7 @@ describe('writers racing on the real database', () => {
         connectionId: 'c',
         redirectUrl: null,
         allowAccountChange: false,
+        connectInputs: {},
         codeVerifier: 'verifier',
         browserBindingHash: 'browser',
         createdAt: new Date(),

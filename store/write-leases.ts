@@ -1,0 +1,81 @@
+// Serializes the writes to one document across processes, because FerretDB 1.24 does not: it runs an update (and a
+// findAndModify) as a read, then a replace of the whole document by `_id`, outside any transaction, so two writers of
+// one document lose each other's changes and no filter is a compare-and-set. Only an insert of an `_id` already taken
+// and a delete are decided by its PostgreSQL alone, so a lease is taken by the one and given back by the other.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MongoServerError, type Collection, type Db } from 'mongodb';
+
+interface LeaseDocument {
+  /** The key of what is written (a connection id); `<key>~<holder>` marks a lease broken after its holder died. */
+  _id: string;
+  holder: string;
+  /** A holder that died mid-write keeps the lease only this long; FerretDB has no TTL indexes, so expiry is checked here. */
+  expiresAt: Date;
+}
+
+/** Long enough for one write on a loaded database; what a holder that died mid-write costs the next writer, at most. */
+const DEFAULT_LEASE_MS = 30_000;
+const FIRST_PAUSE_MS = 2;
+const LONGEST_PAUSE_MS = 50;
+
+export class WriteLeases {
+  private readonly collection: Collection<LeaseDocument>;
+
+  constructor(db: Db, collectionName: string, private readonly leaseMs = DEFAULT_LEASE_MS) {
+    this.collection = db.collection<LeaseDocument>(collectionName);
+  }
+
+  /** Runs `write` while no other `exclusively` of the same key runs, in this process or any other. */
+  async exclusively<T>(key: string, write: () => Promise<T>): Promise<T> {
+    const holder = randomUUID();
+    await this.acquire(key, holder);
+    try {
+      return await write();
+    } finally {
+      // A lease not given back (the database went away meanwhile) only delays the next writer until it expires; the
+      // write itself happened, so failing it here would make a caller retry what is done.
+      await this.collection.deleteOne({ _id: key, holder }).catch(() => undefined);
+    }
+  }
+
+  private async acquire(key: string, holder: string): Promise<void> {
+    let pauseMs = FIRST_PAUSE_MS;
+    for (;;) {
+      const now = Date.now();
+      if (await this.tryInsert({ _id: key, holder, expiresAt: new Date(now + this.leaseMs) })) return;
+      const current = await this.collection.findOne({ _id: key });
+      if (current && current.expiresAt.getTime() <= now && (await this.breakExpired(key, current.holder, now))) continue;
+      // Jittered, so writers that met at one lease do not meet again at the next.
+      await sleep(pauseMs * (0.5 + Math.random()));
+      pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS);
+    }
+  }
+
+  /**
+   * Of the writers that find one expired lease, only the one that marks it broken first deletes it: a delete by a
+   * filter is itself a read then a delete by `_id` on FerretDB, so a second breaker could delete the next lease. The
+   * mark stays (one small document per holder that ever died mid-write), unless its breaker died before deleting the
+   * lease: then the mark expires too, and the next writer to find it clears it and tries again. True when deleted.
+   */
+  private async breakExpired(key: string, deadHolder: string, now: number): Promise<boolean> {
+    const markId = `${key}~${deadHolder}`;
+    if (await this.tryInsert({ _id: markId, holder: deadHolder, expiresAt: new Date(now + this.leaseMs) })) {
+      await this.collection.deleteOne({ _id: key, holder: deadHolder });
+      return true;
+    }
+    const mark = await this.collection.findOne({ _id: markId });
+    if (mark && mark.expiresAt.getTime() <= now) await this.collection.deleteOne({ _id: markId, expiresAt: mark.expiresAt });
+    return false;
+  }
+
+  private async tryInsert(lease: LeaseDocument): Promise<boolean> {
+    try {
+      await this.collection.insertOne(lease);
+      return true;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) return false;
+      throw error;
+    }
+  }
+}
