@@ -29,21 +29,36 @@ export class WriteLeases {
   /** Runs `write` while no other `exclusively` of the same key runs, in this process or any other. */
   async exclusively<T>(key: string, write: () => Promise<T>): Promise<T> {
     const holder = randomUUID();
-    await this.acquire(key, holder);
+    const expiresAt = await this.acquire(key, holder);
     try {
       return await write();
     } finally {
-      // A lease not given back (the database went away meanwhile) only delays the next writer until it expires; the
-      // write itself happened, so failing it here would make a caller retry what is done.
-      await this.collection.deleteOne({ _id: key, holder }).catch(() => undefined);
+      // Not failed when the database went away meanwhile: the write may have happened, and a caller would retry it.
+      // Tried again in the background instead, so the next writer waits for the database, not for the lease to expire.
+      if (!(await this.giveBack(key, holder))) void this.giveBackUntil(key, holder, expiresAt);
     }
   }
 
-  private async acquire(key: string, holder: string): Promise<void> {
+  private giveBack(key: string, holder: string): Promise<boolean> {
+    return this.collection.deleteOne({ _id: key, holder }).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async giveBackUntil(key: string, holder: string, expiresAt: number): Promise<void> {
+    for (let pauseMs = 100; Date.now() + pauseMs < expiresAt; pauseMs = Math.min(pauseMs * 2, 2000)) {
+      await sleep(pauseMs);
+      if (await this.giveBack(key, holder)) return;
+    }
+  }
+
+  /** When the lease taken expires. */
+  private async acquire(key: string, holder: string): Promise<number> {
     let pauseMs = FIRST_PAUSE_MS;
     for (;;) {
       const now = Date.now();
-      if (await this.tryInsert({ _id: key, holder, expiresAt: new Date(now + this.leaseMs) })) return;
+      if (await this.tryInsert({ _id: key, holder, expiresAt: new Date(now + this.leaseMs) })) return now + this.leaseMs;
       const current = await this.collection.findOne({ _id: key });
       if (current && current.expiresAt.getTime() <= now && (await this.breakExpired(key, current.holder, now))) continue;
       // Jittered, so writers that met at one lease do not meet again at the next.

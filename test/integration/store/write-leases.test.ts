@@ -1,0 +1,92 @@
+// Write leases on the real database: a connection's updates wait for the writer that holds its lease, a lease whose
+// holder died is taken over once it expires, and a failed write gives its lease back.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CredentialCipher } from '../../../security/credential-cipher';
+import { ConnectionRepository } from '../../../store/connections';
+import { COLLECTIONS, ensureIndexes, openDatabase, type Database } from '../../../store/database';
+import { WriteLeases } from '../../../store/write-leases';
+import { eventually } from '../../support/eventually';
+
+/** Long enough for an unserialized update to land on a loaded 2-core machine many times over. */
+const HELD_MS = 1000;
+
+describe('write leases', () => {
+  let database: Database;
+  let connections: ConnectionRepository;
+
+  beforeAll(async () => {
+    database = await openDatabase(process.env.MONGODB_URI as string, `t_leases_${randomUUID().slice(0, 8)}`);
+    await ensureIndexes(database.db);
+    connections = new ConnectionRepository(database.db, new CredentialCipher([{ id: 'k1', key: randomBytes(32) }]));
+  });
+  afterAll(async () => {
+    await database?.db.dropDatabase();
+    await database?.close();
+  });
+
+  const leases = (leaseMs?: number) => new WriteLeases(database.db, COLLECTIONS.connectionWriteLeases, leaseMs);
+  const connect = (connectionId: string) =>
+    connections.create({
+      connectionId,
+      integration: 'sf',
+      provider: 'salesforce',
+      credentials: { accessToken: 'at', refreshToken: 'rt', instanceUrl: null },
+      syncs: { accounts: { frequency: '1h', frequencyMs: 3_600_000 } },
+    });
+
+  it("holds a connection's update until the writer holding its lease is done, and lets another connection's through", async () => {
+    await connect('held');
+    await connect('free');
+    let release!: () => void;
+    const holding = leases().exclusively('held', () => new Promise<void>((resolve) => (release = resolve)));
+    // The lease is taken once its insert is done; a read of the lease collection shows it.
+    await eventually(async () => (await database.db.collection(COLLECTIONS.connectionWriteLeases).countDocuments({ _id: 'held' as never })) === 1, {
+      intervalMs: 10,
+      what: 'the lease of connection "held" to be taken',
+    });
+
+    const waiting = connections.setStatus('held', 'auth_error', 'waited');
+    await connections.setStatus('free', 'auth_error', 'not held');
+    expect((await connections.get('free')).statusReason).toBe('not held');
+    await sleep(HELD_MS);
+    expect((await connections.get('held')).status).toBe('active');
+
+    release();
+    await holding;
+    await waiting;
+    expect((await connections.get('held')).statusReason).toBe('waited');
+  });
+
+  it('takes over a lease whose holder died once it expires, not before', async () => {
+    const leaseCollection = database.db.collection<{ _id: string; holder: string; expiresAt: Date }>(COLLECTIONS.connectionWriteLeases);
+    await leaseCollection.insertOne({ _id: 'orphaned', holder: 'died', expiresAt: new Date(Date.now() + HELD_MS) });
+    const startedAt = Date.now();
+    expect(await leases().exclusively('orphaned', async () => 'written')).toBe('written');
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(HELD_MS - 50);
+    // Given back afterwards, and the dead holder's lease is marked broken so no second breaker deletes a newer one.
+    expect(await leaseCollection.findOne({ _id: 'orphaned' })).toBeNull();
+    expect(await leaseCollection.findOne({ _id: 'orphaned~died' })).not.toBeNull();
+  });
+
+  it('takes over an expired lease whose breaker died after marking it', async () => {
+    const leaseCollection = database.db.collection<{ _id: string; holder: string; expiresAt: Date }>(COLLECTIONS.connectionWriteLeases);
+    const past = new Date(Date.now() - 1);
+    await leaseCollection.insertMany([
+      { _id: 'twice', holder: 'died', expiresAt: past },
+      { _id: 'twice~died', holder: 'died', expiresAt: past },
+    ]);
+    expect(await leases().exclusively('twice', async () => 'written')).toBe('written');
+  });
+
+  it('gives the lease back when the write fails', async () => {
+    await expect(leases().exclusively('failing', async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    const startedAt = Date.now();
+    expect(await leases(60_000).exclusively('failing', async () => 'next')).toBe('next');
+    expect(Date.now() - startedAt).toBeLessThan(HELD_MS * 10);
+  });
+});
+
+/** The one fixed wait: how long a held lease must keep a write out, which no outcome can be polled for. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
