@@ -94,6 +94,25 @@ describe('writers racing on the real database', () => {
     }
   });
 
+  it('a sign-in naming the account wins over a refresh racing it that learns an account for a connection made without one', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const id = `learned-${round}`;
+      await connect(id, null);
+      const refresh = (async () => {
+        const generation = await connections.storeRefreshedCredentials(id, 1, credentials('refreshed'), null).catch(() => null);
+        return generation === null ? false : connections.setProviderAccountId(id, '00DLEARNED00000', { generation });
+      })();
+      // A browser re-authorisation of a connection whose account was never known binds it (expected: none recorded).
+      const signIn = connections.replaceCredentials(id, credentials('signed-in'), null, { id: '00DSIGNEDIN0000', expected: null });
+      const [learned, signedIn] = await Promise.all([refresh, signIn]);
+
+      // Learned first, the sign-in into another account is refused (the API's check); otherwise the sign-in's account stays.
+      const after = await connections.get(id);
+      const expected = learned ? { account: '00DLEARNED00000', signedIn: null } : { account: '00DSIGNEDIN0000', signedIn: after.credentialState.generation };
+      expect({ round, account: after.providerAccountId, signedIn }).toEqual({ round, ...expected });
+    }
+  });
+
   it('loses none of several writes to different fields of one connection made at once', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const id = `fields-${round}`;
