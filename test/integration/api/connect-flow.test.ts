@@ -198,7 +198,9 @@ describe('connecting an account through the browser', () => {
 
     const raced = await throughConsent((await newSession('raced')).connectUrl);
     const answers = await Promise.all([get(raced.callbackUrl.toString(), raced.cookie), get(raced.callbackUrl.toString(), raced.cookie)]);
+    // The loser's state is spent, whenever it arrived: the same page as a replay, never an attempt to use the code again.
     expect(answers.map((a) => a.status).sort()).toEqual([200, 404]);
+    expectErrorPage(answers.find((a) => a.status === 404) as Answer, 404, /unknown or was already completed/);
     expect((await stack.store.connections.readCredentials('raced')).generation).toBe(1);
   });
 
