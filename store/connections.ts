@@ -153,10 +153,10 @@ export class ConnectionRepository {
   /**
    * Every update of a connection goes through here: the workflow, its runs and the API write one connection at once,
    * and FerretDB 1.24 would let a stale write put back what another replaced (an account change, new credentials) and
-   * pass two compare-and-sets of one value (see WriteLeases). On MongoDB each update is atomic anyway.
+   * pass two compare-and-sets of one value (see WriteLeases). On MongoDB each update is atomic already: no lease.
    */
-  private writing<T>(connectionId: string, write: () => Promise<T>): Promise<T> {
-    return this.leases.exclusively(connectionId, write);
+  private async writing<T>(connectionId: string, write: () => Promise<T>): Promise<T> {
+    return (await this.leases.needed()) ? this.leases.exclusively(connectionId, write) : write();
   }
 
   async create(input: NewConnection): Promise<Connection> {

@@ -19,11 +19,30 @@ const DEFAULT_LEASE_MS = 30_000;
 const FIRST_PAUSE_MS = 2;
 const LONGEST_PAUSE_MS = 50;
 
+/**
+ * Whether the server runs updates as FerretDB 1.x does (its `buildInfo` names its version): MongoDB, and FerretDB 2
+ * on DocumentDB, decide an update and its filter in one step, so writers there need no lease.
+ */
+export async function updatesNeedLeases(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string' && /^v?[01]\./.test(info.ferretdbVersion);
+}
+
 export class WriteLeases {
   private readonly collection: Collection<LeaseDocument>;
+  private serverNeedsThem: Promise<boolean> | null = null;
 
-  constructor(db: Db, collectionName: string, private readonly leaseMs = DEFAULT_LEASE_MS) {
+  constructor(private readonly db: Db, collectionName: string, private readonly leaseMs = DEFAULT_LEASE_MS) {
     this.collection = db.collection<LeaseDocument>(collectionName);
+  }
+
+  /** Whether this database needs leases at all; asked once, and taken as needed while the server does not answer. */
+  needed(): Promise<boolean> {
+    this.serverNeedsThem ??= updatesNeedLeases(this.db).catch(() => {
+      this.serverNeedsThem = null;
+      return true;
+    });
+    return this.serverNeedsThem;
   }
 
   /** Runs `write` while no other `exclusively` of the same key runs, in this process or any other. */
