@@ -4,7 +4,8 @@
 // and a delete are decided by its PostgreSQL alone, so a lease is taken by the one and given back by the other.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from './duplicate-key';
 
 interface LeaseDocument {
   /** The key of what is written (a connection id); `<key>~<holder>` marks a lease broken after its holder died. */
@@ -108,7 +109,7 @@ export class WriteLeases {
       await this.collection.insertOne(lease);
       return true;
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }
