@@ -15,32 +15,32 @@ export function zohoDevSandbox(portOffset: number): DevSandbox {
   const ports = zohoSandboxPorts(basePort);
   const usAccounts = `http://${US_HOST}:${ports.usAccounts}`;
   return {
-  name: 'zoho',
-  title: 'Sandbox Zoho CRM',
-  entry: 'sandbox/zoho/main.ts',
-  env: {
-    ZOHO_SANDBOX_PORT: String(basePort),
-    ZOHO_SANDBOX_US_HOST: US_HOST,
-    ZOHO_SANDBOX_EU_HOST: EU_HOST,
-    ZOHO_SANDBOX_SEED_CONTACTS: '200',
-    ZOHO_SANDBOX_SEED_ACCOUNTS: '50',
-  },
-  ports: [
-    { host: US_HOST, port: ports.usAccounts },
-    { host: US_HOST, port: ports.usApi },
-    { host: EU_HOST, port: ports.euAccounts },
-    { host: EU_HOST, port: ports.euApi },
-  ],
-  readyUrl: `${usAccounts}/__sandbox/orgs`,
-  summary: `${usAccounts}  (consent page: zylker in the US, or nordlicht in the EU at ${EU_HOST})`,
-  // Sign-in and token URL on the US accounts server, as Zoho's: the callback names the customer's data centre.
-  integration: {
-    key: 'zoho-sandbox',
-    provider: 'zoho',
-    clientId: DEFAULT_OPTIONS.clientId,
-    clientSecret: DEFAULT_OPTIONS.clientSecret,
-    authorizationUrl: `${usAccounts}/oauth/v2/auth`,
-    tokenUrl: `${usAccounts}/oauth/v2/token`,
-  },
+    name: 'zoho',
+    title: 'Sandbox Zoho CRM',
+    entry: 'sandbox/zoho/main.ts',
+    env: {
+      ZOHO_SANDBOX_PORT: String(basePort),
+      ZOHO_SANDBOX_US_HOST: US_HOST,
+      ZOHO_SANDBOX_EU_HOST: EU_HOST,
+      ZOHO_SANDBOX_SEED_CONTACTS: '200',
+      ZOHO_SANDBOX_SEED_ACCOUNTS: '50',
+    },
+    ports: [
+      { host: US_HOST, port: ports.usAccounts },
+      { host: US_HOST, port: ports.usApi },
+      { host: EU_HOST, port: ports.euAccounts },
+      { host: EU_HOST, port: ports.euApi },
+    ],
+    readyUrl: `${usAccounts}/__sandbox/orgs`,
+    summary: `${usAccounts}  (consent page: zylker in the US, or nordlicht in the EU at ${EU_HOST})`,
+    // Sign-in and token URL on the US accounts server, as Zoho's: the callback names the customer's data centre.
+    integration: {
+      key: 'zoho-sandbox',
+      provider: 'zoho',
+      clientId: DEFAULT_OPTIONS.clientId,
+      clientSecret: DEFAULT_OPTIONS.clientSecret,
+      authorizationUrl: `${usAccounts}/oauth/v2/auth`,
+      tokenUrl: `${usAccounts}/oauth/v2/token`,
+    },
   };
 }
