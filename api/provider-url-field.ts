@@ -44,7 +44,7 @@ export function checkedConnectionTokenHost(
 ): string | null {
   const dataCentres = provider.oauth.tokenHostFromCallback;
   if (!dataCentres) {
-    if (credentials.tokenHost !== undefined) throw AppError.invalid('body.credentials.tokenHost', `${provider.displayName} has one token host: leave it out`);
+    if (credentials.tokenHost !== undefined) throw conflictAt('body.credentials.tokenHost', `${provider.displayName} has one token host: leave it out`);
     return null;
   }
   const rules = catalog.urlRules(provider.key);

@@ -94,7 +94,8 @@ const connectionFields = byModel(fieldNames, MAX_FIELD_MODELS).meta({
 const clientId = z.string().min(1).max(512).regex(/^[\x20-\x7E]*$/, 'must be printable ASCII');
 
 // `{name}` names a connect input the provider asks for (`{environmentUrl}/.default`); the route checks which.
-const scopes = z.array(z.string().max(256).regex(/^[\w.:/{}-]+$/, 'must be a scope name')).max(50);
+// Braces only around a connect input's name (`{environmentUrl}/.default`): declared here, so the document says so.
+const scopes = z.array(z.string().max(256).regex(/^(?:[\w.:/-]|\{[A-Za-z][A-Za-z0-9]*\})+$/, 'must be a scope name (braces only around a connect input, as {name})')).max(50);
 
 /**
  * What a provider asks before sign-in (its `connectInputs` in the OpenAPI document's provider descriptions): values by
@@ -323,14 +324,9 @@ export const connectForm = z
     connectToken: secret(256, "From the connect URL; spent by this request (one authorization)."),
     screenNonce: secret(64, "Set by the connect screen: echoes its SameSite=Strict cookie, for browsers that send no Sec-Fetch-Site or Origin.").optional(),
   })
-  // Only `input.<name>` fields besides: what the provider asks before sign-in, checked by the route against its rules.
+  // `input.<name>` fields besides: what the provider asks before sign-in, checked by the route against its rules.
+  // Any other field a browser or an extension adds is ignored, as forms do, never read.
   .catchall(z.string().max(2048))
-  .superRefine((form, ctx) => {
-    for (const key of Object.keys(form)) {
-      if (['connectionId', 'connectToken', 'screenNonce'].includes(key)) continue;
-      if (!/^input\.[a-z][A-Za-z0-9]{0,63}$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'unknown field (connect inputs are named input.<name>)', input: key });
-    }
-  })
   .meta({ id: 'ConnectForm', description: "The connect link's parameters, posted by the connect screen's form." });
 
 // Not strict: providers add parameters of their own to the callback (Salesforce communities add sfdc_community_*).

@@ -11,6 +11,8 @@ export class ConnectInputError extends Error {
   constructor(
     readonly input: string,
     message: string,
+    /** The provider asks for no input of this name: well-formed, but not for this provider. */
+    readonly notAsked = false,
   ) {
     super(message);
     this.name = 'ConnectInputError';
@@ -61,7 +63,7 @@ export function checkConnectInputs(
   for (const name of Object.keys(given)) {
     if (!declared.some((input) => input.name === name)) {
       const asks = declared.length > 0 ? `it asks for ${declared.map((input) => input.name).join(', ')}` : 'it asks for none';
-      throw new ConnectInputError(name, `${provider.displayName} does not ask for "${name}" (${asks})`);
+      throw new ConnectInputError(name, `${provider.displayName} does not ask for "${name}" (${asks})`, true);
     }
   }
   const values: ConnectInputValues = {};

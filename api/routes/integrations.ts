@@ -119,7 +119,7 @@ function checkScopePlaceholders(provider: ProviderDefinition, scopes: string[]):
     if (/[{}]/.test(scope.replace(/\{[A-Za-z][A-Za-z0-9]*\}/g, ''))) throw AppError.invalid(`body.scopes.${index}`, 'braces only name a connect input, as {name}');
     const unknown = placeholdersOf(scope).find((name) => !declared.includes(name));
     if (unknown) {
-      throw AppError.invalid(`body.scopes.${index}`, `{${unknown}} is not a connect input of ${provider.displayName} (${declared.length > 0 ? `it asks for ${declared.join(', ')}` : 'it asks for none'})`);
+      throw conflictAt(`body.scopes.${index}`, `{${unknown}} is not a connect input of ${provider.displayName} (${declared.length > 0 ? `it asks for ${declared.join(', ')}` : 'it asks for none'})`);
     }
   });
 }

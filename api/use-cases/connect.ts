@@ -16,7 +16,7 @@ import type { Connection } from '../../store/connections';
 import type { Store } from '../../store/store';
 import type { ConnectionWorkflows } from '../connection-workflows';
 import { workflowStartState } from '../workflow-start-state';
-import { notFoundAt } from '../validation';
+import { conflictAt, notFoundAt } from '../validation';
 import type { ConnectionUseCases } from './connections';
 
 export interface ConnectFlowSettings {
@@ -176,7 +176,7 @@ export class ConnectUseCases {
     try {
       return checkConnectInputs(provider, this.catalog.urlPolicy, given, options);
     } catch (error) {
-      if (error instanceof ConnectInputError) throw AppError.invalid(`${fieldPrefix}${error.input}`, error.message);
+      if (error instanceof ConnectInputError) throw (error.notAsked && fieldPrefix.startsWith('body.') ? conflictAt : AppError.invalid)(`${fieldPrefix}${error.input}`, error.message);
       throw error;
     }
   }

@@ -144,7 +144,8 @@ export class ConnectionUseCases {
     try {
       return checkConnectInputs(provider, this.catalog.urlPolicy, given);
     } catch (error) {
-      if (error instanceof ConnectInputError) throw AppError.invalid(`body.connectInputs.${error.input}`, error.message);
+      // A name the provider does not ask for is well-formed but wrong for this integration's provider: a conflict.
+      if (error instanceof ConnectInputError) throw (error.notAsked ? conflictAt : AppError.invalid)(`body.connectInputs.${error.input}`, error.message);
       throw error;
     }
   }
