@@ -1,6 +1,6 @@
 // CLI entry for the Salesforce sandbox: parse the environment once, start the fake org, stop cleanly on a signal.
-import pino from 'pino';
 import { z } from 'zod';
+import { runSandboxCli } from './common/cli';
 import { startSalesforceSandbox } from './salesforce/server';
 
 const count = z.coerce.number().int().nonnegative();
@@ -21,14 +21,7 @@ const environmentSchema = z.object({
   SANDBOX_SEED: z.coerce.number().int().default(1),
 });
 
-async function main(): Promise<void> {
-  const logger = pino({ name: 'salesforce-sandbox' });
-  const parsed = environmentSchema.safeParse(process.env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) logger.error({ variable: issue.path.join('.'), problem: issue.message }, 'invalid configuration');
-    process.exit(1);
-  }
-  const env = parsed.data;
+runSandboxCli('salesforce sandbox', environmentSchema, async (env, logger) => {
   const sandbox = await startSalesforceSandbox({
     port: env.SANDBOX_PORT,
     host: env.SANDBOX_HOST,
@@ -45,22 +38,5 @@ async function main(): Promise<void> {
   if (env.SANDBOX_SEED_ACCOUNTS > 0) sandbox.seed('Account', env.SANDBOX_SEED_ACCOUNTS);
   if (env.SANDBOX_SEED_CONTACTS > 0) sandbox.seed('Contact', env.SANDBOX_SEED_CONTACTS);
   logger.info({ url: sandbox.url, accounts: env.SANDBOX_SEED_ACCOUNTS, contacts: env.SANDBOX_SEED_CONTACTS }, 'salesforce sandbox listening');
-
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping');
-    sandbox.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  pino().fatal({ err: error }, 'salesforce sandbox failed to start');
-  process.exit(1);
+  return sandbox;
 });

@@ -1,7 +1,7 @@
 // CLI entry for the Dynamics 365 sandbox: parse the environment once, start the login host and its environments on
 // fixed ports (so `npm run dev` can print their URLs), seed them, stop cleanly on a signal.
-import pino from 'pino';
 import { z } from 'zod';
+import { runSandboxCli } from '../common/cli';
 import { startDynamicsSandbox } from './server';
 
 const count = z.coerce.number().int().nonnegative();
@@ -22,14 +22,7 @@ const environmentSchema = z.object({
   DYNAMICS_SANDBOX_SEED: z.coerce.number().int().default(1),
 });
 
-async function main(): Promise<void> {
-  const logger = pino({ name: 'dynamics-sandbox' });
-  const parsed = environmentSchema.safeParse(process.env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) logger.error({ variable: issue.path.join('.'), problem: issue.message }, 'invalid configuration');
-    process.exit(1);
-  }
-  const env = parsed.data;
+runSandboxCli('dynamics sandbox', environmentSchema, async (env, logger) => {
   const sandbox = await startDynamicsSandbox({
     port: env.DYNAMICS_SANDBOX_PORT,
     host: env.DYNAMICS_SANDBOX_HOST,
@@ -49,22 +42,5 @@ async function main(): Promise<void> {
     { login: sandbox.url, tenantId: sandbox.tenantId, environments: sandbox.environments.map((environment) => environment.url), accounts: env.DYNAMICS_SANDBOX_SEED_ACCOUNTS, contacts: env.DYNAMICS_SANDBOX_SEED_CONTACTS },
     'dynamics sandbox listening',
   );
-
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping');
-    sandbox.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  pino().fatal({ err: error }, 'dynamics sandbox failed to start');
-  process.exit(1);
+  return sandbox;
 });

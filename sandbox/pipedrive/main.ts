@@ -1,6 +1,6 @@
 // CLI entry for the Pipedrive sandbox: its OAuth host and one company's API host on fixed ports, seeded.
-import pino from 'pino';
 import { z } from 'zod';
+import { runSandboxCli } from '../common/cli';
 import { pipedriveSandboxPorts } from './dev-sandbox';
 import { startPipedriveSandbox } from './server';
 
@@ -16,14 +16,7 @@ const environmentSchema = z.object({
   PIPEDRIVE_SANDBOX_AUTO_CONSENT: z.stringbool().default(false),
 });
 
-async function main(): Promise<void> {
-  const logger = pino({ name: 'pipedrive-sandbox' });
-  const parsed = environmentSchema.safeParse(process.env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) logger.error({ variable: issue.path.join('.'), problem: issue.message }, 'invalid configuration');
-    process.exit(1);
-  }
-  const env = parsed.data;
+runSandboxCli('pipedrive sandbox', environmentSchema, async (env, logger) => {
   const ports = pipedriveSandboxPorts(env.PIPEDRIVE_SANDBOX_PORT);
   const sandbox = await startPipedriveSandbox({
     host: env.PIPEDRIVE_SANDBOX_HOST,
@@ -35,22 +28,5 @@ async function main(): Promise<void> {
   if (env.PIPEDRIVE_SANDBOX_SEED_ORGANIZATIONS > 0) sandbox.seed('organizations', env.PIPEDRIVE_SANDBOX_SEED_ORGANIZATIONS);
   if (env.PIPEDRIVE_SANDBOX_SEED_PERSONS > 0) sandbox.seed('persons', env.PIPEDRIVE_SANDBOX_SEED_PERSONS);
   logger.info({ oauthUrl: sandbox.url, apiDomain: sandbox.apiDomain(), persons: env.PIPEDRIVE_SANDBOX_SEED_PERSONS, organizations: env.PIPEDRIVE_SANDBOX_SEED_ORGANIZATIONS }, 'pipedrive sandbox listening');
-
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping');
-    sandbox.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  pino().fatal({ err: error }, 'pipedrive sandbox failed to start');
-  process.exit(1);
+  return sandbox;
 });

@@ -1,6 +1,6 @@
 // CLI entry for the Zoho CRM sandbox: the US and EU data centres on fixed ports (EU on an address of its own), seeded.
-import pino from 'pino';
 import { z } from 'zod';
+import { runSandboxCli } from '../common/cli';
 import { zohoSandboxPorts } from './dev-sandbox';
 import { startZohoSandbox } from './server';
 
@@ -18,14 +18,7 @@ const environmentSchema = z.object({
   ZOHO_SANDBOX_AUTO_CONSENT: z.stringbool().default(false),
 });
 
-async function main(): Promise<void> {
-  const logger = pino({ name: 'zoho-sandbox' });
-  const parsed = environmentSchema.safeParse(process.env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) logger.error({ variable: issue.path.join('.'), problem: issue.message }, 'invalid configuration');
-    process.exit(1);
-  }
-  const env = parsed.data;
+runSandboxCli('zoho sandbox', environmentSchema, async (env, logger) => {
   const ports = zohoSandboxPorts(env.ZOHO_SANDBOX_PORT);
   const sandbox = await startZohoSandbox({
     dataCentres: [
@@ -40,22 +33,5 @@ async function main(): Promise<void> {
     if (env.ZOHO_SANDBOX_SEED_CONTACTS > 0) org.seed('Contacts', env.ZOHO_SANDBOX_SEED_CONTACTS);
   }
   logger.info({ dataCentres: sandbox.dataCentres.map(({ location, accountsUrl, apiUrl }) => ({ location, accountsUrl, apiUrl })), orgs: sandbox.orgs.map((org) => `${org.name} (${org.location})`) }, 'zoho sandbox listening');
-
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'stopping');
-    sandbox.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'close failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  pino().fatal({ err: error }, 'zoho sandbox failed to start');
-  process.exit(1);
+  return sandbox;
 });
