@@ -3,14 +3,13 @@
 // attempt made instead of creating a second one, at HubSpot even while its search index has not caught up with that
 // record. Every built-in action of both providers at once, under one kill.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { spawnLogged, signalGroup, stopProcess } from '../../devstack/processes';
+import { signalGroup, stopProcess } from '../../devstack/processes';
 import { eventually } from '../support/eventually';
 import { waitForRunAfter } from '../support/assertions';
 import { startHubSpotStack, type HubSpotStack } from '../support/hubspot-stack';
 import type { ApiResponse } from '../support/test-stack';
+import { spawnWorker } from '../support/worker-process';
 
-const root = join(__dirname, '..', '..');
 // The action's activity heartbeats with a 15-second heartbeat timeout: Temporal retries a killed attempt once its beats
 // stop, not after the 2-minute start-to-close timeout. Every call must have its outcome within this (not 202): about
 // four times what the retry takes, which holds on a loaded 2-core machine; before the heartbeat it took over 2 minutes.
@@ -23,10 +22,7 @@ describe('action with a worker killed mid-write', () => {
   let worker: ChildProcess | null = null;
 
   const startWorkerProcess = () =>
-    spawnLogged(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'worker', 'main.ts')], {
-      env: { ...process.env, ...stack.workerEnv, LOG_LEVEL: 'info' },
-      logFile: join(root, '.data', 'test', 'logs', 'action-crash-worker.log'),
-    });
+    spawnWorker(stack.workerEnv, 'action-crash-worker.log', 'info');
 
   beforeAll(async () => {
     stack = await startHubSpotStack({

@@ -1,13 +1,12 @@
 // SIGKILL the worker in the middle of a multi-page sync: it resumes from its checkpoint and stores exactly the truth.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { spawnLogged, signalGroup, stopProcess } from '../../devstack/processes';
+import { signalGroup, stopProcess } from '../../devstack/processes';
 import type { SyncWebhookEvent } from '../../contracts/webhook-events';
 import { eventually } from '../support/eventually';
 import { storedLiveRecords } from '../support/assertions';
 import { startTestStack, type TestStack } from '../support/test-stack';
+import { spawnWorker } from '../support/worker-process';
 
-const root = join(__dirname, '..', '..');
 const CONTACTS = 30_000;
 const PAGE = 2000;
 
@@ -16,10 +15,7 @@ describe('worker killed mid-sync', () => {
   let worker: ChildProcess | null = null;
 
   const startWorkerProcess = () =>
-    spawnLogged(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'worker', 'main.ts')], {
-      env: { ...process.env, ...stack.workerEnv, LOG_LEVEL: 'warn' },
-      logFile: join(root, '.data', 'test', 'logs', 'crash-worker.log'),
-    });
+    spawnWorker(stack.workerEnv, 'crash-worker.log');
 
   beforeAll(async () => {
     stack = await startTestStack({ name: 'sf-crash', inProcessWorker: false });

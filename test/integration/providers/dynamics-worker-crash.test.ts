@@ -1,14 +1,13 @@
 // SIGKILL a worker process while a Dynamics first sync waits on its next page: a new worker resumes from the stored
 // checkpoint (the page's @odata.nextLink), reads only what was left, and stores exactly the environment's truth, once.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { spawnLogged, signalGroup, stopProcess } from '../../../devstack/processes';
+import { signalGroup, stopProcess } from '../../../devstack/processes';
 import type { SyncWebhookEvent } from '../../../contracts/webhook-events';
 import { storedLiveRecords } from '../../support/assertions';
 import { eventually } from '../../support/eventually';
 import { startDynamicsStack, type DynamicsStack } from '../../support/dynamics-stack';
+import { spawnWorker } from '../../support/worker-process';
 
-const root = join(__dirname, '..', '..', '..');
 /** The worker process runs the real catalog: 1,000 rows a page, so six pages. */
 const CONTACTS = 6000;
 const PAGE = 1000;
@@ -20,10 +19,7 @@ describe('worker killed mid-sync of a Dynamics environment', () => {
   let worker: ChildProcess | null = null;
 
   const startWorkerProcess = () =>
-    spawnLogged(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'worker', 'main.ts')], {
-      env: { ...process.env, ...stack.workerEnv, LOG_LEVEL: 'warn' },
-      logFile: join(root, '.data', 'test', 'logs', 'dynamics-crash-worker.log'),
-    });
+    spawnWorker(stack.workerEnv, 'dynamics-crash-worker.log');
   const pagesRead = () => {
     const requests = stack.dynamics.stats().requests;
     return { list: requests.list ?? 0, nextPage: requests.nextPage ?? 0 };

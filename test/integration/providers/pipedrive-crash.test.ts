@@ -1,14 +1,13 @@
 // Pipedrive with its worker process SIGKILLed: mid-sync, the run resumes from its last stored second and stores exactly
 // the truth; mid-write, with the person made at Pipedrive and the answer lost, the retry finds it instead of writing again.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { signalGroup, spawnLogged, stopProcess } from '../../../devstack/processes';
+import { signalGroup, stopProcess } from '../../../devstack/processes';
 import type { PipedriveItem } from '../../../sandbox/pipedrive/server';
 import { storedLiveRecords, waitForRunAfter } from '../../support/assertions';
 import { eventually } from '../../support/eventually';
 import { startPipedriveStack, type PipedriveStack } from '../../support/pipedrive-stack';
+import { spawnWorker } from '../../support/worker-process';
 
-const root = join(__dirname, '..', '..', '..');
 const PERSONS = 6000;
 /** The v2 list's largest page, which the provider asks for. */
 const PAGE = 500;
@@ -24,10 +23,7 @@ describe('Pipedrive with its worker killed', () => {
   let worker: ChildProcess | null = null;
 
   const startWorkerProcess = (log: string) =>
-    spawnLogged(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'worker', 'main.ts')], {
-      env: { ...process.env, ...stack.workerEnv, LOG_LEVEL: 'warn' },
-      logFile: join(root, '.data', 'test', 'logs', log),
-    });
+    spawnWorker(stack.workerEnv, log);
   const killWorker = async () => {
     signalGroup(worker!, 'SIGKILL');
     await new Promise((resolve) => worker?.once('exit', resolve));

@@ -1,14 +1,13 @@
 // SIGKILL the worker in the middle of a Zoho first sync: a new worker resumes from the stored checkpoint (its page
 // token), reads only the pages that were left, and stores exactly the truth, each record once.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { spawnLogged, signalGroup, stopProcess } from '../../../devstack/processes';
+import { signalGroup, stopProcess } from '../../../devstack/processes';
 import type { SyncWebhookEvent } from '../../../contracts/webhook-events';
 import { storedLiveRecords } from '../../support/assertions';
 import { eventually } from '../../support/eventually';
 import { startZohoStack, type ZohoStack } from '../../support/zoho-stack';
+import { spawnWorker } from '../../support/worker-process';
 
-const root = join(__dirname, '..', '..', '..');
 const CONTACTS = 6000;
 const PAGE = 200;
 
@@ -17,10 +16,7 @@ describe('worker killed mid-sync of a Zoho org', () => {
   let worker: ChildProcess | null = null;
 
   const startWorkerProcess = () =>
-    spawnLogged(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'worker', 'main.ts')], {
-      env: { ...process.env, ...stack.workerEnv, LOG_LEVEL: 'warn' },
-      logFile: join(root, '.data', 'test', 'logs', 'zoho-crash-worker.log'),
-    });
+    spawnWorker(stack.workerEnv, 'zoho-crash-worker.log');
   const pagesRead = () => {
     const requests = stack.zoho.stats().requestsByDataCentre.eu ?? {};
     return (requests.list ?? 0) + (requests.nextPage ?? 0);
