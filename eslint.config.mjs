@@ -85,6 +85,7 @@ export default tseslint.config(
         providerRule(`Identifier[name=${providerName}]`, 'Names a provider'),
         providerRule(`Literal[value=${providerName}]`, 'Spells a provider name'),
         providerRule(`TemplateElement[value.raw=${providerName}]`, 'Spells a provider name'),
+        { selector: 'Literal[value=11000]', message: "MongoDB's duplicate-key code is read in one place: use isDuplicateKey / duplicateKeyIndexes (store/duplicate-key.ts)." },
       ],
     },
   },

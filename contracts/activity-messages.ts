@@ -2,6 +2,7 @@
 import type { ConnectionWorkflowStatus, WorkflowSettings } from './connection-workflow-messages';
 
 import type { SyncMode } from './sync-mode';
+import type { SyncWebhookEvent } from './webhook-events';
 
 export type { SyncMode } from './sync-mode';
 
@@ -55,30 +56,17 @@ export interface FailSyncRunInput {
  * it (workflows/connection/webhook-events.ts); nothing produces it any more. Delete it with that reading once no
  * connection's history predates the change (see docs/releasing-workflow-changes.md, rule 4).
  */
-export interface LegacySyncRunSummary {
+export type LegacySyncRunSummary = Pick<
+  SyncWebhookEvent,
+  'connectionId' | 'integration' | 'model' | 'mode' | 'status' | 'added' | 'updated' | 'deleted' | 'invalidRecords' | 'startedAt' | 'finishedAt'
+> & {
   runId: string;
-  connectionId: string;
-  integration: string;
-  model: string;
-  mode: SyncMode;
-  /** A failed run is summarised too when it stored changes before failing. */
-  status: 'succeeded' | 'failed';
-  added: number;
-  updated: number;
-  deleted: number;
-  /** Records the provider returned that failed the model's schema: neither stored nor announced. */
-  invalidRecords: number;
-  startedAt: string;
-  finishedAt: string;
   /** Feed positions: reading the changes feed from `fromCursor` up to `toCursor` yields exactly this run's changes. */
   fromCursor: string;
   toCursor: string;
-  /**
-   * Why a full run read everything (`initial`, `requested`, `version 3 → 4`, `fields added: Tier__c`); null for an
-   * incremental run. Absent from summaries of workers that predate it (history replayed after an upgrade).
-   */
+  /** Absent from summaries of workers that predate reasons (history replayed after an upgrade). */
   fullReason?: string | null;
-}
+};
 
 export interface RefreshCredentialsInput {
   connectionId: string;

@@ -1,7 +1,8 @@
 // Stores what the event log is summed into for the overview (runs and records changed per hour) and how far the API's
 // housekeeping got (statistics rolled up to a minute, events purged up to an hour): small documents, read whole.
-import { MongoServerError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { COLLECTIONS } from './database';
+import { isDuplicateKey } from './duplicate-key';
 
 export interface HourlyRunStats {
   succeeded: number;
@@ -27,8 +28,6 @@ interface ProgressDocument {
 
 type RollupDocument = HourDocument | ProgressDocument;
 
-const DUPLICATE_KEY = 11000;
-
 export class EventLogRollupRepository {
   readonly collection;
 
@@ -51,7 +50,7 @@ export class EventLogRollupRepository {
         await this.collection.insertOne({ _id: name, type: 'progress', through: to });
         return true;
       } catch (error) {
-        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+        if (isDuplicateKey(error)) return false;
         throw error;
       }
     }

@@ -2,8 +2,9 @@
 // written in batches and kept for TRIBUTARY_LOG_RETENTION_DAYS. Read by run (a run's timeline), by time window (the
 // logs search) and by record id (a record's history).
 import { randomBytes } from 'node:crypto';
-import { MongoBulkWriteError, MongoServerError, type Db, type Filter } from 'mongodb';
+import type { Db, Filter } from 'mongodb';
 import { COLLECTIONS } from './database';
+import { isDuplicateKey } from './duplicate-key';
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 export type EventSource = 'run' | 'action' | 'delivery' | 'connection';
@@ -76,8 +77,6 @@ export function logEvent(input: NewLogEvent): LogEventDocument {
   };
 }
 
-const DUPLICATE_KEY = 11000;
-
 /** Messages are cut here: a provider's error text or a record's problems can be long, and the log is for reading. */
 export const MAX_MESSAGE_LENGTH = 1_000;
 
@@ -113,11 +112,7 @@ export class EventLogRepository {
     try {
       await this.collection.insertMany(events.map((event) => ({ ...event })), { ordered: false });
     } catch (error) {
-      if (error instanceof MongoBulkWriteError) {
-        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-        if (writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === DUPLICATE_KEY)) return;
-      }
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return;
+      if (isDuplicateKey(error)) return;
       throw error;
     }
   }

@@ -1,11 +1,10 @@
 // Deletes a provider's webhooks reported, kept until a run of their model applies them: a provider whose lists never
 // show deleted records tells of a delete only so, and the run a webhook starts cannot see it in what it lists.
-import { MongoBulkWriteError, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { FeedId } from '../contracts/change-cursor';
 import { storageScope } from './change-feeds';
 import { COLLECTIONS } from './database';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from './duplicate-key';
 
 interface ReportedDeleteDocument {
   /** `<storage scope>:<model>:<external id>`: a redelivered report is the same document. */
@@ -44,9 +43,7 @@ export class ReportedDeleteRepository {
     try {
       await this.collection.insertMany(documents, { ordered: false });
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const failures = [error.writeErrors].flat();
-      if (failures.length === 0 || failures.some((failure) => failure.code !== DUPLICATE_KEY)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -105,7 +105,10 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
     // The SDK's warnings (activity failures a test provokes on purpose, retries) go to a file beside the servers'
     // logs, so test output shows only what the tests assert; the control worker's "No workflows registered" is
     // expected on every start, not news.
-    const sdkLog = createWriteStream(join(__dirname, '..', '..', '.data', 'test', 'logs', 'worker-sdk.log'), { flags: 'a' });
+    // Chaos and the bench start stacks outside jest, whose global setup is what makes this folder otherwise.
+    const logDir = join(__dirname, '..', '..', '.data', 'test', 'logs');
+    mkdirSync(logDir, { recursive: true });
+    const sdkLog = createWriteStream(join(logDir, 'worker-sdk.log'), { flags: 'a' });
     Runtime.install({
       // The SDK core's own warnings (a task completed after its workflow ended, …) too, instead of raw to stderr.
       telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
