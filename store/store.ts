@@ -3,10 +3,10 @@ import type { Db } from 'mongodb';
 import type { CredentialCipher } from '../security/credential-cipher';
 import { ActionRepository } from './actions';
 import { ConnectSessionRepository } from './connect-sessions';
+import { COLLECTIONS } from './database';
 import { ConsoleSessionRepository } from './console-sessions';
 import { EventLogRepository } from './event-log';
 import { EventLogRollupRepository } from './event-log-rollups';
-import { ConnectionLockRepository } from './connection-locks';
 import { ConnectionRepository } from './connections';
 import { IntegrationRepository } from './integrations';
 import { OAuthStateRepository } from './oauth-states';
@@ -16,11 +16,16 @@ import { ReportedDeleteRepository } from './reported-deletes';
 import { SyncRunRepository } from './sync-runs';
 import { SyncTriggerRepository } from './sync-triggers';
 import { WebhookDeliveryRepository } from './webhook-deliveries';
+import { WriteLeases } from './write-leases';
+
+/** A create or delete holds its connection's lock at most this long if its process dies holding it. */
+const CONNECTION_LOCK_LEASE_MS = 60_000;
 
 export interface Store {
   integrations: IntegrationRepository;
   connections: ConnectionRepository;
-  connectionLocks: ConnectionLockRepository;
+  /** Held by a connection's create, delete or re-authorisation, so no two of them interleave, across API processes too. */
+  connectionLocks: WriteLeases;
   records: RecordRepository;
   runs: SyncRunRepository;
   webhookDeliveries: WebhookDeliveryRepository;
@@ -39,7 +44,7 @@ export function createStore(db: Db, cipher: CredentialCipher): Store {
   return {
     integrations: new IntegrationRepository(db, cipher),
     connections: new ConnectionRepository(db, cipher),
-    connectionLocks: new ConnectionLockRepository(db),
+    connectionLocks: new WriteLeases(db, COLLECTIONS.connectionLocks, CONNECTION_LOCK_LEASE_MS),
     records: new RecordRepository(db),
     runs: new SyncRunRepository(db),
     webhookDeliveries: new WebhookDeliveryRepository(db),

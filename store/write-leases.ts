@@ -1,7 +1,9 @@
-// Serializes the writes to one document across processes, because FerretDB 1.24 does not: it runs an update (and a
-// findAndModify) as a read, then a replace of the whole document by `_id`, outside any transaction, so two writers of
-// one document lose each other's changes and no filter is a compare-and-set. Only an insert of an `_id` already taken
-// and a delete are decided by its PostgreSQL alone, so a lease is taken by the one and given back by the other.
+// Leases on keys across processes: one holder at a time for a key, a holder that died replaced once its lease expires.
+// Connection updates take one on FerretDB 1.24, which does not serialize them: it runs an update (and a findAndModify)
+// as a read, then a replace of the whole document by `_id`, outside any transaction, so two writers of one document
+// lose each other's changes and no filter is a compare-and-set. Creates and deletes of a connection take one on every
+// server (store.connectionLocks). Only an insert of an `_id` already taken and a delete are decided by the database
+// alone on every server, so a lease is taken by the one and given back by the other.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Db } from 'mongodb';
@@ -46,10 +48,14 @@ export class WriteLeases {
     return this.serverNeedsThem;
   }
 
-  /** Runs `write` while no other `exclusively` of the same key runs, in this process or any other. */
-  async exclusively<T>(key: string, write: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `write` while no other `exclusively` of the same key runs, in this process or any other. With `waitAtMost`,
+   * a lease not had within `ms` is `busy()` thrown instead, and `write` does not run.
+   */
+  async exclusively<T>(key: string, write: () => Promise<T>, waitAtMost?: { ms: number; busy: () => Error }): Promise<T> {
     const holder = randomUUID();
-    const expiresAt = await this.acquire(key, holder);
+    const expiresAt = await this.acquire(key, holder, waitAtMost ? Date.now() + waitAtMost.ms : Infinity);
+    if (expiresAt === null) throw waitAtMost!.busy();
     try {
       return await write();
     } finally {
@@ -73,11 +79,12 @@ export class WriteLeases {
     }
   }
 
-  /** When the lease taken expires. */
-  private async acquire(key: string, holder: string): Promise<number> {
+  /** When the lease taken expires; null when it was not had by `deadline`. */
+  private async acquire(key: string, holder: string, deadline: number): Promise<number | null> {
     let pauseMs = FIRST_PAUSE_MS;
     for (;;) {
       const now = Date.now();
+      if (now > deadline) return null;
       if (await this.tryInsert({ _id: key, holder, expiresAt: new Date(now + this.leaseMs) })) return now + this.leaseMs;
       const current = await this.collection.findOne({ _id: key });
       if (current && current.expiresAt.getTime() <= now && (await this.breakExpired(key, current.holder, now))) continue;

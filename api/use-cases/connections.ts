@@ -1,6 +1,5 @@
 // The connection stories: create one and start its workflow, describe it, ask it to sync now, delete it.
 import { connectionHeadline } from '../connection-headline';
-import { randomUUID } from 'node:crypto';
 import type { SyncMode } from '../../contracts/activity-messages';
 import type { ConnectionChange } from '../../contracts/connection-workflow-messages';
 import type { WebhookEvent } from '../../contracts/webhook-events';
@@ -50,8 +49,6 @@ export interface CreateConnectionInput {
 
 /** How long a delete waits for the connection's workflow to stop its runs before terminating it. */
 const DELETE_WAIT_MS = 30_000;
-/** A create or delete holds its connection's lock at most this long if its process dies holding it. */
-const LOCK_LEASE_MS = 60_000;
 /** How long a create or delete waits for another one of the same connection to finish before answering 409. */
 const LOCK_WAIT_MS = 20_000;
 /** Temporal describes in flight at once for one list answer. */
@@ -261,19 +258,10 @@ export class ConnectionUseCases {
    * of them interleave on one connection. Not re-entrant: `change` must not call `create` or `delete`.
    */
   async exclusively<T>(connectionId: string, change: () => Promise<T>): Promise<T> {
-    const holder = randomUUID();
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    while (!(await this.store.connectionLocks.acquire(connectionId, holder, LOCK_LEASE_MS))) {
-      if (Date.now() > deadline) {
-        throw new AppError('conflict', `connection "${connectionId}" is being created or deleted by another request; retry`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
-    }
-    try {
-      return await change();
-    } finally {
-      await this.store.connectionLocks.release(connectionId, holder);
-    }
+    return this.store.connectionLocks.exclusively(connectionId, change, {
+      ms: LOCK_WAIT_MS,
+      busy: () => new AppError('conflict', `connection "${connectionId}" is being created or deleted by another request; retry`),
+    });
   }
 
   async describe(connectionId: string): Promise<ConnectionView> {

@@ -84,6 +84,39 @@ describe('write leases', () => {
     expect(await leases().exclusively('twice', async () => 'written')).toBe('written');
   });
 
+  it('lets the writers that find one expired lease hold it one at a time', async () => {
+    const leaseCollection = database.db.collection<{ _id: string; holder: string; expiresAt: Date }>(COLLECTIONS.connectionWriteLeases);
+    await leaseCollection.insertOne({ _id: 'contested', holder: 'died', expiresAt: new Date(Date.now() - 1) });
+    let inside = 0;
+    const seenInside: number[] = [];
+    const writers = Array.from({ length: 8 }, (_, i) =>
+      leases().exclusively('contested', async () => {
+        seenInside.push(++inside);
+        await sleep(20);
+        inside--;
+        return i;
+      }),
+    );
+    expect((await Promise.all(writers)).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(Math.max(...seenInside)).toBe(1);
+  });
+
+  it('answers busy, without writing, when the lease is not had within the wait allowed', async () => {
+    let release!: () => void;
+    const holding = leases().exclusively('busy', () => new Promise<void>((resolve) => (release = resolve)));
+    await eventually(async () => (await database.db.collection(COLLECTIONS.connectionWriteLeases).countDocuments({ _id: 'busy' as never })) === 1, {
+      intervalMs: 10,
+      what: 'the lease of "busy" to be taken',
+    });
+    let wrote = false;
+    const refused = leases().exclusively('busy', async () => (wrote = true), { ms: 100, busy: () => new Error('busy: retry') });
+    await expect(refused).rejects.toThrow('busy: retry');
+    expect(wrote).toBe(false);
+    release();
+    await holding;
+    expect(await leases().exclusively('busy', async () => 'after', { ms: 10_000, busy: () => new Error('busy') })).toBe('after');
+  });
+
   it('gives the lease back when the write fails', async () => {
     await expect(leases().exclusively('failing', async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     const startedAt = Date.now();
