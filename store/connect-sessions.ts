@@ -15,8 +15,11 @@ export interface ConnectSessionDocument {
   connectInputs?: Record<string, string>;
   createdAt: Date;
   expiresAt: Date;
-  /** Set when a browser opened the connect URL: a connect token starts one authorization only. */
-  usedAt: Date | null;
+  /**
+   * A connect token starts one authorization only: `use` deletes its session. Releases before that marked a used
+   * session here instead, so those stay refused.
+   */
+  usedAt?: Date | null;
 }
 
 export type ConnectSession = Omit<ConnectSessionDocument, '_id'> & { id: string };
@@ -30,7 +33,7 @@ export class ConnectSessionRepository {
 
   async create(session: Omit<ConnectSessionDocument, 'usedAt'>): Promise<void> {
     await this.purgeExpired(session.createdAt);
-    await this.collection.insertOne({ ...session, usedAt: null });
+    await this.collection.insertOne(session);
   }
 
   /** What the TTL index does on MongoDB, for servers without one (FerretDB); a no-op there otherwise. */
@@ -47,17 +50,15 @@ export class ConnectSessionRepository {
   }
 
   /**
-   * Marks the session used and returns it, in one atomic step, only when it is unused, unexpired and for exactly this
-   * integration and connection; otherwise null (without saying which check failed: the browser learns nothing).
+   * Takes the session and returns it, only when it is unused, unexpired and for exactly this integration and
+   * connection; otherwise null (without saying which check failed: the browser learns nothing). Taking it deletes it,
+   * and the delete's count decides: FerretDB 1.24 runs a findOneAndUpdate as a read and a replace, so a compare-and-set
+   * on `usedAt` let two browsers opening one link at once both through. A session never changes once stored, so what
+   * was read is what the one winning delete removed.
    */
   async use(tokenHash: string, expected: { integration: string; connectionId: string }, now: Date): Promise<ConnectSession | null> {
-    const doc = await this.collection.findOneAndUpdate(
-      { _id: tokenHash, integration: expected.integration, connectionId: expected.connectionId, usedAt: null, expiresAt: { $gt: now } },
-      { $set: { usedAt: now } },
-      { returnDocument: 'after' },
-    );
-    if (!doc) return null;
-    const { _id, ...rest } = doc;
-    return { id: _id, ...rest };
+    const session = await this.peek(tokenHash, expected, now);
+    if (!session) return null;
+    return (await this.collection.deleteOne({ _id: tokenHash })).deletedCount === 1 ? session : null;
   }
 }

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { CredentialCipher } from '../../../security/credential-cipher';
 import { ConnectionRepository } from '../../../store/connections';
 import { ensureIndexes, openDatabase, type Database } from '../../../store/database';
+import { ConnectSessionRepository } from '../../../store/connect-sessions';
 import { OAuthStateRepository } from '../../../store/oauth-states';
 
 // Each round is one race; a broken store loses most rounds, so this many make a pass by luck impossible in practice.
@@ -15,6 +16,7 @@ describe('writers racing on the real database', () => {
   let database: Database;
   let connections: ConnectionRepository;
   let states: OAuthStateRepository;
+  let sessions: ConnectSessionRepository;
 
   beforeAll(async () => {
     database = await openDatabase(process.env.MONGODB_URI as string, `t_races_${randomUUID().slice(0, 8)}`);
@@ -22,6 +24,7 @@ describe('writers racing on the real database', () => {
     const cipher = new CredentialCipher([{ id: 'k1', key: randomBytes(32) }]);
     connections = new ConnectionRepository(database.db, cipher);
     states = new OAuthStateRepository(database.db, cipher);
+    sessions = new ConnectSessionRepository(database.db);
   });
   afterAll(async () => {
     await database?.db.dropDatabase();
@@ -57,6 +60,18 @@ describe('writers racing on the real database', () => {
       });
       const got = await Promise.all(Array.from({ length: RACERS }, () => states.consume(stateHash)));
       expect({ round, winners: got.filter((state) => state !== null).length }).toEqual({ round, winners: 1 });
+    }
+  });
+
+  it('lets exactly one of the browsers that open one connect link at once start an authorization', async () => {
+    const expected = { integration: 'sf', connectionId: 'c' };
+    for (let round = 0; round < ROUNDS; round++) {
+      const tokenHash = `session-${round}-${randomUUID()}`;
+      const now = new Date();
+      await sessions.create({ _id: tokenHash, ...expected, redirectUrl: null, allowAccountChange: false, createdAt: now, expiresAt: new Date(now.getTime() + 60_000) });
+      const got = await Promise.all(Array.from({ length: RACERS }, () => sessions.use(tokenHash, expected, new Date())));
+      expect({ round, winners: got.filter((session) => session !== null).length }).toEqual({ round, winners: 1 });
+      expect(await sessions.use(tokenHash, expected, new Date())).toBeNull();
     }
   });
 
