@@ -98,6 +98,16 @@ export interface TestStack {
 
 let runtimeInstalled = false;
 
+/**
+ * Shuts down the SDK runtime the stacks installed. A process outside jest (chaos) calls it when it is done: the runtime
+ * forwards its core's logs through a native callback that keeps Node running, and no JavaScript handle shows it.
+ */
+export async function stopSdkRuntime(): Promise<void> {
+  if (!runtimeInstalled) return;
+  runtimeInstalled = false;
+  await Runtime.instance().shutdown();
+}
+
 export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
   const temporalAddress = options.temporalAddress ?? requiredEnv('TEMPORAL_ADDRESS');
   const mongoUri = options.mongoUri ?? requiredEnv('MONGODB_URI');
