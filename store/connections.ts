@@ -156,7 +156,7 @@ export class ConnectionRepository {
    * pass two compare-and-sets of one value (see WriteLeases). On MongoDB each update is atomic already: no lease.
    */
   private async writing<T>(connectionId: string, write: () => Promise<T>): Promise<T> {
-    return (await this.leases.needed()) ? this.leases.exclusively(connectionId, write) : write();
+    return this.leases.whereNeeded(connectionId, write);
   }
 
   async create(input: NewConnection): Promise<Connection> {

@@ -48,6 +48,11 @@ export class WriteLeases {
     return this.serverNeedsThem;
   }
 
+  /** Runs `write` exclusively where the server needs it (FerretDB 1.x), directly where updates are atomic already. */
+  async whereNeeded<T>(key: string, write: () => Promise<T>): Promise<T> {
+    return (await this.needed()) ? this.exclusively(key, write) : write();
+  }
+
   /**
    * Runs `write` while no other `exclusively` of the same key runs, in this process or any other. With `waitAtMost`,
    * a lease not had within `ms` is `busy()` thrown instead, and `write` does not run.
