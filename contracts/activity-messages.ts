@@ -1,10 +1,7 @@
 // The inputs and outputs of activities: plain JSON with ids, cursors and counts, never records or secrets.
 import type { ConnectionWorkflowStatus, WorkflowSettings } from './connection-workflow-messages';
-
 import type { SyncMode } from './sync-mode';
 import type { SyncWebhookEvent } from './webhook-events';
-
-export type { SyncMode } from './sync-mode';
 
 export interface BeginSyncRunInput {
   connectionId: string;

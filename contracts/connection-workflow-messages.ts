@@ -1,5 +1,5 @@
 // The connection workflow's input, state and messages: plain JSON, carried through continue-as-new, no secrets.
-import type { SyncMode } from './activity-messages';
+import type { SyncMode } from './sync-mode';
 
 /**
  * One workflow per connection, found again by id. The prefix keeps deployments that share a Temporal namespace

@@ -1,6 +1,6 @@
 // The connection stories: create one and start its workflow, describe it, ask it to sync now, delete it.
 import { connectionHeadline } from '../connection-headline';
-import type { SyncMode } from '../../contracts/activity-messages';
+import type { SyncMode } from '../../contracts/sync-mode';
 import type { ConnectionChange } from '../../contracts/connection-workflow-messages';
 import type { WebhookEvent } from '../../contracts/webhook-events';
 import { AppError } from '../../errors/app-error';

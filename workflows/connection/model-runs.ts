@@ -1,7 +1,7 @@
 // A connection's sync runs, one per model at most: slice after slice until done, through expired tokens and rate limits, then recorded and announced.
 import { CancellationScope, condition, isCancellation, proxyActivities, sleep, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { SyncMode } from '../../contracts/activity-messages';
+import type { SyncMode } from '../../contracts/sync-mode';
 import { rateLimitWaitMs } from '../../contracts/provider-waits';
 import { FailureType, type CredentialsExpiredDetails, type RateLimitedDetails } from '../../contracts/failure-types';
 import type { Announcements } from './announcements';

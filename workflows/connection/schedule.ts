@@ -1,5 +1,5 @@
 // Which models a connection should start syncing now, and when it next needs to wake: pure decisions over its state.
-import type { SyncMode } from '../../contracts/activity-messages';
+import type { SyncMode } from '../../contracts/sync-mode';
 import type { ConnectionState } from '../../contracts/connection-workflow-messages';
 import { fullJitterBackoffMs } from '../../contracts/provider-waits';
 
