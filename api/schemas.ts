@@ -55,7 +55,14 @@ const providerKey = identifier.meta({ [PROVIDER_KEY_MARK]: true, description: 'W
 const providerUrl = httpUrl.meta({ [PROVIDER_URL_MARK]: true });
 
 // The query string carries numbers as text; `<number>` types what a typed caller passes, the coercion parses the text.
-const queryLimit = (max: number, fallback: number) => z.coerce.number<number>().int().min(1).max(max).default(fallback);
+// An empty value (`?after=`) is refused rather than read as 0, which is what Number('') makes of it.
+const queryInteger = (bounds: { min: number; max?: number; fallback: number }) =>
+  z.preprocess<unknown, z.ZodDefault<z.ZodCoercedNumber<number>>, number | undefined>(
+    // Typed callers pass a number; on the wire it is text, and an empty one is the case to catch.
+    (value) => ((value as unknown) === '' ? Number.NaN : value),
+    z.coerce.number<number>({ error: 'expected a whole number' }).int().min(bounds.min).max(bounds.max ?? Number.MAX_SAFE_INTEGER).default(bounds.fallback),
+  );
+const queryLimit = (max: number, fallback: number) => queryInteger({ min: 1, max, fallback });
 
 /** On the wire an ISO 8601 string; in typed code on either side a Date, so routes hand over store values as they are. */
 export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
@@ -372,11 +379,11 @@ export const listConnectionsQuery = z.strictObject({
 });
 
 export const overviewQuery = z.strictObject({
-  hours: z.coerce.number<number>().int().min(1).max(168).default(24).meta({ description: 'How many hours back the hourly charts go.' }),
+  hours: queryInteger({ min: 1, max: 168, fallback: 24 }).meta({ description: 'How many hours back the hourly charts go.' }),
 });
 
 export const runEventsQuery = z.strictObject({
-  after: z.coerce.number<number>().int().min(0).default(0).meta({ description: "Only events after this `seq`: the previous answer's nextAfter, to poll a running run." }),
+  after: queryInteger({ min: 0, fallback: 0 }).meta({ description: "Only events after this `seq`: the previous answer's nextAfter, to poll a running run." }),
   limit: queryLimit(1000, 200),
 });
 
