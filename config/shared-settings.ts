@@ -164,7 +164,10 @@ export function settingsEnvironment(config: Record<string, unknown>, derived: re
 
 /** Parses `process.env` once at start-up; a bad value stops the process with a message naming each variable. */
 export function parseSettings<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
-  const result = z.object(shape).safeParse(env);
+  // An empty variable (`PORT=`, or a compose file's substitution of an unset one) is unset: its default applies, or a
+  // required one says it is required. Read as a value, a number would take it for 0 (PORT= would pick a random port).
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = z.object(shape).safeParse(set);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);

@@ -89,6 +89,12 @@ describe('settings as environment variables', () => {
     expect(() => settingsEnvironment({ TRIBUTARY_SOMETHING_NEW: { a: 1 } })).toThrow(/TRIBUTARY_SOMETHING_NEW: no way to write/);
   });
 
+  it('when a variable is set but empty, it counts as unset: a number keeps its default, a required value says so', () => {
+    const required = { MONGODB_URI: 'mongodb://127.0.0.1:27999', TRIBUTARY_SECRET_KEY: 'k'.repeat(32), TRIBUTARY_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}` };
+    expect(parseApiConfig({ ...required, PORT: '', TRIBUTARY_HEALTH_SCAN_SECONDS: '' })).toMatchObject({ PORT: 3000, TRIBUTARY_HEALTH_SCAN_SECONDS: 60 });
+    expect(() => parseApiConfig({ ...required, MONGODB_URI: '' })).toThrow(/MONGODB_URI/);
+  });
+
   it('when a config is built from values, it is checked as the process checks it', () => {
     expect(() => workerConfigOf({ MONGODB_URI: 'mongodb://127.0.0.1:1', TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys, TRIBUTARY_WEBHOOK_URL: 'http://127.0.0.1:1/' })).toThrow(
       /TRIBUTARY_WEBHOOK_SECRET: is required when TRIBUTARY_WEBHOOK_URL is set/,
