@@ -7,7 +7,6 @@ import { resolveMongo, type MongoServer } from '../devstack/mongo-server';
 import { startTemporal, type TemporalServer } from '../devstack/temporal-server';
 import { Random } from '../sandbox/common/random';
 import { bundleWorkflows } from '../test/support/global-setup';
-import { stopSdkRuntime } from '../test/support/test-stack';
 import type { ChaosContext } from './context';
 import { describeProcesses, killProcesses, suiteProcesses, survivors } from './processes';
 import { passed, renderReport, type ScenarioResult } from './report';
@@ -111,7 +110,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await Promise.allSettled([temporal.stop(), mongo.stop(), stopSdkRuntime()]);
+    await Promise.allSettled([temporal.stop(), mongo.stop()]);
   }
   // Every scenario stops what it started, and the services are stopped: anything still running is a teardown bug.
   const leftBehind = suiteProcesses();

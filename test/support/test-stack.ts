@@ -1,9 +1,9 @@
 // Brings up Tributary for one test file on the real services from global setup: its own database, task queue,
 // sandbox Salesforce, webhook receiver, in-process API and (optionally) an in-process worker.
 import type { Client } from '@temporalio/client';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger, IllegalStateError, Runtime } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -88,6 +88,8 @@ export interface TestStack {
   /** Environment for a worker process equivalent to the in-process one: workerEnvironment(workerConfig). */
   workerEnv: Record<string, string>;
   api<T = ResponseJson>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** The body of `POST /integrations` that registers the stack's Salesforce sandbox (its client id and secret) as `key`. */
+  salesforceIntegration(key?: string): { key: string; provider: 'salesforce'; clientId: string; clientSecret: string; authorizationUrl: string; tokenUrl: string };
   /** Registers the sandbox as a Salesforce integration (once) and connects a fresh grant. */
   connectSalesforce(connectionId: string, syncs?: Record<string, { frequency: string }>): Promise<ApiResponse>;
   /** Starts the in-process worker; `catalog` replaces the stack's for it, as a new release of the worker would. */
@@ -96,40 +98,43 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-let runtimeInstalled = false;
+let sdkLog: WriteStream | null = null;
 
 /**
- * Shuts down the SDK runtime the stacks installed. A process outside jest (chaos) calls it when it is done: the runtime
- * forwards its core's logs through a native callback that keeps Node running, and no JavaScript handle shows it.
+ * Installs the SDK runtime for an in-process worker, with the SDK's warnings (activity failures a test provokes on
+ * purpose, retries) in a file beside the servers' logs, so test output shows only what the tests assert. Installed
+ * when a worker starts, never before: the runtime forwards its core's logs through a native callback that keeps Node
+ * running until its last worker is gone (it then shuts itself down, and the next worker installs it again), so a
+ * process that starts no worker here (chaos, a test of the API alone) must not install it, or it never exits.
  */
-export async function stopSdkRuntime(): Promise<void> {
-  if (!runtimeInstalled) return;
-  runtimeInstalled = false;
-  await Runtime.instance().shutdown();
+function installSdkRuntime(stackName: string): void {
+  if (!sdkLog) {
+    // Chaos and the bench start stacks outside jest, whose global setup is what makes this folder otherwise.
+    const logDir = join(__dirname, '..', '..', '.data', 'test', 'logs');
+    mkdirSync(logDir, { recursive: true });
+    sdkLog = createWriteStream(join(logDir, 'worker-sdk.log'), { flags: 'a' });
+  }
+  const log = sdkLog;
+  try {
+    Runtime.install({
+      // The SDK core's own warnings (a task completed after its workflow ended, …) too, instead of raw to stderr.
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+      logger: new DefaultLogger('WARN', (entry) => {
+        // The control worker's "No workflows registered" is expected on every start, not news.
+        if (entry.message.startsWith('No workflows registered')) return;
+        const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+        log.write(`${at} ${entry.level} [${stackName}] ${entry.message} ${entry.meta ? inspect(entry.meta, { breakLength: Infinity, depth: 4 }) : ''}\n`);
+      }),
+    });
+  } catch (error) {
+    // Installed already: another stack's worker in this process still runs.
+    if (!(error instanceof IllegalStateError)) throw error;
+  }
 }
 
 export async function startTestStack(options: TestStackOptions): Promise<TestStack> {
   const temporalAddress = options.temporalAddress ?? requiredEnv('TEMPORAL_ADDRESS');
   const mongoUri = options.mongoUri ?? requiredEnv('MONGODB_URI');
-  if (!runtimeInstalled) {
-    // The SDK's warnings (activity failures a test provokes on purpose, retries) go to a file beside the servers'
-    // logs, so test output shows only what the tests assert; the control worker's "No workflows registered" is
-    // expected on every start, not news.
-    // Chaos and the bench start stacks outside jest, whose global setup is what makes this folder otherwise.
-    const logDir = join(__dirname, '..', '..', '.data', 'test', 'logs');
-    mkdirSync(logDir, { recursive: true });
-    const sdkLog = createWriteStream(join(logDir, 'worker-sdk.log'), { flags: 'a' });
-    Runtime.install({
-      // The SDK core's own warnings (a task completed after its workflow ended, …) too, instead of raw to stderr.
-      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
-      logger: new DefaultLogger('WARN', (entry) => {
-        if (entry.message.startsWith('No workflows registered')) return;
-        const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
-        sdkLog.write(`${at} ${entry.level} [${options.name}] ${entry.message} ${entry.meta ? inspect(entry.meta, { breakLength: Infinity, depth: 4 }) : ''}\n`);
-      }),
-    });
-    runtimeInstalled = true;
-  }
   const suffix = randomUUID().slice(0, 8);
   const dbName = `t_${options.name.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${suffix}`;
   const taskQueue = `test-${options.name}-${suffix}`;
@@ -232,16 +237,19 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
+    salesforceIntegration(key = 'salesforce-sandbox') {
+      return {
+        key,
+        provider: 'salesforce',
+        clientId: 'sandbox-client-id',
+        clientSecret: 'sandbox-client-secret',
+        authorizationUrl: `${sandbox.url}/services/oauth2/authorize`,
+        tokenUrl: `${sandbox.url}/services/oauth2/token`,
+      };
+    },
     async connectSalesforce(connectionId, syncs) {
       if (!integrationCreated) {
-        const created = await stack.api('POST', '/integrations', {
-          key: 'salesforce-sandbox',
-          provider: 'salesforce',
-          clientId: 'sandbox-client-id',
-          clientSecret: 'sandbox-client-secret',
-          authorizationUrl: `${sandbox.url}/services/oauth2/authorize`,
-          tokenUrl: `${sandbox.url}/services/oauth2/token`,
-        });
+        const created = await stack.api('POST', '/integrations', stack.salesforceIntegration());
         if (created.status !== 201) throw new Error(`integration: ${JSON.stringify(created.body)}`);
         integrationCreated = true;
       }
@@ -254,6 +262,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
       });
     },
     async startWorker(replacement) {
+      installSdkRuntime(options.name);
       worker = await composeWorker(workerConfig, {
         logger,
         catalog: replacement?.catalog ?? options.catalog,
