@@ -1,6 +1,7 @@
 // A connection made by POST /connections with a refresh token alone learns its provider account at its first token
 // refresh (Salesforce's identity URL, HubSpot's hub_id in the token answer), records it once (never over a recorded
 // one), shows it as `accountId`, and a browser re-authorisation must then sign into that account.
+import { connectThroughLink } from '../support/connect-link';
 import { waitForRunAfter } from '../support/assertions';
 import { startHubSpotStack, HUBSPOT_INTEGRATION, type HubSpotStack } from '../support/hubspot-stack';
 
@@ -42,19 +43,7 @@ describe('the provider account of a connection made with a refresh token alone',
   });
 
   it('binds the connection: a browser re-authorisation into another org is refused, into the same org accepted', async () => {
-    const reconnect = async (connectionId: string) => {
-      const session = await stack.api('POST', '/connect-sessions', { integration: 'salesforce-sandbox', connectionId });
-      const connectUrl = new URL(session.body.connectUrl);
-      const toProvider = await fetch(`${connectUrl.origin}${connectUrl.pathname}`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'sec-fetch-site': 'same-origin' },
-        body: new URLSearchParams(connectUrl.searchParams),
-      });
-      const back = await fetch(toProvider.headers.get('location') as string, { redirect: 'manual' });
-      const cookie = (toProvider.headers.get('set-cookie') as string).split(';')[0];
-      return fetch(back.headers.get('location') as string, { headers: { cookie }, redirect: 'manual' });
-    };
+    const reconnect = (connectionId: string) => connectThroughLink(stack, { integration: 'salesforce-sandbox', connectionId });
     stack.sandbox.setOptions({ signInOrgId: '00D000000ELSEWH' });
     const refused = await reconnect('sf-refresh-only');
     expect(refused.status).toBe(409);

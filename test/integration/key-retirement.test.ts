@@ -11,6 +11,7 @@ import { CredentialCipher, type EncryptionKey } from '../../security/credential-
 import { COLLECTIONS } from '../../store/database';
 import { createStore } from '../../store/store';
 import { composeWorker, type ComposedWorker } from '../../worker/compose';
+import { signInThroughConnectLink } from '../support/connect-link';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 describe('key retirement with reseal', () => {
@@ -32,16 +33,7 @@ describe('key retirement with reseal', () => {
 
   it('an OAuth state left from before the key was retired ends on the "start again" error page, not a 500', async () => {
     expect((await stack.connectSalesforce('registers', { contacts: { frequency: '1d' } })).status).toBe(201);
-    const session = await stack.api('POST', '/connect-sessions', { integration: 'salesforce-sandbox', connectionId: 'late-customer' });
-    const connectUrl = new URL(session.body.connectUrl);
-    const toProvider = await fetch(`${connectUrl.origin}${connectUrl.pathname}`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'sec-fetch-site': 'same-origin' },
-      body: new URLSearchParams(connectUrl.searchParams),
-    });
-    const cookie = (toProvider.headers.get('set-cookie') as string).split(';')[0];
-    const callbackUrl = (await fetch(toProvider.headers.get('location') as string, { redirect: 'manual' })).headers.get('location') as string;
+    const { callbackUrl, cookie } = await signInThroughConnectLink(stack, { integration: 'salesforce-sandbox', connectionId: 'late-customer' });
     // Meanwhile the key that sealed the state's PKCE verifier was retired: no configured key has its id.
     await stack.database.db.collection(COLLECTIONS.oauthStates).updateMany({ connectionId: 'late-customer' }, { $set: { 'codeVerifier.keyId': 'k0-retired' } });
 

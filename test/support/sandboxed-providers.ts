@@ -25,14 +25,7 @@ export const sandboxedSalesforce: SandboxedProvider = {
   async start(stack, contacts) {
     stack.sandbox.seed('Contact', contacts);
     return {
-      integration: {
-        key: 'salesforce-sandbox',
-        provider: 'salesforce',
-        clientId: 'sandbox-client-id',
-        clientSecret: 'sandbox-client-secret',
-        authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
-        tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
-      },
+      integration: stack.salesforceIntegration(),
       credentials() {
         const grant = stack.sandbox.issueGrant();
         return { refreshToken: grant.refreshToken, accessToken: grant.accessToken, instanceUrl: grant.instanceUrl };

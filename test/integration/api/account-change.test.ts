@@ -7,6 +7,7 @@ import type { SyncSliceResult } from '../../../contracts/activity-messages';
 import type { AuthWebhookEvent } from '../../../contracts/webhook-events';
 import type { PageToApply } from '../../../store/records';
 import type { Store } from '../../../store/store';
+import { connectThroughLink } from '../../support/connect-link';
 import { activityAttempt, activityDependencies } from '../../support/activity-harness';
 import { waitForRunAfter } from '../../support/assertions';
 import { startTestStack, type TestStack } from '../../support/test-stack';
@@ -20,32 +21,14 @@ describe('a connection moved to another account', () => {
   beforeAll(async () => {
     stack = await startTestStack({ name: 'account-change', sandbox: { autoConsent: true } });
     stack.sandbox.seed('Contact', CONTACTS);
-    const created = await stack.api('POST', '/integrations', {
-      key: 'sf',
-      provider: 'salesforce',
-      clientId: 'sandbox-client-id',
-      clientSecret: 'sandbox-client-secret',
-      authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
-      tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
-    });
+    const created = await stack.api('POST', '/integrations', stack.salesforceIntegration('sf'));
     expect(created.status).toBe(201);
   });
   afterAll(() => stack?.close());
 
   /** The whole browser flow (auto-approved consent); the callback's status. */
-  async function connect(connectionId: string, extra: Record<string, unknown> = {}): Promise<number> {
-    const session = await stack.api('POST', '/connect-sessions', { integration: 'sf', connectionId, ...extra });
-    const connectUrl = new URL(session.body.connectUrl);
-    const toProvider = await fetch(`${connectUrl.origin}${connectUrl.pathname}`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'sec-fetch-site': 'same-origin' },
-      body: new URLSearchParams(connectUrl.searchParams),
-    });
-    const back = await fetch(toProvider.headers.get('location') as string, { redirect: 'manual' });
-    const cookie = (toProvider.headers.get('set-cookie') as string).split(';')[0];
-    return (await fetch(back.headers.get('location') as string, { headers: { cookie }, redirect: 'manual' })).status;
-  }
+  const connect = async (connectionId: string, extra: Record<string, unknown> = {}): Promise<number> =>
+    (await connectThroughLink(stack, { integration: 'sf', connectionId, ...extra })).status;
 
   /** Every record the records API serves for the connection's contacts from the feed's start, and the last cursor. */
   async function served(connectionId: string) {

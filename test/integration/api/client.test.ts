@@ -15,14 +15,7 @@ describe('TributaryClient', () => {
   afterAll(() => stack?.close());
 
   it('registers an integration and connects an account, answering with typed values', async () => {
-    const integration = await client.createIntegration({
-      key: 'sandbox',
-      provider: 'salesforce',
-      clientId: 'sandbox-client-id',
-      clientSecret: 'sandbox-client-secret',
-      authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
-      tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
-    });
+    const integration = await client.createIntegration(stack.salesforceIntegration('sandbox'));
     expect(integration).toMatchObject({ key: 'sandbox', provider: 'salesforce' });
     expect(integration.createdAt).toBeInstanceOf(Date);
     expect(integration).not.toHaveProperty('clientSecret');

@@ -102,15 +102,7 @@ describe('connecting an account through the browser', () => {
     stack.sandbox.seed('Contact', 12);
     stack.sandbox.seed('Account', 3);
     for (const [key, scopes] of [['sf', undefined], ['sf-custom-scopes', ['api', 'refresh_token', 'id']]] as const) {
-      const created = await stack.api('POST', '/integrations', {
-        key,
-        provider: 'salesforce',
-        clientId: 'sandbox-client-id',
-        clientSecret: 'sandbox-client-secret',
-        authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
-        tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
-        ...(scopes ? { scopes } : {}),
-      });
+      const created = await stack.api('POST', '/integrations', { ...stack.salesforceIntegration(key), ...(scopes ? { scopes } : {}) });
       expect(created.status).toBe(201);
     }
   });

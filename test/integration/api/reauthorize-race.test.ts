@@ -2,6 +2,7 @@
 // and deletes take. Held deterministically: with no worker, the delete holds the lock while it waits for the
 // connection's workflow to stop (deleteWaitMs), and the customer's callback arrives in that window.
 import { COLLECTIONS } from '../../../store/database';
+import { signInThroughConnectLink } from '../../support/connect-link';
 import { eventually } from '../../support/eventually';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 
@@ -12,31 +13,13 @@ describe('a re-authorisation racing a delete', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ name: 'reauth-race', sandbox: { autoConsent: true }, inProcessWorker: false, deleteWaitMs: DELETE_WAIT_MS });
-    const created = await stack.api('POST', '/integrations', {
-      key: 'sf',
-      provider: 'salesforce',
-      clientId: 'sandbox-client-id',
-      clientSecret: 'sandbox-client-secret',
-      authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
-      tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
-    });
+    const created = await stack.api('POST', '/integrations', stack.salesforceIntegration('sf'));
     expect(created.status).toBe(201);
   });
   afterAll(() => stack?.close());
 
   /** Connect screen → Connect → the sandbox's (auto-approved) consent: the callback URL and this browser's cookie. */
-  async function signIn(connectionId: string): Promise<{ callbackUrl: string; cookie: string }> {
-    const session = await stack.api('POST', '/connect-sessions', { integration: 'sf', connectionId });
-    const connectUrl = new URL(session.body.connectUrl);
-    const toProvider = await fetch(`${connectUrl.origin}${connectUrl.pathname}`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'sec-fetch-site': 'same-origin' },
-      body: new URLSearchParams(connectUrl.searchParams),
-    });
-    const back = await fetch(toProvider.headers.get('location') as string, { redirect: 'manual' });
-    return { callbackUrl: back.headers.get('location') as string, cookie: (toProvider.headers.get('set-cookie') as string).split(';')[0] };
-  }
+  const signIn = (connectionId: string) => signInThroughConnectLink(stack, { integration: 'sf', connectionId });
 
   it('a callback that arrives while the delete holds the lock waits for it, then says the connection was deleted; no workflow is left', async () => {
     const first = await signIn('contested');

@@ -26,14 +26,7 @@ describeWithBrowser('a customer connects their account in the browser', () => {
     stack = await startTestStack({ name: 'connect-browser', appName: 'Acme CRM Sync' });
     stack.sandbox.seed('Contact', 20);
     stack.sandbox.seed('Account', 4);
-    const created = await stack.api('POST', '/integrations', {
-      key: 'salesforce-sandbox',
-      provider: 'salesforce',
-      clientId: 'sandbox-client-id',
-      clientSecret: 'sandbox-client-secret',
-      authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
-      tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
-    });
+    const created = await stack.api('POST', '/integrations', stack.salesforceIntegration());
     expect(created.status).toBe(201);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });

@@ -22,14 +22,7 @@ describeWithBrowser('a connect form another site makes the browser submit', () =
 
   beforeAll(async () => {
     stack = await startTestStack({ name: 'connect-cross-site' });
-    const created = await stack.api('POST', '/integrations', {
-      key: 'salesforce-sandbox',
-      provider: 'salesforce',
-      clientId: 'sandbox-client-id',
-      clientSecret: 'sandbox-client-secret',
-      authorizationUrl: `${stack.sandbox.url}/services/oauth2/authorize`,
-      tokenUrl: `${stack.sandbox.url}/services/oauth2/token`,
-    });
+    const created = await stack.api('POST', '/integrations', stack.salesforceIntegration());
     expect(created.status).toBe(201);
     attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackForm));
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));

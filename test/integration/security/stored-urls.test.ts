@@ -8,6 +8,7 @@ import { identifyAccount } from '../../../oauth/account-identity';
 import { providerCatalog } from '../../../providers/catalog';
 import { salesforce } from '../../../providers/salesforce/salesforce.provider';
 import { COLLECTIONS } from '../../../store/database';
+import { pressConnect } from '../../support/connect-link';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 
 /** A loopback server answering `userinfo` (Salesforce's identity endpoint) with `body`, anything else 404, counting requests. */
@@ -62,12 +63,7 @@ describe('stored integration URLs', () => {
     try {
       const session = await stack.api('POST', '/connect-sessions', { integration: 'salesforce-sandbox', connectionId: 'misrouted' });
       const connectUrl = new URL(session.body.connectUrl);
-      const post = await fetch(`${connectUrl.origin}${connectUrl.pathname}`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'sec-fetch-site': 'same-origin' },
-        body: new URLSearchParams(connectUrl.searchParams),
-      });
+      const post = await pressConnect(session.body.connectUrl);
       expect([post.status, post.headers.get('location')]).toEqual([503, null]);
       expect(await post.text()).toMatch(/sign-in address is not one Tributary sends customers to, so nothing was done/);
       expect(await stack.database.db.collection(COLLECTIONS.oauthStates).countDocuments({ connectionId: 'misrouted' })).toBe(0);
