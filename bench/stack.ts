@@ -161,14 +161,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     workerEnv,
     api,
     async registerSandbox(key, sandbox) {
-      const created = await api('POST', '/integrations', {
-        key,
-        provider: 'salesforce',
-        clientId: 'sandbox-client-id',
-        clientSecret: 'sandbox-client-secret',
-        authorizationUrl: `${sandbox.url}/services/oauth2/authorize`,
-        tokenUrl: `${sandbox.url}/services/oauth2/token`,
-      });
+      const created = await api('POST', '/integrations', sandbox.integration(key));
       if (created.status !== 201) throw new Error(`POST /integrations ${key}: ${created.status} ${JSON.stringify(created.body)}`);
       sandboxes.set(key, sandbox);
     },

@@ -31,6 +31,8 @@ export interface SalesforceSandbox {
   url: string;
   /** This org's id (00D…), as the identity URL of its token answers names it. */
   orgId: string;
+  /** The body of Tributary's `POST /integrations` that registers this sandbox as `key`: its client id and secret, its OAuth URLs. */
+  integration(key: string): { key: string; provider: 'salesforce'; clientId: string; clientSecret: string; authorizationUrl: string; tokenUrl: string };
   close(): Promise<void>;
   setOptions(partial: Partial<SalesforceSandboxOptions>): void;
   /** Returns the new ids; many records share one SystemModstamp. */
@@ -112,6 +114,14 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const sandbox: SalesforceSandbox = {
     url: '',
     orgId: org.orgId,
+    integration: (key) => ({
+      key,
+      provider: 'salesforce',
+      clientId: resolved.clientId,
+      clientSecret: resolved.clientSecret,
+      authorizationUrl: `${url}/services/oauth2/authorize`,
+      tokenUrl: `${url}/services/oauth2/token`,
+    }),
     close: async () => undefined,
     setOptions(partial) {
       const changed = changeOptions(resolved, optionsSchema, partial);

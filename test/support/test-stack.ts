@@ -88,8 +88,8 @@ export interface TestStack {
   /** Environment for a worker process equivalent to the in-process one: workerEnvironment(workerConfig). */
   workerEnv: Record<string, string>;
   api<T = ResponseJson>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
-  /** The body of `POST /integrations` that registers the stack's Salesforce sandbox (its client id and secret) as `key`. */
-  salesforceIntegration(key?: string): { key: string; provider: 'salesforce'; clientId: string; clientSecret: string; authorizationUrl: string; tokenUrl: string };
+  /** The body of `POST /integrations` that registers the stack's Salesforce sandbox as `key` (default `salesforce-sandbox`). */
+  salesforceIntegration(key?: string): ReturnType<SalesforceSandbox['integration']>;
   /** Registers the sandbox as a Salesforce integration (once) and connects a fresh grant. */
   connectSalesforce(connectionId: string, syncs?: Record<string, { frequency: string }>): Promise<ApiResponse>;
   /** Starts the in-process worker; `catalog` replaces the stack's for it, as a new release of the worker would. */
@@ -237,16 +237,7 @@ export async function startTestStack(options: TestStackOptions): Promise<TestSta
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
-    salesforceIntegration(key = 'salesforce-sandbox') {
-      return {
-        key,
-        provider: 'salesforce',
-        clientId: 'sandbox-client-id',
-        clientSecret: 'sandbox-client-secret',
-        authorizationUrl: `${sandbox.url}/services/oauth2/authorize`,
-        tokenUrl: `${sandbox.url}/services/oauth2/token`,
-      };
-    },
+    salesforceIntegration: (key = 'salesforce-sandbox') => sandbox.integration(key),
     async connectSalesforce(connectionId, syncs) {
       if (!integrationCreated) {
         const created = await stack.api('POST', '/integrations', stack.salesforceIntegration());
