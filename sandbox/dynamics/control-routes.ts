@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { oneOf, parseBody, sharedControlRoutes } from '../common/control-routes';
 import { FAULT_ARGUMENTS } from './faults';
 import { optionChangeSchema } from './options';
-import type { DynamicsEnvironmentHandle, DynamicsSandbox } from './server';
+import type { DynamicsEnvironmentHandle, DynamicsSandbox } from './handle';
 import { ENTITY_SETS, type EntitySet } from './tables';
 
 const valuesBody = z.record(z.string(), z.unknown());

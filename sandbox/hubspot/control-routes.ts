@@ -5,7 +5,7 @@ import { oneOf, parseBody, sharedControlRoutes } from '../common/control-routes'
 import { FAULT_ARGUMENTS } from './faults';
 import { optionsSchema } from './options';
 import { OBJECTS, type HubSpotObject } from './properties';
-import type { HubSpotSandbox } from './server';
+import type { HubSpotSandbox } from './handle';
 
 const propertiesBody = z.strictObject({ properties: z.record(z.string(), z.unknown()) });
 

@@ -9,7 +9,7 @@ import type { SandboxContext } from './context';
 import { controlRoutes } from './control-routes';
 import { dataRoutes } from './data-routes';
 import { crmError } from './errors';
-import { Faults, type FaultControls } from './faults';
+import { Faults } from './faults';
 import { oauthRoutes } from './oauth';
 import { DEFAULT_OPTIONS, optionsSchema, type HubSpotSandboxOptions } from './options';
 import { Portal, type HubSpotRecord } from './portal';
@@ -18,51 +18,17 @@ import { HubSpotWebhookSender, type ChangeKind } from './webhook-sender';
 import type { HubSpotObject } from './properties';
 import { RateLimits } from './rate-limits';
 import { SessionStore } from './sessions';
-import { StatsRecorder, type HubSpotSandboxStats } from './stats';
+import { StatsRecorder } from './stats';
+import type { HubSpotSandbox } from './handle';
 
 export type { HubSpotObject } from './properties';
 export type { HubSpotRecord } from './portal';
 export type { HubSpotSandboxOptions } from './options';
 export type { HubSpotSandboxStats } from './stats';
 export type { FaultControls as HubSpotFaultControls } from './faults';
+export type { HubSpotSandbox } from './handle';
 
 export const DEFAULT_SCOPES = ['oauth', 'crm.objects.contacts.read', 'crm.objects.companies.read'];
-
-export interface HubSpotSandbox {
-  /** e.g. http://127.0.0.1:40123 (no trailing slash): the install page, the token endpoint and the API. */
-  url: string;
-  close(): Promise<void>;
-  setOptions(partial: Partial<HubSpotSandboxOptions>): void;
-  /** Returns the new ids; many records share one modified date. */
-  seed(object: HubSpotObject, count: number, opts?: { tieGroupSize?: number }): string[];
-  create(object: HubSpotObject, properties: Record<string, unknown>): HubSpotRecord;
-  /** Moves the modified date (`lastmodifieddate` / `hs_lastmodifieddate`). */
-  update(object: HubSpotObject, id: string, properties: Record<string, unknown>): HubSpotRecord;
-  /** One import touching many records: `tieGroupSize` of them share each modified date (default: all share one). */
-  updateMany(object: HubSpotObject, ids: readonly string[], properties: Record<string, unknown>, opts?: { tieGroupSize?: number }): HubSpotRecord[];
-  /** A bulk import happening now: new records, `tieGroupSize` of them sharing each modified date (default: all one). */
-  importNow(object: HubSpotObject, count: number, opts?: { tieGroupSize?: number }): string[];
-  /** Into the recycle bin: gone from search and the default list, listed with `archived=true`. */
-  archive(object: HubSpotObject, id: string): void;
-  restore(object: HubSpotObject, id: string): HubSpotRecord;
-  /** Archived records vanish entirely, as HubSpot does after 90 days. */
-  purgeArchived(): void;
-  /** The truth, ascending by id, with every property. */
-  records(object: HubSpotObject, opts?: { includeArchived?: boolean }): HubSpotRecord[];
-  /** As if a user installed the app. */
-  issueGrant(opts?: { scopes?: string[] }): { accessToken: string; refreshToken: string; expiresIn: number; grantId: string };
-  /** Every access token now answers 401 EXPIRED_AUTHENTICATION. */
-  expireSessions(): void;
-  /** The app was uninstalled: refresh answers BAD_REFRESH_TOKEN, access tokens 401. */
-  revokeGrant(grantIdOrToken: string): void;
-  stats(): HubSpotSandboxStats;
-  resetStats(): void;
-  faults: FaultControls;
-  /** The webhook deliveries sent to `webhookUrl` so far (batches of up to 100 events). */
-  webhookStats(): { delivered: number; notifications: number; failed: number };
-  /** Resolves once every change made so far has been delivered (or given up). */
-  webhooksFlushed(): Promise<void>;
-}
 
 function classify(req: Request): RequestTag {
   const path = req.path;

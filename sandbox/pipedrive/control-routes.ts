@@ -7,7 +7,7 @@ import { controlError } from '../common/errors';
 import { FAULT_ARGUMENTS } from './faults';
 import { CUSTOM_FIELD_TYPES, OBJECTS, type PipedriveObject } from './fields';
 import { optionChangeSchema } from './options';
-import type { PipedriveSandbox } from './server';
+import type { PipedriveSandbox } from './handle';
 
 const valuesBody = z.record(z.string(), z.unknown());
 const seedInCompanyBody = seedBody(OBJECTS);

@@ -6,7 +6,7 @@ import { controlError } from '../common/errors';
 import { FAULT_ARGUMENTS } from './faults';
 import { OBJECTS, canonicalObject, type SalesforceObject } from './fields';
 import { optionsSchema } from './options';
-import type { SalesforceSandbox } from './server';
+import type { SalesforceSandbox } from './handle';
 
 const fieldsBody = z.record(z.string(), z.unknown());
 

@@ -6,7 +6,7 @@ import { oneOf, parseBody, sharedControlRoutes } from '../common/control-routes'
 import { FAULT_ARGUMENTS } from './faults';
 import { MODULES, type ModuleName } from './modules';
 import { optionChangeSchema } from './options';
-import type { ZohoOrgHandle, ZohoSandbox } from './server';
+import type { ZohoOrgHandle, ZohoSandbox } from './handle';
 
 const valuesBody = z.record(z.string(), z.unknown());
 const tieGroupSize = z.number().int().positive().optional();
