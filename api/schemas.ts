@@ -56,11 +56,18 @@ const providerUrl = httpUrl.meta({ [PROVIDER_URL_MARK]: true });
 
 // The query string carries numbers as text; `<number>` types what a typed caller passes, the coercion parses the text.
 // An empty value (`?after=`) is refused rather than read as 0, which is what Number('') makes of it.
+/** Stated in the OpenAPI document, so a client knows where numbers end (a sequence number, an offset) before asking. */
+const QUERY_INTEGER_MAX = 1_000_000_000_000;
 const queryInteger = (bounds: { min: number; max?: number; fallback: number }) =>
   z.preprocess<unknown, z.ZodDefault<z.ZodCoercedNumber<number>>, number | undefined>(
     // Typed callers pass a number; on the wire it is text, and an empty one is the case to catch.
     (value) => ((value as unknown) === '' ? Number.NaN : value),
-    z.coerce.number<number>({ error: 'expected a whole number' }).int().min(bounds.min).max(bounds.max ?? Number.MAX_SAFE_INTEGER).default(bounds.fallback),
+    z.coerce
+      .number<number>({ error: (issue) => (issue.code === 'invalid_type' ? 'expected a whole number' : undefined) })
+      .int()
+      .min(bounds.min)
+      .max(bounds.max ?? QUERY_INTEGER_MAX)
+      .default(bounds.fallback),
   );
 const queryLimit = (max: number, fallback: number) => queryInteger({ min: 1, max, fallback });
 
