@@ -44,11 +44,12 @@ describe('worker shut down mid-slice', () => {
     worker = await startWorker('first');
     expect((await stack.connectSalesforce('deployed', { contacts: { frequency: '1h' } })).status).toBe(201);
 
-    // The slice has stored a page and is reading the next (each answer takes 1.5 s): the deploy comes now.
-    const pagesAtSigterm = await eventually(async () => {
-      const pages = (await run())?.pages ?? 0;
-      return pages >= 1 ? pages : null;
-    }, { timeoutMs: 60_000, what: 'a stored page' });
+    // The slice has stored a page and asked for the next (each answer takes 1.5 s): the deploy comes now, while that
+    // request is in flight. Waiting only for the stored page could land between storing it and asking again.
+    await eventually(async () => ((await run())?.pages ?? 0) >= 1, { timeoutMs: 60_000, what: 'a stored page' });
+    const requestsAtFirstPage = dataRequests();
+    await eventually(async () => dataRequests() > requestsAtFirstPage, { timeoutMs: 30_000, what: 'the request for the next page' });
+    const pagesAtSigterm = (await run())?.pages ?? 0;
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       worker?.child.once('exit', (code, signal) => resolve({ code, signal })),
     );
