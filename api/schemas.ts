@@ -56,8 +56,11 @@ const providerUrl = httpUrl.meta({ [PROVIDER_URL_MARK]: true });
 
 // The query string carries numbers as text; `<number>` types what a typed caller passes, the coercion parses the text.
 // An empty value (`?after=`) is refused rather than read as 0, which is what Number('') makes of it.
-/** Stated in the OpenAPI document, so a client knows where numbers end (a sequence number, an offset) before asking. */
-const QUERY_INTEGER_MAX = 1_000_000_000_000;
+/**
+ * Stated in the OpenAPI document, so a client knows where numbers end before asking: a round value under 2^53, the
+ * largest integer a JSON number carries exactly (an event log `seq` is milliseconds × 1000, about 1.8 × 10^15 now).
+ */
+const QUERY_INTEGER_MAX = 9_000_000_000_000_000;
 const queryInteger = (bounds: { min: number; max?: number; fallback: number }) =>
   z.preprocess<unknown, z.ZodDefault<z.ZodCoercedNumber<number>>, number | undefined>(
     // Typed callers pass a number; on the wire it is text, and an empty one is the case to catch.

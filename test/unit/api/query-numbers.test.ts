@@ -5,6 +5,8 @@ describe('numbers in query strings', () => {
   it('reads the text as a number and fills in the default when the parameter is absent', () => {
     expect(runEventsQuery.parse({ after: '12', limit: '50' })).toEqual({ after: 12, limit: 50 });
     expect(runEventsQuery.parse({})).toEqual({ after: 0, limit: 200 });
+    // An event log seq (milliseconds × 1000) is a valid `after`, this century and well past it.
+    expect(runEventsQuery.parse({ after: String(Date.UTC(2200, 0) * 1000 + 999) }).after).toBe(Date.UTC(2200, 0) * 1000 + 999);
     expect(overviewQuery.parse({})).toEqual({ hours: 24 });
   });
 
