@@ -22,7 +22,6 @@ export const COLLECTIONS = {
   eventLogRollups: 'event_log_rollups',
   failingDeliveries: 'failing_webhook_deliveries',
   connectionWriteLeases: 'connection_write_leases',
-  syncTriggerWriteLeases: 'sync_trigger_write_leases',
 } as const;
 
 export interface Database {

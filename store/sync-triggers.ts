@@ -2,7 +2,6 @@
 import type { Db } from 'mongodb';
 import { isDuplicateKey } from './duplicate-key';
 import { COLLECTIONS } from './database';
-import { WriteLeases } from './write-leases';
 
 interface SyncTriggerDocument {
   _id: string;
@@ -15,18 +14,14 @@ interface SyncTriggerDocument {
 }
 
 /**
- * Conditional updates (no transactions): of many API processes receiving a burst at once, exactly one opens each
- * window and signals; the rest record that more changes came, for the window's trailing signal. On FerretDB 1.x,
- * where an update is a read then a replace, each step holds the connection's write lease, or a window's end would
- * take the pending models and write back an empty list over the ones marked meanwhile.
+ * Atomic conditional updates only (no transactions): of many API processes receiving a burst at once, exactly one
+ * opens each window and signals; the rest record that more changes came, for the window's trailing signal.
  */
 export class SyncTriggerRepository {
   private readonly collection;
-  private readonly leases;
 
   constructor(db: Db) {
     this.collection = db.collection<SyncTriggerDocument>(COLLECTIONS.syncTriggers);
-    this.leases = new WriteLeases(db, COLLECTIONS.syncTriggerWriteLeases);
   }
 
   /**
@@ -39,21 +34,19 @@ export class SyncTriggerRepository {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    return this.leases.whereNeeded(connectionId, async () => {
-      const current = await this.collection.findOne({ _id: connectionId });
-      if (current && current.windowEndsAt.getTime() <= now.getTime()) {
-        const previousStreak = current.streak ?? 0;
-        const streak = now.getTime() - current.windowEndsAt.getTime() < maxWindowMs ? previousStreak + 1 : 0;
-        const lengthMs = Math.min(windowMs * 2 ** streak, maxWindowMs);
-        const opened = await this.collection.updateOne(
-          { _id: connectionId, windowEndsAt: { $lte: now }, streak: previousStreak },
-          { $set: { windowEndsAt: new Date(now.getTime() + lengthMs), pending: false, pendingModels: [], streak } },
-        );
-        if (opened.modifiedCount === 1) return lengthMs;
-      }
-      await this.collection.updateOne({ _id: connectionId }, { $set: { pending: true }, $addToSet: { pendingModels: { $each: models } } });
-      return null;
-    });
+    const current = await this.collection.findOne({ _id: connectionId });
+    if (current && current.windowEndsAt.getTime() <= now.getTime()) {
+      const previousStreak = current.streak ?? 0;
+      const streak = now.getTime() - current.windowEndsAt.getTime() < maxWindowMs ? previousStreak + 1 : 0;
+      const lengthMs = Math.min(windowMs * 2 ** streak, maxWindowMs);
+      const opened = await this.collection.updateOne(
+        { _id: connectionId, windowEndsAt: { $lte: now }, streak: previousStreak },
+        { $set: { windowEndsAt: new Date(now.getTime() + lengthMs), pending: false, pendingModels: [], streak } },
+      );
+      if (opened.modifiedCount === 1) return lengthMs;
+    }
+    await this.collection.updateOne({ _id: connectionId }, { $set: { pending: true }, $addToSet: { pendingModels: { $each: models } } });
+    return null;
   }
 
   /**
@@ -62,18 +55,16 @@ export class SyncTriggerRepository {
    * signal; null when none came (the burst is over).
    */
   async takePending(connectionId: string, windowMs: number, maxWindowMs: number, now = new Date()): Promise<{ models: string[]; nextWindowMs: number } | null> {
-    return this.leases.whereNeeded(connectionId, async () => {
-      // Taking `pending` is the deciding step: of two processes at the same window end, only one gets the changes.
-      const before = await this.collection.findOneAndUpdate(
-        { _id: connectionId, pending: true },
-        { $set: { pending: false, pendingModels: [] }, $inc: { streak: 1 } },
-        { returnDocument: 'before' },
-      );
-      if (!before) return null;
-      const nextWindowMs = Math.min(windowMs * 2 ** ((before.streak ?? 0) + 1), maxWindowMs);
-      await this.collection.updateOne({ _id: connectionId }, { $set: { windowEndsAt: new Date(now.getTime() + nextWindowMs) } });
-      return { models: before.pendingModels, nextWindowMs };
-    });
+    // Taking `pending` is the atomic step: of two processes at the same window end, only one gets the changes.
+    const before = await this.collection.findOneAndUpdate(
+      { _id: connectionId, pending: true },
+      { $set: { pending: false, pendingModels: [] }, $inc: { streak: 1 } },
+      { returnDocument: 'before' },
+    );
+    if (!before) return null;
+    const nextWindowMs = Math.min(windowMs * 2 ** ((before.streak ?? 0) + 1), maxWindowMs);
+    await this.collection.updateOne({ _id: connectionId }, { $set: { windowEndsAt: new Date(now.getTime() + nextWindowMs) } });
+    return { models: before.pendingModels, nextWindowMs };
   }
 
   async deleteForConnection(connectionId: string): Promise<void> {

@@ -7,7 +7,6 @@ import { ConnectionRepository } from '../../../store/connections';
 import { ensureIndexes, openDatabase, type Database } from '../../../store/database';
 import { ConnectSessionRepository } from '../../../store/connect-sessions';
 import { OAuthStateRepository } from '../../../store/oauth-states';
-import { SyncTriggerRepository } from '../../../store/sync-triggers';
 
 // Each round is one race; a broken store loses most rounds, so this many make a pass by luck impossible in practice.
 const ROUNDS = 15;
@@ -18,7 +17,6 @@ describe('writers racing on the real database', () => {
   let connections: ConnectionRepository;
   let states: OAuthStateRepository;
   let sessions: ConnectSessionRepository;
-  let triggers: SyncTriggerRepository;
 
   beforeAll(async () => {
     database = await openDatabase(process.env.MONGODB_URI as string, `t_races_${randomUUID().slice(0, 8)}`);
@@ -27,7 +25,6 @@ describe('writers racing on the real database', () => {
     connections = new ConnectionRepository(database.db, cipher);
     states = new OAuthStateRepository(database.db, cipher);
     sessions = new ConnectSessionRepository(database.db);
-    triggers = new SyncTriggerRepository(database.db);
   });
   afterAll(async () => {
     await database?.db.dropDatabase();
@@ -75,23 +72,6 @@ describe('writers racing on the real database', () => {
       const got = await Promise.all(Array.from({ length: RACERS }, () => sessions.use(tokenHash, expected, new Date())));
       expect({ round, winners: got.filter((session) => session !== null).length }).toEqual({ round, winners: 1 });
       expect(await sessions.use(tokenHash, expected, new Date())).toBeNull();
-    }
-  });
-
-  it('loses no model of the provider notifications that arrive at once while a window is open and its end takes them', async () => {
-    const models = Array.from({ length: RACERS }, (_, i) => `model-${i}`);
-    for (let round = 0; round < ROUNDS; round++) {
-      const id = `triggered-${round}`;
-      // The first notification opens a window; the ones racing below are remembered for its end.
-      expect(await triggers.openWindowOrMarkPending(id, ['opening'], 60_000, 600_000)).toBe(60_000);
-      const taken: string[] = [];
-      const take = async () => {
-        const pending = await triggers.takePending(id, 60_000, 600_000);
-        if (pending) taken.push(...pending.models);
-      };
-      await Promise.all([...models.map((model) => triggers.openWindowOrMarkPending(id, [model], 60_000, 600_000)), take(), take()]);
-      await take();
-      expect({ round, taken: [...new Set(taken)].sort() }).toEqual({ round, taken: models });
     }
   });
 
