@@ -150,11 +150,16 @@ describe('Pipedrive webhooks', () => {
     const before = await lastRunId('persons');
     const answer = await deliver(event('delete', alive.id), basic('tributary', password));
     expect(answer.status).toBe(200);
-    const run = await waitForRunAfter(stack, 'pd', 'persons', before, 30_000);
+    const kept = 'webhooks reported 1 deletes; the provider still has 1 of them, kept';
+    const logOf = async (runId: string): Promise<string[]> =>
+      (await stack.api('GET', `/connections/pd/runs/${encodeURIComponent(runId)}`)).body.log.map((entry: { message: string }) => entry.message);
+    // The previous test's notifications may still end their window with one more run, begun before this report was
+    // stored: the report is then read by the run after that one.
+    let run = await waitForRunAfter(stack, 'pd', 'persons', before, 30_000);
+    if (!(await logOf(run.runId)).includes(kept)) run = await waitForRunAfter(stack, 'pd', 'persons', run.runId, 30_000);
     expect(run).toMatchObject({ status: 'succeeded', deleted: 0 });
     expect((await storedLiveRecords(stack, 'pd', 'persons')).has(String(alive.id))).toBe(true);
-    const detail = (await stack.api('GET', `/connections/pd/runs/${encodeURIComponent(run.runId)}`)).body;
-    expect(detail.log.map((entry: { message: string }) => entry.message)).toContain('webhooks reported 1 deletes; the provider still has 1 of them, kept');
+    expect(await logOf(run.runId)).toContain(kept);
     expect(await stack.database.db.collection('reported_deletes').countDocuments({ connectionId: 'pd' })).toBe(0);
   });
 
