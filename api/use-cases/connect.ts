@@ -122,7 +122,7 @@ export class ConnectUseCases {
     if (!integration) throw notFoundAt('body.integration', `integration "${input.integration}" does not exist`);
     const existing = await this.store.connections.find(input.connectionId);
     if (existing) this.assertSameIntegration(existing, input.integration);
-    const prefilled = this.checkedInputs(this.catalog.get(integration.provider), input.connectInputs ?? {}, 'body.connectInputs.', { partial: true });
+    const prefilled = this.checkedInputs(this.catalog.get(integration.provider), input.connectInputs ?? {}, { field: 'body.connectInputs.', unaskedIsConflict: true }, { partial: true });
 
     const { token, hash } = newOneTimeToken();
     const now = new Date(this.settings.now());
@@ -169,15 +169,23 @@ export class ConnectUseCases {
   }
 
   /**
-   * Connect inputs, checked against the provider's rules; a refusal is a 400 naming `<fieldPrefix><name>` (the connect
-   * screen's `input.<name>`, the API's `body.connectInputs.<name>`).
+   * Connect inputs, checked against the provider's rules; a refusal names `<field><name>` (the connect screen's
+   * `input.<name>`, the API's `body.connectInputs.<name>`). It is a 400, except where `unaskedIsConflict`: the API
+   * answers an input the provider does not ask for with 409 (well-formed, wrong for this provider), while the connect
+   * screen shows every refusal again on the screen (its 400).
    */
-  private checkedInputs(provider: ProviderDefinition, given: Record<string, string | undefined>, fieldPrefix: string, options: { partial?: boolean } = {}): ConnectInputValues {
+  private checkedInputs(
+    provider: ProviderDefinition,
+    given: Record<string, string | undefined>,
+    refusal: { field: string; unaskedIsConflict: boolean },
+    options: { partial?: boolean } = {},
+  ): ConnectInputValues {
     try {
       return checkConnectInputs(provider, this.catalog.urlPolicy, given, options);
     } catch (error) {
-      if (error instanceof ConnectInputError) throw (error.notAsked && fieldPrefix.startsWith('body.') ? conflictAt : AppError.invalid)(`${fieldPrefix}${error.input}`, error.message);
-      throw error;
+      if (!(error instanceof ConnectInputError)) throw error;
+      const refuse = error.notAsked && refusal.unaskedIsConflict ? conflictAt : AppError.invalid;
+      throw refuse(`${refusal.field}${error.input}`, error.message);
     }
   }
 
@@ -194,7 +202,7 @@ export class ConnectUseCases {
     if (!integration) throw unusableLink();
     const provider = this.catalog.get(integration.provider);
     // Checked before anything is spent, like the URL below: a mistyped environment URL can be corrected on the screen.
-    const connectInputs = this.checkedInputs(provider, input.connectInputs ?? {}, CONNECT_INPUT_FIELD_PREFIX);
+    const connectInputs = this.checkedInputs(provider, input.connectInputs ?? {}, { field: CONNECT_INPUT_FIELD_PREFIX, unaskedIsConflict: false });
     const targets = connectionOAuthTargets(provider, integration, connectInputs);
     // Checked before anything is spent: the customer's browser, with a state and our client id, goes there next.
     const authorizeUrl = this.authorizationUrlOf(integration.key, targets.authorizationUrl, provider);
