@@ -24,7 +24,7 @@ import type { ProviderHttpClient } from '../sync/http-client';
 import { FullResyncNeeded, ProviderError } from '../sync/provider-error';
 import type { SyncDefinition, SyncPage } from '../sync/sync-definition';
 import { validatePage, type ValidRecord } from '../sync/validate-page';
-import { seenMarkOf, summarizeRun, sweepsRecords, type RunChanges, type SyncRunDocument } from '../store/sync-runs';
+import { seenMarkOf, summarizeRun, type RunChanges, type SyncRunDocument } from '../store/sync-runs';
 import type { ActivityDependencies } from './dependencies';
 import { openConnectionHttp } from './connection-http';
 import { heartbeatWhile } from './heartbeat';
@@ -161,7 +161,6 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
         model: run.model,
         incarnation: run.incarnation,
         runId,
-        markSeen: sweepsRecords(run),
         seenMark: seenMarkOf(run),
         likelyStored,
         upserts: valid,
@@ -386,8 +385,9 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
       if (run.status === 'running') {
         let unseen = 0;
         const endEvents: LogEventDocument[] = [...(run.pendingEvents ?? [])];
-        if (sweepsRecords(run)) {
-          unseen = await store.records.markUnseenAsDeleted(run, { runId, seenMark: seenMarkOf(run) }, undefined, (deletedIds) => {
+        const seenMark = seenMarkOf(run);
+        if (seenMark !== null) {
+          unseen = await store.records.markUnseenAsDeleted(run, { runId, seenMark }, undefined, (deletedIds) => {
             endEvents.push(
               runEvent(run, {
                 kind: 'page',

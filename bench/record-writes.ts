@@ -43,7 +43,7 @@ export async function benchRecordWrites(input: RecordWritesBenchInput): Promise<
           connectionId: CONNECTION,
           model: MODEL,
           runId,
-          markSeen: false,
+          seenMark: null,
           upserts: contacts(offset, Math.min(PAGE, from + count - offset), version),
           deletedIds: [],
           ignoredFields: [],

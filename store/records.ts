@@ -31,9 +31,11 @@ export interface RecordDocument {
 
 export interface PageToApply extends FeedId {
   runId: string;
-  markSeen: boolean;
-  /** What marks a record seen: the run's current sweep (see SyncRunDocument.sweep), else the run id. */
-  seenMark?: string;
+  /**
+   * What marks the page's records seen by the run's read of everything (its sweep, see SyncRunDocument.sweep; see
+   * `seenMarkOf`); null when the run does not sweep, and nothing is marked.
+   */
+  seenMark: string | null;
   /**
    * The caller expects most of the page to be stored already, so it is looked up before writing whatever its size:
    * an incremental run's first page re-reads the lookback window, which after a bulk load holds hundreds of records.
@@ -186,7 +188,7 @@ export class RecordRepository {
       changeSeq: seq,
       feedBucket: feedBucketOf(seq),
       lastChangeRunId: runId,
-      ...(page.markSeen ? { seenByRun: page.seenMark ?? runId } : {}),
+      ...(page.seenMark !== null ? { seenByRun: page.seenMark } : {}),
     });
 
     const candidates: RecordDocument[] = mayChange.map((record, index) => ({
@@ -243,11 +245,11 @@ export class RecordRepository {
       const seq = firstSeq + mayChange.length + index;
       operations.push(updateById(key, { $set: { deletedAt: now, ...changeFields('deleted', seq) } }, notMovingBack(seq)));
     });
-    if (page.markSeen) {
+    if (page.seenMark !== null) {
       const looked = new Set(mayChange);
       const unchangedKeys = [...seenOnly, ...incoming.filter((record) => !looked.has(record)).map((record) => record._id)];
       // One update per record, by `_id` equality: FerretDB 1.24 would answer one `$in` update by reading the whole model.
-      for (const _id of unchangedKeys) operations.push(updateById(_id, { $set: { seenByRun: page.seenMark ?? runId } }));
+      for (const _id of unchangedKeys) operations.push(updateById(_id, { $set: { seenByRun: page.seenMark } }));
     }
     if (operations.length > 0) await this.collection.bulkWrite(operations, { ordered: false });
     if (outcome.added + outcome.updated + outcome.deleted > 0) {
@@ -258,8 +260,9 @@ export class RecordRepository {
 
   /** A page that changes nothing: a full resync still marks its records as seen; anything else writes nothing. */
   private async markSeenOnly(page: PageToApply, keys: string[], outcome: PageOutcome, unchanged: number): Promise<PageOutcome> {
-    if (page.markSeen && keys.length > 0) {
-      await this.collection.bulkWrite(keys.map((_id) => updateById(_id, { $set: { seenByRun: page.seenMark ?? page.runId } })), { ordered: false });
+    const { seenMark } = page;
+    if (seenMark !== null && keys.length > 0) {
+      await this.collection.bulkWrite(keys.map((_id) => updateById(_id, { $set: { seenByRun: seenMark } })), { ordered: false });
     }
     return { ...outcome, unchanged };
   }
@@ -298,16 +301,17 @@ export class RecordRepository {
   }
 
   /**
-   * After a complete full resync: every live record the run did not see is gone at the provider.
+   * After a complete read of everything that swept (a full resync, a first run): every live record it did not see is
+   * gone at the provider.
    * Never called for a failed or partial run, so a half-read account never loses live records.
    */
   async markUnseenAsDeleted(
     feed: FeedId,
-    run: { runId: string; seenMark?: string },
+    run: { runId: string; seenMark: string },
     batchSize = 1000,
     onBatch?: (externalIds: string[]) => void,
   ): Promise<number> {
-    const { runId, seenMark = runId } = run;
+    const { runId, seenMark } = run;
     let marked = 0;
     for (;;) {
       const batch = await this.collection

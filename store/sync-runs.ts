@@ -265,10 +265,6 @@ export class SyncRunRepository {
     await this.collection.updateOne({ _id: runId }, { $set: { missingFields } });
   }
 
-  /**
-   * An incremental run that its sync found can only be right by reading everything (see FullResyncNeeded) becomes a
-   * full one, from no checkpoint, saying why. Only a running incremental run changes; the run as it now is comes back.
-   */
   /** A read of everything starts (again) from no checkpoint: a new sweep, so only what it sees counts as seen. */
   async startSweep(run: SyncRunDocument): Promise<SyncRunDocument> {
     const sweep = `${run._id}#${randomUUID().slice(0, 8)}`;
@@ -276,6 +272,10 @@ export class SyncRunRepository {
     return { ...run, sweep };
   }
 
+  /**
+   * An incremental run that its sync found can only be right by reading everything (see FullResyncNeeded) becomes a
+   * full one, from no checkpoint, saying why. Only a running incremental run changes; the run as it now is comes back.
+   */
   async restartAsFull(runId: string, reason: string): Promise<SyncRunDocument> {
     const doc = await this.collection.findOneAndUpdate(
       { _id: runId, status: 'running', mode: 'incremental' },
@@ -417,10 +417,10 @@ export function toSyncRun(doc: SyncRunDocument): SyncRun {
 }
 
 /**
- * Whether a run marks the records it reads as seen, and at its end marks the live records it did not see as deleted:
- * a full resync, and any read of everything begun with a sweep (a connection's first run, from no cursor).
+ * What marks a record seen by the run's read in progress, when the run sweeps: it marks the records it reads as seen,
+ * and at its end marks the live records it did not see as deleted. A full resync sweeps (by its sweep, or by its run
+ * id when begun before sweeps), and so does any read of everything begun with a sweep (a connection's first run, from
+ * no cursor); null for a run that does not.
  */
-export const sweepsRecords = (run: Pick<SyncRunDocument, 'mode' | 'sweep'>): boolean => run.mode === 'full' || run.sweep !== undefined;
-
-/** What marks a record seen by the run's read in progress. */
-export const seenMarkOf = (run: Pick<SyncRunDocument, '_id' | 'sweep'>): string => run.sweep ?? run._id;
+export const seenMarkOf = (run: Pick<SyncRunDocument, '_id' | 'mode' | 'sweep'>): string | null =>
+  run.sweep ?? (run.mode === 'full' ? run._id : null);

@@ -32,7 +32,7 @@ describe('a page whose insert is cut off', () => {
       connectionId: 'cut-off',
       model: 'contacts',
       runId: 'run-1',
-      markSeen: false,
+      seenMark: null,
       upserts: Array.from({ length: PAGE }, (_, i) => ({ externalId: `003${String(i).padStart(12, '0')}`, data: { LastName: `Contact ${i}` } })),
       deletedIds: [],
       ignoredFields: [],

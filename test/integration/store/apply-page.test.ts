@@ -24,7 +24,7 @@ describe.each([120, 300])('applying a page of %i records to records already stor
   });
 
   const apply = (runId: string, page: Partial<PageToApply>) =>
-    records.applyPage({ connectionId: 'c', model: 'accounts', runId, markSeen: false, upserts: [], deletedIds: [], ignoredFields: [], ...page });
+    records.applyPage({ connectionId: 'c', model: 'accounts', runId, seenMark: null, upserts: [], deletedIds: [], ignoredFields: [], ...page });
   const upserts = (ids: string[], version: number) => ids.map((id) => ({ externalId: id, data: { Id: id, version } }));
   const stored = async (ids: string[]) => {
     const docs = await records.collection.find({ _id: { $in: ids.map((id) => recordKey('c', 'accounts', id)) } }).toArray();
@@ -78,12 +78,12 @@ describe.each([120, 300])('applying a page of %i records to records already stor
     const seen = IDS.slice(0, 60);
     const changed = seen.slice(0, 10);
     const page = [...upserts(changed, 3), ...upserts(seen.slice(10), 2)];
-    expect(await apply('full-1', { markSeen: true, upserts: page })).toEqual({ added: 0, updated: 10, deleted: 0, unchanged: 50 });
+    expect(await apply('full-1', { seenMark: 'full-1', upserts: page })).toEqual({ added: 0, updated: 10, deleted: 0, unchanged: 50 });
     const marked = await stored(seen);
     for (const id of seen) expect(marked.get(id)?.seenByRun).toBe('full-1');
 
-    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, { runId: 'full-1' }, 25)).toBe(COUNT - 60);
-    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, { runId: 'full-1' }, 25)).toBe(0);
+    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, { runId: 'full-1', seenMark: 'full-1' }, 25)).toBe(COUNT - 60);
+    expect(await records.markUnseenAsDeleted({ connectionId: 'c', model: 'accounts' }, { runId: 'full-1', seenMark: 'full-1' }, 25)).toBe(0);
     expect(await records.countLive({ connectionId: 'c', model: 'accounts' })).toBe(60);
     expect(await records.countRunOutcome('full-1')).toEqual({ added: 0, updated: 10, deleted: COUNT - 60 });
   });

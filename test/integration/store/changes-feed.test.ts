@@ -19,7 +19,7 @@ describe('changes feed', () => {
         connectionId: 'c',
         model: 'contacts',
         runId,
-        markSeen: false,
+        seenMark: null,
         upserts: ids.map((id) => ({ externalId: id, data: { Id: id, version } })),
         deletedIds: [],
         ignoredFields: [],
