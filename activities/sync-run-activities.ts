@@ -186,11 +186,10 @@ export function createSyncRunActivities({ store, catalog, logger, metrics, setti
     http: ProviderHttpClient,
     { checkpoint, requests, progressDetails, events }: { checkpoint: SyncRunDocument['checkpoint']; requests: { take(): number }; progressDetails: () => unknown; events: SliceEvents },
   ): Promise<{ pages: number; deleted: number }> {
-    const feed = { connectionId: run.connectionId, model: run.model, ...(run.incarnation ? { incarnation: run.incarnation } : {}) };
     const passStartedAt = new Date();
     const applied = { pages: 0, deleted: 0 };
     for (;;) {
-      const batch = await store.reportedDeletes.pending(feed, passStartedAt, REPORTED_DELETES_BATCH);
+      const batch = await store.reportedDeletes.pending(run, passStartedAt, REPORTED_DELETES_BATCH);
       if (batch.length === 0) return applied;
       const reported = batch.map((report) => report.externalId);
       const gone = new Set(sync.confirmDeletes ? await sync.confirmDeletes({ http, ids: reported }) : reported);
