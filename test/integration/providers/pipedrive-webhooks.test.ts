@@ -4,16 +4,11 @@
 // nothing, wrong credentials change nothing, the credentials rotate with a grace period and never reach a log line, and
 // a delete whose webhook was lost is found by the scheduled full read.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createApp } from '../../../api/app';
-import { ConnectionWorkflows } from '../../../api/connection-workflows';
-import { createProcessRegistry } from '../../../observability/metrics';
 import { ProviderCatalog, providerCatalog } from '../../../providers/catalog';
 import { pipedrive } from '../../../providers/pipedrive/pipedrive.provider';
 import { readWholeFeed, storedLiveRecords, waitForRunAfter } from '../../support/assertions';
 import { eventually } from '../../support/eventually';
+import { startLoggedApi } from '../../support/logged-api';
 import { PIPEDRIVE_INTEGRATION, startPipedriveStack, type PipedriveStack } from '../../support/pipedrive-stack';
 
 /** A support engineer's key: it reads everything but secrets. */
@@ -202,26 +197,10 @@ describe('Pipedrive webhooks', () => {
   });
 
   it('never writes the credentials to a log line: not the view, not a rotation, not a delivery right or wrong', async () => {
-    const lines: string[] = [];
-    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
-    const app = createApp({
-      db: stack.database.db,
-      store: stack.store,
-      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
-      temporal: stack.temporal,
-      workflows: new ConnectionWorkflows(stack.temporal, stack.taskQueue, {
-        heartbeatTimeoutMs: 10_000, sliceTimeoutMs: 60_000, refreshRetryForMs: 30_000, webhookRetryForMs: 60_000, continueAsNewAfterEvents: 10_000,
-      }),
-      secretKeys: [{ name: 'log-test', key: 'log-test-secret-key-0123456789abcdef' }],
-      logger,
-      registry: createProcessRegistry(),
-      publicUrl: stack.apiUrl,
-    });
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const api = await startLoggedApi(stack, 'log-test-secret-key-0123456789abcdef');
+    const { lines } = api;
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const base = api.url;
       const admin = { authorization: 'Bearer log-test-secret-key-0123456789abcdef', 'content-type': 'application/json' };
       const viewed = await (await fetch(`${base}/integrations/${PIPEDRIVE_INTEGRATION}`, { headers: admin })).json() as { providerWebhook: { credentials: { password: string } } };
       const rotated = await (await fetch(`${base}/integrations/${PIPEDRIVE_INTEGRATION}`, { method: 'PATCH', headers: admin, body: JSON.stringify({ rotateWebhookUrl: true }) })).json() as {
@@ -239,7 +218,7 @@ describe('Pipedrive webhooks', () => {
       for (const secret of secrets) expect(lines.filter((line) => line.includes(secret))).toEqual([]);
       password = secrets[1];
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await api.close();
     }
   });
 });

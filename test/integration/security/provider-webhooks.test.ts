@@ -2,16 +2,11 @@
 // responsive, one without the integration's URL secret is refused before its body is read and starts nothing, the
 // secret rotates with a grace period, and it never reaches a log line.
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import pino from 'pino';
-import { createApp } from '../../../api/app';
-import { ConnectionWorkflows } from '../../../api/connection-workflows';
-import { createProcessRegistry } from '../../../observability/metrics';
-import { providerCatalog } from '../../../providers/catalog';
 import { outboundMessageEnvelope } from '../../../sandbox/salesforce/outbound-messages';
 import { eventually } from '../../support/eventually';
+import { startLoggedApi } from '../../support/logged-api';
 import { startTestStack, type TestStack } from '../../support/test-stack';
 
 const INTEGRATION = 'salesforce-sandbox';
@@ -172,26 +167,10 @@ describe('provider webhooks under attack', () => {
   });
 
   it('never writes the URL secret to a log line, even when a delivery fails half-way', async () => {
-    const lines: string[] = [];
-    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
-    const app = createApp({
-      db: stack.database.db,
-      store: stack.store,
-      catalog: providerCatalog.withUrlPolicy({ allowLoopback: true }),
-      temporal: stack.temporal,
-      workflows: new ConnectionWorkflows(stack.temporal, stack.taskQueue, {
-        heartbeatTimeoutMs: 10_000, sliceTimeoutMs: 60_000, refreshRetryForMs: 30_000, webhookRetryForMs: 60_000, continueAsNewAfterEvents: 10_000,
-      }),
-      secretKeys: [{ name: 'log-test', key: randomBytes(24).toString('hex') }],
-      logger,
-      registry: createProcessRegistry(),
-      publicUrl: stack.apiUrl,
-    });
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const api = await startLoggedApi(stack, randomBytes(24).toString('hex'));
+    const { lines } = api;
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const base = api.url;
       const secret = hookUrl.slice(hookUrl.lastIndexOf('/') + 1);
       const path = `/provider-webhooks/${INTEGRATION}/${secret}`;
       expect((await post(`${base}${path}`, envelope([{ id: '04l000000000LOGGED', recordId: contactId() }], '00D000000000000AAA'))).status).toBe(200);
@@ -209,7 +188,7 @@ describe('provider webhooks under attack', () => {
       // The unknown org was logged with its integration, so an operator sees deliveries that go nowhere.
       expect(lines.some((line) => line.includes('"integration":"salesforce-sandbox"') && line.includes('00D000000000000AAA') && /no connection/.test(line))).toBe(true);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await api.close();
     }
   });
 });
